@@ -1,0 +1,1 @@
+//! Capacity: max-flow, min-cut and demand assignment over the network.

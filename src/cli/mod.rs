@@ -1,0 +1,89 @@
+//! The command line: clap parses raw flags, `run` builds checked settings and dispatches.
+//! Errors are reported once, by `main`.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::http::{AppState, ServerConfig};
+use crate::network::Network;
+use crate::snapshot::Snapshot;
+
+/// Corridor: rail and road network of Russia, Mongolia, China and Kazakhstan.
+#[derive(Debug, Parser)]
+#[command(name = "corridor", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the HTTP service.
+    Serve {
+        /// Data directory with nodes.geojson and links.geojson (default: the embedded data).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Address to bind. Binding beyond loopback must be explicit, e.g. 0.0.0.0:8080.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Per-request compute bound in milliseconds (503 beyond it).
+        #[arg(long, default_value_t = 2000)]
+        compute_timeout_ms: u64,
+        /// Allowed CORS origins (comma list); default: any origin.
+        #[arg(long, value_delimiter = ',')]
+        cors_origin: Vec<String>,
+    },
+    /// Validate network data: list every problem and exit non-zero, or print a summary.
+    Validate {
+        /// Data directory (default: the embedded data).
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
+}
+
+/// Loads the network from `dir`, or the embedded data.
+pub fn load(dir: Option<&PathBuf>) -> Result<Network, crate::network::LoadError> {
+    match dir {
+        Some(d) => Network::load_dir(d),
+        None => Network::embedded(),
+    }
+}
+
+/// Runs a parsed command line. Returns the process exit code.
+pub fn run(cli: Cli) -> anyhow::Result<i32> {
+    match cli.command {
+        Command::Validate { data } => match load(data.as_ref()) {
+            Ok(net) => {
+                println!("{}", net.summary());
+                Ok(0)
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                Ok(1)
+            }
+        },
+        Command::Serve {
+            data,
+            bind,
+            compute_timeout_ms,
+            cors_origin,
+        } => {
+            let net = load(data.as_ref()).context("refusing to start on invalid data")?;
+            let config = ServerConfig {
+                compute_timeout: std::time::Duration::from_millis(compute_timeout_ms),
+                cors_origins: cors_origin,
+                admin_token: std::env::var("CORRIDOR_ADMIN_TOKEN")
+                    .ok()
+                    .filter(|t| !t.is_empty()),
+                data_dir: data,
+            };
+            let state = actix_web::web::Data::new(AppState::new(Snapshot::build(net), config));
+            actix_web::rt::System::new().block_on(crate::http::serve(state, &bind))?;
+            Ok(0)
+        }
+    }
+}

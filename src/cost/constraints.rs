@@ -1,0 +1,178 @@
+//! Which links and nodes a request may use. Routing and capacity share this filter so that
+//! "the same network" means the same thing in both.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use crate::network::{Link, LinkKind, Mode, Network, Node};
+
+/// Kind of cargo; `livestock` passes only crossings with veterinary control.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cargo {
+    /// General cargo (default).
+    #[default]
+    General,
+    /// Containers.
+    Container,
+    /// Bulk (coal, ore, grain).
+    Bulk,
+    /// Live animals and animal products: needs veterinary control at every border.
+    Livestock,
+}
+
+impl Cargo {
+    /// Accepted spellings.
+    pub const VALUES: &'static [&'static str] = &["general", "container", "bulk", "livestock"];
+    /// Parses an accepted spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "general" => Some(Cargo::General),
+            "container" => Some(Cargo::Container),
+            "bulk" => Some(Cargo::Bulk),
+            "livestock" => Some(Cargo::Livestock),
+            _ => None,
+        }
+    }
+    /// The spelling.
+    pub fn as_str(self) -> &'static str {
+        Self::VALUES[self as usize]
+    }
+}
+
+/// Which modes a request may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ModeFilter {
+    /// Rail only.
+    Rail,
+    /// Road only.
+    Road,
+    /// Both, changing only at intermodal nodes (default).
+    #[default]
+    Any,
+}
+
+impl ModeFilter {
+    /// Accepted spellings.
+    pub const VALUES: &'static [&'static str] = &["rail", "road", "any"];
+    /// Parses an accepted spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "rail" => Some(ModeFilter::Rail),
+            "road" => Some(ModeFilter::Road),
+            "any" => Some(ModeFilter::Any),
+            _ => None,
+        }
+    }
+    /// The spelling.
+    pub fn as_str(self) -> &'static str {
+        Self::VALUES[self as usize]
+    }
+    /// Whether links of `mode` may be used.
+    pub fn allows(self, mode: Mode) -> bool {
+        match self {
+            ModeFilter::Any => true,
+            ModeFilter::Rail => mode == Mode::Rail,
+            ModeFilter::Road => mode == Mode::Road,
+        }
+    }
+}
+
+/// The restrictions of one request. `Default` is: any mode, in-service links only, nothing
+/// avoided, general cargo.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Constraints {
+    /// Modes allowed.
+    pub mode: ModeFilter,
+    /// Also use `planned` and `under_construction` links (never `closed`).
+    pub include_planned: bool,
+    /// ISO2 codes of countries whose nodes may not be entered.
+    pub avoid_countries: HashSet<String>,
+    /// Crossing link ids not to use.
+    pub avoid_crossings: HashSet<String>,
+    /// Link ids not to use.
+    pub avoid_links: HashSet<String>,
+    /// Link ids treated as closed (scenario).
+    pub close: HashSet<String>,
+    /// Cargo kind.
+    pub cargo: Cargo,
+}
+
+/// Why a link is not allowed, to tell a user which constraint cut a route off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Refusal {
+    /// The mode filter.
+    Mode,
+    /// Status (closed, or planned without `include_planned`).
+    Status,
+    /// `avoid_countries`.
+    AvoidCountries,
+    /// `avoid_crossings`.
+    AvoidCrossings,
+    /// `avoid_links` or `close`.
+    AvoidLinks,
+    /// Livestock at a crossing without veterinary control.
+    Cargo,
+}
+
+impl Refusal {
+    /// The request parameter behind this refusal.
+    pub fn parameter(self) -> &'static str {
+        match self {
+            Refusal::Mode => "mode",
+            Refusal::Status => "include_planned",
+            Refusal::AvoidCountries => "avoid_countries",
+            Refusal::AvoidCrossings => "avoid_crossings",
+            Refusal::AvoidLinks => "avoid_links",
+            Refusal::Cargo => "cargo",
+        }
+    }
+}
+
+impl Constraints {
+    /// Whether a node may be entered.
+    pub fn allows_node(&self, node: &Node) -> bool {
+        !self.avoid_countries.contains(&node.country)
+    }
+
+    /// Whether a link may be used, or the first constraint that forbids it.
+    pub fn check_link(&self, net: &Network, link: &Link) -> Result<(), Refusal> {
+        if !self.mode.allows(link.mode) {
+            return Err(Refusal::Mode);
+        }
+        let status_ok = if self.include_planned {
+            link.status.usable_with_planned()
+        } else {
+            link.status.in_service()
+        };
+        if !status_ok {
+            return Err(Refusal::Status);
+        }
+        if self.avoid_links.contains(&link.id.0) || self.close.contains(&link.id.0) {
+            return Err(Refusal::AvoidLinks);
+        }
+        if link.kind == LinkKind::Crossing {
+            if self.avoid_crossings.contains(&link.id.0) {
+                return Err(Refusal::AvoidCrossings);
+            }
+            if self.cargo == Cargo::Livestock
+                && !link.crossing.as_ref().is_some_and(|c| c.veterinary)
+            {
+                return Err(Refusal::Cargo);
+            }
+        }
+        let (a, b) = (&net.nodes()[link.from_ix], &net.nodes()[link.to_ix]);
+        if !self.allows_node(a) || !self.allows_node(b) {
+            return Err(Refusal::AvoidCountries);
+        }
+        Ok(())
+    }
+
+    /// Whether a link may be used.
+    pub fn allows_link(&self, net: &Network, link: &Link) -> bool {
+        self.check_link(net, link).is_ok()
+    }
+}

@@ -1,0 +1,135 @@
+//! The one place where errors become HTTP: [`ApiError`] renders RFC 9457 problem+json with a
+//! stable `type`, the `status`, a `detail` and, for client mistakes, the field at fault.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use serde_json::json;
+
+/// One wrong parameter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldError {
+    /// The parameter or body field, e.g. `optimize` or `demands[3].tonnes_per_year`.
+    pub field: String,
+    /// What is wrong with it.
+    pub detail: String,
+}
+
+/// Every error a client can see.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400: one or more malformed parameters, each named.
+    #[error("invalid parameter(s): {}", .0.iter().map(|e| format!("{}: {}", e.field, e.detail)).collect::<Vec<_>>().join("; "))]
+    BadRequest(Vec<FieldError>),
+    /// 404: a place or feature that does not exist, with close names.
+    #[error("{detail}")]
+    NotFound {
+        /// The parameter naming it.
+        field: String,
+        /// What was not found.
+        detail: String,
+        /// Up to five close names.
+        suggestions: Vec<String>,
+    },
+    /// 422: well-formed, but nothing satisfies it (e.g. no route under the constraints).
+    #[error("{detail}")]
+    Unprocessable {
+        /// What could not be satisfied.
+        detail: String,
+        /// The parameter whose constraint cut it off, when that can be told.
+        field: Option<String>,
+    },
+    /// 401: missing or wrong bearer token.
+    #[error("unauthorized")]
+    Unauthorized,
+    /// 413: the request body or query is too large.
+    #[error("{0}")]
+    TooLarge(String),
+    /// 503: the request exceeded its compute bound or the service is saturated.
+    #[error("{0}")]
+    Unavailable(String),
+    /// 500: our fault; logged, never detailed to the client.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// A 400 for one field.
+    pub fn bad(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        ApiError::BadRequest(vec![FieldError {
+            field: field.into(),
+            detail: detail.into(),
+        }])
+    }
+
+    fn kind(&self) -> (&'static str, &'static str) {
+        match self {
+            ApiError::BadRequest(_) => ("invalid-parameter", "Invalid parameter"),
+            ApiError::NotFound { .. } => ("not-found", "Not found"),
+            ApiError::Unprocessable { .. } => ("unsatisfiable", "No answer satisfies the request"),
+            ApiError::Unauthorized => ("unauthorized", "Unauthorized"),
+            ApiError::TooLarge(_) => ("too-large", "Request too large"),
+            ApiError::Unavailable(_) => ("unavailable", "Service unavailable"),
+            ApiError::Internal(_) => ("internal", "Internal server error"),
+        }
+    }
+
+    /// The problem document (RFC 9457).
+    pub fn problem(&self) -> serde_json::Value {
+        let (slug, title) = self.kind();
+        let status = self.status_code().as_u16();
+        let mut doc = json!({
+            "type": format!("https://corridor.invalid/problems/{slug}"),
+            "title": title,
+            "status": status,
+        });
+        let detail = match self {
+            ApiError::Internal(_) => "an internal error occurred; it has been logged".to_string(),
+            other => other.to_string(),
+        };
+        doc["detail"] = detail.into();
+        match self {
+            ApiError::BadRequest(errs) => {
+                if let Some(first) = errs.first() {
+                    doc["field"] = first.field.clone().into();
+                }
+                doc["errors"] = json!(errs);
+            }
+            ApiError::NotFound {
+                field, suggestions, ..
+            } => {
+                doc["field"] = field.clone().into();
+                doc["suggestions"] = json!(suggestions);
+            }
+            ApiError::Unprocessable { field: Some(f), .. } => doc["field"] = f.clone().into(),
+            _ => {}
+        }
+        doc
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::Internal(msg) = self {
+            tracing::error!(error = %msg, "internal error");
+        }
+        let mut b = HttpResponse::build(self.status_code());
+        b.content_type("application/problem+json");
+        if matches!(self, ApiError::Unauthorized) {
+            b.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        b.body(self.problem().to_string())
+    }
+}

@@ -1,0 +1,192 @@
+//! The HTTP service: thin actix-web handlers that extract parameters, call the library and
+//! serialise. [`configure`] serves `main` and the tests alike, as martin's `router()` does.
+
+pub mod error;
+pub mod params;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::Next;
+use actix_web::{HttpRequest, HttpResponse, web};
+use arc_swap::ArcSwap;
+
+pub use error::{ApiError, FieldError};
+pub use params::Params;
+
+use crate::snapshot::Snapshot;
+
+/// Media type of GeoJSON (RFC 7946).
+pub const GEOJSON: &str = "application/geo+json";
+
+/// Service settings. Defaults are in [`ServerConfig::default`].
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Compute bound per request; over it the client gets a 503. Default 2 s.
+    pub compute_timeout: Duration,
+    /// Origins allowed by CORS; empty means any origin (GET is open by default).
+    pub cors_origins: Vec<String>,
+    /// Bearer token enabling `/admin/*`; `None` disables admin routes. Default: from
+    /// `CORRIDOR_ADMIN_TOKEN`.
+    pub admin_token: Option<String>,
+    /// Data directory re-read on reload; `None` means the embedded data.
+    pub data_dir: Option<std::path::PathBuf>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            compute_timeout: Duration::from_secs(2),
+            cors_origins: Vec::new(),
+            admin_token: None,
+            data_dir: None,
+        }
+    }
+}
+
+/// Shared state: the served snapshot (swapped atomically on reload) and settings.
+#[derive(Debug)]
+pub struct AppState {
+    /// The served network and its derived structures.
+    pub snapshot: ArcSwap<Snapshot>,
+    /// Settings.
+    pub config: ServerConfig,
+}
+
+impl AppState {
+    /// State serving `snapshot`.
+    pub fn new(snapshot: Snapshot, config: ServerConfig) -> Self {
+        Self {
+            snapshot: ArcSwap::from_pointee(snapshot),
+            config,
+        }
+    }
+
+    /// The current snapshot; a request keeps it to the end even if a reload swaps it.
+    pub fn current(&self) -> Arc<Snapshot> {
+        self.snapshot.load_full()
+    }
+}
+
+/// Runs CPU-heavy work off the async executor threads, bounded by the configured compute
+/// timeout (503 when exceeded).
+pub async fn compute<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
+where
+    F: FnOnce() -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let limit = state.config.compute_timeout;
+    match tokio::time::timeout(limit, web::block(work)).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(e)) => Err(ApiError::Internal(format!("worker failed: {e}"))),
+        Err(_) => Err(ApiError::Unavailable(format!(
+            "the request exceeded the compute bound of {} ms",
+            limit.as_millis()
+        ))),
+    }
+}
+
+/// A GeoJSON response body.
+pub fn geojson_response(body: impl MessageBody + 'static) -> HttpResponse {
+    HttpResponse::Ok().content_type(GEOJSON).body(body)
+}
+
+/// Registers every route. Used by `corridor serve` and by the tests.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/health", web::get().to(health))
+        .route("/v1/network", web::get().to(network));
+}
+
+async fn health(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    Params::parse(req.query_string(), &[])?.finish()?;
+    let snap = state.current();
+    let s = snap.network.summary();
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "status": "ok",
+        "nodes": s.nodes,
+        "links": s.links,
+        "etag": snap.etag,
+    })))
+}
+
+#[tracing::instrument(skip_all)]
+async fn network(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    Params::parse(req.query_string(), &[])?.finish()?;
+    let snap = state.current();
+    if let Some(inm) = req.headers().get(header::IF_NONE_MATCH) {
+        if inm.to_str().is_ok_and(|v| {
+            v.split(',')
+                .any(|t| t.trim() == snap.etag || t.trim() == "*")
+        }) {
+            return Ok(HttpResponse::NotModified()
+                .insert_header((header::ETAG, snap.etag.clone()))
+                .finish());
+        }
+    }
+    Ok(HttpResponse::Ok()
+        .content_type(GEOJSON)
+        .insert_header((header::ETAG, snap.etag.clone()))
+        .body(actix_web::web::Bytes::copy_from_slice(&snap.network_json)))
+}
+
+/// One structured log line per request: method, path, status, duration. Query strings are
+/// logged (they carry no secrets); headers, where a token would be, are not.
+pub async fn log_request(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let start = Instant::now();
+    let method = req.method().to_string();
+    let path = req.path().to_string();
+    let res = next.call(req).await?;
+    tracing::info!(
+        target: "corridor::request",
+        %method,
+        %path,
+        status = res.status().as_u16(),
+        micros = start.elapsed().as_micros() as u64,
+        "request"
+    );
+    Ok(res)
+}
+
+/// Builds the app with all middleware, for `serve` and tests.
+#[macro_export]
+macro_rules! corridor_app {
+    ($state:expr) => {{
+        actix_web::App::new()
+            .app_data($state.clone())
+            .app_data(actix_web::web::QueryConfig::default())
+            .wrap(actix_web::middleware::from_fn($crate::http::log_request))
+            .wrap(actix_web::middleware::Compress::default())
+            .configure($crate::http::configure)
+            .default_service(actix_web::web::to($crate::http::not_found))
+    }};
+}
+
+/// 404 problem+json for unknown paths.
+pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NotFound {
+        field: "path".into(),
+        detail: format!(
+            "no such endpoint: {}",
+            req.path().chars().take(200).collect::<String>()
+        ),
+        suggestions: Vec::new(),
+    })
+}
+
+/// Starts the server on `bind` and runs until SIGINT/SIGTERM (graceful shutdown).
+pub async fn serve(state: web::Data<AppState>, bind: &str) -> std::io::Result<()> {
+    let st = state.clone();
+    let server = actix_web::HttpServer::new(move || corridor_app!(st))
+        .bind(bind)?
+        .shutdown_timeout(10);
+    for addr in server.addrs() {
+        tracing::info!(%addr, "corridor listening");
+    }
+    server.run().await
+}

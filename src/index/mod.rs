@@ -1,0 +1,1 @@
+//! Spatial indexes (rstar) over nodes and link segments, for snapping and map queries.

@@ -1,0 +1,208 @@
+//! The network: model, GeoJSON loading and validation (like Valhalla's baldr + mjolnir).
+//!
+//! A [`Network`] is built only from data that validated, then stays read-only. The default
+//! data of `geodata/` is compiled into the binary ([`Network::embedded`]).
+
+mod model;
+mod validate;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+pub use model::*;
+pub use validate::{
+    ENDPOINT_TOLERANCE_KM, LINKS_FILE, LoadError, NODES_FILE, Problem, load_from_strs,
+};
+
+/// The default network data, compiled in.
+pub const EMBEDDED_NODES: &str = include_str!("../../geodata/nodes.geojson");
+/// The default network data, compiled in.
+pub const EMBEDDED_LINKS: &str = include_str!("../../geodata/links.geojson");
+
+/// A validated network of nodes and links.
+#[derive(Debug, Clone)]
+pub struct Network {
+    nodes: Vec<Node>,
+    links: Vec<Link>,
+    node_index: HashMap<String, usize>,
+    link_index: HashMap<String, usize>,
+    /// For each node, the indices of the links touching it.
+    incident: Vec<Vec<usize>>,
+}
+
+impl Network {
+    pub(crate) fn from_parts(
+        nodes: Vec<Node>,
+        links: Vec<Link>,
+        node_index: HashMap<String, usize>,
+        link_index: HashMap<String, usize>,
+    ) -> Self {
+        let mut incident = vec![Vec::new(); nodes.len()];
+        for (i, l) in links.iter().enumerate() {
+            incident[l.from_ix].push(i);
+            incident[l.to_ix].push(i);
+        }
+        Self {
+            nodes,
+            links,
+            node_index,
+            link_index,
+            incident,
+        }
+    }
+
+    /// Loads and validates `nodes.geojson` and `links.geojson` from a directory.
+    pub fn load_dir(dir: &Path) -> Result<Self, LoadError> {
+        let read = |name: &str| {
+            let path = dir.join(name);
+            std::fs::read_to_string(&path).map_err(|source| LoadError::Io {
+                path: path.display().to_string(),
+                source,
+            })
+        };
+        load_from_strs(&read(NODES_FILE)?, &read(LINKS_FILE)?)
+    }
+
+    /// The default network compiled into the binary.
+    pub fn embedded() -> Result<Self, LoadError> {
+        load_from_strs(EMBEDDED_NODES, EMBEDDED_LINKS)
+    }
+
+    /// All nodes, in file order.
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+
+    /// All links, in file order.
+    pub fn links(&self) -> &[Link] {
+        &self.links
+    }
+
+    /// The node with this id.
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.node_index.get(id).map(|&i| &self.nodes[i])
+    }
+
+    /// Index of the node with this id in [`Network::nodes`].
+    pub fn node_ix(&self, id: &str) -> Option<usize> {
+        self.node_index.get(id).copied()
+    }
+
+    /// The link with this id.
+    pub fn link(&self, id: &str) -> Option<&Link> {
+        self.link_index.get(id).map(|&i| &self.links[i])
+    }
+
+    /// Index of the link with this id in [`Network::links`].
+    pub fn link_ix(&self, id: &str) -> Option<usize> {
+        self.link_index.get(id).copied()
+    }
+
+    /// Indices of the links touching node `node_ix`.
+    pub fn incident(&self, node_ix: usize) -> &[usize] {
+        &self.incident[node_ix]
+    }
+
+    /// Border-crossing links.
+    pub fn crossings(&self) -> impl Iterator<Item = &Link> {
+        self.links.iter().filter(|l| l.kind == LinkKind::Crossing)
+    }
+
+    /// Countries that have at least one node, sorted.
+    pub fn countries(&self) -> Vec<String> {
+        let mut c: Vec<String> = self.nodes.iter().map(|n| n.country.clone()).collect();
+        c.sort();
+        c.dedup();
+        c
+    }
+
+    /// Counts and lengths for `corridor validate` and the docs.
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary {
+            nodes: self.nodes.len(),
+            links: self.links.len(),
+            ..Default::default()
+        };
+        for n in &self.nodes {
+            *s.nodes_by_kind.entry(n.kind.to_string()).or_default() += 1;
+            *s.nodes_by_country.entry(n.country.clone()).or_default() += 1;
+        }
+        for l in &self.links {
+            *s.links_by_kind.entry(l.kind.to_string()).or_default() += 1;
+            *s.links_by_mode.entry(l.mode.to_string()).or_default() += 1;
+            *s.km_by_mode.entry(l.mode.to_string()).or_default() += l.length_km;
+            if let Some(c) = &l.crossing {
+                let mut pair = c.countries.clone();
+                pair.sort();
+                *s.crossings_by_border
+                    .entry(format!("{}-{}", pair[0], pair[1]))
+                    .or_default() += 1;
+            } else {
+                let country = &self.nodes[l.from_ix].country;
+                *s.km_by_country_mode
+                    .entry(format!("{country} {}", l.mode))
+                    .or_default() += l.length_km;
+            }
+            s.total_km += l.length_km;
+        }
+        s
+    }
+}
+
+/// Counts by kind, mode and country, and lengths.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Summary {
+    /// Number of nodes.
+    pub nodes: usize,
+    /// Number of links.
+    pub links: usize,
+    /// Nodes by kind.
+    pub nodes_by_kind: BTreeMap<String, usize>,
+    /// Nodes by country.
+    pub nodes_by_country: BTreeMap<String, usize>,
+    /// Links by kind.
+    pub links_by_kind: BTreeMap<String, usize>,
+    /// Links by mode.
+    pub links_by_mode: BTreeMap<String, usize>,
+    /// Kilometres by mode.
+    pub km_by_mode: BTreeMap<String, f64>,
+    /// Kilometres of non-crossing links by "COUNTRY mode".
+    pub km_by_country_mode: BTreeMap<String, f64>,
+    /// Crossing links by border, e.g. `MN-RU`.
+    pub crossings_by_border: BTreeMap<String, usize>,
+    /// Total kilometres.
+    pub total_km: f64,
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "network is valid: {} nodes, {} links, {:.0} km",
+            self.nodes, self.links, self.total_km
+        )?;
+        let join = |m: &BTreeMap<String, usize>| {
+            m.iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let joinf = |m: &BTreeMap<String, f64>| {
+            m.iter()
+                .map(|(k, v)| format!("{k} {v:.0}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        writeln!(f, "nodes by kind:      {}", join(&self.nodes_by_kind))?;
+        writeln!(f, "nodes by country:   {}", join(&self.nodes_by_country))?;
+        writeln!(f, "links by kind:      {}", join(&self.links_by_kind))?;
+        writeln!(f, "links by mode:      {}", join(&self.links_by_mode))?;
+        writeln!(f, "km by mode:         {}", joinf(&self.km_by_mode))?;
+        writeln!(f, "km by country/mode: {}", joinf(&self.km_by_country_mode))?;
+        write!(
+            f,
+            "crossings by border: {}",
+            join(&self.crossings_by_border)
+        )
+    }
+}

@@ -1,0 +1,284 @@
+//! The network model: nodes, links and border crossings, as checked by [`super::validate`].
+//!
+//! Everything here is read-only once a [`super::Network`] is built. Identifiers are newtypes
+//! over the stable slugs of the GeoJSON files; petgraph indices never leave this crate's
+//! search modules.
+
+use std::fmt;
+
+use geo::{LineString, Point};
+use serde::{Deserialize, Serialize};
+
+/// Stable identifier of a node, e.g. `ru-naushki`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct NodeId(pub String);
+
+/// Stable identifier of a link, e.g. `xr-naushki-sukhbaatar`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct LinkId(pub String);
+
+impl fmt::Display for NodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl fmt::Display for LinkId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Generates a string-backed enum with `parse`, `as_str` and the list of accepted values, so
+/// that every enum of the data format reports unknown values the same way.
+macro_rules! str_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $var:ident = $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum $name { $($(#[$vm])* #[doc = concat!("`", $s, "`")] #[serde(rename = $s)] $var),+ }
+        impl $name {
+            /// Every accepted spelling, in declaration order.
+            pub const VALUES: &'static [&'static str] = &[$($s),+];
+            /// All variants, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$var),+];
+            /// Parses the exact (lower-case) spelling used in the data and the API.
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($s => Some($name::$var),)+ _ => None }
+            }
+            /// The spelling used in the data and the API.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$var => $s),+ }
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        }
+    };
+}
+
+str_enum!(
+    /// Transport mode of a link; a node serves a subset.
+    Mode { Rail = "rail", Road = "road" }
+);
+str_enum!(
+    /// What a node is.
+    NodeKind {
+        City = "city",
+        Station = "station",
+        BorderPoint = "border_point",
+        Terminal = "terminal",
+        Port = "port",
+        Junction = "junction",
+    }
+);
+str_enum!(
+    /// What a link is: a rail line, a road, or a border crossing.
+    LinkKind { Line = "line", Road = "road", Crossing = "crossing" }
+);
+str_enum!(
+    /// Operating status. Only `open` and `seasonal` links are used unless planned links are
+    /// asked for.
+    Status {
+        Open = "open",
+        Seasonal = "seasonal",
+        Planned = "planned",
+        UnderConstruction = "under_construction",
+        Closed = "closed",
+    }
+);
+str_enum!(
+    /// Unit of a published capacity figure.
+    CapacityUnit {
+        TonnesPerYear = "t/yr",
+        TrainsPerDay = "trains/day",
+        VehiclesPerDay = "vehicles/day",
+    }
+);
+str_enum!(
+    /// Road class of a road link.
+    RoadClass {
+        Motorway = "motorway",
+        Trunk = "trunk",
+        Primary = "primary",
+        Secondary = "secondary",
+        Track = "track",
+    }
+);
+
+impl Status {
+    /// Whether the link is in service today (`open` or `seasonal`).
+    pub fn in_service(self) -> bool {
+        matches!(self, Status::Open | Status::Seasonal)
+    }
+    /// Whether the link is usable when planned links are included (adds `planned` and
+    /// `under_construction`; `closed` never is).
+    pub fn usable_with_planned(self) -> bool {
+        !matches!(self, Status::Closed)
+    }
+}
+
+/// Constants that turn published capacity figures into tonnes per year.
+///
+/// # Defaults
+/// `tonnes_per_train` = 3,000 t (a typical 1520 mm block train of ~57 wagons loaded to
+/// ~53 t net; an estimate), `tonnes_per_vehicle` = 20 t (a loaded semi-trailer),
+/// `operating_days_per_year` = 365.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CapacityConversion {
+    /// Net tonnes carried by one freight train. Default 3,000.
+    pub tonnes_per_train: f64,
+    /// Net tonnes carried by one road vehicle. Default 20.
+    pub tonnes_per_vehicle: f64,
+    /// Days a year the link operates. Default 365.
+    pub operating_days_per_year: f64,
+}
+
+impl Default for CapacityConversion {
+    fn default() -> Self {
+        Self {
+            tonnes_per_train: 3000.0,
+            tonnes_per_vehicle: 20.0,
+            operating_days_per_year: 365.0,
+        }
+    }
+}
+
+/// A published capacity figure.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Capacity {
+    /// The figure, strictly positive and finite.
+    pub value: f64,
+    /// Its unit.
+    pub unit: CapacityUnit,
+}
+
+impl Capacity {
+    /// The figure in tonnes per year.
+    ///
+    /// # Example
+    /// ```
+    /// use corridor::network::{Capacity, CapacityUnit, CapacityConversion};
+    /// let c = Capacity { value: 300.0, unit: CapacityUnit::VehiclesPerDay };
+    /// assert_eq!(c.tonnes_per_year(&CapacityConversion::default()), 300.0 * 20.0 * 365.0);
+    /// ```
+    pub fn tonnes_per_year(&self, conv: &CapacityConversion) -> f64 {
+        match self.unit {
+            CapacityUnit::TonnesPerYear => self.value,
+            CapacityUnit::TrainsPerDay => {
+                self.value * conv.tonnes_per_train * conv.operating_days_per_year
+            }
+            CapacityUnit::VehiclesPerDay => {
+                self.value * conv.tonnes_per_vehicle * conv.operating_days_per_year
+            }
+        }
+    }
+}
+
+/// A place: city, station, border checkpoint, terminal, port or junction.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// Stable slug.
+    pub id: NodeId,
+    /// English name.
+    pub name: String,
+    /// Name in local script, if given.
+    pub name_local: Option<String>,
+    /// ISO 3166-1 alpha-2 country code, upper case.
+    pub country: String,
+    /// What the node is.
+    pub kind: NodeKind,
+    /// Modes served here (non-empty).
+    pub modes: Vec<Mode>,
+    /// Rail↔road transfer possible here.
+    pub intermodal: bool,
+    /// Gauge every rail link touching this node has, when declared.
+    pub gauge_mm: Option<u32>,
+    /// Position (lon, lat).
+    pub point: Point<f64>,
+    /// Where the facts come from.
+    pub source: String,
+    /// All properties as found in the file, for faithful output.
+    pub properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Node {
+    /// Whether the node serves `mode`.
+    pub fn serves(&self, mode: Mode) -> bool {
+        self.modes.contains(&mode)
+    }
+}
+
+/// Border-crossing attributes of a link of kind `crossing`.
+#[derive(Debug, Clone)]
+pub struct CrossingInfo {
+    /// The two countries, in `from` → `to` order.
+    pub countries: [String; 2],
+    /// Name, e.g. `Naushki–Sukhbaatar`.
+    pub name: String,
+    /// Typical time at the border, hours.
+    pub dwell_h: f64,
+    /// Opening hours, `24/7` or free text.
+    pub hours: String,
+    /// Veterinary/phytosanitary control for animal products available.
+    pub veterinary: bool,
+}
+
+/// A rail line, road or border crossing between two nodes.
+#[derive(Debug, Clone)]
+pub struct Link {
+    /// Stable slug.
+    pub id: LinkId,
+    /// Start node id.
+    pub from: NodeId,
+    /// End node id.
+    pub to: NodeId,
+    /// Index of `from` in [`super::Network::nodes`].
+    pub from_ix: usize,
+    /// Index of `to` in [`super::Network::nodes`].
+    pub to_ix: usize,
+    /// Rail or road.
+    pub mode: Mode,
+    /// Line, road or crossing.
+    pub kind: LinkKind,
+    /// Track gauge (rail only).
+    pub gauge_mm: Option<u32>,
+    /// Road class (road only, optional).
+    pub road_class: Option<RoadClass>,
+    /// Length in km: the data's `length_km`, else the geodesic length of the geometry.
+    pub length_km: f64,
+    /// Typical commercial freight speed, km/h.
+    pub speed_kmh: f64,
+    /// Published capacity, if any.
+    pub capacity: Option<Capacity>,
+    /// Operating status.
+    pub status: Status,
+    /// Usable only from `from` to `to`.
+    pub oneway: bool,
+    /// Border attributes when `kind` is `crossing`.
+    pub crossing: Option<CrossingInfo>,
+    /// Geometry, oriented `from` → `to`.
+    pub geometry: LineString<f64>,
+    /// Where the facts come from.
+    pub source: String,
+    /// All properties as found in the file (plus `length_km` when derived).
+    pub properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Link {
+    /// Capacity in tonnes per year, when the link has one.
+    pub fn capacity_tpy(&self, conv: &CapacityConversion) -> Option<f64> {
+        self.capacity.map(|c| c.tonnes_per_year(conv))
+    }
+
+    /// Display name: the crossing or line name if any, else the id.
+    pub fn display_name(&self) -> &str {
+        if let Some(c) = &self.crossing {
+            return &c.name;
+        }
+        self.properties
+            .get("name")
+            .and_then(|v| v.as_str())
+            .unwrap_or(&self.id.0)
+    }
+}

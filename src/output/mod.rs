@@ -1,0 +1,79 @@
+//! GeoJSON output (RFC 7946): turns typed results into FeatureCollections. No HTTP here.
+
+use geojson::{Feature, FeatureCollection, Geometry, JsonObject, Value as GeomValue};
+use serde_json::Value;
+
+use crate::network::{CapacityConversion, Link, Network, Node};
+
+/// Rounds a coordinate to 6 decimals (~0.1 m): enough for any map, smaller output.
+pub fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+/// The Point geometry of a node.
+pub fn node_geometry(node: &Node) -> Geometry {
+    Geometry::new(GeomValue::Point(vec![
+        round6(node.point.x()),
+        round6(node.point.y()),
+    ]))
+}
+
+/// The LineString geometry of a link, as stored (oriented `from` → `to`).
+pub fn link_geometry(link: &Link) -> Geometry {
+    Geometry::new(GeomValue::LineString(
+        link.geometry
+            .0
+            .iter()
+            .map(|c| vec![round6(c.x), round6(c.y)])
+            .collect(),
+    ))
+}
+
+/// A Feature with the given geometry and properties, and the `id` member set from the
+/// properties' `id` when there is one.
+pub fn feature(geometry: Geometry, properties: JsonObject) -> Feature {
+    let id = properties
+        .get("id")
+        .and_then(Value::as_str)
+        .map(|s| geojson::feature::Id::String(s.to_string()));
+    Feature {
+        bbox: None,
+        geometry: Some(geometry),
+        id,
+        properties: Some(properties),
+        foreign_members: None,
+    }
+}
+
+/// A node as a Feature with all its properties plus `layer: "node"`.
+pub fn node_feature(node: &Node) -> Feature {
+    let mut p = node.properties.clone();
+    p.insert("layer".into(), "node".into());
+    feature(node_geometry(node), p)
+}
+
+/// A link as a Feature with all its properties plus `layer: "link"`, the derived
+/// `length_km`, and `capacity_tpy` when it has a capacity.
+pub fn link_feature(link: &Link, conv: &CapacityConversion) -> Feature {
+    let mut p = link.properties.clone();
+    p.insert("layer".into(), "link".into());
+    if let Some(t) = link.capacity_tpy(conv) {
+        p.insert("capacity_tpy".into(), Value::from(t.round()));
+    }
+    feature(link_geometry(link), p)
+}
+
+/// The whole network as one FeatureCollection: nodes first, then links.
+pub fn network_collection(net: &Network, conv: &CapacityConversion) -> FeatureCollection {
+    let features = net
+        .nodes()
+        .iter()
+        .map(node_feature)
+        .chain(net.links().iter().map(|l| link_feature(l, conv)))
+        .collect();
+    FeatureCollection {
+        bbox: None,
+        features,
+        foreign_members: None,
+    }
+}

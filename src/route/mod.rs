@@ -1,0 +1,1 @@
+//! Route search: shortest paths and alternatives. No HTTP, no JSON.
