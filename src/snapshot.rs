@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::index::SpatialIndex;
 use crate::network::{CapacityConversion, LoadError, Network};
 use crate::output;
 
@@ -17,6 +18,8 @@ pub struct Snapshot {
     pub network_json: Arc<[u8]>,
     /// Strong ETag of this snapshot's data (hash of the serialised network).
     pub etag: String,
+    /// Spatial indexes.
+    pub index: SpatialIndex,
 }
 
 impl Snapshot {

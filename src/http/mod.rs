@@ -1,8 +1,13 @@
 //! The HTTP service: thin actix-web handlers that extract parameters, call the library and
 //! serialise. [`configure`] serves `main` and the tests alike, as martin's `router()` does.
 
+pub mod capacity;
 pub mod error;
+pub mod ogc;
 pub mod params;
+pub mod route;
+pub mod spatial;
+pub mod web_map;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -97,7 +102,12 @@ pub fn geojson_response(body: impl MessageBody + 'static) -> HttpResponse {
 /// Registers every route. Used by `corridor serve` and by the tests.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/health", web::get().to(health))
-        .route("/v1/network", web::get().to(network));
+        .route("/v1/network", web::get().to(network))
+        .configure(route::configure)
+        .configure(capacity::configure)
+        .configure(spatial::configure)
+        .configure(ogc::configure)
+        .configure(web_map::configure);
 }
 
 async fn health(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
