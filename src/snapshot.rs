@@ -29,11 +29,13 @@ impl Snapshot {
         let fc = output::network_collection(&network, &conversion);
         let bytes = serde_json::to_vec(&fc).unwrap_or_default();
         let etag = format!("\"{:016x}\"", fnv1a(&bytes));
+        let index = SpatialIndex::build(&network);
         Self {
             network,
             conversion,
             network_json: bytes.into(),
             etag,
+            index,
         }
     }
 

@@ -126,20 +126,28 @@ async fn health(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResp
 async fn network(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     Params::parse(req.query_string(), &[])?.finish()?;
     let snap = state.current();
-    if let Some(inm) = req.headers().get(header::IF_NONE_MATCH) {
-        if inm.to_str().is_ok_and(|v| {
-            v.split(',')
-                .any(|t| t.trim() == snap.etag || t.trim() == "*")
-        }) {
-            return Ok(HttpResponse::NotModified()
-                .insert_header((header::ETAG, snap.etag.clone()))
-                .finish());
-        }
+    if etag_matches(&req, &snap.etag) {
+        return Ok(not_modified(&snap.etag));
     }
     Ok(HttpResponse::Ok()
         .content_type(GEOJSON)
         .insert_header((header::ETAG, snap.etag.clone()))
         .body(actix_web::web::Bytes::copy_from_slice(&snap.network_json)))
+}
+
+/// Whether the request's `If-None-Match` names `etag` (or `*`).
+pub fn etag_matches(req: &HttpRequest, etag: &str) -> bool {
+    req.headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+}
+
+/// A 304 carrying the ETag.
+pub fn not_modified(etag: &str) -> HttpResponse {
+    HttpResponse::NotModified()
+        .insert_header((header::ETAG, etag.to_string()))
+        .finish()
 }
 
 /// One structured log line per request: method, path, status, duration. Query strings are
