@@ -205,6 +205,8 @@ pub async fn serve(state: web::Data<AppState>, bind: &str) -> std::io::Result<()
         .shutdown_timeout(10);
     for addr in server.addrs() {
         tracing::info!(%addr, "corridor listening");
+        // On stdout too, so scripts and tests can find an ephemeral port.
+        println!("corridor listening on http://{addr}");
     }
     server.run().await
 }
