@@ -1,6 +1,8 @@
 //! The command line: clap parses raw flags, `run` builds checked settings and dispatches.
 //! Errors are reported once, by `main`.
 
+pub mod route;
+
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -43,6 +45,9 @@ pub enum Command {
         #[arg(long)]
         data: Option<PathBuf>,
     },
+    /// Find the best route and alternatives between two places (same options as
+    /// `GET /v1/route`): a comparison table, or GeoJSON with `--geojson`.
+    Route(route::RouteArgs),
 }
 
 /// Loads the network from `dir`, or the embedded data.
@@ -56,6 +61,7 @@ pub fn load(dir: Option<&PathBuf>) -> Result<Network, crate::network::LoadError>
 /// Runs a parsed command line. Returns the process exit code.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
+        Command::Route(args) => route::run(args),
         Command::Validate { data } => match load(data.as_ref()) {
             Ok(net) => {
                 println!("{}", net.summary());

@@ -202,9 +202,7 @@ impl Constraints {
             .iter()
             .map(|l| match unconstrained_countries.check_link(net, l) {
                 Err(r) => Some(r),
-                Ok(()) if !node_ok[l.from_ix] || !node_ok[l.to_ix] => {
-                    Some(Refusal::AvoidCountries)
-                }
+                Ok(()) if !node_ok[l.from_ix] || !node_ok[l.to_ix] => Some(Refusal::AvoidCountries),
                 Ok(()) => None,
             })
             .collect()

@@ -285,7 +285,10 @@ mod tests {
             assert!(f.min <= v && v <= f.max, "{}", f.name);
             let mut q = p;
             (f.set)(&mut q, f.max);
-            assert_eq!(serde_json::to_value(q).unwrap()[f.name].as_f64(), Some(f.max));
+            assert_eq!(
+                serde_json::to_value(q).unwrap()[f.name].as_f64(),
+                Some(f.max)
+            );
         }
         assert_eq!(json.as_object().unwrap().len(), Profile::FIELDS.len());
     }

@@ -141,3 +141,33 @@ impl ResponseError for ApiError {
         b.body(self.problem().to_string())
     }
 }
+
+impl From<crate::route::RouteError> for ApiError {
+    fn from(e: crate::route::RouteError) -> Self {
+        use crate::route::RouteError;
+        match e {
+            RouteError::Invalid(problems) => ApiError::BadRequest(
+                problems
+                    .into_iter()
+                    .map(|p| FieldError {
+                        field: p.field,
+                        detail: p.detail,
+                    })
+                    .collect(),
+            ),
+            RouteError::UnknownPlace {
+                field,
+                query,
+                suggestions,
+            } => ApiError::NotFound {
+                detail: format!("{field}: no place matches '{query}'"),
+                field,
+                suggestions,
+            },
+            RouteError::NoRoute { detail, field } => ApiError::Unprocessable {
+                detail,
+                field: field.map(str::to_string),
+            },
+        }
+    }
+}

@@ -233,7 +233,8 @@ impl SearchGraph {
 
     /// In-edge indices of state `t` (indices into [`SearchGraph::edge`]).
     pub fn in_edges(&self, t: u32) -> &[u32] {
-        &self.rev_edges[self.rev_first[t as usize] as usize..self.rev_first[t as usize + 1] as usize]
+        &self.rev_edges
+            [self.rev_first[t as usize] as usize..self.rev_first[t as usize + 1] as usize]
     }
 
     /// Edge `e`.
@@ -294,7 +295,12 @@ mod tests {
         assert_eq!(g.arrival_of(b_rail), Arrival::Rail(1520));
         let transfers: Vec<_> = g
             .out_edges(b_rail)
-            .map(|e| (net.links()[g.edge(e).link as usize].id.0.as_str(), g.edge(e).transfer))
+            .map(|e| {
+                (
+                    net.links()[g.edge(e).link as usize].id.0.as_str(),
+                    g.edge(e).transfer,
+                )
+            })
             .collect();
         assert!(transfers.contains(&("ab", None)));
         assert!(transfers.contains(&(
@@ -321,7 +327,9 @@ mod tests {
                 .all(|e| net.links()[g.edge(e).link as usize].mode == Mode::Road)
         );
         // Reverse adjacency mirrors the forward one.
-        let total: usize = (0..g.state_count() as u32).map(|t| g.in_edges(t).len()).sum();
+        let total: usize = (0..g.state_count() as u32)
+            .map(|t| g.in_edges(t).len())
+            .sum();
         assert_eq!(total, g.edge_count());
     }
 }

@@ -315,7 +315,9 @@ pub fn plan(snap: &Snapshot, req: &RouteRequest) -> Result<RoutePlan, RouteError
         .collect();
     let c = &resolved.constraints;
     let ids = |ws: &[Waypoint]| -> Vec<NodeId> {
-        ws.iter().map(|w| net.nodes()[w.node_ix].id.clone()).collect()
+        ws.iter()
+            .map(|w| net.nodes()[w.node_ix].id.clone())
+            .collect()
     };
     let all = ids(&resolved.waypoints);
     let query = QueryEcho {

@@ -245,7 +245,10 @@ pub fn resolve(snap: &Snapshot, req: &RouteRequest) -> Result<Resolved, RouteErr
             }
             Some(_) => problems.push(problem(
                 "avoid_crossings",
-                format!("'{}' is a link but not a crossing (use avoid_links)", clip(id)),
+                format!(
+                    "'{}' is a link but not a crossing (use avoid_links)",
+                    clip(id)
+                ),
             )),
             None => {
                 let near = suggest(
@@ -266,7 +269,9 @@ pub fn resolve(snap: &Snapshot, req: &RouteRequest) -> Result<Resolved, RouteErr
         } else {
             let near = suggest(
                 id,
-                net.links().iter().map(|l| (l.id.0.as_str(), l.display_name())),
+                net.links()
+                    .iter()
+                    .map(|l| (l.id.0.as_str(), l.display_name())),
             );
             problems.push(problem(
                 "avoid_links",
@@ -353,7 +358,10 @@ fn did_you_mean(near: &[String]) -> String {
 
 /// Up to [`MAX_SUGGESTIONS`] ids whose id or name is close to `query` (Jaro–Winkler on lower
 /// case), closest first.
-pub fn suggest<'a>(query: &str, candidates: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<String> {
+pub fn suggest<'a>(
+    query: &str,
+    candidates: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Vec<String> {
     let q = query.to_lowercase();
     let mut scored: Vec<(f64, &str)> = candidates
         .map(|(id, name)| {
@@ -398,11 +406,9 @@ fn resolve_place(
     let net = &snap.network;
     match place {
         PlaceQuery::Coord { lon, lat } => {
-            let near = snap
-                .index
-                .nearest_nodes(net, *lon, *lat, 1, |n| {
-                    net.node_ix(&n.id.0).is_some_and(|ix| suitable(net, c, ix))
-                });
+            let near = snap.index.nearest_nodes(net, *lon, *lat, 1, |n| {
+                net.node_ix(&n.id.0).is_some_and(|ix| suitable(net, c, ix))
+            });
             match near.first() {
                 Some(n) if n.distance_km <= MAX_SNAP_KM => Ok(Waypoint {
                     field,
@@ -451,7 +457,9 @@ fn find_node(net: &Network, c: &Constraints, field: &str, q: &str) -> Result<usi
             let n = &net.nodes()[i];
             lname(n) == lower
                 || n.id.0.to_lowercase() == lower
-                || n.name_local.as_ref().is_some_and(|l| l.to_lowercase() == lower)
+                || n.name_local
+                    .as_ref()
+                    .is_some_and(|l| l.to_lowercase() == lower)
         })
         .collect();
     let prefix: Vec<usize> = if exact.is_empty() {
@@ -468,7 +476,9 @@ fn find_node(net: &Network, c: &Constraints, field: &str, q: &str) -> Result<usi
     if matches.is_empty() {
         let suggestions = suggest(
             q,
-            net.nodes().iter().map(|n| (n.id.0.as_str(), n.name.as_str())),
+            net.nodes()
+                .iter()
+                .map(|n| (n.id.0.as_str(), n.name.as_str())),
         );
         return Err(RouteError::UnknownPlace {
             field: field.to_string(),

@@ -216,8 +216,7 @@ impl<'a> SearchSpec<'a> {
                 let t_node = self.graph.node_of(edge.to);
                 let t_layer = self.advance(layer, t_node);
                 if opts.use_bans
-                    && scratch.banned[t_layer * n_nodes + t_node as usize]
-                        == scratch.ban_generation
+                    && scratch.banned[t_layer * n_nodes + t_node as usize] == scratch.ban_generation
                 {
                     continue;
                 }
@@ -380,7 +379,10 @@ impl<'a> SearchSpec<'a> {
             return Vec::new();
         }
         let s_count = self.states();
-        scratch.prepare(self.layers() * s_count, self.layers() * self.graph.node_count());
+        scratch.prepare(
+            self.layers() * s_count,
+            self.layers() * self.graph.node_count(),
+        );
         let h = self.distances_to_target(scratch);
         if !h[start as usize].is_finite() {
             return Vec::new();
