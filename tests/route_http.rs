@@ -127,7 +127,7 @@ mod bad_request_names_the_field {
 
     #[actix_web::test]
     async fn too_many_vias() {
-        let vias = vec!["mn-darkhan"; 11].join(",");
+        let vias = ["mn-darkhan"; 11].join(",");
         bad_request(&format!("from=ru-ulan-ude&to=cn-beijing&via={vias}"), "via").await;
     }
 }

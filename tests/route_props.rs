@@ -477,44 +477,56 @@ proptest! {
 /// Every simple path (no repeated node) from `from` to `to`, by depth-first search, with its
 /// cost; the oracle for Yen's algorithm on tiny networks.
 fn all_simple_path_costs(net: &Network, req: &RouteRequest, from: usize, to: usize) -> Vec<f64> {
-    fn dfs(
-        net: &Network,
-        req: &RouteRequest,
-        u: usize,
-        arrival: usize,
+    struct Walk<'a> {
+        net: &'a Network,
+        req: &'a RouteRequest,
         to: usize,
-        cost: f64,
-        visited: &mut Vec<bool>,
-        out: &mut Vec<f64>,
-    ) {
-        if u == to {
-            out.push(cost);
-            return;
-        }
-        for j in 0..net.links().len() {
-            if !link_allowed(net, req, j) {
-                continue;
+        visited: Vec<bool>,
+        out: Vec<f64>,
+    }
+    impl Walk<'_> {
+        fn dfs(&mut self, u: usize, arrival: usize, cost: f64) {
+            if u == self.to {
+                self.out.push(cost);
+                return;
             }
-            let Some(v) = other_end(net, j, u) else {
-                continue;
-            };
-            if visited[v] {
-                continue;
+            for j in 0..self.net.links().len() {
+                if !link_allowed(self.net, self.req, j) {
+                    continue;
+                }
+                let Some(v) = other_end(self.net, j, u) else {
+                    continue;
+                };
+                if self.visited[v] {
+                    continue;
+                }
+                let Some(w) = step_cost(
+                    self.net,
+                    &self.req.profile,
+                    self.req.optimize,
+                    u,
+                    arrival,
+                    j,
+                ) else {
+                    continue;
+                };
+                self.visited[v] = true;
+                self.dfs(v, class_of(self.net, j), cost + w);
+                self.visited[v] = false;
             }
-            let Some(w) = step_cost(net, &req.profile, req.optimize, u, arrival, j) else {
-                continue;
-            };
-            visited[v] = true;
-            dfs(net, req, v, class_of(net, j), to, cost + w, visited, out);
-            visited[v] = false;
         }
     }
-    let mut visited = vec![false; net.nodes().len()];
-    visited[from] = true;
-    let mut out = Vec::new();
-    dfs(net, req, from, 0, to, 0.0, &mut visited, &mut out);
-    out.sort_by(f64::total_cmp);
-    out
+    let mut walk = Walk {
+        net,
+        req,
+        to,
+        visited: vec![false; net.nodes().len()],
+        out: Vec::new(),
+    };
+    walk.visited[from] = true;
+    walk.dfs(from, 0, 0.0);
+    walk.out.sort_by(f64::total_cmp);
+    walk.out
 }
 
 proptest! {

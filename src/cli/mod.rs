@@ -47,7 +47,7 @@ pub enum Command {
     },
     /// Find the best route and alternatives between two places (same options as
     /// `GET /v1/route`): a comparison table, or GeoJSON with `--geojson`.
-    Route(route::RouteArgs),
+    Route(Box<route::RouteArgs>),
 }
 
 /// Loads the network from `dir`, or the embedded data.
@@ -61,7 +61,7 @@ pub fn load(dir: Option<&PathBuf>) -> Result<Network, crate::network::LoadError>
 /// Runs a parsed command line. Returns the process exit code.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
-        Command::Route(args) => route::run(args),
+        Command::Route(args) => route::run(*args),
         Command::Validate { data } => match load(data.as_ref()) {
             Ok(net) => {
                 println!("{}", net.summary());

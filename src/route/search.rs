@@ -409,6 +409,9 @@ impl<'a> SearchSpec<'a> {
             let last = found.len() - 1;
             let prev = found[last].clone();
             let prefix = self.prefix_costs(&prev);
+            // Indexing by `i` reads better than zipping: root, spur vertex and prefix cost
+            // are all "the first i edges".
+            #[allow(clippy::needless_range_loop)]
             for i in deviation[last]..prev.edges.len() {
                 let root = &prev.edges[..i];
                 forbidden.clear();
