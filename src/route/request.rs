@@ -397,6 +397,14 @@ fn suitable(net: &Network, c: &Constraints, ix: usize) -> bool {
         })
 }
 
+fn served_by(mode: ModeFilter) -> &'static str {
+    match mode {
+        ModeFilter::Any => "",
+        ModeFilter::Rail => " served by rail",
+        ModeFilter::Road => " served by road",
+    }
+}
+
 fn resolve_place(
     snap: &Snapshot,
     c: &Constraints,
@@ -418,15 +426,15 @@ fn resolve_place(
                 }),
                 Some(n) => Err(RouteError::NoRoute {
                     detail: format!(
-                        "{field} {lon},{lat} is {:.0} km from the nearest node served by {} ('{}'); at most {MAX_SNAP_KM} km",
+                        "{field} {lon},{lat} is {:.0} km from the nearest suitable node{} ('{}'); at most {MAX_SNAP_KM} km",
                         n.distance_km,
-                        c.mode.as_str(),
+                        served_by(c.mode),
                         net.nodes()[n.node_ix].id
                     ),
                     field: Some(field),
                 }),
                 None => Err(RouteError::NoRoute {
-                    detail: format!("no node is served by {}", c.mode.as_str()),
+                    detail: format!("{field}: no node{} to snap to", served_by(c.mode)),
                     field: Some(field),
                 }),
             }
@@ -527,4 +535,132 @@ fn narrow(net: &Network, c: &Constraints, matches: &[usize]) -> Vec<usize> {
         .filter(|&i| net.nodes()[i].kind == NodeKind::City)
         .collect();
     if cities.len() == 1 { cities } else { pool }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::load_from_strs;
+
+    fn snap() -> Snapshot {
+        let node = |id: &str, name: &str, x: f64, kind: &str, modes: &str| {
+            format!(
+                r#"{{"type":"Feature","geometry":{{"type":"Point","coordinates":[{x},0]}},"properties":{{"id":"{id}","name":"{name}","country":"AA","kind":"{kind}","modes":{modes},"intermodal":false,"source":"t"}}}}"#
+            )
+        };
+        let nodes = [
+            node("aa-ostrov", "Ostrov", 0.0, "city", r#"["road"]"#),
+            node(
+                "aa-ostrov-yard",
+                "Ostrov yard",
+                0.1,
+                "terminal",
+                r#"["rail","road"]"#,
+            ),
+            node("aa-port", "Portovo", 1.0, "port", r#"["rail","road"]"#),
+            node("aa-pole", "Pole", 2.0, "station", r#"["rail"]"#),
+        ];
+        let link = |id: &str, a: &str, b: &str, xa: f64, xb: f64, mode: &str| {
+            let extra = if mode == "rail" {
+                r#""kind":"line","gauge_mm":1520"#
+            } else {
+                r#""kind":"road""#
+            };
+            format!(
+                r#"{{"type":"Feature","geometry":{{"type":"LineString","coordinates":[[{xa},0],[{xb},0]]}},"properties":{{"id":"{id}","from":"{a}","to":"{b}","mode":"{mode}",{extra},"speed_kmh":50,"status":"open","source":"t"}}}}"#
+            )
+        };
+        let links = [
+            link("r1", "aa-ostrov", "aa-port", 0.0, 1.0, "road"),
+            link("r2", "aa-ostrov-yard", "aa-port", 0.1, 1.0, "road"),
+            link("l1", "aa-port", "aa-pole", 1.0, 2.0, "rail"),
+        ];
+        let fc = |f: &[String]| {
+            format!(
+                r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+                f.join(",")
+            )
+        };
+        Snapshot::build(load_from_strs(&fc(&nodes), &fc(&links)).unwrap())
+    }
+
+    fn find(snap: &Snapshot, q: &str, mode: ModeFilter) -> Result<String, RouteError> {
+        let c = Constraints {
+            mode,
+            ..Default::default()
+        };
+        find_node(&snap.network, &c, "from", q).map(|i| snap.network.nodes()[i].id.0.clone())
+    }
+
+    #[test]
+    fn ids_names_and_prefixes() {
+        let s = snap();
+        assert_eq!(find(&s, "aa-port", ModeFilter::Any).unwrap(), "aa-port");
+        assert_eq!(find(&s, "PORTOVO", ModeFilter::Any).unwrap(), "aa-port");
+        assert_eq!(find(&s, "port", ModeFilter::Any).unwrap(), "aa-port");
+        assert_eq!(find(&s, "pol", ModeFilter::Any).unwrap(), "aa-pole");
+    }
+
+    #[test]
+    fn an_ambiguous_prefix_prefers_the_mode_then_the_city() {
+        let s = snap();
+        // "ostrov" is the exact name of the city: no ambiguity.
+        assert_eq!(find(&s, "ostrov", ModeFilter::Any).unwrap(), "aa-ostrov");
+        // "ostr" is a prefix of both; the city wins, unless only the yard serves the mode.
+        assert_eq!(find(&s, "ostr", ModeFilter::Any).unwrap(), "aa-ostrov");
+        assert_eq!(
+            find(&s, "ostr", ModeFilter::Rail).unwrap(),
+            "aa-ostrov-yard"
+        );
+        // "p" matches Portovo and Pole, neither a city.
+        assert!(matches!(
+            find(&s, "p", ModeFilter::Rail),
+            Err(RouteError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn an_unknown_place_gets_close_suggestions() {
+        let s = snap();
+        match find(&s, "Portovoo", ModeFilter::Any) {
+            Err(RouteError::UnknownPlace { suggestions, .. }) => {
+                assert_eq!(suggestions.first().map(String::as_str), Some("aa-port"))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn positions_snap_to_a_node_serving_the_mode() {
+        let s = snap();
+        let mut req = RouteRequest::new(
+            PlaceQuery::Coord { lon: 0.0, lat: 0.0 },
+            PlaceQuery::Text("aa-pole".into()),
+        );
+        req.mode = ModeFilter::Rail;
+        let r = resolve(&s, &req).unwrap();
+        // The road-only city at (0, 0) is skipped; the port is the nearest rail node with a
+        // rail link (the yard serves rail but has only a road link).
+        assert_eq!(s.network.nodes()[r.waypoints[0].node_ix].id.0, "aa-port");
+        assert!(r.waypoints[0].snap_km.unwrap() > 100.0);
+    }
+
+    #[test]
+    fn lists_with_positions() {
+        assert!(PlaceQuery::parse_list("a,,b").is_err());
+        assert!(PlaceQuery::parse_list("a,10").is_err());
+        assert_eq!(
+            PlaceQuery::parse_list("10,20,30,40").unwrap(),
+            vec![
+                PlaceQuery::Coord {
+                    lon: 10.0,
+                    lat: 20.0
+                },
+                PlaceQuery::Coord {
+                    lon: 30.0,
+                    lat: 40.0
+                }
+            ]
+        );
+    }
 }

@@ -474,3 +474,119 @@ impl<'a> SearchSpec<'a> {
         found
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::{Network, load_from_strs};
+
+    /// ```text
+    ///   a ──1── b ──1── c
+    ///   └──────5────────┘
+    /// ```
+    fn triangle() -> Network {
+        let node = |id: &str, x: f64| {
+            format!(
+                r#"{{"type":"Feature","geometry":{{"type":"Point","coordinates":[{x},0]}},"properties":{{"id":"{id}","name":"{id}","country":"AA","kind":"city","modes":["road"],"intermodal":false,"source":"t"}}}}"#
+            )
+        };
+        let link = |id: &str, a: &str, b: &str, xa: f64, xb: f64, km: f64| {
+            format!(
+                r#"{{"type":"Feature","geometry":{{"type":"LineString","coordinates":[[{xa},0],[{xb},0]]}},"properties":{{"id":"{id}","from":"{a}","to":"{b}","mode":"road","kind":"road","length_km":{km},"speed_kmh":50,"status":"open","source":"t"}}}}"#
+            )
+        };
+        let fc = |f: &[String]| {
+            format!(
+                r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+                f.join(",")
+            )
+        };
+        load_from_strs(
+            &fc(&[node("a", 0.0), node("b", 1.0), node("c", 2.0)]),
+            &fc(&[
+                link("ab", "a", "b", 0.0, 1.0, 1.0),
+                link("bc", "b", "c", 1.0, 2.0, 1.0),
+                link("ac", "a", "c", 0.0, 2.0, 5.0),
+            ]),
+        )
+        .unwrap()
+    }
+
+    fn km_weights(g: &SearchGraph, net: &Network) -> Vec<f64> {
+        (0..g.edge_count())
+            .map(|e| net.links()[g.edge(e).link as usize].length_km)
+            .collect()
+    }
+
+    #[test]
+    fn shortest_and_alternatives() {
+        let net = triangle();
+        let g = SearchGraph::build(&net);
+        let w = km_weights(&g, &net);
+        let ok = vec![true; net.links().len()];
+        let spec = SearchSpec {
+            graph: &g,
+            weights: &w,
+            link_ok: &ok,
+            waypoints: &[0, 2],
+        };
+        let mut scratch = Scratch::default();
+        assert_eq!(spec.shortest(&mut scratch).unwrap().cost, 2.0);
+        let all = spec.k_shortest(5, &mut scratch);
+        let costs: Vec<f64> = all.iter().map(|p| p.cost).collect();
+        assert_eq!(costs, [2.0, 5.0]);
+    }
+
+    #[test]
+    fn a_via_may_force_an_out_and_back() {
+        let net = triangle();
+        let g = SearchGraph::build(&net);
+        let w = km_weights(&g, &net);
+        let ok = vec![true; net.links().len()];
+        // a → c → b: via c, then back to b (the direct a → b is not allowed to skip c).
+        let spec = SearchSpec {
+            graph: &g,
+            weights: &w,
+            link_ok: &ok,
+            waypoints: &[0, 2, 1],
+        };
+        let mut scratch = Scratch::default();
+        let p = spec.shortest(&mut scratch).unwrap();
+        assert_eq!(p.cost, 3.0);
+        let h = spec.distances_to_target(&mut scratch);
+        assert_eq!(h[spec.start_vertex().unwrap() as usize], 3.0);
+        // Round trip a → b → a: node a appears in two layers, which is not a loop.
+        let spec = SearchSpec {
+            waypoints: &[0, 1, 0],
+            ..spec
+        };
+        let routes = spec.k_shortest(3, &mut scratch);
+        assert_eq!(routes[0].cost, 2.0);
+        assert!(routes.windows(2).all(|w| w[0].cost <= w[1].cost));
+    }
+
+    #[test]
+    fn masked_links_are_not_used() {
+        let net = triangle();
+        let g = SearchGraph::build(&net);
+        let w = km_weights(&g, &net);
+        let mut scratch = Scratch::default();
+        let mut ok = vec![true; net.links().len()];
+        ok[net.link_ix("bc").unwrap()] = false;
+        let spec = SearchSpec {
+            graph: &g,
+            weights: &w,
+            link_ok: &ok,
+            waypoints: &[0, 2],
+        };
+        assert_eq!(spec.shortest(&mut scratch).unwrap().cost, 5.0);
+        let mut none = ok.clone();
+        none[net.link_ix("ac").unwrap()] = false;
+        let spec = SearchSpec {
+            link_ok: &none,
+            ..spec
+        };
+        assert!(spec.shortest(&mut scratch).is_none());
+        assert!(spec.k_shortest(3, &mut scratch).is_empty());
+    }
+}
