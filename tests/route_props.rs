@@ -3,7 +3,7 @@
 //! force over every simple path on tiny networks. Also: alternatives are loopless, distinct
 //! and sorted, and every avoid constraint holds on every route returned.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use corridor::Snapshot;
 use corridor::cost::{Cargo, ModeFilter, Optimize, Profile};
@@ -407,18 +407,24 @@ fn check_routes(net: &Network, req: &RouteRequest, waypoints: &[usize], routes: 
         for c in r.countries(net) {
             assert!(!req.avoid_countries.contains(&c));
         }
-        // Waypoints visited in order; no node repeats within a stretch between waypoints.
+        // Waypoints visited in order; no node repeats within a stretch between waypoints,
+        // except on the best route when a rail↔road change can only happen at another node
+        // and the route comes back through a non-intermodal node on the other mode (the true
+        // optimum over states; alternatives never do this).
         let mut next_wp = 1;
-        let mut stretch: HashSet<usize> = HashSet::from([nodes[0]]);
-        for &u in &nodes[1..] {
-            assert!(
-                stretch.insert(u),
-                "route {} revisits node n{u}: {nodes:?}",
-                r.rank
-            );
+        let mut stretch: HashMap<usize, Option<Mode>> = HashMap::from([(nodes[0], None)]);
+        for (k, &u) in nodes[1..].iter().enumerate() {
+            let arrival = Some(net.links()[r.steps[k].link_ix].mode);
+            if let Some(before) = stretch.insert(u, arrival) {
+                assert!(
+                    r.rank == 1 && !net.nodes()[u].intermodal && before != arrival,
+                    "route {} revisits node n{u}: {nodes:?}",
+                    r.rank
+                );
+            }
             if next_wp < waypoints.len() && u == waypoints[next_wp] {
                 next_wp += 1;
-                stretch = HashSet::from([u]);
+                stretch = HashMap::from([(u, arrival)]);
             }
         }
         assert_eq!(
