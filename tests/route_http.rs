@@ -246,3 +246,24 @@ async fn ok_is_a_feature_collection_with_routes_snaps_and_query() {
     assert_eq!(q["weights_recomputed"], true);
     assert_eq!(q["constraints"]["include_planned"], false);
 }
+
+#[actix_web::test]
+async fn openapi_lists_the_route_path_and_its_parameters() {
+    #[derive(utoipa::OpenApi)]
+    #[openapi(paths(corridor::http::route::get_route))]
+    struct Doc;
+    let doc = serde_json::to_value(<Doc as utoipa::OpenApi>::openapi()).unwrap();
+    let op = &doc["paths"]["/v1/route"]["get"];
+    let names: Vec<&str> = op["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    for p in corridor::http::route::ALLOWED {
+        assert!(names.contains(p), "{p} not documented: {names:?}");
+    }
+    for status in ["200", "400", "404", "422", "503"] {
+        assert!(op["responses"][status].is_object(), "{status}");
+    }
+}
