@@ -1,6 +1,7 @@
 //! The HTTP service: thin actix-web handlers that extract parameters, call the library and
 //! serialise. [`configure`] serves `main` and the tests alike, as martin's `router()` does.
 
+pub mod admin;
 pub mod capacity;
 pub mod error;
 pub mod ogc;
@@ -59,6 +60,8 @@ pub struct AppState {
     pub snapshot: ArcSwap<Snapshot>,
     /// Settings.
     pub config: ServerConfig,
+    /// Serialises reloads.
+    reload_lock: std::sync::Mutex<()>,
 }
 
 impl AppState {
@@ -67,6 +70,7 @@ impl AppState {
         Self {
             snapshot: ArcSwap::from_pointee(snapshot),
             config,
+            reload_lock: std::sync::Mutex::new(()),
         }
     }
 
@@ -107,7 +111,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(capacity::configure)
         .configure(spatial::configure)
         .configure(ogc::configure)
-        .configure(web_map::configure);
+        .configure(web_map::configure)
+        .configure(admin::configure);
 }
 
 async fn health(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
@@ -205,6 +210,10 @@ pub async fn serve(state: web::Data<AppState>, bind: &str) -> std::io::Result<()
         .shutdown_timeout(10);
     for addr in server.addrs() {
         tracing::info!(%addr, "corridor listening");
+        // On stdout too, so scripts and tests can find an ephemeral port.
+        println!("corridor listening on http://{addr}");
     }
+    #[cfg(unix)]
+    actix_web::rt::spawn(admin::reload_on_sighup(state));
     server.run().await
 }
