@@ -294,12 +294,11 @@ fn connected_without(net: &Network, q: &CapacityQuery, removed: &HashSet<usize>)
             adj.entry(2 * n + 1).or_default().push(2 * n);
         }
     }
-    let sinks: HashSet<usize> = q
-        .to
-        .nodes
-        .iter()
-        .flat_map(|&n| states(net, n, mode))
-        .collect();
+    let sinks: HashSet<usize> =
+        q.to.nodes
+            .iter()
+            .flat_map(|&n| states(net, n, mode))
+            .collect();
     let mut seen: HashSet<usize> = q
         .from
         .nodes
@@ -359,7 +358,7 @@ proptest! {
                     if let Some(c) = f.capacity_tpy {
                         prop_assert!(f.flow_tpy <= c * (1.0 + 1e-9), "{} over capacity", l.id);
                     }
-                    prop_assert!(!(l.oneway && !f.forward), "{} against its one-way", l.id);
+                    prop_assert!(!l.oneway || f.forward, "{} against its one-way", l.id);
                     let (a, b) = if f.forward { (l.from_ix, l.to_ix) } else { (l.to_ix, l.from_ix) };
                     balance[a] -= f.flow_tpy;
                     balance[b] += f.flow_tpy;

@@ -46,7 +46,7 @@ pub enum Command {
         data: Option<PathBuf>,
     },
     /// Maximum flow and bottleneck (minimum cut) between two sets of places.
-    Capacity(capacity::CapacityArgs),
+    Capacity(Box<capacity::CapacityArgs>),
     /// Assign demands (a JSON file as for POST /v1/assign) within link capacities.
     Assign(capacity::AssignArgs),
 }

@@ -12,11 +12,18 @@ pub struct Tiny {
     nodes: Vec<String>,
     links: Vec<String>,
     at: HashMap<String, (f64, f64)>,
+    unit: Option<String>,
 }
 
 impl Tiny {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The unit of the capacities of links drawn from now on (default `t/yr`).
+    pub fn unit(mut self, unit: &str) -> Self {
+        self.unit = Some(unit.to_string());
+        self
     }
 
     /// A node at (`x`, `y`) degrees.
@@ -84,9 +91,14 @@ impl Tiny {
         extra: &str,
     ) -> Self {
         let (a, b) = (self.at[from], self.at[to]);
-        let gauge = if mode == "rail" { r#","gauge_mm":1520"# } else { "" };
+        let gauge = if mode == "rail" {
+            r#","gauge_mm":1520"#
+        } else {
+            ""
+        };
+        let unit = self.unit.as_deref().unwrap_or("t/yr");
         let cap = capacity
-            .map(|c| format!(r#","capacity":{{"value":{c},"unit":"t/yr"}}"#))
+            .map(|c| format!(r#","capacity":{{"value":{c},"unit":"{unit}"}}"#))
             .unwrap_or_default();
         self.links.push(format!(
             r#"{{"type":"Feature","geometry":{{"type":"LineString","coordinates":[[{},{}],[{},{}]]}},"properties":{{"id":"{id}","from":"{from}","to":"{to}","mode":"{mode}","kind":"{kind}","speed_kmh":50,"status":"open","oneway":{oneway},"source":"test"{gauge}{cap}{extra}}}}}"#,
@@ -121,15 +133,79 @@ impl Tiny {
 /// ```
 pub fn two_countries() -> Network {
     Tiny::new()
-        .node("ru-city", "RU", "city", &["rail", "road"], true, 100.0, 51.0)
+        .node(
+            "ru-city",
+            "RU",
+            "city",
+            &["rail", "road"],
+            true,
+            100.0,
+            51.0,
+        )
         .node("ru-road", "RU", "city", &["road"], false, 99.5, 51.0)
-        .node("ru-bp1", "RU", "border_point", &["rail"], false, 100.2, 50.6)
-        .node("ru-bp2", "RU", "border_point", &["rail"], false, 100.4, 50.6)
-        .node("ru-bp3", "RU", "border_point", &["road"], false, 100.6, 50.6)
-        .node("mn-bp1", "MN", "border_point", &["rail"], false, 100.2, 50.4)
-        .node("mn-bp2", "MN", "border_point", &["rail"], false, 100.4, 50.4)
-        .node("mn-bp3", "MN", "border_point", &["road"], false, 100.6, 50.4)
-        .node("mn-city", "MN", "city", &["rail", "road"], true, 100.0, 50.0)
+        .node(
+            "ru-bp1",
+            "RU",
+            "border_point",
+            &["rail"],
+            false,
+            100.2,
+            50.6,
+        )
+        .node(
+            "ru-bp2",
+            "RU",
+            "border_point",
+            &["rail"],
+            false,
+            100.4,
+            50.6,
+        )
+        .node(
+            "ru-bp3",
+            "RU",
+            "border_point",
+            &["road"],
+            false,
+            100.6,
+            50.6,
+        )
+        .node(
+            "mn-bp1",
+            "MN",
+            "border_point",
+            &["rail"],
+            false,
+            100.2,
+            50.4,
+        )
+        .node(
+            "mn-bp2",
+            "MN",
+            "border_point",
+            &["rail"],
+            false,
+            100.4,
+            50.4,
+        )
+        .node(
+            "mn-bp3",
+            "MN",
+            "border_point",
+            &["road"],
+            false,
+            100.6,
+            50.4,
+        )
+        .node(
+            "mn-city",
+            "MN",
+            "city",
+            &["rail", "road"],
+            true,
+            100.0,
+            50.0,
+        )
         .link("ru-l1", "ru-city", "ru-bp1", "rail", Some(100.0), false)
         .link("ru-l2", "ru-city", "ru-bp2", "rail", Some(100.0), false)
         .link("ru-r3", "ru-city", "ru-bp3", "road", None, false)
