@@ -94,7 +94,7 @@ pub fn query(net: &Network, a: &CapacityArgs) -> Result<CapacityQuery, CapacityE
     };
     let mut issues = Vec::new();
     let constraints = spec::build_constraints(net, &input, "--", &mut issues);
-    let set = spec::parse_set_capacity(net, "--set_capacity", &a.set_capacity, &mut issues);
+    let set = spec::parse_set_capacity(net, "--set-capacity", &a.set_capacity, &mut issues);
     let conversion = spec::conversion(
         CapacityConversion::default(),
         ConversionInput {
@@ -106,6 +106,10 @@ pub fn query(net: &Network, a: &CapacityArgs) -> Result<CapacityQuery, CapacityE
         &mut issues,
     );
     if !issues.is_empty() {
+        // Name the flags as typed: `--set-capacity`, not `--set_capacity`.
+        for i in &mut issues {
+            i.field = i.field.replace('_', "-");
+        }
         return Err(CapacityError::Invalid(issues));
     }
     let from = spec::resolve_places(net, "FROM", &split(&a.from), &constraints)?;
@@ -238,6 +242,16 @@ pub fn assign_summary(net: &Network, req: &cap::AssignRequest, a: &Assignment) -
     s
 }
 
+/// Writes to standard output; a closed pipe (`| head`) ends the output quietly.
+fn emit(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
+}
+
 /// Runs `corridor capacity`.
 pub fn run_capacity(net: &Network, a: &CapacityArgs) -> anyhow::Result<i32> {
     let q = match query(net, a) {
@@ -247,9 +261,9 @@ pub fn run_capacity(net: &Network, a: &CapacityArgs) -> anyhow::Result<i32> {
     let r = cap::max_flow(net, &q);
     if a.geojson {
         let doc = output::capacity::max_flow_collection(net, &q, &r);
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        emit(&(serde_json::to_string_pretty(&doc)? + "\n"))?;
     } else {
-        print!("{}", summary(net, &q, &r));
+        emit(&summary(net, &q, &r))?;
     }
     Ok(0)
 }
@@ -285,9 +299,9 @@ pub fn run_assign(net: &Network, a: &AssignArgs) -> anyhow::Result<i32> {
     let asg = cap::assign(net, &req);
     if a.geojson {
         let doc = output::capacity::assignment_collection(net, &req, &asg);
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        emit(&(serde_json::to_string_pretty(&doc)? + "\n"))?;
     } else {
-        print!("{}", assign_summary(net, &req, &asg));
+        emit(&assign_summary(net, &req, &asg))?;
     }
     Ok(0)
 }

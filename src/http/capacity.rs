@@ -22,11 +22,11 @@ pub const CAPACITY_PARAMS: &[&str] = &[
     "to",
     "mode",
     "include_planned",
+    "cargo",
     "avoid_countries",
     "avoid_crossings",
     "avoid_links",
     "close",
-    "cargo",
     "set_capacity",
     "tonnes_per_train",
     "tonnes_per_vehicle",
@@ -308,4 +308,32 @@ pub async fn post_assign(
     })
     .await?;
     Ok(geojson_response(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use utoipa::OpenApi;
+
+    #[derive(OpenApi)]
+    #[openapi(paths(super::get_capacity, super::post_assign))]
+    struct Doc;
+
+    #[test]
+    fn handlers_describe_themselves_for_openapi() {
+        let doc = serde_json::to_value(Doc::openapi()).unwrap();
+        let get = &doc["paths"]["/v1/capacity"]["get"];
+        let names: Vec<&str> = get["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, super::CAPACITY_PARAMS);
+        let post = &doc["paths"]["/v1/assign"]["post"];
+        assert!(post["requestBody"]["content"]["application/json"].is_object());
+        assert!(
+            doc["components"]["schemas"]["AssignBody"].is_object(),
+            "{doc}"
+        );
+    }
 }
