@@ -24,11 +24,6 @@ pub fn state(node_ix: usize, mode: Mode) -> usize {
     node_ix * 2 + slot(mode)
 }
 
-/// The node a state belongs to.
-pub fn state_node(state: usize) -> usize {
-    state / 2
-}
-
 fn slot(mode: Mode) -> usize {
     match mode {
         Mode::Rail => 0,
