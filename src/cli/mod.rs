@@ -2,6 +2,7 @@
 //! Errors are reported once, by `main`.
 
 pub mod route;
+pub mod capacity;
 
 use std::path::PathBuf;
 
@@ -48,6 +49,10 @@ pub enum Command {
     /// Find the best route and alternatives between two places (same options as
     /// `GET /v1/route`): a comparison table, or GeoJSON with `--geojson`.
     Route(Box<route::RouteArgs>),
+    /// Maximum flow and bottleneck (minimum cut) between two sets of places.
+    Capacity(Box<capacity::CapacityArgs>),
+    /// Assign demands (a JSON file as for POST /v1/assign) within link capacities.
+    Assign(capacity::AssignArgs),
 }
 
 /// Loads the network from `dir`, or the embedded data.
@@ -62,6 +67,14 @@ pub fn load(dir: Option<&PathBuf>) -> Result<Network, crate::network::LoadError>
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Route(args) => route::run(*args),
+        Command::Capacity(args) => {
+            let net = load(args.data.as_ref()).context("loading the network")?;
+            capacity::run_capacity(&net, &args)
+        }
+        Command::Assign(args) => {
+            let net = load(args.data.as_ref()).context("loading the network")?;
+            capacity::run_assign(&net, &args)
+        }
         Command::Validate { data } => match load(data.as_ref()) {
             Ok(net) => {
                 println!("{}", net.summary());

@@ -168,6 +168,36 @@ impl From<crate::route::RouteError> for ApiError {
                 detail,
                 field: field.map(str::to_string),
             },
+impl From<crate::capacity::CapacityError> for ApiError {
+    fn from(e: crate::capacity::CapacityError) -> Self {
+        use crate::capacity::CapacityError as E;
+        match e {
+            E::Invalid(issues) => ApiError::BadRequest(
+                issues
+                    .into_iter()
+                    .map(|i| FieldError {
+                        field: i.field,
+                        detail: i.detail,
+                    })
+                    .collect(),
+            ),
+            E::UnknownPlace {
+                field,
+                detail,
+                suggestions,
+            } => ApiError::NotFound {
+                field,
+                detail,
+                suggestions,
+            },
+            E::NoPlaces { field, detail } => ApiError::Unprocessable {
+                detail: format!("{field}: {detail}"),
+                field: Some(field),
+            },
+            E::SameSourceSink { field, detail } => {
+                ApiError::BadRequest(vec![FieldError { field, detail }])
+            }
+            e @ E::TooManyDemands { .. } => ApiError::TooLarge(e.to_string()),
         }
     }
 }
