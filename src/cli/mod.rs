@@ -1,8 +1,8 @@
 //! The command line: clap parses raw flags, `run` builds checked settings and dispatches.
 //! Errors are reported once, by `main`.
 
-pub mod route;
 pub mod capacity;
+pub mod route;
 
 use std::path::PathBuf;
 

@@ -168,6 +168,10 @@ impl From<crate::route::RouteError> for ApiError {
                 detail,
                 field: field.map(str::to_string),
             },
+        }
+    }
+}
+
 impl From<crate::capacity::CapacityError> for ApiError {
     fn from(e: crate::capacity::CapacityError) -> Self {
         use crate::capacity::CapacityError as E;

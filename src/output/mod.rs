@@ -1,7 +1,7 @@
 //! GeoJSON output (RFC 7946): turns typed results into FeatureCollections. No HTTP here.
 
-pub mod route;
 pub mod capacity;
+pub mod route;
 
 use geojson::{Feature, FeatureCollection, Geometry, JsonObject, Value as GeomValue};
 use serde_json::Value;
