@@ -82,3 +82,20 @@ fn unknown_path_and_unknown_parameter_are_problem_json() {
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["field"], "bbox");
 }
+
+#[test]
+fn exceeding_the_compute_bound_is_503_problem_json_and_the_server_keeps_serving() {
+    let server = Server::start_with_args(None, &["--compute-timeout-ms", "0"]);
+    let (status, ctype, body) =
+        server.get("/v1/route?from=ru-ulan-ude&to=cn-beijing&alternatives=5");
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(ctype, "application/problem+json");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["status"], 503);
+    assert!(
+        v["detail"].as_str().unwrap().contains("compute bound"),
+        "{v}"
+    );
+    // Cheap endpoints that need no compute keep answering.
+    assert_eq!(server.get("/health").0, 200);
+}

@@ -17,8 +17,17 @@ impl Server {
     /// Starts the binary on `127.0.0.1:0` with the given data directory (or the embedded
     /// data) and extra environment, and waits until it prints its address.
     pub fn start(data: Option<&Path>, env: &[(&str, &str)]) -> Server {
+        Self::spawn(data, env, &[])
+    }
+
+    /// Like [`Server::start`], with extra `serve` arguments.
+    pub fn start_with_args(data: Option<&Path>, args: &[&str]) -> Server {
+        Self::spawn(data, &[], args)
+    }
+
+    fn spawn(data: Option<&Path>, env: &[(&str, &str)], args: &[&str]) -> Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_corridor"));
-        cmd.args(["serve", "--bind", "127.0.0.1:0"]);
+        cmd.args(["serve", "--bind", "127.0.0.1:0"]).args(args);
         if let Some(d) = data {
             cmd.arg("--data").arg(d);
         }
