@@ -1,5 +1,7 @@
 //! GeoJSON output (RFC 7946): turns typed results into FeatureCollections. No HTTP here.
 
+pub mod layers;
+
 use geojson::{Feature, FeatureCollection, Geometry, JsonObject, Value as GeomValue};
 use serde_json::Value;
 
