@@ -220,9 +220,18 @@ async fn paging_with_next_and_prev_visits_every_item_once() {
 
 #[actix_web::test]
 async fn limit_is_validated_and_clamped() {
-    assert_eq!(get("/ogc/collections/nodes/items?limit=0").await.status, 400);
-    assert_eq!(get("/ogc/collections/nodes/items?limit=-1").await.status, 400);
-    assert_eq!(get("/ogc/collections/nodes/items?offset=x").await.status, 400);
+    assert_eq!(
+        get("/ogc/collections/nodes/items?limit=0").await.status,
+        400
+    );
+    assert_eq!(
+        get("/ogc/collections/nodes/items?limit=-1").await.status,
+        400
+    );
+    assert_eq!(
+        get("/ogc/collections/nodes/items?offset=x").await.status,
+        400
+    );
     let r = get("/ogc/collections/nodes/items?limit=50000").await;
     assert_eq!(r.status, 200);
     assert!(link(&r.json, "self").unwrap().contains("limit=10000"));
@@ -276,12 +285,18 @@ async fn bbox_filters_items() {
     assert_eq!(r.json["numberMatched"], ids.len());
     let next = get("/ogc/collections/nodes/items?bbox=106.0,50.0,106.5,50.5&limit=1").await;
     if ids.len() > 1 {
-        assert!(link(&next.json, "next").unwrap().contains("bbox=106,50,106.5,50.5"));
+        assert!(
+            link(&next.json, "next")
+                .unwrap()
+                .contains("bbox=106,50,106.5,50.5")
+        );
     }
     let r6 = get("/ogc/collections/nodes/items?bbox=106.0,50.0,0,106.5,50.5,10").await;
     assert_eq!(feature_ids(&r6.json), ids);
     assert_eq!(
-        get("/ogc/collections/nodes/items?bbox=170,0,-170,10").await.status,
+        get("/ogc/collections/nodes/items?bbox=170,0,-170,10")
+            .await
+            .status,
         400
     );
 }
@@ -309,11 +324,18 @@ async fn single_item_and_its_links() {
     assert_eq!(r.json["type"], "Feature");
     assert_eq!(r.json["id"], "ru-naushki");
     assert_eq!(r.json["geometry"]["type"], "Point");
-    assert!(link(&r.json, "self").unwrap().ends_with("/items/ru-naushki"));
+    assert!(
+        link(&r.json, "self")
+            .unwrap()
+            .ends_with("/items/ru-naushki")
+    );
     assert!(link(&r.json, "collection").is_some());
     let c = get("/ogc/collections/crossings/items/xr-naushki-sukhbaatar").await;
     assert_eq!(c.status, 200);
-    assert_eq!(c.json["properties"]["countries"], serde_json::json!(["RU", "MN"]));
+    assert_eq!(
+        c.json["properties"]["countries"],
+        serde_json::json!(["RU", "MN"])
+    );
     assert_eq!(c.json["properties"]["capacity_unit"], "t/yr");
 }
 

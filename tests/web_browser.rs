@@ -93,6 +93,9 @@ fn web_map_in_headless_chromium() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     eprintln!("{stdout}{stderr}");
-    assert!(out.status.success(), "browser checks failed:\n{stdout}\n{stderr}");
+    assert!(
+        out.status.success(),
+        "browser checks failed:\n{stdout}\n{stderr}"
+    );
     assert!(shot.exists(), "no screenshot at {}", shot.display());
 }
