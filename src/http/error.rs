@@ -39,6 +39,10 @@ pub enum ApiError {
         /// The parameter whose constraint cut it off, when that can be told.
         field: Option<String>,
     },
+    /// 422: replacement network data is invalid; every problem is listed and the served
+    /// network is kept.
+    #[error("the new network data has {} problem(s); the served network is unchanged", .0.len())]
+    InvalidData(Vec<crate::network::Problem>),
     /// 401: missing or wrong bearer token.
     #[error("unauthorized")]
     Unauthorized,
@@ -67,6 +71,7 @@ impl ApiError {
             ApiError::BadRequest(_) => ("invalid-parameter", "Invalid parameter"),
             ApiError::NotFound { .. } => ("not-found", "Not found"),
             ApiError::Unprocessable { .. } => ("unsatisfiable", "No answer satisfies the request"),
+            ApiError::InvalidData(_) => ("invalid-data", "Invalid network data"),
             ApiError::Unauthorized => ("unauthorized", "Unauthorized"),
             ApiError::TooLarge(_) => ("too-large", "Request too large"),
             ApiError::Unavailable(_) => ("unavailable", "Service unavailable"),
@@ -102,6 +107,7 @@ impl ApiError {
                 doc["suggestions"] = json!(suggestions);
             }
             ApiError::Unprocessable { field: Some(f), .. } => doc["field"] = f.clone().into(),
+            ApiError::InvalidData(problems) => doc["problems"] = json!(problems),
             _ => {}
         }
         doc
@@ -113,7 +119,9 @@ impl ResponseError for ApiError {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
-            ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unprocessable { .. } | ApiError::InvalidData(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

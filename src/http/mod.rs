@@ -1,6 +1,7 @@
 //! The HTTP service: thin actix-web handlers that extract parameters, call the library and
 //! serialise. [`configure`] serves `main` and the tests alike, as martin's `router()` does.
 
+pub mod admin;
 pub mod capacity;
 pub mod error;
 pub mod ogc;
@@ -60,6 +61,8 @@ pub struct AppState {
     pub snapshot: ArcSwap<Snapshot>,
     /// Settings.
     pub config: ServerConfig,
+    /// Serialises reloads.
+    reload_lock: std::sync::Mutex<()>,
 }
 
 impl AppState {
@@ -68,6 +71,7 @@ impl AppState {
         Self {
             snapshot: ArcSwap::from_pointee(snapshot),
             config,
+            reload_lock: std::sync::Mutex::new(()),
         }
     }
 
@@ -109,7 +113,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(spatial::configure)
         .configure(ogc::configure)
         .configure(web_map::configure)
-        .configure(openapi::configure);
+        .configure(openapi::configure)
+        .configure(admin::configure);
 }
 
 /// The CORS policy of `config`: with no configured origin, any origin may read (GET, HEAD,
@@ -291,6 +296,10 @@ pub async fn serve(state: web::Data<AppState>, bind: &str) -> std::io::Result<()
         .shutdown_timeout(10);
     for addr in server.addrs() {
         tracing::info!(%addr, "corridor listening");
+        // On stdout too, so scripts and tests can find an ephemeral port.
+        println!("corridor listening on http://{addr}");
     }
+    #[cfg(unix)]
+    actix_web::rt::spawn(admin::reload_on_sighup(state));
     server.run().await
 }

@@ -332,12 +332,15 @@ fn gauge(feat: &mut Feat<'_, '_>, field: &str) -> Option<u32> {
     Some(x as u32)
 }
 
-fn read_nodes(text: &str, problems: &mut Vec<Problem>) -> Vec<Node> {
+/// Reads the nodes that are valid on their own, and the ids of those that are not (so that
+/// links naming them are not reported a second time as naming no node).
+fn read_nodes(text: &str, problems: &mut Vec<Problem>) -> (Vec<Node>, HashSet<String>) {
     let mut ctx = Ctx {
         file: NODES_FILE,
         problems,
     };
     let mut out = Vec::new();
+    let mut invalid = HashSet::new();
     for (ix, f) in features(text, &mut ctx).iter().enumerate() {
         let Some((id, props, geom)) = envelope(ix, f, &mut ctx) else {
             continue;
@@ -348,6 +351,7 @@ fn read_nodes(text: &str, problems: &mut Vec<Problem>) -> Vec<Node> {
             props,
             ctx: &mut ctx,
         };
+        let before = feat.ctx.problems.len();
         let id = feat.str_req("id");
         let name = feat.str_req("name");
         let name_local = feat.str_opt("name_local");
@@ -380,7 +384,9 @@ fn read_nodes(text: &str, problems: &mut Vec<Problem>) -> Vec<Node> {
                 None
             }
         };
+        let clean = feat.ctx.problems.len() == before && !modes.is_empty();
         if let (
+            true,
             Some(id),
             Some(name),
             Some(country),
@@ -388,11 +394,16 @@ fn read_nodes(text: &str, problems: &mut Vec<Problem>) -> Vec<Node> {
             Some(intermodal),
             Some(source),
             Some(point),
-        ) = (id, name, country, kind, intermodal, source, point)
-        {
-            if modes.is_empty() {
-                continue;
-            }
+        ) = (
+            clean,
+            id.clone(),
+            name,
+            country,
+            kind,
+            intermodal,
+            source,
+            point,
+        ) {
             out.push(Node {
                 id: NodeId(id),
                 name,
@@ -406,9 +417,11 @@ fn read_nodes(text: &str, problems: &mut Vec<Problem>) -> Vec<Node> {
                 source,
                 properties: feat.props,
             });
+        } else if let Some(id) = id {
+            invalid.insert(id);
         }
     }
-    out
+    (out, invalid)
 }
 
 /// A link as read, before cross-checks against nodes.
@@ -707,13 +720,13 @@ fn read_links(text: &str, problems: &mut Vec<Problem>) -> Vec<RawLink> {
 /// The network, or [`LoadError::Invalid`] listing every problem found.
 pub fn load_from_strs(nodes_text: &str, links_text: &str) -> Result<Network, LoadError> {
     let mut problems = Vec::new();
-    let nodes = read_nodes(nodes_text, &mut problems);
+    let (nodes, invalid_nodes) = read_nodes(nodes_text, &mut problems);
     let raw_links = read_links(links_text, &mut problems);
 
     let mut node_index: HashMap<String, usize> = HashMap::new();
     let mut dups: HashMap<String, usize> = HashMap::new();
     for (i, n) in nodes.iter().enumerate() {
-        if node_index.insert(n.id.0.clone(), i).is_some() {
+        if node_index.contains_key(&n.id.0) {
             let nth = dups.entry(n.id.0.clone()).or_insert(0);
             *nth += 1;
             problems.push(Problem {
@@ -723,6 +736,8 @@ pub fn load_from_strs(nodes_text: &str, links_text: &str) -> Result<Network, Loa
                 field: "id".into(),
                 message: "duplicate id".into(),
             });
+        } else {
+            node_index.insert(n.id.0.clone(), i);
         }
     }
 
@@ -750,12 +765,17 @@ pub fn load_from_strs(nodes_text: &str, links_text: &str) -> Result<Network, Loa
         seen_ids.insert(link.id.0.clone());
         let from = node_index.get(&link.from.0).copied();
         let to = node_index.get(&link.to.0).copied();
+        // A node that exists but is itself invalid has been reported already.
         if from.is_none() {
-            p("from", format!("names no node: '{}'", link.from));
+            if !invalid_nodes.contains(&link.from.0) {
+                p("from", format!("names no node: '{}'", link.from));
+            }
             ok = false;
         }
         if to.is_none() {
-            p("to", format!("names no node: '{}'", link.to));
+            if !invalid_nodes.contains(&link.to.0) {
+                p("to", format!("names no node: '{}'", link.to));
+            }
             ok = false;
         }
         if from.is_some() && from == to {
@@ -861,6 +881,8 @@ pub fn load_from_strs(nodes_text: &str, links_text: &str) -> Result<Network, Loa
         }
     }
 
+    // Nodes first, then links, each in feature order.
+    problems.sort_by_key(|p| (p.file != NODES_FILE, p.feature));
     if problems.is_empty() {
         Ok(Network::from_parts(nodes, links, node_index, link_index))
     } else {

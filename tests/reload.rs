@@ -1,0 +1,206 @@
+//! Reloading data safely: concurrent route requests keep succeeding while the data is
+//! reloaded several times (once with broken data), and every answer matches one of the two
+//! valid networks. Admin routes need the token; SIGHUP reloads too.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use common::Server;
+
+const TOKEN: &str = "s3cret-token-for-tests";
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn temp_data_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("corridor-reload-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Installs network `A` (the valid fixture), `B` (same, the crossing's dwell 12 h → 30 h) or
+/// `broken` (a gauge mismatch) into `dir`. Files are replaced by rename, as an editor would.
+fn install(dir: &Path, which: &str) {
+    let src = match which {
+        "broken" => fixture("gauge_mismatch"),
+        _ => fixture("valid"),
+    };
+    for f in ["nodes.geojson", "links.geojson"] {
+        let mut text = std::fs::read_to_string(src.join(f)).unwrap();
+        if which == "B" && f == "links.geojson" {
+            assert!(text.contains("\"dwell_h\": 12") || text.contains("\"dwell_h\":12"));
+            text = text
+                .replace("\"dwell_h\": 12", "\"dwell_h\": 30")
+                .replace("\"dwell_h\":12", "\"dwell_h\":30");
+        }
+        let tmp = dir.join(format!(".{f}.tmp"));
+        std::fs::write(&tmp, text).unwrap();
+        std::fs::rename(&tmp, dir.join(f)).unwrap();
+    }
+}
+
+fn post_reload(server: &Server, token: Option<&str>) -> (u16, serde_json::Value) {
+    let mut req = ureq::post(&format!("{}/admin/reload", server.base));
+    if let Some(t) = token {
+        req = req.set("Authorization", &format!("Bearer {t}"));
+    }
+    let (code, body) = match req.call() {
+        Ok(r) => (r.status(), r.into_string().unwrap()),
+        Err(ureq::Error::Status(c, r)) => (c, r.into_string().unwrap()),
+        Err(e) => panic!("reload: {e}"),
+    };
+    (
+        code,
+        serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+fn route_time_h(server: &Server) -> f64 {
+    let (status, _, body) = server.get("/v1/route?from=ru-ulan-ude&to=mn-ulaanbaatar&mode=rail");
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    v["features"][0]["properties"]["time_h"]
+        .as_f64()
+        .expect("time_h")
+}
+
+#[test]
+fn concurrent_routes_survive_reloads_including_broken_data() {
+    let dir = temp_data_dir("swap");
+    install(&dir, "A");
+    let server = Arc::new(Server::start(
+        Some(&dir),
+        &[("CORRIDOR_ADMIN_TOKEN", TOKEN)],
+    ));
+    let time_a = route_time_h(&server);
+    install(&dir, "B");
+    assert_eq!(post_reload(&server, Some(TOKEN)).0, 200);
+    let time_b = route_time_h(&server);
+    assert!(
+        (time_b - time_a - 18.0).abs() < 1e-6,
+        "A {time_a} h, B {time_b} h"
+    );
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let done = Arc::new(AtomicUsize::new(0));
+    let workers: Vec<_> = (0..8)
+        .map(|_| {
+            let (server, stop, done) = (server.clone(), stop.clone(), done.clone());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let t = route_time_h(&server);
+                    assert!(
+                        (t - time_a).abs() < 1e-6 || (t - time_b).abs() < 1e-6,
+                        "answer {t} h matches neither network ({time_a} / {time_b})"
+                    );
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+
+    for (round, which) in ["A", "broken", "B", "A", "B"].iter().enumerate() {
+        std::thread::sleep(Duration::from_millis(150));
+        install(&dir, which);
+        let (code, doc) = post_reload(&server, Some(TOKEN));
+        if *which == "broken" {
+            assert_eq!(code, 422, "round {round}: {doc}");
+            assert_eq!(
+                doc["type"],
+                "https://corridor.invalid/problems/invalid-data"
+            );
+            let problems = doc["problems"].as_array().unwrap();
+            assert!(
+                problems
+                    .iter()
+                    .any(|p| p["field"] == "gauge_mm" && p["id"] == "xr-naushki-sukhbaatar"),
+                "{doc}"
+            );
+            // The old network (A) keeps serving.
+            assert!((route_time_h(&server) - time_a).abs() < 1e-6);
+        } else {
+            assert_eq!(code, 200, "round {round}: {doc}");
+        }
+    }
+    std::thread::sleep(Duration::from_millis(150));
+    stop.store(true, Ordering::Relaxed);
+    for w in workers {
+        w.join().expect("a request failed during reloads");
+    }
+    assert!(
+        done.load(Ordering::Relaxed) > 50,
+        "too few requests ran: {}",
+        done.load(Ordering::Relaxed)
+    );
+    // Last reload installed B.
+    assert!((route_time_h(&server) - time_b).abs() < 1e-6);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn admin_reload_needs_the_token() {
+    let dir = temp_data_dir("auth");
+    install(&dir, "A");
+    let open = Server::start(Some(&dir), &[]);
+    assert_eq!(
+        post_reload(&open, Some(TOKEN)).0,
+        404,
+        "admin must be off without a token"
+    );
+    let guarded = Server::start(Some(&dir), &[("CORRIDOR_ADMIN_TOKEN", TOKEN)]);
+    let (code, doc) = post_reload(&guarded, None);
+    assert_eq!((code, doc["status"].as_u64()), (401, Some(401)));
+    assert_eq!(post_reload(&guarded, Some("s3cret-token-for-testX")).0, 401);
+    assert_eq!(post_reload(&guarded, Some(TOKEN)).0, 200);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn sighup_reloads_and_refuses_broken_data() {
+    let dir = temp_data_dir("hup");
+    install(&dir, "A");
+    let server = Server::start(Some(&dir), &[]);
+    let etag = |s: &Server| {
+        let (_, _, body) = s.get("/health");
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()["etag"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let hup = |pid: u32| {
+        let st = std::process::Command::new("kill")
+            .args(["-HUP", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(st.success());
+    };
+    let before = etag(&server);
+    install(&dir, "broken");
+    hup(server.pid());
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        etag(&server),
+        before,
+        "broken data must not replace the served network"
+    );
+    install(&dir, "B");
+    hup(server.pid());
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while etag(&server) == before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "SIGHUP did not reload"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
