@@ -10,10 +10,13 @@ use std::path::PathBuf;
 const SEED_003: &str = "seed 003_cdcf7352ac6ceaff.txt";
 
 fn read(rel: &str) -> Vec<Value> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("geodata").join(rel);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("geodata")
+        .join(rel);
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let v: Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     v["features"].as_array().expect("features").clone()
 }
 
@@ -25,10 +28,18 @@ struct Net {
 fn net() -> Net {
     let by_id = |fs: Vec<Value>| {
         fs.into_iter()
-            .map(|f| (f["properties"]["id"].as_str().expect("id").to_string(), f["properties"].clone()))
+            .map(|f| {
+                (
+                    f["properties"]["id"].as_str().expect("id").to_string(),
+                    f["properties"].clone(),
+                )
+            })
             .collect::<HashMap<_, _>>()
     };
-    Net { nodes: by_id(read("nodes.geojson")), links: by_id(read("links.geojson")) }
+    Net {
+        nodes: by_id(read("nodes.geojson")),
+        links: by_id(read("links.geojson")),
+    }
 }
 
 fn s<'a>(p: &'a Value, k: &str) -> &'a str {
@@ -103,7 +114,10 @@ fn every_listed_crossing_exists_with_its_countries_and_mode() {
             continue;
         };
         if s(l, "kind") != "crossing" {
-            problems.push(format!("{id}: kind is {:?}, expected crossing", s(l, "kind")));
+            problems.push(format!(
+                "{id}: kind is {:?}, expected crossing",
+                s(l, "kind")
+            ));
         }
         if s(l, "mode") != mode {
             problems.push(format!("{id}: mode is {:?}, expected {mode}", s(l, "mode")));
@@ -113,10 +127,14 @@ fn every_listed_crossing_exists_with_its_countries_and_mode() {
         if ends != want {
             problems.push(format!("{id}: joins {ends:?}, expected {want:?}"));
         }
-        let declared: Vec<&str> =
-            l["countries"].as_array().map(|v| v.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        let declared: Vec<&str> = l["countries"]
+            .as_array()
+            .map(|v| v.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
         if declared != [n.country(s(l, "from")), n.country(s(l, "to"))] {
-            problems.push(format!("{id}: countries {declared:?} do not match from→to node countries"));
+            problems.push(format!(
+                "{id}: countries {declared:?} do not match from→to node countries"
+            ));
         }
         for k in ["dwell_h", "hours", "veterinary", "status", "source"] {
             if l[k].is_null() {
@@ -139,10 +157,19 @@ fn russia_mongolia_has_ten_working_crossings_and_a_closed_one() {
             c == BTreeSet::from(["MN", "RU"])
         })
         .collect();
-    let working = ru_mn.iter().filter(|l| matches!(s(l, "status"), "open" | "seasonal")).count();
-    assert_eq!(working, 10, "seed 003: the Russia–Mongolia border has 10 working crossings");
+    let working = ru_mn
+        .iter()
+        .filter(|l| matches!(s(l, "status"), "open" | "seasonal"))
+        .count();
+    assert_eq!(
+        working, 10,
+        "seed 003: the Russia–Mongolia border has 10 working crossings"
+    );
     let zheltura = &n.links["xd-zheltura-zelter"];
-    assert!(matches!(s(zheltura, "status"), "closed" | "planned"), "Zheltura–Zelter must not be open");
+    assert!(
+        matches!(s(zheltura, "status"), "closed" | "planned"),
+        "Zheltura–Zelter must not be open"
+    );
 }
 
 #[test]
@@ -209,12 +236,22 @@ fn listed_rail_lines_have_their_gauge() {
         }
     }
     for (id, l) in &n.links {
-        if s(l, "mode") != "rail" || s(l, "kind") == "crossing" || GAUGE_EXCEPTIONS.contains(&id.as_str()) {
+        if s(l, "mode") != "rail"
+            || s(l, "kind") == "crossing"
+            || GAUGE_EXCEPTIONS.contains(&id.as_str())
+        {
             continue;
         }
-        let want = if n.country(s(l, "from")) == "CN" { 1435 } else { 1520 };
+        let want = if n.country(s(l, "from")) == "CN" {
+            1435
+        } else {
+            1520
+        };
         if l["gauge_mm"].as_u64() != Some(want) {
-            problems.push(format!("{id}: gauge {:?}, national gauge is {want}", l["gauge_mm"]));
+            problems.push(format!(
+                "{id}: gauge {:?}, national gauge is {want}",
+                l["gauge_mm"]
+            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -224,11 +261,21 @@ fn listed_rail_lines_have_their_gauge() {
 fn breaks_of_gauge_declare_no_node_gauge_and_rail_links_match_node_gauges() {
     let n = net();
     let mut problems = Vec::new();
-    for id in ["cn-erenhot", "cn-manzhouli", "ru-zabaikalsk", "cn-alashankou", "kz-dostyk", "cn-khorgos", "kz-altynkol", "mn-zamyn-uud"]
-    {
+    for id in [
+        "cn-erenhot",
+        "cn-manzhouli",
+        "ru-zabaikalsk",
+        "cn-alashankou",
+        "kz-dostyk",
+        "cn-khorgos",
+        "kz-altynkol",
+        "mn-zamyn-uud",
+    ] {
         match n.nodes.get(id) {
             None => problems.push(format!("{id}: missing")),
-            Some(p) if !p["gauge_mm"].is_null() => problems.push(format!("{id}: break of gauge must not declare gauge_mm")),
+            Some(p) if !p["gauge_mm"].is_null() => {
+                problems.push(format!("{id}: break of gauge must not declare gauge_mm"))
+            }
             _ => {}
         }
     }
@@ -241,7 +288,9 @@ fn breaks_of_gauge_declare_no_node_gauge_and_rail_links_match_node_gauges() {
             .filter_map(|l| l["gauge_mm"].as_u64())
             .collect();
         if gauges != HashSet::from([1435, 1520]) {
-            problems.push(format!("{id}: rail links have gauges {gauges:?}, expected both 1435 and 1520"));
+            problems.push(format!(
+                "{id}: rail links have gauges {gauges:?}, expected both 1435 and 1520"
+            ));
         }
     }
     for (id, l) in n.links.iter().filter(|(_, l)| s(l, "mode") == "rail") {
@@ -249,7 +298,11 @@ fn breaks_of_gauge_declare_no_node_gauge_and_rail_links_match_node_gauges() {
             let node = &n.nodes[s(l, end)];
             if let Some(g) = node["gauge_mm"].as_u64() {
                 if l["gauge_mm"].as_u64() != Some(g) {
-                    problems.push(format!("{id}: gauge {:?} differs from node {} gauge {g}", l["gauge_mm"], s(l, end)));
+                    problems.push(format!(
+                        "{id}: gauge {:?} differs from node {} gauge {g}",
+                        l["gauge_mm"],
+                        s(l, end)
+                    ));
                 }
             }
         }
@@ -262,10 +315,20 @@ fn seed_figures_are_present_with_seed_sources() {
     let n = net();
     let check = |id: &str, value: f64, unit: &str| {
         let l = n.links.get(id).unwrap_or_else(|| panic!("{id} missing"));
-        assert_eq!(l["capacity"]["value"].as_f64(), Some(value), "{id}: capacity value");
+        assert_eq!(
+            l["capacity"]["value"].as_f64(),
+            Some(value),
+            "{id}: capacity value"
+        );
         assert_eq!(s(&l["capacity"], "unit"), unit, "{id}: capacity unit");
-        assert!(s(l, "source").contains(SEED_003), "{id}: source must cite {SEED_003}");
-        assert!(!s(l, "capacity_note").is_empty(), "{id}: capacity_note must say what the figure is");
+        assert!(
+            s(l, "source").contains(SEED_003),
+            "{id}: source must cite {SEED_003}"
+        );
+        assert!(
+            !s(l, "capacity_note").is_empty(),
+            "{id}: capacity_note must say what the figure is"
+        );
     };
     check("xr-naushki-sukhbaatar", 7_800_000.0, "t/yr");
     check("xd-kyakhta-altanbulag", 297_000.0, "t/yr");
@@ -280,48 +343,139 @@ fn seed_figures_are_present_with_seed_sources() {
 fn ids_used_by_routing_and_capacity_tests_exist() {
     let n = net();
     let nodes = [
-        "ru-ulan-ude", "ru-naushki", "mn-sukhbaatar", "mn-ulaanbaatar", "mn-zamyn-uud", "cn-erenhot", "cn-beijing",
-        "cn-tianjin-port", "ru-zabaikalsk", "cn-manzhouli", "ru-solovyevsk", "mn-ereentsav", "kz-almaty", "ru-tashanta",
-        "mn-tsagaannuur", "ru-kyakhta", "mn-altanbulag", "mn-tavan-tolgoi", "ru-novosibirsk", "kz-dostyk",
-        "cn-alashankou", "cn-urumqi", "ru-vladivostok", "kz-aktau-port",
+        "ru-ulan-ude",
+        "ru-naushki",
+        "mn-sukhbaatar",
+        "mn-ulaanbaatar",
+        "mn-zamyn-uud",
+        "cn-erenhot",
+        "cn-beijing",
+        "cn-tianjin-port",
+        "ru-zabaikalsk",
+        "cn-manzhouli",
+        "ru-solovyevsk",
+        "mn-ereentsav",
+        "kz-almaty",
+        "ru-tashanta",
+        "mn-tsagaannuur",
+        "ru-kyakhta",
+        "mn-altanbulag",
+        "mn-tavan-tolgoi",
+        "ru-novosibirsk",
+        "kz-dostyk",
+        "cn-alashankou",
+        "cn-urumqi",
+        "ru-vladivostok",
+        "kz-aktau-port",
     ];
-    let missing: Vec<&str> = nodes.iter().copied().filter(|id| !n.nodes.contains_key(*id)).collect();
+    let missing: Vec<&str> = nodes
+        .iter()
+        .copied()
+        .filter(|id| !n.nodes.contains_key(*id))
+        .collect();
     assert!(missing.is_empty(), "missing nodes: {missing:?}");
-    for city in ["ru-ulan-ude", "mn-ulaanbaatar", "kz-almaty", "ru-novosibirsk", "cn-beijing"] {
+    for city in [
+        "ru-ulan-ude",
+        "mn-ulaanbaatar",
+        "kz-almaty",
+        "ru-novosibirsk",
+        "cn-beijing",
+    ] {
         let p = &n.nodes[city];
         assert_eq!(s(p, "kind"), "city", "{city}");
-        assert_eq!(p["intermodal"].as_bool(), Some(true), "{city} must be intermodal");
-        let modes: BTreeSet<&str> = p["modes"].as_array().expect("modes").iter().filter_map(Value::as_str).collect();
+        assert_eq!(
+            p["intermodal"].as_bool(),
+            Some(true),
+            "{city} must be intermodal"
+        );
+        let modes: BTreeSet<&str> = p["modes"]
+            .as_array()
+            .expect("modes")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
         assert_eq!(modes, BTreeSet::from(["rail", "road"]), "{city} modes");
     }
-    for kind_terminal in ["ru-kyakhta-terminal", "mn-zamyn-uud-terminal", "cn-erenhot-terminal", "kz-khorgos-gateway", "kz-dostyk-terminal", "ru-zabaikalsk-terminal"] {
-        assert_eq!(n.nodes.get(kind_terminal).map(|p| s(p, "kind")), Some("terminal"), "{kind_terminal}");
+    for kind_terminal in [
+        "ru-kyakhta-terminal",
+        "mn-zamyn-uud-terminal",
+        "cn-erenhot-terminal",
+        "kz-khorgos-gateway",
+        "kz-dostyk-terminal",
+        "ru-zabaikalsk-terminal",
+    ] {
+        assert_eq!(
+            n.nodes.get(kind_terminal).map(|p| s(p, "kind")),
+            Some("terminal"),
+            "{kind_terminal}"
+        );
     }
-    for port in ["cn-tianjin-port", "ru-vladivostok", "ru-vostochny-port", "kz-aktau-port"] {
-        assert_eq!(n.nodes.get(port).map(|p| s(p, "kind")), Some("port"), "{port}");
+    for port in [
+        "cn-tianjin-port",
+        "ru-vladivostok",
+        "ru-vostochny-port",
+        "kz-aktau-port",
+    ] {
+        assert_eq!(
+            n.nodes.get(port).map(|p| s(p, "kind")),
+            Some("port"),
+            "{port}"
+        );
     }
     // Naushki (rail) and Kyakhta (road) are separate nodes.
-    assert!(n.nodes["ru-naushki"]["modes"].as_array().unwrap().iter().any(|m| m == "rail"));
-    assert!(n.nodes["ru-kyakhta"]["modes"].as_array().unwrap().iter().all(|m| m == "road"));
+    assert!(
+        n.nodes["ru-naushki"]["modes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m == "rail")
+    );
+    assert!(
+        n.nodes["ru-kyakhta"]["modes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m == "road")
+    );
 }
 
 #[test]
 fn rail_crossings_carry_finite_capacities() {
     let n = net();
     for id in [
-        "xr-naushki-sukhbaatar", "xr-solovyevsk-ereentsav", "xr-zabaikalsk-manzhouli", "xr-zamyn-uud-erenhot",
-        "xr-grodekovo-suifenhe", "xr-dostyk-alashankou", "xr-altynkol-khorgos",
+        "xr-naushki-sukhbaatar",
+        "xr-solovyevsk-ereentsav",
+        "xr-zabaikalsk-manzhouli",
+        "xr-zamyn-uud-erenhot",
+        "xr-grodekovo-suifenhe",
+        "xr-dostyk-alashankou",
+        "xr-altynkol-khorgos",
     ] {
         let c = &n.links[id]["capacity"];
         let v = c["value"].as_f64().unwrap_or(0.0);
-        assert!(v.is_finite() && v > 0.0, "{id}: capacity must be a positive number");
-        assert_eq!(s(c, "unit"), "t/yr", "{id}: rail crossing capacities are in t/yr");
+        assert!(
+            v.is_finite() && v > 0.0,
+            "{id}: capacity must be a positive number"
+        );
+        assert_eq!(
+            s(c, "unit"),
+            "t/yr",
+            "{id}: rail crossing capacities are in t/yr"
+        );
     }
     // Russian lines feeding the two Russia–Mongolia rail crossings must not be tighter than them.
-    for id in ["rail-gusinoozersk-naushki", "rail-ulan-ude-gusinoozersk", "rail-borzya-solovyevsk", "rail-tarskaya-borzya"] {
+    for id in [
+        "rail-gusinoozersk-naushki",
+        "rail-ulan-ude-gusinoozersk",
+        "rail-borzya-solovyevsk",
+        "rail-tarskaya-borzya",
+    ] {
         let l = &n.links[id];
         if let Some(v) = l["capacity"]["value"].as_f64() {
-            assert!(v > 7_800_000.0, "{id}: capacity {v} would bound Russia→Mongolia flow below the crossings");
+            assert!(
+                v > 7_800_000.0,
+                "{id}: capacity {v} would bound Russia→Mongolia flow below the crossings"
+            );
         }
     }
 }
@@ -354,13 +508,18 @@ fn whole_network_is_connected_ignoring_modes() {
     let seen = reachable(&n, "ru-novosibirsk", |_| true);
     let mut missing: Vec<&String> = n.nodes.keys().filter(|k| !seen.contains(*k)).collect();
     missing.sort();
-    assert!(missing.is_empty(), "nodes not connected to ru-novosibirsk: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "nodes not connected to ru-novosibirsk: {missing:?}"
+    );
 }
 
 #[test]
 fn road_layer_reaches_every_road_crossing() {
     let n = net();
-    let seen = reachable(&n, "ru-novosibirsk", |l| s(l, "mode") == "road" && in_service(l));
+    let seen = reachable(&n, "ru-novosibirsk", |l| {
+        s(l, "mode") == "road" && in_service(l)
+    });
     let mut problems: Vec<String> = n
         .links
         .iter()
@@ -369,7 +528,12 @@ fn road_layer_reaches_every_road_crossing() {
             ["from", "to"]
                 .into_iter()
                 .filter(|e| !seen.contains(s(l, e)))
-                .map(move |e| format!("{id}: {e} node {} not reachable by road from ru-novosibirsk", s(l, e)))
+                .map(move |e| {
+                    format!(
+                        "{id}: {e} node {} not reachable by road from ru-novosibirsk",
+                        s(l, e)
+                    )
+                })
         })
         .collect();
     problems.sort();
@@ -379,23 +543,43 @@ fn road_layer_reaches_every_road_crossing() {
 #[test]
 fn rail_layer_reaches_every_open_rail_crossing() {
     let n = net();
-    let seen = reachable(&n, "ru-novosibirsk", |l| s(l, "mode") == "rail" && s(l, "status") == "open");
+    let seen = reachable(&n, "ru-novosibirsk", |l| {
+        s(l, "mode") == "rail" && s(l, "status") == "open"
+    });
     let mut problems: Vec<String> = n
         .links
         .iter()
-        .filter(|(_, l)| s(l, "kind") == "crossing" && s(l, "mode") == "rail" && s(l, "status") == "open")
+        .filter(|(_, l)| {
+            s(l, "kind") == "crossing" && s(l, "mode") == "rail" && s(l, "status") == "open"
+        })
         .flat_map(|(id, l)| {
             ["from", "to"]
                 .into_iter()
                 .filter(|e| !seen.contains(s(l, e)))
-                .map(move |e| format!("{id}: {e} node {} not reachable by rail from ru-novosibirsk", s(l, e)))
+                .map(move |e| {
+                    format!(
+                        "{id}: {e} node {} not reachable by rail from ru-novosibirsk",
+                        s(l, e)
+                    )
+                })
         })
         .collect();
     problems.sort();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     // The Mongolian transit and the direct crossing both connect Russia to Beijing by rail.
-    for node in ["cn-beijing", "cn-tianjin-port", "mn-ulaanbaatar", "kz-almaty", "cn-urumqi", "kz-aktau-port", "ru-vladivostok"] {
-        assert!(seen.contains(node), "{node} not reachable by open rail from ru-novosibirsk");
+    for node in [
+        "cn-beijing",
+        "cn-tianjin-port",
+        "mn-ulaanbaatar",
+        "kz-almaty",
+        "cn-urumqi",
+        "kz-aktau-port",
+        "ru-vladivostok",
+    ] {
+        assert!(
+            seen.contains(node),
+            "{node} not reachable by open rail from ru-novosibirsk"
+        );
     }
 }
 
@@ -405,18 +589,29 @@ fn every_international_link_is_an_explicit_crossing() {
     let bad: Vec<&String> = n
         .links
         .iter()
-        .filter(|(_, l)| n.country(s(l, "from")) != n.country(s(l, "to")) && s(l, "kind") != "crossing")
+        .filter(|(_, l)| {
+            n.country(s(l, "from")) != n.country(s(l, "to")) && s(l, "kind") != "crossing"
+        })
         .map(|(id, _)| id)
         .collect();
-    assert!(bad.is_empty(), "international links that are not crossings: {bad:?}");
+    assert!(
+        bad.is_empty(),
+        "international links that are not crossings: {bad:?}"
+    );
     let bad_ends: Vec<&String> = n
         .links
         .iter()
         .filter(|(_, l)| s(l, "kind") == "crossing")
-        .filter(|(_, l)| s(&n.nodes[s(l, "from")], "kind") != "border_point" || s(&n.nodes[s(l, "to")], "kind") != "border_point")
+        .filter(|(_, l)| {
+            s(&n.nodes[s(l, "from")], "kind") != "border_point"
+                || s(&n.nodes[s(l, "to")], "kind") != "border_point"
+        })
         .map(|(id, _)| id)
         .collect();
-    assert!(bad_ends.is_empty(), "crossings whose ends are not border_point nodes: {bad_ends:?}");
+    assert!(
+        bad_ends.is_empty(),
+        "crossings whose ends are not border_point nodes: {bad_ends:?}"
+    );
 }
 
 #[test]
@@ -434,6 +629,12 @@ fn veterinary_crossings_allow_livestock_between_mongolia_and_russia() {
         });
         assert!(ok, "no open veterinary crossing between {pair:?}");
     }
-    assert_eq!(n.links["xr-naushki-sukhbaatar"]["veterinary"].as_bool(), Some(true));
-    assert_eq!(n.links["xd-kyakhta-altanbulag"]["veterinary"].as_bool(), Some(true));
+    assert_eq!(
+        n.links["xr-naushki-sukhbaatar"]["veterinary"].as_bool(),
+        Some(true)
+    );
+    assert_eq!(
+        n.links["xd-kyakhta-altanbulag"]["veterinary"].as_bool(),
+        Some(true)
+    );
 }

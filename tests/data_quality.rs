@@ -36,7 +36,9 @@ fn read_json(rel: &str) -> Value {
 }
 
 fn features(v: &Value) -> &Vec<Value> {
-    v["features"].as_array().expect("FeatureCollection without features")
+    v["features"]
+        .as_array()
+        .expect("FeatureCollection without features")
 }
 
 fn prop<'a>(f: &'a Value, key: &str) -> &'a Value {
@@ -49,11 +51,20 @@ fn id(f: &Value) -> String {
 
 fn coord(v: &Value) -> Coord<f64> {
     let a = v.as_array().expect("coordinate is not an array");
-    Coord { x: a[0].as_f64().expect("lon"), y: a[1].as_f64().expect("lat") }
+    Coord {
+        x: a[0].as_f64().expect("lon"),
+        y: a[1].as_f64().expect("lat"),
+    }
 }
 
 fn ring(v: &Value) -> LineString<f64> {
-    LineString::from(v.as_array().expect("ring").iter().map(coord).collect::<Vec<_>>())
+    LineString::from(
+        v.as_array()
+            .expect("ring")
+            .iter()
+            .map(coord)
+            .collect::<Vec<_>>(),
+    )
 }
 
 fn polygon(v: &Value) -> Polygon<f64> {
@@ -71,7 +82,12 @@ fn countries() -> HashMap<String, MultiPolygon<f64>> {
         let mp = match g["type"].as_str() {
             Some("Polygon") => MultiPolygon::new(vec![polygon(&g["coordinates"])]),
             Some("MultiPolygon") => MultiPolygon::new(
-                g["coordinates"].as_array().expect("multipolygon").iter().map(polygon).collect(),
+                g["coordinates"]
+                    .as_array()
+                    .expect("multipolygon")
+                    .iter()
+                    .map(polygon)
+                    .collect(),
             ),
             other => panic!("unexpected boundary geometry {other:?} for {iso}"),
         };
@@ -90,7 +106,9 @@ fn distance_to_boundary_km(p: Coord<f64>, mp: &MultiPolygon<f64>) -> f64 {
     let kx = KM_PER_DEG * p.y.to_radians().cos();
     let ky = KM_PER_DEG;
     let mut best = f64::INFINITY;
-    let rings = mp.0.iter().flat_map(|poly| std::iter::once(poly.exterior()).chain(poly.interiors()));
+    let rings =
+        mp.0.iter()
+            .flat_map(|poly| std::iter::once(poly.exterior()).chain(poly.interiors()));
     for r in rings {
         for seg in r.lines() {
             let (a, b) = (seg.start, seg.end);
@@ -104,7 +122,11 @@ fn distance_to_boundary_km(p: Coord<f64>, mp: &MultiPolygon<f64>) -> f64 {
             let (bx, by) = ((b.x - p.x) * kx, (b.y - p.y) * ky);
             let (dx, dy) = (bx - ax, by - ay);
             let len2 = dx * dx + dy * dy;
-            let t = if len2 == 0.0 { 0.0 } else { (-(ax * dx + ay * dy) / len2).clamp(0.0, 1.0) };
+            let t = if len2 == 0.0 {
+                0.0
+            } else {
+                (-(ax * dx + ay * dy) / len2).clamp(0.0, 1.0)
+            };
             let (cx, cy) = (ax + t * dx, ay + t * dy);
             best = best.min((cx * cx + cy * cy).sqrt());
         }
@@ -138,14 +160,22 @@ fn node_country(d: &Data) -> HashMap<String, String> {
 }
 
 fn report(what: &str, problems: Vec<String>) {
-    assert!(problems.is_empty(), "{what}: {} problem(s):\n  {}", problems.len(), problems.join("\n  "));
+    assert!(
+        problems.is_empty(),
+        "{what}: {} problem(s):\n  {}",
+        problems.len(),
+        problems.join("\n  ")
+    );
 }
 
 #[test]
 fn boundaries_cover_the_four_countries() {
     let c = countries();
     for iso in ["RU", "MN", "CN", "KZ"] {
-        assert!(c.contains_key(iso), "boundary for {iso} missing from geodata/boundaries/countries.geojson");
+        assert!(
+            c.contains_key(iso),
+            "boundary for {iso} missing from geodata/boundaries/countries.geojson"
+        );
     }
 }
 
@@ -161,9 +191,18 @@ fn every_node_lies_inside_its_own_country() {
         };
         let p = coord(&n["geometry"]["coordinates"]);
         if !poly.contains(&Point::from(p)) {
-            let inside: Vec<&String> =
-                d.countries.iter().filter(|(_, g)| g.contains(&Point::from(p))).map(|(k, _)| k).collect();
-            problems.push(format!("{}: ({:.4}, {:.4}) is not inside {cc} (inside {inside:?})", id(n), p.x, p.y));
+            let inside: Vec<&String> = d
+                .countries
+                .iter()
+                .filter(|(_, g)| g.contains(&Point::from(p)))
+                .map(|(k, _)| k)
+                .collect();
+            problems.push(format!(
+                "{}: ({:.4}, {:.4}) is not inside {cc} (inside {inside:?})",
+                id(n),
+                p.x,
+                p.y
+            ));
         }
     }
     report("nodes outside their country", problems);
@@ -174,16 +213,28 @@ fn border_points_lie_near_their_border() {
     let d = data();
     let mut problems = Vec::new();
     let mut count = 0;
-    for n in d.nodes.iter().filter(|n| prop(n, "kind").as_str() == Some("border_point")) {
+    for n in d
+        .nodes
+        .iter()
+        .filter(|n| prop(n, "kind").as_str() == Some("border_point"))
+    {
         count += 1;
         let cc = prop(n, "country").as_str().unwrap_or("");
-        let Some(poly) = d.countries.get(cc) else { continue };
+        let Some(poly) = d.countries.get(cc) else {
+            continue;
+        };
         let km = distance_to_boundary_km(coord(&n["geometry"]["coordinates"]), poly);
         if km > BORDER_POINT_MAX_KM {
-            problems.push(format!("{}: {km:.1} km from the {cc} boundary (max {BORDER_POINT_MAX_KM})", id(n)));
+            problems.push(format!(
+                "{}: {km:.1} km from the {cc} boundary (max {BORDER_POINT_MAX_KM})",
+                id(n)
+            ));
         }
     }
-    assert!(count > 40, "expected many border_point nodes, found {count}");
+    assert!(
+        count > 40,
+        "expected many border_point nodes, found {count}"
+    );
     report("border points far from the border", problems);
 }
 
@@ -192,14 +243,25 @@ fn non_crossing_link_vertices_stay_in_their_country() {
     let d = data();
     let cc_of = node_country(&d);
     let mut problems = Vec::new();
-    for l in d.links.iter().filter(|l| prop(l, "kind").as_str() != Some("crossing")) {
+    for l in d
+        .links
+        .iter()
+        .filter(|l| prop(l, "kind").as_str() != Some("crossing"))
+    {
         let from = prop(l, "from").as_str().unwrap_or("");
         let Some(cc) = cc_of.get(from) else {
             problems.push(format!("{}: unknown from node {from}", id(l)));
             continue;
         };
-        let Some(poly) = d.countries.get(cc) else { continue };
-        for (i, v) in l["geometry"]["coordinates"].as_array().expect("coordinates").iter().enumerate() {
+        let Some(poly) = d.countries.get(cc) else {
+            continue;
+        };
+        for (i, v) in l["geometry"]["coordinates"]
+            .as_array()
+            .expect("coordinates")
+            .iter()
+            .enumerate()
+        {
             let c = coord(v);
             if poly.contains(&Point::from(c)) {
                 continue;
@@ -223,15 +285,26 @@ fn crossing_links_run_from_one_country_into_the_other() {
     let d = data();
     let cc_of = node_country(&d);
     let mut problems = Vec::new();
-    for l in d.links.iter().filter(|l| prop(l, "kind").as_str() == Some("crossing")) {
-        let coords = l["geometry"]["coordinates"].as_array().expect("coordinates");
+    for l in d
+        .links
+        .iter()
+        .filter(|l| prop(l, "kind").as_str() == Some("crossing"))
+    {
+        let coords = l["geometry"]["coordinates"]
+            .as_array()
+            .expect("coordinates");
         let (first, last) = (coord(&coords[0]), coord(coords.last().expect("vertex")));
         for (end, c) in [("from", first), ("to", last)] {
             let node = prop(l, end).as_str().unwrap_or("");
             let cc = cc_of.get(node).cloned().unwrap_or_default();
             match d.countries.get(&cc) {
                 Some(poly) if poly.contains(&Point::from(c)) => {}
-                _ => problems.push(format!("{}: {end} end ({:.4}, {:.4}) is not inside {cc}", id(l), c.x, c.y)),
+                _ => problems.push(format!(
+                    "{}: {end} end ({:.4}, {:.4}) is not inside {cc}",
+                    id(l),
+                    c.x,
+                    c.y
+                )),
             }
         }
     }
@@ -243,15 +316,23 @@ fn link_vertices_are_at_most_60_km_apart() {
     let d = data();
     let mut problems = Vec::new();
     for l in &d.links {
-        let coords: Vec<Coord<f64>> =
-            l["geometry"]["coordinates"].as_array().expect("coordinates").iter().map(coord).collect();
+        let coords: Vec<Coord<f64>> = l["geometry"]["coordinates"]
+            .as_array()
+            .expect("coordinates")
+            .iter()
+            .map(coord)
+            .collect();
         if coords.len() < 2 {
             problems.push(format!("{}: fewer than two vertices", id(l)));
         }
         for (i, w) in coords.windows(2).enumerate() {
             let km = haversine_km(w[0], w[1]);
             if km > MAX_VERTEX_SPACING_KM {
-                problems.push(format!("{}: vertices {i}–{} are {km:.0} km apart", id(l), i + 1));
+                problems.push(format!(
+                    "{}: vertices {i}–{} are {km:.0} km apart",
+                    id(l),
+                    i + 1
+                ));
             }
         }
     }
@@ -265,7 +346,11 @@ fn every_feature_has_a_source() {
         .nodes
         .iter()
         .chain(d.links.iter())
-        .filter(|f| prop(f, "source").as_str().is_none_or(|s| s.trim().is_empty()))
+        .filter(|f| {
+            prop(f, "source")
+                .as_str()
+                .is_none_or(|s| s.trim().is_empty())
+        })
         .map(|f| format!("{}: missing or empty source", id(f)))
         .collect();
     report("features without a source", problems);
@@ -275,7 +360,13 @@ fn every_feature_has_a_source() {
 fn distance_to_boundary_is_sane() {
     // A unit square degree box near the equator: the centre is ~55.6 km from every edge.
     let sq = MultiPolygon::new(vec![Polygon::new(
-        LineString::from(vec![(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0), (0.0, 0.0)]),
+        LineString::from(vec![
+            (0.0, 0.0),
+            (1.0, 0.0),
+            (1.0, 1.0),
+            (0.0, 1.0),
+            (0.0, 0.0),
+        ]),
         vec![],
     )]);
     let km = distance_to_boundary_km(Coord { x: 0.5, y: 0.5 }, &sq);

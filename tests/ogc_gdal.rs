@@ -4,61 +4,11 @@
 //! Needs `ogrinfo` on PATH (Debian: `apt-get install -y gdal-bin`); without it the test prints
 //! a loud SKIPPED line and passes.
 
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod common;
+
+use std::process::{Command, Stdio};
 
 use corridor::snapshot::Snapshot;
-
-/// The server process, killed when dropped.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn start_server() -> Server {
-    let port = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_corridor"))
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start corridor");
-    // Drain stderr so the server never blocks on a full pipe.
-    if let Some(err) = child.stderr.take() {
-        std::thread::spawn(move || {
-            for line in BufReader::new(err).lines().map_while(Result::ok) {
-                eprintln!("[server] {line}");
-            }
-        });
-    }
-    let base = format!("http://127.0.0.1:{port}");
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(20) {
-        if ureq::get(&format!("{base}/health")).call().is_ok() {
-            return Server { child, base };
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("corridor did not answer /health on {base} within 20 s");
-}
 
 fn ogrinfo(args: &[&str]) -> String {
     let out = Command::new("ogrinfo")
@@ -116,7 +66,7 @@ fn ogrinfo_lists_layers_counts_and_extents() {
     }
     let snap = Snapshot::embedded().unwrap();
     let net = &snap.network;
-    let server = start_server();
+    let server = common::Server::start(None, &[]);
     let url = format!("OAPIF:{}/ogc", server.base);
 
     let listing = ogrinfo(&["-ro", "-q", &url]);

@@ -6,54 +6,10 @@
 //! Needs `node`, `/usr/bin/chromium` (or `$CHROMIUM`) and `npm ci` in `web/test`; without them
 //! the test prints a loud SKIPPED line and passes.
 
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
+mod common;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_server() -> Server {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_corridor"))
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start corridor");
-    if let Some(err) = child.stderr.take() {
-        std::thread::spawn(move || {
-            for line in BufReader::new(err).lines().map_while(Result::ok) {
-                eprintln!("[server] {line}");
-            }
-        });
-    }
-    let base = format!("http://127.0.0.1:{port}");
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(20) {
-        if ureq::get(&format!("{base}/health")).call().is_ok() {
-            return Server { child, base };
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("corridor did not answer /health on {base} within 20 s");
-}
+use std::process::{Command, Stdio};
 
 fn skipped(why: &str) {
     eprintln!("\n*** SKIPPED: web map browser test: {why} ***\n");
@@ -80,7 +36,7 @@ fn web_map_in_headless_chromium() {
     if !web_test.join("node_modules/playwright-core").exists() {
         return skipped("web/test/node_modules missing (run `npm ci` in web/test)");
     }
-    let server = start_server();
+    let server = common::Server::start(None, &[]);
     let shot = root.join("target/web-screenshot.png");
     let out = Command::new("node")
         .arg("map.test.mjs")

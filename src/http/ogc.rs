@@ -110,10 +110,11 @@ fn base_url(req: &HttpRequest) -> String {
 /// Reads `f` for a metadata resource (JSON only).
 fn meta_params(req: &HttpRequest) -> Result<(), ApiError> {
     let mut p = Params::parse(req.query_string(), META_PARAMS)?;
-    if let Some(f) = p.str("f") {
-        if f != "json" {
-            p.error("f", format!("'{f}' is not served; accepted: json"));
-        }
+    if let Some(f) = p.str("f")
+        && f != "json"
+    {
+        let shown: String = f.chars().take(40).collect();
+        p.error("f", format!("'{shown}' is not served; accepted: json"));
     }
     p.finish()
 }

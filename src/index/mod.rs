@@ -134,11 +134,11 @@ impl SpatialIndex {
             .segments
             .locate_in_envelope_intersecting_int(&env, |e| {
                 let ix = e.data;
-                if seen.get(ix) == Some(&false) {
-                    if bbox.intersects_segment(e.geom().from, e.geom().to) {
-                        seen[ix] = true;
-                        found.push(ix);
-                    }
+                if seen.get(ix) == Some(&false)
+                    && bbox.intersects_segment(e.geom().from, e.geom().to)
+                {
+                    seen[ix] = true;
+                    found.push(ix);
                 }
                 ControlFlow::<()>::Continue(())
             });

@@ -211,10 +211,10 @@ impl LayerSchema {
             let f = layer_feature(layer, net, ix, conv);
             for (k, v) in flatten(f.properties.as_ref().unwrap_or(&JsonObject::new())) {
                 let types = properties.entry(k).or_default();
-                if let Some(t) = json_schema_type(&v) {
-                    if !types.contains(&t) {
-                        types.push(t);
-                    }
+                if let Some(t) = json_schema_type(&v)
+                    && !types.contains(&t)
+                {
+                    types.push(t);
                 }
             }
         }

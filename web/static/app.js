@@ -74,7 +74,7 @@
   map.attributionControl.setPrefix("Leaflet");
   map.attributionControl.addAttribution("Borders: Natural Earth");
   map.createPane("boundaries").style.zIndex = 250;
-  map.createPane("crossings").style.zIndex = 460;
+  map.createPane("crossings").style.zIndex = 480;
   map.createPane("places").style.zIndex = 470;
 
   const layers = {

@@ -88,7 +88,7 @@ try {
   check(await page.locator(".legend").count() === 1, "legend shown");
 
   // A crossing popup carries its attributes.
-  await page.locator("path.crossing-symbol").first().click({ force: true });
+  await page.locator("path.crossing-symbol").first().dispatchEvent("click");
   const popup = await page.locator(".leaflet-popup-content").innerText({ timeout: 5000 }).catch(() => "");
   check(/Dwell/.test(popup) && /Veterinary/.test(popup) && /Capacity/.test(popup), "crossing popup shows dwell, veterinary, capacity");
   await page.locator(".leaflet-popup-close-button").click();
