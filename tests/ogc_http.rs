@@ -29,6 +29,7 @@ struct Res {
     status: StatusCode,
     content_type: String,
     etag: Option<String>,
+    vary: Vec<String>,
     json: Value,
 }
 
@@ -48,11 +49,17 @@ async fn get_with(uri: &str, headers: &[(&str, &str)]) -> Res {
     };
     let content_type = h(header::CONTENT_TYPE).unwrap_or_default();
     let etag = h(header::ETAG);
+    let vary = res
+        .headers()
+        .get_all(header::VARY)
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
     let body = test::read_body(res).await;
     Res {
         status,
         content_type,
         etag,
+        vary,
         json: serde_json::from_slice(&body).unwrap_or(Value::Null),
     }
 }
@@ -193,6 +200,14 @@ async fn json_by_f_or_accept() {
     assert_eq!(r.content_type, "application/geo+json");
     let r = get("/ogc/collections/nodes/items?f=geojson").await;
     assert_eq!(r.content_type, "application/geo+json");
+    assert!(
+        r.vary
+            .iter()
+            .flat_map(|v| v.split(','))
+            .any(|v| v.trim() == "Accept"),
+        "{:?}",
+        r.vary
+    );
 }
 
 #[actix_web::test]

@@ -401,7 +401,21 @@ pub async fn items(
         "links": links,
         "features": features,
     });
-    Ok(cached_response(&req, &etag, media, doc.to_string()))
+    Ok(vary_accept(cached_response(
+        &req,
+        &etag,
+        media,
+        doc.to_string(),
+    )))
+}
+
+/// Marks a response whose media type followed the Accept header, for caches.
+fn vary_accept(mut res: HttpResponse) -> HttpResponse {
+    res.headers_mut().append(
+        actix_web::http::header::VARY,
+        actix_web::http::header::HeaderValue::from_static("Accept"),
+    );
+    res
 }
 
 /// The items of `layer` matching `bbox` (all when `None`), in file order.
@@ -480,7 +494,12 @@ pub async fn item(
         {"href": format!("{col_url}/items/{fid}"), "rel": "self", "type": media},
         {"href": col_url, "rel": "collection", "type": "application/json"},
     ]);
-    Ok(cached_response(&req, &etag, media, f.to_string()))
+    Ok(vary_accept(cached_response(
+        &req,
+        &etag,
+        media,
+        f.to_string(),
+    )))
 }
 
 /// Up to five ids of the layer closest to `id` (Jaro–Winkler).

@@ -288,9 +288,12 @@
   const ROUTE_CANDIDATES = {
     from: ["from", "origin"], to: ["to", "destination"], mode: ["mode"],
     optimize: ["optimize", "optimise", "metric"], alternatives: ["alternatives", "alts"],
-    avoid: ["avoid_countries", "avoid", "exclude_countries"],
+    avoid: ["avoid_countries", "avoid", "exclude_countries"], cargo: ["cargo"], planned: ["include_planned"],
   };
-  const CAPACITY_CANDIDATES = { from: ["from", "origin", "source"], to: ["to", "destination", "sink"], mode: ["mode"] };
+  const CAPACITY_CANDIDATES = {
+    from: ["from", "origin", "source"], to: ["to", "destination", "sink"], mode: ["mode"],
+    cargo: ["cargo"], planned: ["include_planned"],
+  };
 
   function operationParams(path) {
     const op = state.spec && state.spec.paths && state.spec.paths[path] && state.spec.paths[path].get;
@@ -406,6 +409,7 @@
     const ts = Array.isArray(p.transshipments) ? p.transshipments : [];
     let html = "<h3>Route " + esc(p.rank) + "</h3>";
     html += "<div>" + fmtNum(p.distance_km, nf0) + " km · " + fmtNum(p.time_h, nf1) + " h · $" + fmtNum(p.cost_usd_per_t, nf2) + "/t</div>";
+    if (Array.isArray(p.countries) && p.countries.length) html += "<div>Countries: " + esc(p.countries.join(" → ")) + "</div>";
     html += "<h3>Border crossings (" + xs.length + ")</h3>" + (xs.length ? "<ul>" + xs.map((id) => "<li>" + esc(crossingName(id)) + "</li>").join("") + "</ul>" : "<div>none</div>");
     html += "<h3>Transshipments (" + ts.length + ")</h3>" + (ts.length ? "<ul>" + ts.map((t) => "<li>" + esc(placeLabel(t.node)) + ": " + esc(t.reason) + "</li>").join("") + "</ul>" : "<div>none</div>");
     $("route-detail").innerHTML = html;
@@ -481,6 +485,8 @@
     if (names.mode) q.set(names.mode, $("route-mode").value);
     if (names.optimize) q.set(names.optimize, $("route-optimize").value);
     if (names.alternatives) q.set(names.alternatives, $("route-alternatives").value);
+    if (names.cargo && $("route-cargo").value !== "general") q.set(names.cargo, $("route-cargo").value);
+    if (names.planned && $("route-planned").checked) q.set(names.planned, "true");
     const avoid = [...document.querySelectorAll("#route-avoid input:checked")].map((i) => i.value);
     if (avoid.length && names.avoid) q.set(names.avoid, avoid.join(","));
     const btn = $("route-submit");
@@ -519,7 +525,8 @@
   }
 
   function linkName(p) {
-    return p.name || (state.crossings.get(p.id) && state.crossings.get(p.id).properties.name) || p.link || p.id || "link";
+    const id = p.link_id || p.id;
+    return p.name || (state.crossings.get(id) && state.crossings.get(id).properties.name) || id || "link";
   }
 
   function drawCapacity(fc) {
@@ -535,6 +542,17 @@
           (typeof p.utilization === "number" ? " (" + nf0.format(p.utilization * 100) + "%)" : ""), { sticky: true })
         .addTo(layers.capacity);
     }
+    for (const f of fc.features.filter((g) => g.properties && g.properties.kind === "unbounded_path")) {
+      L.geoJSON(f, { style: () => ({ color: "#f77f00", weight: 7, opacity: 0.9, dashArray: "2 8", lineCap: "round", className: "flow-line" }) })
+        .bindTooltip("No capacity data: " + esc(linkName(f.properties)), { sticky: true })
+        .addTo(layers.capacity);
+    }
+    for (const f of fc.features.filter((g) => g.properties && g.properties.kind === "transfer" && g.geometry && g.geometry.type === "Point")) {
+      const [lon, lat] = f.geometry.coordinates;
+      L.circleMarker([lat, lon], { radius: 6, color: "#000", weight: 1.5, fillColor: "#ffd166", fillOpacity: 1 })
+        .bindTooltip("Transfer at " + esc(f.properties.name || f.properties.node_id) + ": " + fmtTonnes(f.properties.flow_tpy))
+        .addTo(layers.capacity);
+    }
     const cutLayers = [];
     for (const f of cuts) {
       const p = f.properties;
@@ -545,7 +563,8 @@
     }
     const mf = fc.max_flow || {};
     const value = typeof mf.value === "number" ? (mf.unit === "t/yr" || !mf.unit ? fmtTonnes(mf.value) : nf0.format(mf.value) + " " + esc(mf.unit)) : "–";
-    let html = '<div>Maximum flow</div><div class="big">' + value + "</div>";
+    let html = '<div>Maximum flow</div><div class="big">' + (mf.unbounded ? "unbounded" : value) + "</div>";
+    if (mf.unbounded && mf.detail) html += "<div>" + esc(mf.detail) + "</div>";
     if (cutLayers.length) {
       html += "<h3>Bottleneck (minimum cut)</h3><table class=\"results\"><thead><tr><th>link</th><th>capacity</th></tr></thead><tbody>" +
         cutLayers.map(([, p], i) => '<tr data-cut="' + i + '"><td>' + esc(linkName(p)) + "</td><td>" + fmtTonnes(p.capacity_tpy) + "</td></tr>").join("") +
@@ -575,6 +594,8 @@
     if (names.from) q.set(names.from, resolveCapacityPlace($("capacity-from").value));
     if (names.to) q.set(names.to, resolveCapacityPlace($("capacity-to").value));
     if (names.mode) q.set(names.mode, $("capacity-mode").value);
+    if (names.cargo && $("capacity-cargo").value !== "general") q.set(names.cargo, $("capacity-cargo").value);
+    if (names.planned && $("capacity-planned").checked) q.set(names.planned, "true");
     const btn = $("capacity-submit");
     btn.disabled = true;
     document.body.dataset.capacity = "loading";
