@@ -22,6 +22,15 @@
   const ROUTE_COLORS = ["#1d3557", "#e76f51", "#2a9d8f", "#8338ec", "#6d597a"];
   const CROSSING_COLORS = { rail: "#6a1b9a", road: "#2e7d32" };
   const CUT_COLOR = "#e63946";
+  const UNBOUNDED_COLOR = "#d81b60";
+  const FIT_MAX_ZOOM = 7;
+
+  /** Zooms to `bounds`, keeping clear of the legend in the bottom-right corner. */
+  function fitVisible(bounds) {
+    const legendEl = document.querySelector(".legend");
+    const right = legendEl ? legendEl.offsetWidth + 24 : 24;
+    map.fitBounds(bounds, { paddingTopLeft: [24, 24], paddingBottomRight: [right, 24], maxZoom: FIT_MAX_ZOOM });
+  }
   const IN_SERVICE = new Set(["open", "seasonal"]);
 
   // ---------------------------------------------------------------- helpers
@@ -76,6 +85,7 @@
   map.createPane("boundaries").style.zIndex = 250;
   map.createPane("crossings").style.zIndex = 480;
   map.createPane("places").style.zIndex = 470;
+  map.createPane("cuts").style.zIndex = 490; // the bottleneck stays visible above crossing symbols
 
   const layers = {
     boundaries: L.layerGroup(),
@@ -112,7 +122,8 @@
       "<h4>Border crossings</h4>" + dot(CROSSING_COLORS.rail, 10, "rail") + dot(CROSSING_COLORS.road, 10, "road") +
       dot("#999", 16, "size ∝ capacity") +
       "<h4>Routes</h4>" + line(ROUTE_COLORS[0], "best") + line(ROUTE_COLORS[1], "alternatives") +
-      "<h4>Capacity</h4><div>use<span class=\"ramp\"></span>full</div>" + line(CUT_COLOR, "bottleneck cut", "border-top-style:dashed") + "</details>";
+      "<h4>Capacity</h4><div>use<span class=\"ramp\"></span>full</div>" + line(CUT_COLOR, "bottleneck cut", "border-top-style:dashed") +
+      line(UNBOUNDED_COLOR, "no capacity data", "border-top-style:dotted") + "</details>";
     L.DomEvent.disableClickPropagation(d);
     L.DomEvent.disableScrollPropagation(d);
     return d;
@@ -465,7 +476,7 @@
     if (routes.length) {
       $("route-table").hidden = false;
       routeDetail(routes[0].properties);
-      map.fitBounds(layers.route.getBounds().pad(0.1));
+      fitVisible(layers.route.getBounds());
       $("route-status").textContent = routes.length === 1 ? "1 route." : routes.length + " routes: hover a row to highlight its route.";
     } else {
       $("route-status").textContent = "No route in the answer.";
@@ -543,7 +554,7 @@
         .addTo(layers.capacity);
     }
     for (const f of fc.features.filter((g) => g.properties && g.properties.kind === "unbounded_path")) {
-      L.geoJSON(f, { style: () => ({ color: "#f77f00", weight: 7, opacity: 0.9, dashArray: "2 8", lineCap: "round", className: "flow-line" }) })
+      L.geoJSON(f, { style: () => ({ color: UNBOUNDED_COLOR, weight: 7, opacity: 0.9, dashArray: "2 9", lineCap: "round", className: "flow-line" }) })
         .bindTooltip("No capacity data: " + esc(linkName(f.properties)), { sticky: true })
         .addTo(layers.capacity);
     }
@@ -556,9 +567,13 @@
     const cutLayers = [];
     for (const f of cuts) {
       const p = f.properties;
-      const l = L.geoJSON(f, { style: () => ({ color: CUT_COLOR, weight: 9, opacity: 0.85, dashArray: "10 6", className: "cut-line" }) })
-        .bindTooltip("<strong>Bottleneck:</strong> " + esc(linkName(p)) + "<br>capacity " + fmtTonnes(p.capacity_tpy), { sticky: true })
+      const tip = "<strong>Bottleneck:</strong> " + esc(linkName(p)) + "<br>capacity " + fmtTonnes(p.capacity_tpy);
+      const l = L.geoJSON(f, { pane: "cuts", style: () => ({ color: CUT_COLOR, weight: 9, opacity: 0.85, dashArray: "10 6", className: "cut-line" }) })
+        .bindTooltip(tip, { sticky: true })
         .addTo(layers.capacity);
+      // A ring marks the cut where the link itself is too short to see.
+      L.circleMarker(midpoint(f.geometry.coordinates), { pane: "cuts", radius: 15, color: CUT_COLOR, weight: 3, fill: false, dashArray: "5 4", className: "cut-ring" })
+        .bindTooltip(tip).addTo(layers.capacity);
       cutLayers.push([l, p]);
     }
     const mf = fc.max_flow || {};
@@ -577,7 +592,7 @@
       tr.addEventListener("mouseenter", () => { l.setStyle({ weight: 13, opacity: 1 }); l.bringToFront(); tr.classList.add("hot"); });
       tr.addEventListener("mouseleave", () => { l.setStyle({ weight: 9, opacity: 0.85 }); tr.classList.remove("hot"); });
     }
-    if (layers.capacity.getLayers().length) map.fitBounds(layers.capacity.getBounds().pad(0.1));
+    if (layers.capacity.getLayers().length) fitVisible(layers.capacity.getBounds());
   }
 
   function resolveCapacityPlace(text) {

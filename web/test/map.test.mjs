@@ -110,19 +110,25 @@ try {
     await rows.first().hover();
     check(await rows.first().evaluate((tr) => tr.classList.contains("hot")), "hovering a row highlights it");
   }
+  await page.waitForTimeout(800); // let the zoom to the route finish
   await page.screenshot({ path: shot });
 
   // Capacity panel.
   await page.click("#tab-capacity");
   await page.fill("#capacity-from", "RU");
   await page.fill("#capacity-to", "MN");
+  await page.selectOption("#capacity-mode", "rail"); // rail crossings carry capacities: a bounded flow
   await page.click("#capacity-submit");
   await page.waitForSelector("body[data-capacity='done'], body[data-capacity='error']", { timeout: 20000 });
   const capState = await page.getAttribute("body", "data-capacity");
   const capError = capState === "error" ? await page.locator("#capacity-error").innerText() : "";
   check(capState === "done", "capacity query answered" + (capError ? " (error shown: " + capError + ")" : ""));
   check(/Maximum flow/.test(await page.locator("#capacity-result").innerText()), "max flow shown");
-  check(await page.locator(".leaflet-overlay-pane path.flow-line, .leaflet-overlay-pane path.cut-line").count() > 0, "flows / bottleneck drawn");
+  check(await page.locator("path.flow-line, path.cut-line").count() > 0, "flows / bottleneck drawn");
+  if (capacityServed) {
+    check(await page.locator("path.cut-line").count() > 0, "bottleneck cut drawn (RU→MN by rail)");
+  }
+  await page.waitForTimeout(800);
   await page.screenshot({ path: shot.replace(/\.png$/, "-capacity.png") });
 
   check(consoleErrors.length === 0, "no console errors" + (consoleErrors.length ? ": " + consoleErrors.join(" / ") : ""));
