@@ -11,9 +11,8 @@ use serde_json::{Value, json};
 use utoipa::IntoParams;
 
 use super::{ApiError, AppState, GEOJSON, Params, cached_response, derived_etag};
-use crate::index::BBox;
-use crate::network::{LinkKind, Network};
-use crate::output::layers::{self, Layer, LayerSchema};
+use crate::index::{BBox, Layer, close_ids, find_item, layer_extent, layer_items_in};
+use crate::output::layers::LayerSchema;
 use crate::snapshot::Snapshot;
 
 /// Registers this module's routes.
@@ -167,18 +166,10 @@ fn parse_collection(id: &str) -> Result<Layer, ApiError> {
     })
 }
 
-fn extent(snap: &Snapshot, layer: Layer) -> Option<BBox> {
-    match layer {
-        Layer::Nodes => snap.index.node_extent(),
-        Layer::Links => snap.index.link_extent(),
-        Layer::Crossings => snap.index.crossing_extent(),
-    }
-}
-
 fn collection_doc(base: &str, snap: &Snapshot, layer: Layer) -> Value {
     let id = layer.as_str();
     let url = format!("{base}/ogc/collections/{id}");
-    let bbox = extent(snap, layer)
+    let bbox = layer_extent(layer, &snap.index)
         .map(|b| b.to_array().map(crate::output::round6).to_vec())
         .unwrap_or_else(|| vec![-180.0, -90.0, 180.0, 90.0]);
     json!({
@@ -361,7 +352,7 @@ pub async fn items(
     if super::etag_matches(&req, &etag) {
         return Ok(super::not_modified(&etag));
     }
-    let matched = matching(layer, &snap, bbox.as_ref());
+    let matched = layer_items_in(layer, net, &snap.index, bbox.as_ref());
     let schema = LayerSchema::of(layer, net, &snap.conversion);
     let page: Vec<usize> = matched.iter().copied().skip(offset).take(limit).collect();
     let features: Vec<Value> = page
@@ -416,32 +407,6 @@ fn vary_accept(mut res: HttpResponse) -> HttpResponse {
         actix_web::http::header::HeaderValue::from_static("Accept"),
     );
     res
-}
-
-/// The items of `layer` matching `bbox` (all when `None`), in file order.
-fn matching(layer: Layer, snap: &Snapshot, bbox: Option<&BBox>) -> Vec<usize> {
-    let net = &snap.network;
-    match (layer, bbox) {
-        (_, None) => layers::layer_items(layer, net),
-        (Layer::Nodes, Some(b)) => snap.index.nodes_in_bbox(b),
-        (Layer::Links, Some(b)) => snap.index.links_in_bbox(b),
-        (Layer::Crossings, Some(b)) => snap
-            .index
-            .links_in_bbox(b)
-            .into_iter()
-            .filter(|&ix| net.links()[ix].kind == LinkKind::Crossing)
-            .collect(),
-    }
-}
-
-fn find_item(layer: Layer, net: &Network, id: &str) -> Option<usize> {
-    match layer {
-        Layer::Nodes => net.node_ix(id),
-        Layer::Links => net.link_ix(id),
-        Layer::Crossings => net
-            .link_ix(id)
-            .filter(|&ix| net.links()[ix].kind == LinkKind::Crossing),
-    }
 }
 
 /// One item of a collection.
@@ -500,24 +465,4 @@ pub async fn item(
         media,
         f.to_string(),
     )))
-}
-
-/// Up to five ids of the layer closest to `id` (Jaro–Winkler).
-fn close_ids(layer: Layer, net: &Network, id: &str) -> Vec<String> {
-    let ids: Vec<&str> = match layer {
-        Layer::Nodes => net.nodes().iter().map(|n| n.id.0.as_str()).collect(),
-        Layer::Links => net.links().iter().map(|l| l.id.0.as_str()).collect(),
-        Layer::Crossings => net.crossings().map(|l| l.id.0.as_str()).collect(),
-    };
-    let mut scored: Vec<(f64, &str)> = ids
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(c, id), c))
-        .filter(|(s, _)| *s > 0.7)
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    scored
-        .into_iter()
-        .take(5)
-        .map(|(_, c)| c.to_string())
-        .collect()
 }

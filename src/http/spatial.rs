@@ -2,7 +2,7 @@
 //!
 //! Each handler reads its parameters with [`Params`] (the accepted names are the `*_PARAMS`
 //! constants, and the OpenAPI parameter structs below document the same names; a test keeps
-//! them equal), asks [`crate::index`], and serialises with [`crate::output::layers`].
+//! them equal), selects with [`crate::index`], and serialises with [`crate::output::layers`].
 
 use std::collections::BTreeSet;
 
@@ -10,9 +10,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use utoipa::IntoParams;
 
 use super::{AppState, GEOJSON, Params, cached_response, derived_etag};
-use crate::index::BBox;
+use crate::index::{BBox, FeatureFilter, Layer, select_crossings, select_features};
 use crate::network::{LinkKind, Mode, Network, NodeKind};
-use crate::output::layers::{self, Layer};
+use crate::output::layers;
 
 /// Registers this module's routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -195,62 +195,16 @@ pub async fn get_features(
     if super::etag_matches(&req, &etag) {
         return Ok(super::not_modified(&etag));
     }
-    let in_countries = |c: &str| countries.as_ref().is_none_or(|cs| cs.contains(c));
-    let mut features = Vec::new();
-    if wanted.contains(&Layer::Nodes) {
-        for ix in snap.index.nodes_in_bbox(&bbox) {
-            let n = &net.nodes()[ix];
-            if node_kinds.as_ref().is_none_or(|k| k.contains(&n.kind))
-                && mode.is_none_or(|m| n.serves(m))
-                && in_countries(&n.country)
-            {
-                features.push(layers::layer_feature(
-                    Layer::Nodes,
-                    net,
-                    ix,
-                    &snap.conversion,
-                ));
-            }
-        }
-    }
-    let link_ixs = if wanted.contains(&Layer::Links) || wanted.contains(&Layer::Crossings) {
-        snap.index.links_in_bbox(&bbox)
-    } else {
-        Vec::new()
+    let filter = FeatureFilter {
+        mode,
+        countries,
+        node_kinds,
+        link_kinds,
     };
-    let link_ok = |ix: usize| {
-        let l = &net.links()[ix];
-        link_kinds.as_ref().is_none_or(|k| k.contains(&l.kind))
-            && mode.is_none_or(|m| l.mode == m)
-            && (in_countries(&net.nodes()[l.from_ix].country)
-                || in_countries(&net.nodes()[l.to_ix].country))
-    };
-    let as_crossing = wanted.contains(&Layer::Crossings);
-    if wanted.contains(&Layer::Links) {
-        for &ix in &link_ixs {
-            let is_crossing = net.links()[ix].kind == LinkKind::Crossing;
-            if link_ok(ix) && !(as_crossing && is_crossing) {
-                features.push(layers::layer_feature(
-                    Layer::Links,
-                    net,
-                    ix,
-                    &snap.conversion,
-                ));
-            }
-        }
-    }
-    if as_crossing {
-        for &ix in &link_ixs {
-            if net.links()[ix].kind == LinkKind::Crossing && link_ok(ix) {
-                features.push(layers::layer_feature(
-                    Layer::Crossings,
-                    net,
-                    ix,
-                    &snap.conversion,
-                ));
-            }
-        }
-    }
+    let features = select_features(net, &snap.index, &bbox, &wanted, &filter)
+        .into_iter()
+        .map(|(layer, ix)| layers::layer_feature(layer, net, ix, &snap.conversion))
+        .collect();
     let body = serde_json::to_vec(&layers::collection(features))
         .map_err(|e| super::ApiError::Internal(e.to_string()))?;
     Ok(cached_response(&req, &etag, GEOJSON, body))
@@ -289,18 +243,8 @@ pub async fn get_crossings(
     if super::etag_matches(&req, &etag) {
         return Ok(super::not_modified(&etag));
     }
-    let features = layers::layer_items(Layer::Crossings, net)
+    let features = select_crossings(net, countries.as_ref(), mode)
         .into_iter()
-        .filter(|&ix| {
-            let l = &net.links()[ix];
-            let pair_ok = match (&countries, &l.crossing) {
-                (None, _) => true,
-                (Some(cs), Some(c)) if cs.len() == 1 => c.countries.iter().any(|x| cs.contains(x)),
-                (Some(cs), Some(c)) => c.countries.iter().all(|x| cs.contains(x)),
-                (Some(_), None) => false,
-            };
-            pair_ok && mode.is_none_or(|m| l.mode == m)
-        })
         .map(|ix| layers::layer_feature(Layer::Crossings, net, ix, &snap.conversion))
         .collect();
     let body = serde_json::to_vec(&layers::collection(features))

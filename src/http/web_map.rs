@@ -14,7 +14,8 @@ use crate::snapshot::fnv1a;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(index))
         .route("/v1/boundaries", web::get().to(boundaries))
-        .route("/assets/{path:.*}", web::get().to(asset));
+        .route("/assets/{path:.*}", web::get().to(asset))
+        .route("/favicon.ico", web::get().to(favicon));
 }
 
 /// Country polygons (Natural Earth, with `iso_a2`), compiled in.
@@ -94,6 +95,13 @@ async fn index(req: HttpRequest) -> Result<HttpResponse, ApiError> {
         header::HeaderValue::from_static("no-cache"),
     );
     Ok(res)
+}
+
+/// No icon: a 204 keeps browsers viewing JSON endpoints from logging a 404.
+async fn favicon() -> HttpResponse {
+    HttpResponse::NoContent()
+        .insert_header((header::CACHE_CONTROL, "max-age=86400"))
+        .finish()
 }
 
 async fn asset(req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse, ApiError> {

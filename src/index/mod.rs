@@ -8,6 +8,7 @@
 //! Boxes are planar in lon/lat, as RFC 7946 draws lines.
 
 mod bbox;
+mod select;
 
 use std::ops::ControlFlow;
 
@@ -16,6 +17,10 @@ use rstar::primitives::{GeomWithData, Line};
 use rstar::{AABB, RTree};
 
 pub use bbox::{BBox, BBoxError};
+pub use select::{
+    FeatureFilter, Layer, close_ids, find_item, layer_extent, layer_items, layer_items_in,
+    select_crossings, select_features,
+};
 
 use crate::network::{LinkKind, Network, Node};
 
@@ -258,5 +263,48 @@ mod tests {
         assert!((found[0].distance_km - 15.6).abs() < 0.2);
         let road = ix.nearest_nodes(&net, 0.9, 0.1, 1, |n| n.serves(crate::network::Mode::Road));
         assert_eq!(road[0].node_ix, 2);
+    }
+
+    mod oracle {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn brute_links(net: &Network, b: &BBox) -> Vec<usize> {
+            (0..net.links().len())
+                .filter(|&i| {
+                    net.links()[i]
+                        .geometry
+                        .lines()
+                        .any(|s| b.intersects_segment(s.start.into(), s.end.into()))
+                })
+                .collect()
+        }
+
+        fn brute_nodes(net: &Network, b: &BBox) -> Vec<usize> {
+            (0..net.nodes().len())
+                .filter(|&i| b.contains([net.nodes()[i].point.x(), net.nodes()[i].point.y()]))
+                .collect()
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(200))]
+            /// On the embedded network, the indexed answers equal a scan of every node and
+            /// every segment, for boxes from a few km to continent-sized.
+            #[test]
+            fn index_equals_brute_force(
+                lon in 45.0..140.0f64, lat in 35.0..60.0f64,
+                w in 0.01..40.0f64, h in 0.01..20.0f64,
+            ) {
+                static BUILT: std::sync::OnceLock<(Network, SpatialIndex)> = std::sync::OnceLock::new();
+                let (net, ix) = BUILT.get_or_init(|| {
+                    let net = Network::embedded().unwrap();
+                    let ix = SpatialIndex::build(&net);
+                    (net, ix)
+                });
+                let b = BBox::new(lon, lat, (lon + w).min(180.0), (lat + h).min(90.0)).unwrap();
+                prop_assert_eq!(ix.links_in_bbox(&b), brute_links(net, &b));
+                prop_assert_eq!(ix.nodes_in_bbox(&b), brute_nodes(net, &b));
+            }
+        }
     }
 }

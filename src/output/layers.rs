@@ -11,82 +11,11 @@ use std::collections::BTreeMap;
 use geojson::{Feature, FeatureCollection, JsonObject};
 use serde_json::{Value, json};
 
-use crate::index::NearNode;
-use crate::network::{CapacityConversion, Link, LinkKind, Network};
+pub use crate::index::Layer;
+use crate::index::{NearNode, layer_items};
+use crate::network::{CapacityConversion, Link, Network};
 
 use super::{link_feature, node_feature};
-
-/// A map layer, also an OGC API – Features collection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Layer {
-    /// Places (Points).
-    Nodes,
-    /// Rail lines, roads and crossings (LineStrings).
-    Links,
-    /// Border crossings only (LineStrings), with their border attributes.
-    Crossings,
-}
-
-impl Layer {
-    /// Accepted spellings, also the collection ids.
-    pub const VALUES: &'static [&'static str] = &["nodes", "links", "crossings"];
-    /// All layers.
-    pub const ALL: &'static [Layer] = &[Layer::Nodes, Layer::Links, Layer::Crossings];
-
-    /// Parses an accepted spelling.
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "nodes" => Some(Layer::Nodes),
-            "links" => Some(Layer::Links),
-            "crossings" => Some(Layer::Crossings),
-            _ => None,
-        }
-    }
-
-    /// The spelling, and the OGC collection id.
-    pub fn as_str(self) -> &'static str {
-        Self::VALUES[self as usize]
-    }
-
-    /// A human title.
-    pub fn title(self) -> &'static str {
-        match self {
-            Layer::Nodes => "Nodes",
-            Layer::Links => "Links",
-            Layer::Crossings => "Border crossings",
-        }
-    }
-
-    /// A one-line description.
-    pub fn description(self) -> &'static str {
-        match self {
-            Layer::Nodes => {
-                "Cities, stations, border checkpoints, terminals, ports and junctions (Points)."
-            }
-            Layer::Links => "Rail lines, roads and border crossings (LineStrings).",
-            Layer::Crossings => {
-                "Border-crossing links with countries, dwell time, opening hours, veterinary control and capacity (LineStrings)."
-            }
-        }
-    }
-
-    /// The GeoJSON geometry type of the layer's features.
-    pub fn geometry_type(self) -> &'static str {
-        match self {
-            Layer::Nodes => "Point",
-            Layer::Links | Layer::Crossings => "LineString",
-        }
-    }
-
-    /// How many features the layer has.
-    pub fn count(self, net: &Network) -> usize {
-        match self {
-            Layer::Nodes => net.nodes().len(),
-            Layer::Links => net.links().len(),
-            Layer::Crossings => net.crossings().count(),
-        }
-    }
-}
 
 /// A border-crossing link as a Feature: every property of the link (as [`link_feature`]),
 /// `layer: "crossing"`, and the names and countries of both ends.
@@ -142,22 +71,6 @@ pub fn layer_feature(layer: Layer, net: &Network, ix: usize, conv: &CapacityConv
         Layer::Nodes => node_feature(&net.nodes()[ix]),
         Layer::Links => link_feature(&net.links()[ix], conv),
         Layer::Crossings => crossing_feature(net, &net.links()[ix], conv),
-    }
-}
-
-/// Indices of a layer's items, in file order: node indices for [`Layer::Nodes`], link indices
-/// otherwise.
-pub fn layer_items(layer: Layer, net: &Network) -> Vec<usize> {
-    match layer {
-        Layer::Nodes => (0..net.nodes().len()).collect(),
-        Layer::Links => (0..net.links().len()).collect(),
-        Layer::Crossings => net
-            .links()
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| l.kind == LinkKind::Crossing)
-            .map(|(i, _)| i)
-            .collect(),
     }
 }
 
