@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::index::SpatialIndex;
 use crate::network::{CapacityConversion, LoadError, Network};
 use crate::output;
+use crate::route::SearchGraph;
 
 /// A validated network plus its derived, read-only structures.
 #[derive(Debug)]
@@ -20,6 +21,8 @@ pub struct Snapshot {
     pub etag: String,
     /// Spatial indexes.
     pub index: SpatialIndex,
+    /// Route search graph (node × arriving mode × gauge, CSR), with default weights.
+    pub search: SearchGraph,
 }
 
 impl Snapshot {
@@ -30,12 +33,14 @@ impl Snapshot {
         let bytes = serde_json::to_vec(&fc).unwrap_or_default();
         let etag = format!("\"{:016x}\"", fnv1a(&bytes));
         let index = SpatialIndex::build(&network);
+        let search = SearchGraph::build(&network);
         Self {
             network,
             conversion,
             network_json: bytes.into(),
             etag,
             index,
+            search,
         }
     }
 

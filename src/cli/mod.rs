@@ -1,6 +1,9 @@
 //! The command line: clap parses raw flags, `run` builds checked settings and dispatches.
 //! Errors are reported once, by `main`.
 
+pub mod capacity;
+pub mod route;
+
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -43,6 +46,13 @@ pub enum Command {
         #[arg(long)]
         data: Option<PathBuf>,
     },
+    /// Find the best route and alternatives between two places (same options as
+    /// `GET /v1/route`): a comparison table, or GeoJSON with `--geojson`.
+    Route(Box<route::RouteArgs>),
+    /// Maximum flow and bottleneck (minimum cut) between two sets of places.
+    Capacity(Box<capacity::CapacityArgs>),
+    /// Assign demands (a JSON file as for POST /v1/assign) within link capacities.
+    Assign(capacity::AssignArgs),
 }
 
 /// Loads the network from `dir`, or the embedded data.
@@ -56,6 +66,15 @@ pub fn load(dir: Option<&PathBuf>) -> Result<Network, crate::network::LoadError>
 /// Runs a parsed command line. Returns the process exit code.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
+        Command::Route(args) => route::run(*args),
+        Command::Capacity(args) => {
+            let net = load(args.data.as_ref()).context("loading the network")?;
+            capacity::run_capacity(&net, &args)
+        }
+        Command::Assign(args) => {
+            let net = load(args.data.as_ref()).context("loading the network")?;
+            capacity::run_assign(&net, &args)
+        }
         Command::Validate { data } => match load(data.as_ref()) {
             Ok(net) => {
                 println!("{}", net.summary());

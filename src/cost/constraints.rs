@@ -135,7 +135,9 @@ impl Refusal {
 impl Constraints {
     /// Whether a node may be entered.
     pub fn allows_node(&self, node: &Node) -> bool {
-        !self.avoid_countries.contains(&node.country)
+        // The emptiness checks skip hashing in the common case of no avoid list: routing
+        // calls this for every link of every request.
+        self.avoid_countries.is_empty() || !self.avoid_countries.contains(&node.country)
     }
 
     /// Whether a link may be used, or the first constraint that forbids it.
@@ -151,11 +153,13 @@ impl Constraints {
         if !status_ok {
             return Err(Refusal::Status);
         }
-        if self.avoid_links.contains(&link.id.0) || self.close.contains(&link.id.0) {
+        if (!self.avoid_links.is_empty() && self.avoid_links.contains(&link.id.0))
+            || (!self.close.is_empty() && self.close.contains(&link.id.0))
+        {
             return Err(Refusal::AvoidLinks);
         }
         if link.kind == LinkKind::Crossing {
-            if self.avoid_crossings.contains(&link.id.0) {
+            if !self.avoid_crossings.is_empty() && self.avoid_crossings.contains(&link.id.0) {
                 return Err(Refusal::AvoidCrossings);
             }
             if self.cargo == Cargo::Livestock
@@ -174,5 +178,89 @@ impl Constraints {
     /// Whether a link may be used.
     pub fn allows_link(&self, net: &Network, link: &Link) -> bool {
         self.check_link(net, link).is_ok()
+    }
+
+    /// [`Constraints::check_link`] for every link of `net`, in link order: `None` where the
+    /// link may be used, else the first refusal.
+    ///
+    /// # Complexity
+    /// O(links + nodes): each node's country is looked up once rather than once per link end.
+    pub fn link_refusals(&self, net: &Network) -> Vec<Option<Refusal>> {
+        if self.avoid_countries.is_empty() {
+            return net
+                .links()
+                .iter()
+                .map(|l| self.check_link(net, l).err())
+                .collect();
+        }
+        let node_ok: Vec<bool> = net.nodes().iter().map(|n| self.allows_node(n)).collect();
+        let unconstrained_countries = Constraints {
+            avoid_countries: HashSet::new(),
+            ..self.clone()
+        };
+        net.links()
+            .iter()
+            .map(|l| match unconstrained_countries.check_link(net, l) {
+                Err(r) => Some(r),
+                Ok(()) if !node_ok[l.from_ix] || !node_ok[l.to_ix] => Some(Refusal::AvoidCountries),
+                Ok(()) => None,
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::load_from_strs;
+
+    const NODES: &str = r#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","geometry":{"type":"Point","coordinates":[0,0]},"properties":{"id":"a","name":"A","country":"AA","kind":"border_point","modes":["rail","road"],"intermodal":true,"source":"t"}},
+      {"type":"Feature","geometry":{"type":"Point","coordinates":[1,0]},"properties":{"id":"b","name":"B","country":"BB","kind":"border_point","modes":["rail","road"],"intermodal":true,"source":"t"}},
+      {"type":"Feature","geometry":{"type":"Point","coordinates":[2,0]},"properties":{"id":"c","name":"C","country":"BB","kind":"city","modes":["rail","road"],"intermodal":true,"source":"t"}}
+    ]}"#;
+    const LINKS: &str = r#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","geometry":{"type":"LineString","coordinates":[[0,0],[1,0]]},"properties":{"id":"x1","from":"a","to":"b","mode":"rail","kind":"crossing","gauge_mm":1520,"speed_kmh":20,"status":"open","countries":["AA","BB"],"name":"X1","dwell_h":5,"hours":"24/7","veterinary":false,"source":"t"}},
+      {"type":"Feature","geometry":{"type":"LineString","coordinates":[[0,0],[1,0]]},"properties":{"id":"x2","from":"a","to":"b","mode":"road","kind":"crossing","speed_kmh":20,"status":"planned","countries":["AA","BB"],"name":"X2","dwell_h":5,"hours":"24/7","veterinary":true,"source":"t"}},
+      {"type":"Feature","geometry":{"type":"LineString","coordinates":[[1,0],[2,0]]},"properties":{"id":"l1","from":"b","to":"c","mode":"rail","kind":"line","gauge_mm":1520,"speed_kmh":50,"status":"open","source":"t"}},
+      {"type":"Feature","geometry":{"type":"LineString","coordinates":[[1,0],[2,0]]},"properties":{"id":"r1","from":"b","to":"c","mode":"road","kind":"road","speed_kmh":50,"status":"closed","source":"t"}}
+    ]}"#;
+
+    #[test]
+    fn link_refusals_agree_with_check_link() {
+        let net = load_from_strs(NODES, LINKS).unwrap();
+        let set = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<HashSet<_>>();
+        let cases = [
+            Constraints::default(),
+            Constraints {
+                mode: ModeFilter::Road,
+                include_planned: true,
+                ..Default::default()
+            },
+            Constraints {
+                avoid_countries: set(&["AA"]),
+                ..Default::default()
+            },
+            Constraints {
+                avoid_countries: set(&["CC"]),
+                avoid_links: set(&["l1"]),
+                cargo: Cargo::Livestock,
+                ..Default::default()
+            },
+            Constraints {
+                avoid_crossings: set(&["x1"]),
+                close: set(&["l1"]),
+                include_planned: true,
+                ..Default::default()
+            },
+        ];
+        for c in cases {
+            let expected: Vec<_> = net
+                .links()
+                .iter()
+                .map(|l| c.check_link(&net, l).err())
+                .collect();
+            assert_eq!(c.link_refusals(&net), expected, "{c:?}");
+        }
     }
 }

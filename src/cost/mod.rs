@@ -2,5 +2,7 @@
 //! transfers cost. Kept apart from search, as Valhalla's sif is from thor.
 
 mod constraints;
+mod profile;
 
 pub use constraints::{Cargo, Constraints, ModeFilter, Refusal};
+pub use profile::{Measures, Optimize, Profile, ProfileField, Transfer};

@@ -141,3 +141,67 @@ impl ResponseError for ApiError {
         b.body(self.problem().to_string())
     }
 }
+
+impl From<crate::route::RouteError> for ApiError {
+    fn from(e: crate::route::RouteError) -> Self {
+        use crate::route::RouteError;
+        match e {
+            RouteError::Invalid(problems) => ApiError::BadRequest(
+                problems
+                    .into_iter()
+                    .map(|p| FieldError {
+                        field: p.field,
+                        detail: p.detail,
+                    })
+                    .collect(),
+            ),
+            RouteError::UnknownPlace {
+                field,
+                query,
+                suggestions,
+            } => ApiError::NotFound {
+                detail: format!("{field}: no place matches '{query}'"),
+                field,
+                suggestions,
+            },
+            RouteError::NoRoute { detail, field } => ApiError::Unprocessable {
+                detail,
+                field: field.map(str::to_string),
+            },
+        }
+    }
+}
+
+impl From<crate::capacity::CapacityError> for ApiError {
+    fn from(e: crate::capacity::CapacityError) -> Self {
+        use crate::capacity::CapacityError as E;
+        match e {
+            E::Invalid(issues) => ApiError::BadRequest(
+                issues
+                    .into_iter()
+                    .map(|i| FieldError {
+                        field: i.field,
+                        detail: i.detail,
+                    })
+                    .collect(),
+            ),
+            E::UnknownPlace {
+                field,
+                detail,
+                suggestions,
+            } => ApiError::NotFound {
+                field,
+                detail,
+                suggestions,
+            },
+            E::NoPlaces { field, detail } => ApiError::Unprocessable {
+                detail: format!("{field}: {detail}"),
+                field: Some(field),
+            },
+            E::SameSourceSink { field, detail } => {
+                ApiError::BadRequest(vec![FieldError { field, detail }])
+            }
+            e @ E::TooManyDemands { .. } => ApiError::TooLarge(e.to_string()),
+        }
+    }
+}

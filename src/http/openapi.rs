@@ -40,6 +40,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         super::ogc::item,
         super::ogc::schema,
         super::web_map::boundaries,
+        super::route::get_route,
+        super::capacity::get_capacity,
+        super::capacity::post_assign,
     ),
     components(schemas(Problem, FieldError, FeatureCollection, Feature, Geometry, Health)),
     tags(
@@ -47,6 +50,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (name = "spatial", description = "Spatial queries for map clients."),
         (name = "ogc", description = "OGC API – Features, Part 1 Core (GeoJSON), for GIS clients such as QGIS and GDAL."),
         (name = "map", description = "Data for the web map."),
+        (name = "routing", description = "Routes and alternatives between places."),
+        (name = "capacity", description = "Maximum flow, bottlenecks and demand assignment."),
     )
 )]
 pub struct ApiDoc;

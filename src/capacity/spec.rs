@@ -1,0 +1,458 @@
+//! Checked inputs of a capacity question: places (node ids, country codes), the shared
+//! [`Constraints`], capacity overrides and conversion constants. The query string of
+//! `GET /v1/capacity`, the body of `POST /v1/assign` and the command line all feed these
+//! functions, so the three agree on what every parameter means and how it is refused.
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::cost::{Cargo, Constraints, ModeFilter};
+use crate::network::{CapacityConversion, LinkKind, Network};
+
+use super::CapacityError;
+
+/// Largest capacity accepted in an override, t/yr (a thousand times the busiest line on
+/// Earth): keeps every sum of capacities finite.
+pub const MAX_CAPACITY_TPY: f64 = 1e12;
+/// Accepted range of `tonnes_per_train`, t.
+pub const TONNES_PER_TRAIN_RANGE: (f64, f64) = (1.0, 20_000.0);
+/// Accepted range of `tonnes_per_vehicle`, t.
+pub const TONNES_PER_VEHICLE_RANGE: (f64, f64) = (0.1, 100.0);
+/// Accepted range of `operating_days`, days a year.
+pub const OPERATING_DAYS_RANGE: (f64, f64) = (1.0, 366.0);
+/// Most issues reported at once; the rest are counted.
+pub const MAX_ISSUES: usize = 50;
+
+/// One wrong input, named by its field (`close`, `demands[3].tonnes_per_year`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Issue {
+    /// The parameter or body field.
+    pub field: String,
+    /// What is wrong with it.
+    pub detail: String,
+}
+
+impl Issue {
+    /// An issue about `field`.
+    pub fn new(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            detail: detail.into(),
+        }
+    }
+}
+
+/// Unchecked constraint inputs, as a request or the command line gives them.
+#[derive(Debug, Clone, Default)]
+pub struct ConstraintInput {
+    /// Modes allowed.
+    pub mode: ModeFilter,
+    /// Also use planned links.
+    pub include_planned: bool,
+    /// Cargo kind.
+    pub cargo: Cargo,
+    /// Country codes (any case).
+    pub avoid_countries: Vec<String>,
+    /// Crossing link ids.
+    pub avoid_crossings: Vec<String>,
+    /// Link ids.
+    pub avoid_links: Vec<String>,
+    /// Link ids treated as closed.
+    pub close: Vec<String>,
+}
+
+/// Scenario overrides of capacities and the conversion constants.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Overrides {
+    /// Capacity per link index, t/yr, replacing the data's (0 allowed: the link carries
+    /// nothing).
+    pub capacity_tpy: BTreeMap<usize, f64>,
+    /// Constants turning trains and vehicles a day into tonnes a year.
+    pub conversion: CapacityConversion,
+}
+
+/// Unchecked conversion overrides.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ConversionInput {
+    /// Net tonnes per train.
+    pub tonnes_per_train: Option<f64>,
+    /// Net tonnes per road vehicle.
+    pub tonnes_per_vehicle: Option<f64>,
+    /// Operating days a year.
+    pub operating_days: Option<f64>,
+}
+
+/// A resolved set of places: what was asked for and the nodes it stands for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaceSet {
+    /// The items as asked (country codes upper-cased), in order.
+    pub labels: Vec<String>,
+    /// Node indices, deduplicated, in order of first appearance.
+    pub nodes: Vec<usize>,
+}
+
+/// Checks the link ids and country codes of `input` against `net` and builds the
+/// [`Constraints`] routing and capacity share. Problems are appended to `issues`, each naming
+/// its field; unknown ids are dropped from the result.
+pub fn build_constraints(
+    net: &Network,
+    input: &ConstraintInput,
+    field_prefix: &str,
+    issues: &mut Vec<Issue>,
+) -> Constraints {
+    let countries: HashSet<String> = net.countries().into_iter().collect();
+    let mut c = Constraints {
+        mode: input.mode,
+        include_planned: input.include_planned,
+        cargo: input.cargo,
+        ..Constraints::default()
+    };
+    let field = |name: &str| format!("{field_prefix}{name}");
+    for code in &input.avoid_countries {
+        let up = code.to_ascii_uppercase();
+        if countries.contains(&up) {
+            c.avoid_countries.insert(up);
+        } else {
+            issues.push(Issue::new(
+                field("avoid_countries"),
+                format!(
+                    "'{}' is not a country of the network ({})",
+                    shown(code),
+                    net.countries().join(", ")
+                ),
+            ));
+        }
+    }
+    for id in &input.avoid_crossings {
+        match net.link(id) {
+            Some(l) if l.kind == LinkKind::Crossing => {
+                c.avoid_crossings.insert(id.clone());
+            }
+            Some(_) => issues.push(Issue::new(
+                field("avoid_crossings"),
+                format!("'{id}' is a link but not a border crossing; use avoid_links"),
+            )),
+            None => issues.push(unknown_link(net, &field("avoid_crossings"), id)),
+        }
+    }
+    for (name, ids, set) in [
+        ("avoid_links", &input.avoid_links, &mut c.avoid_links),
+        ("close", &input.close, &mut c.close),
+    ] {
+        for id in ids {
+            if net.link(id).is_some() {
+                set.insert(id.clone());
+            } else {
+                issues.push(unknown_link(net, &field(name), id));
+            }
+        }
+    }
+    c
+}
+
+/// Parses `link_id:value` items (t/yr) into capacity overrides.
+pub fn parse_set_capacity(
+    net: &Network,
+    field: &str,
+    items: &[String],
+    issues: &mut Vec<Issue>,
+) -> BTreeMap<usize, f64> {
+    let mut out = BTreeMap::new();
+    for item in items {
+        let Some((id, value)) = item.rsplit_once(':') else {
+            issues.push(Issue::new(
+                field,
+                format!(
+                    "'{}' is not link_id:tonnes_per_year, e.g. xr-naushki-sukhbaatar:5000000",
+                    shown(item)
+                ),
+            ));
+            continue;
+        };
+        let (id, value) = (id.trim(), value.trim());
+        let Some(ix) = net.link_ix(id) else {
+            issues.push(unknown_link(net, field, id));
+            continue;
+        };
+        match value.parse::<f64>() {
+            Ok(v) => {
+                if let Some(detail) = check_capacity(v) {
+                    issues.push(Issue::new(field, format!("{id}: {detail}")));
+                } else if out.insert(ix, v).is_some() {
+                    issues.push(Issue::new(field, format!("{id}: given more than once")));
+                }
+            }
+            Err(_) => issues.push(Issue::new(
+                field,
+                format!("{id}: '{}' is not a number", shown(value)),
+            )),
+        }
+    }
+    out
+}
+
+/// Why a capacity override is refused, if it is.
+pub fn check_capacity(v: f64) -> Option<String> {
+    if !v.is_finite() {
+        Some("capacity must be a finite number of t/yr".into())
+    } else if v < 0.0 {
+        Some(format!("capacity {v} is negative"))
+    } else if v > MAX_CAPACITY_TPY {
+        Some(format!("capacity {v} exceeds {MAX_CAPACITY_TPY:e} t/yr"))
+    } else {
+        None
+    }
+}
+
+/// The conversion constants: `base` with the overrides of `input`, each checked against its
+/// range.
+pub fn conversion(
+    base: CapacityConversion,
+    input: ConversionInput,
+    field_prefix: &str,
+    issues: &mut Vec<Issue>,
+) -> CapacityConversion {
+    let mut conv = base;
+    let mut take = |name: &str, v: Option<f64>, (lo, hi): (f64, f64), slot: &mut f64| {
+        if let Some(v) = v {
+            if v.is_finite() && (lo..=hi).contains(&v) {
+                *slot = v;
+            } else {
+                issues.push(Issue::new(
+                    format!("{field_prefix}{name}"),
+                    format!("{v} is out of range [{lo}, {hi}]"),
+                ));
+            }
+        }
+    };
+    take(
+        "tonnes_per_train",
+        input.tonnes_per_train,
+        TONNES_PER_TRAIN_RANGE,
+        &mut conv.tonnes_per_train,
+    );
+    take(
+        "tonnes_per_vehicle",
+        input.tonnes_per_vehicle,
+        TONNES_PER_VEHICLE_RANGE,
+        &mut conv.tonnes_per_vehicle,
+    );
+    take(
+        "operating_days",
+        input.operating_days,
+        OPERATING_DAYS_RANGE,
+        &mut conv.operating_days_per_year,
+    );
+    conv
+}
+
+/// Whether a node can be a source or sink under `c`: not in an avoided country and serving a
+/// mode the request allows.
+pub fn eligible(net: &Network, node_ix: usize, c: &Constraints) -> bool {
+    let n = &net.nodes()[node_ix];
+    c.allows_node(n) && n.modes.iter().any(|&m| c.mode.allows(m))
+}
+
+/// Resolves node ids and country codes (any case) to the eligible nodes they stand for.
+///
+/// # Errors
+/// [`CapacityError::UnknownPlace`] when an item names neither a node nor a country of the
+/// network; [`CapacityError::NoPlaces`] when an item stands for no eligible node (a road-only
+/// node under `mode=rail`, a country without rail, an avoided country) or the list is empty.
+pub fn resolve_places(
+    net: &Network,
+    field: &str,
+    items: &[String],
+    c: &Constraints,
+) -> Result<PlaceSet, CapacityError> {
+    if items.is_empty() {
+        return Err(CapacityError::NoPlaces {
+            field: field.into(),
+            detail: "no place given".into(),
+        });
+    }
+    let countries = net.countries();
+    let mut labels = Vec::with_capacity(items.len());
+    let mut nodes = Vec::new();
+    let mut seen = HashSet::new();
+    let mut unknown = Vec::new();
+    for item in items {
+        let item = item.trim();
+        if let Some(ix) = net.node_ix(item) {
+            if !eligible(net, ix, c) {
+                let n = &net.nodes()[ix];
+                let why = if c.allows_node(n) {
+                    format!("serves no {} link", c.mode.as_str())
+                } else {
+                    format!("is in an avoided country ({})", n.country)
+                };
+                return Err(CapacityError::NoPlaces {
+                    field: field.into(),
+                    detail: format!("node '{item}' {why}"),
+                });
+            }
+            labels.push(item.to_string());
+            if seen.insert(ix) {
+                nodes.push(ix);
+            }
+            continue;
+        }
+        let up = item.to_ascii_uppercase();
+        if item.len() == 2 && countries.contains(&up) {
+            let mut any = false;
+            for (ix, n) in net.nodes().iter().enumerate() {
+                if n.country == up && eligible(net, ix, c) {
+                    any = true;
+                    if seen.insert(ix) {
+                        nodes.push(ix);
+                    }
+                }
+            }
+            if !any {
+                let detail = if c.avoid_countries.contains(&up) {
+                    format!("country {up} is avoided (avoid_countries)")
+                } else {
+                    format!("country {up} has no node serving {}", c.mode.as_str())
+                };
+                return Err(CapacityError::NoPlaces {
+                    field: field.into(),
+                    detail,
+                });
+            }
+            labels.push(up);
+            continue;
+        }
+        unknown.push(item.to_string());
+    }
+    if let Some(first) = unknown.first() {
+        let names = unknown
+            .iter()
+            .map(|u| format!("'{}'", shown(u)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(CapacityError::UnknownPlace {
+            field: field.into(),
+            detail: format!("{names}: no node id or country code of the network"),
+            suggestions: suggest_places(net, first),
+        });
+    }
+    Ok(PlaceSet { labels, nodes })
+}
+
+/// Refuses overlapping source and sink sets, naming `to_field`.
+pub fn check_disjoint(
+    net: &Network,
+    from: &PlaceSet,
+    to: &PlaceSet,
+    to_field: &str,
+) -> Result<(), CapacityError> {
+    let sources: HashSet<usize> = from.nodes.iter().copied().collect();
+    let both: Vec<&str> = to
+        .nodes
+        .iter()
+        .filter(|ix| sources.contains(ix))
+        .map(|&ix| net.nodes()[ix].id.0.as_str())
+        .take(5)
+        .collect();
+    if both.is_empty() {
+        Ok(())
+    } else {
+        Err(CapacityError::SameSourceSink {
+            field: to_field.into(),
+            detail: format!(
+                "source and sink overlap: {} would be both (from and to must differ)",
+                both.join(", ")
+            ),
+        })
+    }
+}
+
+/// Up to five node ids or country codes close to `name`.
+pub fn suggest_places(net: &Network, name: &str) -> Vec<String> {
+    let lower = name.to_ascii_lowercase();
+    let mut scored: Vec<(f64, String)> = net
+        .nodes()
+        .iter()
+        .map(|n| n.id.0.clone())
+        .chain(net.countries())
+        .map(|cand| {
+            (
+                strsim::jaro_winkler(&cand.to_ascii_lowercase(), &lower),
+                cand,
+            )
+        })
+        .filter(|(s, _)| *s > 0.75)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    scored.into_iter().take(5).map(|(_, c)| c).collect()
+}
+
+fn unknown_link(net: &Network, field: &str, id: &str) -> Issue {
+    let hint = net
+        .links()
+        .iter()
+        .map(|l| (strsim::jaro_winkler(&l.id.0, id), &l.id.0))
+        .filter(|(s, _)| *s > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, l)| format!(" (did you mean '{l}'?)"))
+        .unwrap_or_default();
+    Issue::new(field, format!("'{}' names no link{hint}", shown(id)))
+}
+
+/// At most 60 characters of client input, for messages.
+pub fn shown(s: &str) -> String {
+    s.chars().take(60).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn net() -> Network {
+        crate::network::Network::embedded().unwrap()
+    }
+
+    #[test]
+    fn country_codes_are_case_insensitive() {
+        let net = net();
+        let p = resolve_places(&net, "from", &["ru".into()], &Constraints::default()).unwrap();
+        assert_eq!(p.labels, vec!["RU"]);
+        assert!(!p.nodes.is_empty());
+    }
+
+    #[test]
+    fn unknown_place_is_suggested() {
+        let net = net();
+        let err = resolve_places(
+            &net,
+            "from",
+            &["ru-naushky".into()],
+            &Constraints::default(),
+        )
+        .unwrap_err();
+        match err {
+            CapacityError::UnknownPlace { suggestions, .. } => {
+                assert_eq!(suggestions.first().map(String::as_str), Some("ru-naushki"))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn set_capacity_refuses_negative_and_unknown() {
+        let net = net();
+        let mut issues = Vec::new();
+        let out = parse_set_capacity(
+            &net,
+            "set_capacity",
+            &[
+                "xr-naushki-sukhbaatar:-1".into(),
+                "nope:5".into(),
+                "xr-naushki-sukhbaatar".into(),
+            ],
+            &mut issues,
+        );
+        assert!(out.is_empty());
+        assert_eq!(issues.len(), 3);
+        assert!(issues.iter().all(|i| i.field == "set_capacity"));
+    }
+}

@@ -1,0 +1,309 @@
+//! The costing profile: what a kilometre, a border crossing and a transshipment cost in
+//! kilometres, hours and US dollars per tonne. Every default figure lives here, in one place,
+//! and every one can be overridden per request.
+//!
+//! # The model
+//! For one traversal of a link, after arriving at its start node by `arrival`:
+//!
+//! | measure            | formula                                                                  |
+//! |--------------------|--------------------------------------------------------------------------|
+//! | `distance_km`      | `length_km`                                                              |
+//! | `time_h`           | `length_km / speed_kmh` + `dwell_h × dwell_scale` (crossings) + `transshipment_h` (if a transshipment) |
+//! | `cost_usd_per_t`   | `length_km × rate(mode)` + `border_usd_per_t` (crossings) + `transshipment_usd_per_t` (if a transshipment) |
+//!
+//! A *transshipment* happens at a node where the gauge changes between two rail links (a
+//! break of gauge, e.g. 1520 mm → 1435 mm) or where the mode changes between rail and road
+//! (only at `intermodal` nodes). The search carries the arriving mode and gauge in its state,
+//! so these costs are part of the optimisation, not added afterwards.
+//!
+//! # Defaults (estimates)
+//! The figures are order-of-magnitude estimates for planning, not tariffs:
+//! - rail 0.04 USD/t·km: published long-haul rail freight rates on the 1520 mm network and in
+//!   China lie around 0.03–0.05 USD/t·km;
+//! - road 0.10 USD/t·km: full-truckload rates in the region lie around 0.08–0.12 USD/t·km;
+//! - 8 USD/t per border crossing (customs, brokerage, inspection; typically 5–10 USD/t);
+//! - 24 h and 15 USD/t per transshipment (bogie exchange or transloading at a break of gauge
+//!   typically takes about a day; a rail↔road transfer is costed the same);
+//! - `dwell_scale` 1: the border dwell of each crossing is the data's `dwell_h`.
+
+use serde::Serialize;
+
+use crate::network::{Link, Mode};
+
+/// The measure a route search minimises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Optimize {
+    /// Kilometres travelled.
+    Distance,
+    /// Hours, including border dwell and transshipments (default).
+    #[default]
+    Time,
+    /// US dollars per tonne, including border and transshipment fees.
+    Cost,
+}
+
+impl Optimize {
+    /// Accepted spellings, in declaration order.
+    pub const VALUES: &'static [&'static str] = &["distance", "time", "cost"];
+    /// All variants, in declaration order.
+    pub const ALL: [Optimize; 3] = [Optimize::Distance, Optimize::Time, Optimize::Cost];
+    /// Parses an accepted spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "distance" => Some(Optimize::Distance),
+            "time" => Some(Optimize::Time),
+            "cost" => Some(Optimize::Cost),
+            _ => None,
+        }
+    }
+    /// The spelling.
+    pub fn as_str(self) -> &'static str {
+        Self::VALUES[self as usize]
+    }
+}
+
+/// Why a route changes vehicle at a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Transfer {
+    /// Break of gauge between two rail links.
+    Gauge {
+        /// Gauge arrived on, mm.
+        from_mm: u32,
+        /// Gauge departed on, mm.
+        to_mm: u32,
+    },
+    /// Change between rail and road at an intermodal node.
+    Mode {
+        /// Mode arrived by.
+        from: Mode,
+        /// Mode departed by.
+        to: Mode,
+    },
+}
+
+impl Transfer {
+    /// Human-readable reason, e.g. `gauge 1520→1435` or `rail→road`.
+    pub fn reason(&self) -> String {
+        match self {
+            Transfer::Gauge { from_mm, to_mm } => format!("gauge {from_mm}→{to_mm}"),
+            Transfer::Mode { from, to } => format!("{from}→{to}"),
+        }
+    }
+}
+
+/// The three measures of a route or a piece of one.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Measures {
+    /// Kilometres.
+    pub distance_km: f64,
+    /// Hours.
+    pub time_h: f64,
+    /// US dollars per tonne.
+    pub cost_usd_per_t: f64,
+}
+
+impl Measures {
+    /// The measure named by `optimize`.
+    pub fn get(&self, optimize: Optimize) -> f64 {
+        match optimize {
+            Optimize::Distance => self.distance_km,
+            Optimize::Time => self.time_h,
+            Optimize::Cost => self.cost_usd_per_t,
+        }
+    }
+}
+
+impl std::ops::AddAssign for Measures {
+    fn add_assign(&mut self, o: Self) {
+        self.distance_km += o.distance_km;
+        self.time_h += o.time_h;
+        self.cost_usd_per_t += o.cost_usd_per_t;
+    }
+}
+
+/// Costing figures. `Default` gives the documented estimates; each field can be overridden
+/// per request under the same name.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Profile {
+    /// Multiplier on every crossing's `dwell_h`. Default 1.
+    pub dwell_scale: f64,
+    /// Hours per transshipment (break of gauge or rail↔road change). Default 24.
+    pub transshipment_h: f64,
+    /// US dollars per tonne per transshipment. Default 15.
+    pub transshipment_usd_per_t: f64,
+    /// Rail haulage, US dollars per tonne-kilometre. Default 0.04.
+    pub rail_usd_per_tkm: f64,
+    /// Road haulage, US dollars per tonne-kilometre. Default 0.10.
+    pub road_usd_per_tkm: f64,
+    /// Fee per border crossing, US dollars per tonne. Default 8.
+    pub border_usd_per_t: f64,
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Self {
+            dwell_scale: 1.0,
+            transshipment_h: 24.0,
+            transshipment_usd_per_t: 15.0,
+            rail_usd_per_tkm: 0.04,
+            road_usd_per_tkm: 0.10,
+            border_usd_per_t: 8.0,
+        }
+    }
+}
+
+/// A profile field that can be overridden per request: its parameter name and accepted range.
+#[derive(Debug, Clone, Copy)]
+pub struct ProfileField {
+    /// Parameter name (same as the field).
+    pub name: &'static str,
+    /// Smallest accepted value.
+    pub min: f64,
+    /// Largest accepted value.
+    pub max: f64,
+    /// Writes the value into a profile.
+    pub set: fn(&mut Profile, f64),
+}
+
+impl Profile {
+    /// The overridable fields, with their accepted ranges (all bounds inclusive).
+    pub const FIELDS: [ProfileField; 6] = [
+        ProfileField {
+            name: "dwell_scale",
+            min: 0.0,
+            max: 10.0,
+            set: |p, x| p.dwell_scale = x,
+        },
+        ProfileField {
+            name: "transshipment_h",
+            min: 0.0,
+            max: 720.0,
+            set: |p, x| p.transshipment_h = x,
+        },
+        ProfileField {
+            name: "transshipment_usd_per_t",
+            min: 0.0,
+            max: 1000.0,
+            set: |p, x| p.transshipment_usd_per_t = x,
+        },
+        ProfileField {
+            name: "rail_usd_per_tkm",
+            min: 0.0,
+            max: 10.0,
+            set: |p, x| p.rail_usd_per_tkm = x,
+        },
+        ProfileField {
+            name: "road_usd_per_tkm",
+            min: 0.0,
+            max: 10.0,
+            set: |p, x| p.road_usd_per_tkm = x,
+        },
+        ProfileField {
+            name: "border_usd_per_t",
+            min: 0.0,
+            max: 1000.0,
+            set: |p, x| p.border_usd_per_t = x,
+        },
+    ];
+
+    /// Haulage rate of `mode`, USD per tonne-km.
+    pub fn rate_usd_per_tkm(&self, mode: Mode) -> f64 {
+        match mode {
+            Mode::Rail => self.rail_usd_per_tkm,
+            Mode::Road => self.road_usd_per_tkm,
+        }
+    }
+
+    /// The measures of traversing `link` (either direction), without any transshipment.
+    pub fn link_measures(&self, link: &Link) -> Measures {
+        let mut m = Measures {
+            distance_km: link.length_km,
+            time_h: link.length_km / link.speed_kmh,
+            cost_usd_per_t: link.length_km * self.rate_usd_per_tkm(link.mode),
+        };
+        if let Some(c) = &link.crossing {
+            m.time_h += c.dwell_h * self.dwell_scale;
+            m.cost_usd_per_t += self.border_usd_per_t;
+        }
+        m
+    }
+
+    /// The measures of one transshipment (no distance).
+    pub fn transfer_measures(&self) -> Measures {
+        Measures {
+            distance_km: 0.0,
+            time_h: self.transshipment_h,
+            cost_usd_per_t: self.transshipment_usd_per_t,
+        }
+    }
+
+    /// The measures of traversing `link` after an optional transshipment at its start.
+    pub fn step_measures(&self, link: &Link, transfer: Option<Transfer>) -> Measures {
+        let mut m = self.link_measures(link);
+        if transfer.is_some() {
+            m += self.transfer_measures();
+        }
+        m
+    }
+
+    /// Whether changing this profile to `other` changes the weights of `optimize`.
+    pub fn same_weights(&self, other: &Profile, optimize: Optimize) -> bool {
+        match optimize {
+            Optimize::Distance => true,
+            Optimize::Time => {
+                self.dwell_scale == other.dwell_scale
+                    && self.transshipment_h == other.transshipment_h
+            }
+            Optimize::Cost => {
+                self.transshipment_usd_per_t == other.transshipment_usd_per_t
+                    && self.rail_usd_per_tkm == other.rail_usd_per_tkm
+                    && self.road_usd_per_tkm == other.road_usd_per_tkm
+                    && self.border_usd_per_t == other.border_usd_per_t
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn optimize_round_trips() {
+        for o in Optimize::ALL {
+            assert_eq!(Optimize::parse(o.as_str()), Some(o));
+        }
+    }
+
+    #[test]
+    fn fields_cover_every_default_within_range() {
+        let p = Profile::default();
+        let json = serde_json::to_value(p).unwrap();
+        for f in Profile::FIELDS {
+            let v = json[f.name].as_f64().unwrap();
+            assert!(f.min <= v && v <= f.max, "{}", f.name);
+            let mut q = p;
+            (f.set)(&mut q, f.max);
+            assert_eq!(
+                serde_json::to_value(q).unwrap()[f.name].as_f64(),
+                Some(f.max)
+            );
+        }
+        assert_eq!(json.as_object().unwrap().len(), Profile::FIELDS.len());
+    }
+
+    #[test]
+    fn transfer_reasons() {
+        let g = Transfer::Gauge {
+            from_mm: 1520,
+            to_mm: 1435,
+        };
+        assert_eq!(g.reason(), "gauge 1520→1435");
+        let m = Transfer::Mode {
+            from: Mode::Rail,
+            to: Mode::Road,
+        };
+        assert_eq!(m.reason(), "rail→road");
+    }
+}

@@ -1,0 +1,123 @@
+//! A route plan as GeoJSON (RFC 7946): one LineString Feature per route (best first), a Point
+//! Feature per waypoint given as `lon,lat` showing where it snapped, and a top-level `query`
+//! member echoing the normalised request.
+
+use geojson::{Feature, FeatureCollection, Geometry, JsonObject, Value as GeomValue};
+use serde_json::{Value, json};
+
+use super::{feature, node_geometry, round6};
+use crate::network::Network;
+use crate::route::{PlaceQuery, Route, RoutePlan};
+
+/// Rounds a measure to 2 decimals for output.
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// The route's geometry: its links' geometries in travel order (a link traversed `to` →
+/// `from` is reversed), rounded to 6 decimals, without repeated vertices at the joints.
+pub fn route_geometry(net: &Network, route: &Route) -> Geometry {
+    let mut coords: Vec<Vec<f64>> = Vec::new();
+    for step in &route.steps {
+        let line = &net.links()[step.link_ix].geometry.0;
+        let mut push = |c: &geo::Coord<f64>| {
+            let p = vec![round6(c.x), round6(c.y)];
+            if coords.last() != Some(&p) {
+                coords.push(p);
+            }
+        };
+        if step.forward {
+            line.iter().for_each(&mut push);
+        } else {
+            line.iter().rev().for_each(&mut push);
+        }
+    }
+    if coords.len() == 1 {
+        // A LineString needs two positions; a route always has length, but stay valid.
+        coords.push(coords[0].clone());
+    }
+    Geometry::new(GeomValue::LineString(coords))
+}
+
+/// One route as a Feature (`kind: "route"`).
+pub fn route_feature(net: &Network, route: &Route) -> Feature {
+    let nodes: Vec<&str> = route
+        .node_ixs()
+        .into_iter()
+        .map(|i| net.nodes()[i].id.0.as_str())
+        .collect();
+    let links: Vec<&str> = route
+        .steps
+        .iter()
+        .map(|s| net.links()[s.link_ix].id.0.as_str())
+        .collect();
+    let transshipments: Vec<Value> = route
+        .transshipments(net)
+        .into_iter()
+        .map(|t| json!({"node": t.node, "reason": t.transfer.reason()}))
+        .collect();
+    let legs: Vec<Value> = route
+        .legs(net)
+        .into_iter()
+        .map(|l| {
+            json!({
+                "mode": l.mode,
+                "country": l.country,
+                "gauge_mm": l.gauge_mm,
+                "crossing": l.crossing,
+                "from": l.from,
+                "to": l.to,
+                "distance_km": round2(l.distance_km),
+                "time_h": round2(l.time_h),
+                "cost_usd_per_t": round2(l.cost_usd_per_t),
+            })
+        })
+        .collect();
+    let mut p = JsonObject::new();
+    p.insert("kind".into(), "route".into());
+    p.insert("rank".into(), route.rank.into());
+    p.insert(
+        "distance_km".into(),
+        round2(route.measures.distance_km).into(),
+    );
+    p.insert("time_h".into(), round2(route.measures.time_h).into());
+    p.insert(
+        "cost_usd_per_t".into(),
+        round2(route.measures.cost_usd_per_t).into(),
+    );
+    p.insert("nodes".into(), json!(nodes));
+    p.insert("links".into(), json!(links));
+    p.insert("crossings".into(), json!(route.crossings(net)));
+    p.insert("countries".into(), json!(route.countries(net)));
+    p.insert("transshipments".into(), Value::Array(transshipments));
+    p.insert("legs".into(), Value::Array(legs));
+    feature(route_geometry(net, route), p)
+}
+
+/// The whole plan: routes best first, then snap points, with the `query` foreign member.
+pub fn route_collection(net: &Network, plan: &RoutePlan) -> FeatureCollection {
+    let mut features: Vec<Feature> = plan.routes.iter().map(|r| route_feature(net, r)).collect();
+    for w in &plan.waypoints {
+        let (PlaceQuery::Coord { lon, lat }, Some(snap_km)) = (&w.input, w.snap_km) else {
+            continue;
+        };
+        let node = &net.nodes()[w.node_ix];
+        let mut p = JsonObject::new();
+        p.insert("kind".into(), "snap".into());
+        p.insert("field".into(), w.field.into());
+        p.insert("input".into(), json!([lon, lat]));
+        p.insert("node".into(), node.id.0.clone().into());
+        p.insert("snap_km".into(), round2(snap_km).into());
+        features.push(feature(node_geometry(node), p));
+    }
+    let mut foreign = JsonObject::new();
+    foreign.insert(
+        "query".into(),
+        serde_json::to_value(&plan.query).unwrap_or(Value::Null),
+    );
+    FeatureCollection {
+        bbox: None,
+        features,
+        foreign_members: Some(foreign),
+    }
+}

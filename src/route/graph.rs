@@ -1,0 +1,335 @@
+//! The search graph: the network expanded into states (node × arriving mode × gauge), as
+//! compact CSR arrays, built once per snapshot.
+//!
+//! A state is a node together with how it was reached: not at all (the origin, [`Arrival::Start`]),
+//! by rail on a given gauge, or by road. An edge leaves a state along one traversal of a link
+//! and carries the transshipment that taking this link from this state implies: a break of
+//! gauge, or a rail↔road change (only at intermodal nodes; elsewhere the edge does not
+//! exist). So the cost of a change is part of the edge, and Dijkstra's optimum over states is
+//! the true optimum.
+//!
+//! ```text
+//!   node B (intermodal), reached by rail 1520:  state (B, rail 1520)
+//!     ── rail 1520 link ──▶ (C, rail 1520)   no transfer
+//!     ── rail 1435 link ──▶ (D, rail 1435)   transfer: gauge 1520→1435
+//!     ── road link ───────▶ (E, road)        transfer: rail→road
+//! ```
+//!
+//! Edge weights for the default [`Profile`] are precomputed for each [`Optimize`]; a request
+//! with overridden figures recomputes one weight array (O(edges), a few microseconds).
+
+use crate::cost::{Optimize, Profile, Transfer};
+use crate::network::{Mode, Network, Status};
+
+/// How a state was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Arrival {
+    /// Not reached by any link: the start of a route.
+    Start,
+    /// By rail on this gauge, mm.
+    Rail(u32),
+    /// By road.
+    Road,
+}
+
+impl Arrival {
+    /// The arrival state a traversal of a link of `mode` and `gauge_mm` leads to.
+    fn of_link(mode: Mode, gauge_mm: Option<u32>) -> Self {
+        match mode {
+            Mode::Rail => Arrival::Rail(gauge_mm.unwrap_or(0)),
+            Mode::Road => Arrival::Road,
+        }
+    }
+}
+
+/// One traversal of a link out of a state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Edge {
+    /// The state left.
+    pub from: u32,
+    /// The state reached.
+    pub to: u32,
+    /// Index of the link in [`Network::links`].
+    pub link: u32,
+    /// Traversed `from` → `to` (else `to` → `from`).
+    pub forward: bool,
+    /// Transshipment at the start of this edge, if any.
+    pub transfer: Option<Transfer>,
+}
+
+/// The state graph of one network (see the module docs).
+#[derive(Debug, Clone)]
+pub struct SearchGraph {
+    /// States of node `u` are `state_first[u]..state_first[u + 1]`; the first is `Start`.
+    state_first: Vec<u32>,
+    /// Node of each state.
+    state_node: Vec<u32>,
+    /// Arrival of each state.
+    state_arrival: Vec<Arrival>,
+    /// Out-edges of state `s` are `edges[edge_first[s]..edge_first[s + 1]]`.
+    edge_first: Vec<u32>,
+    edges: Vec<Edge>,
+    /// In-edges of state `t` are `rev_edges[rev_first[t]..rev_first[t + 1]]` (edge indices).
+    rev_first: Vec<u32>,
+    rev_edges: Vec<u32>,
+    /// Edge weights for the default profile, indexed by `Optimize as usize`.
+    default_weights: [Vec<f64>; 3],
+}
+
+impl SearchGraph {
+    /// Expands `net` into states and edges. Closed links are left out (no request can use
+    /// them); every other link is in, and requests mask what they may not use.
+    ///
+    /// # Complexity
+    /// O(states × degree), done once per snapshot.
+    pub fn build(net: &Network) -> Self {
+        let n = net.nodes().len();
+        // Arrival states per node: Start plus one per class of link that can arrive there.
+        let mut arrivals: Vec<Vec<Arrival>> = vec![vec![Arrival::Start]; n];
+        let usable = |s: Status| s != Status::Closed;
+        for l in net.links().iter().filter(|l| usable(l.status)) {
+            let a = Arrival::of_link(l.mode, l.gauge_mm);
+            let mut add = |u: usize| {
+                if !arrivals[u].contains(&a) {
+                    arrivals[u].push(a);
+                }
+            };
+            add(l.to_ix);
+            if !l.oneway {
+                add(l.from_ix);
+            }
+        }
+        let mut state_first = Vec::with_capacity(n + 1);
+        let mut state_node = Vec::new();
+        let mut state_arrival = Vec::new();
+        for (u, arr) in arrivals.iter().enumerate() {
+            state_first.push(state_node.len() as u32);
+            for a in arr {
+                state_node.push(u as u32);
+                state_arrival.push(*a);
+            }
+        }
+        state_first.push(state_node.len() as u32);
+        let state_of = |u: usize, a: Arrival| -> u32 {
+            let first = state_first[u] as usize;
+            let pos = arrivals[u].iter().position(|x| *x == a).unwrap_or(0);
+            (first + pos) as u32
+        };
+
+        let mut edge_first = Vec::with_capacity(state_node.len() + 1);
+        let mut edges = Vec::new();
+        for (s, (&u, &arrival)) in state_node.iter().zip(&state_arrival).enumerate() {
+            debug_assert_eq!(edge_first.len(), s);
+            edge_first.push(edges.len() as u32);
+            let u = u as usize;
+            let node = &net.nodes()[u];
+            for &li in net.incident(u) {
+                let l = &net.links()[li];
+                if !usable(l.status) {
+                    continue;
+                }
+                let (forward, v) = if l.from_ix == u {
+                    (true, l.to_ix)
+                } else if !l.oneway {
+                    (false, l.from_ix)
+                } else {
+                    continue;
+                };
+                let transfer = match (arrival, l.mode) {
+                    (Arrival::Start, _) | (Arrival::Road, Mode::Road) => None,
+                    (Arrival::Rail(g), Mode::Rail) => {
+                        let to_mm = l.gauge_mm.unwrap_or(0);
+                        (g != to_mm).then_some(Transfer::Gauge { from_mm: g, to_mm })
+                    }
+                    (Arrival::Rail(_), Mode::Road) | (Arrival::Road, Mode::Rail) => {
+                        if !node.intermodal {
+                            continue;
+                        }
+                        let from = if l.mode == Mode::Road {
+                            Mode::Rail
+                        } else {
+                            Mode::Road
+                        };
+                        Some(Transfer::Mode { from, to: l.mode })
+                    }
+                };
+                edges.push(Edge {
+                    from: s as u32,
+                    to: state_of(v, Arrival::of_link(l.mode, l.gauge_mm)),
+                    link: li as u32,
+                    forward,
+                    transfer,
+                });
+            }
+        }
+        edge_first.push(edges.len() as u32);
+
+        // Reverse adjacency (counting sort by target state).
+        let n_states = state_node.len();
+        let mut rev_first = vec![0u32; n_states + 1];
+        for e in &edges {
+            rev_first[e.to as usize + 1] += 1;
+        }
+        for i in 0..n_states {
+            rev_first[i + 1] += rev_first[i];
+        }
+        let mut fill = rev_first.clone();
+        let mut rev_edges = vec![0u32; edges.len()];
+        for (ei, e) in edges.iter().enumerate() {
+            let slot = &mut fill[e.to as usize];
+            rev_edges[*slot as usize] = ei as u32;
+            *slot += 1;
+        }
+
+        let mut g = Self {
+            state_first,
+            state_node,
+            state_arrival,
+            edge_first,
+            edges,
+            rev_first,
+            rev_edges,
+            default_weights: [Vec::new(), Vec::new(), Vec::new()],
+        };
+        let profile = Profile::default();
+        g.default_weights = Optimize::ALL.map(|o| g.weights(net, &profile, o));
+        g
+    }
+
+    /// Number of states.
+    pub fn state_count(&self) -> usize {
+        self.state_node.len()
+    }
+
+    /// Number of edges.
+    pub fn edge_count(&self) -> usize {
+        self.edges.len()
+    }
+
+    /// Number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.state_first.len().saturating_sub(1)
+    }
+
+    /// The `Start` state of node `u`.
+    pub fn start_state(&self, u: usize) -> u32 {
+        self.state_first[u]
+    }
+
+    /// Node index of state `s`.
+    pub fn node_of(&self, s: u32) -> u32 {
+        self.state_node[s as usize]
+    }
+
+    /// Arrival of state `s`.
+    pub fn arrival_of(&self, s: u32) -> Arrival {
+        self.state_arrival[s as usize]
+    }
+
+    /// Out-edge indices of state `s`.
+    pub fn out_edges(&self, s: u32) -> std::ops::Range<usize> {
+        self.edge_first[s as usize] as usize..self.edge_first[s as usize + 1] as usize
+    }
+
+    /// In-edge indices of state `t` (indices into [`SearchGraph::edge`]).
+    pub fn in_edges(&self, t: u32) -> &[u32] {
+        &self.rev_edges
+            [self.rev_first[t as usize] as usize..self.rev_first[t as usize + 1] as usize]
+    }
+
+    /// Edge `e`.
+    pub fn edge(&self, e: usize) -> &Edge {
+        &self.edges[e]
+    }
+
+    /// The state edge `e` leaves.
+    pub fn edge_source(&self, e: usize) -> u32 {
+        self.edges[e].from
+    }
+
+    /// Precomputed weights of the default profile for `optimize`.
+    pub fn default_weights(&self, optimize: Optimize) -> &[f64] {
+        &self.default_weights[optimize as usize]
+    }
+
+    /// Edge weights of `optimize` under `profile`, one per edge.
+    ///
+    /// # Complexity
+    /// O(edges).
+    pub fn weights(&self, net: &Network, profile: &Profile, optimize: Optimize) -> Vec<f64> {
+        self.edges
+            .iter()
+            .map(|e| {
+                profile
+                    .step_measures(&net.links()[e.link as usize], e.transfer)
+                    .get(optimize)
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::load_from_strs;
+
+    const NODES: &str = r#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","geometry":{"type":"Point","coordinates":[0,0]},"properties":{"id":"a","name":"A","country":"AA","kind":"city","modes":["rail"],"intermodal":false,"source":"t"}},
+      {"type":"Feature","geometry":{"type":"Point","coordinates":[1,0]},"properties":{"id":"b","name":"B","country":"AA","kind":"city","modes":["rail","road"],"intermodal":true,"source":"t"}},
+      {"type":"Feature","geometry":{"type":"Point","coordinates":[2,0]},"properties":{"id":"c","name":"C","country":"AA","kind":"city","modes":["rail","road"],"intermodal":false,"source":"t"}}
+    ]}"#;
+    const LINKS: &str = r#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","geometry":{"type":"LineString","coordinates":[[0,0],[1,0]]},"properties":{"id":"ab","from":"a","to":"b","mode":"rail","kind":"line","gauge_mm":1520,"speed_kmh":50,"status":"open","source":"t"}},
+      {"type":"Feature","geometry":{"type":"LineString","coordinates":[[1,0],[2,0]]},"properties":{"id":"bc-rail","from":"b","to":"c","mode":"rail","kind":"line","gauge_mm":1435,"speed_kmh":50,"status":"open","source":"t"}},
+      {"type":"Feature","geometry":{"type":"LineString","coordinates":[[1,0],[2,0]]},"properties":{"id":"bc-road","from":"b","to":"c","mode":"road","kind":"road","speed_kmh":50,"status":"open","source":"t"}}
+    ]}"#;
+
+    #[test]
+    fn states_and_transfers() {
+        let net = load_from_strs(NODES, LINKS).unwrap();
+        let g = SearchGraph::build(&net);
+        // a: start, rail1520; b: start, rail1520, rail1435, road; c: start, rail1435, road.
+        assert_eq!(g.state_count(), 2 + 4 + 3);
+        let b = net.node_ix("b").unwrap();
+        let b_rail = g.start_state(b) + 1;
+        assert_eq!(g.arrival_of(b_rail), Arrival::Rail(1520));
+        let transfers: Vec<_> = g
+            .out_edges(b_rail)
+            .map(|e| {
+                (
+                    net.links()[g.edge(e).link as usize].id.0.as_str(),
+                    g.edge(e).transfer,
+                )
+            })
+            .collect();
+        assert!(transfers.contains(&("ab", None)));
+        assert!(transfers.contains(&(
+            "bc-rail",
+            Some(Transfer::Gauge {
+                from_mm: 1520,
+                to_mm: 1435
+            })
+        )));
+        assert!(transfers.contains(&(
+            "bc-road",
+            Some(Transfer::Mode {
+                from: Mode::Rail,
+                to: Mode::Road
+            })
+        )));
+        // c is not intermodal: arriving by road, one cannot leave by rail.
+        let c = net.node_ix("c").unwrap();
+        let c_road = (g.start_state(c)..g.start_state(c) + 3)
+            .find(|&s| g.arrival_of(s) == Arrival::Road)
+            .unwrap();
+        assert!(
+            g.out_edges(c_road)
+                .all(|e| net.links()[g.edge(e).link as usize].mode == Mode::Road)
+        );
+        // Reverse adjacency mirrors the forward one.
+        let total: usize = (0..g.state_count() as u32)
+            .map(|t| g.in_edges(t).len())
+            .sum();
+        assert_eq!(total, g.edge_count());
+    }
+}

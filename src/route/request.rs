@@ -1,0 +1,666 @@
+//! A route request, typed ([`RouteRequest`]), and its resolution against a network: places
+//! to nodes (id, name, unambiguous prefix, or `lon,lat` snapped through the R-tree), avoid
+//! lists checked against the data, and the [`Constraints`] built. HTTP and the command line
+//! both build a `RouteRequest` (through the same parameter parser) and call
+//! [`super::plan`], which calls [`resolve`] here.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use super::RouteError;
+use crate::cost::{Cargo, Constraints, ModeFilter, Optimize, Profile};
+use crate::network::{LinkKind, Network, Node, NodeKind};
+use crate::snapshot::Snapshot;
+
+/// Most vias in one request.
+pub const MAX_VIAS: usize = 10;
+/// Most alternatives (extra routes) in one request.
+pub const MAX_ALTERNATIVES: usize = 5;
+/// Farthest a `lon,lat` may be from the node it snaps to, km.
+pub const MAX_SNAP_KM: f64 = 500.0;
+/// Most suggestions offered for an unknown place.
+pub const MAX_SUGGESTIONS: usize = 5;
+/// Smallest Jaro–Winkler similarity for a name to be suggested.
+pub const SUGGESTION_SIMILARITY: f64 = 0.75;
+
+/// How a place was given.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum PlaceQuery {
+    /// A node id or a place name (case-insensitive, exact or unambiguous prefix).
+    Text(String),
+    /// A position, snapped to the nearest node serving the requested mode.
+    Coord {
+        /// Longitude, degrees.
+        lon: f64,
+        /// Latitude, degrees.
+        lat: f64,
+    },
+}
+
+impl PlaceQuery {
+    /// Parses one place: `lon,lat` when it has a comma, else an id or name.
+    ///
+    /// # Example
+    /// ```
+    /// use corridor::route::PlaceQuery;
+    /// assert_eq!(PlaceQuery::parse("106.9,47.9"), Ok(PlaceQuery::Coord { lon: 106.9, lat: 47.9 }));
+    /// assert_eq!(PlaceQuery::parse("Ulan-Ude"), Ok(PlaceQuery::Text("Ulan-Ude".into())));
+    /// assert!(PlaceQuery::parse("NaN,47").is_err());
+    /// ```
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        if s.contains(',') {
+            let (lon, lat) = crate::http::params::parse_lon_lat(s)?;
+            return Ok(PlaceQuery::Coord { lon, lat });
+        }
+        if s.is_empty() {
+            return Err("must not be empty".into());
+        }
+        if s.parse::<f64>().is_ok() {
+            return Err(format!(
+                "'{s}' is a lone number: give a node id, a place name or lon,lat"
+            ));
+        }
+        Ok(PlaceQuery::Text(s.to_string()))
+    }
+
+    /// Parses a comma list of places in which a `lon,lat` pair takes two items: two numbers
+    /// in a row are one position (ids and names are never numbers).
+    ///
+    /// # Example
+    /// ```
+    /// use corridor::route::PlaceQuery;
+    /// let v = PlaceQuery::parse_list("mn-ulaanbaatar,111.9,43.7,cn-erenhot").unwrap();
+    /// assert_eq!(v.len(), 3);
+    /// assert_eq!(v[1], PlaceQuery::Coord { lon: 111.9, lat: 43.7 });
+    /// ```
+    pub fn parse_list(s: &str) -> Result<Vec<Self>, String> {
+        let items: Vec<&str> = s.split(',').map(str::trim).collect();
+        if items.iter().any(|x| x.is_empty()) {
+            return Err("empty item in comma list".into());
+        }
+        let number = |x: &str| x.parse::<f64>().is_ok();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < items.len() {
+            if number(items[i]) {
+                match items.get(i + 1) {
+                    Some(next) if number(next) => {
+                        out.push(Self::parse(&format!("{},{}", items[i], next))?);
+                        i += 2;
+                    }
+                    _ => {
+                        return Err(format!(
+                            "'{}' is a lone number: positions are lon,lat pairs",
+                            items[i]
+                        ));
+                    }
+                }
+            } else {
+                out.push(Self::parse(items[i])?);
+                i += 1;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A route request, as typed values. Build it with [`RouteRequest::new`] and set fields, or
+/// parse it from query parameters (`crate::http::route::parse_request`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RouteRequest {
+    /// Origin.
+    pub from: PlaceQuery,
+    /// Destination.
+    pub to: PlaceQuery,
+    /// Places visited in order between them (at most [`MAX_VIAS`]).
+    pub via: Vec<PlaceQuery>,
+    /// Modes allowed. Default `any`.
+    pub mode: ModeFilter,
+    /// Measure minimised. Default `time`.
+    pub optimize: Optimize,
+    /// Extra routes wanted, 0..=[`MAX_ALTERNATIVES`]. Default 0.
+    pub alternatives: usize,
+    /// ISO2 codes of countries not to enter (upper case).
+    pub avoid_countries: Vec<String>,
+    /// Crossing link ids not to use.
+    pub avoid_crossings: Vec<String>,
+    /// Link ids not to use.
+    pub avoid_links: Vec<String>,
+    /// Also use planned and under-construction links. Default false.
+    pub include_planned: bool,
+    /// Cargo kind. Default `general`.
+    pub cargo: Cargo,
+    /// Costing figures. Default [`Profile::default`].
+    pub profile: Profile,
+}
+
+impl RouteRequest {
+    /// A request from `from` to `to` with every option at its default.
+    pub fn new(from: PlaceQuery, to: PlaceQuery) -> Self {
+        Self {
+            from,
+            to,
+            via: Vec::new(),
+            mode: ModeFilter::default(),
+            optimize: Optimize::default(),
+            alternatives: 0,
+            avoid_countries: Vec::new(),
+            avoid_crossings: Vec::new(),
+            avoid_links: Vec::new(),
+            include_planned: false,
+            cargo: Cargo::default(),
+            profile: Profile::default(),
+        }
+    }
+}
+
+/// A place resolved to a node.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Waypoint {
+    /// The parameter it came from: `from`, `via` or `to`.
+    pub field: &'static str,
+    /// As given.
+    pub input: PlaceQuery,
+    /// Index of the node in [`Network::nodes`].
+    #[serde(skip)]
+    pub node_ix: usize,
+    /// Distance from the given position to the node, km, when given as `lon,lat`.
+    pub snap_km: Option<f64>,
+}
+
+/// A request resolved against a network: nodes found, lists checked, constraints built.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// Origin, vias and destination, in order (consecutive repeats merged).
+    pub waypoints: Vec<Waypoint>,
+    /// The filters of the request.
+    pub constraints: Constraints,
+}
+
+/// A bad parameter found while resolving.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldProblem {
+    /// The parameter.
+    pub field: String,
+    /// What is wrong.
+    pub detail: String,
+}
+
+fn problem(field: &str, detail: impl Into<String>) -> FieldProblem {
+    FieldProblem {
+        field: field.into(),
+        detail: detail.into(),
+    }
+}
+
+/// Resolves places, checks avoid lists against the data and builds the constraints.
+///
+/// # Errors
+/// [`RouteError::Invalid`] naming each bad field (unknown link ids, malformed country codes,
+/// ambiguous names, a route with no extent), [`RouteError::UnknownPlace`] for a place that
+/// matches nothing (with suggestions), [`RouteError::NoRoute`] when a waypoint cannot be
+/// used under the constraints (too far from any suitable node, in an avoided country, or
+/// not serving the mode).
+pub fn resolve(snap: &Snapshot, req: &RouteRequest) -> Result<Resolved, RouteError> {
+    let net = &snap.network;
+    let mut problems = Vec::new();
+    if req.via.len() > MAX_VIAS {
+        problems.push(problem("via", format!("at most {MAX_VIAS} vias")));
+    }
+    if req.alternatives > MAX_ALTERNATIVES {
+        problems.push(problem(
+            "alternatives",
+            format!("at most {MAX_ALTERNATIVES}"),
+        ));
+    }
+    let countries = net.countries();
+    let mut avoid_countries = HashSet::new();
+    for c in &req.avoid_countries {
+        let code = c.trim().to_ascii_uppercase();
+        if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+            problems.push(problem(
+                "avoid_countries",
+                format!("'{}' is not an ISO 3166-1 alpha-2 code", clip(c)),
+            ));
+        } else if !countries.contains(&code) {
+            problems.push(problem(
+                "avoid_countries",
+                format!(
+                    "no node of the network is in '{code}'; countries: {}",
+                    countries.join(", ")
+                ),
+            ));
+        } else {
+            avoid_countries.insert(code);
+        }
+    }
+    let mut avoid_crossings = HashSet::new();
+    for id in &req.avoid_crossings {
+        match net.link(id) {
+            Some(l) if l.kind == LinkKind::Crossing => {
+                avoid_crossings.insert(id.clone());
+            }
+            Some(_) => problems.push(problem(
+                "avoid_crossings",
+                format!(
+                    "'{}' is a link but not a crossing (use avoid_links)",
+                    clip(id)
+                ),
+            )),
+            None => {
+                let near = suggest(
+                    id,
+                    net.crossings().map(|l| (l.id.0.as_str(), l.display_name())),
+                );
+                problems.push(problem(
+                    "avoid_crossings",
+                    format!("no crossing '{}'{}", clip(id), did_you_mean(&near)),
+                ));
+            }
+        }
+    }
+    let mut avoid_links = HashSet::new();
+    for id in &req.avoid_links {
+        if net.link(id).is_some() {
+            avoid_links.insert(id.clone());
+        } else {
+            let near = suggest(
+                id,
+                net.links()
+                    .iter()
+                    .map(|l| (l.id.0.as_str(), l.display_name())),
+            );
+            problems.push(problem(
+                "avoid_links",
+                format!("no link '{}'{}", clip(id), did_you_mean(&near)),
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(RouteError::Invalid(problems));
+    }
+    let constraints = Constraints {
+        mode: req.mode,
+        include_planned: req.include_planned,
+        avoid_countries,
+        avoid_crossings,
+        avoid_links,
+        close: HashSet::new(),
+        cargo: req.cargo,
+    };
+
+    let places = std::iter::once(("from", &req.from))
+        .chain(req.via.iter().map(|v| ("via", v)))
+        .chain(std::iter::once(("to", &req.to)));
+    let mut waypoints: Vec<Waypoint> = Vec::new();
+    for (field, place) in places {
+        let wp = resolve_place(snap, &constraints, field, place)?;
+        if waypoints.last().map(|w| w.node_ix) != Some(wp.node_ix) {
+            waypoints.push(wp);
+        }
+    }
+    if waypoints.len() < 2 {
+        let id = &net.nodes()[waypoints.first().map_or(0, |w| w.node_ix)].id;
+        return Err(RouteError::Invalid(vec![problem(
+            "to",
+            format!("the route would start and end at '{id}' with nowhere else to go"),
+        )]));
+    }
+    for w in &waypoints {
+        let node = &net.nodes()[w.node_ix];
+        if !constraints.allows_node(node) {
+            return Err(RouteError::NoRoute {
+                detail: format!(
+                    "{} '{}' ({}) is in {}, which avoid_countries excludes",
+                    w.field, node.id, node.name, node.country
+                ),
+                field: Some("avoid_countries"),
+            });
+        }
+        if !node.modes.iter().any(|m| constraints.mode.allows(*m)) {
+            return Err(RouteError::NoRoute {
+                detail: format!(
+                    "{} '{}' ({}) is not served by {} (it serves {})",
+                    w.field,
+                    node.id,
+                    node.name,
+                    constraints.mode.as_str(),
+                    node.modes
+                        .iter()
+                        .map(|m| m.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                field: Some("mode"),
+            });
+        }
+    }
+    Ok(Resolved {
+        waypoints,
+        constraints,
+    })
+}
+
+fn clip(s: &str) -> String {
+    s.chars().take(64).collect()
+}
+
+fn did_you_mean(near: &[String]) -> String {
+    if near.is_empty() {
+        String::new()
+    } else {
+        format!(" (did you mean {}?)", near.join(", "))
+    }
+}
+
+/// Up to [`MAX_SUGGESTIONS`] ids whose id or name is close to `query` (Jaro–Winkler on lower
+/// case), closest first.
+pub fn suggest<'a>(
+    query: &str,
+    candidates: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Vec<String> {
+    let q = query.to_lowercase();
+    let mut scored: Vec<(f64, &str)> = candidates
+        .map(|(id, name)| {
+            let s = strsim::jaro_winkler(&q, &id.to_lowercase())
+                .max(strsim::jaro_winkler(&q, &name.to_lowercase()));
+            (s, id)
+        })
+        .filter(|(s, _)| *s >= SUGGESTION_SIMILARITY)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored
+        .into_iter()
+        .take(MAX_SUGGESTIONS)
+        .map(|(_, id)| id.to_string())
+        .collect()
+}
+
+/// Whether a node can start or end a route of the constraints' mode: it serves such a mode
+/// and has at least one such link that the request's status filter allows (so a position
+/// never snaps onto an isolated or unbuilt node).
+fn suitable(net: &Network, c: &Constraints, ix: usize) -> bool {
+    let node = &net.nodes()[ix];
+    node.modes.iter().any(|m| c.mode.allows(*m))
+        && net.incident(ix).iter().any(|&li| {
+            let l = &net.links()[li];
+            c.mode.allows(l.mode)
+                && if c.include_planned {
+                    l.status.usable_with_planned()
+                } else {
+                    l.status.in_service()
+                }
+        })
+}
+
+fn served_by(mode: ModeFilter) -> &'static str {
+    match mode {
+        ModeFilter::Any => "",
+        ModeFilter::Rail => " served by rail",
+        ModeFilter::Road => " served by road",
+    }
+}
+
+fn resolve_place(
+    snap: &Snapshot,
+    c: &Constraints,
+    field: &'static str,
+    place: &PlaceQuery,
+) -> Result<Waypoint, RouteError> {
+    let net = &snap.network;
+    match place {
+        PlaceQuery::Coord { lon, lat } => {
+            let near = snap.index.nearest_nodes(net, *lon, *lat, 1, |n| {
+                net.node_ix(&n.id.0).is_some_and(|ix| suitable(net, c, ix))
+            });
+            match near.first() {
+                Some(n) if n.distance_km <= MAX_SNAP_KM => Ok(Waypoint {
+                    field,
+                    input: place.clone(),
+                    node_ix: n.node_ix,
+                    snap_km: Some(n.distance_km),
+                }),
+                Some(n) => Err(RouteError::NoRoute {
+                    detail: format!(
+                        "{field} {lon},{lat} is {:.0} km from the nearest suitable node{} ('{}'); at most {MAX_SNAP_KM} km",
+                        n.distance_km,
+                        served_by(c.mode),
+                        net.nodes()[n.node_ix].id
+                    ),
+                    field: Some(field),
+                }),
+                None => Err(RouteError::NoRoute {
+                    detail: format!("{field}: no node{} to snap to", served_by(c.mode)),
+                    field: Some(field),
+                }),
+            }
+        }
+        PlaceQuery::Text(q) => {
+            let node_ix = find_node(net, c, field, q)?;
+            Ok(Waypoint {
+                field,
+                input: place.clone(),
+                node_ix,
+                snap_km: None,
+            })
+        }
+    }
+}
+
+/// Finds a node by id, exact name (English or local, case-insensitive), or unambiguous
+/// prefix of a name or id. Among several, those serving the requested mode win, then
+/// cities.
+fn find_node(net: &Network, c: &Constraints, field: &str, q: &str) -> Result<usize, RouteError> {
+    if let Some(ix) = net.node_ix(q) {
+        return Ok(ix);
+    }
+    let lower = q.to_lowercase();
+    let lname = |n: &Node| n.name.to_lowercase();
+    let exact: Vec<usize> = (0..net.nodes().len())
+        .filter(|&i| {
+            let n = &net.nodes()[i];
+            lname(n) == lower
+                || n.id.0.to_lowercase() == lower
+                || n.name_local
+                    .as_ref()
+                    .is_some_and(|l| l.to_lowercase() == lower)
+        })
+        .collect();
+    let prefix: Vec<usize> = if exact.is_empty() {
+        (0..net.nodes().len())
+            .filter(|&i| {
+                let n = &net.nodes()[i];
+                lname(n).starts_with(&lower) || n.id.0.to_lowercase().starts_with(&lower)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let matches = if exact.is_empty() { prefix } else { exact };
+    if matches.is_empty() {
+        let suggestions = suggest(
+            q,
+            net.nodes()
+                .iter()
+                .map(|n| (n.id.0.as_str(), n.name.as_str())),
+        );
+        return Err(RouteError::UnknownPlace {
+            field: field.to_string(),
+            query: clip(q),
+            suggestions,
+        });
+    }
+    let narrowed = narrow(net, c, &matches);
+    match narrowed.as_slice() {
+        [one] => Ok(*one),
+        many => Err(RouteError::Invalid(vec![problem(
+            field,
+            format!(
+                "'{}' is ambiguous: it matches {}; give a node id",
+                clip(q),
+                many.iter()
+                    .take(10)
+                    .map(|&i| format!("'{}' ({})", net.nodes()[i].id, net.nodes()[i].name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )])),
+    }
+}
+
+fn narrow(net: &Network, c: &Constraints, matches: &[usize]) -> Vec<usize> {
+    if matches.len() < 2 {
+        return matches.to_vec();
+    }
+    let serving: Vec<usize> = matches
+        .iter()
+        .copied()
+        .filter(|&i| net.nodes()[i].modes.iter().any(|m| c.mode.allows(*m)))
+        .collect();
+    let pool = if serving.is_empty() {
+        matches.to_vec()
+    } else {
+        serving
+    };
+    if pool.len() < 2 {
+        return pool;
+    }
+    let cities: Vec<usize> = pool
+        .iter()
+        .copied()
+        .filter(|&i| net.nodes()[i].kind == NodeKind::City)
+        .collect();
+    if cities.len() == 1 { cities } else { pool }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::load_from_strs;
+
+    fn snap() -> Snapshot {
+        let node = |id: &str, name: &str, x: f64, kind: &str, modes: &str| {
+            format!(
+                r#"{{"type":"Feature","geometry":{{"type":"Point","coordinates":[{x},0]}},"properties":{{"id":"{id}","name":"{name}","country":"AA","kind":"{kind}","modes":{modes},"intermodal":false,"source":"t"}}}}"#
+            )
+        };
+        let nodes = [
+            node("aa-ostrov", "Ostrov", 0.0, "city", r#"["road"]"#),
+            node(
+                "aa-ostrov-yard",
+                "Ostrov yard",
+                0.1,
+                "terminal",
+                r#"["rail","road"]"#,
+            ),
+            node("aa-port", "Portovo", 1.0, "port", r#"["rail","road"]"#),
+            node("aa-pole", "Pole", 2.0, "station", r#"["rail"]"#),
+        ];
+        let link = |id: &str, a: &str, b: &str, xa: f64, xb: f64, mode: &str| {
+            let extra = if mode == "rail" {
+                r#""kind":"line","gauge_mm":1520"#
+            } else {
+                r#""kind":"road""#
+            };
+            format!(
+                r#"{{"type":"Feature","geometry":{{"type":"LineString","coordinates":[[{xa},0],[{xb},0]]}},"properties":{{"id":"{id}","from":"{a}","to":"{b}","mode":"{mode}",{extra},"speed_kmh":50,"status":"open","source":"t"}}}}"#
+            )
+        };
+        let links = [
+            link("r1", "aa-ostrov", "aa-port", 0.0, 1.0, "road"),
+            link("r2", "aa-ostrov-yard", "aa-port", 0.1, 1.0, "road"),
+            link("l1", "aa-port", "aa-pole", 1.0, 2.0, "rail"),
+        ];
+        let fc = |f: &[String]| {
+            format!(
+                r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+                f.join(",")
+            )
+        };
+        Snapshot::build(load_from_strs(&fc(&nodes), &fc(&links)).unwrap())
+    }
+
+    fn find(snap: &Snapshot, q: &str, mode: ModeFilter) -> Result<String, RouteError> {
+        let c = Constraints {
+            mode,
+            ..Default::default()
+        };
+        find_node(&snap.network, &c, "from", q).map(|i| snap.network.nodes()[i].id.0.clone())
+    }
+
+    #[test]
+    fn ids_names_and_prefixes() {
+        let s = snap();
+        assert_eq!(find(&s, "aa-port", ModeFilter::Any).unwrap(), "aa-port");
+        assert_eq!(find(&s, "PORTOVO", ModeFilter::Any).unwrap(), "aa-port");
+        assert_eq!(find(&s, "port", ModeFilter::Any).unwrap(), "aa-port");
+        assert_eq!(find(&s, "pol", ModeFilter::Any).unwrap(), "aa-pole");
+    }
+
+    #[test]
+    fn an_ambiguous_prefix_prefers_the_mode_then_the_city() {
+        let s = snap();
+        // "ostrov" is the exact name of the city: no ambiguity.
+        assert_eq!(find(&s, "ostrov", ModeFilter::Any).unwrap(), "aa-ostrov");
+        // "ostr" is a prefix of both; the city wins, unless only the yard serves the mode.
+        assert_eq!(find(&s, "ostr", ModeFilter::Any).unwrap(), "aa-ostrov");
+        assert_eq!(
+            find(&s, "ostr", ModeFilter::Rail).unwrap(),
+            "aa-ostrov-yard"
+        );
+        // "p" matches Portovo and Pole, neither a city.
+        assert!(matches!(
+            find(&s, "p", ModeFilter::Rail),
+            Err(RouteError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn an_unknown_place_gets_close_suggestions() {
+        let s = snap();
+        match find(&s, "Portovoo", ModeFilter::Any) {
+            Err(RouteError::UnknownPlace { suggestions, .. }) => {
+                assert_eq!(suggestions.first().map(String::as_str), Some("aa-port"))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn positions_snap_to_a_node_serving_the_mode() {
+        let s = snap();
+        let mut req = RouteRequest::new(
+            PlaceQuery::Coord { lon: 0.0, lat: 0.0 },
+            PlaceQuery::Text("aa-pole".into()),
+        );
+        req.mode = ModeFilter::Rail;
+        let r = resolve(&s, &req).unwrap();
+        // The road-only city at (0, 0) is skipped; the port is the nearest rail node with a
+        // rail link (the yard serves rail but has only a road link).
+        assert_eq!(s.network.nodes()[r.waypoints[0].node_ix].id.0, "aa-port");
+        assert!(r.waypoints[0].snap_km.unwrap() > 100.0);
+    }
+
+    #[test]
+    fn lists_with_positions() {
+        assert!(PlaceQuery::parse_list("a,,b").is_err());
+        assert!(PlaceQuery::parse_list("a,10").is_err());
+        assert_eq!(
+            PlaceQuery::parse_list("10,20,30,40").unwrap(),
+            vec![
+                PlaceQuery::Coord {
+                    lon: 10.0,
+                    lat: 20.0
+                },
+                PlaceQuery::Coord {
+                    lon: 30.0,
+                    lat: 40.0
+                }
+            ]
+        );
+    }
+}

@@ -1,0 +1,432 @@
+//! Property tests of max-flow and assignment on random graphs.
+//!
+//! Oracles: petgraph's `algo::ford_fulkerson` (Edmonds–Karp) for the value; max-flow equals
+//! the capacity of the returned cut, and removing the cut disconnects sources from sinks;
+//! flow is conserved at every node and no link exceeds its capacity; the first demand of an
+//! assignment is served up to the max-flow.
+
+mod capacity_common;
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use capacity_common::Tiny;
+use corridor::Network;
+use corridor::capacity::assign::{AssignRequest, Demand, assign};
+use corridor::capacity::flow::FlowGraphBuilder;
+use corridor::capacity::maxflow::{CapacityQuery, MaxFlowValue, Step, max_flow};
+use corridor::capacity::spec::{Overrides, resolve_places};
+use corridor::cost::{Cargo, Constraints, ModeFilter};
+use corridor::network::Mode;
+use petgraph::Graph;
+use petgraph::algo::ford_fulkerson;
+use proptest::prelude::*;
+
+/// Relative tolerance for comparing sums of f64 capacities.
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-6 * (1.0 + a.abs().max(b.abs()))
+}
+
+mod flow_graph {
+    use super::*;
+
+    fn arcs() -> impl Strategy<Value = (usize, Vec<(usize, usize, u32, bool)>)> {
+        (2usize..10).prop_flat_map(|n| {
+            (
+                Just(n),
+                prop::collection::vec((0..n, 0..n, 0u32..30, any::<bool>()), 0..30),
+            )
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Dinic agrees with petgraph; the residual cut has the flow's capacity; flow is
+        /// conserved and within capacity on every arc.
+        #[test]
+        fn dinic_matches_ford_fulkerson((n, arcs) in arcs()) {
+            let (s, t) = (0, n - 1);
+            let mut b = FlowGraphBuilder::new(n);
+            let mut reference = Graph::<(), f64>::new();
+            let ids: Vec<_> = (0..n).map(|_| reference.add_node(())).collect();
+            let mut pairs = Vec::new();
+            for &(u, v, c, undirected) in &arcs {
+                if u == v {
+                    continue;
+                }
+                let c = f64::from(c);
+                let back = if undirected { c } else { 0.0 };
+                pairs.push(b.add_pair(u, v, c, back));
+                reference.add_edge(ids[u], ids[v], c);
+                if undirected {
+                    reference.add_edge(ids[v], ids[u], c);
+                }
+            }
+            let mut g = b.build();
+            let value = g.max_flow(s, t);
+            let (expected, _) = ford_fulkerson(&reference, ids[s], ids[t]);
+            prop_assert!(close(value, expected), "dinic {value} vs ford_fulkerson {expected}");
+
+            let side = g.residual_reachable(s);
+            prop_assert!(side[s] && !side[t]);
+            let cut: f64 = (0..g.arc_count())
+                .filter(|&a| side[g.tail(a)] && !side[g.head(a)])
+                .map(|a| g.capacity(a))
+                .sum();
+            prop_assert!(close(cut, value), "cut {cut} vs flow {value}");
+
+            let mut balance = vec![0.0f64; n];
+            for &a in &pairs {
+                let f = g.flow(a);
+                prop_assert!(f <= g.capacity(a) + 1e-9);
+                prop_assert!(-f <= g.capacity(a ^ 1) + 1e-9);
+                balance[g.tail(a)] -= f;
+                balance[g.head(a)] += f;
+            }
+            for (v, &bal) in balance.iter().enumerate() {
+                if v == s {
+                    prop_assert!(close(-bal, value));
+                } else if v == t {
+                    prop_assert!(close(bal, value));
+                } else {
+                    prop_assert!(bal.abs() < 1e-6, "node {v} unbalanced by {bal}");
+                }
+            }
+        }
+    }
+}
+
+/// A random corridor: nodes of one country, each serving rail, road or both, some intermodal;
+/// links of a mode both ends serve, some without capacity, some one-way.
+#[derive(Debug, Clone)]
+struct RandomNet {
+    modes: Vec<(u8, bool)>,
+    links: Vec<(usize, usize, bool, Option<u32>, bool)>,
+    sources: Vec<usize>,
+    sinks: Vec<usize>,
+    mode: ModeFilter,
+}
+
+fn random_net() -> impl Strategy<Value = RandomNet> {
+    (3usize..9).prop_flat_map(|n| {
+        (
+            prop::collection::vec((0u8..3, any::<bool>()), n),
+            prop::collection::vec(
+                (
+                    0..n,
+                    0..n,
+                    any::<bool>(),
+                    prop::option::weighted(0.8, 1u32..40),
+                    prop::bool::weighted(0.2),
+                ),
+                1..24,
+            ),
+            1..n,
+            any::<u16>(),
+            any::<u16>(),
+        )
+            .prop_map(move |(modes, links, k, m1, m2)| {
+                let mut sources: Vec<usize> = (0..k).filter(|i| m1 & (1 << i) != 0).collect();
+                if sources.is_empty() {
+                    sources.push(0);
+                }
+                let mut sinks: Vec<usize> = (k..n).filter(|i| m2 & (1 << i) != 0).collect();
+                if sinks.is_empty() {
+                    sinks.push(n - 1);
+                }
+                RandomNet {
+                    modes,
+                    links,
+                    sources,
+                    sinks,
+                    mode: ModeFilter::Any,
+                }
+            })
+            .prop_flat_map(|r| {
+                prop_oneof![
+                    2 => Just(ModeFilter::Any),
+                    1 => Just(ModeFilter::Rail),
+                    1 => Just(ModeFilter::Road)
+                ]
+                .prop_map(move |mode| RandomNet { mode, ..r.clone() })
+            })
+    })
+}
+
+fn serves(m: u8) -> &'static [&'static str] {
+    match m {
+        0 => &["rail"],
+        1 => &["road"],
+        _ => &["rail", "road"],
+    }
+}
+
+impl RandomNet {
+    fn build(&self) -> Network {
+        let mut t = Tiny::new();
+        for (i, &(m, inter)) in self.modes.iter().enumerate() {
+            let x = 100.0 + 0.1 * i as f64;
+            let y = 50.0 + 0.05 * (i % 3) as f64;
+            t = t.node(&format!("n{i}"), "RU", "station", serves(m), inter, x, y);
+        }
+        for (j, &(a, b, rail, cap, oneway)) in self.links.iter().enumerate() {
+            if a == b {
+                continue;
+            }
+            let want = if rail { "rail" } else { "road" };
+            let ok = |i: usize| serves(self.modes[i].0).contains(&want);
+            if !ok(a) || !ok(b) {
+                continue;
+            }
+            t = t.link(
+                &format!("l{j}"),
+                &format!("n{a}"),
+                &format!("n{b}"),
+                want,
+                cap.map(f64::from),
+                oneway,
+            );
+        }
+        t.build()
+    }
+
+    fn query(&self, net: &Network) -> Option<CapacityQuery> {
+        let c = Constraints {
+            mode: self.mode,
+            ..Constraints::default()
+        };
+        let ids = |v: &[usize]| v.iter().map(|i| format!("n{i}")).collect::<Vec<_>>();
+        let from = resolve_places(net, "from", &ids(&self.sources), &c).ok()?;
+        let to = resolve_places(net, "to", &ids(&self.sinks), &c).ok()?;
+        Some(CapacityQuery {
+            from,
+            to,
+            constraints: c,
+            overrides: Overrides::default(),
+        })
+    }
+}
+
+/// Usable (node, mode) states of a node, as the model defines them.
+fn states(net: &Network, n: usize, mode: ModeFilter) -> Vec<usize> {
+    [Mode::Rail, Mode::Road]
+        .into_iter()
+        .enumerate()
+        .filter(|&(_, m)| net.nodes()[n].serves(m) && mode.allows(m))
+        .map(|(k, _)| 2 * n + k)
+        .collect()
+}
+
+fn slot(m: Mode) -> usize {
+    match m {
+        Mode::Rail => 0,
+        Mode::Road => 1,
+    }
+}
+
+fn transfers(net: &Network, n: usize, mode: ModeFilter) -> bool {
+    let node = &net.nodes()[n];
+    mode == ModeFilter::Any && node.intermodal && node.serves(Mode::Rail) && node.serves(Mode::Road)
+}
+
+/// The reference: the model written out directly as a petgraph graph (states, transfers,
+/// super-source and super-sink), solved by petgraph's Ford–Fulkerson.
+fn reference_max_flow(net: &Network, q: &CapacityQuery) -> f64 {
+    let finite: f64 = net
+        .links()
+        .iter()
+        .filter(|l| q.constraints.mode.allows(l.mode))
+        .filter_map(|l| l.capacity.map(|c| c.value))
+        .sum();
+    let big = 4.0 * finite + 1.0;
+    let mut g = Graph::<(), f64>::new();
+    let ids: Vec<_> = (0..net.nodes().len() * 2 + 2)
+        .map(|_| g.add_node(()))
+        .collect();
+    let (s, t) = (ids.len() - 2, ids.len() - 1);
+    for l in net.links() {
+        if !q.constraints.mode.allows(l.mode) {
+            continue;
+        }
+        let c = l.capacity.map_or(big, |c| c.value);
+        let (u, v) = (2 * l.from_ix + slot(l.mode), 2 * l.to_ix + slot(l.mode));
+        g.add_edge(ids[u], ids[v], c);
+        if !l.oneway {
+            g.add_edge(ids[v], ids[u], c);
+        }
+    }
+    for n in 0..net.nodes().len() {
+        if transfers(net, n, q.constraints.mode) {
+            g.add_edge(ids[2 * n], ids[2 * n + 1], big);
+            g.add_edge(ids[2 * n + 1], ids[2 * n], big);
+        }
+    }
+    for &n in &q.from.nodes {
+        for st in states(net, n, q.constraints.mode) {
+            g.add_edge(ids[s], ids[st], big);
+        }
+    }
+    for &n in &q.to.nodes {
+        for st in states(net, n, q.constraints.mode) {
+            g.add_edge(ids[st], ids[t], big);
+        }
+    }
+    ford_fulkerson(&g, ids[s], ids[t]).0
+}
+
+/// Whether a sink state can be reached from a source state without the `removed` links.
+fn connected_without(net: &Network, q: &CapacityQuery, removed: &HashSet<usize>) -> bool {
+    let mode = q.constraints.mode;
+    let mut adj: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, l) in net.links().iter().enumerate() {
+        if removed.contains(&i) || !mode.allows(l.mode) {
+            continue;
+        }
+        let (u, v) = (2 * l.from_ix + slot(l.mode), 2 * l.to_ix + slot(l.mode));
+        adj.entry(u).or_default().push(v);
+        if !l.oneway {
+            adj.entry(v).or_default().push(u);
+        }
+    }
+    for n in 0..net.nodes().len() {
+        if transfers(net, n, mode) {
+            adj.entry(2 * n).or_default().push(2 * n + 1);
+            adj.entry(2 * n + 1).or_default().push(2 * n);
+        }
+    }
+    let sinks: HashSet<usize> =
+        q.to.nodes
+            .iter()
+            .flat_map(|&n| states(net, n, mode))
+            .collect();
+    let mut seen: HashSet<usize> = q
+        .from
+        .nodes
+        .iter()
+        .flat_map(|&n| states(net, n, mode))
+        .collect();
+    let mut queue: VecDeque<usize> = seen.iter().copied().collect();
+    while let Some(u) = queue.pop_front() {
+        if sinks.contains(&u) {
+            return true;
+        }
+        for &v in adj.get(&u).into_iter().flatten() {
+            if seen.insert(v) {
+                queue.push_back(v);
+            }
+        }
+    }
+    false
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// On random corridors: the value agrees with petgraph on the same model, the cut's
+    /// capacities sum to it and removing the cut disconnects sources from sinks, every link
+    /// is within capacity, and flow is conserved at every node that is neither source nor
+    /// sink. An unbounded answer's path uses only links without capacity.
+    #[test]
+    fn corridor_max_flow_is_a_max_flow(r in random_net()) {
+        let net = r.build();
+        let q = r.query(&net);
+        prop_assume!(q.is_some());
+        let q = q.unwrap();
+        let res = max_flow(&net, &q);
+        match &res.value {
+            MaxFlowValue::Unbounded { path } => {
+                prop_assert!(!path.is_empty());
+                for s in path {
+                    if let Step::Link { link_ix, .. } = s {
+                        prop_assert!(net.links()[*link_ix].capacity.is_none());
+                    }
+                }
+            }
+            MaxFlowValue::Bounded(value) => {
+                let value = *value;
+                let expected = reference_max_flow(&net, &q);
+                prop_assert!(close(value, expected), "{value} vs reference {expected}");
+
+                let cut: f64 = res.cut.iter().map(|c| c.capacity_tpy).sum();
+                prop_assert!(close(cut, value), "cut {cut} vs flow {value}");
+                let removed: HashSet<usize> = res.cut.iter().map(|c| c.link_ix).collect();
+                prop_assert!(!connected_without(&net, &q, &removed), "the cut does not cut");
+
+                let mut balance = vec![0.0f64; net.nodes().len()];
+                for f in &res.flows {
+                    let l = &net.links()[f.link_ix];
+                    if let Some(c) = f.capacity_tpy {
+                        prop_assert!(f.flow_tpy <= c * (1.0 + 1e-9), "{} over capacity", l.id);
+                    }
+                    prop_assert!(!l.oneway || f.forward, "{} against its one-way", l.id);
+                    let (a, b) = if f.forward { (l.from_ix, l.to_ix) } else { (l.to_ix, l.from_ix) };
+                    balance[a] -= f.flow_tpy;
+                    balance[b] += f.flow_tpy;
+                }
+                let src: HashSet<usize> = q.from.nodes.iter().copied().collect();
+                let snk: HashSet<usize> = q.to.nodes.iter().copied().collect();
+                for (n, &bal) in balance.iter().enumerate() {
+                    if !src.contains(&n) && !snk.contains(&n) {
+                        prop_assert!(bal.abs() < 1e-6, "node n{n} unbalanced by {bal}");
+                    }
+                }
+                let out: f64 = src.iter().map(|&n| -balance[n]).sum();
+                prop_assert!(close(out, value), "sources emit {out}, flow is {value}");
+            }
+        }
+    }
+
+    /// Assignments stay within capacity, report every tonne as served or unserved, route
+    /// tonnes add up to link loads, and the first demand is served up to the max-flow.
+    #[test]
+    fn assignment_respects_capacity(r in random_net(), amounts in prop::collection::vec(1u32..60, 1..4)) {
+        let net = r.build();
+        let q = r.query(&net);
+        prop_assume!(q.is_some());
+        let q = q.unwrap();
+        let demands: Vec<Demand> = amounts
+            .iter()
+            .map(|&t| Demand {
+                from: q.from.clone(),
+                to: q.to.clone(),
+                tonnes_per_year: f64::from(t),
+                mode: q.constraints.mode,
+                cargo: Cargo::General,
+            })
+            .collect();
+        let req = AssignRequest {
+            demands,
+            constraints: q.constraints.clone(),
+            overrides: Overrides::default(),
+        };
+        let a = assign(&net, &req);
+        let mut per_link = vec![0.0f64; net.links().len()];
+        for (d, res) in req.demands.iter().zip(&a.demands) {
+            prop_assert!(res.served_tpy <= d.tonnes_per_year * (1.0 + 1e-9));
+            prop_assert!(close(res.served_tpy + res.unserved_tpy(), d.tonnes_per_year));
+            let routed: f64 = res.routes.iter().map(|r| r.tonnes_per_year).sum();
+            prop_assert!(close(routed, res.served_tpy), "routes {routed} vs served {}", res.served_tpy);
+            for route in &res.routes {
+                for s in &route.steps {
+                    if let Step::Link { link_ix, .. } = s {
+                        per_link[*link_ix] += route.tonnes_per_year;
+                    }
+                }
+            }
+        }
+        for l in &a.links {
+            if let Some(c) = l.capacity_tpy {
+                prop_assert!(l.flow_tpy() <= c * (1.0 + 1e-9) + 1e-9, "{} over capacity", net.links()[l.link_ix].id);
+            }
+            prop_assert!(close(l.flow_tpy(), per_link[l.link_ix]));
+        }
+        let first = &a.demands[0];
+        match max_flow(&net, &q).value {
+            MaxFlowValue::Bounded(v) => {
+                prop_assert!(close(first.served_tpy, first.tonnes_per_year.min(v)),
+                    "first demand served {} of {}, max flow {v}", first.served_tpy, first.tonnes_per_year);
+            }
+            MaxFlowValue::Unbounded { .. } => prop_assert!(close(first.served_tpy, first.tonnes_per_year)),
+        }
+    }
+}
