@@ -5,6 +5,7 @@ pub mod admin;
 pub mod capacity;
 pub mod error;
 pub mod ogc;
+pub mod openapi;
 pub mod params;
 pub mod route;
 pub mod spatial;
@@ -112,10 +113,44 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(spatial::configure)
         .configure(ogc::configure)
         .configure(web_map::configure)
+        .configure(openapi::configure)
         .configure(admin::configure);
 }
 
-async fn health(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+/// The CORS policy of `config`: with no configured origin, any origin may read (GET, HEAD,
+/// OPTIONS) and POST; otherwise only the listed origins. `Authorization` is not an allowed
+/// request header, so admin calls cannot be made cross-origin. `ETag` is exposed so map
+/// clients can revalidate.
+pub fn cors(config: &ServerConfig) -> actix_cors::Cors {
+    let mut c = actix_cors::Cors::default()
+        .allowed_methods(["GET", "HEAD", "POST", "OPTIONS"])
+        .allowed_headers([header::CONTENT_TYPE, header::ACCEPT, header::IF_NONE_MATCH])
+        .expose_headers([header::ETAG])
+        .max_age(3600);
+    if config.cors_origins.is_empty() {
+        c = c.allow_any_origin().send_wildcard();
+    } else {
+        for o in &config.cors_origins {
+            c = c.allowed_origin(o);
+        }
+    }
+    c
+}
+
+/// Service health and the size of the served network.
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "network",
+    responses(
+        (status = 200, description = "Up, with node and link counts and the data's ETag.", body = openapi::Health),
+        (status = 400, description = "Any query parameter (none is accepted).", content_type = "application/problem+json", body = openapi::Problem),
+    )
+)]
+pub async fn health(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     Params::parse(req.query_string(), &[])?.finish()?;
     let snap = state.current();
     let s = snap.network.summary();
@@ -127,8 +162,25 @@ async fn health(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResp
     })))
 }
 
+/// The whole network: every node (Point) then every link (LineString), with all their
+/// properties as in the data plus `layer`, `length_km` and `capacity_tpy`.
+///
+/// Served from the snapshot's pre-serialised body; strong ETag of the data.
+#[utoipa::path(
+    get,
+    path = "/v1/network",
+    tag = "network",
+    responses(
+        (status = 200, description = "The network as one FeatureCollection.", content_type = "application/geo+json", body = openapi::FeatureCollection),
+        (status = 304, description = "Not modified (If-None-Match matched the ETag)."),
+        (status = 400, description = "Any query parameter (none is accepted).", content_type = "application/problem+json", body = openapi::Problem),
+    )
+)]
 #[tracing::instrument(skip_all)]
-async fn network(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn network(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     Params::parse(req.query_string(), &[])?.finish()?;
     let snap = state.current();
     if etag_matches(&req, &snap.etag) {
@@ -146,6 +198,39 @@ pub fn etag_matches(req: &HttpRequest, etag: &str) -> bool {
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+}
+
+/// The ETag of a response derived from the snapshot and the request: the snapshot's ETag
+/// combined with a hash of `parts` (path, query, media type), so that it changes when either
+/// the data or the question does.
+pub fn derived_etag(snapshot_etag: &str, parts: &[&str]) -> String {
+    let mut bytes = Vec::new();
+    for p in parts {
+        bytes.extend_from_slice(p.as_bytes());
+        bytes.push(0);
+    }
+    format!(
+        "\"{}-{:016x}\"",
+        snapshot_etag.trim_matches('"'),
+        crate::snapshot::fnv1a(&bytes)
+    )
+}
+
+/// A 200 with `body` as `content_type` and the ETag, or a 304 when the request's
+/// `If-None-Match` already names that ETag.
+pub fn cached_response(
+    req: &HttpRequest,
+    etag: &str,
+    content_type: &str,
+    body: impl MessageBody + 'static,
+) -> HttpResponse {
+    if etag_matches(req, etag) {
+        return not_modified(etag);
+    }
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((header::ETAG, etag.to_string()))
+        .body(body)
 }
 
 /// A 304 carrying the ETag.
@@ -185,6 +270,7 @@ macro_rules! corridor_app {
             .app_data(actix_web::web::QueryConfig::default())
             .wrap(actix_web::middleware::from_fn($crate::http::log_request))
             .wrap(actix_web::middleware::Compress::default())
+            .wrap($crate::http::cors(&$state.config))
             .configure($crate::http::configure)
             .default_service(actix_web::web::to($crate::http::not_found))
     }};

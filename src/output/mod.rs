@@ -1,6 +1,7 @@
 //! GeoJSON output (RFC 7946): turns typed results into FeatureCollections. No HTTP here.
 
 pub mod capacity;
+pub mod layers;
 pub mod route;
 
 use geojson::{Feature, FeatureCollection, Geometry, JsonObject, Value as GeomValue};
