@@ -296,14 +296,14 @@ fn breaks_of_gauge_declare_no_node_gauge_and_rail_links_match_node_gauges() {
     for (id, l) in n.links.iter().filter(|(_, l)| s(l, "mode") == "rail") {
         for end in ["from", "to"] {
             let node = &n.nodes[s(l, end)];
-            if let Some(g) = node["gauge_mm"].as_u64() {
-                if l["gauge_mm"].as_u64() != Some(g) {
-                    problems.push(format!(
-                        "{id}: gauge {:?} differs from node {} gauge {g}",
-                        l["gauge_mm"],
-                        s(l, end)
-                    ));
-                }
+            if let Some(g) = node["gauge_mm"].as_u64()
+                && l["gauge_mm"].as_u64() != Some(g)
+            {
+                problems.push(format!(
+                    "{id}: gauge {:?} differs from node {} gauge {g}",
+                    l["gauge_mm"],
+                    s(l, end)
+                ));
             }
         }
     }
