@@ -61,7 +61,7 @@ fn feature_count(text: &str) -> usize {
 #[test]
 fn ogrinfo_lists_layers_counts_and_extents() {
     if !have_ogrinfo() {
-        eprintln!("\n*** SKIPPED: ogrinfo not found (apt-get install -y gdal-bin) ***\n");
+        common::skipped("GDAL test: ogrinfo not found (apt-get install -y gdal-bin)");
         return;
     }
     let snap = Snapshot::embedded().unwrap();

@@ -313,10 +313,10 @@ mod corridor_data {
 
     fn real() -> Option<Data<AppState>> {
         let snap = Snapshot::embedded().unwrap();
-        if snap.network.node("cn-erenhot").is_none() {
-            eprintln!("SKIPPED: the real network is not in geodata/ yet");
-            return None;
-        }
+        assert!(
+            snap.network.node("cn-erenhot").is_some(),
+            "the embedded network must be the real corridor data"
+        );
         Some(Data::new(AppState::new(snap, ServerConfig::default())))
     }
 

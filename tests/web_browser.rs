@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 fn skipped(why: &str) {
-    eprintln!("\n*** SKIPPED: web map browser test: {why} ***\n");
+    common::skipped(&format!("web map browser test: {why}"));
 }
 
 #[test]

@@ -126,3 +126,10 @@ pub fn assert_feature_collection(v: &serde_json::Value) -> Vec<serde_json::Value
     }
     feats
 }
+
+/// Reports a skipped test loudly: written straight to the process's stderr, which the test
+/// harness does not capture (it captures only the print macros), so CI logs always show it.
+pub fn skipped(why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "\n*** SKIPPED: {why} ***\n");
+}
