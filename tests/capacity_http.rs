@@ -19,92 +19,9 @@ fn network() -> Network {
 
 /// As [`network`], with `ru-city` intermodal or not.
 fn network_with(intermodal: bool) -> Network {
-    Tiny::new()
-        .node(
-            "ru-city",
-            "RU",
-            "city",
-            &["rail", "road"],
-            intermodal,
-            100.0,
-            51.0,
-        )
-        .node("ru-road", "RU", "city", &["road"], false, 99.5, 51.0)
-        .node(
-            "ru-bp1",
-            "RU",
-            "border_point",
-            &["rail"],
-            false,
-            100.2,
-            50.6,
-        )
-        .node(
-            "ru-bp2",
-            "RU",
-            "border_point",
-            &["rail"],
-            false,
-            100.4,
-            50.6,
-        )
-        .node(
-            "ru-bp3",
-            "RU",
-            "border_point",
-            &["road"],
-            false,
-            100.6,
-            50.6,
-        )
-        .node(
-            "mn-bp1",
-            "MN",
-            "border_point",
-            &["rail"],
-            false,
-            100.2,
-            50.4,
-        )
-        .node(
-            "mn-bp2",
-            "MN",
-            "border_point",
-            &["rail"],
-            false,
-            100.4,
-            50.4,
-        )
-        .node(
-            "mn-bp3",
-            "MN",
-            "border_point",
-            &["road"],
-            false,
-            100.6,
-            50.4,
-        )
-        .node(
-            "mn-city",
-            "MN",
-            "city",
-            &["rail", "road"],
-            true,
-            100.0,
-            50.0,
-        )
+    capacity_common::two_countries_with(intermodal)
         .node("kz-town", "KZ", "city", &["road"], false, 80.0, 45.0)
         .node("kz-town2", "KZ", "city", &["road"], false, 80.1, 45.0)
-        .link("ru-l1", "ru-city", "ru-bp1", "rail", Some(100.0), false)
-        .link("ru-l2", "ru-city", "ru-bp2", "rail", Some(100.0), false)
-        .link("ru-r3", "ru-city", "ru-bp3", "road", None, false)
-        .link("ru-r0", "ru-road", "ru-city", "road", None, false)
-        .crossing("x1", "ru-bp1", "mn-bp1", "rail", ["RU", "MN"], Some(30.0))
-        .crossing("x2", "ru-bp2", "mn-bp2", "rail", ["RU", "MN"], Some(20.0))
-        .crossing("x3", "ru-bp3", "mn-bp3", "road", ["RU", "MN"], Some(5.0))
-        .link("mn-l1", "mn-bp1", "mn-city", "rail", Some(100.0), false)
-        .link("mn-l2", "mn-bp2", "mn-city", "rail", Some(100.0), false)
-        .link("mn-r3", "mn-bp3", "mn-city", "road", None, false)
         .link("kz-r", "kz-town", "kz-town2", "road", None, false)
         .build()
 }

@@ -132,13 +132,18 @@ impl Tiny {
 ///   ru-road (road only, not intermodal) --road-- ru-city
 /// ```
 pub fn two_countries() -> Network {
+    two_countries_with(true).build()
+}
+
+/// The builder of [`two_countries`], with `ru-city` intermodal or not, to extend.
+pub fn two_countries_with(intermodal: bool) -> Tiny {
     Tiny::new()
         .node(
             "ru-city",
             "RU",
             "city",
             &["rail", "road"],
-            true,
+            intermodal,
             100.0,
             51.0,
         )
@@ -216,5 +221,4 @@ pub fn two_countries() -> Network {
         .link("mn-l1", "mn-bp1", "mn-city", "rail", Some(100.0), false)
         .link("mn-l2", "mn-bp2", "mn-city", "rail", Some(100.0), false)
         .link("mn-r3", "mn-bp3", "mn-city", "road", None, false)
-        .build()
 }
