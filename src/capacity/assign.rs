@@ -16,7 +16,7 @@ use crate::cost::{Cargo, Constraints, ModeFilter};
 use crate::network::{CapacityConversion, Network};
 
 use super::CapacityError;
-use super::cost::{TRANSFER_USD_PER_T, link_usd_per_t};
+use super::cost::{link_usd_per_t, transfer_usd_per_t};
 use super::flow::{EPS_REL, decompose};
 use super::graph::{CostGraph, cost_graph, link_capacities, usable_states};
 use super::maxflow::Step;
@@ -299,7 +299,7 @@ fn record(
             node_ix: n,
             rail_to_road: f > 0.0,
         };
-        fg.add(u, v, f.abs(), Some(step), TRANSFER_USD_PER_T);
+        fg.add(u, v, f.abs(), Some(step), transfer_usd_per_t());
     }
     for &x in sources {
         let e = fg.excess[x];

@@ -15,7 +15,7 @@
 use crate::cost::Constraints;
 use crate::network::{Mode, Network};
 
-use super::cost::{TRANSFER_USD_PER_T, link_usd_per_t};
+use super::cost::{link_usd_per_t, transfer_usd_per_t};
 use super::flow::{FlowGraph, FlowGraphBuilder};
 use super::spec::{MAX_CAPACITY_TPY, Overrides};
 
@@ -196,8 +196,8 @@ pub fn cost_graph(net: &Network, c: &Constraints) -> CostGraph {
     let mut transfer_arcs = Vec::new();
     for n in transfer_nodes(net, c) {
         let (rail, road) = (state(n, Mode::Rail), state(n, Mode::Road));
-        let up = b.add_pair_with_cost(rail, road, f64::INFINITY, 0.0, TRANSFER_USD_PER_T);
-        let down = b.add_pair_with_cost(road, rail, f64::INFINITY, 0.0, TRANSFER_USD_PER_T);
+        let up = b.add_pair_with_cost(rail, road, f64::INFINITY, 0.0, transfer_usd_per_t());
+        let down = b.add_pair_with_cost(road, rail, f64::INFINITY, 0.0, transfer_usd_per_t());
         transfer_arcs.push((n, up as u32, down as u32));
     }
     CostGraph {

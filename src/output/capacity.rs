@@ -10,10 +10,9 @@ use geojson::{Feature, Geometry, JsonObject, Value as GeomValue, feature::Id};
 use serde_json::{Value, json};
 
 use crate::capacity::assign::{AssignRequest, Assignment, Demand};
-use crate::capacity::cost;
 use crate::capacity::maxflow::{CapacityQuery, CapacityResult, MaxFlowValue, Step};
 use crate::capacity::spec::{Overrides, PlaceSet};
-use crate::cost::Constraints;
+use crate::cost::{Constraints, Profile};
 use crate::network::{Link, Network};
 
 use super::{node_geometry, round6};
@@ -308,6 +307,7 @@ fn demand_json(
 /// `cost_model`, `query`, and Features of `kind` `flow` (per loaded link: `flow_tpy`,
 /// `forward_tpy`, `backward_tpy`, `capacity_tpy`, `utilization`, `saturated`) and `transfer`.
 pub fn assignment_collection(net: &Network, req: &AssignRequest, a: &Assignment) -> Value {
+    let profile = Profile::default();
     let mut features = Vec::new();
     let mut saturated = Vec::new();
     for l in &a.links {
@@ -363,11 +363,11 @@ pub fn assignment_collection(net: &Network, req: &AssignRequest, a: &Assignment)
         },
         "demands": demands,
         "cost_model": {
-            "rail_usd_per_tkm": cost::RAIL_USD_PER_TKM,
-            "road_usd_per_tkm": cost::ROAD_USD_PER_TKM,
-            "crossing_usd_per_t": cost::CROSSING_USD_PER_T,
-            "dwell_usd_per_t_h": cost::DWELL_USD_PER_T_H,
-            "transfer_usd_per_t": cost::TRANSFER_USD_PER_T,
+            "profile": "default routing profile (src/cost/profile.rs)",
+            "rail_usd_per_tkm": profile.rail_usd_per_tkm,
+            "road_usd_per_tkm": profile.road_usd_per_tkm,
+            "border_usd_per_t": profile.border_usd_per_t,
+            "transfer_usd_per_t": profile.transshipment_usd_per_t,
         },
         "query": Value::Object(constraints_json(net, &req.constraints, &req.overrides)),
         "features": features,
