@@ -5,8 +5,9 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use crate::cost::{Cargo, Constraints, ModeFilter};
-use crate::network::{CapacityConversion, LinkKind, Network};
+pub use crate::cost::ConstraintInput;
+use crate::cost::Constraints;
+use crate::network::{CapacityConversion, Network};
 
 use super::CapacityError;
 
@@ -39,25 +40,6 @@ impl Issue {
             detail: detail.into(),
         }
     }
-}
-
-/// Unchecked constraint inputs, as a request or the command line gives them.
-#[derive(Debug, Clone, Default)]
-pub struct ConstraintInput {
-    /// Modes allowed.
-    pub mode: ModeFilter,
-    /// Also use planned links.
-    pub include_planned: bool,
-    /// Cargo kind.
-    pub cargo: Cargo,
-    /// Country codes (any case).
-    pub avoid_countries: Vec<String>,
-    /// Crossing link ids.
-    pub avoid_crossings: Vec<String>,
-    /// Link ids.
-    pub avoid_links: Vec<String>,
-    /// Link ids treated as closed.
-    pub close: Vec<String>,
 }
 
 /// Scenario overrides of capacities and the conversion constants.
@@ -99,54 +81,13 @@ pub fn build_constraints(
     field_prefix: &str,
     issues: &mut Vec<Issue>,
 ) -> Constraints {
-    let countries: HashSet<String> = net.countries().into_iter().collect();
-    let mut c = Constraints {
-        mode: input.mode,
-        include_planned: input.include_planned,
-        cargo: input.cargo,
-        ..Constraints::default()
-    };
-    let field = |name: &str| format!("{field_prefix}{name}");
-    for code in &input.avoid_countries {
-        let up = code.to_ascii_uppercase();
-        if countries.contains(&up) {
-            c.avoid_countries.insert(up);
-        } else {
-            issues.push(Issue::new(
-                field("avoid_countries"),
-                format!(
-                    "'{}' is not a country of the network ({})",
-                    shown(code),
-                    net.countries().join(", ")
-                ),
-            ));
+    match Constraints::resolve(net, input, field_prefix) {
+        Ok(c) => c,
+        Err(found) => {
+            issues.extend(found.into_iter().map(|i| Issue::new(i.field, i.detail)));
+            Constraints::default()
         }
     }
-    for id in &input.avoid_crossings {
-        match net.link(id) {
-            Some(l) if l.kind == LinkKind::Crossing => {
-                c.avoid_crossings.insert(id.clone());
-            }
-            Some(_) => issues.push(Issue::new(
-                field("avoid_crossings"),
-                format!("'{id}' is a link but not a border crossing; use avoid_links"),
-            )),
-            None => issues.push(unknown_link(net, &field("avoid_crossings"), id)),
-        }
-    }
-    for (name, ids, set) in [
-        ("avoid_links", &input.avoid_links, &mut c.avoid_links),
-        ("close", &input.close, &mut c.close),
-    ] {
-        for id in ids {
-            if net.link(id).is_some() {
-                set.insert(id.clone());
-            } else {
-                issues.push(unknown_link(net, &field(name), id));
-            }
-        }
-    }
-    c
 }
 
 /// Parses `link_id:value` items (t/yr) into capacity overrides.

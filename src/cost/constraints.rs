@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use crate::network::{Link, LinkKind, Mode, Network, Node};
+use crate::network::{Link, LinkKind, Mode, Network, Node, suggest};
 
 /// Kind of cargo; `livestock` passes only crossings with veterinary control.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -261,6 +261,145 @@ mod tests {
                 .map(|l| c.check_link(&net, l).err())
                 .collect();
             assert_eq!(c.link_refusals(&net), expected, "{c:?}");
+        }
+    }
+}
+
+/// Unchecked constraint inputs, as a request or the command line gives them.
+#[derive(Debug, Clone, Default)]
+pub struct ConstraintInput {
+    /// Modes allowed.
+    pub mode: ModeFilter,
+    /// Also use planned links.
+    pub include_planned: bool,
+    /// Cargo kind.
+    pub cargo: Cargo,
+    /// Country codes (any case).
+    pub avoid_countries: Vec<String>,
+    /// Crossing link ids.
+    pub avoid_crossings: Vec<String>,
+    /// Link ids.
+    pub avoid_links: Vec<String>,
+    /// Link ids treated as closed.
+    pub close: Vec<String>,
+}
+
+/// A constraint parameter that names nothing usable in the network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConstraintIssue {
+    /// The parameter, with the caller's prefix (e.g. `demands[2].avoid_links`).
+    pub field: String,
+    /// What is wrong, with close ids when there are some.
+    pub detail: String,
+}
+
+fn clip(s: &str) -> String {
+    s.chars().take(60).collect()
+}
+
+fn did_you_mean(near: &[String]) -> String {
+    if near.is_empty() {
+        String::new()
+    } else {
+        format!(" (did you mean {}?)", near.join(", "))
+    }
+}
+
+impl Constraints {
+    /// Checks raw constraint parameters against `net` and builds the constraints. Routing and
+    /// capacity both come through here, so a parameter means one thing everywhere.
+    ///
+    /// # Errors
+    /// Every issue found, each naming its field (`field_prefix` + parameter): a country code
+    /// that is not ISO alpha-2 or has no node in the network, a crossing id that names no
+    /// crossing (or names a plain link), a link id that names no link — with close ids.
+    pub fn resolve(
+        net: &Network,
+        input: &ConstraintInput,
+        field_prefix: &str,
+    ) -> Result<Self, Vec<ConstraintIssue>> {
+        let mut issues = Vec::new();
+        let mut push = |name: &str, detail: String| {
+            issues.push(ConstraintIssue {
+                field: format!("{field_prefix}{name}"),
+                detail,
+            })
+        };
+        let countries = net.countries();
+        let mut c = Constraints {
+            mode: input.mode,
+            include_planned: input.include_planned,
+            cargo: input.cargo,
+            ..Constraints::default()
+        };
+        for raw in &input.avoid_countries {
+            let code = raw.trim().to_ascii_uppercase();
+            if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+                push(
+                    "avoid_countries",
+                    format!("'{}' is not an ISO 3166-1 alpha-2 code", clip(raw)),
+                );
+            } else if !countries.contains(&code) {
+                push(
+                    "avoid_countries",
+                    format!(
+                        "no node of the network is in '{code}'; countries: {}",
+                        countries.join(", ")
+                    ),
+                );
+            } else {
+                c.avoid_countries.insert(code);
+            }
+        }
+        for id in &input.avoid_crossings {
+            match net.link(id) {
+                Some(l) if l.kind == LinkKind::Crossing => {
+                    c.avoid_crossings.insert(id.clone());
+                }
+                Some(_) => push(
+                    "avoid_crossings",
+                    format!(
+                        "'{}' is a link but not a crossing (use avoid_links)",
+                        clip(id)
+                    ),
+                ),
+                None => {
+                    let near = suggest(
+                        id,
+                        net.crossings().map(|l| (l.id.0.as_str(), l.display_name())),
+                    );
+                    push(
+                        "avoid_crossings",
+                        format!("no crossing '{}'{}", clip(id), did_you_mean(&near)),
+                    );
+                }
+            }
+        }
+        for (name, ids, set) in [
+            ("avoid_links", &input.avoid_links, &mut c.avoid_links),
+            ("close", &input.close, &mut c.close),
+        ] {
+            for id in ids {
+                if net.link(id).is_some() {
+                    set.insert(id.clone());
+                } else {
+                    let near = suggest(
+                        id,
+                        net.links()
+                            .iter()
+                            .map(|l| (l.id.0.as_str(), l.display_name())),
+                    );
+                    push(
+                        name,
+                        format!("no link '{}'{}", clip(id), did_you_mean(&near)),
+                    );
+                }
+            }
+        }
+        if issues.is_empty() {
+            Ok(c)
+        } else {
+            Err(issues)
         }
     }
 }

@@ -4,5 +4,5 @@
 mod constraints;
 mod profile;
 
-pub use constraints::{Cargo, Constraints, ModeFilter, Refusal};
+pub use constraints::{Cargo, ConstraintInput, ConstraintIssue, Constraints, ModeFilter, Refusal};
 pub use profile::{Measures, Optimize, Profile, ProfileField, Transfer};

@@ -4,13 +4,12 @@
 //! both build a `RouteRequest` (through the same parameter parser) and call
 //! [`super::plan`], which calls [`resolve`] here.
 
-use std::collections::HashSet;
-
 use serde::Serialize;
 
 use super::RouteError;
-use crate::cost::{Cargo, Constraints, ModeFilter, Optimize, Profile};
-use crate::network::{LinkKind, Network, Node, NodeKind};
+use crate::cost::{Cargo, ConstraintInput, Constraints, ModeFilter, Optimize, Profile};
+pub use crate::network::{MAX_SUGGESTIONS, SUGGESTION_SIMILARITY, suggest};
+use crate::network::{Network, Node, NodeKind};
 use crate::snapshot::Snapshot;
 
 /// Most vias in one request.
@@ -19,10 +18,6 @@ pub const MAX_VIAS: usize = 10;
 pub const MAX_ALTERNATIVES: usize = 5;
 /// Farthest a `lon,lat` may be from the node it snaps to, km.
 pub const MAX_SNAP_KM: f64 = 500.0;
-/// Most suggestions offered for an unknown place.
-pub const MAX_SUGGESTIONS: usize = 5;
-/// Smallest Jaro–Winkler similarity for a name to be suggested.
-pub const SUGGESTION_SIMILARITY: f64 = 0.75;
 
 /// How a place was given.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -216,80 +211,22 @@ pub fn resolve(snap: &Snapshot, req: &RouteRequest) -> Result<Resolved, RouteErr
             format!("at most {MAX_ALTERNATIVES}"),
         ));
     }
-    let countries = net.countries();
-    let mut avoid_countries = HashSet::new();
-    for c in &req.avoid_countries {
-        let code = c.trim().to_ascii_uppercase();
-        if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
-            problems.push(problem(
-                "avoid_countries",
-                format!("'{}' is not an ISO 3166-1 alpha-2 code", clip(c)),
-            ));
-        } else if !countries.contains(&code) {
-            problems.push(problem(
-                "avoid_countries",
-                format!(
-                    "no node of the network is in '{code}'; countries: {}",
-                    countries.join(", ")
-                ),
-            ));
-        } else {
-            avoid_countries.insert(code);
-        }
-    }
-    let mut avoid_crossings = HashSet::new();
-    for id in &req.avoid_crossings {
-        match net.link(id) {
-            Some(l) if l.kind == LinkKind::Crossing => {
-                avoid_crossings.insert(id.clone());
-            }
-            Some(_) => problems.push(problem(
-                "avoid_crossings",
-                format!(
-                    "'{}' is a link but not a crossing (use avoid_links)",
-                    clip(id)
-                ),
-            )),
-            None => {
-                let near = suggest(
-                    id,
-                    net.crossings().map(|l| (l.id.0.as_str(), l.display_name())),
-                );
-                problems.push(problem(
-                    "avoid_crossings",
-                    format!("no crossing '{}'{}", clip(id), did_you_mean(&near)),
-                ));
-            }
-        }
-    }
-    let mut avoid_links = HashSet::new();
-    for id in &req.avoid_links {
-        if net.link(id).is_some() {
-            avoid_links.insert(id.clone());
-        } else {
-            let near = suggest(
-                id,
-                net.links()
-                    .iter()
-                    .map(|l| (l.id.0.as_str(), l.display_name())),
-            );
-            problems.push(problem(
-                "avoid_links",
-                format!("no link '{}'{}", clip(id), did_you_mean(&near)),
-            ));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(RouteError::Invalid(problems));
-    }
-    let constraints = Constraints {
+    let input = ConstraintInput {
         mode: req.mode,
         include_planned: req.include_planned,
-        avoid_countries,
-        avoid_crossings,
-        avoid_links,
-        close: HashSet::new(),
         cargo: req.cargo,
+        avoid_countries: req.avoid_countries.clone(),
+        avoid_crossings: req.avoid_crossings.clone(),
+        avoid_links: req.avoid_links.clone(),
+        close: Vec::new(),
+    };
+    let constraints = match Constraints::resolve(net, &input, "") {
+        Ok(c) if problems.is_empty() => c,
+        Ok(_) => return Err(RouteError::Invalid(problems)),
+        Err(issues) => {
+            problems.extend(issues.into_iter().map(|i| problem(&i.field, i.detail)));
+            return Err(RouteError::Invalid(problems));
+        }
     };
 
     let places = std::iter::once(("from", &req.from))
@@ -346,38 +283,6 @@ pub fn resolve(snap: &Snapshot, req: &RouteRequest) -> Result<Resolved, RouteErr
 
 fn clip(s: &str) -> String {
     s.chars().take(64).collect()
-}
-
-fn did_you_mean(near: &[String]) -> String {
-    if near.is_empty() {
-        String::new()
-    } else {
-        format!(" (did you mean {}?)", near.join(", "))
-    }
-}
-
-/// Up to [`MAX_SUGGESTIONS`] ids whose id or name is close to `query` (Jaro–Winkler on lower
-/// case), closest first.
-pub fn suggest<'a>(
-    query: &str,
-    candidates: impl Iterator<Item = (&'a str, &'a str)>,
-) -> Vec<String> {
-    let q = query.to_lowercase();
-    let mut scored: Vec<(f64, &str)> = candidates
-        .map(|(id, name)| {
-            let s = strsim::jaro_winkler(&q, &id.to_lowercase())
-                .max(strsim::jaro_winkler(&q, &name.to_lowercase()));
-            (s, id)
-        })
-        .filter(|(s, _)| *s >= SUGGESTION_SIMILARITY)
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    scored.dedup_by(|a, b| a.1 == b.1);
-    scored
-        .into_iter()
-        .take(MAX_SUGGESTIONS)
-        .map(|(_, id)| id.to_string())
-        .collect()
 }
 
 /// Whether a node can start or end a route of the constraints' mode: it serves such a mode
