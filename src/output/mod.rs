@@ -2,6 +2,8 @@
 
 pub mod capacity;
 pub mod layers;
+pub mod matrix;
+pub mod reach;
 pub mod route;
 
 use geojson::{Feature, FeatureCollection, Geometry, JsonObject, Value as GeomValue};

@@ -9,6 +9,8 @@
 //!   a failure by relaxing one constraint at a time.
 
 pub mod graph;
+pub mod many;
+pub mod reach;
 pub mod request;
 pub mod search;
 

@@ -1,0 +1,117 @@
+//! Matrix and reach speed on the embedded corridor network.
+//! - `matrix/100x100/{optimize}`: 100 sources × 100 destinations (fixed-seed draws of the
+//!   network's nodes), one one-to-many search per source on rayon's pool, costing (weights,
+//!   link mask) included; not JSON.
+//! - `matrix/json_100x100`: serialising that matrix as JSON.
+//! - `reach/3_contours/{origin}`: a reach with budgets 24, 48, 72 h, the search, link
+//!   pieces and three concave hulls included; not GeoJSON.
+//!
+//! Run: `cargo bench --bench matrix -- --warm-up-time 1 --measurement-time 3`.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+
+use corridor::Snapshot;
+use corridor::cost::{Constraints, Optimize, Profile};
+use corridor::route::many::{Costing, Direction, matrix};
+use corridor::route::reach::reach;
+
+/// xorshift64*: a fixed-seed generator, so every run benches the same places.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let snap = Snapshot::embedded().expect("embedded network");
+    let net = &snap.network;
+    let n = net.nodes().len() as u64;
+    let mut rng = Rng(0x00c0_ffee_1234_5678);
+    let mut draw = |k: usize| -> Vec<Option<usize>> {
+        (0..k).map(|_| Some((rng.next() % n) as usize)).collect()
+    };
+    let (sources, destinations) = (draw(100), draw(100));
+    let constraints = Constraints::default();
+
+    let mut group = c.benchmark_group("matrix");
+    for optimize in Optimize::ALL {
+        group.bench_function(format!("100x100/{}", optimize.as_str()), |b| {
+            b.iter(|| {
+                let costing = Costing::new(
+                    net,
+                    &snap.search,
+                    &constraints,
+                    Profile::default(),
+                    optimize,
+                );
+                let spec = costing.spec(net, &snap.search);
+                black_box(matrix(&spec, &sources, &destinations))
+            })
+        });
+    }
+    let costing = Costing::new(
+        net,
+        &snap.search,
+        &constraints,
+        Profile::default(),
+        Optimize::Time,
+    );
+    let spec = costing.spec(net, &snap.search);
+    let cells = matrix(&spec, &sources, &destinations);
+    let places: Vec<corridor::route::Waypoint> = sources
+        .iter()
+        .flatten()
+        .map(|&ix| corridor::route::Waypoint {
+            field: "sources",
+            input: corridor::route::PlaceQuery::Text(net.nodes()[ix].id.0.clone()),
+            node_ix: ix,
+            snap_km: None,
+        })
+        .collect();
+    group.bench_function("json_100x100", |b| {
+        b.iter(|| {
+            let v = corridor::output::matrix::matrix_json(
+                net,
+                &places,
+                &places,
+                &cells,
+                serde_json::Value::Null,
+            );
+            black_box(serde_json::to_vec(&v).map(|v| v.len()))
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("reach");
+    for origin in ["mn-ulaanbaatar", "ru-kyakhta-terminal", "kz-almaty"] {
+        let o = net.node_ix(origin).expect("origin");
+        group.bench_function(format!("3_contours/{origin}"), |b| {
+            b.iter(|| {
+                let costing = Costing::new(
+                    net,
+                    &snap.search,
+                    &constraints,
+                    Profile::default(),
+                    Optimize::Time,
+                );
+                let spec = costing.spec(net, &snap.search);
+                black_box(reach(
+                    &spec,
+                    o,
+                    Direction::From,
+                    Optimize::Time,
+                    &[24.0, 48.0, 72.0],
+                ))
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

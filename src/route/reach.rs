@@ -1,0 +1,617 @@
+//! Reachability: from (or towards) one place, how far one gets within up to
+//! [`MAX_CONTOURS`] budgets of one measure — the nodes reached with their values, the links
+//! reached (cut exactly where a budget runs out part-way along one), and one polygon per
+//! budget around what it reaches.
+//!
+//! # Where along a link a budget runs out
+//! A link's measure has a *running* part that accrues along its geometry (distance; length /
+//! speed; length × haulage rate: [`running_measure`]) and a *fixed* part that happens at a
+//! point: a crossing's border dwell (`dwell_h × dwell_scale`) or fee, and a transshipment
+//! (break of gauge, rail↔road change). The fixed part is charged where the search graph
+//! charges it, **at the link's start**, before the vehicle moves: the transshipment happens
+//! at the node, and a crossing link's dwell is the wait at the border post it starts from.
+//! So, with `v` the value on arriving at the start, `f` the fixed part and `r` the running
+//! part, the point at fraction `p` of the link is reached at `v + f + p·r`:
+//!
+//! ```text
+//!   budget B                     cut at p = (B − v − f) / r
+//!   start ●══ f (waits, 0 km) ══▶●───────────────┼ · · · · · · ● end
+//!         v                      v + f           B             v + f + r
+//! ```
+//!
+//! A budget that runs out during the fixed part (`B < v + f`) does not enter the link. Towards
+//! a place (`direction = to`), a vehicle part-way along a link has already passed its start,
+//! so only the running part remains: the point at `p` reaches the place at
+//! `(1 − p)·r + w`, `w` the value at the link's end. The fraction `p` is of the running
+//! measure, which is linear in length, so the cut point is `p` of the way along the
+//! geometry's geodesic (haversine) length ([`line_piece`]).
+//!
+//! A link may be reached from both ends; then it has up to two pieces per budget, or is whole
+//! when they meet. Pieces are given per budget (cumulative: the 48 h pieces include the 24 h
+//! ones), so a map can draw each budget on its own.
+//!
+//! # Contour polygons: a concave hull
+//! Each budget's polygon is geo's [`ConcaveHull`] of the budget's reached nodes and of every
+//! vertex of its reached link pieces, cut points included. Chosen over a buffer of the
+//! reached links because (1) the hull keeps the shape of a corridor network (long thin
+//! arms along lines) without inventing a width, where a buffer needs a distance in degrees
+//! that means different things at 40° and 55° N, (2) it costs O(n log n) on a few hundred
+//! points, far below the reach budget of 200 µs, where buffering and unioning hundreds of
+//! link geometries costs milliseconds (and geo 0.29 has no buffer), and (3) its vertices are
+//! input points, so containment is exact rather than up to a buffer's tolerance. geo's
+//! concave hull (after concaveman) can leave an input point outside or cross itself, so
+//! each polygon is *checked*: every point it must hold is covered and its ring is simple;
+//! otherwise the hull is retried less concave, and finally the convex hull is used (which
+//! holds everything by construction). A budget that reaches fewer than three points, or only
+//! collinear ones, gets the convex hull of small octagons ([`PAD_DEG`]) around them. The
+//! method used is reported per polygon ([`HullKind`]). A link's segments between its
+//! vertices may cut across a concave edge of the polygon: only nodes, link vertices and cut
+//! points are guaranteed inside.
+
+use geo::line_intersection::line_intersection;
+use geo::{
+    ConcaveHull, ConvexHull, Coord, Distance, Haversine, Intersects, Line, LineString, MultiPoint,
+    Point, Polygon,
+};
+
+use super::graph::SearchGraph;
+use super::many::{Direction, ManyScratch, ManySpec, running_measure, with_scratch};
+use crate::cost::Optimize;
+
+/// Most budgets in one reach request.
+pub const MAX_CONTOURS: usize = 5;
+/// The concavity tried first for contour polygons (geo's parameter: smaller is more
+/// concave; 2 is concaveman's default), then doubled, before falling back to the convex hull.
+pub const CONCAVITY: f64 = 2.0;
+/// Radius of the octagons put around the points of a budget too small for a hull, degrees
+/// (about 5 km).
+pub const PAD_DEG: f64 = 0.05;
+
+/// Why a list of budgets is refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ContoursError {
+    /// No budget given.
+    #[error("give at least one budget")]
+    Empty,
+    /// More than [`MAX_CONTOURS`].
+    #[error("at most {MAX_CONTOURS} budgets, got {0}")]
+    TooMany(usize),
+    /// A budget that is not a finite number above zero.
+    #[error("budget {0} is not a finite number above 0")]
+    NotPositive(f64),
+    /// Budgets out of order.
+    #[error("budgets must increase: {0} does not follow {1}")]
+    NotIncreasing(f64, f64),
+}
+
+/// Checks a list of budgets: 1 to [`MAX_CONTOURS`] finite numbers above zero, strictly
+/// increasing.
+///
+/// # Example
+/// ```
+/// use corridor::route::reach::check_contours;
+/// assert!(check_contours(&[24.0, 48.0, 72.0]).is_ok());
+/// assert!(check_contours(&[48.0, 24.0]).is_err());
+/// assert!(check_contours(&[0.0]).is_err());
+/// ```
+pub fn check_contours(contours: &[f64]) -> Result<(), ContoursError> {
+    if contours.is_empty() {
+        return Err(ContoursError::Empty);
+    }
+    if contours.len() > MAX_CONTOURS {
+        return Err(ContoursError::TooMany(contours.len()));
+    }
+    for &c in contours {
+        if !(c.is_finite() && c > 0.0) {
+            return Err(ContoursError::NotPositive(c));
+        }
+    }
+    for w in contours.windows(2) {
+        if w[1] <= w[0] {
+            return Err(ContoursError::NotIncreasing(w[1], w[0]));
+        }
+    }
+    Ok(())
+}
+
+/// A node reached within the largest budget.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReachNode {
+    /// Index into the network's nodes.
+    pub node_ix: usize,
+    /// Best value of the measure from (or to) the origin.
+    pub value: f64,
+    /// Index of the smallest budget that holds `value`.
+    pub contour: usize,
+}
+
+/// The part of a link reached within one budget.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReachLink {
+    /// Index into the network's links.
+    pub link_ix: usize,
+    /// Index of the budget.
+    pub contour: usize,
+    /// Where the piece starts, as a fraction of the link from its `from` node (0..1).
+    pub from_fraction: f64,
+    /// Where it ends (`from_fraction < to_fraction ≤ 1`).
+    pub to_fraction: f64,
+    /// Whether the budget runs out part-way (the piece is not the whole link).
+    pub cut: bool,
+}
+
+/// How a contour polygon was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HullKind {
+    /// geo's concave hull, checked to hold every point.
+    Concave,
+    /// The convex hull: the concave ones failed the check.
+    Convex,
+    /// Too few points for a hull: octagons of [`PAD_DEG`] around them, hulled.
+    Padded,
+}
+
+/// One budget's polygon.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contour {
+    /// The budget, in the measure's unit.
+    pub budget: f64,
+    /// The polygon (lon/lat), holding every node and link vertex reached within `budget`.
+    pub polygon: Polygon<f64>,
+    /// How it was made.
+    pub hull: HullKind,
+    /// Nodes reached within the budget.
+    pub nodes: usize,
+}
+
+/// What one place reaches (or is reached from).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reach {
+    /// Index of the origin node.
+    pub origin: usize,
+    /// Outwards or inwards.
+    pub direction: Direction,
+    /// The measure budgets are in.
+    pub measure: Optimize,
+    /// Nodes reached within the largest budget, by value.
+    pub nodes: Vec<ReachNode>,
+    /// Link pieces, budget by budget.
+    pub links: Vec<ReachLink>,
+    /// One polygon per budget, in the order given.
+    pub contours: Vec<Contour>,
+}
+
+/// Per link and per end, the value at which the running part starts to accrue from that
+/// end: `v + f` (outwards) or `w` (inwards), the least over the traversals from that end.
+/// Fills `bases` (one entry per link, `[from end, to end]`, `+∞` where not entered).
+fn link_bases(
+    spec: &ManySpec<'_>,
+    scratch: &ManyScratch,
+    direction: Direction,
+    measure: Optimize,
+    bases: &mut Vec<[f64; 2]>,
+) {
+    let graph: &SearchGraph = spec.graph;
+    bases.clear();
+    bases.resize(spec.net.links().len(), [f64::INFINITY; 2]);
+    for e in 0..graph.edge_count() {
+        let edge = graph.edge(e);
+        let l = edge.link as usize;
+        if !spec.link_ok.get(l).copied().unwrap_or(false) || !spec.weights[e].is_finite() {
+            continue;
+        }
+        let (base, end) = match direction {
+            Direction::From => {
+                let v = scratch.settled_dist(edge.from);
+                if !v.is_finite() {
+                    continue;
+                }
+                let r = running_measure(spec.profile, &spec.net.links()[l], measure);
+                // The fixed part: the edge's weight less its running part.
+                let fixed = (spec.weights[e] - r).max(0.0);
+                (v + fixed, usize::from(!edge.forward))
+            }
+            Direction::To => {
+                let w = scratch.settled_dist(edge.to);
+                if !w.is_finite() {
+                    continue;
+                }
+                (w, usize::from(edge.forward))
+            }
+        };
+        let slot = &mut bases[l][end];
+        if base < *slot {
+            *slot = base;
+        }
+    }
+}
+
+thread_local! {
+    /// Per-link buffer of [`link_bases`], kept per thread.
+    static BASES: std::cell::RefCell<Vec<[f64; 2]>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// How far one gets from (or to) `origin` within each budget.
+///
+/// # Arguments
+/// * `spec` — the request's graph, weights **of `measure`**, link mask and profile.
+/// * `contours` — budgets checked by [`check_contours`].
+///
+/// # Returns
+/// Nodes with value ≤ the largest budget (the origin at 0), link pieces per budget, and one
+/// polygon per budget (see the module docs for the cut rule and the hull).
+///
+/// # Complexity
+/// One one-to-many search bounded by the largest budget, O(edges) for the links, and a
+/// concave hull per budget over its points, O(n log n).
+pub fn reach(
+    spec: &ManySpec<'_>,
+    origin: usize,
+    direction: Direction,
+    measure: Optimize,
+    contours: &[f64],
+) -> Reach {
+    let max = contours.last().copied().unwrap_or(0.0);
+    let net = spec.net;
+    let (nodes, links) = with_scratch(|scratch| {
+        match direction {
+            Direction::From => spec.forward(scratch, origin, &[], max),
+            Direction::To => spec.backward(scratch, origin, max),
+        }
+        let mut nodes: Vec<ReachNode> = (0..spec.graph.node_count())
+            .filter_map(|u| {
+                let value = match direction {
+                    Direction::From => scratch
+                        .best_state(u)
+                        .map_or(f64::INFINITY, |s| scratch.settled_dist(s)),
+                    Direction::To => scratch.settled_dist(spec.graph.start_state(u)),
+                };
+                let contour = contours.iter().position(|&b| value <= b)?;
+                Some(ReachNode {
+                    node_ix: u,
+                    value,
+                    contour,
+                })
+            })
+            .collect();
+        nodes.sort_by(|a, b| a.value.total_cmp(&b.value).then(a.node_ix.cmp(&b.node_ix)));
+        let mut links = Vec::new();
+        BASES.with(|cell| {
+            let bases = &mut *cell.borrow_mut();
+            link_bases(spec, scratch, direction, measure, bases);
+            for (k, &budget) in contours.iter().enumerate() {
+                for (l, base) in bases.iter().enumerate() {
+                    let r = running_measure(spec.profile, &net.links()[l], measure);
+                    let depth = |b: f64| -> f64 {
+                        if b > budget {
+                            0.0
+                        } else if r <= 0.0 {
+                            1.0
+                        } else {
+                            ((budget - b) / r).min(1.0)
+                        }
+                    };
+                    let (a, z) = (depth(base[0]), depth(base[1]));
+                    let whole = if r <= 0.0 {
+                        base[0] <= budget || base[1] <= budget
+                    } else {
+                        a + z >= 1.0
+                    };
+                    if whole {
+                        links.push(ReachLink {
+                            link_ix: l,
+                            contour: k,
+                            from_fraction: 0.0,
+                            to_fraction: 1.0,
+                            cut: false,
+                        });
+                        continue;
+                    }
+                    if a > 0.0 {
+                        links.push(ReachLink {
+                            link_ix: l,
+                            contour: k,
+                            from_fraction: 0.0,
+                            to_fraction: a,
+                            cut: true,
+                        });
+                    }
+                    if z > 0.0 {
+                        links.push(ReachLink {
+                            link_ix: l,
+                            contour: k,
+                            from_fraction: 1.0 - z,
+                            to_fraction: 1.0,
+                            cut: true,
+                        });
+                    }
+                }
+            }
+        });
+        (nodes, links)
+    });
+
+    let mut points: Vec<Coord<f64>> = Vec::new();
+    let mut must: Vec<Coord<f64>> = Vec::new();
+    let contours = contours
+        .iter()
+        .enumerate()
+        .map(|(k, &budget)| {
+            points.clear();
+            let reached = nodes.iter().filter(|n| n.contour <= k);
+            let count = reached.clone().count();
+            points.extend(reached.map(|n| net.nodes()[n.node_ix].point.0));
+            for piece in links.iter().filter(|p| p.contour == k) {
+                let line = &net.links()[piece.link_ix].geometry;
+                if piece.cut {
+                    points.extend(line_piece(line, piece.from_fraction, piece.to_fraction).0);
+                } else {
+                    points.extend(line.0.iter().copied());
+                }
+            }
+            let (polygon, hull) = contour_polygon(&mut points, &mut must);
+            Contour {
+                budget,
+                polygon,
+                hull,
+                nodes: count,
+            }
+        })
+        .collect();
+    Reach {
+        origin,
+        direction,
+        measure,
+        nodes,
+        links,
+        contours,
+    }
+}
+
+/// The part of `line` between fractions `f0 < f1` of its geodesic (haversine) length.
+///
+/// # Example
+/// ```
+/// use geo::{LineString, coord};
+/// use corridor::route::reach::line_piece;
+/// let l = LineString::from(vec![(0.0, 0.0), (1.0, 0.0), (2.0, 0.0)]);
+/// let p = line_piece(&l, 0.25, 1.0);
+/// assert!((p.0[0].x - 0.5).abs() < 1e-9);
+/// assert_eq!(p.0.len(), 3);
+/// ```
+pub fn line_piece(line: &LineString<f64>, f0: f64, f1: f64) -> LineString<f64> {
+    let c = &line.0;
+    if c.len() < 2 || (f0 <= 0.0 && f1 >= 1.0) {
+        return line.clone();
+    }
+    let seg: Vec<f64> = c
+        .windows(2)
+        .map(|w| Haversine::distance(Point(w[0]), Point(w[1])))
+        .collect();
+    let total: f64 = seg.iter().sum();
+    if total <= 0.0 {
+        return LineString::new(vec![c[0], c[0]]);
+    }
+    let at = |f: f64| -> (usize, Coord<f64>) {
+        let target = f.clamp(0.0, 1.0) * total;
+        let mut acc = 0.0;
+        for (i, &s) in seg.iter().enumerate() {
+            if acc + s >= target && s > 0.0 {
+                // The point stays on the straight lon/lat segment (as GeoJSON draws it) at
+                // the haversine distance `want` from its start: the distance along a
+                // segment is nearly linear in `t`, so a few rescalings converge (to ~1e-12).
+                let want = target - acc;
+                let (a, b) = (c[i], c[i + 1]);
+                let lerp = |t: f64| Coord {
+                    x: a.x + (b.x - a.x) * t,
+                    y: a.y + (b.y - a.y) * t,
+                };
+                let mut t = (want / s).clamp(0.0, 1.0);
+                for _ in 0..4 {
+                    let d = Haversine::distance(Point(a), Point(lerp(t)));
+                    if d <= 0.0 || (d - want).abs() <= 1e-9 * s {
+                        break;
+                    }
+                    t = (t * want / d).clamp(0.0, 1.0);
+                }
+                return (i, lerp(t));
+            }
+            acc += s;
+        }
+        (seg.len() - 1, c[c.len() - 1])
+    };
+    let (i0, p0) = at(f0);
+    let (i1, p1) = at(f1);
+    let mut out = vec![p0];
+    out.extend(c[i0 + 1..=i1].iter().copied().filter(|&v| v != p0));
+    if out.last() != Some(&p1) || out.len() == 1 {
+        out.push(p1);
+    }
+    LineString::new(out)
+}
+
+/// The polygon of one budget around `points` (consumed as scratch): see the module docs.
+fn contour_polygon(
+    points: &mut Vec<Coord<f64>>,
+    must: &mut Vec<Coord<f64>>,
+) -> (Polygon<f64>, HullKind) {
+    points.sort_by(|a, b| a.x.total_cmp(&b.x).then(a.y.total_cmp(&b.y)));
+    points.dedup();
+    must.clear();
+    must.extend_from_slice(points);
+    let mp = MultiPoint::from(std::mem::take(points));
+    let convex = mp.convex_hull();
+    if must.len() < 3 || geo::Area::unsigned_area(&convex) <= 1e-12 {
+        let padded: Vec<Point<f64>> = must
+            .iter()
+            .flat_map(|c| {
+                (0..8).map(move |i| {
+                    let a = std::f64::consts::FRAC_PI_4 * f64::from(i);
+                    Point::new(c.x + PAD_DEG * a.cos(), c.y + PAD_DEG * a.sin())
+                })
+            })
+            .collect();
+        *points = mp.0.into_iter().map(|p| p.0).collect();
+        return (MultiPoint::from(padded).convex_hull(), HullKind::Padded);
+    }
+    let mut concavity = CONCAVITY;
+    for _ in 0..2 {
+        let hull = mp.concave_hull(concavity);
+        if holds(&hull, must) {
+            *points = mp.0.into_iter().map(|p| p.0).collect();
+            return (hull, HullKind::Concave);
+        }
+        concavity *= 2.0;
+    }
+    *points = mp.0.into_iter().map(|p| p.0).collect();
+    (convex, HullKind::Convex)
+}
+
+/// Whether `poly`'s ring is simple and covers every point of `must`.
+fn holds(poly: &Polygon<f64>, must: &[Coord<f64>]) -> bool {
+    let ring = &poly.exterior().0;
+    if ring.len() < 4 {
+        return false;
+    }
+    let edges: Vec<Line<f64>> = ring.windows(2).map(|w| Line::new(w[0], w[1])).collect();
+    let m = edges.len();
+    for i in 0..m {
+        let a = edges[i];
+        for (j, b) in edges.iter().enumerate().skip(i + 2) {
+            if i == 0 && j == m - 1 {
+                continue; // the closing edge meets the first at the ring's start
+            }
+            if a.start.x.max(a.end.x) < b.start.x.min(b.end.x)
+                || b.start.x.max(b.end.x) < a.start.x.min(a.end.x)
+                || a.start.y.max(a.end.y) < b.start.y.min(b.end.y)
+                || b.start.y.max(b.end.y) < a.start.y.min(a.end.y)
+            {
+                continue;
+            }
+            if line_intersection(a, *b).is_some() {
+                return false;
+            }
+        }
+    }
+    must.iter().all(|c| poly.intersects(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cost::{Constraints, Profile};
+    use crate::network::load_from_strs;
+    use crate::route::link_mask;
+    use crate::snapshot::Snapshot;
+
+    /// ```text
+    ///   a ──road 100 km── b ──road 100 km── c        (50 km/h: 2 h each)
+    /// ```
+    fn line3() -> Snapshot {
+        let node = |id: &str, x: f64| {
+            format!(
+                r#"{{"type":"Feature","geometry":{{"type":"Point","coordinates":[{x},0]}},"properties":{{"id":"{id}","name":"{id}","country":"AA","kind":"city","modes":["road"],"intermodal":false,"source":"t"}}}}"#
+            )
+        };
+        let link = |id: &str, a: &str, b: &str, xa: f64, xb: f64| {
+            format!(
+                r#"{{"type":"Feature","geometry":{{"type":"LineString","coordinates":[[{xa},0],[{xb},0]]}},"properties":{{"id":"{id}","from":"{a}","to":"{b}","mode":"road","kind":"road","length_km":100,"speed_kmh":50,"status":"open","source":"t"}}}}"#
+            )
+        };
+        let fc = |f: &[String]| {
+            format!(
+                r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+                f.join(",")
+            )
+        };
+        Snapshot::build(
+            load_from_strs(
+                &fc(&[node("a", 0.0), node("b", 1.0), node("c", 2.0)]),
+                &fc(&[
+                    link("ab", "a", "b", 0.0, 1.0),
+                    link("bc", "b", "c", 1.0, 2.0),
+                ]),
+            )
+            .unwrap(),
+        )
+    }
+
+    fn run(s: &Snapshot, origin: &str, direction: Direction, contours: &[f64]) -> Reach {
+        let profile = Profile::default();
+        let w = s.search.weights(&s.network, &profile, Optimize::Time);
+        let ok = link_mask(&s.network, &Constraints::default());
+        let spec = ManySpec {
+            net: &s.network,
+            graph: &s.search,
+            weights: &w,
+            link_ok: &ok,
+            profile: &profile,
+        };
+        reach(
+            &spec,
+            s.network.node_ix(origin).unwrap(),
+            direction,
+            Optimize::Time,
+            contours,
+        )
+    }
+
+    #[test]
+    fn a_budget_cuts_a_link_where_it_runs_out() {
+        let s = line3();
+        let r = run(&s, "a", Direction::From, &[1.0, 3.0]);
+        // 1 h: half of ab. 3 h: all of ab, half of bc.
+        let ids: Vec<(usize, f64)> = r.nodes.iter().map(|n| (n.node_ix, n.value)).collect();
+        assert_eq!(ids, vec![(0, 0.0), (1, 2.0)]);
+        assert_eq!(r.nodes[1].contour, 1);
+        let ab = s.network.link_ix("ab").unwrap();
+        let bc = s.network.link_ix("bc").unwrap();
+        let piece = |k: usize, l: usize| {
+            r.links
+                .iter()
+                .find(|p| p.contour == k && p.link_ix == l)
+                .map(|p| (p.from_fraction, p.to_fraction, p.cut))
+        };
+        assert_eq!(piece(0, ab), Some((0.0, 0.5, true)));
+        assert_eq!(piece(0, bc), None);
+        assert_eq!(piece(1, ab), Some((0.0, 1.0, false)));
+        assert_eq!(piece(1, bc), Some((0.0, 0.5, true)));
+        // Towards c within 1 h: the last half of bc.
+        let r = run(&s, "c", Direction::To, &[1.0]);
+        assert_eq!(r.links.len(), 1);
+        assert_eq!(
+            (
+                r.links[0].link_ix,
+                r.links[0].from_fraction,
+                r.links[0].to_fraction
+            ),
+            (bc, 0.5, 1.0)
+        );
+        assert_eq!(r.contours[0].hull, HullKind::Padded);
+    }
+
+    #[test]
+    fn contours_are_checked() {
+        assert_eq!(check_contours(&[]), Err(ContoursError::Empty));
+        assert!(matches!(
+            check_contours(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]),
+            Err(ContoursError::TooMany(6))
+        ));
+        assert!(check_contours(&[f64::NAN]).is_err());
+        assert!(check_contours(&[-1.0]).is_err());
+        assert!(check_contours(&[2.0, 2.0]).is_err());
+        assert!(check_contours(&[1.0, 2.0, 3.0, 4.0, 5.0]).is_ok());
+    }
+
+    #[test]
+    fn pieces_follow_the_geometry() {
+        let l = LineString::from(vec![(0.0, 0.0), (1.0, 0.0), (1.0, 1.0)]);
+        let p = line_piece(&l, 0.0, 0.75);
+        assert_eq!(p.0.len(), 3);
+        let end = p.0[2];
+        assert!((end.x - 1.0).abs() < 1e-12 && (end.y - 0.5).abs() < 1e-3);
+        let p = line_piece(&l, 0.1, 0.2);
+        assert_eq!(p.0.len(), 2);
+    }
+}

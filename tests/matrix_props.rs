@@ -1,0 +1,331 @@
+//! Property: every cell of a distance matrix equals what `/v1/route` (`route::plan`) answers
+//! for that pair with the same options, in every measure and in the crossings count; a cell
+//! is empty exactly when the route is refused as having no route (422). On random drawn
+//! networks and on the embedded corridor network.
+
+use corridor::Snapshot;
+use corridor::cost::{Cargo, ConstraintInput, Constraints, ModeFilter, Optimize};
+use corridor::network::{Network, load_from_strs};
+use corridor::route::many::{Costing, MatrixCells, matrix, usable};
+use corridor::route::{PlaceQuery, RouteError, RouteRequest, plan};
+use proptest::prelude::*;
+
+const COUNTRIES: [&str; 3] = ["AA", "BB", "CC"];
+
+/// A drawn link: a, b, rail, wide gauge, length km, speed km/h, planned, oneway, dwell h,
+/// veterinary.
+type GenLink = (usize, usize, bool, bool, f64, f64, bool, bool, f64, bool);
+
+/// A drawn network: nodes on a grid, links between drawn pairs.
+#[derive(Debug, Clone)]
+struct GenNet {
+    /// Country and intermodality per node.
+    nodes: Vec<(usize, bool)>,
+    links: Vec<GenLink>,
+}
+
+fn gen_net() -> impl Strategy<Value = GenNet> {
+    (3usize..=8).prop_flat_map(|n| {
+        let nodes = prop::collection::vec((0..COUNTRIES.len(), any::<bool>()), n);
+        let links = prop::collection::vec(
+            (
+                0..n,
+                1..n,
+                any::<bool>(),
+                any::<bool>(),
+                1.0f64..500.0,
+                10.0f64..100.0,
+                prop::bool::weighted(0.15),
+                prop::bool::weighted(0.1),
+                0.0f64..24.0,
+                prop::bool::weighted(0.7),
+            )
+                .prop_map(
+                    move |(a, k, rail, wide, len, speed, planned, oneway, dwell, vet)| {
+                        (
+                            a,
+                            (a + k) % n,
+                            rail,
+                            wide,
+                            (len * 10.0).round() / 10.0,
+                            speed.round(),
+                            planned,
+                            oneway,
+                            dwell.round(),
+                            vet,
+                        )
+                    },
+                ),
+            n..=2 * n + 4,
+        );
+        (nodes, links).prop_map(|(nodes, links)| GenNet { nodes, links })
+    })
+}
+
+/// Draws the network as GeoJSON and loads it through the validating loader.
+fn build(g: &GenNet) -> Network {
+    let pos = |i: usize| (100.0 + (i % 4) as f64 * 0.5, 40.0 + (i / 4) as f64 * 0.5);
+    let nodes: Vec<serde_json::Value> = g
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, &(country, intermodal))| {
+            let mut modes: Vec<&str> = ["rail", "road"]
+                .into_iter()
+                .filter(|m| {
+                    g.links
+                        .iter()
+                        .any(|l| (l.0 == i || l.1 == i) && l.2 == (*m == "rail"))
+                })
+                .collect();
+            if modes.is_empty() {
+                modes.push("road");
+            }
+            let (x, y) = pos(i);
+            serde_json::json!({"type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [x, y]},
+                "properties": {"id": format!("n{i}"), "name": format!("Node {i}"),
+                    "country": COUNTRIES[country], "kind": "border_point", "modes": modes,
+                    "intermodal": intermodal, "source": "test"}})
+        })
+        .collect();
+    let links: Vec<serde_json::Value> = g
+        .links
+        .iter()
+        .enumerate()
+        .map(|(j, l)| {
+            let (ca, cb) = (g.nodes[l.0].0, g.nodes[l.1].0);
+            let crossing = ca != cb;
+            let mut p = serde_json::json!({"id": format!("l{j}"), "from": format!("n{}", l.0),
+                "to": format!("n{}", l.1), "mode": if l.2 { "rail" } else { "road" },
+                "kind": if crossing { "crossing" } else if l.2 { "line" } else { "road" },
+                "length_km": l.4, "speed_kmh": l.5,
+                "status": if l.6 { "planned" } else { "open" }, "oneway": l.7, "source": "test"});
+            if l.2 {
+                p["gauge_mm"] = (if l.3 { 1520 } else { 1435 }).into();
+            }
+            if crossing {
+                p["countries"] = serde_json::json!([COUNTRIES[ca], COUNTRIES[cb]]);
+                p["name"] = format!("X{j}").into();
+                p["dwell_h"] = l.8.into();
+                p["hours"] = "24/7".into();
+                p["veterinary"] = l.9.into();
+            }
+            let (a, b) = (pos(l.0), pos(l.1));
+            serde_json::json!({"type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": [[a.0, a.1], [b.0, b.1]]},
+                "properties": p})
+        })
+        .collect();
+    let fc = |f: Vec<serde_json::Value>| {
+        serde_json::json!({"type": "FeatureCollection", "features": f}).to_string()
+    };
+    load_from_strs(&fc(nodes), &fc(links)).expect("generated network validates")
+}
+
+/// The options of one matrix, drawn.
+#[derive(Debug, Clone)]
+struct Opts {
+    mode: ModeFilter,
+    optimize: Optimize,
+    include_planned: bool,
+    livestock: bool,
+    avoid_country: Option<usize>,
+    avoid_link: Option<usize>,
+    transshipment_h: f64,
+    road_usd_per_tkm: f64,
+}
+
+fn gen_opts() -> impl Strategy<Value = Opts> {
+    (
+        prop::sample::select(vec![ModeFilter::Any, ModeFilter::Rail, ModeFilter::Road]),
+        prop::sample::select(Optimize::ALL.to_vec()),
+        any::<bool>(),
+        prop::bool::weighted(0.2),
+        prop::option::weighted(0.3, 0..COUNTRIES.len()),
+        prop::option::weighted(0.3, 0usize..64),
+        prop::sample::select(vec![24.0, 0.0, 5.0]),
+        prop::sample::select(vec![0.10, 0.02]),
+    )
+        .prop_map(
+            |(mode, optimize, include_planned, livestock, avoid_country, avoid_link, th, road)| {
+                Opts {
+                    mode,
+                    optimize,
+                    include_planned,
+                    livestock,
+                    avoid_country,
+                    avoid_link,
+                    transshipment_h: th,
+                    road_usd_per_tkm: road,
+                }
+            },
+        )
+}
+
+/// The route request of one pair with the drawn options.
+fn route_request(net: &Network, o: &Opts, from: &str, to: &str) -> RouteRequest {
+    let mut req = RouteRequest::new(PlaceQuery::Text(from.into()), PlaceQuery::Text(to.into()));
+    req.mode = o.mode;
+    req.optimize = o.optimize;
+    req.include_planned = o.include_planned;
+    if o.livestock {
+        req.cargo = Cargo::Livestock;
+    }
+    req.avoid_countries = o
+        .avoid_country
+        .filter(|&c| net.nodes().iter().any(|x| x.country == COUNTRIES[c]))
+        .map(|c| COUNTRIES[c].to_string())
+        .into_iter()
+        .collect();
+    req.avoid_links = o
+        .avoid_link
+        .map(|j| net.links()[j % net.links().len()].id.0.clone())
+        .into_iter()
+        .collect();
+    req.profile.transshipment_h = o.transshipment_h;
+    req.profile.road_usd_per_tkm = o.road_usd_per_tkm;
+    req
+}
+
+/// The matrix of `sources × destinations` (node indices) with the options of `template`.
+fn run_matrix(
+    snap: &Snapshot,
+    template: &RouteRequest,
+    sources: &[usize],
+    destinations: &[usize],
+) -> MatrixCells {
+    let net = &snap.network;
+    let input = ConstraintInput {
+        mode: template.mode,
+        include_planned: template.include_planned,
+        cargo: template.cargo,
+        avoid_countries: template.avoid_countries.clone(),
+        avoid_crossings: template.avoid_crossings.clone(),
+        avoid_links: template.avoid_links.clone(),
+        close: Vec::new(),
+    };
+    let c = Constraints::resolve(net, &input, "").expect("drawn constraints are valid");
+    let costing = Costing::new(net, &snap.search, &c, template.profile, template.optimize);
+    let spec = costing.spec(net, &snap.search);
+    let place = |&i: &usize| usable(net, &c, i).then_some(i);
+    let s: Vec<Option<usize>> = sources.iter().map(place).collect();
+    let d: Vec<Option<usize>> = destinations.iter().map(place).collect();
+    matrix(&spec, &s, &d)
+}
+
+/// Checks every cell against `route::plan`; returns how many cells had a route.
+fn check_against_routes(
+    snap: &Snapshot,
+    o: &Opts,
+    sources: &[usize],
+    destinations: &[usize],
+) -> Result<usize, TestCaseError> {
+    let net = &snap.network;
+    let id = |i: usize| net.nodes()[i].id.0.clone();
+    let template = route_request(net, o, &id(sources[0]), &id(destinations[0]));
+    let cells = run_matrix(snap, &template, sources, destinations);
+    prop_assert_eq!(cells.cells.len(), sources.len() * destinations.len());
+    let mut routed = 0;
+    for (i, &s) in sources.iter().enumerate() {
+        for (j, &d) in destinations.iter().enumerate() {
+            let cell = cells.get(i, j);
+            if s == d {
+                // The diagonal: no extent (a route request refuses it as invalid).
+                if usable(net, &constraints_of(net, &template), s) {
+                    let c = cell.expect("diagonal cell of a usable place");
+                    prop_assert_eq!(c.measures.distance_km, 0.0);
+                    prop_assert_eq!(c.crossings, 0);
+                } else {
+                    prop_assert!(cell.is_none());
+                }
+                continue;
+            }
+            let req = route_request(net, o, &id(s), &id(d));
+            match plan(snap, &req) {
+                Ok(p) => {
+                    let r = &p.routes[0];
+                    let c = cell.ok_or_else(|| {
+                        TestCaseError::fail(format!("{s}→{d}: route found, cell empty"))
+                    })?;
+                    prop_assert_eq!(c.measures, r.measures, "{}→{}", s, d);
+                    prop_assert_eq!(c.crossings as usize, r.crossings(net).len());
+                    routed += 1;
+                }
+                Err(RouteError::NoRoute { .. }) => {
+                    prop_assert!(cell.is_none(), "{}→{}: no route but cell {:?}", s, d, cell)
+                }
+                Err(e) => return Err(TestCaseError::fail(format!("{s}→{d}: {e}"))),
+            }
+        }
+    }
+    Ok(routed)
+}
+
+fn constraints_of(net: &Network, r: &RouteRequest) -> Constraints {
+    let input = ConstraintInput {
+        mode: r.mode,
+        include_planned: r.include_planned,
+        cargo: r.cargo,
+        avoid_countries: r.avoid_countries.clone(),
+        avoid_crossings: r.avoid_crossings.clone(),
+        avoid_links: r.avoid_links.clone(),
+        close: Vec::new(),
+    };
+    Constraints::resolve(net, &input, "").expect("valid")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_cell_equals_the_route_of_its_pair(g in gen_net(), o in gen_opts()) {
+        let snap = Snapshot::build(build(&g));
+        let all: Vec<usize> = (0..snap.network.nodes().len()).collect();
+        check_against_routes(&snap, &o, &all, &all)?;
+    }
+}
+
+/// xorshift64*: fixed-seed choices on the real network.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+}
+
+#[test]
+fn on_the_corridor_network_every_cell_equals_its_route() {
+    let snap = Snapshot::embedded().expect("embedded network");
+    let n = snap.network.nodes().len();
+    let mut rng = Rng(0x005e_ed0f_ca11_ab1e);
+    let mut pick =
+        |k: usize| -> Vec<usize> { (0..k).map(|_| (rng.next() % n as u64) as usize).collect() };
+    let mut routed = 0;
+    let mut cases = 0;
+    for optimize in Optimize::ALL {
+        for mode in [ModeFilter::Any, ModeFilter::Rail, ModeFilter::Road] {
+            let o = Opts {
+                mode,
+                optimize,
+                include_planned: optimize == Optimize::Cost,
+                livestock: false,
+                avoid_country: None,
+                avoid_link: None,
+                transshipment_h: 24.0,
+                road_usd_per_tkm: 0.10,
+            };
+            let (s, d) = (pick(12), pick(12));
+            routed += check_against_routes(&snap, &o, &s, &d).expect("cells equal routes");
+            cases += s.len() * d.len();
+        }
+    }
+    // Most pairs of the corridor network are connected: the test compared real routes.
+    assert!(
+        routed * 2 > cases,
+        "only {routed} of {cases} cells had a route"
+    );
+}
