@@ -31,22 +31,24 @@
 //! ones), so a map can draw each budget on its own.
 //!
 //! # Contour polygons: a concave hull
-//! Each budget's polygon is geo's [`ConcaveHull`] of the budget's reached nodes and of every
-//! vertex of its reached link pieces, cut points included. Chosen over a buffer of the
-//! reached links because (1) the hull keeps the shape of a corridor network (long thin
-//! arms along lines) without inventing a width, where a buffer needs a distance in degrees
-//! that means different things at 40° and 55° N, (2) it costs O(n log n) on a few hundred
-//! points, far below the reach budget of 200 µs, where buffering and unioning hundreds of
-//! link geometries costs milliseconds (and geo 0.29 has no buffer), and (3) its vertices are
-//! input points, so containment is exact rather than up to a buffer's tolerance. geo's
-//! concave hull (after concaveman) can leave an input point outside or cross itself, so
-//! each polygon is *checked*: every point it must hold is covered and its ring is simple;
+//! Each budget's polygon is geo's [`ConcaveHull`] of the budget's reached nodes, the cut
+//! points of its link pieces, and the inner vertices of its link pieces thinned to one per
+//! [`GRID_DEG`] cell (hull time grows with the points; the thinned vertices keep the links'
+//! shape). Chosen over a buffer of the reached links because (1) the hull keeps the shape of
+//! a corridor network (long thin arms along lines) without inventing a width, where a buffer
+//! needs a distance in degrees that means different things at 40° and 55° N; (2) it is one
+//! O(n log n) pass over a few hundred points, where a buffer means offsetting and unioning
+//! hundreds of link geometries (and geo 0.29 has no buffer); (3) its vertices are input
+//! points, so containment is exact rather than up to a buffer's tolerance. geo's concave hull
+//! (after concaveman) can leave an input point outside or cross itself, so each polygon is
+//! *checked*: every node and cut point of its budget is covered and its ring is simple;
 //! otherwise the hull is retried less concave, and finally the convex hull is used (which
 //! holds everything by construction). A budget that reaches fewer than three points, or only
 //! collinear ones, gets the convex hull of small octagons ([`PAD_DEG`]) around them. The
-//! method used is reported per polygon ([`HullKind`]). A link's segments between its
-//! vertices may cut across a concave edge of the polygon: only nodes, link vertices and cut
-//! points are guaranteed inside.
+//! method used is reported per polygon ([`HullKind`]). Only nodes and cut points are
+//! guaranteed inside: a link's inner vertices and segments may lie past a concave edge.
+
+use std::collections::HashSet;
 
 use geo::line_intersection::line_intersection;
 use geo::{
@@ -66,6 +68,9 @@ pub const CONCAVITY: f64 = 2.0;
 /// Radius of the octagons put around the points of a budget too small for a hull, degrees
 /// (about 5 km).
 pub const PAD_DEG: f64 = 0.05;
+/// Size of the grid cells, degrees (about 20–30 km), to which the inner vertices of reached
+/// links are thinned before hulling: one per cell not already holding a node or cut point.
+pub const GRID_DEG: f64 = 0.25;
 
 /// Why a list of budgets is refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -332,24 +337,47 @@ pub fn reach(
         (nodes, links)
     });
 
-    let mut points: Vec<Coord<f64>> = Vec::new();
     let mut must: Vec<Coord<f64>> = Vec::new();
+    let mut extra: Vec<Coord<f64>> = Vec::new();
+    let mut cells: HashSet<(i64, i64)> = HashSet::new();
+    let cell = |c: &Coord<f64>| {
+        (
+            (c.x / GRID_DEG).floor() as i64,
+            (c.y / GRID_DEG).floor() as i64,
+        )
+    };
     let contours = contours
         .iter()
         .enumerate()
         .map(|(k, &budget)| {
-            points.clear();
+            must.clear();
+            extra.clear();
+            cells.clear();
             let reached = nodes.iter().filter(|n| n.contour <= k);
             let count = reached.clone().count();
-            points.extend(reached.map(|n| net.nodes()[n.node_ix].point.0));
+            must.extend(reached.map(|n| net.nodes()[n.node_ix].point.0));
             for piece in links.iter().filter(|p| p.contour == k) {
                 let line = &net.links()[piece.link_ix].geometry;
                 if piece.cut {
-                    points.extend(line_piece(line, piece.from_fraction, piece.to_fraction).0);
+                    let g = line_piece(line, piece.from_fraction, piece.to_fraction);
+                    let (first, last) = (g.0[0], g.0[g.0.len() - 1]);
+                    // The cut end is a point the polygon must hold; the other is a node.
+                    must.push(if piece.from_fraction > 0.0 {
+                        first
+                    } else {
+                        last
+                    });
+                    extra.extend(g.0.iter().skip(1).take(g.0.len().saturating_sub(2)));
                 } else {
-                    points.extend(line.0.iter().copied());
+                    extra.extend(line.0.iter().skip(1).take(line.0.len().saturating_sub(2)));
                 }
             }
+            // Thin the links' inner vertices to one per grid cell not already holding a
+            // point that must be held: they give the polygon the links' shape, and hull
+            // time grows with their number.
+            cells.extend(must.iter().map(cell));
+            let thinned = extra.iter().filter(|c| cells.insert(cell(c))).copied();
+            let mut points: Vec<Coord<f64>> = must.iter().copied().chain(thinned).collect();
             let (polygon, hull) = contour_polygon(&mut points, &mut must);
             Contour {
                 budget,
@@ -436,35 +464,33 @@ fn contour_polygon(
     points: &mut Vec<Coord<f64>>,
     must: &mut Vec<Coord<f64>>,
 ) -> (Polygon<f64>, HullKind) {
-    points.sort_by(|a, b| a.x.total_cmp(&b.x).then(a.y.total_cmp(&b.y)));
+    let by_xy = |a: &Coord<f64>, b: &Coord<f64>| a.x.total_cmp(&b.x).then(a.y.total_cmp(&b.y));
+    points.sort_by(by_xy);
     points.dedup();
-    must.clear();
-    must.extend_from_slice(points);
+    must.sort_by(by_xy);
+    must.dedup();
     let mp = MultiPoint::from(std::mem::take(points));
     let convex = mp.convex_hull();
-    if must.len() < 3 || geo::Area::unsigned_area(&convex) <= 1e-12 {
-        let padded: Vec<Point<f64>> = must
-            .iter()
-            .flat_map(|c| {
-                (0..8).map(move |i| {
-                    let a = std::f64::consts::FRAC_PI_4 * f64::from(i);
-                    Point::new(c.x + PAD_DEG * a.cos(), c.y + PAD_DEG * a.sin())
+    if mp.0.len() < 3 || geo::Area::unsigned_area(&convex) <= 1e-12 {
+        let padded: Vec<Point<f64>> =
+            mp.0.iter()
+                .flat_map(|c| {
+                    (0..8).map(move |i| {
+                        let a = std::f64::consts::FRAC_PI_4 * f64::from(i);
+                        Point::new(c.x() + PAD_DEG * a.cos(), c.y() + PAD_DEG * a.sin())
+                    })
                 })
-            })
-            .collect();
-        *points = mp.0.into_iter().map(|p| p.0).collect();
+                .collect();
         return (MultiPoint::from(padded).convex_hull(), HullKind::Padded);
     }
     let mut concavity = CONCAVITY;
     for _ in 0..2 {
         let hull = mp.concave_hull(concavity);
         if holds(&hull, must) {
-            *points = mp.0.into_iter().map(|p| p.0).collect();
             return (hull, HullKind::Concave);
         }
         concavity *= 2.0;
     }
-    *points = mp.0.into_iter().map(|p| p.0).collect();
     (convex, HullKind::Convex)
 }
 
