@@ -1,30 +1,22 @@
 //! HTTP conventions for map clients (CORS, compression, ETags, media types) and the web map's
 //! embedded assets, in process over the shared router.
 
+mod common;
+
 use actix_web::http::{StatusCode, header};
 use actix_web::test;
-use actix_web::web::Data;
-use corridor::corridor_app;
-use corridor::http::{AppState, ServerConfig};
-use corridor::snapshot::Snapshot;
+use common::app::{self, Reply, State};
+use corridor::http::ServerConfig;
 
-fn state(cors_origins: &[&str]) -> Data<AppState> {
-    Data::new(AppState::new(
-        Snapshot::embedded().unwrap(),
-        ServerConfig {
-            cors_origins: cors_origins.iter().map(|s| s.to_string()).collect(),
-            ..ServerConfig::default()
-        },
-    ))
+fn state(cors_origins: &[&str]) -> State {
+    app::embedded_with(ServerConfig {
+        cors_origins: cors_origins.iter().map(|s| s.to_string()).collect(),
+        ..ServerConfig::default()
+    })
 }
 
-fn header_of<B>(
-    res: &actix_web::dev::ServiceResponse<B>,
-    name: header::HeaderName,
-) -> Option<String> {
-    res.headers()
-        .get(name)
-        .map(|v| v.to_str().unwrap().to_string())
+fn header_of(res: &Reply, name: header::HeaderName) -> Option<String> {
+    res.header(name)
 }
 
 mod page {
@@ -33,14 +25,13 @@ mod page {
     #[actix_web::test]
     async fn index_and_every_asset_it_loads_are_served() {
         let st = state(&[]);
-        let app = test::init_service(corridor_app!(st)).await;
-        let res = test::call_service(&app, test::TestRequest::get().uri("/").to_request()).await;
-        assert_eq!(res.status(), 200);
+        let res = app::call(&st, test::TestRequest::get().uri("/")).await;
+        assert_eq!(res.status, 200);
         assert_eq!(
             header_of(&res, header::CONTENT_TYPE).unwrap(),
             "text/html; charset=utf-8"
         );
-        let html = String::from_utf8(test::read_body(res).await.to_vec()).unwrap();
+        let html = String::from_utf8(res.body.to_vec()).unwrap();
         let refs: Vec<&str> = html
             .split(['"', '\''])
             .filter(|s| s.starts_with("/assets/"))
@@ -48,8 +39,8 @@ mod page {
         assert!(refs.contains(&"/assets/leaflet/leaflet.js"), "{refs:?}");
         assert!(refs.contains(&"/assets/app.js"));
         for r in refs {
-            let res = test::call_service(&app, test::TestRequest::get().uri(r).to_request()).await;
-            assert_eq!(res.status(), 200, "{r}");
+            let res = app::call(&st, test::TestRequest::get().uri(r)).await;
+            assert_eq!(res.status, 200, "{r}");
             let ct = header_of(&res, header::CONTENT_TYPE).unwrap();
             if r.ends_with(".js") {
                 assert!(ct.starts_with("text/javascript"), "{r}: {ct}");
@@ -59,19 +50,12 @@ mod page {
         }
         for img in ["layers.png", "layers-2x.png", "marker-icon.png"] {
             let uri = format!("/assets/leaflet/images/{img}");
-            let res =
-                test::call_service(&app, test::TestRequest::get().uri(&uri).to_request()).await;
-            assert_eq!(res.status(), 200, "{uri}");
+            let res = app::call(&st, test::TestRequest::get().uri(&uri)).await;
+            assert_eq!(res.status, 200, "{uri}");
             assert_eq!(header_of(&res, header::CONTENT_TYPE).unwrap(), "image/png");
         }
-        let res = test::call_service(
-            &app,
-            test::TestRequest::get()
-                .uri("/assets/../Cargo.toml")
-                .to_request(),
-        )
-        .await;
-        assert_eq!(res.status(), 404);
+        let res = app::call(&st, test::TestRequest::get().uri("/assets/../Cargo.toml")).await;
+        assert_eq!(res.status, 404);
     }
 
     #[::core::prelude::v1::test]
@@ -96,11 +80,9 @@ mod page {
     #[actix_web::test]
     async fn docs_page_is_served_without_external_assets() {
         let st = state(&[]);
-        let app = test::init_service(corridor_app!(st)).await;
-        let res =
-            test::call_service(&app, test::TestRequest::get().uri("/docs").to_request()).await;
-        assert_eq!(res.status(), 200);
-        let html = String::from_utf8(test::read_body(res).await.to_vec()).unwrap();
+        let res = app::call(&st, test::TestRequest::get().uri("/docs")).await;
+        assert_eq!(res.status, 200);
+        let html = String::from_utf8(res.body.to_vec()).unwrap();
         assert!(html.contains("/openapi.json"));
         assert!(!html.contains("src=\"http"));
     }
@@ -108,19 +90,14 @@ mod page {
     #[actix_web::test]
     async fn boundaries_are_geojson_with_iso_codes_and_revalidate() {
         let st = state(&[]);
-        let app = test::init_service(corridor_app!(st)).await;
-        let res = test::call_service(
-            &app,
-            test::TestRequest::get().uri("/v1/boundaries").to_request(),
-        )
-        .await;
-        assert_eq!(res.status(), 200);
+        let res = app::call(&st, test::TestRequest::get().uri("/v1/boundaries")).await;
+        assert_eq!(res.status, 200);
         assert_eq!(
             header_of(&res, header::CONTENT_TYPE).unwrap(),
             "application/geo+json"
         );
         let etag = header_of(&res, header::ETAG).unwrap();
-        let v: serde_json::Value = serde_json::from_slice(&test::read_body(res).await).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&res.body).unwrap();
         let codes: Vec<&str> = v["features"]
             .as_array()
             .unwrap()
@@ -130,15 +107,14 @@ mod page {
         for c in ["RU", "MN", "CN", "KZ"] {
             assert!(codes.contains(&c), "{c} missing from {codes:?}");
         }
-        let res = test::call_service(
-            &app,
+        let res = app::call(
+            &st,
             test::TestRequest::get()
                 .uri("/v1/boundaries")
-                .insert_header((header::IF_NONE_MATCH, etag))
-                .to_request(),
+                .insert_header((header::IF_NONE_MATCH, etag)),
         )
         .await;
-        assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(res.status, StatusCode::NOT_MODIFIED);
     }
 }
 
@@ -148,16 +124,14 @@ mod cors {
     #[actix_web::test]
     async fn any_origin_may_read_by_default() {
         let st = state(&[]);
-        let app = test::init_service(corridor_app!(st)).await;
-        let res = test::call_service(
-            &app,
+        let res = app::call(
+            &st,
             test::TestRequest::get()
                 .uri("/v1/crossings")
-                .insert_header((header::ORIGIN, "https://maps.example.org"))
-                .to_request(),
+                .insert_header((header::ORIGIN, "https://maps.example.org")),
         )
         .await;
-        assert_eq!(res.status(), 200);
+        assert_eq!(res.status, 200);
         assert_eq!(
             header_of(&res, header::ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
             Some("*")
@@ -169,19 +143,17 @@ mod cors {
     #[actix_web::test]
     async fn preflight_is_answered() {
         let st = state(&[]);
-        let app = test::init_service(corridor_app!(st)).await;
-        let res = test::call_service(
-            &app,
+        let res = app::call(
+            &st,
             test::TestRequest::default()
                 .method(actix_web::http::Method::OPTIONS)
                 .uri("/v1/features?bbox=0,0,1,1")
                 .insert_header((header::ORIGIN, "https://maps.example.org"))
                 .insert_header((header::ACCESS_CONTROL_REQUEST_METHOD, "GET"))
-                .insert_header((header::ACCESS_CONTROL_REQUEST_HEADERS, "if-none-match"))
-                .to_request(),
+                .insert_header((header::ACCESS_CONTROL_REQUEST_HEADERS, "if-none-match")),
         )
         .await;
-        assert!(res.status().is_success(), "{}", res.status());
+        assert!(res.status.is_success(), "{}", res.status);
         assert!(
             header_of(&res, header::ACCESS_CONTROL_ALLOW_METHODS)
                 .unwrap()
@@ -192,25 +164,22 @@ mod cors {
     #[actix_web::test]
     async fn configured_origins_only() {
         let st = state(&["https://good.example"]);
-        let app = test::init_service(corridor_app!(st)).await;
-        let res = test::call_service(
-            &app,
+        let res = app::call(
+            &st,
             test::TestRequest::get()
                 .uri("/health")
-                .insert_header((header::ORIGIN, "https://good.example"))
-                .to_request(),
+                .insert_header((header::ORIGIN, "https://good.example")),
         )
         .await;
         assert_eq!(
             header_of(&res, header::ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
             Some("https://good.example")
         );
-        let res = test::call_service(
-            &app,
+        let res = app::call(
+            &st,
             test::TestRequest::get()
                 .uri("/health")
-                .insert_header((header::ORIGIN, "https://evil.example"))
-                .to_request(),
+                .insert_header((header::ORIGIN, "https://evil.example")),
         )
         .await;
         assert_ne!(
@@ -226,10 +195,8 @@ mod cors {
     #[actix_web::test]
     async fn same_origin_requests_without_origin_are_untouched() {
         let st = state(&["https://good.example"]);
-        let app = test::init_service(corridor_app!(st)).await;
-        let res =
-            test::call_service(&app, test::TestRequest::get().uri("/health").to_request()).await;
-        assert_eq!(res.status(), 200);
+        let res = app::call(&st, test::TestRequest::get().uri("/health")).await;
+        assert_eq!(res.status, 200);
     }
 }
 
@@ -239,22 +206,20 @@ mod compression {
     #[actix_web::test]
     async fn gzip_and_brotli_on_request() {
         let st = state(&[]);
-        let app = test::init_service(corridor_app!(st)).await;
         for enc in ["gzip", "br"] {
             for uri in [
                 "/v1/network",
                 "/v1/boundaries",
                 "/ogc/collections/links/items",
             ] {
-                let res = test::call_service(
-                    &app,
+                let res = app::call(
+                    &st,
                     test::TestRequest::get()
                         .uri(uri)
-                        .insert_header((header::ACCEPT_ENCODING, enc))
-                        .to_request(),
+                        .insert_header((header::ACCEPT_ENCODING, enc)),
                 )
                 .await;
-                assert_eq!(res.status(), 200);
+                assert_eq!(res.status, 200);
                 assert_eq!(
                     header_of(&res, header::CONTENT_ENCODING).as_deref(),
                     Some(enc),
@@ -271,7 +236,6 @@ mod etags {
     #[actix_web::test]
     async fn data_endpoints_carry_etags_and_answer_304() {
         let st = state(&[]);
-        let app = test::init_service(corridor_app!(st)).await;
         for uri in [
             "/v1/network",
             "/v1/crossings",
@@ -279,20 +243,18 @@ mod etags {
             "/ogc/collections/nodes/items",
             "/ogc/collections/nodes/items/ru-naushki",
         ] {
-            let res =
-                test::call_service(&app, test::TestRequest::get().uri(uri).to_request()).await;
-            assert_eq!(res.status(), 200, "{uri}");
+            let res = app::call(&st, test::TestRequest::get().uri(uri)).await;
+            assert_eq!(res.status, 200, "{uri}");
             let etag = header_of(&res, header::ETAG).unwrap_or_else(|| panic!("{uri}: no ETag"));
             assert!(etag.starts_with('"') && etag.ends_with('"'), "{etag}");
-            let res = test::call_service(
-                &app,
+            let res = app::call(
+                &st,
                 test::TestRequest::get()
                     .uri(uri)
-                    .insert_header((header::IF_NONE_MATCH, etag.clone()))
-                    .to_request(),
+                    .insert_header((header::IF_NONE_MATCH, etag.clone())),
             )
             .await;
-            assert_eq!(res.status(), StatusCode::NOT_MODIFIED, "{uri}");
+            assert_eq!(res.status, StatusCode::NOT_MODIFIED, "{uri}");
             assert_eq!(header_of(&res, header::ETAG).unwrap(), etag);
         }
     }
