@@ -5,70 +5,21 @@
 use std::collections::BTreeSet;
 
 use super::{BBox, SpatialIndex};
+use crate::fields::str_enum;
 use crate::network::{LinkKind, Mode, Network, NodeKind};
 
-/// A map layer, also an OGC API – Features collection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Layer {
-    /// Places (Points).
-    Nodes,
-    /// Rail lines, roads and crossings (LineStrings).
-    Links,
-    /// Border crossings only (LineStrings), with their border attributes.
-    Crossings,
-}
-
-impl Layer {
-    /// Accepted spellings, also the collection ids.
-    pub const VALUES: &'static [&'static str] = &["nodes", "links", "crossings"];
-    /// All layers.
-    pub const ALL: &'static [Layer] = &[Layer::Nodes, Layer::Links, Layer::Crossings];
-
-    /// Parses an accepted spelling.
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "nodes" => Some(Layer::Nodes),
-            "links" => Some(Layer::Links),
-            "crossings" => Some(Layer::Crossings),
-            _ => None,
-        }
+str_enum!(
+    /// A map layer, also an OGC API – Features collection (the spelling is the collection id;
+    /// titles and descriptions belong to the output layer).
+    Layer {
+        /// Places (Points).
+        Nodes = "nodes",
+        /// Rail lines, roads and crossings (LineStrings).
+        Links = "links",
+        /// Border crossings only (LineStrings), with their border attributes.
+        Crossings = "crossings",
     }
-
-    /// The spelling, and the OGC collection id.
-    pub fn as_str(self) -> &'static str {
-        Self::VALUES[self as usize]
-    }
-
-    /// A human title.
-    pub fn title(self) -> &'static str {
-        match self {
-            Layer::Nodes => "Nodes",
-            Layer::Links => "Links",
-            Layer::Crossings => "Border crossings",
-        }
-    }
-
-    /// A one-line description.
-    pub fn description(self) -> &'static str {
-        match self {
-            Layer::Nodes => {
-                "Cities, stations, border checkpoints, terminals, ports and junctions (Points)."
-            }
-            Layer::Links => "Rail lines, roads and border crossings (LineStrings).",
-            Layer::Crossings => {
-                "Border-crossing links with countries, dwell time, opening hours, veterinary control and capacity (LineStrings)."
-            }
-        }
-    }
-
-    /// The GeoJSON geometry type of the layer's features.
-    pub fn geometry_type(self) -> &'static str {
-        match self {
-            Layer::Nodes => "Point",
-            Layer::Links | Layer::Crossings => "LineString",
-        }
-    }
-}
+);
 
 /// Indices of a layer's items, in file order: node indices for [`Layer::Nodes`], link indices
 /// otherwise.
