@@ -85,14 +85,31 @@ pub fn suggest<'a>(
     query: &str,
     candidates: impl Iterator<Item = (&'a str, &'a str)>,
 ) -> Vec<String> {
-    let q = query.to_lowercase();
+    suggest_with(query, candidates, SUGGESTION_SIMILARITY, true)
+}
+
+/// [`suggest`] with its knobs: the smallest similarity kept and whether case is folded
+/// first. Up to [`MAX_SUGGESTIONS`] distinct ids, closest first (ties by id).
+pub fn suggest_with<'a>(
+    query: &str,
+    candidates: impl Iterator<Item = (&'a str, &'a str)>,
+    min_similarity: f64,
+    fold_case: bool,
+) -> Vec<String> {
+    let fold = |s: &str| {
+        if fold_case {
+            s.to_lowercase()
+        } else {
+            s.to_string()
+        }
+    };
+    let q = fold(query);
     let mut scored: Vec<(f64, &str)> = candidates
         .map(|(id, name)| {
-            let s = strsim::jaro_winkler(&q, &id.to_lowercase())
-                .max(strsim::jaro_winkler(&q, &name.to_lowercase()));
+            let s = strsim::jaro_winkler(&q, &fold(id)).max(strsim::jaro_winkler(&q, &fold(name)));
             (s, id)
         })
-        .filter(|(s, _)| *s >= SUGGESTION_SIMILARITY)
+        .filter(|(s, _)| *s >= min_similarity)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
     scored.dedup_by(|a, b| a.1 == b.1);

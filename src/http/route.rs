@@ -116,3 +116,64 @@ pub async fn get_route(
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/v1/route", web::get().to(get_route));
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    fn route_params() -> Vec<Value> {
+        let doc = super::super::openapi::document();
+        doc["paths"]["/v1/route"]["get"]["parameters"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn openapi_parameters_come_from_the_rust_types() {
+        let params = route_params();
+        let names: Vec<&str> = params.iter().filter_map(|p| p["name"].as_str()).collect();
+        assert_eq!(names, ALLOWED);
+        let schema = |n: &str| {
+            params
+                .iter()
+                .find(|p| p["name"] == n)
+                .map(|p| p["schema"].clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(schema("mode")["enum"], json!(ModeFilter::VALUES));
+        assert_eq!(schema("optimize")["enum"], json!(Measure::VALUES));
+        assert_eq!(schema("cargo")["enum"], json!(Cargo::VALUES));
+        assert_eq!(schema("optimize")["default"], "time");
+        assert_eq!(schema("alternatives")["minimum"], 0);
+        assert_eq!(schema("alternatives")["maximum"], MAX_ALTERNATIVES);
+        for f in Profile::FIELDS {
+            assert_eq!(schema(f.name)["maximum"], f.max, "{}", f.name);
+        }
+        for p in &params {
+            let d = p["description"].as_str().unwrap_or_default();
+            assert!(!d.is_empty(), "{p}");
+        }
+    }
+
+    #[test]
+    fn the_query_parser_is_the_request_reader() {
+        let req = parse_request(
+            "from=ru-ulan-ude&to=cn-beijing&optimize=cost&include_planned=true&dwell_scale=2",
+        )
+        .unwrap();
+        assert_eq!(req.optimize, Measure::Cost);
+        assert!(req.include_planned);
+        assert_eq!(req.profile.dwell_scale, 2.0);
+        let err = parse_request("from=a&to=b&mode=boat&avoid_links=,").unwrap_err();
+        let fields: Vec<Value> = err.problem()["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].clone())
+            .collect();
+        assert_eq!(fields, [json!("mode"), json!("avoid_links")]);
+    }
+}

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::{BBox, SpatialIndex};
-use crate::fields::str_enum;
+use crate::fields::{str_enum, suggest_with};
 use crate::network::{LinkKind, Mode, Network, NodeKind};
 
 str_enum!(
@@ -175,25 +175,24 @@ pub fn find_item(layer: Layer, net: &Network, id: &str) -> Option<usize> {
     }
 }
 
-/// Up to five ids of `layer` closest to `id` (Jaro–Winkler above 0.7), best first.
+/// Up to five ids of `layer` closest to `id` (case-sensitive Jaro–Winkler of at least
+/// [`CLOSE_ID_SIMILARITY`]), best first.
 pub fn close_ids(layer: Layer, net: &Network, id: &str) -> Vec<String> {
     let ids: Vec<&str> = match layer {
         Layer::Nodes => net.nodes().iter().map(|n| n.id.0.as_str()).collect(),
         Layer::Links => net.links().iter().map(|l| l.id.0.as_str()).collect(),
         Layer::Crossings => net.crossings().map(|l| l.id.0.as_str()).collect(),
     };
-    let mut scored: Vec<(f64, &str)> = ids
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(c, id), c))
-        .filter(|(s, _)| *s > 0.7)
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    scored
-        .into_iter()
-        .take(5)
-        .map(|(_, c)| c.to_string())
-        .collect()
+    suggest_with(
+        id,
+        ids.into_iter().map(|c| (c, c)),
+        CLOSE_ID_SIMILARITY,
+        false,
+    )
 }
+
+/// Smallest similarity of an id offered by [`close_ids`].
+pub const CLOSE_ID_SIMILARITY: f64 = 0.7;
 
 /// The extent of `layer`.
 pub fn layer_extent(layer: Layer, index: &SpatialIndex) -> Option<BBox> {
