@@ -68,14 +68,14 @@ impl<T> From<T> for Loose<T> {
     }
 }
 
-/// A list of strings: an array, or one string of comma-separated items. For places, each
-/// item is a node id or an ISO 3166-1 alpha-2 country code (`"RU"`, `"mn-tavan-tolgoi"`,
-/// `"RU,KZ"`, `["RU", "KZ"]`).
+// A list of strings, as an array or one string of comma-separated items; used for places
+// and for the avoid lists. (The doc comment below is the OpenAPI description of places.)
+/// Places: one node id or country code, a comma list, or an array of them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(untagged)]
 #[schema(as = PlacesBody)]
 pub enum StrList {
-    /// `"RU"` or `"RU,KZ"`.
+    /// `"RU"`, `"mn-tavan-tolgoi"` or `"RU,KZ"`.
     One(String),
     /// `["RU", "KZ"]`.
     Many(Vec<String>),
@@ -92,7 +92,7 @@ pub enum SetCapacity {
     List(StrList),
 }
 
-/// One demand of `POST /v1/assign`, as sent.
+/// One demand of `POST /v1/assign`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = DemandBody)]
@@ -119,8 +119,9 @@ pub struct DemandRequest {
     pub cargo: Option<Loose<String>>,
 }
 
-/// Body of `POST /v1/assign` (at most 10,000 demands; the HTTP layer also caps its size).
-/// Unknown fields are refused.
+/// Body of `POST /v1/assign` (at most 1 MiB and 10,000 demands). Unknown fields are refused.
+// The 1 MiB cap is the HTTP layer's (`crate::http::capacity::MAX_BODY_BYTES`); the demand
+// count is this module's [`MAX_DEMANDS`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = AssignBody)]
@@ -157,7 +158,8 @@ pub struct AssignRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<String>>)]
     pub avoid_links: Option<Loose<StrList>>,
-    /// Deprecated alias of `avoid_links`: link ids treated as closed.
+    // `close` is kept as an alias of `avoid_links` (same meaning, both accepted).
+    /// Link ids treated as closed.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<String>>)]
     pub close: Option<Loose<StrList>>,
