@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 
 use crate::http::{AppState, ServerConfig};
 use crate::network::Network;
+use crate::network::source::Source;
 use crate::snapshot::Snapshot;
 
 /// Corridor: rail and road network of Russia, Mongolia, China and Kazakhstan.
@@ -57,10 +58,7 @@ pub enum Command {
 
 /// Loads the network from `dir`, or the embedded data.
 pub fn load(dir: Option<&PathBuf>) -> Result<Network, crate::network::LoadError> {
-    match dir {
-        Some(d) => Network::load_dir(d),
-        None => Network::embedded(),
-    }
+    Source::from_dir(dir.map(PathBuf::as_path)).load()
 }
 
 /// Runs a parsed command line. Returns the process exit code.
