@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashSet};
 
 pub use crate::cost::ConstraintInput;
 use crate::cost::Constraints;
+use crate::fields::{PARAMETER_SIMILARITY, SUGGESTION_SIMILARITY, closest, suggest_with, truncate};
 use crate::network::{CapacityConversion, Network};
 
 use super::CapacityError;
@@ -390,41 +391,36 @@ pub fn check_disjoint(
     }
 }
 
-/// Up to five node ids or country codes close to `name`.
+/// Up to five node ids or country codes close to `name` ([`crate::fields::suggest_with`]).
 pub fn suggest_places(net: &Network, name: &str) -> Vec<String> {
-    let lower = name.to_ascii_lowercase();
-    let mut scored: Vec<(f64, String)> = net
+    let ids: Vec<String> = net
         .nodes()
         .iter()
         .map(|n| n.id.0.clone())
         .chain(net.countries())
-        .map(|cand| {
-            (
-                strsim::jaro_winkler(&cand.to_ascii_lowercase(), &lower),
-                cand,
-            )
-        })
-        .filter(|(s, _)| *s > 0.75)
         .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    scored.into_iter().take(5).map(|(_, c)| c).collect()
+    suggest_with(
+        name,
+        ids.iter().map(|id| (id.as_str(), id.as_str())),
+        SUGGESTION_SIMILARITY,
+        true,
+    )
 }
 
 fn unknown_link(net: &Network, field: &str, id: &str) -> Issue {
-    let hint = net
-        .links()
-        .iter()
-        .map(|l| (strsim::jaro_winkler(&l.id.0, id), &l.id.0))
-        .filter(|(s, _)| *s > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, l)| format!(" (did you mean '{l}'?)"))
+    let ids: Vec<&str> = net.links().iter().map(|l| l.id.0.as_str()).collect();
+    let hint = closest(id, &ids, PARAMETER_SIMILARITY)
+        .map(|l| format!(" (did you mean '{l}'?)"))
         .unwrap_or_default();
     Issue::new(field, format!("'{}' names no link{hint}", shown(id)))
 }
 
-/// At most 60 characters of client input, for messages.
+/// Characters of client input echoed in capacity messages.
+pub const SHOWN_CHARS: usize = 60;
+
+/// At most [`SHOWN_CHARS`] characters of client input, for messages.
 pub fn shown(s: &str) -> String {
-    s.chars().take(60).collect()
+    truncate(s, SHOWN_CHARS)
 }
 
 #[cfg(test)]

@@ -12,9 +12,10 @@ use crate::capacity::assign::Assignment;
 use crate::capacity::maxflow::{CapacityResult, MaxFlowValue, Step};
 use crate::capacity::{
     self as cap, AssignRequest, CapacityError, CapacityQuery, CapacityRequest, ConstraintInput,
-    ConversionInput, Loose,
+    ConversionInput, Issue, Loose,
 };
-use crate::cost::{Cargo, ModeFilter};
+use crate::cost::{ConstraintArgs, ModeFilter};
+use crate::fields::Fields;
 use crate::network::{CapacityConversion, Network};
 use crate::output;
 
@@ -28,24 +29,13 @@ pub struct CapacityArgs {
     /// rail, road or any.
     #[arg(long, default_value = "any", value_parser = clap::builder::PossibleValuesParser::new(ModeFilter::VALUES))]
     pub mode: String,
-    /// Also use planned and under-construction links.
+    /// Constraints shared with routing (`--avoid-countries`, `--avoid-crossings`,
+    /// `--avoid-links`, `--include-planned`, `--cargo`).
+    #[command(flatten)]
+    pub constraints: ConstraintArgs,
+    /// Deprecated alias of --avoid-links: link ids treated as closed (comma list).
     #[arg(long)]
-    pub include_planned: bool,
-    /// general, container, bulk or livestock.
-    #[arg(long, default_value = "general", value_parser = clap::builder::PossibleValuesParser::new(Cargo::VALUES))]
-    pub cargo: String,
-    /// Country codes not to enter (comma list).
-    #[arg(long, value_delimiter = ',')]
-    pub avoid_countries: Vec<String>,
-    /// Crossing link ids not to use (comma list).
-    #[arg(long, value_delimiter = ',')]
-    pub avoid_crossings: Vec<String>,
-    /// Link ids not to use (comma list).
-    #[arg(long, value_delimiter = ',')]
-    pub avoid_links: Vec<String>,
-    /// Link ids treated as closed (comma list).
-    #[arg(long, value_delimiter = ',')]
-    pub close: Vec<String>,
+    pub close: Option<String>,
     /// Capacity overrides `link_id:t_per_year` (comma list).
     #[arg(long, value_delimiter = ',')]
     pub set_capacity: Vec<String>,
@@ -80,23 +70,36 @@ fn split(s: &str) -> Vec<String> {
 }
 
 impl CapacityArgs {
-    /// The typed request these flags ask.
-    pub fn request(&self) -> CapacityRequest {
-        CapacityRequest {
+    /// The typed request these flags ask; the shared constraint flags are read by
+    /// [`ConstraintArgs::read`], as the query string's are.
+    ///
+    /// # Errors
+    /// [`CapacityError::Invalid`] naming every malformed constraint flag (as the query string
+    /// names it).
+    pub fn request(&self) -> Result<CapacityRequest, CapacityError> {
+        let mut f = Fields::from_pairs(self.constraints.pairs());
+        if let Some(close) = &self.close {
+            f.insert(ConstraintArgs::CLOSE_ALIAS, close.clone());
+        }
+        let constraints = ConstraintInput {
+            mode: ModeFilter::parse(&self.mode).unwrap_or_default(),
+            ..ConstraintArgs::read(&mut f)
+        };
+        f.finish().map_err(|errors| {
+            CapacityError::Invalid(
+                errors
+                    .into_iter()
+                    .map(|e| Issue::new(e.field, e.message))
+                    .collect(),
+            )
+        })?;
+        Ok(CapacityRequest {
             from: split(&self.from),
             to: split(&self.to),
-            constraints: ConstraintInput {
-                mode: ModeFilter::parse(&self.mode).unwrap_or_default(),
-                include_planned: self.include_planned,
-                cargo: Cargo::parse(&self.cargo).unwrap_or_default(),
-                avoid_countries: self.avoid_countries.clone(),
-                avoid_crossings: self.avoid_crossings.clone(),
-                avoid_links: self.avoid_links.clone(),
-                close: self.close.clone(),
-            },
+            constraints,
             set_capacity: self.set_capacity.clone(),
             conversion: self.conversion,
-        }
+        })
     }
 }
 
@@ -113,7 +116,7 @@ fn flag_name(field: &str) -> String {
 /// flags.
 pub fn query(net: &Network, a: &CapacityArgs) -> Result<CapacityQuery, CapacityError> {
     a.request()
-        .check(net, CapacityConversion::default())
+        .and_then(|r| r.check(net, CapacityConversion::default()))
         .map_err(|e| e.map_fields(flag_name))
 }
 
@@ -319,7 +322,7 @@ mod tests {
             "--tonnes-per-train",
             "2000",
         ]);
-        let r = a.request();
+        let r = a.request().unwrap();
         assert_eq!(r.from, ["RU", "mn-ulaanbaatar"]);
         assert_eq!(r.constraints.mode, ModeFilter::Rail);
         assert_eq!(r.set_capacity, ["a:1", "b:2"]);

@@ -12,7 +12,7 @@ use crate::capacity::{
     self as cap, AssignRequest, CapacityError, CapacityQuery, CapacityRequest, ConstraintInput,
     ConversionInput, Loose,
 };
-use crate::cost::{Cargo, ModeFilter};
+use crate::cost::{ConstraintArgs, ModeFilter};
 use crate::network::{CapacityConversion, Network};
 use crate::output;
 
@@ -21,7 +21,8 @@ use crate::output;
 /// [`crate::capacity::assign::MAX_DEMANDS`].)
 pub const MAX_BODY_BYTES: usize = 1 << 20;
 
-/// Parameters of `GET /v1/capacity`.
+/// Parameters of `GET /v1/capacity`, in the order of its documentation: capacity's own and
+/// the shared [`ConstraintArgs::NAMES`] with `close` (a test holds the two together).
 pub const CAPACITY_PARAMS: &[&str] = &[
     "from",
     "to",
@@ -71,22 +72,14 @@ fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     api.into()
 }
 
-/// Reads the shared constraint parameters (`mode`, `include_planned`, `cargo`,
-/// `avoid_countries`, `avoid_crossings`, `avoid_links`, `close`). Malformed values are
-/// recorded in `p` (reported by [`Params::finish`]); ids are checked by the domain.
+/// Reads `mode` and the shared constraint parameters ([`ConstraintArgs`], with `close`, the
+/// deprecated alias of `avoid_links`). Malformed values are recorded in `p` (reported by
+/// [`Params::finish`]); ids are checked by the domain.
 fn constraint_input(p: &mut Params) -> ConstraintInput {
+    let mode = p.choice::<ModeFilter>("mode").unwrap_or_default();
     ConstraintInput {
-        mode: p
-            .enumerated("mode", ModeFilter::parse, ModeFilter::VALUES)
-            .unwrap_or_default(),
-        include_planned: p.boolean("include_planned").unwrap_or(false),
-        cargo: p
-            .enumerated("cargo", Cargo::parse, Cargo::VALUES)
-            .unwrap_or_default(),
-        avoid_countries: p.list("avoid_countries", MAX_LIST_LEN).unwrap_or_default(),
-        avoid_crossings: p.list("avoid_crossings", MAX_LIST_LEN).unwrap_or_default(),
-        avoid_links: p.list("avoid_links", MAX_LIST_LEN).unwrap_or_default(),
-        close: p.list("close", MAX_LIST_LEN).unwrap_or_default(),
+        mode,
+        ..ConstraintArgs::read(p)
     }
 }
 
@@ -256,5 +249,23 @@ mod tests {
             doc["components"]["schemas"]["AssignBody"].is_object(),
             "{doc}"
         );
+    }
+
+    #[test]
+    fn parameters_are_the_shared_args_and_capacitys_own() {
+        use crate::cost::ConstraintArgs;
+        let mut expected: Vec<&str> = vec!["from", "to", "mode"];
+        expected.extend(ConstraintArgs::NAMES);
+        expected.extend([
+            ConstraintArgs::CLOSE_ALIAS,
+            "set_capacity",
+            "tonnes_per_train",
+            "tonnes_per_vehicle",
+            "operating_days",
+        ]);
+        let mut got = super::CAPACITY_PARAMS.to_vec();
+        got.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(got, expected);
     }
 }

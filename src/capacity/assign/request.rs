@@ -29,8 +29,9 @@ use super::solve::with_mode;
 pub const MAX_DEMANDS: usize = 10_000;
 /// Largest demand, t/yr.
 pub const MAX_DEMAND_TPY: f64 = 1e12;
-/// Most items in one list field (`avoid_links`, `from`, …).
-pub const MAX_LIST_ITEMS: usize = 200;
+/// Most items in one list field (`avoid_links`, `from`, …): the one list limit of every
+/// endpoint and the command line.
+pub const MAX_LIST_ITEMS: usize = crate::fields::MAX_LIST_LEN;
 
 /// A field as sent: the typed value when it has the documented type, else the JSON value
 /// itself, kept so that the check can say what is wrong with it. Deserialising a `Loose`
