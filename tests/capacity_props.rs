@@ -11,10 +11,10 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use common::Draw;
 use corridor::Network;
-use corridor::capacity::assign::{AssignRequest, Demand, assign};
+use corridor::capacity::assign::{AssignQuery, Demand, assign};
 use corridor::capacity::flow::FlowGraphBuilder;
 use corridor::capacity::maxflow::{CapacityQuery, MaxFlowValue, Step, max_flow};
-use corridor::capacity::spec::{Overrides, resolve_places};
+use corridor::capacity::request::{Overrides, resolve_places};
 use corridor::cost::{Cargo, Constraints, ModeFilter};
 use corridor::network::Mode;
 use petgraph::Graph;
@@ -401,7 +401,7 @@ proptest! {
                 cargo: Cargo::General,
             })
             .collect();
-        let req = AssignRequest {
+        let req = AssignQuery {
             demands,
             constraints: q.constraints.clone(),
             overrides: Overrides::default(),
