@@ -3,6 +3,7 @@
 
 pub mod capacity;
 pub mod route;
+pub mod validate;
 
 use std::path::PathBuf;
 
@@ -10,7 +11,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::http::{AppState, ServerConfig};
-use crate::network::Network;
+use crate::network::{LoadError, Network, Source};
 use crate::snapshot::Snapshot;
 
 /// Corridor: rail and road network of Russia, Mongolia, China and Kazakhstan.
@@ -40,12 +41,9 @@ pub enum Command {
         #[arg(long, value_delimiter = ',')]
         cors_origin: Vec<String>,
     },
-    /// Validate network data: list every problem and exit non-zero, or print a summary.
-    Validate {
-        /// Data directory (default: the embedded data).
-        #[arg(long)]
-        data: Option<PathBuf>,
-    },
+    /// Validate network data: list every problem and exit non-zero, or print a summary and
+    /// the connected components and single points of failure per mode.
+    Validate(validate::ValidateArgs),
     /// Find the best route and alternatives between two places (same options as
     /// `GET /v1/route`): a comparison table, or GeoJSON with `--geojson`.
     Route(Box<route::RouteArgs>),
@@ -55,12 +53,9 @@ pub enum Command {
     Assign(capacity::AssignArgs),
 }
 
-/// Loads the network from `dir`, or the embedded data.
-pub fn load(dir: Option<&PathBuf>) -> Result<Network, crate::network::LoadError> {
-    match dir {
-        Some(d) => Network::load_dir(d),
-        None => Network::embedded(),
-    }
+/// Loads the network from the `--data` directory, or the embedded data.
+fn load(dir: Option<&PathBuf>) -> Result<Network, LoadError> {
+    crate::network::load(&Source::dir_or_embedded(dir.map(PathBuf::as_path)))
 }
 
 /// Runs a parsed command line. Returns the process exit code.
@@ -75,16 +70,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             let net = load(args.data.as_ref()).context("loading the network")?;
             capacity::run_assign(&net, &args)
         }
-        Command::Validate { data } => match load(data.as_ref()) {
-            Ok(net) => {
-                println!("{}", net.summary());
-                Ok(0)
-            }
-            Err(e) => {
-                eprintln!("{e}");
-                Ok(1)
-            }
-        },
+        Command::Validate(args) => validate::run(&args),
         Command::Serve {
             data,
             bind,

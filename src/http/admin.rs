@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use subtle::ConstantTimeEq;
 
 use super::{ApiError, AppState, Params};
-use crate::network::{LoadError, Summary};
+use crate::network::{LoadError, Source, Summary};
 use crate::snapshot::Snapshot;
 
 /// Registers the admin routes.
@@ -30,7 +30,8 @@ impl AppState {
     /// hold. On error nothing changes.
     pub fn reload(&self) -> Result<Summary, ReloadError> {
         let _guard = self.reload_lock.lock().unwrap_or_else(|p| p.into_inner());
-        let net = crate::cli::load(self.config.data_dir.as_ref())?;
+        let source = Source::dir_or_embedded(self.config.data_dir.as_deref());
+        let net = crate::network::load(&source)?;
         let summary = net.summary();
         let snap = Snapshot::build(net);
         tracing::info!(nodes = summary.nodes, links = summary.links, etag = %snap.etag, "network reloaded");
