@@ -11,7 +11,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::http::{AppState, ServerConfig};
-use crate::network::{LoadError, Network, Source};
+use crate::network::Network;
+use crate::network::source::Source;
 use crate::snapshot::Snapshot;
 
 /// Corridor: rail and road network of Russia, Mongolia, China and Kazakhstan.
@@ -53,9 +54,9 @@ pub enum Command {
     Assign(capacity::AssignArgs),
 }
 
-/// Loads the network from the `--data` directory, or the embedded data.
-fn load(dir: Option<&PathBuf>) -> Result<Network, LoadError> {
-    crate::network::load(&Source::dir_or_embedded(dir.map(PathBuf::as_path)))
+/// Loads the network from `dir`, or the embedded data.
+pub fn load(dir: Option<&PathBuf>) -> Result<Network, crate::network::LoadError> {
+    Source::from_dir(dir.map(PathBuf::as_path)).load()
 }
 
 /// Runs a parsed command line. Returns the process exit code.

@@ -22,7 +22,7 @@ const LISTED_COMPONENTS: usize = 20;
 
 /// Runs `corridor validate`. Returns the exit code: 0 valid, 1 invalid or unreadable.
 pub fn run(args: &ValidateArgs) -> anyhow::Result<i32> {
-    match load(&Source::dir_or_embedded(args.data.as_deref())) {
+    match load(&Source::from_dir(args.data.as_deref())) {
         Ok(net) => {
             println!("{}", net.summary());
             println!();

@@ -31,8 +31,13 @@ pub enum Source {
 
 impl Source {
     /// The directory when one is given, else the embedded data (the CLI's `--data` rule).
-    pub fn dir_or_embedded(dir: Option<&Path>) -> Self {
+    pub fn from_dir(dir: Option<&Path>) -> Self {
         dir.map_or(Source::Embedded, |d| Source::Dir(d.to_path_buf()))
+    }
+
+    /// Reads and validates this source: [`load`].
+    pub fn load(&self) -> Result<Network, LoadError> {
+        load(self)
     }
 
     /// Reads the raw documents, unchecked.
@@ -110,9 +115,9 @@ mod tests {
 
     #[test]
     fn no_directory_means_the_embedded_data() {
-        assert_eq!(Source::dir_or_embedded(None), Source::Embedded);
+        assert_eq!(Source::from_dir(None), Source::Embedded);
         assert_eq!(
-            Source::dir_or_embedded(Some(Path::new("d"))),
+            Source::from_dir(Some(Path::new("d"))),
             Source::Dir("d".into())
         );
     }
