@@ -34,15 +34,15 @@ fn read_link(feat: &mut Feat<'_, '_>) -> Option<Link> {
     let id = feat.str_req("id");
     let from = feat.str_req("from");
     let to = feat.str_req("to");
-    let mode = feat.enum_req("mode", (Mode::parse, Mode::VALUES));
-    let kind = feat.enum_req("kind", (LinkKind::parse, LinkKind::VALUES));
-    let status = feat.enum_req("status", (Status::parse, Status::VALUES));
+    let mode = feat.enum_req::<Mode>("mode");
+    let kind = feat.enum_req::<LinkKind>("kind");
+    let status = feat.enum_req::<Status>("status");
     let source = feat.str_req("source");
     let speed_kmh = feat.positive_req("speed_kmh");
     let length_given = feat.positive_opt("length_km");
     let oneway = feat.bool_opt("oneway").unwrap_or(false);
     let gauge_mm = feat.gauge("gauge_mm");
-    let road_class = feat.enum_opt("road_class", (RoadClass::parse, RoadClass::VALUES));
+    let road_class = feat.enum_opt::<RoadClass>("road_class");
     check_mode_fields(feat, mode, kind, gauge_mm, road_class);
     let capacity = read_capacity(feat);
     let crossing = match kind {
@@ -123,11 +123,7 @@ fn read_capacity(feat: &mut Feat<'_, '_>) -> Option<Capacity> {
     };
     let value = capacity_value(feat, &m);
     let unit = match m.get("unit").and_then(Value::as_str) {
-        Some(u) => feat.parse_enum(
-            "capacity.unit",
-            u,
-            (CapacityUnit::parse, CapacityUnit::VALUES),
-        ),
+        Some(u) => feat.parse_enum::<CapacityUnit>("capacity.unit", u),
         None => {
             let msg = "required: one of t/yr, trains/day, vehicles/day";
             feat.problem("capacity.unit", msg);

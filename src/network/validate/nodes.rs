@@ -47,7 +47,7 @@ fn read_node(feat: &mut Feat<'_, '_>) -> Result<Node, Option<String>> {
     let country = feat
         .str_req("country")
         .and_then(|c| feat.country_code("country", &c));
-    let kind = feat.enum_req("kind", (NodeKind::parse, NodeKind::VALUES));
+    let kind = feat.enum_req::<NodeKind>("kind");
     let modes = read_modes(feat);
     let intermodal = feat.bool_req("intermodal");
     let gauge_mm = feat.gauge("gauge_mm");

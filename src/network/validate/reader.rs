@@ -5,9 +5,7 @@ use geo::Coord;
 use serde_json::{Map, Value};
 
 use super::Problem;
-
-/// What the reader needs of an enum of the data format: its parser and accepted spellings.
-pub(super) type EnumSpec<T> = (fn(&str) -> Option<T>, &'static [&'static str]);
+use crate::fields::{StrEnum, check_lon_lat};
 
 /// Where the problems of one file go.
 pub(super) struct Report<'a> {
@@ -182,26 +180,25 @@ impl<'r, 'a> Feat<'r, 'a> {
         v
     }
 
-    /// A required value of an enum of the data format.
-    pub(super) fn enum_req<T>(&mut self, field: &str, spec: EnumSpec<T>) -> Option<T> {
+    /// A required value of the data format's enum `T` (made by `fields::str_enum!`).
+    pub(super) fn enum_req<T: StrEnum>(&mut self, field: &str) -> Option<T> {
         let s = self.str_req(field)?;
-        self.parse_enum(field, &s, spec)
+        self.parse_enum(field, &s)
     }
 
-    /// An optional value of an enum of the data format.
-    pub(super) fn enum_opt<T>(&mut self, field: &str, spec: EnumSpec<T>) -> Option<T> {
+    /// An optional value of the data format's enum `T`.
+    pub(super) fn enum_opt<T: StrEnum>(&mut self, field: &str) -> Option<T> {
         let s = self.str_opt(field)?;
-        self.parse_enum(field, &s, spec)
+        self.parse_enum(field, &s)
     }
 
     /// Parses `s` as a `T`, reporting the accepted values when it is none.
-    pub(super) fn parse_enum<T>(&mut self, field: &str, s: &str, spec: EnumSpec<T>) -> Option<T> {
-        let (parse, values) = spec;
-        let v = parse(s);
+    pub(super) fn parse_enum<T: StrEnum>(&mut self, field: &str, s: &str) -> Option<T> {
+        let v = T::from_str_exact(s);
         if v.is_none() {
             let msg = format!(
                 "unknown value '{s}' (expected one of {})",
-                values.join(", ")
+                T::VALUES.join(", ")
             );
             self.problem(field, msg);
         }
@@ -283,11 +280,6 @@ pub(super) fn coord(v: &Value) -> Result<Coord<f64>, String> {
     }
     let lon = a[0].as_f64().ok_or("longitude is not a number")?;
     let lat = a[1].as_f64().ok_or("latitude is not a number")?;
-    if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
-        return Err(format!("longitude {lon} out of range [-180, 180]"));
-    }
-    if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
-        return Err(format!("latitude {lat} out of range [-90, 90]"));
-    }
+    check_lon_lat(lon, lat)?;
     Ok(Coord { x: lon, y: lat })
 }
