@@ -58,7 +58,12 @@ impl IntoParams for RouteParams {
             .iter()
             .map(|name| {
                 let required = matches!(*name, "from" | "to");
-                schema::query_param(name, required, &describe(name), schema_of(name))
+                let example = match *name {
+                    "from" => Some("ru-ulan-ude"),
+                    "to" => Some("cn-beijing"),
+                    _ => None,
+                };
+                schema::query_param(name, required, &describe(name), schema_of(name), example)
             })
             .collect()
     }

@@ -99,8 +99,14 @@ pub struct Health {
     etag: String,
 }
 
-/// A query parameter.
-pub fn query_param(name: &str, required: bool, description: &str, schema: Schema) -> Parameter {
+/// A query parameter, with an optional example value.
+pub fn query_param(
+    name: &str,
+    required: bool,
+    description: &str,
+    schema: Schema,
+    example: Option<&str>,
+) -> Parameter {
     ParameterBuilder::new()
         .name(name)
         .parameter_in(ParameterIn::Query)
@@ -111,6 +117,7 @@ pub fn query_param(name: &str, required: bool, description: &str, schema: Schema
         })
         .description(Some(description.trim()))
         .schema(Some(schema))
+        .example(example.map(Into::into))
         .build()
 }
 
@@ -162,7 +169,14 @@ pub fn integer_schema(min: u64, max: u64, default: Option<u64>) -> Schema {
         .into()
 }
 
-/// A transport mode (`rail`, `road`), optional.
-pub fn mode_schema() -> Schema {
-    enum_schema::<crate::network::Mode>(None)
+/// A transport mode parameter (`rail`, `road`), documented with the spellings of
+/// [`crate::network::Mode`]: use as `#[param(value_type = Option<ModeParam>, inline)]`.
+pub struct ModeParam;
+
+impl utoipa::PartialSchema for ModeParam {
+    fn schema() -> utoipa::openapi::RefOr<Schema> {
+        enum_schema::<crate::network::Mode>(None).into()
+    }
 }
+
+impl ToSchema for ModeParam {}

@@ -53,7 +53,7 @@ pub struct NearestQuery {
     #[param(example = "city,border_point")]
     kind: Option<String>,
     /// Only nodes serving this mode: rail or road.
-    #[param(example = "rail", schema_with = schema::mode_schema)]
+    #[param(value_type = Option<schema::ModeParam>, inline, example = "rail")]
     mode: Option<String>,
 }
 
@@ -71,7 +71,7 @@ pub struct FeaturesQuery {
     #[param(example = "nodes,links")]
     layer: Option<String>,
     /// Only this mode: rail or road (nodes: serving it; links: of it).
-    #[param(schema_with = schema::mode_schema)]
+    #[param(value_type = Option<schema::ModeParam>, inline)]
     mode: Option<String>,
     /// Only these countries (comma list of ISO 3166-1 alpha-2 codes). A node matches by its
     /// country, a link when either end is in one of them.
@@ -95,7 +95,7 @@ pub struct CrossingsQuery {
     #[param(example = "RU,MN")]
     countries: Option<String>,
     /// Only this mode: rail or road.
-    #[param(schema_with = schema::mode_schema)]
+    #[param(value_type = Option<schema::ModeParam>, inline)]
     mode: Option<String>,
 }
 
