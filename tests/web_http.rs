@@ -21,6 +21,55 @@ fn header_of(res: &Reply, name: header::HeaderName) -> Option<String> {
 
 mod page {
     use super::*;
+    use std::path::{Path, PathBuf};
+
+    /// Every file under `web/static/`, recursively, as (path relative to it, text).
+    fn static_files() -> Vec<(String, String)> {
+        fn walk(dir: &Path, root: &Path, out: &mut Vec<(String, String)>) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let path: PathBuf = e.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, root, out);
+                } else if let Ok(text) = std::fs::read_to_string(&path) {
+                    let rel = path
+                        .strip_prefix(root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    out.push((rel, text));
+                }
+            }
+        }
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("web/static");
+        let mut out = Vec::new();
+        walk(&root, &root, &mut out);
+        out.sort();
+        out
+    }
+
+    /// The relative module specifiers a script imports statically (`from "./x.js"`).
+    fn imports(js: &str) -> Vec<&str> {
+        js.split("from \"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .filter(|spec| spec.starts_with('.'))
+            .collect()
+    }
+
+    /// `dir/sub/../x.js` → `dir/x.js`.
+    fn join(base_dir: &str, spec: &str) -> String {
+        let mut parts: Vec<&str> = base_dir.split('/').filter(|p| !p.is_empty()).collect();
+        for seg in spec.split('/') {
+            match seg {
+                "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                s => parts.push(s),
+            }
+        }
+        parts.join("/")
+    }
 
     #[actix_web::test]
     async fn index_and_every_asset_it_loads_are_served() {
@@ -37,7 +86,11 @@ mod page {
             .filter(|s| s.starts_with("/assets/"))
             .collect();
         assert!(refs.contains(&"/assets/leaflet/leaflet.js"), "{refs:?}");
-        assert!(refs.contains(&"/assets/app.js"));
+        assert!(refs.contains(&"/assets/js/main.js"), "{refs:?}");
+        assert!(
+            html.contains(r#"<script type="module" src="/assets/js/main.js">"#),
+            "main.js is loaded as a module"
+        );
         for r in refs {
             let res = app::call(&st, test::TestRequest::get().uri(r)).await;
             assert_eq!(res.status, 200, "{r}");
@@ -54,25 +107,98 @@ mod page {
             assert_eq!(res.status, 200, "{uri}");
             assert_eq!(header_of(&res, header::CONTENT_TYPE).unwrap(), "image/png");
         }
-        let res = app::call(&st, test::TestRequest::get().uri("/assets/../Cargo.toml")).await;
-        assert_eq!(res.status, 404);
+        for uri in [
+            "/assets/../Cargo.toml",
+            "/assets/index.html",
+            "/assets/leaflet/LICENSE",
+            "/assets/js/nothing.js",
+        ] {
+            let res = app::call(&st, test::TestRequest::get().uri(uri)).await;
+            assert_eq!(res.status, 404, "{uri}");
+        }
+    }
+
+    /// Browsers refuse ES modules served with another media type, and a module that imports a
+    /// file the server does not have breaks the whole page.
+    #[actix_web::test]
+    async fn every_module_and_each_import_is_served_as_javascript() {
+        let st = state(&[]);
+        let modules: Vec<(String, String)> = static_files()
+            .into_iter()
+            .filter(|(p, _)| p.ends_with(".js"))
+            .collect();
+        assert!(
+            modules.iter().any(|(p, _)| p == "js/main.js"),
+            "{modules:?}"
+        );
+        let mut wanted: Vec<String> = Vec::new();
+        for (path, js) in &modules {
+            wanted.push(path.clone());
+            let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+            wanted.extend(imports(js).into_iter().map(|spec| join(dir, spec)));
+        }
+        // main.js imports its panels by name: each needs its module.
+        let main = &modules.iter().find(|(p, _)| p == "js/main.js").unwrap().1;
+        let list = main
+            .split("const PANELS = [")
+            .nth(1)
+            .and_then(|r| r.split(']').next())
+            .expect("main.js lists PANELS");
+        let panels: Vec<&str> = list
+            .split(',')
+            .map(|s| s.trim().trim_matches('"'))
+            .filter(|s| !s.is_empty())
+            .collect();
+        assert!(
+            panels.contains(&"route") && panels.contains(&"capacity"),
+            "{panels:?}"
+        );
+        wanted.extend(panels.iter().map(|p| format!("js/panels/{p}.js")));
+        wanted.sort();
+        wanted.dedup();
+        for path in wanted {
+            let uri = format!("/assets/{path}");
+            let res = app::call(&st, test::TestRequest::get().uri(&uri)).await;
+            assert_eq!(res.status, 200, "{uri}");
+            assert_eq!(
+                header_of(&res, header::CONTENT_TYPE).unwrap(),
+                "text/javascript; charset=utf-8",
+                "{uri}"
+            );
+        }
     }
 
     #[::core::prelude::v1::test]
     fn nothing_is_loaded_from_the_internet() {
-        let html = include_str!("../web/static/index.html");
-        let js = include_str!("../web/static/app.js");
-        let css = include_str!("../web/static/app.css");
-        for (name, text) in [("index.html", html), ("app.js", js), ("app.css", css)] {
+        let files = static_files();
+        assert!(files.iter().any(|(p, _)| p == "index.html"));
+        for (name, text) in &files {
             for pat in [
                 "src=\"http",
                 "href=\"http",
                 "url(http",
                 "fetch(\"http",
+                "import(\"http",
+                "from \"http",
                 "@import",
                 "tile.openstreetmap",
             ] {
                 assert!(!text.contains(pat), "{name} contains {pat}");
+            }
+        }
+    }
+
+    /// Names and error messages reach the page as text, never as markup.
+    #[::core::prelude::v1::test]
+    fn scripts_build_the_dom_without_html_strings() {
+        for (name, js) in static_files().iter().filter(|(p, _)| p.ends_with(".js")) {
+            for pat in [
+                "innerHTML",
+                "outerHTML",
+                "insertAdjacentHTML",
+                "document.write",
+            ] {
+                assert!(!js.contains(pat), "{name} uses {pat}");
             }
         }
     }
