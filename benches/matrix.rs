@@ -12,7 +12,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
 use corridor::Snapshot;
-use corridor::cost::{Constraints, Optimize, Profile};
+use corridor::cost::{Constraints, Measure, Profile};
 use corridor::route::many::{Costing, Direction, matrix};
 use corridor::route::reach::reach;
 
@@ -39,7 +39,7 @@ fn bench(c: &mut Criterion) {
     let constraints = Constraints::default();
 
     let mut group = c.benchmark_group("matrix");
-    for optimize in Optimize::ALL {
+    for &optimize in Measure::ALL {
         group.bench_function(format!("100x100/{}", optimize.as_str()), |b| {
             b.iter(|| {
                 let costing = Costing::new(
@@ -59,7 +59,7 @@ fn bench(c: &mut Criterion) {
         &snap.search,
         &constraints,
         Profile::default(),
-        Optimize::Time,
+        Measure::Time,
     );
     let spec = costing.spec(net, &snap.search);
     let cells = matrix(&spec, &sources, &destinations);
@@ -97,14 +97,14 @@ fn bench(c: &mut Criterion) {
                     &snap.search,
                     &constraints,
                     Profile::default(),
-                    Optimize::Time,
+                    Measure::Time,
                 );
                 let spec = costing.spec(net, &snap.search);
                 black_box(reach(
                     &spec,
                     o,
                     Direction::From,
-                    Optimize::Time,
+                    Measure::Time,
                     &[24.0, 48.0, 72.0],
                 ))
             })

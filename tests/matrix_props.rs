@@ -4,7 +4,7 @@
 //! networks and on the embedded corridor network.
 
 use corridor::Snapshot;
-use corridor::cost::{Cargo, ConstraintInput, Constraints, ModeFilter, Optimize};
+use corridor::cost::{Cargo, ConstraintInput, Constraints, Measure, ModeFilter};
 use corridor::network::{Network, load_from_strs};
 use corridor::route::many::{Costing, MatrixCells, matrix, usable};
 use corridor::route::{PlaceQuery, RouteError, RouteRequest, plan};
@@ -127,7 +127,7 @@ fn build(g: &GenNet) -> Network {
 #[derive(Debug, Clone)]
 struct Opts {
     mode: ModeFilter,
-    optimize: Optimize,
+    optimize: Measure,
     include_planned: bool,
     livestock: bool,
     avoid_country: Option<usize>,
@@ -139,7 +139,7 @@ struct Opts {
 fn gen_opts() -> impl Strategy<Value = Opts> {
     (
         prop::sample::select(vec![ModeFilter::Any, ModeFilter::Rail, ModeFilter::Road]),
-        prop::sample::select(Optimize::ALL.to_vec()),
+        prop::sample::select(Measure::ALL.to_vec()),
         any::<bool>(),
         prop::bool::weighted(0.2),
         prop::option::weighted(0.3, 0..COUNTRIES.len()),
@@ -234,7 +234,7 @@ fn check_against_routes(
                 // The diagonal: no extent (a route request refuses it as invalid).
                 if usable(net, &constraints_of(net, &template), s) {
                     let c = cell.expect("diagonal cell of a usable place");
-                    prop_assert_eq!(c.measures.distance_km, 0.0);
+                    prop_assert_eq!(c.measures.get(Measure::Distance), 0.0);
                     prop_assert_eq!(c.crossings, 0);
                 } else {
                     prop_assert!(cell.is_none());
@@ -306,12 +306,12 @@ fn on_the_corridor_network_every_cell_equals_its_route() {
         |k: usize| -> Vec<usize> { (0..k).map(|_| (rng.next() % n as u64) as usize).collect() };
     let mut routed = 0;
     let mut cases = 0;
-    for optimize in Optimize::ALL {
+    for &optimize in Measure::ALL {
         for mode in [ModeFilter::Any, ModeFilter::Rail, ModeFilter::Road] {
             let o = Opts {
                 mode,
                 optimize,
-                include_planned: optimize == Optimize::Cost,
+                include_planned: optimize == Measure::Cost,
                 livestock: false,
                 avoid_country: None,
                 avoid_link: None,

@@ -7,7 +7,7 @@
 //!   budget leaves, and never beyond what the entry node's value leaves.
 
 use corridor::Snapshot;
-use corridor::cost::{ConstraintInput, Constraints, ModeFilter, Optimize};
+use corridor::cost::{ConstraintInput, Constraints, Measure, ModeFilter};
 use corridor::network::{Network, load_from_strs};
 use corridor::route::many::{Costing, Direction, running_measure};
 use corridor::route::reach::{Reach, line_piece, reach};
@@ -139,7 +139,7 @@ fn run(
     snap: &Snapshot,
     origin: usize,
     direction: Direction,
-    measure: Optimize,
+    measure: Measure,
     mode: ModeFilter,
     contours: &[f64],
 ) -> Reach {
@@ -170,7 +170,7 @@ fn route_value(
     origin: usize,
     node: usize,
     direction: Direction,
-    measure: Optimize,
+    measure: Measure,
     mode: ModeFilter,
 ) -> Result<Option<f64>, TestCaseError> {
     let id = |i: usize| PlaceQuery::Text(snap.network.nodes()[i].id.0.clone());
@@ -336,7 +336,7 @@ fn check(
             most
         );
         // With one mode and distance there are no fixed parts and no arrival rules: exact.
-        if mode != ModeFilter::Any && measure == Optimize::Distance {
+        if mode != ModeFilter::Any && measure == Measure::Distance {
             prop_assert!(
                 (depth - most).abs() < 1e-9,
                 "{}: depth {} ≠ {}",
@@ -357,7 +357,7 @@ proptest! {
         g in gen_net(),
         origin in 0usize..16,
         to in any::<bool>(),
-        measure in prop::sample::select(Optimize::ALL.to_vec()),
+        measure in prop::sample::select(Measure::ALL.to_vec()),
         mode in prop::sample::select(vec![ModeFilter::Any, ModeFilter::Rail, ModeFilter::Road]),
         first in 0.05f64..0.6,
         steps in prop::collection::vec(0.1f64..0.8, 0..4),
@@ -366,9 +366,9 @@ proptest! {
         let origin = origin % snap.network.nodes().len();
         // Budgets scaled to the measure: a drawn link is 10–400 km, 0.1–40 h, 1–40 USD/t.
         let scale = match measure {
-            Optimize::Distance => 1000.0,
-            Optimize::Time => 40.0,
-            Optimize::Cost => 60.0,
+            Measure::Distance => 1000.0,
+            Measure::Time => 40.0,
+            Measure::Cost => 60.0,
         };
         let mut contours = vec![first * scale];
         for s in steps {
@@ -392,9 +392,9 @@ fn on_the_corridor_network_reach_agrees_with_routes() {
         let o = net.node_ix(origin).expect("origin in the data");
         for direction in [Direction::From, Direction::To] {
             for (measure, contours) in [
-                (Optimize::Time, vec![24.0, 48.0, 72.0]),
-                (Optimize::Distance, vec![300.0, 1000.0]),
-                (Optimize::Cost, vec![20.0, 60.0, 100.0]),
+                (Measure::Time, vec![24.0, 48.0, 72.0]),
+                (Measure::Distance, vec![300.0, 1000.0]),
+                (Measure::Cost, vec![20.0, 60.0, 100.0]),
             ] {
                 for mode in [ModeFilter::Any, ModeFilter::Road] {
                     let r = run(&snap, o, direction, measure, mode, &contours);

@@ -2,6 +2,7 @@
 //! Errors are reported once, by `main`.
 
 pub mod capacity;
+pub mod matrix;
 pub mod route;
 pub mod validate;
 
@@ -51,6 +52,12 @@ pub enum Command {
     /// Find the best route and alternatives between two places (same options as
     /// `GET /v1/route`): a comparison table, or GeoJSON with `--geojson`.
     Route(Box<route::RouteArgs>),
+    /// Distance, time, cost and crossings from every source to every destination (same
+    /// options as `GET /v1/matrix`): a table, CSV with `--csv`, JSON with `--json`.
+    Matrix(Box<matrix::MatrixArgs>),
+    /// Where one gets from a place (or who gets to it) within budgets (same options as
+    /// `GET /v1/reach`): a table, or GeoJSON with `--geojson`.
+    Reach(Box<matrix::ReachArgs>),
     /// Maximum flow and bottleneck (minimum cut) between two sets of places.
     Capacity(Box<capacity::CapacityArgs>),
     /// Assign demands (a JSON file as for POST /v1/assign) within link capacities.
@@ -66,6 +73,8 @@ pub fn load(dir: Option<&PathBuf>) -> Result<Network, crate::network::LoadError>
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Route(args) => route::run(*args),
+        Command::Matrix(args) => matrix::run_matrix(*args),
+        Command::Reach(args) => matrix::run_reach(*args),
         Command::Capacity(args) => {
             let net = load(args.data.as_ref()).context("loading the network")?;
             capacity::run_capacity(&net, &args)

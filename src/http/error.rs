@@ -31,6 +31,9 @@ pub enum ApiError {
         /// Up to five close names.
         suggestions: Vec<String>,
     },
+    /// 404: several places that do not exist, every one listed with its close names.
+    #[error("{}", .0.iter().map(|u| format!("{}: {}", u.field, u.detail)).collect::<Vec<_>>().join("; "))]
+    NotFoundMany(Vec<NotFoundItem>),
     /// 422: well-formed, but nothing satisfies it (e.g. no route under the constraints).
     #[error("{detail}")]
     Unprocessable {
@@ -69,7 +72,7 @@ impl ApiError {
     fn kind(&self) -> (&'static str, &'static str) {
         match self {
             ApiError::BadRequest(_) => ("invalid-parameter", "Invalid parameter"),
-            ApiError::NotFound { .. } => ("not-found", "Not found"),
+            ApiError::NotFound { .. } | ApiError::NotFoundMany(_) => ("not-found", "Not found"),
             ApiError::Unprocessable { .. } => ("unsatisfiable", "No answer satisfies the request"),
             ApiError::InvalidData(_) => ("invalid-data", "Invalid network data"),
             ApiError::Unauthorized => ("unauthorized", "Unauthorized"),
@@ -106,6 +109,13 @@ impl ApiError {
                 doc["field"] = field.clone().into();
                 doc["suggestions"] = json!(suggestions);
             }
+            ApiError::NotFoundMany(items) => {
+                if let Some(first) = items.first() {
+                    doc["field"] = first.field.clone().into();
+                    doc["suggestions"] = json!(first.suggestions);
+                }
+                doc["errors"] = json!(items);
+            }
             ApiError::Unprocessable { field: Some(f), .. } => doc["field"] = f.clone().into(),
             ApiError::InvalidData(problems) => doc["problems"] = json!(problems),
             _ => {}
@@ -118,7 +128,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::NotFound { .. } | ApiError::NotFoundMany(_) => StatusCode::NOT_FOUND,
             ApiError::Unprocessable { .. } | ApiError::InvalidData(_) => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
@@ -154,6 +164,37 @@ impl From<crate::fields::FieldError> for FieldError {
 impl From<Vec<crate::fields::FieldError>> for ApiError {
     fn from(errors: Vec<crate::fields::FieldError>) -> Self {
         ApiError::BadRequest(errors.into_iter().map(FieldError::from).collect())
+    }
+}
+
+/// One unknown place of a [`ApiError::NotFoundMany`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NotFoundItem {
+    /// The parameter and position, e.g. `destinations[2]`.
+    pub field: String,
+    /// What was not found.
+    pub detail: String,
+    /// Up to five close names.
+    pub suggestions: Vec<String>,
+}
+
+impl From<crate::route::matrix::ManyError> for ApiError {
+    fn from(e: crate::route::matrix::ManyError) -> Self {
+        use crate::route::matrix::ManyError as E;
+        match e {
+            E::Invalid(problems) => ApiError::from(problems),
+            E::UnknownPlaces(list) => ApiError::NotFoundMany(
+                list.into_iter()
+                    .map(|u| NotFoundItem {
+                        detail: format!("no place matches '{}'", u.query),
+                        field: u.field,
+                        suggestions: u.suggestions,
+                    })
+                    .collect(),
+            ),
+            e @ E::TooLarge { .. } => ApiError::TooLarge(e.to_string()),
+            E::Unusable { detail, field } => ApiError::Unprocessable { detail, field },
+        }
     }
 }
 

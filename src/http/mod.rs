@@ -5,6 +5,7 @@ pub mod admin;
 pub mod capacity;
 pub mod error;
 pub mod etag;
+pub mod matrix;
 pub mod ogc;
 pub mod openapi;
 pub mod params;
@@ -153,6 +154,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/health", web::get().to(health))
         .route("/v1/network", web::get().to(network))
         .configure(route::configure)
+        .configure(matrix::configure)
         .configure(capacity::configure)
         .configure(spatial::configure)
         .configure(ogc::configure)

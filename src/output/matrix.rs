@@ -16,7 +16,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::cost::{Measures, Optimize};
+use crate::cost::{Measure, Measures};
 use crate::network::Network;
 use crate::route::Waypoint;
 use crate::route::many::{MatrixCells, Reached};
@@ -26,16 +26,7 @@ pub fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// The output name of a measure (its field name in routes, with its unit).
-pub fn measure_key(m: Optimize) -> &'static str {
-    match m {
-        Optimize::Distance => "distance_km",
-        Optimize::Time => "time_h",
-        Optimize::Cost => "cost_usd_per_t",
-    }
-}
-
-fn value_of(m: &Measures, o: Optimize) -> f64 {
+fn value_of(m: &Measures, o: Measure) -> f64 {
     round2(m.get(o))
 }
 
@@ -81,9 +72,9 @@ pub fn matrix_json(
         "destinations".into(),
         Value::Array(destinations.iter().map(|w| place_json(net, w)).collect()),
     );
-    for m in Optimize::ALL {
+    for &m in Measure::ALL {
         out.insert(
-            measure_key(m).into(),
+            m.property().into(),
             grid(&|r: &Reached| json!(value_of(&r.measures, m))),
         );
     }
@@ -111,9 +102,9 @@ pub fn matrix_csv(
 ) -> String {
     let mut out = String::with_capacity(64 * (cells.rows * cells.cols + 1));
     out.push_str("source,destination");
-    for m in Optimize::ALL {
+    for &m in Measure::ALL {
         out.push(',');
-        out.push_str(measure_key(m));
+        out.push_str(m.property());
     }
     out.push_str(",crossings\r\n");
     for (i, s) in sources.iter().enumerate() {
@@ -124,14 +115,18 @@ pub fn matrix_csv(
             out.push_str(&csv_field(&net.nodes()[d.node_ix].id.0));
             match cells.get(i, j) {
                 Some(r) => {
-                    for m in Optimize::ALL {
+                    for &m in Measure::ALL {
                         out.push(',');
                         out.push_str(&value_of(&r.measures, m).to_string());
                     }
                     out.push(',');
                     out.push_str(&r.crossings.to_string());
                 }
-                None => out.push_str(",,,,"),
+                None => {
+                    for _ in 0..=Measure::ALL.len() {
+                        out.push(',');
+                    }
+                }
             }
             out.push_str("\r\n");
         }

@@ -12,7 +12,7 @@
 use geojson::{Feature, FeatureCollection, Geometry, JsonObject, Value as GeomValue};
 use serde_json::{Value, json};
 
-use super::matrix::{measure_key, round2};
+use super::matrix::round2;
 use super::{feature, node_geometry, round6};
 use crate::network::Network;
 use crate::route::reach::{Reach, line_piece};
@@ -26,7 +26,7 @@ fn ring(coords: &[geo::Coord<f64>]) -> Vec<Vec<f64>> {
 
 /// The reach as a FeatureCollection (see the module docs).
 pub fn reach_collection(net: &Network, reach: &Reach, query: Value) -> FeatureCollection {
-    let unit_key = measure_key(reach.measure);
+    let unit_key = reach.measure.property();
     let mut features: Vec<Feature> = Vec::new();
     for c in reach.contours.iter().rev() {
         let mut p = JsonObject::new();

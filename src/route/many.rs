@@ -39,36 +39,21 @@ use std::collections::BinaryHeap;
 use rayon::prelude::*;
 
 use super::graph::SearchGraph;
-use crate::cost::{Constraints, Measures, Optimize, Profile};
+use crate::cost::{Constraints, Measure, Measures, Profile};
+use crate::fields::str_enum;
 use crate::network::{LinkKind, Network};
 
-/// Which way a one-to-many search runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Direction {
-    /// From the place outwards: where can I get (default).
-    #[default]
-    From,
-    /// Towards the place: who can reach me (a catchment).
-    To,
-}
-
-impl Direction {
-    /// Accepted spellings, in declaration order.
-    pub const VALUES: &'static [&'static str] = &["from", "to"];
-    /// Parses an accepted spelling.
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "from" => Some(Direction::From),
-            "to" => Some(Direction::To),
-            _ => None,
-        }
+str_enum!(
+    /// Which way a one-to-many search runs.
+    #[derive(Default)]
+    Direction {
+        /// From the place outwards: where can I get (default).
+        #[default]
+        From = "from",
+        /// Towards the place: who can reach me (a catchment).
+        To = "to",
     }
-    /// The spelling.
-    pub fn as_str(self) -> &'static str {
-        Self::VALUES[self as usize]
-    }
-}
+);
 
 /// What a one-to-many search reads: the network, its state graph, the request's weights and
 /// link mask, and the costing profile (for the measures not optimised).
@@ -105,7 +90,7 @@ impl<'g> Costing<'g> {
         graph: &'g SearchGraph,
         constraints: &Constraints,
         profile: Profile,
-        optimize: Optimize,
+        optimize: Measure,
     ) -> Self {
         let weights = if profile.same_weights(&Profile::default(), optimize) {
             Cow::Borrowed(graph.default_weights(optimize))
@@ -348,7 +333,7 @@ impl ManySpec<'_> {
                 if nd < scratch.tentative(t) {
                     let link = &links[edge.link as usize];
                     let mut m = m_here;
-                    m += self.profile.step_measures(link, edge.transfer);
+                    m += self.profile.step_measures(link, edge.transshipment);
                     scratch.dist[t as usize] = nd;
                     scratch.stamp[t as usize] = generation;
                     scratch.measures[t as usize] = m;
@@ -485,21 +470,57 @@ pub fn matrix(
 /// The running part of a link's measure: the part that accrues along its geometry (length,
 /// length / speed, length × haulage rate), without a crossing's dwell or fee and without a
 /// transshipment, which happen at a point.
-pub fn running_measure(profile: &Profile, link: &crate::network::Link, measure: Optimize) -> f64 {
+pub fn running_measure(profile: &Profile, link: &crate::network::Link, measure: Measure) -> f64 {
     match measure {
-        Optimize::Distance => link.length_km,
-        Optimize::Time => link.length_km / link.speed_kmh,
-        Optimize::Cost => link.length_km * profile.rate_usd_per_tkm(link.mode),
+        Measure::Distance => link.length_km,
+        Measure::Time => link.length_km / link.speed_kmh,
+        Measure::Cost => link.length_km * profile.rate_usd_per_tkm(link.mode),
+    }
+}
+
+/// Test support: the parts a search reads, owned (route code never names the snapshot,
+/// which sits above it).
+#[cfg(test)]
+pub(crate) mod test_data {
+    use super::super::{RouteData, SearchGraph};
+    use crate::index::SpatialIndex;
+    use crate::network::Network;
+
+    /// A network with its index and search graph.
+    pub(crate) struct Snapshot {
+        pub(crate) network: Network,
+        pub(crate) index: SpatialIndex,
+        pub(crate) search: SearchGraph,
+    }
+
+    impl Snapshot {
+        pub(crate) fn build(network: Network) -> Self {
+            Self {
+                index: SpatialIndex::build(&network),
+                search: SearchGraph::build(&network),
+                network,
+            }
+        }
+    }
+
+    impl<'a> From<&'a Snapshot> for RouteData<'a> {
+        fn from(s: &'a Snapshot) -> Self {
+            RouteData {
+                network: &s.network,
+                index: &s.index,
+                search: &s.search,
+            }
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::test_data::Snapshot;
     use super::*;
     use crate::cost::Constraints;
     use crate::network::load_from_strs;
     use crate::route::{PlaceQuery, RouteRequest, link_mask, plan};
-    use crate::snapshot::Snapshot;
 
     /// ```text
     ///   a ──rail 1520── b ══crossing══ c ──rail 1435── d
@@ -565,7 +586,7 @@ mod tests {
         Snapshot::build(load_from_strs(&fc(&nodes), &fc(&links)).unwrap())
     }
 
-    fn spec_parts(s: &Snapshot, optimize: Optimize) -> (Vec<f64>, Vec<bool>) {
+    fn spec_parts(s: &Snapshot, optimize: Measure) -> (Vec<f64>, Vec<bool>) {
         let p = Profile::default();
         (
             s.search.weights(&s.network, &p, optimize),
@@ -577,7 +598,7 @@ mod tests {
     fn matrix_cells_equal_routes_in_every_measure() {
         let s = snap();
         let profile = Profile::default();
-        for optimize in Optimize::ALL {
+        for &optimize in Measure::ALL {
             let (w, ok) = spec_parts(&s, optimize);
             let spec = ManySpec {
                 net: &s.network,
@@ -611,7 +632,7 @@ mod tests {
     fn backward_values_equal_forward_ones() {
         let s = snap();
         let profile = Profile::default();
-        let (w, ok) = spec_parts(&s, Optimize::Time);
+        let (w, ok) = spec_parts(&s, Measure::Time);
         let spec = ManySpec {
             net: &s.network,
             graph: &s.search,
@@ -629,7 +650,7 @@ mod tests {
             for (u, b) in back.iter().enumerate() {
                 let f = with_scratch(|sc| {
                     spec.forward(sc, u, &[target], f64::INFINITY);
-                    sc.reached(target).map(|r| r.measures.time_h)
+                    sc.reached(target).map(|r| r.measures.get(Measure::Time))
                 });
                 if u == target {
                     assert_eq!(*b, 0.0);
@@ -644,7 +665,7 @@ mod tests {
     fn a_masked_link_leaves_cells_empty() {
         let s = snap();
         let profile = Profile::default();
-        let (w, _) = spec_parts(&s, Optimize::Distance);
+        let (w, _) = spec_parts(&s, Measure::Distance);
         let mut ok = vec![true; s.network.links().len()];
         ok[s.network.link_ix("ab").unwrap()] = false;
         ok[s.network.link_ix("ad").unwrap()] = false;

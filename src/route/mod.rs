@@ -10,6 +10,7 @@
 
 pub mod graph;
 pub mod many;
+pub mod matrix;
 pub mod reach;
 pub mod request;
 pub mod search;

@@ -58,7 +58,7 @@ use geo::{
 
 use super::graph::SearchGraph;
 use super::many::{Direction, ManyScratch, ManySpec, running_measure, with_scratch};
-use crate::cost::Optimize;
+use crate::cost::Measure;
 
 /// Most budgets in one reach request.
 pub const MAX_CONTOURS: usize = 5;
@@ -178,7 +178,7 @@ pub struct Reach {
     /// Outwards or inwards.
     pub direction: Direction,
     /// The measure budgets are in.
-    pub measure: Optimize,
+    pub measure: Measure,
     /// Nodes reached within the largest budget, by value.
     pub nodes: Vec<ReachNode>,
     /// Link pieces, budget by budget.
@@ -194,7 +194,7 @@ fn link_bases(
     spec: &ManySpec<'_>,
     scratch: &ManyScratch,
     direction: Direction,
-    measure: Optimize,
+    measure: Measure,
     bases: &mut Vec<[f64; 2]>,
 ) {
     let graph: &SearchGraph = spec.graph;
@@ -254,7 +254,7 @@ pub fn reach(
     spec: &ManySpec<'_>,
     origin: usize,
     direction: Direction,
-    measure: Optimize,
+    measure: Measure,
     contours: &[f64],
 ) -> Reach {
     let max = contours.last().copied().unwrap_or(0.0);
@@ -529,7 +529,7 @@ mod tests {
     use crate::cost::{Constraints, Profile};
     use crate::network::load_from_strs;
     use crate::route::link_mask;
-    use crate::snapshot::Snapshot;
+    use crate::route::many::test_data::Snapshot;
 
     /// ```text
     ///   a ──road 100 km── b ──road 100 km── c        (50 km/h: 2 h each)
@@ -565,7 +565,7 @@ mod tests {
 
     fn run(s: &Snapshot, origin: &str, direction: Direction, contours: &[f64]) -> Reach {
         let profile = Profile::default();
-        let w = s.search.weights(&s.network, &profile, Optimize::Time);
+        let w = s.search.weights(&s.network, &profile, Measure::Time);
         let ok = link_mask(&s.network, &Constraints::default());
         let spec = ManySpec {
             net: &s.network,
@@ -578,7 +578,7 @@ mod tests {
             &spec,
             s.network.node_ix(origin).unwrap(),
             direction,
-            Optimize::Time,
+            Measure::Time,
             contours,
         )
     }

@@ -388,7 +388,10 @@ fn served_by(mode: ModeFilter) -> &'static str {
     }
 }
 
-fn resolve_place(
+/// Resolves one place of `field` to a node under `c` (ids, names, prefixes; `lon,lat`
+/// snapped to a node suitable for the mode within [`MAX_SNAP_KM`]). Shared by routes,
+/// matrices and reach.
+pub(crate) fn resolve_place(
     snap: RouteData<'_>,
     c: &Constraints,
     field: &'static str,

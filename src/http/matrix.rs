@@ -1,0 +1,409 @@
+//! `GET|POST /v1/matrix` and `GET /v1/reach`: many origins and destinations, and how far one
+//! gets. Handlers read the typed request ([`MatrixRequest::read`], [`ReachRequest::read`],
+//! as the command line does), plan it inside the compute bound, and serialise it with
+//! [`crate::output::matrix`] (JSON or CSV) and [`crate::output::reach`] (GeoJSON).
+
+use actix_web::error::JsonPayloadError;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::Value;
+use utoipa::IntoParams;
+use utoipa::openapi::path::{Parameter, ParameterIn};
+use utoipa::openapi::schema::Schema;
+
+use super::{ApiError, AppState, Params, compute, geojson_response, schema};
+use crate::cost::{Cargo, ConstraintArgs, Measure, ModeFilter, Profile, ProfileArgs};
+use crate::fields::{FieldError, Fields};
+use crate::output::matrix::{matrix_csv, matrix_json};
+use crate::output::reach::reach_collection;
+use crate::route::many::Direction;
+use crate::route::matrix::{
+    MatrixOptions, MatrixRequest, ReachOptions, ReachRequest, plan_matrix, plan_reach,
+};
+
+/// Largest accepted `POST /v1/matrix` body, bytes (10,000 cells of ids fit in far less).
+pub const MAX_MATRIX_BODY_BYTES: usize = 1 << 20;
+
+/// The output format parameter of `/v1/matrix` (an HTTP concern: the CLI has `--csv`).
+const FORMAT: &str = "f";
+
+fn matrix_allowed() -> Vec<&'static str> {
+    let mut v = MatrixRequest::PARAMETERS.to_vec();
+    v.push(FORMAT);
+    v
+}
+
+fn describe(name: &str) -> String {
+    if name == "from" {
+        return crate::route::request::FROM_DOC.to_string();
+    }
+    if name == FORMAT {
+        return "`json` (default) or `csv` (one row per cell); `Accept: text/csv` does the same."
+            .into();
+    }
+    [
+        (MatrixOptions::NAMES, MatrixOptions::DOCS),
+        (ReachOptions::NAMES, ReachOptions::DOCS),
+        (ConstraintArgs::NAMES, ConstraintArgs::DOCS),
+        (ProfileArgs::NAMES, ProfileArgs::DOCS),
+    ]
+    .iter()
+    .find_map(|(names, docs)| names.iter().position(|n| *n == name).map(|i| docs[i]))
+    .unwrap_or_default()
+    .trim()
+    .to_string()
+}
+
+fn schema_of(name: &str) -> Schema {
+    let profile = Profile::default();
+    if let Some(f) = Profile::FIELDS.iter().find(|f| f.name == name) {
+        return schema::number_schema(f.min, f.max, Some((f.get)(&profile)));
+    }
+    match name {
+        "mode" => schema::enum_schema(Some(ModeFilter::default())),
+        "optimize" | "measure" => schema::enum_schema(Some(Measure::default())),
+        "direction" => schema::enum_schema(Some(Direction::default())),
+        "cargo" => schema::enum_schema(Some(Cargo::default())),
+        "include_planned" => schema::boolean_schema(),
+        _ => schema::string_schema(),
+    }
+}
+
+fn params_of(names: &[&str], required: &[&str], example: &[(&str, &str)]) -> Vec<Parameter> {
+    names
+        .iter()
+        .map(|name| {
+            let ex = example.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
+            schema::query_param(
+                name,
+                required.contains(name),
+                &describe(name),
+                schema_of(name),
+                ex,
+            )
+        })
+        .collect()
+}
+
+/// Query parameters of `GET /v1/matrix` (OpenAPI only; derived from the request types).
+pub struct MatrixParams;
+impl IntoParams for MatrixParams {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        params_of(
+            &matrix_allowed(),
+            &["sources", "destinations"],
+            &[
+                ("sources", "kz-almaty,ru-novosibirsk"),
+                ("destinations", "mn-ulaanbaatar,cn-beijing"),
+            ],
+        )
+    }
+}
+
+/// Query parameters of `GET /v1/reach` (OpenAPI only; derived from the request types).
+pub struct ReachParams;
+impl IntoParams for ReachParams {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        params_of(
+            ReachRequest::PARAMETERS,
+            &["from", "contours"],
+            &[("from", "mn-ulaanbaatar"), ("contours", "24,48,72")],
+        )
+    }
+}
+
+/// Whether the client asked for CSV: `f=csv`, or an `Accept` that prefers `text/csv`.
+fn wants_csv(req: &HttpRequest, f: Option<&str>) -> bool {
+    match f {
+        Some(v) => v == "csv",
+        None => req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| {
+                a.split(',')
+                    .map(|x| x.split(';').next().unwrap_or("").trim())
+                    .position(|m| m.eq_ignore_ascii_case("text/csv"))
+                    .is_some_and(|i| {
+                        // CSV unless JSON is listed before it.
+                        !a.split(',').take(i).any(|x| x.contains("json"))
+                    })
+            }),
+    }
+}
+
+/// Reads `f` (json or csv), recording a bad value.
+fn format(p: &mut Fields) -> Option<String> {
+    let v = p.str(FORMAT)?;
+    if v == "json" || v == "csv" {
+        Some(v)
+    } else {
+        p.error(FORMAT, format!("'{v}' is not one of json, csv"));
+        None
+    }
+}
+
+async fn answer_matrix(
+    req: &HttpRequest,
+    state: web::Data<AppState>,
+    request: MatrixRequest,
+    fmt: Option<String>,
+) -> Result<HttpResponse, ApiError> {
+    let csv = wants_csv(req, fmt.as_deref());
+    let snap = state.current();
+    let body = compute(&state, move || {
+        let plan = plan_matrix(&snap.snapshot, &request)?;
+        let net = &snap.network;
+        if csv {
+            return Ok(
+                matrix_csv(net, &plan.sources, &plan.destinations, &plan.cells).into_bytes(),
+            );
+        }
+        let query = serde_json::to_value(&plan.echo).unwrap_or(Value::Null);
+        let v = matrix_json(net, &plan.sources, &plan.destinations, &plan.cells, query);
+        serde_json::to_vec(&v).map_err(|e| ApiError::Internal(format!("serialising a matrix: {e}")))
+    })
+    .await?;
+    let mut resp = HttpResponse::Ok();
+    if csv {
+        resp.content_type("text/csv; charset=utf-8");
+    } else {
+        resp.content_type("application/json");
+    }
+    Ok(resp.body(body))
+}
+
+/// Distance, time, cost and crossings from every source to every destination: one
+/// one-to-many search per source; each cell is the route `/v1/route` gives for that pair
+/// with the same options (`optimize` picks it; the other measures are that route's).
+#[utoipa::path(
+    get,
+    path = "/v1/matrix",
+    tag = "routing",
+    params(MatrixParams),
+    responses(
+        (status = 200, description = "The matrix: `sources` and `destinations` as resolved, then one array of rows per measure (`distance_km`, `time_h`, `cost_usd_per_t`) and `crossings`, `null` where no route exists; with `f=csv` or `Accept: text/csv`, one CSV row per cell",
+            content_type = "application/json", body = serde_json::Value),
+        (status = 400, description = "Malformed parameters or place lists, each named in `errors`",
+            content_type = "application/problem+json", body = serde_json::Value),
+        (status = 404, description = "Unknown places: every one listed in `errors`, each with `suggestions`",
+            content_type = "application/problem+json", body = serde_json::Value),
+        (status = 413, description = "More than 10,000 cells (sources × destinations)",
+            content_type = "application/problem+json", body = serde_json::Value),
+        (status = 422, description = "A position that cannot be snapped to a node serving the mode",
+            content_type = "application/problem+json", body = serde_json::Value),
+        (status = 503, description = "The searches exceeded the compute bound",
+            content_type = "application/problem+json", body = serde_json::Value),
+    )
+)]
+#[tracing::instrument(skip_all, fields(query = %req.query_string()))]
+pub async fn get_matrix(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let allowed = matrix_allowed();
+    let mut p = Params::parse(req.query_string(), &allowed)?;
+    let fmt = format(&mut p);
+    let request = MatrixRequest::read(&mut p);
+    p.finish()?;
+    answer_matrix(&req, state, request, fmt).await
+}
+
+/// The same matrix from a JSON body: `sources` and `destinations` as arrays of places
+/// (strings, or `[lon, lat]` pairs), the other parameters as in the query (strings,
+/// numbers, booleans, or arrays for lists).
+#[utoipa::path(
+    post,
+    path = "/v1/matrix",
+    tag = "routing",
+    request_body(content = serde_json::Value, content_type = "application/json",
+        description = "`{\"sources\": [\"kz-almaty\", [106.9, 47.9]], \"destinations\": [\"cn-beijing\"], \"optimize\": \"cost\"}`"),
+    responses(
+        (status = 200, description = "As `GET /v1/matrix`", content_type = "application/json", body = serde_json::Value),
+        (status = 400, description = "Malformed body or parameters, each named",
+            content_type = "application/problem+json", body = serde_json::Value),
+        (status = 404, description = "Unknown places, every one listed",
+            content_type = "application/problem+json", body = serde_json::Value),
+        (status = 413, description = "More than 10,000 cells, or a body over 1 MiB",
+            content_type = "application/problem+json", body = serde_json::Value),
+        (status = 422, description = "A position that cannot be snapped",
+            content_type = "application/problem+json", body = serde_json::Value),
+    )
+)]
+#[tracing::instrument(skip_all)]
+pub async fn post_matrix(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<serde_json::Map<String, Value>>,
+) -> Result<HttpResponse, ApiError> {
+    let allowed = matrix_allowed();
+    let mut f = fields_of_body(&body, &allowed).map_err(ApiError::from)?;
+    let fmt = format(&mut f);
+    let request = MatrixRequest::read(&mut f);
+    f.finish().map_err(ApiError::from)?;
+    answer_matrix(&req, state, request, fmt).await
+}
+
+/// Puts a JSON body's members into [`Fields`] as raw strings (lists joined with commas, a
+/// `[lon, lat]` place as `lon,lat`), refusing unknown members, so the body goes through the
+/// same reader as the query string.
+fn fields_of_body(
+    body: &serde_json::Map<String, Value>,
+    allowed: &[&str],
+) -> Result<Fields, Vec<FieldError>> {
+    let mut f = Fields::new();
+    let mut errors = Vec::new();
+    let scalar = |v: &Value| -> Option<String> {
+        match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Array(xy) if xy.len() == 2 && xy.iter().all(Value::is_number) => {
+                Some(format!("{},{}", xy[0], xy[1]))
+            }
+            _ => None,
+        }
+    };
+    for (k, v) in body {
+        if !allowed.contains(&k.as_str()) {
+            errors.push(FieldError::new(k.clone(), "unknown member"));
+            continue;
+        }
+        let raw = match v {
+            Value::Array(items) if !(items.len() == 2 && items.iter().all(Value::is_number)) => {
+                let parts: Option<Vec<String>> = items.iter().map(scalar).collect();
+                parts.map(|p| p.join(","))
+            }
+            other => scalar(other),
+        };
+        match raw {
+            Some(s) => f.insert(k.clone(), s),
+            None => errors.push(FieldError::new(
+                k.clone(),
+                "must be a string, number, boolean, [lon, lat] or an array of those",
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(f)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Where one gets from a place (or who gets to it) within up to five budgets of one
+/// measure: reached nodes with their values, reached links cut exactly where a budget runs
+/// out, and one concave-hull polygon per budget.
+#[utoipa::path(
+    get,
+    path = "/v1/reach",
+    tag = "routing",
+    params(ReachParams),
+    responses(
+        (status = 200, description = "RFC 7946 FeatureCollection: `contour` Polygons (largest budget first), `reach_link` LineStrings, `reach_node` Points, and a `query` member",
+            content_type = "application/geo+json", body = serde_json::Value),
+        (status = 400, description = "Malformed parameters (contours not increasing, not positive, more than 5), each named",
+            content_type = "application/problem+json", body = serde_json::Value),
+        (status = 404, description = "Unknown place, with `suggestions`",
+            content_type = "application/problem+json", body = serde_json::Value),
+        (status = 422, description = "The place cannot be snapped, or cannot start a route under the constraints",
+            content_type = "application/problem+json", body = serde_json::Value),
+        (status = 503, description = "The search exceeded the compute bound",
+            content_type = "application/problem+json", body = serde_json::Value),
+    )
+)]
+#[tracing::instrument(skip_all, fields(query = %req.query_string()))]
+pub async fn get_reach(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let mut p = Params::parse(req.query_string(), ReachRequest::PARAMETERS)?;
+    let request = ReachRequest::read(&mut p);
+    p.finish()?;
+    let request = request.ok_or_else(|| {
+        ApiError::Internal("reach parameters passed validation without from/contours".into())
+    })?;
+    let snap = state.current();
+    let body = compute(&state, move || {
+        let plan = plan_reach(&snap.snapshot, &request)?;
+        let query = serde_json::to_value(&plan.echo).unwrap_or(Value::Null);
+        let mut fc = reach_collection(&snap.network, &plan.reach, query);
+        if let Some(fm) = fc.foreign_members.as_mut() {
+            fm.insert(
+                "origin".into(),
+                serde_json::json!({
+                    "id": snap.network.nodes()[plan.origin.node_ix].id.0,
+                    "snap_km": plan.origin.snap_km,
+                }),
+            );
+        }
+        serde_json::to_vec(&fc).map_err(|e| ApiError::Internal(format!("serialising a reach: {e}")))
+    })
+    .await?;
+    Ok(geojson_response(body))
+}
+
+/// Registers this module's routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/v1/matrix")
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(MAX_MATRIX_BODY_BYTES)
+                    .error_handler(json_error),
+            )
+            .route(web::get().to(get_matrix))
+            .route(web::post().to(post_matrix)),
+    )
+    .route("/v1/reach", web::get().to(get_reach));
+}
+
+fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let api = match &err {
+        JsonPayloadError::OverflowKnownLength { length, limit } => ApiError::TooLarge(format!(
+            "request body of {length} bytes exceeds the limit of {limit} bytes"
+        )),
+        JsonPayloadError::Overflow { limit } => {
+            ApiError::TooLarge(format!("request body exceeds the limit of {limit} bytes"))
+        }
+        JsonPayloadError::ContentType => {
+            ApiError::bad("body", "Content-Type must be application/json")
+        }
+        JsonPayloadError::Deserialize(e) => {
+            ApiError::bad("body", format!("not a JSON object: {e}"))
+        }
+        other => ApiError::bad("body", format!("could not read the body: {other}")),
+    };
+    api.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::route::matrix::MAX_CELLS;
+    use crate::route::reach::MAX_CONTOURS;
+
+    #[test]
+    fn limits_are_the_domain_ones() {
+        assert_eq!(MAX_CELLS, 10_000);
+        assert_eq!(MAX_CONTOURS, 5);
+    }
+
+    #[test]
+    fn bodies_become_the_same_raw_fields() {
+        let body: serde_json::Map<String, Value> = serde_json::from_str(
+            r#"{"sources": ["kz-almaty", [106.9, 47.9]], "destinations": "cn-beijing", "include_planned": true, "avoid_countries": ["KZ", "CN"]}"#,
+        )
+        .unwrap();
+        let mut f = fields_of_body(&body, &matrix_allowed()).unwrap();
+        assert_eq!(f.str("sources").as_deref(), Some("kz-almaty,106.9,47.9"));
+        assert_eq!(f.str("destinations").as_deref(), Some("cn-beijing"));
+        assert_eq!(f.str("include_planned").as_deref(), Some("true"));
+        assert_eq!(f.str("avoid_countries").as_deref(), Some("KZ,CN"));
+        let bad: serde_json::Map<String, Value> =
+            serde_json::from_str(r#"{"sources": [{"x": 1}], "optimise": "cost"}"#).unwrap();
+        let errs = fields_of_body(&bad, &matrix_allowed()).unwrap_err();
+        let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["optimise", "sources"]);
+    }
+}
