@@ -29,7 +29,10 @@ echo "RSS after second mixed run: $(rss)"
 out2=$(WRK_ONLY=route wrk -t2 -c"$CONNS" -d15s -s benches/load/mixed.lua "$url")
 echo "== routes only (15s, $CONNS connections)"; echo "$out2" | tail -2
 echo "RSS after routes: $(rss)"
-for o in "$out" "$out2" "$out3"; do
+out4=$(wrk -t2 -c8 -d15s -s benches/load/matrix.lua "$url")
+echo "== matrix 100x100 only (15s, 8 connections)"; echo "$out4" | tail -2
+echo "RSS after matrices: $(rss)"
+for o in "$out" "$out2" "$out3" "$out4"; do
   if echo "$o" | grep -q "Non-2xx"; then echo "FAIL: non-2xx answers"; exit 1; fi
   if ! echo "$o" | grep -q "errors connect 0 read 0 write 0 status 0 timeout 0"; then echo "FAIL: errors"; exit 1; fi
 done
