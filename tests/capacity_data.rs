@@ -47,7 +47,9 @@ fn tpy(c: &Value) -> Result<f64, String> {
         Some("t/yr") => Ok(v),
         Some("trains/day") => Ok(v * TONNES_PER_TRAIN * DAYS),
         Some("vehicles/day") => Ok(v * TONNES_PER_VEHICLE * DAYS),
-        other => Err(format!("unit {other:?} is not t/yr, trains/day or vehicles/day")),
+        other => Err(format!(
+            "unit {other:?} is not t/yr, trains/day or vehicles/day"
+        )),
     }
 }
 
@@ -126,7 +128,10 @@ mod coverage {
         assert!(count("line", "rail") >= 95, "rail lines");
         assert!(count("road", "road") >= 50, "trunk and motorway roads");
         let closed = find(&all, "xd-zheltura-zelter");
-        assert!(!needs_capacity(closed), "a closed crossing needs no capacity");
+        assert!(
+            !needs_capacity(closed),
+            "a closed crossing needs no capacity"
+        );
     }
 }
 
@@ -143,7 +148,9 @@ mod well_formed {
             }
             let basis = s(p, "capacity_basis");
             if !BASES.contains(&basis) {
-                problems.push(format!("{id}: capacity_basis {basis:?} not one of {BASES:?}"));
+                problems.push(format!(
+                    "{id}: capacity_basis {basis:?} not one of {BASES:?}"
+                ));
             }
             let note = s(p, "capacity_note");
             // The note says what the figure is, starting with its basis ("estimate: …").

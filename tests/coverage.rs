@@ -359,7 +359,10 @@ fn seed_figures_are_present_with_seed_sources() {
             "vehicles/day" => v * 20.0 * 365.0,
             u => panic!("{id}: unit {u}"),
         };
-        assert!(tpy >= tonnes, "{id}: capacity {tpy} below the seed throughput");
+        assert!(
+            tpy >= tonnes,
+            "{id}: capacity {tpy} below the seed throughput"
+        );
     };
     throughput("xr-naushki-sukhbaatar", 7_800_000.0);
     throughput("xd-kyakhta-altanbulag", 297_000.0);
