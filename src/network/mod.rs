@@ -1,23 +1,25 @@
-//! The network: model, GeoJSON loading and validation (like Valhalla's baldr + mjolnir).
+//! The network: model, sources, validation and topology (like Valhalla's baldr + mjolnir).
 //!
-//! A [`Network`] is built only from data that validated, then stays read-only. The default
-//! data of `geodata/` is compiled into the binary ([`Network::embedded`]).
+//! Data comes from a [`Source`] (the embedded `geodata/`, or a directory), is validated by
+//! [`load`], and only then becomes a [`Network`], read-only from there on. At load the
+//! network builds its topology once as a petgraph graph ([`LinkGraph`]); [`topology`]
+//! analyses it (components, bridges, articulation points).
 
+mod graph;
 mod model;
+pub mod source;
+pub mod topology;
 mod validate;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+pub use graph::LinkGraph;
 pub use model::*;
+pub use source::{Documents, EMBEDDED_LINKS, EMBEDDED_NODES, Source, load};
 pub use validate::{
-    ENDPOINT_TOLERANCE_KM, LINKS_FILE, LoadError, NODES_FILE, Problem, load_from_strs,
+    ENDPOINT_TOLERANCE_KM, LINKS_FILE, LoadError, NODES_FILE, Problem, load_from_strs, validate,
 };
-
-/// The default network data, compiled in.
-pub const EMBEDDED_NODES: &str = include_str!("../../geodata/nodes.geojson");
-/// The default network data, compiled in.
-pub const EMBEDDED_LINKS: &str = include_str!("../../geodata/links.geojson");
 
 /// A validated network of nodes and links.
 #[derive(Debug, Clone)]
@@ -26,7 +28,10 @@ pub struct Network {
     links: Vec<Link>,
     node_index: HashMap<String, usize>,
     link_index: HashMap<String, usize>,
-    /// For each node, the indices of the links touching it.
+    /// The topology, built once.
+    graph: LinkGraph,
+    /// For each node, the indices of the links touching it, in file order (from `graph`,
+    /// flattened for the hot paths that walk it).
     incident: Vec<Vec<usize>>,
 }
 
@@ -37,35 +42,32 @@ impl Network {
         node_index: HashMap<String, usize>,
         link_index: HashMap<String, usize>,
     ) -> Self {
-        let mut incident = vec![Vec::new(); nodes.len()];
-        for (i, l) in links.iter().enumerate() {
-            incident[l.from_ix].push(i);
-            incident[l.to_ix].push(i);
-        }
+        let graph = LinkGraph::build(nodes.len(), &links);
+        let incident = (0..nodes.len()).map(|u| graph.links_at(u)).collect();
         Self {
             nodes,
             links,
             node_index,
             link_index,
+            graph,
             incident,
         }
     }
 
-    /// Loads and validates `nodes.geojson` and `links.geojson` from a directory.
+    /// Loads and validates `nodes.geojson` and `links.geojson` from a directory
+    /// (`load(&Source::Dir(..))`).
     pub fn load_dir(dir: &Path) -> Result<Self, LoadError> {
-        let read = |name: &str| {
-            let path = dir.join(name);
-            std::fs::read_to_string(&path).map_err(|source| LoadError::Io {
-                path: path.display().to_string(),
-                source,
-            })
-        };
-        load_from_strs(&read(NODES_FILE)?, &read(LINKS_FILE)?)
+        load(&Source::Dir(dir.to_path_buf()))
     }
 
-    /// The default network compiled into the binary.
+    /// The default network compiled into the binary (`load(&Source::Embedded)`).
     pub fn embedded() -> Result<Self, LoadError> {
-        load_from_strs(EMBEDDED_NODES, EMBEDDED_LINKS)
+        load(&Source::Embedded)
+    }
+
+    /// The topology: nodes joined by links, as a graph.
+    pub fn graph(&self) -> &LinkGraph {
+        &self.graph
     }
 
     /// All nodes, in file order.
@@ -207,31 +209,4 @@ impl std::fmt::Display for Summary {
     }
 }
 
-/// Most suggestions offered for an unknown place.
-pub const MAX_SUGGESTIONS: usize = 5;
-/// Smallest Jaro–Winkler similarity for a name to be suggested.
-pub const SUGGESTION_SIMILARITY: f64 = 0.75;
-
-/// Up to [`MAX_SUGGESTIONS`] ids whose id or name is close to `query` (Jaro–Winkler on lower
-/// case), closest first.
-pub fn suggest<'a>(
-    query: &str,
-    candidates: impl Iterator<Item = (&'a str, &'a str)>,
-) -> Vec<String> {
-    let q = query.to_lowercase();
-    let mut scored: Vec<(f64, &str)> = candidates
-        .map(|(id, name)| {
-            let s = strsim::jaro_winkler(&q, &id.to_lowercase())
-                .max(strsim::jaro_winkler(&q, &name.to_lowercase()));
-            (s, id)
-        })
-        .filter(|(s, _)| *s >= SUGGESTION_SIMILARITY)
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    scored.dedup_by(|a, b| a.1 == b.1);
-    scored
-        .into_iter()
-        .take(MAX_SUGGESTIONS)
-        .map(|(_, id)| id.to_string())
-        .collect()
-}
+pub use crate::fields::{MAX_SUGGESTIONS, SUGGESTION_SIMILARITY, suggest};

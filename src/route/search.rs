@@ -24,7 +24,7 @@ const UNSET: u32 = u32::MAX;
 
 /// One search problem: a graph, the request's weights and link mask, and the waypoints.
 #[derive(Debug, Clone, Copy)]
-pub struct SearchSpec<'a> {
+pub struct SearchProblem<'a> {
     /// The state graph.
     pub graph: &'a SearchGraph,
     /// One weight per edge (non-negative, finite).
@@ -128,7 +128,7 @@ struct Forward<'h> {
     forbidden_first: &'h [u32],
 }
 
-impl<'a> SearchSpec<'a> {
+impl<'a> SearchProblem<'a> {
     fn layers(&self) -> usize {
         self.waypoints.len().saturating_sub(1)
     }
@@ -524,7 +524,7 @@ mod tests {
         let g = SearchGraph::build(&net);
         let w = km_weights(&g, &net);
         let ok = vec![true; net.links().len()];
-        let spec = SearchSpec {
+        let spec = SearchProblem {
             graph: &g,
             weights: &w,
             link_ok: &ok,
@@ -544,7 +544,7 @@ mod tests {
         let w = km_weights(&g, &net);
         let ok = vec![true; net.links().len()];
         // a → c → b: via c, then back to b (the direct a → b is not allowed to skip c).
-        let spec = SearchSpec {
+        let spec = SearchProblem {
             graph: &g,
             weights: &w,
             link_ok: &ok,
@@ -556,7 +556,7 @@ mod tests {
         let h = spec.distances_to_target(&mut scratch);
         assert_eq!(h[spec.start_vertex().unwrap() as usize], 3.0);
         // Round trip a → b → a: node a appears in two layers, which is not a loop.
-        let spec = SearchSpec {
+        let spec = SearchProblem {
             waypoints: &[0, 1, 0],
             ..spec
         };
@@ -573,7 +573,7 @@ mod tests {
         let mut scratch = Scratch::default();
         let mut ok = vec![true; net.links().len()];
         ok[net.link_ix("bc").unwrap()] = false;
-        let spec = SearchSpec {
+        let spec = SearchProblem {
             graph: &g,
             weights: &w,
             link_ok: &ok,
@@ -582,7 +582,7 @@ mod tests {
         assert_eq!(spec.shortest(&mut scratch).unwrap().cost, 5.0);
         let mut none = ok.clone();
         none[net.link_ix("ac").unwrap()] = false;
-        let spec = SearchSpec {
+        let spec = SearchProblem {
             link_ok: &none,
             ..spec
         };
