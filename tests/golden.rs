@@ -300,16 +300,16 @@ fn normalise_body(req: &GoldenRequest, ctype: &str, body: &[u8]) -> Value {
         Some(other) => panic!("requests.txt:{}: unknown golden: {other}", req.line),
         None => {}
     }
-    if ctype.contains("json") {
-        if let Ok(v) = serde_json::from_slice::<Value>(body) {
-            let c = canonical(&v);
-            let s = c.to_string();
-            return if s.len() > LARGE_BODY {
-                json!({ "large": summarise_large(&c, &s) })
-            } else {
-                c
-            };
-        }
+    if ctype.contains("json")
+        && let Ok(v) = serde_json::from_slice::<Value>(body)
+    {
+        let c = canonical(&v);
+        let s = c.to_string();
+        return if s.len() > LARGE_BODY {
+            json!({ "large": summarise_large(&c, &s) })
+        } else {
+            c
+        };
     }
     if text.len() <= 2_000 {
         json!({ "text": text })
