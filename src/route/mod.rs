@@ -8,9 +8,11 @@
 //! - this module: [`plan`], which runs them and turns paths into [`Route`]s, and explains
 //!   a failure by relaxing one constraint at a time.
 
+pub mod alternatives;
 pub mod graph;
 pub mod request;
 pub mod search;
+pub mod timed;
 
 use std::borrow::Cow;
 use std::cell::RefCell;
