@@ -53,9 +53,12 @@ pub fn step_arrival(
     start_h: f64,
 ) -> Result<StepTiming, OutsideCalendar> {
     let ready_h = start_h + step.transfer_h;
-    let enter_h = match schedules.next_open(step.link_ix, instant(depart, ready_h))? {
-        None => ready_h,
-        Some(w) => ready_h.max((w.opens - depart) as f64 / 3600.0),
+    // Schedules change on whole seconds: open at the second the cargo is ready in means open
+    // at the exact instant; closed then means the next opening lies after the exact instant.
+    let ready_s = depart + (ready_h * 3600.0).floor() as i64;
+    let enter_h = match schedules.next_open(step.link_ix, ready_s)? {
+        Some(w) if w.opens > ready_s => (w.opens - depart) as f64 / 3600.0,
+        _ => ready_h,
     };
     Ok(StepTiming {
         enter_h,
@@ -184,5 +187,218 @@ mod tests {
         assert_eq!((e.first_year, e.last_year), (2025, 2028));
         // A link without a schedule never fails, whatever the year.
         assert!(step_arrival(&t, utc("2031-01-01T00:00:00Z"), &steps()[0], 0.0).is_ok());
+    }
+
+    mod search {
+        //! The time-dependent search against brute force on small drawn networks.
+        use super::*;
+        use crate::cost::{Optimize, Profile};
+        use crate::network::{Network, load_from_strs};
+        use crate::route::{Scratch, SearchGraph, SearchSpec};
+        use proptest::prelude::*;
+
+        const SCHEDULES: [&str; 5] = [
+            "24/7",
+            "Mo-Fr 09:00-18:00",
+            "08:00-12:00",
+            "Mo,We,Fr 10:00-16:00; PH off",
+            "Tu-Sa 20:00-23:00",
+        ];
+
+        /// `n` road nodes on a zigzag and the given links (`a`, `b`, km).
+        fn drawn(n: usize, links: &[(usize, usize, f64)]) -> Network {
+            let x = |i: usize| i as f64 * 0.5;
+            let y = |i: usize| (i % 2) as f64 * 0.3;
+            let nodes: Vec<String> = (0..n)
+                .map(|i| {
+                    format!(
+                        r#"{{"type":"Feature","geometry":{{"type":"Point","coordinates":[{},{}]}},"properties":{{"id":"n{i}","name":"n{i}","country":"KZ","kind":"city","modes":["road"],"intermodal":false,"source":"t"}}}}"#,
+                        x(i),
+                        y(i)
+                    )
+                })
+                .collect();
+            let links: Vec<String> = links
+                .iter()
+                .enumerate()
+                .map(|(k, &(a, b, km))| {
+                    format!(
+                        r#"{{"type":"Feature","geometry":{{"type":"LineString","coordinates":[[{},{}],[{},{}]]}},"properties":{{"id":"l{k}","from":"n{a}","to":"n{b}","mode":"road","kind":"road","length_km":{km},"speed_kmh":50,"status":"open","source":"t"}}}}"#,
+                        x(a),
+                        y(a),
+                        x(b),
+                        y(b)
+                    )
+                })
+                .collect();
+            let fc = |f: &[String]| {
+                format!(
+                    r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+                    f.join(",")
+                )
+            };
+            load_from_strs(&fc(&nodes), &fc(&links)).unwrap()
+        }
+
+        fn schedules(net: &Network, pick: &[usize]) -> ScheduleTable {
+            let h = vec!["KZ".to_string()];
+            let specs = pick.iter().enumerate().map(|(ix, &k)| {
+                (
+                    ix,
+                    ScheduleSpec {
+                        opening_hours: SCHEDULES[k % SCHEDULES.len()],
+                        timezone: "Asia/Almaty",
+                        holidays: &h,
+                    },
+                )
+            });
+            ScheduleTable::build(net.links().len(), specs, &HolidayCalendars::embedded()).unwrap()
+        }
+
+        fn step(net: &Network, ix: usize) -> StepTime {
+            let l = &net.links()[ix];
+            StepTime {
+                link_ix: ix,
+                transfer_h: 0.0,
+                dwell_h: 0.0,
+                run_h: l.length_km / l.speed_kmh,
+            }
+        }
+
+        /// Earliest arrival from node 0 at node `n - 1` by the time-dependent search.
+        fn searched(
+            net: &Network,
+            table: &ScheduleTable,
+            depart: UnixSeconds,
+        ) -> Option<(f64, Vec<usize>)> {
+            let g = SearchGraph::build(net);
+            let w = g.weights(net, &Profile::default(), Optimize::Time);
+            let ok = vec![true; net.links().len()];
+            let wp = [0u32, net.nodes().len() as u32 - 1];
+            let spec = SearchSpec {
+                graph: &g,
+                weights: &w,
+                link_ok: &ok,
+                waypoints: &wp,
+            };
+            let arrive = |e: usize, t: f64| {
+                let s = step(net, g.edge(e).link as usize);
+                step_arrival(table, depart, &s, t).ok().map(|x| x.arrive_h)
+            };
+            let p = spec.earliest_arrival(&mut Scratch::default(), &arrive)?;
+            Some((
+                p.cost,
+                p.edges
+                    .iter()
+                    .map(|&e| g.edge(e as usize).link as usize)
+                    .collect(),
+            ))
+        }
+
+        /// Earliest arrival by trying every simple path (brute force).
+        fn brute(net: &Network, table: &ScheduleTable, depart: UnixSeconds) -> Option<f64> {
+            fn go(
+                net: &Network,
+                table: &ScheduleTable,
+                depart: UnixSeconds,
+                at: usize,
+                t: f64,
+                seen: &mut Vec<bool>,
+                best: &mut Option<f64>,
+            ) {
+                if at == net.nodes().len() - 1 {
+                    *best = Some(best.map_or(t, |b: f64| b.min(t)));
+                    return;
+                }
+                for (ix, l) in net.links().iter().enumerate() {
+                    let next = if l.from_ix == at {
+                        l.to_ix
+                    } else if l.to_ix == at {
+                        l.from_ix
+                    } else {
+                        continue;
+                    };
+                    if seen[next] {
+                        continue;
+                    }
+                    let Ok(x) = step_arrival(table, depart, &step(net, ix), t) else {
+                        continue;
+                    };
+                    seen[next] = true;
+                    go(net, table, depart, next, x.arrive_h, seen, best);
+                    seen[next] = false;
+                }
+            }
+            let mut seen = vec![false; net.nodes().len()];
+            seen[0] = true;
+            let mut best = None;
+            go(net, table, depart, 0, 0.0, &mut seen, &mut best);
+            best
+        }
+
+        fn arb_net() -> impl Strategy<Value = (usize, Vec<(usize, usize, f64)>, Vec<usize>)> {
+            (3usize..7).prop_flat_map(|n| {
+                let link =
+                    (0..n, 0..n, 10.0f64..400.0).prop_filter("no self-loop", |(a, b, _)| a != b);
+                (
+                    Just(n),
+                    prop::collection::vec(link, 2..10),
+                    prop::collection::vec(0usize..SCHEDULES.len(), 10),
+                )
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(48))]
+
+            #[test]
+            fn equals_brute_force_and_is_fifo(
+                (n, links, pick) in arb_net(),
+                depart_h in 0u32..(24 * 700),
+                later_h in 0.0f64..72.0,
+            ) {
+                let net = drawn(n, &links);
+                let table = schedules(&net, &pick[..net.links().len()]);
+                let depart = 1_767_225_600 + depart_h as i64 * 3600; // from 2026-01-01Z
+                let got = searched(&net, &table, depart);
+                let want = brute(&net, &table, depart);
+                prop_assert_eq!(got.is_some(), want.is_some());
+                if let (Some((t, links)), Some(b)) = (&got, want) {
+                    prop_assert!((t - b).abs() < 1e-6, "search {} brute {}", t, b);
+                    // The route's simulated timing agrees and never waits negatively.
+                    let steps: Vec<StepTime> = links.iter().map(|&ix| step(&net, ix)).collect();
+                    let sim = simulate(&table, depart, &steps).unwrap();
+                    prop_assert!((sim.last().unwrap().arrive_h - t).abs() < 1e-6);
+                    prop_assert!(sim.iter().all(|s| s.wait_h >= 0.0));
+                    // FIFO: leaving later never arrives earlier.
+                    let later = depart + (later_h * 3600.0) as i64;
+                    let (t2, _) = searched(&net, &table, later).unwrap();
+                    let shift = (later - depart) as f64 / 3600.0;
+                    prop_assert!(shift + t2 >= t - 1e-6);
+                }
+            }
+
+            #[test]
+            fn round_the_clock_equals_the_timeless_search(
+                (n, links, _) in arb_net(),
+                depart_h in 0u32..(24 * 700),
+            ) {
+                let net = drawn(n, &links);
+                let pick = vec![0; net.links().len()]; // all 24/7
+                let table = schedules(&net, &pick);
+                let depart = 1_767_225_600 + depart_h as i64 * 3600;
+                let g = SearchGraph::build(&net);
+                let w = g.weights(&net, &Profile::default(), Optimize::Time);
+                let ok = vec![true; net.links().len()];
+                let wp = [0u32, n as u32 - 1];
+                let spec = SearchSpec { graph: &g, weights: &w, link_ok: &ok, waypoints: &wp };
+                let timeless = spec.shortest(&mut Scratch::default()).map(|p| p.cost);
+                let timed = searched(&net, &table, depart).map(|x| x.0);
+                prop_assert_eq!(timeless.is_some(), timed.is_some());
+                if let (Some(a), Some(b)) = (timeless, timed) {
+                    prop_assert!((a - b).abs() < 1e-6);
+                }
+            }
+        }
     }
 }
