@@ -42,7 +42,7 @@ fn bench(c: &mut Criterion) {
     let snap = Snapshot::embedded().expect("embedded network");
     let pairs = pairs(&snap, 100);
     let mut group = c.benchmark_group("route");
-    for optimize in Optimize::ALL {
+    for &optimize in Optimize::ALL {
         for alternatives in [0usize, 3] {
             let requests: Vec<RouteRequest> = pairs
                 .iter()

@@ -2,6 +2,7 @@
 //! the route and capacity questions asked of it, answered as GeoJSON (RFC 7946).
 //!
 //! One concern per module, as in Valhalla and OSRM:
+//! - [`fields`]: field reading, lon/lat checks, suggestions, the enum macro (the foundation);
 //! - [`network`]: model, loading and validation of `geodata/` (checked once, then read-only);
 //! - [`index`]: rstar spatial indexes for snapping and map queries;
 //! - [`cost`]: what a request allows and what links and transfers cost;
@@ -15,6 +16,7 @@
 pub mod capacity;
 pub mod cli;
 pub mod cost;
+pub mod fields;
 pub mod http;
 pub mod index;
 pub mod network;

@@ -1,6 +1,30 @@
-//! The `corridor` binary: a thin shell over the library's CLI.
+//! The `corridor` binary: a thin shell joining the library's two doors. The CLI parses every
+//! command; `serve` is handed to the HTTP service here, so `cli` and `http` never call each
+//! other.
 
+use anyhow::Context;
 use clap::Parser;
+use corridor::cli::{Cli, Command, ServeArgs};
+use corridor::http::{AppState, ServerConfig};
+use corridor::network::source::Source;
+
+/// Starts the HTTP service on validated data (refuses to start on invalid data).
+fn serve(args: ServeArgs) -> anyhow::Result<i32> {
+    let net = Source::from_dir(args.data.as_deref())
+        .load()
+        .context("refusing to start on invalid data")?;
+    let config = ServerConfig {
+        compute_timeout: std::time::Duration::from_millis(args.compute_timeout_ms),
+        cors_origins: args.cors_origin,
+        admin_token: std::env::var("CORRIDOR_ADMIN_TOKEN")
+            .ok()
+            .filter(|t| !t.is_empty()),
+        data_dir: args.data,
+    };
+    let state = actix_web::web::Data::new(AppState::new(corridor::Snapshot::build(net), config));
+    actix_web::rt::System::new().block_on(corridor::http::serve(state, &args.bind))?;
+    Ok(0)
+}
 
 fn main() {
     tracing_subscriber::fmt()
@@ -10,8 +34,11 @@ fn main() {
         )
         .with_writer(std::io::stderr)
         .init();
-    let cli = corridor::cli::Cli::parse();
-    match corridor::cli::run(cli) {
+    let result = match Cli::parse().command {
+        Command::Serve(args) => serve(args),
+        command => corridor::cli::run(Cli { command }),
+    };
+    match result {
         Ok(code) => std::process::exit(code),
         Err(e) => {
             eprintln!("error: {e:#}");

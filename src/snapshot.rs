@@ -1,12 +1,12 @@
 //! A served network with everything derived from it, built once per load and swapped whole on
 //! reload: requests in flight keep the snapshot they started with.
-
-use std::sync::Arc;
+//!
+//! Pure domain: the network, its indexes and search graph. Serialised output (the `/v1/network`
+//! bytes, ETags) is cached by the HTTP layer beside it (`Served` in the http module).
 
 use crate::index::SpatialIndex;
 use crate::network::{CapacityConversion, LoadError, Network};
-use crate::output;
-use crate::route::SearchGraph;
+use crate::route::{RouteData, SearchGraph};
 
 /// A validated network plus its derived, read-only structures.
 #[derive(Debug)]
@@ -15,10 +15,6 @@ pub struct Snapshot {
     pub network: Network,
     /// Default capacity conversion constants.
     pub conversion: CapacityConversion,
-    /// `/v1/network` pre-serialised (RFC 7946 FeatureCollection).
-    pub network_json: Arc<[u8]>,
-    /// Strong ETag of this snapshot's data (hash of the serialised network).
-    pub etag: String,
     /// Spatial indexes.
     pub index: SpatialIndex,
     /// Route search graph (node × arriving mode × gauge, CSR), with default weights.
@@ -26,19 +22,14 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// Derives everything served from a validated network.
+    /// Derives everything searched from a validated network.
     pub fn build(network: Network) -> Self {
         let conversion = CapacityConversion::default();
-        let fc = output::network_collection(&network, &conversion);
-        let bytes = serde_json::to_vec(&fc).unwrap_or_default();
-        let etag = format!("\"{:016x}\"", fnv1a(&bytes));
         let index = SpatialIndex::build(&network);
         let search = SearchGraph::build(&network);
         Self {
             network,
             conversion,
-            network_json: bytes.into(),
-            etag,
             index,
             search,
         }
@@ -50,12 +41,12 @@ impl Snapshot {
     }
 }
 
-/// FNV-1a, 64 bit: a cheap content hash for ETags (not for security).
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
+impl<'a> From<&'a Snapshot> for RouteData<'a> {
+    fn from(s: &'a Snapshot) -> Self {
+        RouteData {
+            network: &s.network,
+            index: &s.index,
+            search: &s.search,
+        }
     }
-    h
 }

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use corridor::Snapshot;
-use corridor::cost::{Cargo, ModeFilter, Optimize};
+use corridor::cost::{Cargo, Measure, ModeFilter, Optimize};
 use corridor::network::{LinkKind, Network};
 use corridor::route::{PlaceQuery, Route, RoutePlan, RouteRequest, plan};
 
@@ -35,8 +35,8 @@ fn best(r: &RouteRequest) -> Route {
 fn gauge_breaks(r: &Route) -> Vec<String> {
     r.transshipments(net())
         .into_iter()
-        .filter(|t| t.transfer.reason().starts_with("gauge"))
-        .map(|t| format!("{} {}", t.node, t.transfer.reason()))
+        .filter(|t| t.kind.reason().starts_with("gauge"))
+        .map(|t| format!("{} {}", t.node, t.kind.reason()))
         .collect()
 }
 
@@ -95,10 +95,10 @@ mod rail_ulan_ude_beijing {
     fn legs_add_up_and_break_at_borders_and_gauge() {
         let r = best(&request("ru-ulan-ude", "cn-beijing", ModeFilter::Rail));
         let legs = r.legs(net());
-        let km: f64 = legs.iter().map(|l| l.distance_km).sum();
-        let h: f64 = legs.iter().map(|l| l.time_h).sum();
-        assert!((km - r.measures.distance_km).abs() < 1e-6);
-        assert!((h - r.measures.time_h).abs() < 1e-6);
+        let km: f64 = legs.iter().map(|l| l.measures[Measure::Distance]).sum();
+        let h: f64 = legs.iter().map(|l| l.measures[Measure::Time]).sum();
+        assert!((km - r.measures[Measure::Distance]).abs() < 1e-6);
+        assert!((h - r.measures[Measure::Time]).abs() < 1e-6);
         let shape: Vec<(String, Option<u32>)> = legs
             .iter()
             .map(|l| (l.country.clone(), l.gauge_mm))
@@ -200,8 +200,8 @@ fn time_and_distance_optima_differ_when_borders_and_gauge_breaks_cost_time() {
     q.optimize = Optimize::Time;
     let fast = best(&q);
     assert_ne!(short.steps, fast.steps);
-    assert!(short.measures.distance_km < fast.measures.distance_km);
-    assert!(fast.measures.time_h < short.measures.time_h);
+    assert!(short.measures[Measure::Distance] < fast.measures[Measure::Distance]);
+    assert!(fast.measures[Measure::Time] < short.measures[Measure::Time]);
     assert!(short.countries(net()).contains(&"CN".to_string()));
     assert_eq!(gauge_breaks(&short).len(), 2, "{:?}", gauge_breaks(&short));
     assert_eq!(fast.countries(net()), ["RU"]);
@@ -210,7 +210,7 @@ fn time_and_distance_optima_differ_when_borders_and_gauge_breaks_cost_time() {
     q.profile.dwell_scale = 0.0;
     q.profile.transshipment_h = 0.0;
     let free = best(&q);
-    assert!(free.measures.time_h <= fast.measures.time_h + 1e-9);
+    assert!(free.measures[Measure::Time] <= fast.measures[Measure::Time] + 1e-9);
 }
 
 #[test]
@@ -220,14 +220,14 @@ fn multimodal_time_optimum_avoids_needless_transshipments() {
     let short = best(&q);
     q.optimize = Optimize::Time;
     let fast = best(&q);
-    assert!(short.measures.distance_km <= fast.measures.distance_km);
-    assert!(fast.measures.time_h < short.measures.time_h);
+    assert!(short.measures[Measure::Distance] <= fast.measures[Measure::Distance]);
+    assert!(fast.measures[Measure::Time] < short.measures[Measure::Time]);
     assert!(fast.transshipments(net()).len() < short.transshipments(net()).len());
 }
 
 #[test]
 fn five_alternatives_are_distinct_loopless_and_sorted() {
-    for optimize in Optimize::ALL {
+    for &optimize in Optimize::ALL {
         let mut q = request("ru-ulan-ude", "cn-beijing", ModeFilter::Any);
         q.optimize = optimize;
         q.alternatives = 5;

@@ -6,7 +6,7 @@
 //! The assignment graph has no gauge state, so breaks of gauge are not priced here (routing
 //! prices them); time does not enter the assignment's cost.
 
-use crate::cost::Profile;
+use crate::cost::{Measure, Profile};
 use crate::network::Link;
 
 /// Cost of carrying one tonne over `link`, USD, with the default profile.
@@ -21,7 +21,7 @@ use crate::network::Link;
 /// assert!(link_usd_per_t(link) >= link.length_km * p.rate_usd_per_tkm(link.mode));
 /// ```
 pub fn link_usd_per_t(link: &Link) -> f64 {
-    Profile::default().link_measures(link).cost_usd_per_t
+    Profile::default().link_measure(link, Measure::Cost)
 }
 
 /// Cost of one rail↔road transfer, USD per tonne, with the default profile.

@@ -7,11 +7,10 @@ pub mod route;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
-use crate::http::{AppState, ServerConfig};
 use crate::network::Network;
-use crate::snapshot::Snapshot;
+use crate::network::source::Source;
 
 /// Corridor: rail and road network of Russia, Mongolia, China and Kazakhstan.
 #[derive(Debug, Parser)]
@@ -22,24 +21,29 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Options of `corridor serve`. The command line only parses them: the binary (`main.rs`)
+/// starts the HTTP service, so that `cli` and `http` stay two doors that never call each other.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Data directory with nodes.geojson and links.geojson (default: the embedded data).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Address to bind. Binding beyond loopback must be explicit, e.g. 0.0.0.0:8080.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Per-request compute bound in milliseconds (503 beyond it).
+    #[arg(long, default_value_t = 2000)]
+    pub compute_timeout_ms: u64,
+    /// Allowed CORS origins (comma list); default: any origin.
+    #[arg(long, value_delimiter = ',')]
+    pub cors_origin: Vec<String>,
+}
+
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Start the HTTP service.
-    Serve {
-        /// Data directory with nodes.geojson and links.geojson (default: the embedded data).
-        #[arg(long)]
-        data: Option<PathBuf>,
-        /// Address to bind. Binding beyond loopback must be explicit, e.g. 0.0.0.0:8080.
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        bind: String,
-        /// Per-request compute bound in milliseconds (503 beyond it).
-        #[arg(long, default_value_t = 2000)]
-        compute_timeout_ms: u64,
-        /// Allowed CORS origins (comma list); default: any origin.
-        #[arg(long, value_delimiter = ',')]
-        cors_origin: Vec<String>,
-    },
+    /// Start the HTTP service (started by the binary, which joins the CLI to `http`).
+    Serve(ServeArgs),
     /// Validate network data: list every problem and exit non-zero, or print a summary.
     Validate {
         /// Data directory (default: the embedded data).
@@ -57,10 +61,7 @@ pub enum Command {
 
 /// Loads the network from `dir`, or the embedded data.
 pub fn load(dir: Option<&PathBuf>) -> Result<Network, crate::network::LoadError> {
-    match dir {
-        Some(d) => Network::load_dir(d),
-        None => Network::embedded(),
-    }
+    Source::from_dir(dir.map(PathBuf::as_path)).load()
 }
 
 /// Runs a parsed command line. Returns the process exit code.
@@ -85,24 +86,8 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                 Ok(1)
             }
         },
-        Command::Serve {
-            data,
-            bind,
-            compute_timeout_ms,
-            cors_origin,
-        } => {
-            let net = load(data.as_ref()).context("refusing to start on invalid data")?;
-            let config = ServerConfig {
-                compute_timeout: std::time::Duration::from_millis(compute_timeout_ms),
-                cors_origins: cors_origin,
-                admin_token: std::env::var("CORRIDOR_ADMIN_TOKEN")
-                    .ok()
-                    .filter(|t| !t.is_empty()),
-                data_dir: data,
-            };
-            let state = actix_web::web::Data::new(AppState::new(Snapshot::build(net), config));
-            actix_web::rt::System::new().block_on(crate::http::serve(state, &bind))?;
-            Ok(0)
+        Command::Serve(_) => {
+            anyhow::bail!("`corridor serve` is started by the binary, not by cli::run")
         }
     }
 }

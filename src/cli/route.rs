@@ -1,6 +1,6 @@
 //! `corridor route FROM TO [options]`: the routing endpoint on the command line. The options
-//! are the API's parameters; they go through the same parser as HTTP
-//! ([`crate::http::route::parse_request`]) so both refuse and accept the same things, then
+//! are the API's parameters (the same argument types, flattened); they go through the same
+//! parser as HTTP ([`RouteRequest::read`]) so both refuse and accept the same things, then
 //! through the same [`crate::route::plan`].
 
 use std::fmt::Write as _;
@@ -9,63 +9,31 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 
-use crate::http::ApiError;
+use crate::cost::{ConstraintArgs, Measure, ProfileArgs};
+use crate::fields::Fields;
 use crate::network::Network;
-use crate::route::{PlaceQuery, RoutePlan};
+use crate::route::request::{FROM_DOC, TO_DOC};
+use crate::route::{PlaceQuery, RouteError, RouteOptions, RoutePlan, RouteRequest};
 use crate::snapshot::Snapshot;
 
 /// Options of `corridor route`: each is the API parameter of the same name (see the README).
 #[derive(Debug, Args)]
 pub struct RouteArgs {
-    /// Origin: node id, place name, or lon,lat.
+    #[arg(help = FROM_DOC)]
+    /// Origin.
     pub from: String,
-    /// Destination: node id, place name, or lon,lat.
+    #[arg(help = TO_DOC)]
+    /// Destination.
     pub to: String,
-    /// Places visited in order (comma list).
-    #[arg(long)]
-    pub via: Option<String>,
-    /// rail, road or any.
-    #[arg(long)]
-    pub mode: Option<String>,
-    /// distance, time or cost.
-    #[arg(long)]
-    pub optimize: Option<String>,
-    /// Extra routes, 0–5.
-    #[arg(long)]
-    pub alternatives: Option<String>,
-    /// ISO2 codes of countries not to enter (comma list).
-    #[arg(long)]
-    pub avoid_countries: Option<String>,
-    /// Crossing link ids not to use (comma list).
-    #[arg(long)]
-    pub avoid_crossings: Option<String>,
-    /// Link ids not to use (comma list).
-    #[arg(long)]
-    pub avoid_links: Option<String>,
-    /// Also use planned and under-construction links.
-    #[arg(long)]
-    pub include_planned: bool,
-    /// general, container, bulk or livestock.
-    #[arg(long)]
-    pub cargo: Option<String>,
-    /// Multiplier on border dwell times (default 1).
-    #[arg(long)]
-    pub dwell_scale: Option<String>,
-    /// Hours per transshipment (default 24).
-    #[arg(long)]
-    pub transshipment_h: Option<String>,
-    /// USD per tonne per transshipment (default 15).
-    #[arg(long)]
-    pub transshipment_usd_per_t: Option<String>,
-    /// Rail haulage, USD per tonne-km (default 0.04).
-    #[arg(long)]
-    pub rail_usd_per_tkm: Option<String>,
-    /// Road haulage, USD per tonne-km (default 0.10).
-    #[arg(long)]
-    pub road_usd_per_tkm: Option<String>,
-    /// Fee per border crossing, USD per tonne (default 8).
-    #[arg(long)]
-    pub border_usd_per_t: Option<String>,
+    /// Options of the route itself.
+    #[command(flatten)]
+    pub options: RouteOptions,
+    /// Constraints.
+    #[command(flatten)]
+    pub constraints: ConstraintArgs,
+    /// Costing profile overrides.
+    #[command(flatten)]
+    pub profile: ProfileArgs,
     /// Print the GeoJSON FeatureCollection instead of the table.
     #[arg(long)]
     pub geojson: bool,
@@ -74,59 +42,38 @@ pub struct RouteArgs {
     pub data: Option<PathBuf>,
 }
 
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b',') {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
-}
-
 impl RouteArgs {
-    /// The options as an API query string.
-    pub fn query_string(&self) -> String {
-        let include = self.include_planned.then(|| "true".to_string());
-        let pairs: [(&str, Option<&String>); 17] = [
-            ("from", Some(&self.from)),
-            ("to", Some(&self.to)),
-            ("via", self.via.as_ref()),
-            ("mode", self.mode.as_ref()),
-            ("optimize", self.optimize.as_ref()),
-            ("alternatives", self.alternatives.as_ref()),
-            ("avoid_countries", self.avoid_countries.as_ref()),
-            ("avoid_crossings", self.avoid_crossings.as_ref()),
-            ("avoid_links", self.avoid_links.as_ref()),
-            ("include_planned", include.as_ref()),
-            ("cargo", self.cargo.as_ref()),
-            ("dwell_scale", self.dwell_scale.as_ref()),
-            ("transshipment_h", self.transshipment_h.as_ref()),
-            (
-                "transshipment_usd_per_t",
-                self.transshipment_usd_per_t.as_ref(),
-            ),
-            ("rail_usd_per_tkm", self.rail_usd_per_tkm.as_ref()),
-            ("road_usd_per_tkm", self.road_usd_per_tkm.as_ref()),
-            ("border_usd_per_t", self.border_usd_per_t.as_ref()),
-        ];
-        pairs
-            .iter()
-            .filter_map(|(k, v)| v.map(|v| format!("{k}={}", encode(v))))
-            .collect::<Vec<_>>()
-            .join("&")
+    /// The raw parameters, for [`RouteRequest::read`].
+    pub fn fields(&self) -> Fields {
+        let mut f = Fields::from_pairs([("from", self.from.clone()), ("to", self.to.clone())]);
+        for (k, v) in self
+            .options
+            .pairs()
+            .into_iter()
+            .chain(self.constraints.pairs())
+            .chain(self.profile.pairs())
+        {
+            f.insert(k, v);
+        }
+        f
+    }
+
+    /// The typed request, or every mistake in it.
+    pub fn request(&self) -> Result<RouteRequest, RouteError> {
+        let mut f = self.fields();
+        let request = RouteRequest::read(&mut f);
+        f.finish().map_err(RouteError::Invalid)?;
+        request.ok_or_else(|| RouteError::Invalid(Vec::new()))
     }
 }
 
 /// A request error as lines for a terminal.
-fn describe(e: &ApiError) -> String {
-    let doc = e.problem();
+fn describe(e: &RouteError) -> String {
     let mut s = format!("error: {e}");
-    if let Some(sug) = doc["suggestions"].as_array().filter(|a| !a.is_empty()) {
-        let names: Vec<&str> = sug.iter().filter_map(|v| v.as_str()).collect();
-        let _ = write!(s, "\n  did you mean: {}", names.join(", "));
+    if let RouteError::UnknownPlace { suggestions, .. } = e
+        && !suggestions.is_empty()
+    {
+        let _ = write!(s, "\n  did you mean: {}", suggestions.join(", "));
     }
     s
 }
@@ -136,8 +83,9 @@ fn describe(e: &ApiError) -> String {
 pub fn run(args: RouteArgs) -> anyhow::Result<i32> {
     let net = super::load(args.data.as_ref()).context("cannot load the network")?;
     let snap = Snapshot::build(net);
-    let outcome = crate::http::route::parse_request(&args.query_string())
-        .and_then(|req| crate::route::plan(&snap, &req).map_err(ApiError::from));
+    let outcome = args
+        .request()
+        .and_then(|req| crate::route::plan(&snap, &req));
     let plan = match outcome {
         Ok(plan) => plan,
         Err(e) => {
@@ -183,26 +131,28 @@ pub fn table(net: &Network, plan: &RoutePlan) -> String {
             );
         }
     }
-    let _ = writeln!(
-        s,
-        "\n{:>4} {:>9} {:>8} {:>10}  {:<48} transshipments",
-        "rank", "km", "hours", "USD/t", "crossings"
-    );
+    let _ = write!(s, "\n{:>4}", "rank");
+    for m in Measure::ALL {
+        let (width, _) = m.column();
+        let _ = write!(s, " {:>width$}", m.heading());
+    }
+    let _ = writeln!(s, "  {:<48} transshipments", "crossings");
     for r in &plan.routes {
         let crossings = r.crossings(net).join(", ");
         let trans = r
             .transshipments(net)
             .iter()
-            .map(|t| format!("{} ({})", t.node, t.transfer.reason()))
+            .map(|t| format!("{} ({})", t.node, t.kind.reason()))
             .collect::<Vec<_>>()
             .join(", ");
+        let _ = write!(s, "{:>4}", r.rank);
+        for m in Measure::ALL {
+            let (width, decimals) = m.column();
+            let _ = write!(s, " {:>width$.decimals$}", r.measures[*m]);
+        }
         let _ = writeln!(
             s,
-            "{:>4} {:>9.1} {:>8.1} {:>10.2}  {:<48} {}",
-            r.rank,
-            r.measures.distance_km,
-            r.measures.time_h,
-            r.measures.cost_usd_per_t,
+            "  {:<48} {}",
             if crossings.is_empty() {
                 "-"
             } else {

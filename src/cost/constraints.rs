@@ -5,71 +5,40 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use crate::network::{Link, LinkKind, Mode, Network, Node, suggest};
+use crate::fields::{str_enum, suggest, truncate};
+use crate::network::{Link, LinkKind, Mode, Network, Node};
 
-/// Kind of cargo; `livestock` passes only crossings with veterinary control.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Cargo {
-    /// General cargo (default).
-    #[default]
-    General,
-    /// Containers.
-    Container,
-    /// Bulk (coal, ore, grain).
-    Bulk,
-    /// Live animals and animal products: needs veterinary control at every border.
-    Livestock,
-}
-
-impl Cargo {
-    /// Accepted spellings.
-    pub const VALUES: &'static [&'static str] = &["general", "container", "bulk", "livestock"];
-    /// Parses an accepted spelling.
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "general" => Some(Cargo::General),
-            "container" => Some(Cargo::Container),
-            "bulk" => Some(Cargo::Bulk),
-            "livestock" => Some(Cargo::Livestock),
-            _ => None,
-        }
+str_enum!(
+    /// Kind of cargo; `livestock` passes only crossings with veterinary control.
+    #[derive(Default)]
+    Cargo {
+        /// General cargo (default).
+        #[default]
+        General = "general",
+        /// Containers.
+        Container = "container",
+        /// Bulk (coal, ore, grain).
+        Bulk = "bulk",
+        /// Live animals and animal products: needs veterinary control at every border.
+        Livestock = "livestock",
     }
-    /// The spelling.
-    pub fn as_str(self) -> &'static str {
-        Self::VALUES[self as usize]
-    }
-}
+);
 
-/// Which modes a request may use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ModeFilter {
-    /// Rail only.
-    Rail,
-    /// Road only.
-    Road,
-    /// Both, changing only at intermodal nodes (default).
-    #[default]
-    Any,
-}
+str_enum!(
+    /// Which modes a request may use.
+    #[derive(Default)]
+    ModeFilter {
+        /// Rail only.
+        Rail = "rail",
+        /// Road only.
+        Road = "road",
+        /// Both, changing only at intermodal nodes (default).
+        #[default]
+        Any = "any",
+    }
+);
 
 impl ModeFilter {
-    /// Accepted spellings.
-    pub const VALUES: &'static [&'static str] = &["rail", "road", "any"];
-    /// Parses an accepted spelling.
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "rail" => Some(ModeFilter::Rail),
-            "road" => Some(ModeFilter::Road),
-            "any" => Some(ModeFilter::Any),
-            _ => None,
-        }
-    }
-    /// The spelling.
-    pub fn as_str(self) -> &'static str {
-        Self::VALUES[self as usize]
-    }
     /// Whether links of `mode` may be used.
     pub fn allows(self, mode: Mode) -> bool {
         match self {
@@ -100,23 +69,23 @@ pub struct Constraints {
     pub cargo: Cargo,
 }
 
-/// Why a link is not allowed, to tell a user which constraint cut a route off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Refusal {
-    /// The mode filter.
-    Mode,
-    /// Status (closed, or planned without `include_planned`).
-    Status,
-    /// `avoid_countries`.
-    AvoidCountries,
-    /// `avoid_crossings`.
-    AvoidCrossings,
-    /// `avoid_links` or `close`.
-    AvoidLinks,
-    /// Livestock at a crossing without veterinary control.
-    Cargo,
-}
+str_enum!(
+    /// Why a link is not allowed, to tell a user which constraint cut a route off.
+    Refusal {
+        /// The mode filter.
+        Mode = "mode",
+        /// Status (closed, or planned without `include_planned`).
+        Status = "status",
+        /// `avoid_countries`.
+        AvoidCountries = "avoid_countries",
+        /// `avoid_crossings`.
+        AvoidCrossings = "avoid_crossings",
+        /// `avoid_links` or `close`.
+        AvoidLinks = "avoid_links",
+        /// Livestock at a crossing without veterinary control.
+        Cargo = "cargo",
+    }
+);
 
 impl Refusal {
     /// The request parameter behind this refusal.
@@ -293,10 +262,6 @@ pub struct ConstraintIssue {
     pub detail: String,
 }
 
-fn clip(s: &str) -> String {
-    s.chars().take(60).collect()
-}
-
 fn did_you_mean(near: &[String]) -> String {
     if near.is_empty() {
         String::new()
@@ -337,7 +302,7 @@ impl Constraints {
             if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
                 push(
                     "avoid_countries",
-                    format!("'{}' is not an ISO 3166-1 alpha-2 code", clip(raw)),
+                    format!("'{}' is not an ISO 3166-1 alpha-2 code", truncate(raw, 60)),
                 );
             } else if !countries.contains(&code) {
                 push(
@@ -360,7 +325,7 @@ impl Constraints {
                     "avoid_crossings",
                     format!(
                         "'{}' is a link but not a crossing (use avoid_links)",
-                        clip(id)
+                        truncate(id, 60)
                     ),
                 ),
                 None => {
@@ -370,7 +335,7 @@ impl Constraints {
                     );
                     push(
                         "avoid_crossings",
-                        format!("no crossing '{}'{}", clip(id), did_you_mean(&near)),
+                        format!("no crossing '{}'{}", truncate(id, 60), did_you_mean(&near)),
                     );
                 }
             }
@@ -391,7 +356,7 @@ impl Constraints {
                     );
                     push(
                         name,
-                        format!("no link '{}'{}", clip(id), did_you_mean(&near)),
+                        format!("no link '{}'{}", truncate(id, 60), did_you_mean(&near)),
                     );
                 }
             }

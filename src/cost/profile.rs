@@ -28,44 +28,12 @@
 
 use serde::Serialize;
 
+use super::{Measure, Measures};
 use crate::network::{Link, Mode};
 
-/// The measure a route search minimises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Optimize {
-    /// Kilometres travelled.
-    Distance,
-    /// Hours, including border dwell and transshipments (default).
-    #[default]
-    Time,
-    /// US dollars per tonne, including border and transshipment fees.
-    Cost,
-}
-
-impl Optimize {
-    /// Accepted spellings, in declaration order.
-    pub const VALUES: &'static [&'static str] = &["distance", "time", "cost"];
-    /// All variants, in declaration order.
-    pub const ALL: [Optimize; 3] = [Optimize::Distance, Optimize::Time, Optimize::Cost];
-    /// Parses an accepted spelling.
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "distance" => Some(Optimize::Distance),
-            "time" => Some(Optimize::Time),
-            "cost" => Some(Optimize::Cost),
-            _ => None,
-        }
-    }
-    /// The spelling.
-    pub fn as_str(self) -> &'static str {
-        Self::VALUES[self as usize]
-    }
-}
-
-/// Why a route changes vehicle at a node.
+/// Why a route changes vehicle at a node (a transshipment).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub enum Transfer {
+pub enum TransshipmentKind {
     /// Break of gauge between two rail links.
     Gauge {
         /// Gauge arrived on, mm.
@@ -82,43 +50,13 @@ pub enum Transfer {
     },
 }
 
-impl Transfer {
+impl TransshipmentKind {
     /// Human-readable reason, e.g. `gauge 1520→1435` or `rail→road`.
     pub fn reason(&self) -> String {
         match self {
-            Transfer::Gauge { from_mm, to_mm } => format!("gauge {from_mm}→{to_mm}"),
-            Transfer::Mode { from, to } => format!("{from}→{to}"),
+            TransshipmentKind::Gauge { from_mm, to_mm } => format!("gauge {from_mm}→{to_mm}"),
+            TransshipmentKind::Mode { from, to } => format!("{from}→{to}"),
         }
-    }
-}
-
-/// The three measures of a route or a piece of one.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
-pub struct Measures {
-    /// Kilometres.
-    pub distance_km: f64,
-    /// Hours.
-    pub time_h: f64,
-    /// US dollars per tonne.
-    pub cost_usd_per_t: f64,
-}
-
-impl Measures {
-    /// The measure named by `optimize`.
-    pub fn get(&self, optimize: Optimize) -> f64 {
-        match optimize {
-            Optimize::Distance => self.distance_km,
-            Optimize::Time => self.time_h,
-            Optimize::Cost => self.cost_usd_per_t,
-        }
-    }
-}
-
-impl std::ops::AddAssign for Measures {
-    fn add_assign(&mut self, o: Self) {
-        self.distance_km += o.distance_km;
-        self.time_h += o.time_h;
-        self.cost_usd_per_t += o.cost_usd_per_t;
     }
 }
 
@@ -164,9 +102,15 @@ pub struct ProfileField {
     pub max: f64,
     /// Writes the value into a profile.
     pub set: fn(&mut Profile, f64),
+    /// Reads the value from a profile.
+    pub get: fn(&Profile) -> f64,
 }
 
 impl Profile {
+    /// Where the profile's model and default figures are documented, for answers that cite
+    /// them (a stable documentation reference, never a source path).
+    pub const DOC_REF: &'static str = "README#costing-profile";
+
     /// The overridable fields, with their accepted ranges (all bounds inclusive).
     pub const FIELDS: [ProfileField; 6] = [
         ProfileField {
@@ -174,36 +118,42 @@ impl Profile {
             min: 0.0,
             max: 10.0,
             set: |p, x| p.dwell_scale = x,
+            get: |p| p.dwell_scale,
         },
         ProfileField {
             name: "transshipment_h",
             min: 0.0,
             max: 720.0,
             set: |p, x| p.transshipment_h = x,
+            get: |p| p.transshipment_h,
         },
         ProfileField {
             name: "transshipment_usd_per_t",
             min: 0.0,
             max: 1000.0,
             set: |p, x| p.transshipment_usd_per_t = x,
+            get: |p| p.transshipment_usd_per_t,
         },
         ProfileField {
             name: "rail_usd_per_tkm",
             min: 0.0,
             max: 10.0,
             set: |p, x| p.rail_usd_per_tkm = x,
+            get: |p| p.rail_usd_per_tkm,
         },
         ProfileField {
             name: "road_usd_per_tkm",
             min: 0.0,
             max: 10.0,
             set: |p, x| p.road_usd_per_tkm = x,
+            get: |p| p.road_usd_per_tkm,
         },
         ProfileField {
             name: "border_usd_per_t",
             min: 0.0,
             max: 1000.0,
             set: |p, x| p.border_usd_per_t = x,
+            get: |p| p.border_usd_per_t,
         },
     ];
 
@@ -215,47 +165,66 @@ impl Profile {
         }
     }
 
-    /// The measures of traversing `link` (either direction), without any transshipment.
-    pub fn link_measures(&self, link: &Link) -> Measures {
-        let mut m = Measures {
-            distance_km: link.length_km,
-            time_h: link.length_km / link.speed_kmh,
-            cost_usd_per_t: link.length_km * self.rate_usd_per_tkm(link.mode),
-        };
-        if let Some(c) = &link.crossing {
-            m.time_h += c.dwell_h * self.dwell_scale;
-            m.cost_usd_per_t += self.border_usd_per_t;
+    /// One measure of traversing `link` (either direction), without any transshipment: the
+    /// per-link formula of each [`Measure`].
+    pub fn link_measure(&self, link: &Link, measure: Measure) -> f64 {
+        let crossing = link.crossing.as_ref();
+        match measure {
+            Measure::Distance => link.length_km,
+            Measure::Time => {
+                let mut h = link.length_km / link.speed_kmh;
+                if let Some(c) = crossing {
+                    h += c.dwell_h * self.dwell_scale;
+                }
+                h
+            }
+            Measure::Cost => {
+                let mut usd = link.length_km * self.rate_usd_per_tkm(link.mode);
+                if crossing.is_some() {
+                    usd += self.border_usd_per_t;
+                }
+                usd
+            }
         }
-        m
     }
 
-    /// The measures of one transshipment (no distance).
-    pub fn transfer_measures(&self) -> Measures {
-        Measures {
-            distance_km: 0.0,
-            time_h: self.transshipment_h,
-            cost_usd_per_t: self.transshipment_usd_per_t,
+    /// One measure of one transshipment.
+    pub fn transshipment_measure(&self, measure: Measure) -> f64 {
+        match measure {
+            Measure::Distance => 0.0,
+            Measure::Time => self.transshipment_h,
+            Measure::Cost => self.transshipment_usd_per_t,
         }
+    }
+
+    /// The measures of traversing `link` (either direction), without any transshipment.
+    pub fn link_measures(&self, link: &Link) -> Measures {
+        Measures::from_fn(|m| self.link_measure(link, m))
+    }
+
+    /// The measures of one transshipment.
+    pub fn transshipment_measures(&self) -> Measures {
+        Measures::from_fn(|m| self.transshipment_measure(m))
     }
 
     /// The measures of traversing `link` after an optional transshipment at its start.
-    pub fn step_measures(&self, link: &Link, transfer: Option<Transfer>) -> Measures {
+    pub fn step_measures(&self, link: &Link, transshipment: Option<TransshipmentKind>) -> Measures {
         let mut m = self.link_measures(link);
-        if transfer.is_some() {
-            m += self.transfer_measures();
+        if transshipment.is_some() {
+            m += self.transshipment_measures();
         }
         m
     }
 
     /// Whether changing this profile to `other` changes the weights of `optimize`.
-    pub fn same_weights(&self, other: &Profile, optimize: Optimize) -> bool {
-        match optimize {
-            Optimize::Distance => true,
-            Optimize::Time => {
+    pub fn same_weights(&self, other: &Profile, measure: Measure) -> bool {
+        match measure {
+            Measure::Distance => true,
+            Measure::Time => {
                 self.dwell_scale == other.dwell_scale
                     && self.transshipment_h == other.transshipment_h
             }
-            Optimize::Cost => {
+            Measure::Cost => {
                 self.transshipment_usd_per_t == other.transshipment_usd_per_t
                     && self.rail_usd_per_tkm == other.rail_usd_per_tkm
                     && self.road_usd_per_tkm == other.road_usd_per_tkm
@@ -268,13 +237,6 @@ impl Profile {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn optimize_round_trips() {
-        for o in Optimize::ALL {
-            assert_eq!(Optimize::parse(o.as_str()), Some(o));
-        }
-    }
 
     #[test]
     fn fields_cover_every_default_within_range() {
@@ -294,13 +256,13 @@ mod tests {
     }
 
     #[test]
-    fn transfer_reasons() {
-        let g = Transfer::Gauge {
+    fn transshipment_reasons() {
+        let g = TransshipmentKind::Gauge {
             from_mm: 1520,
             to_mm: 1435,
         };
         assert_eq!(g.reason(), "gauge 1520→1435");
-        let m = Transfer::Mode {
+        let m = TransshipmentKind::Mode {
             from: Mode::Rail,
             to: Mode::Road,
         };

@@ -7,7 +7,8 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use subtle::ConstantTimeEq;
 
-use super::{ApiError, AppState, Params};
+use super::{ApiError, AppState, Params, Served};
+use crate::network::source::Source;
 use crate::network::{LoadError, Summary};
 use crate::snapshot::Snapshot;
 
@@ -30,11 +31,11 @@ impl AppState {
     /// hold. On error nothing changes.
     pub fn reload(&self) -> Result<Summary, ReloadError> {
         let _guard = self.reload_lock.lock().unwrap_or_else(|p| p.into_inner());
-        let net = crate::cli::load(self.config.data_dir.as_ref())?;
+        let net = Source::from_dir(self.config.data_dir.as_deref()).load()?;
         let summary = net.summary();
-        let snap = Snapshot::build(net);
-        tracing::info!(nodes = summary.nodes, links = summary.links, etag = %snap.etag, "network reloaded");
-        self.snapshot.store(std::sync::Arc::new(snap));
+        let served = Served::new(Snapshot::build(net));
+        tracing::info!(nodes = summary.nodes, links = summary.links, etag = %served.etag, "network reloaded");
+        self.served.store(std::sync::Arc::new(served));
         Ok(summary)
     }
 }

@@ -142,19 +142,26 @@ impl ResponseError for ApiError {
     }
 }
 
+impl From<crate::fields::FieldError> for FieldError {
+    fn from(e: crate::fields::FieldError) -> Self {
+        FieldError {
+            field: e.field,
+            detail: e.message,
+        }
+    }
+}
+
+impl From<Vec<crate::fields::FieldError>> for ApiError {
+    fn from(errors: Vec<crate::fields::FieldError>) -> Self {
+        ApiError::BadRequest(errors.into_iter().map(FieldError::from).collect())
+    }
+}
+
 impl From<crate::route::RouteError> for ApiError {
     fn from(e: crate::route::RouteError) -> Self {
         use crate::route::RouteError;
         match e {
-            RouteError::Invalid(problems) => ApiError::BadRequest(
-                problems
-                    .into_iter()
-                    .map(|p| FieldError {
-                        field: p.field,
-                        detail: p.detail,
-                    })
-                    .collect(),
-            ),
+            RouteError::Invalid(problems) => ApiError::from(problems),
             RouteError::UnknownPlace {
                 field,
                 query,

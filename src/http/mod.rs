@@ -4,10 +4,12 @@
 pub mod admin;
 pub mod capacity;
 pub mod error;
+pub mod etag;
 pub mod ogc;
 pub mod openapi;
 pub mod params;
 pub mod route;
+pub mod schema;
 pub mod spatial;
 pub mod web_map;
 
@@ -22,8 +24,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use arc_swap::ArcSwap;
 
 pub use error::{ApiError, FieldError};
+pub use etag::{cached_response, derived_etag, etag_matches, if_none_match, not_modified};
 pub use params::Params;
 
+use crate::fields::truncate;
 use crate::snapshot::Snapshot;
 
 /// Media type of GeoJSON (RFC 7946).
@@ -54,11 +58,44 @@ impl Default for ServerConfig {
     }
 }
 
+/// A snapshot as served: the domain snapshot plus the output cached for it (the `/v1/network`
+/// bytes and the data's ETag). Built once per load; derefs to the [`Snapshot`].
+#[derive(Debug)]
+pub struct Served {
+    /// The network and its derived structures.
+    pub snapshot: Snapshot,
+    /// `/v1/network` pre-serialised (RFC 7946 FeatureCollection).
+    pub network_json: web::Bytes,
+    /// Strong ETag of this snapshot's data (hash of the serialised network).
+    pub etag: String,
+}
+
+impl Served {
+    /// Serialises what is served whole and tags it.
+    pub fn new(snapshot: Snapshot) -> Self {
+        let fc = crate::output::network_collection(&snapshot.network, &snapshot.conversion);
+        let bytes = serde_json::to_vec(&fc).unwrap_or_default();
+        let etag = etag::content_etag(&bytes);
+        Self {
+            snapshot,
+            network_json: bytes.into(),
+            etag,
+        }
+    }
+}
+
+impl std::ops::Deref for Served {
+    type Target = Snapshot;
+    fn deref(&self) -> &Snapshot {
+        &self.snapshot
+    }
+}
+
 /// Shared state: the served snapshot (swapped atomically on reload) and settings.
 #[derive(Debug)]
 pub struct AppState {
-    /// The served network and its derived structures.
-    pub snapshot: ArcSwap<Snapshot>,
+    /// The served snapshot and its cached output.
+    pub served: ArcSwap<Served>,
     /// Settings.
     pub config: ServerConfig,
     /// Serialises reloads.
@@ -69,15 +106,15 @@ impl AppState {
     /// State serving `snapshot`.
     pub fn new(snapshot: Snapshot, config: ServerConfig) -> Self {
         Self {
-            snapshot: ArcSwap::from_pointee(snapshot),
+            served: ArcSwap::from_pointee(Served::new(snapshot)),
             config,
             reload_lock: std::sync::Mutex::new(()),
         }
     }
 
     /// The current snapshot; a request keeps it to the end even if a reload swaps it.
-    pub fn current(&self) -> Arc<Snapshot> {
-        self.snapshot.load_full()
+    pub fn current(&self) -> Arc<Served> {
+        self.served.load_full()
     }
 }
 
@@ -150,8 +187,8 @@ pub fn cors(config: &ServerConfig) -> actix_cors::Cors {
     path = "/health",
     tag = "network",
     responses(
-        (status = 200, description = "Up, with node and link counts and the data's ETag.", body = openapi::Health),
-        (status = 400, description = "Any query parameter (none is accepted).", content_type = "application/problem+json", body = openapi::Problem),
+        (status = 200, description = "Up, with node and link counts and the data's ETag.", body = schema::Health),
+        (status = 400, description = "Any query parameter (none is accepted).", content_type = "application/problem+json", body = schema::Problem),
     )
 )]
 pub async fn health(
@@ -178,9 +215,9 @@ pub async fn health(
     path = "/v1/network",
     tag = "network",
     responses(
-        (status = 200, description = "The network as one FeatureCollection.", content_type = "application/geo+json", body = openapi::FeatureCollection),
+        (status = 200, description = "The network as one FeatureCollection.", content_type = "application/geo+json", body = schema::FeatureCollection),
         (status = 304, description = "Not modified (If-None-Match matched the ETag)."),
-        (status = 400, description = "Any query parameter (none is accepted).", content_type = "application/problem+json", body = openapi::Problem),
+        (status = 400, description = "Any query parameter (none is accepted).", content_type = "application/problem+json", body = schema::Problem),
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -190,61 +227,12 @@ pub async fn network(
 ) -> Result<HttpResponse, ApiError> {
     Params::parse(req.query_string(), &[])?.finish()?;
     let snap = state.current();
-    if etag_matches(&req, &snap.etag) {
-        return Ok(not_modified(&snap.etag));
-    }
-    Ok(HttpResponse::Ok()
-        .content_type(GEOJSON)
-        .insert_header((header::ETAG, snap.etag.clone()))
-        .body(actix_web::web::Bytes::copy_from_slice(&snap.network_json)))
-}
-
-/// Whether the request's `If-None-Match` names `etag` (or `*`).
-pub fn etag_matches(req: &HttpRequest, etag: &str) -> bool {
-    req.headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
-}
-
-/// The ETag of a response derived from the snapshot and the request: the snapshot's ETag
-/// combined with a hash of `parts` (path, query, media type), so that it changes when either
-/// the data or the question does.
-pub fn derived_etag(snapshot_etag: &str, parts: &[&str]) -> String {
-    let mut bytes = Vec::new();
-    for p in parts {
-        bytes.extend_from_slice(p.as_bytes());
-        bytes.push(0);
-    }
-    format!(
-        "\"{}-{:016x}\"",
-        snapshot_etag.trim_matches('"'),
-        crate::snapshot::fnv1a(&bytes)
-    )
-}
-
-/// A 200 with `body` as `content_type` and the ETag, or a 304 when the request's
-/// `If-None-Match` already names that ETag.
-pub fn cached_response(
-    req: &HttpRequest,
-    etag: &str,
-    content_type: &str,
-    body: impl MessageBody + 'static,
-) -> HttpResponse {
-    if etag_matches(req, etag) {
-        return not_modified(etag);
-    }
-    HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header((header::ETAG, etag.to_string()))
-        .body(body)
-}
-
-/// A 304 carrying the ETag.
-pub fn not_modified(etag: &str) -> HttpResponse {
-    HttpResponse::NotModified()
-        .insert_header((header::ETAG, etag.to_string()))
-        .finish()
+    Ok(cached_response(
+        &req,
+        &snap.etag,
+        GEOJSON,
+        snap.network_json.clone(),
+    ))
 }
 
 /// One structured log line per request: method, path, status, duration. Query strings are
@@ -287,10 +275,7 @@ macro_rules! corridor_app {
 pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     Err(ApiError::NotFound {
         field: "path".into(),
-        detail: format!(
-            "no such endpoint: {}",
-            req.path().chars().take(200).collect::<String>()
-        ),
+        detail: format!("no such endpoint: {}", truncate(req.path(), 200)),
         suggestions: Vec::new(),
     })
 }

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use utoipa::IntoParams;
 
 use super::{ApiError, AppState, GEOJSON, Params, cached_response, derived_etag};
+use crate::fields::truncate;
 use crate::index::{BBox, Layer, close_ids, find_item, layer_extent, layer_items_in};
 use crate::output::layers::LayerSchema;
 use crate::snapshot::Snapshot;
@@ -112,7 +113,7 @@ fn meta_params(req: &HttpRequest) -> Result<(), ApiError> {
     if let Some(f) = p.str("f")
         && f != "json"
     {
-        let shown: String = f.chars().take(40).collect();
+        let shown = truncate(&f, 40);
         p.error("f", format!("'{shown}' is not served; accepted: json"));
     }
     p.finish()
@@ -131,7 +132,7 @@ fn geojson_media(p: &mut Params, req: &HttpRequest) -> &'static str {
         Some("json") => return "application/json",
         Some("geojson") => return GEOJSON,
         Some(other) => {
-            let shown: String = other.chars().take(40).collect();
+            let shown = truncate(other, 40);
             p.error(
                 "f",
                 format!("'{shown}' is not served; accepted: geojson, json"),
@@ -159,7 +160,7 @@ fn parse_collection(id: &str) -> Result<Layer, ApiError> {
         field: "collectionId".into(),
         detail: format!(
             "no collection '{}'; the collections are {}",
-            id.chars().take(60).collect::<String>(),
+            truncate(id, 60),
             Layer::VALUES.join(", ")
         ),
         suggestions: Layer::VALUES.iter().map(|s| s.to_string()).collect(),
@@ -174,8 +175,8 @@ fn collection_doc(base: &str, snap: &Snapshot, layer: Layer) -> Value {
         .unwrap_or_else(|| vec![-180.0, -90.0, 180.0, 90.0]);
     json!({
         "id": id,
-        "title": layer.title(),
-        "description": layer.description(),
+        "title": crate::output::layers::title(layer),
+        "description": crate::output::layers::description(layer),
         "itemType": "feature",
         "crs": [CRS84],
         "storageCrs": CRS84,
@@ -194,7 +195,7 @@ fn collection_doc(base: &str, snap: &Snapshot, layer: Layer) -> Value {
     get, path = "/ogc", tag = "ogc", params(MetaQuery),
     responses(
         (status = 200, description = "Landing page with links to the API description, conformance and collections.", content_type = "application/json", body = Object),
-        (status = 400, description = "Unknown parameter or format.", content_type = "application/problem+json", body = super::openapi::Problem),
+        (status = 400, description = "Unknown parameter or format.", content_type = "application/problem+json", body = super::schema::Problem),
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -219,7 +220,7 @@ pub async fn landing(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     get, path = "/ogc/conformance", tag = "ogc", params(MetaQuery),
     responses(
         (status = 200, description = "`conformsTo`: the classes implemented.", content_type = "application/json", body = Object),
-        (status = 400, description = "Unknown parameter or format.", content_type = "application/problem+json", body = super::openapi::Problem),
+        (status = 400, description = "Unknown parameter or format.", content_type = "application/problem+json", body = super::schema::Problem),
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -233,7 +234,7 @@ pub async fn conformance(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     get, path = "/ogc/collections", tag = "ogc", params(MetaQuery),
     responses(
         (status = 200, description = "Each collection with its extent (CRS84) and links.", content_type = "application/json", body = Object),
-        (status = 400, description = "Unknown parameter or format.", content_type = "application/problem+json", body = super::openapi::Problem),
+        (status = 400, description = "Unknown parameter or format.", content_type = "application/problem+json", body = super::schema::Problem),
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -262,8 +263,8 @@ pub async fn collections(
     params(("collectionId" = String, Path, description = "nodes, links or crossings"), MetaQuery),
     responses(
         (status = 200, description = "The collection with its extent (CRS84) and links.", content_type = "application/json", body = Object),
-        (status = 400, description = "Unknown parameter or format.", content_type = "application/problem+json", body = super::openapi::Problem),
-        (status = 404, description = "No such collection.", content_type = "application/problem+json", body = super::openapi::Problem),
+        (status = 400, description = "Unknown parameter or format.", content_type = "application/problem+json", body = super::schema::Problem),
+        (status = 404, description = "No such collection.", content_type = "application/problem+json", body = super::schema::Problem),
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -288,7 +289,7 @@ pub async fn collection(
     params(("collectionId" = String, Path, description = "nodes, links or crossings"), MetaQuery),
     responses(
         (status = 200, description = "JSON Schema (2020-12) of the items' properties; every item carries every property (null when unset).", content_type = "application/schema+json", body = Object),
-        (status = 404, description = "No such collection.", content_type = "application/problem+json", body = super::openapi::Problem),
+        (status = 404, description = "No such collection.", content_type = "application/problem+json", body = super::schema::Problem),
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -316,10 +317,10 @@ pub async fn schema(
     get, path = "/ogc/collections/{collectionId}/items", tag = "ogc",
     params(("collectionId" = String, Path, description = "nodes, links or crossings"), ItemsQuery),
     responses(
-        (status = 200, description = "A FeatureCollection with `numberMatched`, `numberReturned` and `self`/`next`/`prev`/`collection` links. ETag: snapshot + query.", content_type = "application/geo+json", body = super::openapi::FeatureCollection),
+        (status = 200, description = "A FeatureCollection with `numberMatched`, `numberReturned` and `self`/`next`/`prev`/`collection` links. ETag: snapshot + query.", content_type = "application/geo+json", body = super::schema::FeatureCollection),
         (status = 304, description = "Not modified (If-None-Match matched the ETag)."),
-        (status = 400, description = "A malformed parameter (each one named).", content_type = "application/problem+json", body = super::openapi::Problem),
-        (status = 404, description = "No such collection.", content_type = "application/problem+json", body = super::openapi::Problem),
+        (status = 400, description = "A malformed parameter (each one named).", content_type = "application/problem+json", body = super::schema::Problem),
+        (status = 404, description = "No such collection.", content_type = "application/problem+json", body = super::schema::Problem),
     )
 )]
 #[tracing::instrument(skip_all, fields(query = %req.query_string()))]
@@ -349,8 +350,8 @@ pub async fn items(
     let snap = state.current();
     let net = &snap.network;
     let etag = derived_etag(&snap.etag, &["ogc", req.path(), req.query_string(), media]);
-    if super::etag_matches(&req, &etag) {
-        return Ok(super::not_modified(&etag));
+    if let Some(not_modified) = super::if_none_match(&req, &etag) {
+        return Ok(not_modified);
     }
     let matched = layer_items_in(layer, net, &snap.index, bbox.as_ref());
     let schema = LayerSchema::of(layer, net, &snap.conversion);
@@ -418,9 +419,9 @@ fn vary_accept(mut res: HttpResponse) -> HttpResponse {
         ItemQuery,
     ),
     responses(
-        (status = 200, description = "The Feature, with `self` and `collection` links.", content_type = "application/geo+json", body = super::openapi::Feature),
-        (status = 400, description = "Unknown parameter or format.", content_type = "application/problem+json", body = super::openapi::Problem),
-        (status = 404, description = "No such collection or feature (with close ids).", content_type = "application/problem+json", body = super::openapi::Problem),
+        (status = 200, description = "The Feature, with `self` and `collection` links.", content_type = "application/geo+json", body = super::schema::Feature),
+        (status = 400, description = "Unknown parameter or format.", content_type = "application/problem+json", body = super::schema::Problem),
+        (status = 404, description = "No such collection or feature (with close ids).", content_type = "application/problem+json", body = super::schema::Problem),
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -441,15 +442,15 @@ pub async fn item(
             field: "featureId".into(),
             detail: format!(
                 "no feature '{}' in collection {}",
-                fid.chars().take(80).collect::<String>(),
+                truncate(&fid, 80),
                 layer.as_str()
             ),
             suggestions: close_ids(layer, net, &fid),
         });
     };
     let etag = derived_etag(&snap.etag, &["ogc", req.path(), req.query_string(), media]);
-    if super::etag_matches(&req, &etag) {
-        return Ok(super::not_modified(&etag));
+    if let Some(not_modified) = super::if_none_match(&req, &etag) {
+        return Ok(not_modified);
     }
     let schema = LayerSchema::of(layer, net, &snap.conversion);
     let mut f = serde_json::to_value(schema.feature(net, ix, &snap.conversion))

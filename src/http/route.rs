@@ -1,155 +1,82 @@
-//! `GET /v1/route`: routing endpoint. Parses the query into a typed
-//! [`RouteRequest`] (the command line uses the same [`parse_request`]), runs
-//! [`crate::route::plan`] off the executor, and serialises the plan as GeoJSON.
+//! `GET /v1/route`: routing endpoint. Reads the query into a typed [`RouteRequest`] (through
+//! [`RouteRequest::read`], as the command line does), runs [`crate::route::plan`] off the
+//! executor, and serialises the plan as GeoJSON.
 
 use actix_web::{HttpRequest, HttpResponse, web};
+use utoipa::IntoParams;
+use utoipa::openapi::path::{Parameter, ParameterIn};
+use utoipa::openapi::schema::Schema;
 
-use super::{ApiError, AppState, Params, compute, geojson_response};
-use crate::cost::{Cargo, ModeFilter, Optimize, Profile};
+use super::{ApiError, AppState, Params, compute, geojson_response, schema};
+use crate::cost::{Cargo, ConstraintArgs, Measure, ModeFilter, Profile, ProfileArgs};
 use crate::output::route::route_collection;
-use crate::route::{MAX_ALTERNATIVES, MAX_VIAS, PlaceQuery, RouteRequest};
+use crate::route::request::{FROM_DOC, TO_DOC};
+use crate::route::{MAX_ALTERNATIVES, RouteOptions, RouteRequest};
 
-/// Longest accepted avoid list.
-pub const MAX_AVOID: usize = 100;
+/// Every parameter `/v1/route` accepts (derived from the request's argument types).
+pub const ALLOWED: &[&str] = RouteRequest::PARAMETERS;
 
-/// Every parameter `/v1/route` accepts.
-pub const ALLOWED: &[&str] = &[
-    "from",
-    "to",
-    "via",
-    "mode",
-    "optimize",
-    "alternatives",
-    "avoid_countries",
-    "avoid_crossings",
-    "avoid_links",
-    "include_planned",
-    "cargo",
-    "dwell_scale",
-    "transshipment_h",
-    "transshipment_usd_per_t",
-    "rail_usd_per_tkm",
-    "road_usd_per_tkm",
-    "border_usd_per_t",
-];
+/// Query parameters of `GET /v1/route`, for the OpenAPI document: names, descriptions, enums
+/// and ranges all come from the Rust types (parsing goes through [`parse_request`]).
+pub struct RouteParams;
 
-/// Query parameters of `GET /v1/route`, for the OpenAPI document only (parsing goes through
-/// [`parse_request`], which refuses unknown and repeated parameters).
-#[derive(Debug, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)]
-pub struct RouteParams {
-    /// Origin: a node id (`ru-ulan-ude`), a place name (case-insensitive, exact or unambiguous
-    /// prefix: `Ulan-Ude`, `ulan`), or `lon,lat` snapped to the nearest node serving `mode`.
-    #[param(example = "ru-ulan-ude")]
-    from: String,
-    /// Destination, as `from`.
-    #[param(example = "cn-beijing")]
-    to: String,
-    /// Up to 10 places visited in order, comma-separated (a `lon,lat` pair takes two items).
-    via: Option<String>,
-    /// `rail`, `road` or `any` (default: multimodal, changing mode only at intermodal nodes).
-    mode: Option<String>,
-    /// `distance`, `time` (default) or `cost`.
-    optimize: Option<String>,
-    /// Extra routes, 0–5 (default 0): Yen's loopless k-shortest paths.
-    #[param(minimum = 0, maximum = 5)]
-    alternatives: Option<u32>,
-    /// ISO2 codes of countries not to enter, comma-separated.
-    avoid_countries: Option<String>,
-    /// Crossing link ids not to use, comma-separated.
-    avoid_crossings: Option<String>,
-    /// Link ids not to use, comma-separated.
-    avoid_links: Option<String>,
-    /// Also use planned and under-construction links (default false).
-    include_planned: Option<bool>,
-    /// `general` (default), `container`, `bulk` or `livestock` (veterinary crossings only).
-    cargo: Option<String>,
-    /// Multiplier on border dwell times, 0–10 (default 1).
-    dwell_scale: Option<f64>,
-    /// Hours per transshipment, 0–720 (default 24).
-    transshipment_h: Option<f64>,
-    /// USD per tonne per transshipment, 0–1000 (default 15).
-    transshipment_usd_per_t: Option<f64>,
-    /// Rail haulage, USD per tonne-km, 0–10 (default 0.04).
-    rail_usd_per_tkm: Option<f64>,
-    /// Road haulage, USD per tonne-km, 0–10 (default 0.10).
-    road_usd_per_tkm: Option<f64>,
-    /// Fee per border crossing, USD per tonne, 0–1000 (default 8).
-    border_usd_per_t: Option<f64>,
+fn describe(name: &str) -> String {
+    match name {
+        "from" => FROM_DOC.to_string(),
+        "to" => TO_DOC.to_string(),
+        _ => [
+            (RouteOptions::NAMES, RouteOptions::DOCS),
+            (ConstraintArgs::NAMES, ConstraintArgs::DOCS),
+            (ProfileArgs::NAMES, ProfileArgs::DOCS),
+        ]
+        .iter()
+        .find_map(|(names, docs)| names.iter().position(|n| *n == name).map(|i| docs[i]))
+        .unwrap_or_default()
+        .trim()
+        .to_string(),
+    }
 }
 
-fn place(p: &mut Params, key: &str, value: Option<String>) -> Option<PlaceQuery> {
-    match PlaceQuery::parse(&value?) {
-        Ok(q) => Some(q),
-        Err(e) => {
-            p.error(key, e);
-            None
-        }
+fn schema_of(name: &str) -> Schema {
+    let profile = Profile::default();
+    if let Some(f) = Profile::FIELDS.iter().find(|f| f.name == name) {
+        return schema::number_schema(f.min, f.max, Some((f.get)(&profile)));
+    }
+    match name {
+        "mode" => schema::enum_schema(Some(ModeFilter::default())),
+        "optimize" => schema::enum_schema(Some(Measure::default())),
+        "cargo" => schema::enum_schema(Some(Cargo::default())),
+        "alternatives" => schema::integer_schema(0, MAX_ALTERNATIVES as u64, Some(0)),
+        "include_planned" => schema::boolean_schema(),
+        _ => schema::string_schema(),
+    }
+}
+
+impl IntoParams for RouteParams {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        ALLOWED
+            .iter()
+            .map(|name| {
+                let required = matches!(*name, "from" | "to");
+                let example = match *name {
+                    "from" => Some("ru-ulan-ude"),
+                    "to" => Some("cn-beijing"),
+                    _ => None,
+                };
+                schema::query_param(name, required, &describe(name), schema_of(name), example)
+            })
+            .collect()
     }
 }
 
 /// Builds a typed request from a query string, reporting every malformed parameter at once
-/// (400). Used by the HTTP handler and by `corridor route`.
+/// (400), through the one parser [`RouteRequest::read`].
 pub fn parse_request(query: &str) -> Result<RouteRequest, ApiError> {
     let mut p = Params::parse(query, ALLOWED)?;
-    let from = p.required("from");
-    let from = place(&mut p, "from", from);
-    let to = p.required("to");
-    let to = place(&mut p, "to", to);
-    let via = match p.str("via").map(|s| PlaceQuery::parse_list(&s)) {
-        None => Vec::new(),
-        Some(Ok(v)) if v.len() <= MAX_VIAS => v,
-        Some(Ok(v)) => {
-            p.error("via", format!("{} places; at most {MAX_VIAS}", v.len()));
-            Vec::new()
-        }
-        Some(Err(e)) => {
-            p.error("via", e);
-            Vec::new()
-        }
-    };
-    let mode = p
-        .enumerated("mode", ModeFilter::parse, ModeFilter::VALUES)
-        .unwrap_or_default();
-    let optimize = p
-        .enumerated("optimize", Optimize::parse, Optimize::VALUES)
-        .unwrap_or_default();
-    let alternatives = p
-        .integer("alternatives", 0..=MAX_ALTERNATIVES as u64)
-        .unwrap_or(0) as usize;
-    let avoid_countries = p.list("avoid_countries", MAX_AVOID).unwrap_or_default();
-    let avoid_crossings = p.list("avoid_crossings", MAX_AVOID).unwrap_or_default();
-    let avoid_links = p.list("avoid_links", MAX_AVOID).unwrap_or_default();
-    let include_planned = p.boolean("include_planned").unwrap_or(false);
-    let cargo = p
-        .enumerated("cargo", Cargo::parse, Cargo::VALUES)
-        .unwrap_or_default();
-    let mut profile = Profile::default();
-    for f in Profile::FIELDS {
-        if let Some(x) = p.number(f.name, f.min..=f.max) {
-            (f.set)(&mut profile, x);
-        }
-    }
+    let request = RouteRequest::read(&mut p);
     p.finish()?;
-    let (Some(from), Some(to)) = (from, to) else {
-        return Err(ApiError::Internal(
-            "route parameters passed validation without from/to".into(),
-        ));
-    };
-    Ok(RouteRequest {
-        from,
-        to,
-        via,
-        mode,
-        optimize,
-        alternatives,
-        avoid_countries,
-        avoid_crossings,
-        avoid_links,
-        include_planned,
-        cargo,
-        profile,
+    request.ok_or_else(|| {
+        ApiError::Internal("route parameters passed validation without from/to".into())
     })
 }
 
@@ -182,7 +109,7 @@ pub async fn get_route(
     let request = parse_request(req.query_string())?;
     let snap = state.current();
     let body = compute(&state, move || {
-        let plan = crate::route::plan(&snap, &request)?;
+        let plan = crate::route::plan(&snap.snapshot, &request)?;
         let fc = route_collection(&snap.network, &plan);
         serde_json::to_vec(&fc).map_err(|e| ApiError::Internal(format!("serialising a route: {e}")))
     })
@@ -193,4 +120,65 @@ pub async fn get_route(
 /// Registers this module's routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/v1/route", web::get().to(get_route));
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    fn route_params() -> Vec<Value> {
+        let doc = super::super::openapi::document();
+        doc["paths"]["/v1/route"]["get"]["parameters"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn openapi_parameters_come_from_the_rust_types() {
+        let params = route_params();
+        let names: Vec<&str> = params.iter().filter_map(|p| p["name"].as_str()).collect();
+        assert_eq!(names, ALLOWED);
+        let schema = |n: &str| {
+            params
+                .iter()
+                .find(|p| p["name"] == n)
+                .map(|p| p["schema"].clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(schema("mode")["enum"], json!(ModeFilter::VALUES));
+        assert_eq!(schema("optimize")["enum"], json!(Measure::VALUES));
+        assert_eq!(schema("cargo")["enum"], json!(Cargo::VALUES));
+        assert_eq!(schema("optimize")["default"], "time");
+        assert_eq!(schema("alternatives")["minimum"], 0);
+        assert_eq!(schema("alternatives")["maximum"], MAX_ALTERNATIVES);
+        for f in Profile::FIELDS {
+            assert_eq!(schema(f.name)["maximum"], f.max, "{}", f.name);
+        }
+        for p in &params {
+            let d = p["description"].as_str().unwrap_or_default();
+            assert!(!d.is_empty(), "{p}");
+        }
+    }
+
+    #[test]
+    fn the_query_parser_is_the_request_reader() {
+        let req = parse_request(
+            "from=ru-ulan-ude&to=cn-beijing&optimize=cost&include_planned=true&dwell_scale=2",
+        )
+        .unwrap();
+        assert_eq!(req.optimize, Measure::Cost);
+        assert!(req.include_planned);
+        assert_eq!(req.profile.dwell_scale, 2.0);
+        let err = parse_request("from=a&to=b&mode=boat&avoid_links=,").unwrap_err();
+        let fields: Vec<Value> = err.problem()["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].clone())
+            .collect();
+        assert_eq!(fields, [json!("mode"), json!("avoid_links")]);
+    }
 }

@@ -9,7 +9,8 @@ use std::collections::BTreeSet;
 use actix_web::{HttpRequest, HttpResponse, web};
 use utoipa::IntoParams;
 
-use super::{AppState, GEOJSON, Params, cached_response, derived_etag};
+use super::{AppState, GEOJSON, Params, cached_response, derived_etag, schema};
+use crate::fields::truncate;
 use crate::index::{BBox, FeatureFilter, Layer, select_crossings, select_features};
 use crate::network::{LinkKind, Mode, Network, NodeKind};
 use crate::output::layers;
@@ -52,7 +53,7 @@ pub struct NearestQuery {
     #[param(example = "city,border_point")]
     kind: Option<String>,
     /// Only nodes serving this mode: rail or road.
-    #[param(example = "rail")]
+    #[param(value_type = Option<schema::ModeParam>, inline, example = "rail")]
     mode: Option<String>,
 }
 
@@ -70,6 +71,7 @@ pub struct FeaturesQuery {
     #[param(example = "nodes,links")]
     layer: Option<String>,
     /// Only this mode: rail or road (nodes: serving it; links: of it).
+    #[param(value_type = Option<schema::ModeParam>, inline)]
     mode: Option<String>,
     /// Only these countries (comma list of ISO 3166-1 alpha-2 codes). A node matches by its
     /// country, a link when either end is in one of them.
@@ -93,6 +95,7 @@ pub struct CrossingsQuery {
     #[param(example = "RU,MN")]
     countries: Option<String>,
     /// Only this mode: rail or road.
+    #[param(value_type = Option<schema::ModeParam>, inline)]
     mode: Option<String>,
 }
 
@@ -107,9 +110,9 @@ pub struct CrossingsQuery {
     params(NearestQuery),
     responses(
         (status = 200, description = "Node Features, nearest first, with `rank` and `distance_km`.",
-            content_type = "application/geo+json", body = super::openapi::FeatureCollection),
+            content_type = "application/geo+json", body = super::schema::FeatureCollection),
         (status = 400, description = "A missing or malformed parameter (each one named).",
-            content_type = "application/problem+json", body = super::openapi::Problem),
+            content_type = "application/problem+json", body = super::schema::Problem),
     )
 )]
 #[tracing::instrument(skip_all, fields(query = %req.query_string()))]
@@ -127,8 +130,8 @@ pub async fn get_nearest(
     let k = p
         .integer("k", 1..=NEAREST_MAX_K)
         .unwrap_or(NEAREST_DEFAULT_K) as usize;
-    let kinds = enum_list(&mut p, "kind", NodeKind::parse, NodeKind::VALUES);
-    let mode = p.enumerated("mode", Mode::parse, Mode::VALUES);
+    let kinds = p.choices::<NodeKind>("kind");
+    let mode = p.choice::<Mode>("mode");
     p.finish()?;
     let (Some(lon), Some(lat)) = (lon, lat) else {
         return Err(super::ApiError::Internal(
@@ -156,10 +159,10 @@ pub async fn get_nearest(
     params(FeaturesQuery),
     responses(
         (status = 200, description = "Nodes, then links, then crossings touching the box, each in file order. ETag: snapshot + query.",
-            content_type = "application/geo+json", body = super::openapi::FeatureCollection),
+            content_type = "application/geo+json", body = super::schema::FeatureCollection),
         (status = 304, description = "Not modified (If-None-Match matched the ETag)."),
         (status = 400, description = "A missing or malformed parameter, e.g. a box crossing the antimeridian.",
-            content_type = "application/problem+json", body = super::openapi::Problem),
+            content_type = "application/problem+json", body = super::schema::Problem),
     )
 )]
 #[tracing::instrument(skip_all, fields(query = %req.query_string()))]
@@ -179,10 +182,11 @@ pub async fn get_features(
                 None
             }
         });
-    let wanted: BTreeSet<Layer> = enum_list(&mut p, "layer", Layer::parse, Layer::VALUES)
+    let wanted: BTreeSet<Layer> = p
+        .choices::<Layer>("layer")
         .map(|v| v.into_iter().collect())
         .unwrap_or_else(|| [Layer::Nodes, Layer::Links].into_iter().collect());
-    let mode = p.enumerated("mode", Mode::parse, Mode::VALUES);
+    let mode = p.choice::<Mode>("mode");
     let countries = country_list(&mut p, "country", net);
     let (node_kinds, link_kinds) = kind_filters(&mut p, &wanted);
     p.finish()?;
@@ -192,8 +196,8 @@ pub async fn get_features(
         ));
     };
     let etag = derived_etag(&snap.etag, &["features", req.query_string()]);
-    if super::etag_matches(&req, &etag) {
-        return Ok(super::not_modified(&etag));
+    if let Some(not_modified) = super::if_none_match(&req, &etag) {
+        return Ok(not_modified);
     }
     let filter = FeatureFilter {
         mode,
@@ -222,10 +226,10 @@ pub async fn get_features(
     params(CrossingsQuery),
     responses(
         (status = 200, description = "Crossing Features in file order. ETag: snapshot + query.",
-            content_type = "application/geo+json", body = super::openapi::FeatureCollection),
+            content_type = "application/geo+json", body = super::schema::FeatureCollection),
         (status = 304, description = "Not modified (If-None-Match matched the ETag)."),
         (status = 400, description = "A malformed parameter (e.g. an unknown country).",
-            content_type = "application/problem+json", body = super::openapi::Problem),
+            content_type = "application/problem+json", body = super::schema::Problem),
     )
 )]
 #[tracing::instrument(skip_all, fields(query = %req.query_string()))]
@@ -237,11 +241,11 @@ pub async fn get_crossings(
     let net = &snap.network;
     let mut p = Params::parse(req.query_string(), CROSSINGS_PARAMS)?;
     let countries = country_list(&mut p, "countries", net);
-    let mode = p.enumerated("mode", Mode::parse, Mode::VALUES);
+    let mode = p.choice::<Mode>("mode");
     p.finish()?;
     let etag = derived_etag(&snap.etag, &["crossings", req.query_string()]);
-    if super::etag_matches(&req, &etag) {
-        return Ok(super::not_modified(&etag));
+    if let Some(not_modified) = super::if_none_match(&req, &etag) {
+        return Ok(not_modified);
     }
     let features = select_crossings(net, countries.as_ref(), mode)
         .into_iter()
@@ -250,33 +254,6 @@ pub async fn get_crossings(
     let body = serde_json::to_vec(&layers::collection(features))
         .map_err(|e| super::ApiError::Internal(e.to_string()))?;
     Ok(cached_response(&req, &etag, GEOJSON, body))
-}
-
-/// A comma list of enumerated values (each checked), or `None` when absent or malformed.
-fn enum_list<T: Copy + PartialEq>(
-    p: &mut Params,
-    key: &str,
-    parse: fn(&str) -> Option<T>,
-    values: &[&str],
-) -> Option<Vec<T>> {
-    let items = p.list(key, values.len() * 2)?;
-    let mut out = Vec::new();
-    let mut bad = Vec::new();
-    for it in &items {
-        match parse(it) {
-            Some(v) if !out.contains(&v) => out.push(v),
-            Some(_) => {}
-            None => bad.push(it.chars().take(40).collect::<String>()),
-        }
-    }
-    if !bad.is_empty() {
-        p.error(
-            key,
-            format!("'{}' is not one of {}", bad.join("', '"), values.join(", ")),
-        );
-        return None;
-    }
-    Some(out)
 }
 
 /// A comma list of ISO country codes present in the network (case-insensitive).
@@ -290,7 +267,7 @@ fn country_list(p: &mut Params, key: &str, net: &Network) -> Option<BTreeSet<Str
         if known.contains(&code) {
             out.insert(code);
         } else {
-            bad.push(it.chars().take(40).collect::<String>());
+            bad.push(truncate(&it, 40));
         }
     }
     if !bad.is_empty() {
@@ -326,7 +303,7 @@ fn kind_filters(
         match (NodeKind::parse(it), LinkKind::parse(it)) {
             (Some(k), _) if has_nodes => nodes.push(k),
             (_, Some(k)) if has_links => links.push(k),
-            _ => bad.push(it.chars().take(40).collect::<String>()),
+            _ => bad.push(truncate(it, 40)),
         }
     }
     if !bad.is_empty() {

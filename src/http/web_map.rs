@@ -7,8 +7,9 @@ use std::sync::OnceLock;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use super::etag::content_etag;
 use super::{ApiError, GEOJSON, Params, cached_response};
-use crate::snapshot::fnv1a;
+use crate::fields::truncate;
 
 /// Registers this module's routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -81,14 +82,10 @@ const ASSETS: &[Asset] = &[
 
 const INDEX_HTML: &str = include_str!("../../web/static/index.html");
 
-fn static_etag(bytes: &[u8]) -> String {
-    format!("\"{:016x}\"", fnv1a(bytes))
-}
-
 async fn index(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     Params::parse(req.query_string(), &[])?.finish()?;
     static ETAG: OnceLock<String> = OnceLock::new();
-    let etag = ETAG.get_or_init(|| static_etag(INDEX_HTML.as_bytes()));
+    let etag = ETAG.get_or_init(|| content_etag(INDEX_HTML.as_bytes()));
     let mut res = cached_response(&req, etag, "text/html; charset=utf-8", INDEX_HTML);
     res.headers_mut().insert(
         header::CACHE_CONTROL,
@@ -108,11 +105,11 @@ async fn asset(req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse
     let Some(a) = ASSETS.iter().find(|a| a.path == path.as_str()) else {
         return Err(ApiError::NotFound {
             field: "path".into(),
-            detail: format!("no asset '{}'", path.chars().take(100).collect::<String>()),
+            detail: format!("no asset '{}'", truncate(path.as_str(), 100)),
             suggestions: Vec::new(),
         });
     };
-    let etag = static_etag(a.bytes);
+    let etag = content_etag(a.bytes);
     let mut res = cached_response(&req, &etag, a.content_type, a.bytes);
     res.headers_mut().insert(
         header::CACHE_CONTROL,
@@ -130,14 +127,14 @@ async fn asset(req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse
     path = "/v1/boundaries",
     tag = "map",
     responses(
-        (status = 200, description = "Country polygons.", content_type = "application/geo+json", body = super::openapi::FeatureCollection),
+        (status = 200, description = "Country polygons.", content_type = "application/geo+json", body = super::schema::FeatureCollection),
         (status = 304, description = "Not modified (If-None-Match matched the ETag)."),
-        (status = 400, description = "Any query parameter (none is accepted).", content_type = "application/problem+json", body = super::openapi::Problem),
+        (status = 400, description = "Any query parameter (none is accepted).", content_type = "application/problem+json", body = super::schema::Problem),
     )
 )]
 pub async fn boundaries(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     Params::parse(req.query_string(), &[])?.finish()?;
     static ETAG: OnceLock<String> = OnceLock::new();
-    let etag = ETAG.get_or_init(|| static_etag(BOUNDARIES));
+    let etag = ETAG.get_or_init(|| content_etag(BOUNDARIES));
     Ok(cached_response(&req, etag, GEOJSON, BOUNDARIES))
 }

@@ -6,6 +6,7 @@
 //! [`BBoxError::Antimeridian`]: the network lies between 45°E and 135°E, so a client asking
 //! across 180° splits the box in two.
 
+use crate::fields::truncate;
 use std::fmt;
 
 /// A lon/lat box, CRS84 degrees, `min < max` on both axes, within [-180, 180] × [-90, 90].
@@ -118,7 +119,7 @@ impl BBox {
                 _ => {
                     return Err(BBoxError::NotANumber {
                         index,
-                        text: text.chars().take(32).collect(),
+                        text: truncate(text, 32),
                     });
                 }
             }

@@ -5,70 +5,21 @@
 use std::collections::BTreeSet;
 
 use super::{BBox, SpatialIndex};
+use crate::fields::{str_enum, suggest_with};
 use crate::network::{LinkKind, Mode, Network, NodeKind};
 
-/// A map layer, also an OGC API – Features collection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Layer {
-    /// Places (Points).
-    Nodes,
-    /// Rail lines, roads and crossings (LineStrings).
-    Links,
-    /// Border crossings only (LineStrings), with their border attributes.
-    Crossings,
-}
-
-impl Layer {
-    /// Accepted spellings, also the collection ids.
-    pub const VALUES: &'static [&'static str] = &["nodes", "links", "crossings"];
-    /// All layers.
-    pub const ALL: &'static [Layer] = &[Layer::Nodes, Layer::Links, Layer::Crossings];
-
-    /// Parses an accepted spelling.
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "nodes" => Some(Layer::Nodes),
-            "links" => Some(Layer::Links),
-            "crossings" => Some(Layer::Crossings),
-            _ => None,
-        }
+str_enum!(
+    /// A map layer, also an OGC API – Features collection (the spelling is the collection id;
+    /// titles and descriptions belong to the output layer).
+    Layer {
+        /// Places (Points).
+        Nodes = "nodes",
+        /// Rail lines, roads and crossings (LineStrings).
+        Links = "links",
+        /// Border crossings only (LineStrings), with their border attributes.
+        Crossings = "crossings",
     }
-
-    /// The spelling, and the OGC collection id.
-    pub fn as_str(self) -> &'static str {
-        Self::VALUES[self as usize]
-    }
-
-    /// A human title.
-    pub fn title(self) -> &'static str {
-        match self {
-            Layer::Nodes => "Nodes",
-            Layer::Links => "Links",
-            Layer::Crossings => "Border crossings",
-        }
-    }
-
-    /// A one-line description.
-    pub fn description(self) -> &'static str {
-        match self {
-            Layer::Nodes => {
-                "Cities, stations, border checkpoints, terminals, ports and junctions (Points)."
-            }
-            Layer::Links => "Rail lines, roads and border crossings (LineStrings).",
-            Layer::Crossings => {
-                "Border-crossing links with countries, dwell time, opening hours, veterinary control and capacity (LineStrings)."
-            }
-        }
-    }
-
-    /// The GeoJSON geometry type of the layer's features.
-    pub fn geometry_type(self) -> &'static str {
-        match self {
-            Layer::Nodes => "Point",
-            Layer::Links | Layer::Crossings => "LineString",
-        }
-    }
-}
+);
 
 /// Indices of a layer's items, in file order: node indices for [`Layer::Nodes`], link indices
 /// otherwise.
@@ -224,25 +175,24 @@ pub fn find_item(layer: Layer, net: &Network, id: &str) -> Option<usize> {
     }
 }
 
-/// Up to five ids of `layer` closest to `id` (Jaro–Winkler above 0.7), best first.
+/// Up to five ids of `layer` closest to `id` (case-sensitive Jaro–Winkler of at least
+/// [`CLOSE_ID_SIMILARITY`]), best first.
 pub fn close_ids(layer: Layer, net: &Network, id: &str) -> Vec<String> {
     let ids: Vec<&str> = match layer {
         Layer::Nodes => net.nodes().iter().map(|n| n.id.0.as_str()).collect(),
         Layer::Links => net.links().iter().map(|l| l.id.0.as_str()).collect(),
         Layer::Crossings => net.crossings().map(|l| l.id.0.as_str()).collect(),
     };
-    let mut scored: Vec<(f64, &str)> = ids
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(c, id), c))
-        .filter(|(s, _)| *s > 0.7)
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    scored
-        .into_iter()
-        .take(5)
-        .map(|(_, c)| c.to_string())
-        .collect()
+    suggest_with(
+        id,
+        ids.into_iter().map(|c| (c, c)),
+        CLOSE_ID_SIMILARITY,
+        false,
+    )
 }
+
+/// Smallest similarity of an id offered by [`close_ids`].
+pub const CLOSE_ID_SIMILARITY: f64 = 0.7;
 
 /// The extent of `layer`.
 pub fn layer_extent(layer: Layer, index: &SpatialIndex) -> Option<BBox> {

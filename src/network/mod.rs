@@ -4,6 +4,7 @@
 //! data of `geodata/` is compiled into the binary ([`Network::embedded`]).
 
 mod model;
+pub mod source;
 mod validate;
 
 use std::collections::{BTreeMap, HashMap};
@@ -207,31 +208,4 @@ impl std::fmt::Display for Summary {
     }
 }
 
-/// Most suggestions offered for an unknown place.
-pub const MAX_SUGGESTIONS: usize = 5;
-/// Smallest Jaro–Winkler similarity for a name to be suggested.
-pub const SUGGESTION_SIMILARITY: f64 = 0.75;
-
-/// Up to [`MAX_SUGGESTIONS`] ids whose id or name is close to `query` (Jaro–Winkler on lower
-/// case), closest first.
-pub fn suggest<'a>(
-    query: &str,
-    candidates: impl Iterator<Item = (&'a str, &'a str)>,
-) -> Vec<String> {
-    let q = query.to_lowercase();
-    let mut scored: Vec<(f64, &str)> = candidates
-        .map(|(id, name)| {
-            let s = strsim::jaro_winkler(&q, &id.to_lowercase())
-                .max(strsim::jaro_winkler(&q, &name.to_lowercase()));
-            (s, id)
-        })
-        .filter(|(s, _)| *s >= SUGGESTION_SIMILARITY)
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    scored.dedup_by(|a, b| a.1 == b.1);
-    scored
-        .into_iter()
-        .take(MAX_SUGGESTIONS)
-        .map(|(_, id)| id.to_string())
-        .collect()
-}
+pub use crate::fields::{MAX_SUGGESTIONS, SUGGESTION_SIMILARITY, suggest};

@@ -30,32 +30,7 @@ impl fmt::Display for LinkId {
     }
 }
 
-/// Generates a string-backed enum with `parse`, `as_str` and the list of accepted values, so
-/// that every enum of the data format reports unknown values the same way.
-macro_rules! str_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $var:ident = $s:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        pub enum $name { $($(#[$vm])* #[doc = concat!("`", $s, "`")] #[serde(rename = $s)] $var),+ }
-        impl $name {
-            /// Every accepted spelling, in declaration order.
-            pub const VALUES: &'static [&'static str] = &[$($s),+];
-            /// All variants, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$var),+];
-            /// Parses the exact (lower-case) spelling used in the data and the API.
-            pub fn parse(s: &str) -> Option<Self> {
-                match s { $($s => Some($name::$var),)+ _ => None }
-            }
-            /// The spelling used in the data and the API.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$var => $s),+ }
-            }
-        }
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
-        }
-    };
-}
+use crate::fields::str_enum;
 
 str_enum!(
     /// Transport mode of a link; a node serves a subset.

@@ -363,7 +363,7 @@ pub fn assignment_collection(net: &Network, req: &AssignRequest, a: &Assignment)
         },
         "demands": demands,
         "cost_model": {
-            "profile": "default routing profile (src/cost/profile.rs)",
+            "profile": format!("default routing profile ({})", crate::cost::Profile::DOC_REF),
             "rail_usd_per_tkm": profile.rail_usd_per_tkm,
             "road_usd_per_tkm": profile.road_usd_per_tkm,
             "border_usd_per_t": profile.border_usd_per_t,

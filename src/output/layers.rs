@@ -17,6 +17,36 @@ use crate::network::{CapacityConversion, Link, Network};
 
 use super::{link_feature, node_feature};
 
+/// A layer's human title (OGC collection `title`).
+pub fn title(layer: Layer) -> &'static str {
+    match layer {
+        Layer::Nodes => "Nodes",
+        Layer::Links => "Links",
+        Layer::Crossings => "Border crossings",
+    }
+}
+
+/// A layer's one-line description (OGC collection `description`).
+pub fn description(layer: Layer) -> &'static str {
+    match layer {
+        Layer::Nodes => {
+            "Cities, stations, border checkpoints, terminals, ports and junctions (Points)."
+        }
+        Layer::Links => "Rail lines, roads and border crossings (LineStrings).",
+        Layer::Crossings => {
+            "Border-crossing links with countries, dwell time, opening hours, veterinary control and capacity (LineStrings)."
+        }
+    }
+}
+
+/// The GeoJSON geometry type of a layer's features.
+pub fn geometry_type(layer: Layer) -> &'static str {
+    match layer {
+        Layer::Nodes => "Point",
+        Layer::Links | Layer::Crossings => "LineString",
+    }
+}
+
 /// A border-crossing link as a Feature: every property of the link (as [`link_feature`]),
 /// `layer: "crossing"`, and the names and countries of both ends.
 pub fn crossing_feature(net: &Network, link: &Link, conv: &CapacityConversion) -> Feature {
@@ -171,7 +201,7 @@ impl LayerSchema {
         props.insert(
             "geometry".into(),
             json!({
-                "format": format!("geometry-{}", self.layer.geometry_type().to_lowercase()),
+                "format": format!("geometry-{}", geometry_type(self.layer).to_lowercase()),
                 "x-ogc-role": "primary-geometry",
             }),
         );
@@ -194,8 +224,8 @@ impl LayerSchema {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": id_url,
             "type": "object",
-            "title": self.layer.title(),
-            "description": self.layer.description(),
+            "title": title(self.layer),
+            "description": description(self.layer),
             "properties": props,
         })
     }

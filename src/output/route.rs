@@ -6,12 +6,22 @@ use geojson::{Feature, FeatureCollection, Geometry, JsonObject, Value as GeomVal
 use serde_json::{Value, json};
 
 use super::{feature, node_geometry, round6};
+use crate::cost::Measures;
 use crate::network::Network;
 use crate::route::{PlaceQuery, Route, RoutePlan};
 
 /// Rounds a measure to 2 decimals for output.
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
+}
+
+/// Adds one property per [`crate::cost::Measure`] (rounded) to a JSON object.
+fn insert_measures(obj: &mut Value, measures: &Measures) {
+    if let Value::Object(map) = obj {
+        for (m, v) in measures.iter() {
+            map.insert(m.property().into(), round2(v).into());
+        }
+    }
 }
 
 /// The route's geometry: its links' geometries in travel order (a link traversed `to` →
@@ -54,37 +64,30 @@ pub fn route_feature(net: &Network, route: &Route) -> Feature {
     let transshipments: Vec<Value> = route
         .transshipments(net)
         .into_iter()
-        .map(|t| json!({"node": t.node, "reason": t.transfer.reason()}))
+        .map(|t| json!({"node": t.node, "reason": t.kind.reason()}))
         .collect();
     let legs: Vec<Value> = route
         .legs(net)
         .into_iter()
         .map(|l| {
-            json!({
+            let mut leg = json!({
                 "mode": l.mode,
                 "country": l.country,
                 "gauge_mm": l.gauge_mm,
                 "crossing": l.crossing,
                 "from": l.from,
                 "to": l.to,
-                "distance_km": round2(l.distance_km),
-                "time_h": round2(l.time_h),
-                "cost_usd_per_t": round2(l.cost_usd_per_t),
-            })
+            });
+            insert_measures(&mut leg, &l.measures);
+            leg
         })
         .collect();
     let mut p = JsonObject::new();
     p.insert("kind".into(), "route".into());
     p.insert("rank".into(), route.rank.into());
-    p.insert(
-        "distance_km".into(),
-        round2(route.measures.distance_km).into(),
-    );
-    p.insert("time_h".into(), round2(route.measures.time_h).into());
-    p.insert(
-        "cost_usd_per_t".into(),
-        round2(route.measures.cost_usd_per_t).into(),
-    );
+    for (m, v) in route.measures.iter() {
+        p.insert(m.property().into(), round2(v).into());
+    }
     p.insert("nodes".into(), json!(nodes));
     p.insert("links".into(), json!(links));
     p.insert("crossings".into(), json!(route.crossings(net)));

@@ -15,10 +15,10 @@
 //!     ── road link ───────▶ (E, road)        transfer: rail→road
 //! ```
 //!
-//! Edge weights for the default [`Profile`] are precomputed for each [`Optimize`]; a request
+//! Edge weights for the default [`Profile`] are precomputed for each [`Measure`]; a request
 //! with overridden figures recomputes one weight array (O(edges), a few microseconds).
 
-use crate::cost::{Optimize, Profile, Transfer};
+use crate::cost::{MEASURE_COUNT, Measure, Profile, TransshipmentKind};
 use crate::network::{Mode, Network, Status};
 
 /// How a state was reached.
@@ -54,7 +54,7 @@ pub struct Edge {
     /// Traversed `from` → `to` (else `to` → `from`).
     pub forward: bool,
     /// Transshipment at the start of this edge, if any.
-    pub transfer: Option<Transfer>,
+    pub transshipment: Option<TransshipmentKind>,
 }
 
 /// The state graph of one network (see the module docs).
@@ -72,8 +72,8 @@ pub struct SearchGraph {
     /// In-edges of state `t` are `rev_edges[rev_first[t]..rev_first[t + 1]]` (edge indices).
     rev_first: Vec<u32>,
     rev_edges: Vec<u32>,
-    /// Edge weights for the default profile, indexed by `Optimize as usize`.
-    default_weights: [Vec<f64>; 3],
+    /// Edge weights for the default profile, indexed by [`Measure::index`].
+    default_weights: [Vec<f64>; MEASURE_COUNT],
 }
 
 impl SearchGraph {
@@ -139,7 +139,7 @@ impl SearchGraph {
                     (Arrival::Start, _) | (Arrival::Road, Mode::Road) => None,
                     (Arrival::Rail(g), Mode::Rail) => {
                         let to_mm = l.gauge_mm.unwrap_or(0);
-                        (g != to_mm).then_some(Transfer::Gauge { from_mm: g, to_mm })
+                        (g != to_mm).then_some(TransshipmentKind::Gauge { from_mm: g, to_mm })
                     }
                     (Arrival::Rail(_), Mode::Road) | (Arrival::Road, Mode::Rail) => {
                         if !node.intermodal {
@@ -150,7 +150,7 @@ impl SearchGraph {
                         } else {
                             Mode::Road
                         };
-                        Some(Transfer::Mode { from, to: l.mode })
+                        Some(TransshipmentKind::Mode { from, to: l.mode })
                     }
                 };
                 edges.push(Edge {
@@ -158,7 +158,7 @@ impl SearchGraph {
                     to: state_of(v, Arrival::of_link(l.mode, l.gauge_mm)),
                     link: li as u32,
                     forward,
-                    transfer,
+                    transshipment: transfer,
                 });
             }
         }
@@ -189,10 +189,10 @@ impl SearchGraph {
             edges,
             rev_first,
             rev_edges,
-            default_weights: [Vec::new(), Vec::new(), Vec::new()],
+            default_weights: std::array::from_fn(|_| Vec::new()),
         };
         let profile = Profile::default();
-        g.default_weights = Optimize::ALL.map(|o| g.weights(net, &profile, o));
+        g.default_weights = std::array::from_fn(|i| g.weights(net, &profile, Measure::ALL[i]));
         g
     }
 
@@ -247,22 +247,24 @@ impl SearchGraph {
         self.edges[e].from
     }
 
-    /// Precomputed weights of the default profile for `optimize`.
-    pub fn default_weights(&self, optimize: Optimize) -> &[f64] {
-        &self.default_weights[optimize as usize]
+    /// Precomputed weights of the default profile for `measure`.
+    pub fn default_weights(&self, measure: Measure) -> &[f64] {
+        &self.default_weights[measure.index()]
     }
 
-    /// Edge weights of `optimize` under `profile`, one per edge.
+    /// Edge weights of `measure` under `profile`, one per edge.
     ///
     /// # Complexity
     /// O(edges).
-    pub fn weights(&self, net: &Network, profile: &Profile, optimize: Optimize) -> Vec<f64> {
+    pub fn weights(&self, net: &Network, profile: &Profile, measure: Measure) -> Vec<f64> {
         self.edges
             .iter()
             .map(|e| {
-                profile
-                    .step_measures(&net.links()[e.link as usize], e.transfer)
-                    .get(optimize)
+                let link = profile.link_measure(&net.links()[e.link as usize], measure);
+                match e.transshipment {
+                    Some(_) => link + profile.transshipment_measure(measure),
+                    None => link,
+                }
             })
             .collect()
     }
@@ -298,21 +300,21 @@ mod tests {
             .map(|e| {
                 (
                     net.links()[g.edge(e).link as usize].id.0.as_str(),
-                    g.edge(e).transfer,
+                    g.edge(e).transshipment,
                 )
             })
             .collect();
         assert!(transfers.contains(&("ab", None)));
         assert!(transfers.contains(&(
             "bc-rail",
-            Some(Transfer::Gauge {
+            Some(TransshipmentKind::Gauge {
                 from_mm: 1520,
                 to_mm: 1435
             })
         )));
         assert!(transfers.contains(&(
             "bc-road",
-            Some(Transfer::Mode {
+            Some(TransshipmentKind::Mode {
                 from: Mode::Rail,
                 to: Mode::Road
             })

@@ -21,22 +21,35 @@ use serde::Serialize;
 
 pub use graph::{Arrival, SearchGraph};
 pub use request::{
-    FieldProblem, MAX_ALTERNATIVES, MAX_SNAP_KM, MAX_VIAS, PlaceQuery, Resolved, RouteRequest,
+    MAX_ALTERNATIVES, MAX_SNAP_KM, MAX_VIAS, PlaceQuery, Resolved, RouteOptions, RouteRequest,
     Waypoint, resolve,
 };
-pub use search::{Path, Scratch, SearchSpec};
+pub use search::{Path, Scratch, SearchProblem};
 
-use crate::cost::{Cargo, Constraints, Measures, ModeFilter, Optimize, Profile, Transfer};
+use crate::cost::{Cargo, Constraints, Measure, Measures, ModeFilter, Profile, TransshipmentKind};
+use crate::index::SpatialIndex;
 use crate::network::{LinkKind, Mode, Network, NodeId};
-use crate::snapshot::Snapshot;
+
+/// What a route search reads: a network, its spatial index (for snapping) and its search
+/// graph. A served snapshot lends all three (`From<&Snapshot>`); route code never names the
+/// snapshot, which sits above it.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteData<'a> {
+    /// The network.
+    pub network: &'a Network,
+    /// Its spatial index.
+    pub index: &'a SpatialIndex,
+    /// Its search graph.
+    pub search: &'a SearchGraph,
+}
 
 /// Why a route request has no answer.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum RouteError {
     /// Parameters that are well-formed but wrong for this network (unknown link ids,
     /// ambiguous names, …), each named.
-    #[error("invalid parameter(s): {}", .0.iter().map(|p| format!("{}: {}", p.field, p.detail)).collect::<Vec<_>>().join("; "))]
-    Invalid(Vec<FieldProblem>),
+    #[error("invalid parameter(s): {}", .0.iter().map(|p| format!("{}: {}", p.field, p.message)).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<crate::fields::FieldError>),
     /// A place that matches no node.
     #[error("{field}: no place matches '{query}'")]
     UnknownPlace {
@@ -63,7 +76,7 @@ pub struct Transshipment {
     /// Where.
     pub node: NodeId,
     /// Why.
-    pub transfer: Transfer,
+    pub kind: TransshipmentKind,
 }
 
 /// One traversal of a link along a route.
@@ -78,7 +91,7 @@ pub struct Step {
     /// Node reached.
     pub to_ix: usize,
     /// Transshipment at `from_ix` before taking this link.
-    pub transfer: Option<Transfer>,
+    pub transshipment: Option<TransshipmentKind>,
     /// Measures of this step, transshipment included.
     pub measures: Measures,
 }
@@ -98,12 +111,10 @@ pub struct Leg {
     pub from: NodeId,
     /// Last node.
     pub to: NodeId,
-    /// Kilometres.
-    pub distance_km: f64,
-    /// Hours, including the transshipment at its start and a crossing's dwell.
-    pub time_h: f64,
-    /// US dollars per tonne, including the same fees.
-    pub cost_usd_per_t: f64,
+    /// Every measure, including the transshipment at its start and a crossing's dwell and
+    /// fees.
+    #[serde(flatten)]
+    pub measures: Measures,
 }
 
 /// One route found.
@@ -152,9 +163,9 @@ impl Route {
         self.steps
             .iter()
             .filter_map(|s| {
-                s.transfer.map(|t| Transshipment {
+                s.transshipment.map(|kind| Transshipment {
                     node: net.nodes()[s.from_ix].id.clone(),
-                    transfer: t,
+                    kind,
                 })
             })
             .collect()
@@ -176,7 +187,7 @@ impl Route {
             };
             let extend = open
                 && !crossing
-                && s.transfer.is_none()
+                && s.transshipment.is_none()
                 && legs.last().is_some_and(|l| {
                     l.crossing.is_none()
                         && l.mode == link.mode
@@ -186,9 +197,7 @@ impl Route {
             match legs.last_mut() {
                 Some(leg) if extend => {
                     leg.to = b.id.clone();
-                    leg.distance_km += s.measures.distance_km;
-                    leg.time_h += s.measures.time_h;
-                    leg.cost_usd_per_t += s.measures.cost_usd_per_t;
+                    leg.measures += s.measures;
                 }
                 _ => legs.push(Leg {
                     mode: link.mode,
@@ -197,9 +206,7 @@ impl Route {
                     crossing: crossing.then(|| link.id.0.clone()),
                     from: a.id.clone(),
                     to: b.id.clone(),
-                    distance_km: s.measures.distance_km,
-                    time_h: s.measures.time_h,
-                    cost_usd_per_t: s.measures.cost_usd_per_t,
+                    measures: s.measures,
                 }),
             }
             open = !crossing;
@@ -220,7 +227,7 @@ pub struct QueryEcho {
     /// Modes allowed.
     pub mode: ModeFilter,
     /// Measure minimised.
-    pub optimize: Optimize,
+    pub optimize: Measure,
     /// Alternatives asked for.
     pub alternatives: usize,
     /// Filters.
@@ -277,10 +284,14 @@ fn sorted(set: &std::collections::HashSet<String>) -> Vec<String> {
 /// # Errors
 /// See [`resolve`]; [`RouteError::NoRoute`] when no route satisfies the constraints, naming
 /// the constraint that cut it off when relaxing it alone would give a route.
-pub fn plan(snap: &Snapshot, req: &RouteRequest) -> Result<RoutePlan, RouteError> {
+pub fn plan<'a>(
+    data: impl Into<RouteData<'a>>,
+    req: &RouteRequest,
+) -> Result<RoutePlan, RouteError> {
+    let snap: RouteData<'a> = data.into();
     let resolved = resolve(snap, req)?;
-    let net = &snap.network;
-    let graph = &snap.search;
+    let net = snap.network;
+    let graph = snap.search;
     let default_profile = Profile::default();
     let weights: Cow<'_, [f64]> = if req.profile.same_weights(&default_profile, req.optimize) {
         Cow::Borrowed(graph.default_weights(req.optimize))
@@ -293,7 +304,7 @@ pub fn plan(snap: &Snapshot, req: &RouteRequest) -> Result<RoutePlan, RouteError
         .map(|w| w.node_ix as u32)
         .collect();
     let link_ok = link_mask(net, &resolved.constraints);
-    let spec = SearchSpec {
+    let problem = SearchProblem {
         graph,
         weights: &weights,
         link_ok: &link_ok,
@@ -302,18 +313,21 @@ pub fn plan(snap: &Snapshot, req: &RouteRequest) -> Result<RoutePlan, RouteError
     let paths = SCRATCH.with(|cell| {
         let mut scratch = cell.borrow_mut();
         if req.alternatives == 0 {
-            spec.shortest(&mut scratch).into_iter().collect::<Vec<_>>()
+            problem
+                .shortest(&mut scratch)
+                .into_iter()
+                .collect::<Vec<_>>()
         } else {
-            spec.k_shortest(req.alternatives + 1, &mut scratch)
+            problem.k_shortest(req.alternatives + 1, &mut scratch)
         }
     });
     if paths.is_empty() {
-        return Err(explain_failure(snap, &resolved, &spec));
+        return Err(explain_failure(snap, &resolved, &problem));
     }
     let routes = paths
         .iter()
         .enumerate()
-        .map(|(i, p)| to_route(net, graph, &spec, &req.profile, p, i + 1))
+        .map(|(i, p)| to_route(net, graph, &problem, &req.profile, p, i + 1))
         .collect();
     let c = &resolved.constraints;
     let ids = |ws: &[Waypoint]| -> Vec<NodeId> {
@@ -354,7 +368,7 @@ pub fn link_mask(net: &Network, c: &Constraints) -> Vec<bool> {
 fn to_route(
     net: &Network,
     graph: &SearchGraph,
-    spec: &SearchSpec<'_>,
+    problem: &SearchProblem<'_>,
     profile: &Profile,
     path: &Path,
     rank: usize,
@@ -367,14 +381,14 @@ fn to_route(
         .map(|(&e, w)| {
             let edge = graph.edge(e as usize);
             let link = &net.links()[edge.link as usize];
-            let m = profile.step_measures(link, edge.transfer);
+            let m = profile.step_measures(link, edge.transshipment);
             measures += m;
             Step {
                 link_ix: edge.link as usize,
                 forward: edge.forward,
-                from_ix: spec.layer_node(w[0]).1 as usize,
-                to_ix: spec.layer_node(w[1]).1 as usize,
-                transfer: edge.transfer,
+                from_ix: problem.layer_node(w[0]).1 as usize,
+                to_ix: problem.layer_node(w[1]).1 as usize,
+                transshipment: edge.transshipment,
                 measures: m,
             }
         })
@@ -449,8 +463,12 @@ fn relaxations(c: &Constraints) -> Vec<(&'static str, Constraints)> {
 
 /// Tells which constraint cut every route off: re-runs the search with each constraint
 /// relaxed alone, then with all relaxed. Runs only on failure.
-fn explain_failure(snap: &Snapshot, resolved: &Resolved, spec: &SearchSpec<'_>) -> RouteError {
-    let net = &snap.network;
+fn explain_failure(
+    snap: RouteData<'_>,
+    resolved: &Resolved,
+    problem: &SearchProblem<'_>,
+) -> RouteError {
+    let net = snap.network;
     let names: Vec<String> = resolved
         .waypoints
         .iter()
@@ -459,9 +477,9 @@ fn explain_failure(snap: &Snapshot, resolved: &Resolved, spec: &SearchSpec<'_>) 
     let route_desc = names.join(" → ");
     let found_with = |c: &Constraints| {
         let mask = link_mask(net, c);
-        let s = SearchSpec {
+        let s = SearchProblem {
             link_ok: &mask,
-            ..*spec
+            ..*problem
         };
         SCRATCH.with(|cell| s.shortest(&mut cell.borrow_mut()).is_some())
     };

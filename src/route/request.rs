@@ -1,16 +1,23 @@
 //! A route request, typed ([`RouteRequest`]), and its resolution against a network: places
 //! to nodes (id, name, unambiguous prefix, or `lon,lat` snapped through the R-tree), avoid
 //! lists checked against the data, and the [`Constraints`] built. HTTP and the command line
-//! both build a `RouteRequest` (through the same parameter parser) and call
-//! [`super::plan`], which calls [`resolve`] here.
+//! both build a `RouteRequest` through [`RouteRequest::read`] and call [`super::plan`],
+//! which calls [`resolve`] here.
 
 use serde::Serialize;
 
-use super::RouteError;
-use crate::cost::{Cargo, ConstraintInput, Constraints, ModeFilter, Optimize, Profile};
-pub use crate::network::{MAX_SUGGESTIONS, SUGGESTION_SIMILARITY, suggest};
+use super::{RouteData, RouteError};
+use crate::cost::{
+    Cargo, ConstraintArgs, ConstraintInput, Constraints, Measure, ModeFilter, Profile, ProfileArgs,
+};
+use crate::fields::{ECHO_CHARS, FieldError, Fields, concat_names, raw_args, truncate};
+pub use crate::fields::{MAX_SUGGESTIONS, SUGGESTION_SIMILARITY, suggest};
 use crate::network::{Network, Node, NodeKind};
-use crate::snapshot::Snapshot;
+
+/// Description of `from` (HTTP and command line).
+pub const FROM_DOC: &str = "Origin: a node id (`ru-ulan-ude`), a place name (case-insensitive, exact or unambiguous prefix: `Ulan-Ude`, `ulan`), or `lon,lat` snapped to the nearest node serving `mode`.";
+/// Description of `to`.
+pub const TO_DOC: &str = "Destination, as `from`.";
 
 /// Most vias in one request.
 pub const MAX_VIAS: usize = 10;
@@ -47,7 +54,7 @@ impl PlaceQuery {
     pub fn parse(s: &str) -> Result<Self, String> {
         let s = s.trim();
         if s.contains(',') {
-            let (lon, lat) = crate::http::params::parse_lon_lat(s)?;
+            let (lon, lat) = crate::fields::parse_lon_lat(s)?;
             return Ok(PlaceQuery::Coord { lon, lat });
         }
         if s.is_empty() {
@@ -102,8 +109,35 @@ impl PlaceQuery {
     }
 }
 
+raw_args!(
+    /// The options of a route request of its own, as given (raw strings). With
+    /// [`ConstraintArgs`] and [`ProfileArgs`] they make every parameter of `/v1/route` and of
+    /// `corridor route`; [`RouteRequest::read`] checks them all.
+    RouteOptions {
+        /// Up to 10 places visited in order, comma-separated (a `lon,lat` pair takes two
+        /// items).
+        via,
+        /// Modes allowed (default `any`: multimodal, changing mode only at intermodal nodes).
+        mode,
+        /// Measure minimised (default `time`).
+        optimize,
+        /// Extra routes, 0–5 (default 0): Yen's loopless k-shortest paths.
+        alternatives,
+    }
+);
+
+const PARAMETER_COUNT: usize =
+    2 + RouteOptions::NAMES.len() + ConstraintArgs::NAMES.len() + ProfileArgs::NAMES.len();
+const PARAMETER_ARRAY: [&str; PARAMETER_COUNT] = concat_names(&[
+    &["from", "to"],
+    RouteOptions::NAMES,
+    ConstraintArgs::NAMES,
+    ProfileArgs::NAMES,
+]);
+
 /// A route request, as typed values. Build it with [`RouteRequest::new`] and set fields, or
-/// parse it from query parameters (`crate::http::route::parse_request`).
+/// read it from raw parameters with [`RouteRequest::read`] (HTTP and the command line both
+/// do).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RouteRequest {
     /// Origin.
@@ -115,7 +149,7 @@ pub struct RouteRequest {
     /// Modes allowed. Default `any`.
     pub mode: ModeFilter,
     /// Measure minimised. Default `time`.
-    pub optimize: Optimize,
+    pub optimize: Measure,
     /// Extra routes wanted, 0..=[`MAX_ALTERNATIVES`]. Default 0.
     pub alternatives: usize,
     /// ISO2 codes of countries not to enter (upper case).
@@ -140,7 +174,7 @@ impl RouteRequest {
             to,
             via: Vec::new(),
             mode: ModeFilter::default(),
-            optimize: Optimize::default(),
+            optimize: Measure::default(),
             alternatives: 0,
             avoid_countries: Vec::new(),
             avoid_crossings: Vec::new(),
@@ -149,6 +183,62 @@ impl RouteRequest {
             cargo: Cargo::default(),
             profile: Profile::default(),
         }
+    }
+}
+
+impl RouteRequest {
+    /// Every parameter a route request accepts, derived from the argument types.
+    pub const PARAMETERS: &'static [&'static str] = &PARAMETER_ARRAY;
+
+    /// Reads a request from raw parameters, recording every mistake in `f` (the one parser
+    /// of HTTP query strings and the command line). `None` when `from` or `to` is unusable
+    /// (the mistake is recorded).
+    pub fn read(f: &mut Fields) -> Option<Self> {
+        let place = |f: &mut Fields, key: &str| {
+            let v = f.required(key)?;
+            match PlaceQuery::parse(&v) {
+                Ok(q) => Some(q),
+                Err(e) => {
+                    f.error(key, e);
+                    None
+                }
+            }
+        };
+        let from = place(f, "from");
+        let to = place(f, "to");
+        let via = match f.str("via").map(|s| PlaceQuery::parse_list(&s)) {
+            None => Vec::new(),
+            Some(Ok(v)) if v.len() <= MAX_VIAS => v,
+            Some(Ok(v)) => {
+                f.error("via", format!("{} places; at most {MAX_VIAS}", v.len()));
+                Vec::new()
+            }
+            Some(Err(e)) => {
+                f.error("via", e);
+                Vec::new()
+            }
+        };
+        let mode = f.choice::<ModeFilter>("mode").unwrap_or_default();
+        let optimize = f.choice::<Measure>("optimize").unwrap_or_default();
+        let alternatives = f
+            .integer("alternatives", 0..=MAX_ALTERNATIVES as u64)
+            .unwrap_or(0) as usize;
+        let constraints = ConstraintArgs::read(f);
+        let profile = ProfileArgs::read(f);
+        Some(RouteRequest {
+            from: from?,
+            to: to?,
+            via,
+            mode,
+            optimize,
+            alternatives,
+            avoid_countries: constraints.avoid_countries,
+            avoid_crossings: constraints.avoid_crossings,
+            avoid_links: constraints.avoid_links,
+            include_planned: constraints.include_planned,
+            cargo: constraints.cargo,
+            profile,
+        })
     }
 }
 
@@ -175,20 +265,8 @@ pub struct Resolved {
     pub constraints: Constraints,
 }
 
-/// A bad parameter found while resolving.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FieldProblem {
-    /// The parameter.
-    pub field: String,
-    /// What is wrong.
-    pub detail: String,
-}
-
-fn problem(field: &str, detail: impl Into<String>) -> FieldProblem {
-    FieldProblem {
-        field: field.into(),
-        detail: detail.into(),
-    }
+fn problem(field: &str, message: impl Into<String>) -> FieldError {
+    FieldError::new(field, message)
 }
 
 /// Resolves places, checks avoid lists against the data and builds the constraints.
@@ -199,8 +277,12 @@ fn problem(field: &str, detail: impl Into<String>) -> FieldProblem {
 /// matches nothing (with suggestions), [`RouteError::NoRoute`] when a waypoint cannot be
 /// used under the constraints (too far from any suitable node, in an avoided country, or
 /// not serving the mode).
-pub fn resolve(snap: &Snapshot, req: &RouteRequest) -> Result<Resolved, RouteError> {
-    let net = &snap.network;
+pub fn resolve<'a>(
+    data: impl Into<RouteData<'a>>,
+    req: &RouteRequest,
+) -> Result<Resolved, RouteError> {
+    let snap: RouteData<'a> = data.into();
+    let net = snap.network;
     let mut problems = Vec::new();
     if req.via.len() > MAX_VIAS {
         problems.push(problem("via", format!("at most {MAX_VIAS} vias")));
@@ -281,10 +363,6 @@ pub fn resolve(snap: &Snapshot, req: &RouteRequest) -> Result<Resolved, RouteErr
     })
 }
 
-fn clip(s: &str) -> String {
-    s.chars().take(64).collect()
-}
-
 /// Whether a node can start or end a route of the constraints' mode: it serves such a mode
 /// and has at least one such link that the request's status filter allows (so a position
 /// never snaps onto an isolated or unbuilt node).
@@ -311,12 +389,12 @@ fn served_by(mode: ModeFilter) -> &'static str {
 }
 
 fn resolve_place(
-    snap: &Snapshot,
+    snap: RouteData<'_>,
     c: &Constraints,
     field: &'static str,
     place: &PlaceQuery,
 ) -> Result<Waypoint, RouteError> {
-    let net = &snap.network;
+    let net = snap.network;
     match place {
         PlaceQuery::Coord { lon, lat } => {
             let near = snap.index.nearest_nodes(net, *lon, *lat, 1, |n| {
@@ -395,7 +473,7 @@ fn find_node(net: &Network, c: &Constraints, field: &str, q: &str) -> Result<usi
         );
         return Err(RouteError::UnknownPlace {
             field: field.to_string(),
-            query: clip(q),
+            query: truncate(q, ECHO_CHARS),
             suggestions,
         });
     }
@@ -406,7 +484,7 @@ fn find_node(net: &Network, c: &Constraints, field: &str, q: &str) -> Result<usi
             field,
             format!(
                 "'{}' is ambiguous: it matches {}; give a node id",
-                clip(q),
+                truncate(q, ECHO_CHARS),
                 many.iter()
                     .take(10)
                     .map(|&i| format!("'{}' ({})", net.nodes()[i].id, net.nodes()[i].name))
@@ -445,7 +523,36 @@ fn narrow(net: &Network, c: &Constraints, matches: &[usize]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::index::SpatialIndex;
     use crate::network::load_from_strs;
+    use crate::route::SearchGraph;
+
+    /// The three parts a route search reads, owned.
+    struct Snapshot {
+        network: Network,
+        index: SpatialIndex,
+        search: SearchGraph,
+    }
+
+    impl Snapshot {
+        fn build(network: Network) -> Self {
+            Self {
+                index: SpatialIndex::build(&network),
+                search: SearchGraph::build(&network),
+                network,
+            }
+        }
+    }
+
+    impl<'a> From<&'a Snapshot> for RouteData<'a> {
+        fn from(s: &'a Snapshot) -> Self {
+            RouteData {
+                network: &s.network,
+                index: &s.index,
+                search: &s.search,
+            }
+        }
+    }
 
     fn snap() -> Snapshot {
         let node = |id: &str, name: &str, x: f64, kind: &str, modes: &str| {

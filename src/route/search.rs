@@ -24,7 +24,7 @@ const UNSET: u32 = u32::MAX;
 
 /// One search problem: a graph, the request's weights and link mask, and the waypoints.
 #[derive(Debug, Clone, Copy)]
-pub struct SearchSpec<'a> {
+pub struct SearchProblem<'a> {
     /// The state graph.
     pub graph: &'a SearchGraph,
     /// One weight per edge (non-negative, finite).
@@ -131,7 +131,7 @@ struct Forward<'h> {
     timed: Option<&'h dyn Fn(usize, f64) -> Option<f64>>,
 }
 
-impl<'a> SearchSpec<'a> {
+impl<'a> SearchProblem<'a> {
     fn layers(&self) -> usize {
         self.waypoints.len().saturating_sub(1)
     }
@@ -564,7 +564,7 @@ mod tests {
         let g = SearchGraph::build(&net);
         let w = km_weights(&g, &net);
         let ok = vec![true; net.links().len()];
-        let spec = SearchSpec {
+        let spec = SearchProblem {
             graph: &g,
             weights: &w,
             link_ok: &ok,
@@ -584,7 +584,7 @@ mod tests {
         let w = km_weights(&g, &net);
         let ok = vec![true; net.links().len()];
         // a → c → b: via c, then back to b (the direct a → b is not allowed to skip c).
-        let spec = SearchSpec {
+        let spec = SearchProblem {
             graph: &g,
             weights: &w,
             link_ok: &ok,
@@ -596,7 +596,7 @@ mod tests {
         let h = spec.distances_to_target(&mut scratch);
         assert_eq!(h[spec.start_vertex().unwrap() as usize], 3.0);
         // Round trip a → b → a: node a appears in two layers, which is not a loop.
-        let spec = SearchSpec {
+        let spec = SearchProblem {
             waypoints: &[0, 1, 0],
             ..spec
         };
@@ -613,7 +613,7 @@ mod tests {
         let mut scratch = Scratch::default();
         let mut ok = vec![true; net.links().len()];
         ok[net.link_ix("bc").unwrap()] = false;
-        let spec = SearchSpec {
+        let spec = SearchProblem {
             graph: &g,
             weights: &w,
             link_ok: &ok,
@@ -622,7 +622,7 @@ mod tests {
         assert_eq!(spec.shortest(&mut scratch).unwrap().cost, 5.0);
         let mut none = ok.clone();
         none[net.link_ix("ac").unwrap()] = false;
-        let spec = SearchSpec {
+        let spec = SearchProblem {
             link_ok: &none,
             ..spec
         };

@@ -194,7 +194,7 @@ mod tests {
         use super::*;
         use crate::cost::{Optimize, Profile};
         use crate::network::{Network, load_from_strs};
-        use crate::route::{Scratch, SearchGraph, SearchSpec};
+        use crate::route::{Scratch, SearchGraph, SearchProblem};
         use proptest::prelude::*;
 
         const SCHEDULES: [&str; 5] = [
@@ -275,7 +275,7 @@ mod tests {
             let w = g.weights(net, &Profile::default(), Optimize::Time);
             let ok = vec![true; net.links().len()];
             let wp = [0u32, net.nodes().len() as u32 - 1];
-            let spec = SearchSpec {
+            let spec = SearchProblem {
                 graph: &g,
                 weights: &w,
                 link_ok: &ok,
@@ -391,7 +391,7 @@ mod tests {
                 let w = g.weights(&net, &Profile::default(), Optimize::Time);
                 let ok = vec![true; net.links().len()];
                 let wp = [0u32, n as u32 - 1];
-                let spec = SearchSpec { graph: &g, weights: &w, link_ok: &ok, waypoints: &wp };
+                let spec = SearchProblem { graph: &g, weights: &w, link_ok: &ok, waypoints: &wp };
                 let timeless = spec.shortest(&mut Scratch::default()).map(|p| p.cost);
                 let timed = searched(&net, &table, depart).map(|x| x.0);
                 prop_assert_eq!(timeless.is_some(), timed.is_some());
