@@ -98,7 +98,8 @@ impl Grid {
 }
 
 /// Emission factors. `Default` gives the documented estimates; each field can be overridden
-/// per request under the same name, like the other costing figures.
+/// per request under the same name, like the other costing figures (they are part of
+/// [`super::Profile`], ranges in [`super::Profile::FIELDS`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct EmissionFactors {
     /// Heavy truck, kg CO2e per tonne-km (WTW). Default 0.065.
@@ -137,79 +138,7 @@ impl Default for EmissionFactors {
     }
 }
 
-/// An emission factor that can be overridden per request: its parameter name and accepted
-/// range (bounds inclusive).
-#[derive(Debug, Clone, Copy)]
-pub struct EmissionField {
-    /// Parameter name (same as the field).
-    pub name: &'static str,
-    /// Smallest accepted value.
-    pub min: f64,
-    /// Largest accepted value.
-    pub max: f64,
-    /// Writes the value.
-    pub set: fn(&mut EmissionFactors, f64),
-}
-
 impl EmissionFactors {
-    /// The overridable factors with their accepted ranges.
-    pub const FIELDS: [EmissionField; 9] = [
-        EmissionField {
-            name: "road_truck_kg_per_tkm",
-            min: 0.0,
-            max: 1.0,
-            set: |f, x| f.road_truck_kg_per_tkm = x,
-        },
-        EmissionField {
-            name: "rail_diesel_kg_per_tkm",
-            min: 0.0,
-            max: 1.0,
-            set: |f, x| f.rail_diesel_kg_per_tkm = x,
-        },
-        EmissionField {
-            name: "rail_electric_kwh_per_tkm",
-            min: 0.0,
-            max: 1.0,
-            set: |f, x| f.rail_electric_kwh_per_tkm = x,
-        },
-        EmissionField {
-            name: "grid_ru_kg_per_kwh",
-            min: 0.0,
-            max: 2.0,
-            set: |f, x| f.grid_ru_kg_per_kwh = x,
-        },
-        EmissionField {
-            name: "grid_mn_kg_per_kwh",
-            min: 0.0,
-            max: 2.0,
-            set: |f, x| f.grid_mn_kg_per_kwh = x,
-        },
-        EmissionField {
-            name: "grid_cn_kg_per_kwh",
-            min: 0.0,
-            max: 2.0,
-            set: |f, x| f.grid_cn_kg_per_kwh = x,
-        },
-        EmissionField {
-            name: "grid_kz_kg_per_kwh",
-            min: 0.0,
-            max: 2.0,
-            set: |f, x| f.grid_kz_kg_per_kwh = x,
-        },
-        EmissionField {
-            name: "grid_other_kg_per_kwh",
-            min: 0.0,
-            max: 2.0,
-            set: |f, x| f.grid_other_kg_per_kwh = x,
-        },
-        EmissionField {
-            name: "transshipment_kg_per_t",
-            min: 0.0,
-            max: 100.0,
-            set: |f, x| f.transshipment_kg_per_t = x,
-        },
-    ];
-
     /// Grid intensity, kg CO2e per kWh consumed.
     pub fn grid_kg_per_kwh(&self, grid: Grid) -> f64 {
         match grid {
@@ -246,38 +175,11 @@ impl EmissionFactors {
     pub fn link_kg_per_t(&self, mode: Mode, traction: Traction, grid: Grid, length_km: f64) -> f64 {
         length_km * self.kg_per_tkm(mode, traction, grid)
     }
-
-    /// Whether changing these factors to `other` changes any link or transfer emission.
-    pub fn same(&self, other: &EmissionFactors) -> bool {
-        self == other
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fields_cover_every_default_within_range() {
-        let f = EmissionFactors::default();
-        let json = serde_json::to_value(f).unwrap();
-        assert_eq!(
-            json.as_object().unwrap().len(),
-            EmissionFactors::FIELDS.len()
-        );
-        for field in EmissionFactors::FIELDS {
-            let v = json[field.name].as_f64().unwrap();
-            assert!(field.min <= v && v <= field.max, "{}", field.name);
-            let mut g = f;
-            (field.set)(&mut g, field.max);
-            assert_eq!(
-                serde_json::to_value(g).unwrap()[field.name].as_f64(),
-                Some(field.max),
-                "{}",
-                field.name
-            );
-        }
-    }
 
     #[test]
     fn electric_rail_beats_diesel_rail_beats_road_on_every_grid() {

@@ -29,6 +29,8 @@ use opening_hours::localization::TzLocation;
 use opening_hours::{Context, ContextHolidays, OpeningHours, RuleKind};
 use serde::Deserialize;
 
+use crate::network::{LINKS_FILE, Network, Problem};
+
 /// Seconds since 1970-01-01T00:00:00Z.
 pub type UnixSeconds = i64;
 
@@ -204,13 +206,16 @@ impl HolidayCalendars {
         })
     }
 
-    /// The holiday file shipped in `geodata/calendar/holidays.json`.
+    /// The holiday file shipped in `geodata/calendar/holidays.json`, read once.
     ///
     /// # Panics
     /// Never in a release: a unit test reads the same file.
-    pub fn embedded() -> Self {
-        #[allow(clippy::expect_used)]
-        Self::from_json(EMBEDDED_HOLIDAYS).expect("the shipped holiday calendar is valid")
+    pub fn embedded() -> &'static Self {
+        static CAL: std::sync::OnceLock<HolidayCalendars> = std::sync::OnceLock::new();
+        CAL.get_or_init(|| {
+            #[allow(clippy::expect_used)]
+            Self::from_json(EMBEDDED_HOLIDAYS).expect("the shipped holiday calendar is valid")
+        })
     }
 
     /// The covered years, first and last (inclusive).
@@ -416,6 +421,21 @@ impl ScheduleTable {
         specs: impl IntoIterator<Item = (usize, ScheduleSpec<'a>)>,
         calendars: &HolidayCalendars,
     ) -> Result<Self, Vec<(usize, ScheduleError)>> {
+        let (table, errors) = Self::build_lenient(n_links, specs, calendars);
+        if errors.is_empty() {
+            Ok(table)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// As [`Self::build`], but keeps the links that compile: a failing link has no schedule
+    /// and is listed with its error.
+    pub fn build_lenient<'a>(
+        n_links: usize,
+        specs: impl IntoIterator<Item = (usize, ScheduleSpec<'a>)>,
+        calendars: &HolidayCalendars,
+    ) -> (Self, Vec<(usize, ScheduleError)>) {
         let mut by_link = vec![Self::NONE; n_links];
         let mut schedules = Vec::new();
         let mut seen: HashMap<ScheduleSpec<'a>, Result<u16, ScheduleError>> = HashMap::new();
@@ -432,14 +452,101 @@ impl ScheduleTable {
                 Err(e) => errors.push((ix, e.clone())),
             }
         }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        Ok(Self {
+        let table = Self {
             by_link,
             schedules,
             covered: calendars.covered_years(),
-        })
+        };
+        (table, errors)
+    }
+
+    /// The schedules of a network's crossings, read once from each crossing's
+    /// `opening_hours`, `timezone` and `holidays` properties (a crossing without
+    /// `opening_hours` has no schedule: open around the clock).
+    ///
+    /// # Returns
+    /// The table of every link that compiles, and one validation [`Problem`] (file
+    /// `links.geojson`, feature, id, field) per link that does not.
+    pub fn of_network(net: &Network, calendars: &HolidayCalendars) -> (Self, Vec<Problem>) {
+        let mut problems = Vec::new();
+        let mut holidays: Vec<(usize, Vec<String>)> = Vec::new();
+        let mut raw: Vec<(usize, &str, &str)> = Vec::new();
+        for (ix, link) in net.links().iter().enumerate() {
+            if link.crossing.is_none() {
+                continue;
+            }
+            let p = &link.properties;
+            let Some(oh) = p.get("opening_hours") else {
+                continue;
+            };
+            let mut problem = |field: &str, message: String| {
+                problems.push(Problem {
+                    file: LINKS_FILE.to_string(),
+                    feature: Some(ix),
+                    id: Some(link.id.0.clone()),
+                    field: field.to_string(),
+                    message,
+                })
+            };
+            let Some(oh) = oh.as_str() else {
+                problem(
+                    "opening_hours",
+                    "must be a string in OpenStreetMap opening_hours syntax".into(),
+                );
+                continue;
+            };
+            let Some(tz) = p.get("timezone").and_then(|v| v.as_str()) else {
+                problem(
+                    "timezone",
+                    "required with opening_hours: an IANA time zone name".into(),
+                );
+                continue;
+            };
+            let codes = match p.get("holidays") {
+                None => Vec::new(),
+                Some(serde_json::Value::Array(a)) if a.iter().all(|v| v.is_string()) => a
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect(),
+                Some(_) => {
+                    problem(
+                        "holidays",
+                        "must be an array of calendar codes, e.g. [\"MN\", \"CN\"]".into(),
+                    );
+                    continue;
+                }
+            };
+            if !p
+                .get("schedule_source")
+                .is_some_and(|v| v.as_str().is_some_and(|s| !s.trim().is_empty()))
+            {
+                problem("schedule_source", "required with opening_hours: where the schedule comes from (an assumed one says so)".into());
+            }
+            holidays.push((ix, codes));
+            raw.push((ix, oh, tz));
+        }
+        let specs = raw.iter().zip(&holidays).map(|(&(ix, oh, tz), (_, h))| {
+            (
+                ix,
+                ScheduleSpec {
+                    opening_hours: oh,
+                    timezone: tz,
+                    holidays: h,
+                },
+            )
+        });
+        let (table, errors) = Self::build_lenient(net.links().len(), specs, calendars);
+        for (ix, e) in errors {
+            problems.push(Problem {
+                file: LINKS_FILE.to_string(),
+                feature: Some(ix),
+                id: Some(net.links()[ix].id.0.clone()),
+                field: e.field().to_string(),
+                message: e.to_string(),
+            });
+        }
+        problems.sort_by_key(|p| p.feature);
+        (table, problems)
     }
 
     /// The covered years, first and last (inclusive).
@@ -475,7 +582,7 @@ mod tests {
     use super::*;
     use chrono::{DateTime, Utc};
 
-    fn cal() -> HolidayCalendars {
+    fn cal() -> &'static HolidayCalendars {
         HolidayCalendars::embedded()
     }
 
@@ -495,7 +602,7 @@ mod tests {
                 timezone: tz,
                 holidays: &h,
             },
-            &cal(),
+            cal(),
         )
     }
 
@@ -663,7 +770,7 @@ mod tests {
                 opening_hours: "Mo-Fr 09:00-18:00; PH off",
                 ..a
             };
-            let t = ScheduleTable::build(5, [(0, a), (2, b), (4, a)], &cal()).unwrap();
+            let t = ScheduleTable::build(5, [(0, a), (2, b), (4, a)], cal()).unwrap();
             assert_eq!(t.distinct(), 2);
             assert!(t.of(1).is_none());
             let at = utc("2026-05-01T03:00:00Z");
@@ -677,7 +784,7 @@ mod tests {
                 timezone: "Mars/Olympus",
                 ..a
             };
-            let errs = ScheduleTable::build(5, [(0, bad), (1, a), (3, bad)], &cal()).unwrap_err();
+            let errs = ScheduleTable::build(5, [(0, bad), (1, a), (3, bad)], cal()).unwrap_err();
             assert_eq!(errs.iter().map(|e| e.0).collect::<Vec<_>>(), [0, 3]);
         }
     }

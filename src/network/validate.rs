@@ -456,6 +456,10 @@ fn read_links(text: &str, problems: &mut Vec<Problem>) -> Vec<RawLink> {
         let speed_kmh = feat.positive_req("speed_kmh");
         let length_given = feat.positive_opt("length_km");
         let oneway = feat.bool_opt("oneway").unwrap_or(false);
+        let electrified = feat.bool_opt("electrified").unwrap_or(false);
+        if electrified && mode == Some(Mode::Road) {
+            feat.problem("electrified", "only rail links are electrified");
+        }
         let gauge_mm = gauge(&mut feat, "gauge_mm");
         let road_class = feat.str_opt("road_class").and_then(|s| {
             let v = RoadClass::parse(&s);
@@ -703,6 +707,8 @@ fn read_links(text: &str, problems: &mut Vec<Problem>) -> Vec<RawLink> {
                     capacity,
                     status,
                     oneway,
+                    electrified,
+                    country: String::new(),
                     crossing,
                     geometry,
                     source,
@@ -874,6 +880,7 @@ pub fn load_from_strs(nodes_text: &str, links_text: &str) -> Result<Network, Loa
             }
             link.from_ix = fi;
             link.to_ix = ti;
+            link.country = a.country.clone();
         }
         if ok {
             link_index.insert(link.id.0.clone(), links.len());

@@ -104,7 +104,7 @@ mod tests {
             timezone: "Asia/Ulaanbaatar",
             holidays: &h,
         };
-        ScheduleTable::build(3, [(1, spec)], &HolidayCalendars::embedded()).unwrap()
+        ScheduleTable::build(3, [(1, spec)], HolidayCalendars::embedded()).unwrap()
     }
 
     fn steps() -> [StepTime; 3] {
@@ -252,7 +252,7 @@ mod tests {
                     },
                 )
             });
-            ScheduleTable::build(net.links().len(), specs, &HolidayCalendars::embedded()).unwrap()
+            ScheduleTable::build(net.links().len(), specs, HolidayCalendars::embedded()).unwrap()
         }
 
         fn step(net: &Network, ix: usize) -> StepTime {
