@@ -607,6 +607,7 @@ fn narrow(net: &Network, c: &Constraints, matches: &[usize]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cost::schedule::ScheduleTable;
     use crate::index::SpatialIndex;
     use crate::network::load_from_strs;
     use crate::route::SearchGraph;
@@ -616,6 +617,7 @@ mod tests {
         network: Network,
         index: SpatialIndex,
         search: SearchGraph,
+        schedules: ScheduleTable,
     }
 
     impl Snapshot {
@@ -623,6 +625,7 @@ mod tests {
             Self {
                 index: SpatialIndex::build(&network),
                 search: SearchGraph::build(&network),
+                schedules: ScheduleTable::default(),
                 network,
             }
         }
@@ -634,6 +637,7 @@ mod tests {
                 network: &s.network,
                 index: &s.index,
                 search: &s.search,
+                schedules: &s.schedules,
             }
         }
     }
