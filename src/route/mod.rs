@@ -397,9 +397,13 @@ pub fn plan<'a>(
     let mut found: Vec<(Path, Option<String>)> = match req.alternatives_by {
         AlternativesBy::Corridor => {
             let corridors = alternatives::explore_corridors(req.alternatives + 1, |avoid| {
-                let mut c = resolved.constraints.clone();
-                c.avoid_countries.extend(avoid.iter().cloned());
-                let mask = link_mask(net, &c);
+                let mask = if avoid.is_empty() {
+                    Cow::Borrowed(&link_ok[..])
+                } else {
+                    let mut c = resolved.constraints.clone();
+                    c.avoid_countries.extend(avoid.iter().cloned());
+                    Cow::Owned(link_mask(net, &c))
+                };
                 let p = SearchProblem {
                     link_ok: &mask,
                     ..problem
@@ -419,12 +423,10 @@ pub fn plan<'a>(
             .map(|p| (p, None))
             .collect(),
     };
-    if let Some(c) = &clock
-        && let Some(e) = c.failure()
+    if found.is_empty()
+        && let Some(e) = clock.as_ref().and_then(Clock::failure)
     {
-        if found.is_empty() {
-            return Err(e);
-        }
+        return Err(e);
     }
     if found.is_empty() {
         return Err(explain_failure(snap, &resolved, &problem));
