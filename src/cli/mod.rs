@@ -3,6 +3,7 @@
 
 pub mod capacity;
 pub mod route;
+pub mod validate;
 
 use std::path::PathBuf;
 
@@ -44,12 +45,9 @@ pub struct ServeArgs {
 pub enum Command {
     /// Start the HTTP service (started by the binary, which joins the CLI to `http`).
     Serve(ServeArgs),
-    /// Validate network data: list every problem and exit non-zero, or print a summary.
-    Validate {
-        /// Data directory (default: the embedded data).
-        #[arg(long)]
-        data: Option<PathBuf>,
-    },
+    /// Validate network data: list every problem and exit non-zero, or print a summary and
+    /// the connected components and single points of failure per mode.
+    Validate(validate::ValidateArgs),
     /// Find the best route and alternatives between two places (same options as
     /// `GET /v1/route`): a comparison table, or GeoJSON with `--geojson`.
     Route(Box<route::RouteArgs>),
@@ -85,16 +83,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             let net = load(args.data.as_ref()).context("loading the network")?;
             capacity::run_assign(&net, &args)
         }
-        Command::Validate { data } => match load(data.as_ref()) {
-            Ok(net) => {
-                println!("{}", net.summary());
-                Ok(0)
-            }
-            Err(e) => {
-                eprintln!("{e}");
-                Ok(1)
-            }
-        },
+        Command::Validate(args) => validate::run(&args),
         Command::Serve(_) => {
             anyhow::bail!("`corridor serve` is started by the binary, not by cli::run")
         }

@@ -202,3 +202,62 @@ pub fn table(net: &Network, plan: &RoutePlan) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use crate::cost::Cargo;
+
+    fn parse(args: &[&str]) -> RouteArgs {
+        let argv = ["corridor", "route"].iter().chain(args.iter());
+        match Cli::try_parse_from(argv).map(|c| c.command) {
+            Ok(Command::Route(a)) => *a,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_command_line_builds_the_same_typed_request_as_a_query() {
+        let args = parse(&[
+            "ru-ulan-ude",
+            "cn-beijing",
+            "--include-planned",
+            "--cargo",
+            "bulk",
+            "--optimize",
+            "cost",
+            "--dwell-scale",
+            "2",
+        ]);
+        let req = args.request().unwrap();
+        let mut f = Fields::from_pairs([
+            ("from", "ru-ulan-ude"),
+            ("to", "cn-beijing"),
+            ("include_planned", "true"),
+            ("cargo", "bulk"),
+            ("optimize", "cost"),
+            ("dwell_scale", "2"),
+        ]);
+        let same = RouteRequest::read(&mut f).unwrap();
+        f.finish().unwrap();
+        assert_eq!(req, same);
+        assert_eq!(req.cargo, Cargo::Bulk);
+        assert!(req.include_planned);
+        assert_eq!(req.optimize, Measure::Cost);
+    }
+
+    #[test]
+    fn every_mistake_is_reported_with_its_field() {
+        let args = parse(&["a", "b", "--mode", "boat", "--alternatives", "9"]);
+        match args.request() {
+            Err(RouteError::Invalid(errors)) => {
+                let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+                assert_eq!(fields, ["mode", "alternatives"]);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
