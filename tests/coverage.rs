@@ -204,6 +204,8 @@ const GAUGES: &[(&str, u64)] = &[
     ("rail-sainshand-zamyn-uud", 1520),
     ("rail-ereentsav-choibalsan", 1520),
     ("rail-zuunbayan-tavan-tolgoi", 1520),
+    ("rail-tavan-tolgoi-gashuunsukhait", 1520),
+    ("rail-zuunbayan-khangi", 1520),
     ("rail-semey-ayagoz", 1520),
     ("rail-aktogay-dostyk", 1520),
     ("rail-zhetygen-altynkol", 1520),
@@ -219,8 +221,9 @@ const GAUGES: &[(&str, u64)] = &[
     ("xr-solovyevsk-ereentsav", 1520),
 ];
 
-/// Documented exceptions to the national-gauge rule (see the link's notes).
-const GAUGE_EXCEPTIONS: &[&str] = &["rail-tavan-tolgoi-gashuunsukhait"];
+/// Documented exceptions to the national-gauge rule (see the link's notes). None since the
+/// Tavan Tolgoi–Gashuunsukhait line was confirmed as 1520 mm (issue 11).
+const GAUGE_EXCEPTIONS: &[&str] = &[];
 
 #[test]
 fn listed_rail_lines_have_their_gauge() {
@@ -330,10 +333,40 @@ fn seed_figures_are_present_with_seed_sources() {
             "{id}: capacity_note must say what the figure is"
         );
     };
-    check("xr-naushki-sukhbaatar", 7_800_000.0, "t/yr");
-    check("xd-kyakhta-altanbulag", 297_000.0, "t/yr");
+    // The seed's 2023 throughputs are recorded as throughputs (lower bounds of capacity); the
+    // capacities themselves now come from published design figures (issue 11).
+    let throughput = |id: &str, tonnes: f64| {
+        let l = n.links.get(id).unwrap_or_else(|| panic!("{id} missing"));
+        assert_eq!(
+            l["throughput_tpy"].as_f64(),
+            Some(tonnes),
+            "{id}: seed throughput"
+        );
+        assert_eq!(l["throughput_year"].as_u64(), Some(2023), "{id}: year");
+        assert!(
+            s(l, "source").contains(SEED_003),
+            "{id}: source must cite {SEED_003}"
+        );
+        assert!(
+            s(l, "capacity_note").contains("seed 003") && s(l, "capacity_note").contains("2023"),
+            "{id}: capacity_note must cite the seed figure and its year"
+        );
+        let c = &l["capacity"];
+        let v = c["value"].as_f64().unwrap_or(0.0);
+        let tpy = match s(c, "unit") {
+            "t/yr" => v,
+            "trains/day" => v * 3000.0 * 365.0,
+            "vehicles/day" => v * 20.0 * 365.0,
+            u => panic!("{id}: unit {u}"),
+        };
+        assert!(
+            tpy >= tonnes,
+            "{id}: capacity {tpy} below the seed throughput"
+        );
+    };
+    throughput("xr-naushki-sukhbaatar", 7_800_000.0);
+    throughput("xd-kyakhta-altanbulag", 297_000.0);
     check("road-kyakhta-terminal", 300.0, "vehicles/day");
-    assert!(s(&n.links["xr-naushki-sukhbaatar"], "capacity_note").contains("2023"));
     let terminal = &n.nodes["ru-kyakhta-terminal"];
     assert_eq!(s(terminal, "kind"), "terminal");
     assert!(s(terminal, "source").contains(SEED_003));
@@ -463,18 +496,30 @@ fn rail_crossings_carry_finite_capacities() {
             "{id}: rail crossing capacities are in t/yr"
         );
     }
-    // Russian lines feeding the two Russia–Mongolia rail crossings must not be tighter than them.
-    for id in [
-        "rail-gusinoozersk-naushki",
-        "rail-ulan-ude-gusinoozersk",
-        "rail-borzya-solovyevsk",
-        "rail-tarskaya-borzya",
+    // Russian lines feeding the two Russia–Mongolia rail crossings must not be tighter than them
+    // (line capacities are in trains/day: converted at the documented 3,000 t × 365 d).
+    let tpy = |c: &Value| {
+        let v = c["value"].as_f64()?;
+        Some(match s(c, "unit") {
+            "trains/day" => v * 3000.0 * 365.0,
+            "vehicles/day" => v * 20.0 * 365.0,
+            _ => v,
+        })
+    };
+    let naushki = tpy(&n.links["xr-naushki-sukhbaatar"]["capacity"]).expect("Naushki capacity");
+    let solovyevsk =
+        tpy(&n.links["xr-solovyevsk-ereentsav"]["capacity"]).expect("Solovyevsk capacity");
+    for (id, crossing) in [
+        ("rail-gusinoozersk-naushki", naushki),
+        ("rail-ulan-ude-gusinoozersk", naushki),
+        ("rail-borzya-solovyevsk", solovyevsk),
+        ("rail-tarskaya-borzya", solovyevsk),
     ] {
         let l = &n.links[id];
-        if let Some(v) = l["capacity"]["value"].as_f64() {
+        if let Some(v) = tpy(&l["capacity"]) {
             assert!(
-                v > 7_800_000.0,
-                "{id}: capacity {v} would bound Russia→Mongolia flow below the crossings"
+                v > 7_800_000.0 && v >= crossing,
+                "{id}: capacity {v} t/yr would bound Russia→Mongolia flow below the crossings"
             );
         }
     }
