@@ -516,10 +516,11 @@ impl ScheduleTable {
                     continue;
                 }
             };
-            if !p
+            let sourced = p
                 .get("schedule_source")
-                .is_some_and(|v| v.as_str().is_some_and(|s| !s.trim().is_empty()))
-            {
+                .and_then(|v| v.as_str())
+                .is_some_and(|s| !s.trim().is_empty());
+            if !sourced {
                 problem("schedule_source", "required with opening_hours: where the schedule comes from (an assumed one says so)".into());
             }
             holidays.push((ix, codes));
