@@ -148,6 +148,30 @@ fn non_positive_capacity() {
 }
 
 #[test]
+fn capacity_direction_without_its_pair() {
+    assert_single(
+        "capacity_direction_unpaired",
+        "links.geojson",
+        1,
+        "xr-naushki-sukhbaatar",
+        "capacity_backward",
+        "the two go together",
+    );
+}
+
+#[test]
+fn unknown_capacity_basis() {
+    assert_single(
+        "unknown_capacity_basis",
+        "links.geojson",
+        1,
+        "xr-naushki-sukhbaatar",
+        "capacity_basis",
+        "unknown value 'published' (expected one of design, throughput, estimate)",
+    );
+}
+
+#[test]
 fn crossing_countries_differ_from_nodes() {
     assert_single(
         "crossing_countries_mismatch",

@@ -32,18 +32,30 @@ fn slot(mode: Mode) -> usize {
 }
 
 /// Each link's capacity in t/yr under the overrides (`None`: unconstrained), clamped to
-/// [`MAX_CAPACITY_TPY`].
+/// [`MAX_CAPACITY_TPY`]; for a link with direction-specific capacities, the larger direction.
 pub fn link_capacities(net: &Network, overrides: &Overrides) -> Vec<Option<f64>> {
+    link_capacities_directed(net, overrides)
+        .into_iter()
+        .map(|c| c.map(|[f, b]| f.max(b)))
+        .collect()
+}
+
+/// Each link's capacity in t/yr per direction, `[from → to, to → from]`, under the overrides
+/// (`None`: unconstrained), clamped to [`MAX_CAPACITY_TPY`]. An override (`set_capacity`)
+/// replaces both directions; otherwise a link's `capacity_forward` / `capacity_backward`
+/// apply, else its `capacity` bounds each direction.
+pub fn link_capacities_directed(net: &Network, overrides: &Overrides) -> Vec<Option<[f64; 2]>> {
+    let conv = &overrides.conversion;
+    let clamp = |c: f64| c.clamp(0.0, MAX_CAPACITY_TPY);
     net.links()
         .iter()
         .enumerate()
-        .map(|(i, l)| {
-            overrides
-                .capacity_tpy
-                .get(&i)
-                .copied()
-                .or_else(|| l.capacity_tpy(&overrides.conversion))
-                .map(|c| c.clamp(0.0, MAX_CAPACITY_TPY))
+        .map(|(i, l)| match overrides.capacity_tpy.get(&i) {
+            Some(&c) => Some([clamp(c); 2]),
+            None => l
+                .capacity_tpy_towards(true, conv)
+                .zip(l.capacity_tpy_towards(false, conv))
+                .map(|(f, b)| [clamp(f), clamp(b)]),
         })
         .collect()
 }
@@ -89,8 +101,11 @@ pub struct MaxFlowGraph {
     pub sink: usize,
     /// Per link: the arc `from → to` of its pair, when the request may use it.
     pub link_arc: Vec<Option<u32>>,
-    /// Per link: its capacity, t/yr (`None`: unconstrained).
+    /// Per link: its capacity, t/yr (`None`: unconstrained); the larger direction when the
+    /// directions differ.
     pub link_capacity: Vec<Option<f64>>,
+    /// Per link: its capacity per direction, `[from → to, to → from]`, t/yr.
+    pub link_capacity_directed: Vec<Option<[f64; 2]>>,
     /// Transshipment pairs: node index and the arc `rail → road`.
     pub transshipment_arc: Vec<(usize, u32)>,
     /// Per arc: whether it is unconstrained (sentinel capacity).
@@ -100,9 +115,10 @@ pub struct MaxFlowGraph {
     pub sentinel: f64,
 }
 
-/// Builds the flow network of a max-flow question: each usable link a pair (its capacity
-/// both ways, or one way when `oneway`), transshipment pairs, and super-source/super-sink arcs to
-/// every usable state of the sources and sinks.
+/// Builds the flow network of a max-flow question: each usable link a pair of arcs, each
+/// with its direction's capacity (the same both ways unless the link has
+/// `capacity_forward` / `capacity_backward`; nothing back when `oneway`), transshipment pairs,
+/// and super-source/super-sink arcs to every usable state of the sources and sinks.
 pub fn max_flow_graph(
     net: &Network,
     c: &Constraints,
@@ -110,7 +126,8 @@ pub fn max_flow_graph(
     sources: &[usize],
     sinks: &[usize],
 ) -> MaxFlowGraph {
-    let caps = link_capacities(net, overrides);
+    let directed = link_capacities_directed(net, overrides);
+    let caps: Vec<Option<f64>> = directed.iter().map(|c| c.map(|[f, b]| f.max(b))).collect();
     let usable: Vec<bool> = net.links().iter().map(|l| c.allows_link(net, l)).collect();
     let finite: f64 = caps
         .iter()
@@ -127,9 +144,9 @@ pub fn max_flow_graph(
         if !usable[i] {
             continue;
         }
-        let cap = caps[i].unwrap_or(sentinel);
-        let back = if l.oneway { 0.0 } else { cap };
-        let a = b.add_pair(state(l.from_ix, l.mode), state(l.to_ix, l.mode), cap, back);
+        let [fwd, back] = directed[i].unwrap_or([sentinel; 2]);
+        let back = if l.oneway { 0.0 } else { back };
+        let a = b.add_pair(state(l.from_ix, l.mode), state(l.to_ix, l.mode), fwd, back);
         link_arc[i] = Some(a as u32);
         unconstrained.extend([caps[i].is_none(); 2]);
     }
@@ -162,6 +179,7 @@ pub fn max_flow_graph(
         sink,
         link_arc,
         link_capacity: caps,
+        link_capacity_directed: directed,
         transshipment_arc,
         unconstrained,
         sentinel,
@@ -211,15 +229,15 @@ pub fn cost_graph(net: &Network, c: &Constraints) -> CostGraph {
 }
 
 impl CostGraph {
-    /// Clears all flow and sets each usable link's capacity (both directions) to what is
-    /// left of it, `remaining[link]` t/yr (`None`: unconstrained).
-    pub fn set_remaining(&mut self, remaining: &[Option<f64>]) {
+    /// Clears all flow and sets each usable link's capacity per direction to what is left of
+    /// it, `remaining[link] = [from → to, to → from]` t/yr (`None`: unconstrained).
+    pub fn set_remaining(&mut self, remaining: &[Option<[f64; 2]>]) {
         for (i, arcs) in self.link_arcs.iter().enumerate() {
             let Some((fwd, back)) = *arcs else { continue };
-            let cap = remaining[i].unwrap_or(f64::INFINITY);
-            self.graph.set_capacity(fwd as usize, cap);
+            let [cf, cb] = remaining[i].unwrap_or([f64::INFINITY; 2]);
+            self.graph.set_capacity(fwd as usize, cf);
             if let Some(back) = back {
-                self.graph.set_capacity(back as usize, cap);
+                self.graph.set_capacity(back as usize, cb);
             }
         }
         self.graph.clear_flow();

@@ -123,7 +123,8 @@ impl CapacityResult {
 
 /// Computes the maximum flow from `q.from` to `q.to` and a minimum cut.
 ///
-/// Each usable link carries flow either way up to its capacity (one way when `oneway`);
+/// Each usable link carries flow either way up to its capacity in that direction (one way
+/// when `oneway`; `capacity_forward` / `capacity_backward` where the directions differ);
 /// links without a capacity are unconstrained, modelled by a finite sentinel larger than all
 /// finite capacities together. When a path of unconstrained links alone joins a source to a
 /// sink the flow is [`MaxFlowValue::Unbounded`] and that path is returned.
@@ -174,7 +175,8 @@ pub fn max_flow(net: &Network, q: &CapacityQuery) -> CapacityResult {
                 link_ix: i,
                 flow_tpy: f.abs(),
                 forward: f > 0.0,
-                capacity_tpy: g.link_capacity[i],
+                capacity_tpy: g.link_capacity_directed[i]
+                    .map(|[cf, cb]| if f > 0.0 { cf } else { cb }),
             });
         }
     }

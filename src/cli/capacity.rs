@@ -167,11 +167,13 @@ pub fn summary(net: &Network, q: &CapacityQuery, r: &CapacityResult) -> String {
                 } else {
                     (&l.to, &l.from)
                 };
+                let basis = l.capacity_basis.map_or("-", |b| b.as_str());
                 s += &format!(
-                    "  {:<32} {:<28} {:>14}  {a} → {b}\n",
+                    "  {:<32} {:<28} {:>14}  {:<10}  {a} → {b}\n",
                     l.id.0,
                     l.display_name(),
-                    tonnes(c.capacity_tpy)
+                    tonnes(c.capacity_tpy),
+                    basis
                 );
             }
             s += &format!(

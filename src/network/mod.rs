@@ -146,6 +146,20 @@ impl Network {
                     .or_default() += l.length_km;
             }
             s.total_km += l.length_km;
+            let basis = match (&l.capacity, l.capacity_basis) {
+                (None, _) => "none",
+                (Some(_), Some(b)) => b.as_str(),
+                (Some(_), None) => "unstated",
+            };
+            if l.kind == LinkKind::Crossing {
+                if l.status != Status::Closed {
+                    *s.capacity.crossings.entry(basis.into()).or_default() += 1;
+                }
+            } else if l.mode == Mode::Rail
+                || matches!(l.road_class, Some(RoadClass::Trunk | RoadClass::Motorway))
+            {
+                *s.capacity.mainline_km.entry(basis.into()).or_default() += l.length_km;
+            }
         }
         s
     }
@@ -174,6 +188,59 @@ pub struct Summary {
     pub crossings_by_border: BTreeMap<String, usize>,
     /// Total kilometres.
     pub total_km: f64,
+    /// How much of the network has a capacity, by basis.
+    pub capacity: CapacityCoverage,
+}
+
+/// Capacity coverage by `capacity_basis` (`design`, `throughput`, `estimate`; `unstated` for
+/// a capacity without a basis, `none` for no capacity).
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct CapacityCoverage {
+    /// Crossing links that are not closed, by basis.
+    pub crossings: BTreeMap<String, usize>,
+    /// Kilometres of mainline (rail lines, trunk and motorway roads; crossings excluded), by
+    /// basis.
+    pub mainline_km: BTreeMap<String, f64>,
+}
+
+impl CapacityCoverage {
+    /// Share (0–1) of the crossings that are not closed with a capacity of `basis`.
+    pub fn crossing_share(&self, basis: &str) -> f64 {
+        share(
+            self.crossings.get(basis).map_or(0.0, |&n| n as f64),
+            self.crossings.values().sum::<usize>() as f64,
+        )
+    }
+
+    /// Share (0–1) of the mainline km with a capacity of `basis`.
+    pub fn mainline_km_share(&self, basis: &str) -> f64 {
+        share(
+            self.mainline_km.get(basis).copied().unwrap_or(0.0),
+            self.mainline_km.values().sum(),
+        )
+    }
+}
+
+fn share(part: f64, total: f64) -> f64 {
+    if total > 0.0 { part / total } else { 0.0 }
+}
+
+/// `basis n (p%)` for every basis present, in the order design, throughput, estimate,
+/// unstated, none.
+fn coverage_line(m: &BTreeMap<String, f64>, total: f64) -> String {
+    ["design", "throughput", "estimate", "unstated", "none"]
+        .iter()
+        .filter_map(|&b| {
+            // Always show the three bases and "none"; "unstated" only when present.
+            let v = match m.get(b) {
+                Some(&v) => v,
+                None if b == "unstated" => return None,
+                None => 0.0,
+            };
+            Some(format!("{b} {v:.0} ({:.0}%)", 100.0 * share(v, total)))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl std::fmt::Display for Summary {
@@ -201,10 +268,28 @@ impl std::fmt::Display for Summary {
         writeln!(f, "links by mode:      {}", join(&self.links_by_mode))?;
         writeln!(f, "km by mode:         {}", joinf(&self.km_by_mode))?;
         writeln!(f, "km by country/mode: {}", joinf(&self.km_by_country_mode))?;
-        write!(
+        writeln!(
             f,
             "crossings by border: {}",
             join(&self.crossings_by_border)
+        )?;
+        let c = &self.capacity;
+        let n: usize = c.crossings.values().sum();
+        let crossings: BTreeMap<String, f64> = c
+            .crossings
+            .iter()
+            .map(|(k, &v)| (k.clone(), v as f64))
+            .collect();
+        writeln!(
+            f,
+            "capacity, crossings (not closed, {n}): {}",
+            coverage_line(&crossings, n as f64)
+        )?;
+        let km: f64 = c.mainline_km.values().sum();
+        write!(
+            f,
+            "capacity, mainline km (rail, trunk/motorway; {km:.0} km): {}",
+            coverage_line(&c.mainline_km, km)
         )
     }
 }

@@ -72,6 +72,17 @@ str_enum!(
     }
 );
 str_enum!(
+    /// How a capacity figure was obtained (`capacity_basis` in the data).
+    CapacityBasis {
+        /// A published design capacity of the checkpoint or line.
+        Design = "design",
+        /// A published annual volume, used as a lower bound of capacity.
+        Throughput = "throughput",
+        /// Derived; the derivation is in `capacity_note`.
+        Estimate = "estimate",
+    }
+);
+str_enum!(
     /// Road class of a road link.
     RoadClass {
         Motorway = "motorway",
@@ -151,6 +162,16 @@ impl Capacity {
     }
 }
 
+/// Capacities of a link that differ by direction (`capacity_forward` / `capacity_backward`),
+/// e.g. separate export and import lanes at a checkpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DirectedCapacity {
+    /// From the link's `from` node to its `to` node.
+    pub forward: Capacity,
+    /// From `to` back to `from`.
+    pub backward: Capacity,
+}
+
 /// A place: city, station, border checkpoint, terminal, port or junction.
 #[derive(Debug, Clone)]
 pub struct Node {
@@ -225,8 +246,14 @@ pub struct Link {
     pub length_km: f64,
     /// Typical commercial freight speed, km/h.
     pub speed_kmh: f64,
-    /// Published capacity, if any.
+    /// Published capacity, if any; with [`Link::capacity_directed`] the larger direction.
     pub capacity: Option<Capacity>,
+    /// How the capacity was obtained (`None` when the data does not say).
+    pub capacity_basis: Option<CapacityBasis>,
+    /// Direction-specific capacities, when they differ; they replace `capacity` per direction.
+    pub capacity_directed: Option<DirectedCapacity>,
+    /// What the capacity figure is and, for an estimate, how it was derived.
+    pub capacity_note: Option<Box<str>>,
     /// Operating status.
     pub status: Status,
     /// Usable only from `from` to `to`.
@@ -247,9 +274,21 @@ pub struct Link {
 }
 
 impl Link {
-    /// Capacity in tonnes per year, when the link has one.
+    /// Capacity in tonnes per year, when the link has one (the larger direction when they
+    /// differ).
     pub fn capacity_tpy(&self, conv: &CapacityConversion) -> Option<f64> {
         self.capacity.map(|c| c.tonnes_per_year(conv))
+    }
+
+    /// Capacity in tonnes per year in one direction: `forward` is `from` → `to`. The
+    /// direction's own figure when the link has [`DirectedCapacity`], else
+    /// [`Link::capacity_tpy`].
+    pub fn capacity_tpy_towards(&self, forward: bool, conv: &CapacityConversion) -> Option<f64> {
+        match self.capacity_directed {
+            Some(d) if forward => Some(d.forward.tonnes_per_year(conv)),
+            Some(d) => Some(d.backward.tonnes_per_year(conv)),
+            None => self.capacity_tpy(conv),
+        }
     }
 
     /// Display name: the crossing or line name if any, else the id.

@@ -77,6 +77,9 @@ fn link_props(link: &Link, kind: &str, forward: bool) -> JsonObject {
     if let Some(c) = &link.crossing {
         p.insert("countries".into(), json!(c.countries));
     }
+    if let Some(b) = link.capacity_basis {
+        p.insert("capacity_basis".into(), b.as_str().into());
+    }
     p
 }
 

@@ -122,6 +122,7 @@ try {
   await page.locator("path.crossing-symbol").first().dispatchEvent("click");
   const popup = await page.locator(".leaflet-popup-content").innerText({ timeout: 5000 }).catch(() => "");
   check(/Dwell/.test(popup) && /Veterinary/.test(popup) && /Capacity/.test(popup), "crossing popup shows dwell, veterinary, capacity");
+  check(/Basis/.test(popup), "crossing popup shows the capacity basis");
   await page.locator(".leaflet-popup-close-button").click();
 
   // Picking places on the map: a click on a place takes it; a click beside one asks /v1/nearest.
@@ -217,6 +218,10 @@ try {
   check(await page.locator("path.cut-ring").count() > 0, "bottleneck cut ringed");
   check(await page.locator("#capacity-result tbody tr").count() > 0, "bottleneck links listed");
   check(await page.locator(".leaflet-overlay-pane path.route-line").count() === 0, "route layer hidden while the capacity panel is active");
+  // Russia → Mongolia by rail crosses at Naushki (design figure) and Solovyevsk (estimate): the
+  // estimate is drawn dashed, the published figure solid.
+  check(await page.locator("path.cut-line.estimated").count() > 0, "estimated capacity drawn dashed");
+  check(await page.locator("path.cut-line:not(.estimated)").count() > 0, "published capacity drawn solid");
   await page.waitForTimeout(800);
   await page.screenshot({ path: shot.replace(/\.png$/, "-capacity.png") });
 

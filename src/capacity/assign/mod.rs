@@ -12,7 +12,8 @@
 //! left: cheapest path first ([`super::pricing::link_usd_per_t`]), then the next cheapest as
 //! links fill, rerouting the demand's own earlier tonnes when that is cheaper overall; what no
 //! path can carry is reported as unserved. A link's capacity bounds the tonnes it carries in
-//! both directions together. The result depends on the order of the demands, as any
+//! both directions together; a link with direction-specific capacities
+//! (`capacity_forward` / `capacity_backward`) bounds each direction by its own figure. The result depends on the order of the demands, as any
 //! incremental assignment does; it is not a system optimum over all demands at once.
 
 pub mod request;

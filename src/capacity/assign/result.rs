@@ -15,8 +15,11 @@ pub struct LinkLoad {
     pub forward_tpy: f64,
     /// Tonnes a year carried `to → from`.
     pub backward_tpy: f64,
-    /// Capacity, t/yr; `None` when unconstrained.
+    /// Capacity, t/yr; `None` when unconstrained. For a link with direction-specific
+    /// capacities, the larger direction (see [`LinkLoad::capacity_directed_tpy`]).
     pub capacity_tpy: Option<f64>,
+    /// Capacities `[from → to, to → from]`, t/yr, when they differ by direction.
+    pub capacity_directed_tpy: Option<[f64; 2]>,
     /// How many demands use the link.
     pub demand_count: usize,
 }
@@ -27,8 +30,22 @@ impl LinkLoad {
         self.forward_tpy + self.backward_tpy
     }
 
-    /// Share of the capacity used, `None` when unconstrained or of zero capacity.
+    /// Share of the capacity used, `None` when unconstrained or of zero capacity; with
+    /// direction-specific capacities, the larger of the two directions' shares.
     pub fn utilization(&self) -> Option<f64> {
+        if let Some([cf, cb]) = self.capacity_directed_tpy {
+            let share = |t: f64, c: f64| {
+                if c > 0.0 {
+                    t / c
+                } else if t > 0.0 {
+                    f64::INFINITY
+                } else {
+                    0.0
+                }
+            };
+            return (cf > 0.0 || cb > 0.0)
+                .then(|| share(self.forward_tpy, cf).max(share(self.backward_tpy, cb)));
+        }
         self.capacity_tpy
             .filter(|&c| c > 0.0)
             .map(|c| self.flow_tpy() / c)

@@ -7,7 +7,7 @@ use crate::network::Network;
 use super::request::AssignQuery;
 use super::result::{Assignment, DemandResult, LinkLoad, Route};
 use crate::capacity::flow::{EPS_REL, decompose};
-use crate::capacity::graph::{CostGraph, cost_graph, link_capacities, usable_states};
+use crate::capacity::graph::{CostGraph, cost_graph, link_capacities_directed, usable_states};
 use crate::capacity::maxflow::Step;
 use crate::capacity::pricing::{link_usd_per_t, transshipment_usd_per_t};
 
@@ -17,14 +17,23 @@ use crate::capacity::pricing::{link_usd_per_t, transshipment_usd_per_t};
 /// Per demand, O(E) to reset capacities plus one Bellman–Ford per augmenting path; 100
 /// demands on the corridor network take a few milliseconds.
 pub fn assign(net: &Network, req: &AssignQuery) -> Assignment {
-    let caps = link_capacities(net, &req.overrides);
-    let mut used = vec![0.0f64; caps.len()];
+    let caps = link_capacities_directed(net, &req.overrides);
+    // Whether a link's two directions have capacities of their own (else they share one).
+    let own: Vec<bool> = net
+        .links()
+        .iter()
+        .enumerate()
+        .map(|(i, l)| l.capacity_directed.is_some() && !req.overrides.capacity_tpy.contains_key(&i))
+        .collect();
+    // Tonnes used so far per link, `[from → to, to → from]`.
+    let mut used = vec![[0.0f64; 2]; caps.len()];
     let mut loads: Vec<LinkLoad> = (0..caps.len())
         .map(|i| LinkLoad {
             link_ix: i,
             forward_tpy: 0.0,
             backward_tpy: 0.0,
-            capacity_tpy: caps[i],
+            capacity_tpy: caps[i].map(|[f, b]| f.max(b)),
+            capacity_directed_tpy: caps[i].filter(|_| own[i]),
             demand_count: 0,
         })
         .collect();
@@ -44,8 +53,15 @@ pub fn assign(net: &Network, req: &AssignQuery) -> Assignment {
             }
         };
         let (_, c, cg) = &mut graphs[gi];
-        for (r, (cap, u)) in remaining.iter_mut().zip(caps.iter().zip(&used)) {
-            *r = cap.map(|cap| (cap - u).max(0.0));
+        for (i, r) in remaining.iter_mut().enumerate() {
+            let [uf, ub] = used[i];
+            *r = caps[i].map(|[cf, cb]| {
+                if own[i] {
+                    [(cf - uf).max(0.0), (cb - ub).max(0.0)]
+                } else {
+                    [(cf - uf - ub).max(0.0); 2]
+                }
+            });
         }
         cg.set_remaining(&remaining);
         let sources: Vec<usize> = d
@@ -62,7 +78,7 @@ pub fn assign(net: &Network, req: &AssignQuery) -> Assignment {
         let sent = cg.graph.min_cost_flow(&sources, &sinks, d.tonnes_per_year);
         let eps = cg.graph.eps().max(EPS_REL * d.tonnes_per_year);
         let routes = record(net, cg, &sources, &sinks, eps, &mut |i, f| {
-            used[i] += f.abs();
+            used[i][usize::from(f < 0.0)] += f.abs();
             let l = &mut loads[i];
             if f > 0.0 {
                 l.forward_tpy += f;

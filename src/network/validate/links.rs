@@ -48,7 +48,8 @@ fn read_link(feat: &mut Feat<'_, '_>) -> Option<Link> {
     let gauge_mm = feat.gauge("gauge_mm");
     let road_class = feat.enum_opt::<RoadClass>("road_class");
     check_mode_fields(feat, mode, kind, gauge_mm, road_class);
-    let capacity = read_capacity(feat);
+    let capacity = read_capacity(feat, "capacity");
+    let (capacity_basis, capacity_directed, capacity_note) = read_capacity_extras(feat);
     let crossing = match kind {
         Some(LinkKind::Crossing) => read_crossing(feat),
         _ => None,
@@ -76,6 +77,9 @@ fn read_link(feat: &mut Feat<'_, '_>) -> Option<Link> {
         length_km,
         speed_kmh,
         capacity,
+        capacity_basis,
+        capacity_directed,
+        capacity_note,
         status,
         oneway,
         electrified,
@@ -118,21 +122,24 @@ fn check_mode_fields(
     }
 }
 
-/// `capacity`: optional `{"value": positive, "unit": CapacityUnit}`.
-fn read_capacity(feat: &mut Feat<'_, '_>) -> Option<Capacity> {
-    let m = match feat.value("capacity")? {
+/// A capacity object (`capacity`, `capacity_forward`, `capacity_backward`): optional
+/// `{"value": positive, "unit": CapacityUnit}`; problems name the field, e.g.
+/// `capacity_forward.unit`.
+fn read_capacity(feat: &mut Feat<'_, '_>, field: &str) -> Option<Capacity> {
+    let m = match feat.value(field)? {
         Value::Object(m) => m.clone(),
         _ => {
-            feat.problem("capacity", "must be an object {\"value\": …, \"unit\": …}");
+            feat.problem(field, "must be an object {\"value\": …, \"unit\": …}");
             return None;
         }
     };
-    let value = capacity_value(feat, &m);
+    let value = capacity_value(feat, field, &m);
+    let unit_field = format!("{field}.unit");
     let unit = match m.get("unit").and_then(Value::as_str) {
-        Some(u) => feat.parse_enum::<CapacityUnit>("capacity.unit", u),
+        Some(u) => feat.parse_enum::<CapacityUnit>(&unit_field, u),
         None => {
             let msg = "required: one of t/yr, trains/day, vehicles/day";
-            feat.problem("capacity.unit", msg);
+            feat.problem(&unit_field, msg);
             None
         }
     };
@@ -142,20 +149,67 @@ fn read_capacity(feat: &mut Feat<'_, '_>) -> Option<Capacity> {
     })
 }
 
-fn capacity_value(feat: &mut Feat<'_, '_>, m: &Map<String, Value>) -> Option<f64> {
+fn capacity_value(feat: &mut Feat<'_, '_>, field: &str, m: &Map<String, Value>) -> Option<f64> {
+    let value_field = format!("{field}.value");
     match m.get("value") {
         Some(v @ Value::Number(_)) => match super::reader::positive(v) {
             Ok(x) => Some(x),
             Err(msg) => {
-                feat.problem("capacity.value", msg);
+                feat.problem(&value_field, msg);
                 None
             }
         },
         _ => {
-            feat.problem("capacity.value", "required: a positive number");
+            feat.problem(&value_field, "required: a positive number");
             None
         }
     }
+}
+
+/// `capacity_basis` (enum), `capacity_forward` / `capacity_backward` (both or neither, only
+/// with `capacity` and a `capacity_note` saying why the directions differ) and
+/// `capacity_note`.
+fn read_capacity_extras(
+    feat: &mut Feat<'_, '_>,
+) -> (
+    Option<CapacityBasis>,
+    Option<DirectedCapacity>,
+    Option<Box<str>>,
+) {
+    let basis = feat.enum_opt::<CapacityBasis>("capacity_basis");
+    let note = feat.str_opt("capacity_note").map(String::into_boxed_str);
+    let forward = read_capacity(feat, "capacity_forward");
+    let backward = read_capacity(feat, "capacity_backward");
+    let given = |f: &Feat<'_, '_>, k: &str| f.value(k).is_some();
+    let (has_fwd, has_bwd) = (
+        given(feat, "capacity_forward"),
+        given(feat, "capacity_backward"),
+    );
+    if has_fwd != has_bwd {
+        let missing = if has_fwd {
+            "capacity_backward"
+        } else {
+            "capacity_forward"
+        };
+        let msg = "required with capacity_forward/capacity_backward: the two go together";
+        feat.problem(missing, msg);
+    }
+    let has_capacity = given(feat, "capacity");
+    if (has_fwd || has_bwd) && !has_capacity {
+        let msg = "required with capacity_forward/capacity_backward (the larger direction)";
+        feat.problem("capacity", msg);
+    }
+    if (has_fwd || has_bwd) && note.is_none() {
+        let msg = "required with capacity_forward/capacity_backward: say why the directions differ";
+        feat.problem("capacity_note", msg);
+    }
+    if basis.is_some() && !has_capacity {
+        feat.problem("capacity", "required with capacity_basis");
+    }
+    let directed = forward
+        .zip(backward)
+        .map(|(forward, backward)| DirectedCapacity { forward, backward });
+    (basis, directed, note)
 }
 
 /// The border attributes of a link of kind `crossing`.

@@ -125,12 +125,26 @@ function crossingRadius(p) {
   return Math.max(5, Math.min(22, 4 + 2.4 * Math.sqrt(t / 1e6)));
 }
 
+/** Readable labels of a capacity's `capacity_basis`. */
+export const BASIS_LABELS = {
+  design: "design capacity (published)",
+  throughput: "published throughput (lower bound)",
+  estimate: "estimate (derived)",
+};
+
+const capacityText = (c) => (c && typeof c.value === "number" ? `${nf0.format(c.value)} ${c.unit}` : "");
+
 function crossingPopup(p) {
   let cap = "unknown";
   if (p.capacity && typeof p.capacity.value === "number") {
-    cap = `${nf0.format(p.capacity.value)} ${p.capacity.unit}`;
+    cap = capacityText(p.capacity);
     if (p.capacity.unit !== "t/yr" && typeof p.capacity_tpy === "number") cap += ` ≈ ${tonnes(p.capacity_tpy)}`;
+    if (p.capacity_forward && p.capacity_backward) {
+      const [a, b] = [p.from_name || p.from, p.to_name || p.to];
+      cap += `; ${a} → ${b}: ${capacityText(p.capacity_forward)}; ${b} → ${a}: ${capacityText(p.capacity_backward)}`;
+    }
   }
+  const basis = p.capacity_basis ? BASIS_LABELS[p.capacity_basis] || p.capacity_basis : "–";
   const rows = [
     ["Countries", Array.isArray(p.countries) ? p.countries.join(" → ") : ""],
     ["Between", `${p.from_name || p.from} – ${p.to_name || p.to}`],
@@ -140,6 +154,8 @@ function crossingPopup(p) {
     ["Hours", p.hours],
     ["Veterinary", p.veterinary ? "yes" : "no"],
     ["Capacity", cap],
+    ["Basis", basis],
+    ["How", p.capacity_note || "–"],
     ["Source", p.source],
   ];
   return h("div", null,

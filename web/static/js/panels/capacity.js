@@ -5,7 +5,7 @@
 import { fieldsFor } from "../form.js";
 import { h, put, titled } from "../dom.js";
 import { nf0, tonnes } from "../format.js";
-import { midpoint } from "../layers.js";
+import { BASIS_LABELS, midpoint } from "../layers.js";
 import { queryForm } from "../panel.js";
 
 const PATH = "/v1/capacity";
@@ -34,7 +34,9 @@ export default {
     const layer = view.overlay("Capacity");
     view.legendSection("Capacity", [
       { ramp: UTIL_STOPS.map(([, c]) => rgb(c)), label: ["use", "full"] },
-      { line: CUT_COLOR, dash: "dashed", label: "bottleneck cut" },
+      { line: CUT_COLOR, label: "bottleneck cut" },
+      { line: "#555", label: "published capacity (design, throughput)" },
+      { line: "#555", dash: "dashed", label: "estimated capacity" },
       { line: UNBOUNDED_COLOR, dash: "dotted", label: "no capacity data" },
     ]);
     const f = fieldsFor(spec, PATH, "capacity");
@@ -64,9 +66,12 @@ export default {
       const maxFlow = flows.reduce((m, g) => Math.max(m, g.properties.flow_tpy || 0), 0) || 1;
       for (const g of flows) {
         const p = g.properties;
-        L.geoJSON(g, { style: () => ({ color: utilColor(p.utilization), weight: 2 + 7 * Math.sqrt((p.flow_tpy || 0) / maxFlow), opacity: 0.9, className: "flow-line" }) })
+        // Estimated capacities are dashed, published ones (design, throughput) solid.
+        const est = p.capacity_basis === "estimate";
+        L.geoJSON(g, { style: () => ({ color: utilColor(p.utilization), weight: 2 + 7 * Math.sqrt((p.flow_tpy || 0) / maxFlow), opacity: 0.9, dashArray: est ? "8 6" : null, className: est ? "flow-line estimated" : "flow-line" }) })
           .bindTooltip(() => titled(places.linkName(p),
-            `flow ${tonnes(p.flow_tpy)} of ${tonnes(p.capacity_tpy)}` + (typeof p.utilization === "number" ? ` (${nf0.format(p.utilization * 100)}%)` : "")), { sticky: true })
+            `flow ${tonnes(p.flow_tpy)} of ${tonnes(p.capacity_tpy)}` + (typeof p.utilization === "number" ? ` (${nf0.format(p.utilization * 100)}%)` : "") +
+            (p.capacity_basis ? `; capacity: ${BASIS_LABELS[p.capacity_basis] || p.capacity_basis}` : "")), { sticky: true })
           .addTo(layer);
       }
       for (const g of of("unbounded_path")) {
@@ -82,15 +87,18 @@ export default {
       }
       const cutRows = of("cut").map((g) => {
         const p = g.properties;
-        const tip = () => h("div", null, h("strong", null, "Bottleneck:"), ` ${places.linkName(p)}`, h("br"), `capacity ${tonnes(p.capacity_tpy)}`);
-        const line = L.geoJSON(g, { pane: "cuts", style: () => ({ color: CUT_COLOR, weight: 9, opacity: 0.85, dashArray: "10 6", className: "cut-line" }) })
+        const est = p.capacity_basis === "estimate";
+        const basis = p.capacity_basis ? BASIS_LABELS[p.capacity_basis] || p.capacity_basis : "";
+        const tip = () => h("div", null, h("strong", null, "Bottleneck:"), ` ${places.linkName(p)}`, h("br"), `capacity ${tonnes(p.capacity_tpy)}` + (basis ? ` (${basis})` : ""));
+        // Estimated capacities are dashed, published ones (design, throughput) solid.
+        const line = L.geoJSON(g, { pane: "cuts", style: () => ({ color: CUT_COLOR, weight: 9, opacity: 0.85, dashArray: est ? "10 6" : null, className: est ? "cut-line estimated" : "cut-line" }) })
           .bindTooltip(tip, { sticky: true })
           .addTo(layer);
         // A ring marks the cut where the link itself is too short to see.
         L.circleMarker(midpoint(g.geometry.coordinates), { pane: "cuts", radius: 15, color: CUT_COLOR, weight: 3, fill: false, dashArray: "5 4", className: "cut-ring" })
           .bindTooltip(tip)
           .addTo(layer);
-        const row = h("tr", null, h("td", null, places.linkName(p)), h("td", null, tonnes(p.capacity_tpy)));
+        const row = h("tr", null, h("td", null, places.linkName(p)), h("td", null, tonnes(p.capacity_tpy)), h("td", null, p.capacity_basis || "–"));
         row.addEventListener("mouseenter", () => {
           line.setStyle({ weight: 13, opacity: 1 });
           line.bringToFront();
@@ -111,10 +119,10 @@ export default {
         cutRows.length ? [
           h("h3", null, "Bottleneck (minimum cut)"),
           h("table", { class: "results" },
-            h("thead", null, h("tr", null, h("th", null, "link"), h("th", null, "capacity"))),
+            h("thead", null, h("tr", null, h("th", null, "link"), h("th", null, "capacity"), h("th", null, "basis"))),
             h("tbody", null, cutRows)),
         ] : null,
-        h("div", { class: "muted" }, "Line colour: utilisation of each link by the maximum flow; width: flow."));
+        h("div", { class: "muted" }, "Line colour: utilisation of each link by the maximum flow; width: flow; dashed: estimated capacity, solid: published (design or throughput)."));
       if (layer.getLayers().length) view.fitVisible(layer.getBounds());
     }
 
