@@ -567,6 +567,9 @@ proptest! {
         let Some(mut req) = request(&net, &r) else { return Ok(()) };
         req.via.clear();
         req.alternatives = k;
+        // Yen's paths as such: no sharing or stretch limit (issue 12 filters by default).
+        req.limits.max_sharing = 1.0;
+        req.limits.max_stretch = f64::INFINITY;
         let from = net.node_ix(&format!("n{}", r.from % net.nodes().len())).unwrap();
         let to = net.node_ix(&format!("n{}", r.to % net.nodes().len())).unwrap();
         let expected = all_simple_path_costs(&net, &req, from, to);
