@@ -21,7 +21,9 @@ fn serve(args: ServeArgs) -> anyhow::Result<i32> {
             .filter(|t| !t.is_empty()),
         data_dir: args.data,
     };
-    let state = actix_web::web::Data::new(AppState::new(corridor::Snapshot::build(net), config));
+    let snapshot =
+        corridor::Snapshot::try_build(net).context("refusing to start on invalid data")?;
+    let state = actix_web::web::Data::new(AppState::new(snapshot, config));
     actix_web::rt::System::new().block_on(corridor::http::serve(state, &args.bind))?;
     Ok(0)
 }

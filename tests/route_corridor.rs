@@ -231,6 +231,10 @@ fn five_alternatives_are_distinct_loopless_and_sorted() {
         let mut q = request("ru-ulan-ude", "cn-beijing", ModeFilter::Any);
         q.optimize = optimize;
         q.alternatives = 5;
+        // Without sharing and stretch limits (issue 12 filters alternatives by default):
+        // Yen's six loopless paths.
+        q.limits.max_sharing = 1.0;
+        q.limits.max_stretch = 10.0;
         let p = run(&q);
         assert_eq!(p.routes.len(), 6);
         let mut seen = HashSet::new();

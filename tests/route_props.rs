@@ -311,6 +311,27 @@ fn step_cost(
                     0.0
                 }
         }
+        Optimize::Co2 => {
+            let f = &p.emissions;
+            let grid = match l.country.as_str() {
+                "RU" => f.grid_ru_kg_per_kwh,
+                "MN" => f.grid_mn_kg_per_kwh,
+                "CN" => f.grid_cn_kg_per_kwh,
+                "KZ" => f.grid_kz_kg_per_kwh,
+                _ => f.grid_other_kg_per_kwh,
+            };
+            let per_tkm = match (l.mode, l.electrified) {
+                (Mode::Road, _) => f.road_truck_kg_per_tkm,
+                (Mode::Rail, true) => f.rail_electric_kwh_per_tkm * grid,
+                (Mode::Rail, false) => f.rail_diesel_kg_per_tkm,
+            };
+            l.length_km * per_tkm
+                + if transfer {
+                    f.transshipment_kg_per_t
+                } else {
+                    0.0
+                }
+        }
     })
 }
 
@@ -546,6 +567,9 @@ proptest! {
         let Some(mut req) = request(&net, &r) else { return Ok(()) };
         req.via.clear();
         req.alternatives = k;
+        // Yen's paths as such: no sharing or stretch limit (issue 12 filters by default).
+        req.limits.max_sharing = 1.0;
+        req.limits.max_stretch = f64::INFINITY;
         let from = net.node_ix(&format!("n{}", r.from % net.nodes().len())).unwrap();
         let to = net.node_ix(&format!("n{}", r.to % net.nodes().len())).unwrap();
         let expected = all_simple_path_costs(&net, &req, from, to);

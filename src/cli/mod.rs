@@ -66,7 +66,16 @@ pub enum Command {
 
 /// Loads the network from `dir`, or the embedded data.
 pub fn load(dir: Option<&PathBuf>) -> Result<Network, crate::network::LoadError> {
-    Source::from_dir(dir.map(PathBuf::as_path)).load()
+    let net = Source::from_dir(dir.map(PathBuf::as_path)).load()?;
+    // Crossing schedules are checked with the data (file, feature, field), as validation does.
+    let (_, problems) = crate::cost::schedule::ScheduleTable::of_network(
+        &net,
+        crate::cost::schedule::HolidayCalendars::embedded(),
+    );
+    if !problems.is_empty() {
+        return Err(crate::network::LoadError::Invalid(problems));
+    }
+    Ok(net)
 }
 
 /// Runs a parsed command line. Returns the process exit code.

@@ -131,12 +131,31 @@ pub fn table(net: &Network, plan: &RoutePlan) -> String {
             );
         }
     }
+    if q.alternatives > 0 {
+        let _ = writeln!(
+            s,
+            "alternatives found: {} of {} asked (by {}, max_sharing {}, max_stretch {})",
+            plan.alternatives_found,
+            q.alternatives,
+            q.alternatives_by.as_str(),
+            q.max_sharing,
+            q.max_stretch
+        );
+    }
+    let timed = plan.routes.iter().any(|r| r.timing.is_some());
+    let corridors = plan.routes.iter().any(|r| r.corridor.is_some());
     let _ = write!(s, "\n{:>4}", "rank");
+    if corridors {
+        let _ = write!(s, " {:<12}", "corridor");
+    }
     for m in Measure::ALL {
         let (width, _) = m.column();
         let _ = write!(s, " {:>width$}", m.heading());
+        if timed && *m == Measure::Time {
+            let _ = write!(s, " {:<25}", "arrive");
+        }
     }
-    let _ = writeln!(s, "  {:<48} transshipments", "crossings");
+    let _ = writeln!(s, "  {:<48} {:<24} transshipments", "crossings", "waits");
     for r in &plan.routes {
         let crossings = r.crossings(net).join(", ");
         let trans = r
@@ -145,19 +164,39 @@ pub fn table(net: &Network, plan: &RoutePlan) -> String {
             .map(|t| format!("{} ({})", t.node, t.kind.reason()))
             .collect::<Vec<_>>()
             .join(", ");
+        let waits = r
+            .timing
+            .iter()
+            .flat_map(|t| &t.border_times)
+            .filter(|b| b.wait_h > 0.0)
+            .map(|b| format!("{} {:.1} h", b.crossing, b.wait_h))
+            .collect::<Vec<_>>()
+            .join(", ");
         let _ = write!(s, "{:>4}", r.rank);
+        if corridors {
+            let _ = write!(s, " {:<12}", r.corridor.as_deref().unwrap_or("-"));
+        }
         for m in Measure::ALL {
             let (width, decimals) = m.column();
             let _ = write!(s, " {:>width$.decimals$}", r.measures[*m]);
+            if timed && *m == Measure::Time {
+                let arrive = r
+                    .timing
+                    .as_ref()
+                    .map(|t| t.arrive.format("%Y-%m-%dT%H:%M%:z").to_string())
+                    .unwrap_or_else(|| "-".into());
+                let _ = write!(s, " {arrive:<25}");
+            }
         }
         let _ = writeln!(
             s,
-            "  {:<48} {}",
+            "  {:<48} {:<24} {}",
             if crossings.is_empty() {
                 "-"
             } else {
                 &crossings
             },
+            if waits.is_empty() { "-" } else { &waits },
             if trans.is_empty() { "-" } else { &trans },
         );
     }

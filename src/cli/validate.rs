@@ -6,8 +6,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use crate::cost::schedule::{HolidayCalendars, ScheduleTable};
 use crate::network::topology::{self, Component, Place, ScopeReport};
-use crate::network::{Source, load};
+use crate::network::{LoadError, Source, load};
 
 /// Arguments of `corridor validate`.
 #[derive(Debug, Args)]
@@ -22,7 +23,16 @@ const LISTED_COMPONENTS: usize = 20;
 
 /// Runs `corridor validate`. Returns the exit code: 0 valid, 1 invalid or unreadable.
 pub fn run(args: &ValidateArgs) -> anyhow::Result<i32> {
-    match load(&Source::from_dir(args.data.as_deref())) {
+    // Crossing schedules are checked with the data (file, feature, field).
+    let loaded = load(&Source::from_dir(args.data.as_deref())).and_then(|net| {
+        let (_, problems) = ScheduleTable::of_network(&net, HolidayCalendars::embedded());
+        if problems.is_empty() {
+            Ok(net)
+        } else {
+            Err(LoadError::Invalid(problems))
+        }
+    });
+    match loaded {
         Ok(net) => {
             println!("{}", net.summary());
             println!();

@@ -40,6 +40,24 @@ raw_args!(
         road_usd_per_tkm,
         /// Fee per border crossing, USD per tonne, 0–1000 (default 8).
         border_usd_per_t,
+        /// Heavy truck, kg CO2e per tonne-km, 0–1 (default 0.065).
+        road_truck_kg_per_tkm,
+        /// Diesel rail, kg CO2e per tonne-km, 0–1 (default 0.023).
+        rail_diesel_kg_per_tkm,
+        /// Electric rail, kWh per tonne-km, 0–1 (default 0.025).
+        rail_electric_kwh_per_tkm,
+        /// Russian grid, kg CO2e per kWh, 0–2 (default 0.475).
+        grid_ru_kg_per_kwh,
+        /// Mongolian grid, kg CO2e per kWh, 0–2 (default 0.84).
+        grid_mn_kg_per_kwh,
+        /// Chinese grid, kg CO2e per kWh, 0–2 (default 0.63).
+        grid_cn_kg_per_kwh,
+        /// Kazakh grid, kg CO2e per kWh, 0–2 (default 0.70).
+        grid_kz_kg_per_kwh,
+        /// Any other grid, kg CO2e per kWh, 0–2 (default 0.52).
+        grid_other_kg_per_kwh,
+        /// Handling per transshipment, kg CO2e per tonne, 0–100 (default 1.5).
+        transshipment_kg_per_t,
     }
 );
 

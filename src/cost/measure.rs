@@ -22,6 +22,9 @@ str_enum!(
         Time = "time",
         /// US dollars per tonne, including border and transshipment fees.
         Cost = "cost",
+        /// Kilograms of CO2-equivalent per tonne, well-to-wheel, including transshipment
+        /// handling.
+        Co2 = "co2",
     }
 );
 
@@ -43,6 +46,7 @@ impl Measure {
             Measure::Distance => "km",
             Measure::Time => "h",
             Measure::Cost => "USD/t",
+            Measure::Co2 => "kg CO2e/t",
         }
     }
 
@@ -52,6 +56,7 @@ impl Measure {
             Measure::Distance => "distance_km",
             Measure::Time => "time_h",
             Measure::Cost => "cost_usd_per_t",
+            Measure::Co2 => "co2e_kg_per_t",
         }
     }
 
@@ -61,6 +66,9 @@ impl Measure {
             Measure::Distance => "kilometres travelled",
             Measure::Time => "hours, including border dwell and transshipments",
             Measure::Cost => "US dollars per tonne, including border and transshipment fees",
+            Measure::Co2 => {
+                "kilograms of CO2-equivalent per tonne, well-to-wheel, including transshipment handling"
+            }
         }
     }
 
@@ -70,6 +78,7 @@ impl Measure {
             Measure::Distance => (9, 1),
             Measure::Time => (8, 1),
             Measure::Cost => (10, 2),
+            Measure::Co2 => (11, 1),
         }
     }
 
@@ -79,6 +88,7 @@ impl Measure {
             Measure::Distance => "km",
             Measure::Time => "hours",
             Measure::Cost => "USD/t",
+            Measure::Co2 => "kg CO2e/t",
         }
     }
 }

@@ -10,6 +10,7 @@
 //! | `distance_km`      | `length_km`                                                              |
 //! | `time_h`           | `length_km / speed_kmh` + `dwell_h × dwell_scale` (crossings) + `transshipment_h` (if a transshipment) |
 //! | `cost_usd_per_t`   | `length_km × rate(mode)` + `border_usd_per_t` (crossings) + `transshipment_usd_per_t` (if a transshipment) |
+//! | `co2e_kg_per_t`    | `length_km × factor(mode, electrified, grid of the link's country)` + `transshipment_kg_per_t` (if a transshipment); see [`super::EmissionFactors`] |
 //!
 //! A *transshipment* happens at a node where the gauge changes between two rail links (a
 //! break of gauge, e.g. 1520 mm → 1435 mm) or where the mode changes between rail and road
@@ -28,7 +29,7 @@
 
 use serde::Serialize;
 
-use super::{Measure, Measures};
+use super::{EmissionFactors, Grid, Measure, Measures, Traction};
 use crate::network::{Link, Mode};
 
 /// Why a route changes vehicle at a node (a transshipment).
@@ -76,6 +77,9 @@ pub struct Profile {
     pub road_usd_per_tkm: f64,
     /// Fee per border crossing, US dollars per tonne. Default 8.
     pub border_usd_per_t: f64,
+    /// Emission factors (CO2e), each overridable under its own name.
+    #[serde(flatten)]
+    pub emissions: EmissionFactors,
 }
 
 impl Default for Profile {
@@ -87,6 +91,7 @@ impl Default for Profile {
             rail_usd_per_tkm: 0.04,
             road_usd_per_tkm: 0.10,
             border_usd_per_t: 8.0,
+            emissions: EmissionFactors::default(),
         }
     }
 }
@@ -112,7 +117,7 @@ impl Profile {
     pub const DOC_REF: &'static str = "README#costing-profile";
 
     /// The overridable fields, with their accepted ranges (all bounds inclusive).
-    pub const FIELDS: [ProfileField; 6] = [
+    pub const FIELDS: [ProfileField; 15] = [
         ProfileField {
             name: "dwell_scale",
             min: 0.0,
@@ -155,6 +160,69 @@ impl Profile {
             set: |p, x| p.border_usd_per_t = x,
             get: |p| p.border_usd_per_t,
         },
+        ProfileField {
+            name: "road_truck_kg_per_tkm",
+            min: 0.0,
+            max: 1.0,
+            set: |p, x| p.emissions.road_truck_kg_per_tkm = x,
+            get: |p| p.emissions.road_truck_kg_per_tkm,
+        },
+        ProfileField {
+            name: "rail_diesel_kg_per_tkm",
+            min: 0.0,
+            max: 1.0,
+            set: |p, x| p.emissions.rail_diesel_kg_per_tkm = x,
+            get: |p| p.emissions.rail_diesel_kg_per_tkm,
+        },
+        ProfileField {
+            name: "rail_electric_kwh_per_tkm",
+            min: 0.0,
+            max: 1.0,
+            set: |p, x| p.emissions.rail_electric_kwh_per_tkm = x,
+            get: |p| p.emissions.rail_electric_kwh_per_tkm,
+        },
+        ProfileField {
+            name: "grid_ru_kg_per_kwh",
+            min: 0.0,
+            max: 2.0,
+            set: |p, x| p.emissions.grid_ru_kg_per_kwh = x,
+            get: |p| p.emissions.grid_ru_kg_per_kwh,
+        },
+        ProfileField {
+            name: "grid_mn_kg_per_kwh",
+            min: 0.0,
+            max: 2.0,
+            set: |p, x| p.emissions.grid_mn_kg_per_kwh = x,
+            get: |p| p.emissions.grid_mn_kg_per_kwh,
+        },
+        ProfileField {
+            name: "grid_cn_kg_per_kwh",
+            min: 0.0,
+            max: 2.0,
+            set: |p, x| p.emissions.grid_cn_kg_per_kwh = x,
+            get: |p| p.emissions.grid_cn_kg_per_kwh,
+        },
+        ProfileField {
+            name: "grid_kz_kg_per_kwh",
+            min: 0.0,
+            max: 2.0,
+            set: |p, x| p.emissions.grid_kz_kg_per_kwh = x,
+            get: |p| p.emissions.grid_kz_kg_per_kwh,
+        },
+        ProfileField {
+            name: "grid_other_kg_per_kwh",
+            min: 0.0,
+            max: 2.0,
+            set: |p, x| p.emissions.grid_other_kg_per_kwh = x,
+            get: |p| p.emissions.grid_other_kg_per_kwh,
+        },
+        ProfileField {
+            name: "transshipment_kg_per_t",
+            min: 0.0,
+            max: 100.0,
+            set: |p, x| p.emissions.transshipment_kg_per_t = x,
+            get: |p| p.emissions.transshipment_kg_per_t,
+        },
     ];
 
     /// Haulage rate of `mode`, USD per tonne-km.
@@ -185,6 +253,12 @@ impl Profile {
                 }
                 usd
             }
+            Measure::Co2 => self.emissions.link_kg_per_t(
+                link.mode,
+                Traction::from_electrified(link.electrified),
+                Grid::of_country(&link.country),
+                link.length_km,
+            ),
         }
     }
 
@@ -194,6 +268,7 @@ impl Profile {
             Measure::Distance => 0.0,
             Measure::Time => self.transshipment_h,
             Measure::Cost => self.transshipment_usd_per_t,
+            Measure::Co2 => self.emissions.transshipment_kg_per_t,
         }
     }
 
@@ -230,6 +305,7 @@ impl Profile {
                     && self.road_usd_per_tkm == other.road_usd_per_tkm
                     && self.border_usd_per_t == other.border_usd_per_t
             }
+            Measure::Co2 => self.emissions == other.emissions,
         }
     }
 }

@@ -33,7 +33,7 @@ impl AppState {
         let _guard = self.reload_lock.lock().unwrap_or_else(|p| p.into_inner());
         let net = Source::from_dir(self.config.data_dir.as_deref()).load()?;
         let summary = net.summary();
-        let served = Served::new(Snapshot::build(net));
+        let served = Served::new(Snapshot::try_build(net)?);
         tracing::info!(nodes = summary.nodes, links = summary.links, etag = %served.etag, "network reloaded");
         self.served.store(std::sync::Arc::new(served));
         Ok(summary)

@@ -216,6 +216,10 @@ impl From<crate::route::RouteError> for ApiError {
                 detail,
                 field: field.map(str::to_string),
             },
+            e @ RouteError::OutsideCalendar { field, .. } => ApiError::Unprocessable {
+                detail: e.to_string(),
+                field: Some(field.to_string()),
+            },
         }
     }
 }

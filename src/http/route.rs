@@ -11,7 +11,7 @@ use super::{ApiError, AppState, Params, compute, geojson_response, schema};
 use crate::cost::{Cargo, ConstraintArgs, Measure, ModeFilter, Profile, ProfileArgs};
 use crate::output::route::route_collection;
 use crate::route::request::{FROM_DOC, TO_DOC};
-use crate::route::{MAX_ALTERNATIVES, RouteOptions, RouteRequest};
+use crate::route::{AlternativesBy, MAX_ALTERNATIVES, RouteOptions, RouteRequest, alternatives};
 
 /// Every parameter `/v1/route` accepts (derived from the request's argument types).
 pub const ALLOWED: &[&str] = RouteRequest::PARAMETERS;
@@ -47,6 +47,16 @@ fn schema_of(name: &str) -> Schema {
         "optimize" => schema::enum_schema(Some(Measure::default())),
         "cargo" => schema::enum_schema(Some(Cargo::default())),
         "alternatives" => schema::integer_schema(0, MAX_ALTERNATIVES as u64, Some(0)),
+        "alternatives_by" => schema::enum_schema(Some(AlternativesBy::default())),
+        "max_sharing" => {
+            let (lo, hi) = alternatives::MAX_SHARING_RANGE;
+            schema::number_schema(lo, hi, Some(alternatives::DEFAULT_MAX_SHARING))
+        }
+        "max_stretch" => {
+            let (lo, hi) = alternatives::MAX_STRETCH_RANGE;
+            schema::number_schema(lo, hi, Some(alternatives::DEFAULT_MAX_STRETCH))
+        }
+        "depart" => schema::date_time_schema(),
         "include_planned" => schema::boolean_schema(),
         _ => schema::string_schema(),
     }
@@ -81,8 +91,12 @@ pub fn parse_request(query: &str) -> Result<RouteRequest, ApiError> {
 }
 
 /// The best route between two places and up to five alternatives, as a GeoJSON
-/// FeatureCollection: one LineString Feature per route (best first), a Point Feature per
-/// snapped `lon,lat`, and a top-level `query` echoing the normalised request.
+/// FeatureCollection: one LineString Feature per route (best first) with every measure
+/// (`distance_km` km, `time_h` h, `cost_usd_per_t` USD/t, `co2e_kg_per_t` kg CO2e/t), and with
+/// `depart`: `depart`, `arrive` (RFC 3339), `wait_h` (h) and `border_times`
+/// `[{crossing, arrive, depart, wait_h, dwell_h}]`; with `alternatives_by=corridor` each
+/// route's `corridor` (e.g. `KZ-RU-MN`). A Point Feature per snapped `lon,lat`, a top-level
+/// `query` echoing the normalised request and `alternatives_found`.
 #[utoipa::path(
     get,
     path = "/v1/route",
@@ -95,7 +109,7 @@ pub fn parse_request(query: &str) -> Result<RouteRequest, ApiError> {
             content_type = "application/problem+json", body = serde_json::Value),
         (status = 404, description = "Unknown place, with up to five `suggestions`",
             content_type = "application/problem+json", body = serde_json::Value),
-        (status = 422, description = "No route satisfies the constraints; `field` names the one that cut it off when that can be told",
+        (status = 422, description = "No route satisfies the constraints (`field` names the one that cut it off when that can be told), or `depart` lies outside the years the border schedules cover (the detail names them)",
             content_type = "application/problem+json", body = serde_json::Value),
         (status = 503, description = "The search exceeded the compute bound",
             content_type = "application/problem+json", body = serde_json::Value),

@@ -121,6 +121,18 @@ pub fn query_param(
         .build()
 }
 
+/// A string in RFC 3339 `date-time` format.
+pub fn date_time_schema() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::Type(Type::String))
+        .format(Some(utoipa::openapi::schema::SchemaFormat::KnownFormat(
+            utoipa::openapi::schema::KnownFormat::DateTime,
+        )))
+        .examples(["2027-07-10T08:00+06:00"])
+        .build()
+        .into()
+}
+
 /// A string parameter.
 pub fn string_schema() -> Schema {
     ObjectBuilder::new()

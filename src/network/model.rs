@@ -258,6 +258,11 @@ pub struct Link {
     pub status: Status,
     /// Usable only from `from` to `to`.
     pub oneway: bool,
+    /// Electric traction: the data's `electrified` (rail links; absent means diesel). Always
+    /// false for road links.
+    pub electrified: bool,
+    /// ISO2 country of the `from` node: the grid that powers an electrified link.
+    pub country: String,
     /// Border attributes when `kind` is `crossing`.
     pub crossing: Option<CrossingInfo>,
     /// Geometry, oriented `from` → `to`.

@@ -94,6 +94,28 @@ pub fn route_feature(net: &Network, route: &Route) -> Feature {
     p.insert("countries".into(), json!(route.countries(net)));
     p.insert("transshipments".into(), Value::Array(transshipments));
     p.insert("legs".into(), Value::Array(legs));
+    if let Some(c) = &route.corridor {
+        p.insert("corridor".into(), c.clone().into());
+    }
+    if let Some(t) = &route.timing {
+        p.insert("depart".into(), t.depart.to_rfc3339().into());
+        p.insert("arrive".into(), t.arrive.to_rfc3339().into());
+        p.insert("wait_h".into(), round2(t.wait_h).into());
+        let borders: Vec<Value> = t
+            .border_times
+            .iter()
+            .map(|b| {
+                json!({
+                    "crossing": b.crossing,
+                    "arrive": b.arrive.to_rfc3339(),
+                    "depart": b.depart.to_rfc3339(),
+                    "wait_h": round2(b.wait_h),
+                    "dwell_h": round2(b.dwell_h),
+                })
+            })
+            .collect();
+        p.insert("border_times".into(), Value::Array(borders));
+    }
     feature(route_geometry(net, route), p)
 }
 
@@ -118,6 +140,7 @@ pub fn route_collection(net: &Network, plan: &RoutePlan) -> FeatureCollection {
         "query".into(),
         serde_json::to_value(&plan.query).unwrap_or(Value::Null),
     );
+    foreign.insert("alternatives_found".into(), plan.alternatives_found.into());
     FeatureCollection {
         bbox: None,
         features,

@@ -8,25 +8,32 @@
 //! - this module: [`plan`], which runs them and turns paths into [`Route`]s, and explains
 //!   a failure by relaxing one constraint at a time.
 
+pub mod alternatives;
 pub mod graph;
 pub mod many;
 pub mod matrix;
 pub mod reach;
 pub mod request;
 pub mod search;
+pub mod timed;
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+
+use chrono::{DateTime, Datelike, FixedOffset};
 
 use serde::Serialize;
 
+pub use alternatives::Limits;
 pub use graph::{Arrival, SearchGraph};
 pub use request::{
-    MAX_ALTERNATIVES, MAX_SNAP_KM, MAX_VIAS, PlaceQuery, Resolved, RouteOptions, RouteRequest,
-    Waypoint, resolve,
+    AlternativesBy, MAX_ALTERNATIVES, MAX_SNAP_KM, MAX_VIAS, PlaceQuery, Resolved, RouteOptions,
+    RouteRequest, Waypoint, resolve,
 };
 pub use search::{Path, Scratch, SearchProblem};
+use timed::StepTime;
 
+use crate::cost::schedule::{OutsideCalendar, ScheduleTable, UnixSeconds};
 use crate::cost::{Cargo, Constraints, Measure, Measures, ModeFilter, Profile, TransshipmentKind};
 use crate::index::SpatialIndex;
 use crate::network::{LinkKind, Mode, Network, NodeId};
@@ -42,11 +49,24 @@ pub struct RouteData<'a> {
     pub index: &'a SpatialIndex,
     /// Its search graph.
     pub search: &'a SearchGraph,
+    /// Its crossings' schedules.
+    pub schedules: &'a ScheduleTable,
 }
 
 /// Why a route request has no answer.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum RouteError {
+    /// A departure (or a crossing reached after it) outside the years the holiday calendar
+    /// covers: schedules are not known there.
+    #[error("{field}: outside the years the border schedules cover ({first_year}–{last_year})")]
+    OutsideCalendar {
+        /// The parameter (`depart`).
+        field: &'static str,
+        /// First covered year.
+        first_year: i32,
+        /// Last covered year.
+        last_year: i32,
+    },
     /// Parameters that are well-formed but wrong for this network (unknown link ids,
     /// ambiguous names, …), each named.
     #[error("invalid parameter(s): {}", .0.iter().map(|p| format!("{}: {}", p.field, p.message)).collect::<Vec<_>>().join("; "))]
@@ -127,6 +147,38 @@ pub struct Route {
     pub measures: Measures,
     /// The links, in travel order.
     pub steps: Vec<Step>,
+    /// Its corridor label (e.g. `KZ-RU-MN`), with `alternatives_by=corridor`.
+    pub corridor: Option<String>,
+    /// Its times, when the request has a departure.
+    pub timing: Option<Timing>,
+}
+
+/// The times of a route with a departure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timing {
+    /// Departure, in the offset it was given in.
+    pub depart: DateTime<FixedOffset>,
+    /// Arrival, in the same offset.
+    pub arrive: DateTime<FixedOffset>,
+    /// Total waiting at closed crossings, hours.
+    pub wait_h: f64,
+    /// Each crossing in travel order.
+    pub border_times: Vec<BorderTime>,
+}
+
+/// When a route reaches, waits at and leaves one crossing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BorderTime {
+    /// The crossing link id.
+    pub crossing: String,
+    /// Arrival at the crossing (after any transshipment before it).
+    pub arrive: DateTime<FixedOffset>,
+    /// Departure from its far side (after the wait and the dwell).
+    pub depart: DateTime<FixedOffset>,
+    /// Waiting for it to open, hours.
+    pub wait_h: f64,
+    /// Border clearance, hours.
+    pub dwell_h: f64,
 }
 
 impl Route {
@@ -237,6 +289,14 @@ pub struct QueryEcho {
     pub profile: Profile,
     /// Whether edge weights were recomputed for this request's figures (else precomputed).
     pub weights_recomputed: bool,
+    /// How alternatives were chosen.
+    pub alternatives_by: AlternativesBy,
+    /// Sharing limit applied to alternatives.
+    pub max_sharing: f64,
+    /// Stretch limit applied to alternatives.
+    pub max_stretch: f64,
+    /// Departure (RFC 3339), when given.
+    pub depart: Option<String>,
 }
 
 /// The filters, as echoed (lists sorted).
@@ -263,6 +323,8 @@ pub struct RoutePlan {
     pub waypoints: Vec<Waypoint>,
     /// Routes, best first (at least one).
     pub routes: Vec<Route>,
+    /// How many alternatives were found (fewer than asked is a correct answer).
+    pub alternatives_found: usize,
 }
 
 thread_local! {
@@ -279,12 +341,21 @@ fn sorted(set: &std::collections::HashSet<String>) -> Vec<String> {
 /// Answers a route request on a snapshot: resolves it, searches, and summarises the routes.
 ///
 /// # Returns
-/// The best route and up to `alternatives` more (Yen's loopless k-shortest paths), sorted by
-/// the optimised measure.
+/// The best route and up to `alternatives` more, sorted by the optimised measure:
+/// - `alternatives_by=route`: Yen's loopless k-shortest paths, keeping those that pass the
+///   request's sharing and stretch [`Limits`] ([`alternatives::select_alternatives`]);
+/// - `alternatives_by=corridor`: the best route of each distinct transit corridor
+///   ([`alternatives::explore_corridors`]), each labelled with its corridor.
+///
+/// With `depart`, each route is timed through the crossings' schedules (cargo waits at a
+/// closed crossing) and, when optimising time, the best route is the earliest-arriving one
+/// (time-dependent Dijkstra, [`SearchProblem::earliest_arrival`]).
 ///
 /// # Errors
 /// See [`resolve`]; [`RouteError::NoRoute`] when no route satisfies the constraints, naming
-/// the constraint that cut it off when relaxing it alone would give a route.
+/// the constraint that cut it off when relaxing it alone would give a route;
+/// [`RouteError::OutsideCalendar`] when `depart` (or a crossing reached) lies outside the
+/// years the holiday calendar covers.
 pub fn plan<'a>(
     data: impl Into<RouteData<'a>>,
     req: &RouteRequest,
@@ -311,25 +382,67 @@ pub fn plan<'a>(
         link_ok: &link_ok,
         waypoints: &waypoints,
     };
-    let paths = SCRATCH.with(|cell| {
-        let mut scratch = cell.borrow_mut();
-        if req.alternatives == 0 {
-            problem
-                .shortest(&mut scratch)
+    let clock = match req.depart {
+        Some(d) => Some(Clock::new(snap, &req.profile, d)?),
+        None => None,
+    };
+    let timed_search = clock.as_ref().filter(|_| req.optimize == Measure::Time);
+    let best_of = |p: &SearchProblem<'_>| {
+        SCRATCH.with(|cell| {
+            let mut scratch = cell.borrow_mut();
+            match timed_search {
+                Some(c) => p.earliest_arrival(&mut scratch, &|e, t| c.arrive(e, t)),
+                None => p.shortest(&mut scratch),
+            }
+        })
+    };
+    // (path, corridor label) pairs, best first.
+    let mut found: Vec<(Path, Option<String>)> = match req.alternatives_by {
+        AlternativesBy::Corridor => {
+            let corridors = alternatives::explore_corridors(req.alternatives + 1, |avoid| {
+                let mask = if avoid.is_empty() {
+                    Cow::Borrowed(&link_ok[..])
+                } else {
+                    let mut c = resolved.constraints.clone();
+                    c.avoid_countries.extend(avoid.iter().cloned());
+                    Cow::Owned(link_mask(net, &c))
+                };
+                let p = SearchProblem {
+                    link_ok: &mask,
+                    ..problem
+                };
+                let path = best_of(&p)?;
+                let route = to_route(net, graph, &p, &req.profile, &path, 0);
+                let value = path.cost;
+                Some((path, value, route.countries(net)))
+            });
+            corridors
                 .into_iter()
-                .collect::<Vec<_>>()
-        } else {
-            problem.k_shortest(req.alternatives + 1, &mut scratch)
+                .map(|c| (c.route, Some(c.corridor)))
+                .collect()
         }
-    });
-    if paths.is_empty() {
+        AlternativesBy::Route => select_routes(net, graph, &problem, req, clock.as_ref(), &best_of)
+            .into_iter()
+            .map(|p| (p, None))
+            .collect(),
+    };
+    if found.is_empty()
+        && let Some(e) = clock.as_ref().and_then(Clock::failure)
+    {
+        return Err(e);
+    }
+    if found.is_empty() {
         return Err(explain_failure(snap, &resolved, &problem));
     }
-    let routes = paths
-        .iter()
-        .enumerate()
-        .map(|(i, p)| to_route(net, graph, &problem, &req.profile, p, i + 1))
-        .collect();
+    let mut routes = Vec::with_capacity(found.len());
+    for (i, (path, corridor)) in found.drain(..).enumerate() {
+        let mut route = to_route(net, graph, &problem, &req.profile, &path, i + 1);
+        if let Some(c) = &clock {
+            c.time(net, &mut route)?;
+        }
+        route.corridor = corridor;
+        routes.push(route);
+    }
     let c = &resolved.constraints;
     let ids = |ws: &[Waypoint]| -> Vec<NodeId> {
         ws.iter()
@@ -353,12 +466,231 @@ pub fn plan<'a>(
         },
         profile: req.profile,
         weights_recomputed: matches!(weights, Cow::Owned(_)),
+        alternatives_by: req.alternatives_by,
+        max_sharing: req.limits.max_sharing,
+        max_stretch: req.limits.max_stretch,
+        depart: req.depart.map(|d| d.to_rfc3339()),
     };
     Ok(RoutePlan {
         query,
         waypoints: resolved.waypoints,
+        alternatives_found: routes.len() - 1,
         routes,
     })
+}
+
+/// The routes of `alternatives_by=route`, best first: Yen's loopless k-shortest paths
+/// (with a departure and `optimize=time`, the earliest-arriving path first), valued on the
+/// optimised measure and filtered by the request's sharing and stretch limits. Asks Yen's
+/// algorithm for more paths, doubling, while the limits leave fewer than wanted, up to
+/// [`alternatives::CANDIDATES_PER_ALTERNATIVE`] per route wanted.
+fn select_routes(
+    net: &Network,
+    graph: &SearchGraph,
+    problem: &SearchProblem<'_>,
+    req: &RouteRequest,
+    clock: Option<&Clock<'_>>,
+    best_of: &dyn Fn(&SearchProblem<'_>) -> Option<Path>,
+) -> Vec<Path> {
+    let Some(best) = best_of(problem) else {
+        return Vec::new();
+    };
+    if req.alternatives == 0 {
+        return vec![best];
+    }
+    let cap = (req.alternatives + 1) * alternatives::CANDIDATES_PER_ALTERNATIVE;
+    let mut k = req.alternatives + 1;
+    loop {
+        let yen = SCRATCH.with(|cell| problem.k_shortest(k, &mut cell.borrow_mut()));
+        let exhausted = yen.len() < k;
+        let mut paths = vec![best.clone()];
+        for p in yen {
+            if !paths.iter().any(|q| q.edges == p.edges) {
+                paths.push(p);
+            }
+        }
+        let mut valued: Vec<(f64, Path)> = paths
+            .into_iter()
+            .map(|p| (path_value(net, graph, problem, req, clock, &p), p))
+            .collect();
+        valued.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let links: Vec<Vec<usize>> = valued
+            .iter()
+            .map(|(_, p)| {
+                p.edges
+                    .iter()
+                    .map(|&e| graph.edge(e as usize).link as usize)
+                    .collect()
+            })
+            .collect();
+        let cands: Vec<alternatives::Candidate<'_>> = valued
+            .iter()
+            .zip(&links)
+            .map(|((v, _), l)| alternatives::Candidate {
+                links: l,
+                value: *v,
+            })
+            .collect();
+        let keep = alternatives::select_alternatives(
+            &cands,
+            |l| net.links()[l].length_km,
+            req.limits,
+            req.alternatives,
+        );
+        if keep.len() > req.alternatives || exhausted || k >= cap {
+            let mut valued: Vec<Option<(f64, Path)>> = valued.into_iter().map(Some).collect();
+            return keep
+                .into_iter()
+                .filter_map(|i| valued[i].take().map(|(_, p)| p))
+                .collect();
+        }
+        k = (k * 2).min(cap);
+    }
+}
+
+/// The value of the optimised measure of a path: its weight sum, or with a departure and
+/// `optimize=time` its timed arrival (hours after departure; infinite when it cannot be timed).
+fn path_value(
+    net: &Network,
+    graph: &SearchGraph,
+    problem: &SearchProblem<'_>,
+    req: &RouteRequest,
+    clock: Option<&Clock<'_>>,
+    path: &Path,
+) -> f64 {
+    match clock {
+        Some(c) if req.optimize == Measure::Time => {
+            let mut route = to_route(net, graph, problem, &req.profile, path, 0);
+            match c.time(net, &mut route) {
+                Ok(()) => route.measures[Measure::Time],
+                Err(_) => f64::INFINITY,
+            }
+        }
+        _ => path.cost,
+    }
+}
+
+/// Times routes through the crossings' schedules for one departure.
+struct Clock<'a> {
+    net: &'a Network,
+    graph: &'a SearchGraph,
+    schedules: &'a ScheduleTable,
+    profile: &'a Profile,
+    depart: DateTime<FixedOffset>,
+    depart_s: UnixSeconds,
+    /// Set when a search met a crossing outside the calendar's years.
+    failed: Cell<Option<OutsideCalendar>>,
+}
+
+impl<'a> Clock<'a> {
+    /// A clock for `depart`, refused when it lies outside the calendar's years.
+    fn new(
+        snap: RouteData<'a>,
+        profile: &'a Profile,
+        depart: DateTime<FixedOffset>,
+    ) -> Result<Self, RouteError> {
+        let (first, last) = snap.schedules.covered_years();
+        if !(first..=last).contains(&depart.year()) {
+            return Err(outside_calendar(OutsideCalendar {
+                first_year: first,
+                last_year: last,
+            }));
+        }
+        Ok(Self {
+            net: snap.network,
+            graph: snap.search,
+            schedules: snap.schedules,
+            profile,
+            depart,
+            depart_s: depart.timestamp(),
+            failed: Cell::new(None),
+        })
+    }
+
+    fn step(&self, link_ix: usize, transshipment: bool) -> StepTime {
+        let link = &self.net.links()[link_ix];
+        StepTime {
+            link_ix,
+            transfer_h: if transshipment {
+                self.profile.transshipment_h
+            } else {
+                0.0
+            },
+            dwell_h: link
+                .crossing
+                .as_ref()
+                .map_or(0.0, |c| c.dwell_h * self.profile.dwell_scale),
+            run_h: link.length_km / link.speed_kmh,
+        }
+    }
+
+    /// Arrival time at edge `e`'s end, reached its start at `t` hours after departure.
+    fn arrive(&self, e: usize, t: f64) -> Option<f64> {
+        let edge = self.graph.edge(e);
+        let step = self.step(edge.link as usize, edge.transshipment.is_some());
+        match timed::step_arrival(self.schedules, self.depart_s, &step, t) {
+            Ok(x) => Some(x.arrive_h),
+            Err(e) => {
+                self.failed.set(Some(e));
+                None
+            }
+        }
+    }
+
+    fn failure(&self) -> Option<RouteError> {
+        self.failed.get().map(outside_calendar)
+    }
+
+    fn at(&self, h: f64) -> DateTime<FixedOffset> {
+        let s = timed::instant(self.depart_s, h);
+        DateTime::from_timestamp(s, 0)
+            .map(|d| d.with_timezone(self.depart.offset()))
+            .unwrap_or(self.depart)
+    }
+
+    /// Times `route`: sets its [`Timing`] and adds each wait to its crossing step's (and the
+    /// route's) time.
+    fn time(&self, net: &Network, route: &mut Route) -> Result<(), RouteError> {
+        let steps: Vec<StepTime> = route
+            .steps
+            .iter()
+            .map(|s| self.step(s.link_ix, s.transshipment.is_some()))
+            .collect();
+        let timings =
+            timed::simulate(self.schedules, self.depart_s, &steps).map_err(outside_calendar)?;
+        let mut border_times = Vec::new();
+        let mut wait_h = 0.0;
+        for ((step, st), t) in route.steps.iter_mut().zip(&steps).zip(&timings) {
+            step.measures[Measure::Time] += t.wait_h;
+            route.measures[Measure::Time] += t.wait_h;
+            wait_h += t.wait_h;
+            if net.links()[step.link_ix].crossing.is_some() {
+                border_times.push(BorderTime {
+                    crossing: net.links()[step.link_ix].id.0.clone(),
+                    arrive: self.at(t.enter_h - t.wait_h),
+                    depart: self.at(t.arrive_h),
+                    wait_h: t.wait_h,
+                    dwell_h: st.dwell_h,
+                });
+            }
+        }
+        let arrive_h = timings.last().map_or(0.0, |t| t.arrive_h);
+        route.timing = Some(Timing {
+            depart: self.depart,
+            arrive: self.at(arrive_h),
+            wait_h,
+            border_times,
+        });
+        Ok(())
+    }
+}
+
+fn outside_calendar(e: OutsideCalendar) -> RouteError {
+    RouteError::OutsideCalendar {
+        field: "depart",
+        first_year: e.first_year,
+        last_year: e.last_year,
+    }
 }
 
 /// One flag per link: whether the constraints allow it.
@@ -398,6 +730,8 @@ fn to_route(
         rank,
         measures,
         steps,
+        corridor: None,
+        timing: None,
     }
 }
 

@@ -4,8 +4,12 @@
 //! both build a `RouteRequest` through [`RouteRequest::read`] and call [`super::plan`],
 //! which calls [`resolve`] here.
 
+use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
+use super::alternatives::{
+    DEFAULT_MAX_SHARING, DEFAULT_MAX_STRETCH, Limits, MAX_SHARING_RANGE, MAX_STRETCH_RANGE,
+};
 use super::{RouteData, RouteError};
 use crate::cost::{
     Cargo, ConstraintArgs, ConstraintInput, Constraints, Measure, ModeFilter, Profile, ProfileArgs,
@@ -121,10 +125,60 @@ raw_args!(
         mode,
         /// Measure minimised (default `time`).
         optimize,
-        /// Extra routes, 0–5 (default 0): Yen's loopless k-shortest paths.
+        /// Extra routes, 0–5 (default 0): Yen's loopless k-shortest paths that pass
+        /// `max_sharing` and `max_stretch`.
         alternatives,
+        /// How alternatives differ: `route` (default; sharing and stretch limits) or
+        /// `corridor` (the best route per ordered list of transit countries).
+        alternatives_by,
+        /// Largest fraction of an alternative's length on any one better route, 0–1
+        /// (default 0.75).
+        max_sharing,
+        /// Largest ratio of an alternative's optimised measure to the best route's, 1–10
+        /// (default 1.5).
+        max_stretch,
+        /// Departure, RFC 3339 with offset (e.g. `2027-07-10T08:00+06:00`): makes the search
+        /// time-dependent (crossings pass only while open; cargo waits).
+        depart,
     }
 );
+
+crate::fields::str_enum!(
+    /// How alternative routes are chosen.
+    #[derive(Default)]
+    AlternativesBy {
+        /// Loopless k-shortest routes that pass the sharing and stretch limits.
+        #[default]
+        Route = "route",
+        /// The best route of each distinct transit corridor (ordered transit countries).
+        Corridor = "corridor",
+    }
+);
+
+/// Parses a departure instant: RFC 3339 with an offset; seconds may be left out
+/// (`2027-07-10T08:00+06:00`).
+///
+/// # Errors
+/// A message saying what is expected.
+pub fn parse_depart(s: &str) -> Result<DateTime<FixedOffset>, String> {
+    let s = s.trim();
+    let with_seconds;
+    let text = if s.len() > 16
+        && s.as_bytes()[13] == b':'
+        && matches!(s.as_bytes()[16], b'+' | b'-' | b'Z' | b'z')
+    {
+        with_seconds = format!("{}:00{}", &s[..16], &s[16..]);
+        with_seconds.as_str()
+    } else {
+        s
+    };
+    DateTime::parse_from_rfc3339(text).map_err(|e| {
+        format!(
+            "'{}' is not an RFC 3339 date-time with offset, e.g. 2027-07-10T08:00+06:00 ({e})",
+            truncate(s, ECHO_CHARS)
+        )
+    })
+}
 
 const PARAMETER_COUNT: usize =
     2 + RouteOptions::NAMES.len() + ConstraintArgs::NAMES.len() + ProfileArgs::NAMES.len();
@@ -164,6 +218,12 @@ pub struct RouteRequest {
     pub cargo: Cargo,
     /// Costing figures. Default [`Profile::default`].
     pub profile: Profile,
+    /// How alternatives are chosen. Default `route`.
+    pub alternatives_by: AlternativesBy,
+    /// Sharing and stretch limits on alternatives. Default 0.75 and 1.5.
+    pub limits: Limits,
+    /// Departure instant; `None` for a timeless answer.
+    pub depart: Option<DateTime<FixedOffset>>,
 }
 
 impl RouteRequest {
@@ -182,6 +242,9 @@ impl RouteRequest {
             include_planned: false,
             cargo: Cargo::default(),
             profile: Profile::default(),
+            alternatives_by: AlternativesBy::default(),
+            limits: Limits::default(),
+            depart: None,
         }
     }
 }
@@ -223,6 +286,24 @@ impl RouteRequest {
         let alternatives = f
             .integer("alternatives", 0..=MAX_ALTERNATIVES as u64)
             .unwrap_or(0) as usize;
+        let alternatives_by = f
+            .choice::<AlternativesBy>("alternatives_by")
+            .unwrap_or_default();
+        let limits = Limits {
+            max_sharing: f
+                .number("max_sharing", MAX_SHARING_RANGE.0..=MAX_SHARING_RANGE.1)
+                .unwrap_or(DEFAULT_MAX_SHARING),
+            max_stretch: f
+                .number("max_stretch", MAX_STRETCH_RANGE.0..=MAX_STRETCH_RANGE.1)
+                .unwrap_or(DEFAULT_MAX_STRETCH),
+        };
+        let depart = f.str("depart").and_then(|s| match parse_depart(&s) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                f.error("depart", e);
+                None
+            }
+        });
         let constraints = ConstraintArgs::read(f);
         let profile = ProfileArgs::read(f);
         Some(RouteRequest {
@@ -238,6 +319,9 @@ impl RouteRequest {
             include_planned: constraints.include_planned,
             cargo: constraints.cargo,
             profile,
+            alternatives_by,
+            limits,
+            depart,
         })
     }
 }
@@ -526,6 +610,7 @@ fn narrow(net: &Network, c: &Constraints, matches: &[usize]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cost::schedule::ScheduleTable;
     use crate::index::SpatialIndex;
     use crate::network::load_from_strs;
     use crate::route::SearchGraph;
@@ -535,6 +620,7 @@ mod tests {
         network: Network,
         index: SpatialIndex,
         search: SearchGraph,
+        schedules: ScheduleTable,
     }
 
     impl Snapshot {
@@ -542,6 +628,7 @@ mod tests {
             Self {
                 index: SpatialIndex::build(&network),
                 search: SearchGraph::build(&network),
+                schedules: ScheduleTable::default(),
                 network,
             }
         }
@@ -553,6 +640,7 @@ mod tests {
                 network: &s.network,
                 index: &s.index,
                 search: &s.search,
+                schedules: &s.schedules,
             }
         }
     }

@@ -126,6 +126,9 @@ struct Forward<'h> {
     heuristic: Option<&'h [f64]>,
     use_bans: bool,
     forbidden_first: &'h [u32],
+    /// Time-dependent edge costs: the arrival time at an edge's end given the time at its
+    /// start (`None`: not passable then). Replaces `weights` when set.
+    timed: Option<&'h dyn Fn(usize, f64) -> Option<f64>>,
 }
 
 impl<'a> SearchProblem<'a> {
@@ -225,7 +228,13 @@ impl<'a> SearchProblem<'a> {
                 if !ht.is_finite() {
                     continue;
                 }
-                let nd = g + self.weights[e];
+                let nd = match opts.timed {
+                    None => g + self.weights[e],
+                    Some(arrive) => match arrive(e, g) {
+                        Some(at) => at,
+                        None => continue,
+                    },
+                };
                 if nd < scratch.dist(t) {
                     scratch.dist[t as usize] = nd;
                     scratch.stamp[t as usize] = scratch.generation;
@@ -276,6 +285,35 @@ impl<'a> SearchProblem<'a> {
             heuristic: None,
             use_bans: false,
             forbidden_first: &[],
+            timed: None,
+        };
+        let (target, cost) = self.forward(scratch, &opts)?;
+        let (edges, verts) = self.trace(scratch, start, target);
+        Some(Path { edges, verts, cost })
+    }
+
+    /// The earliest-arriving route when edge costs depend on the time they are entered
+    /// (time-dependent Dijkstra). `arrive(e, t)` is the time at edge `e`'s end when its start
+    /// is reached at `t` (`None`: not passable); the search starts at time 0.
+    ///
+    /// # Returns
+    /// The route and, as its `cost`, the arrival time. Exact when every `arrive(e, ·)` is
+    /// non-decreasing (FIFO: starting later never arrives earlier) and `arrive(e, t) >= t`.
+    ///
+    /// # Complexity
+    /// As [`Self::shortest`], with one call of `arrive` per edge relaxed.
+    pub fn earliest_arrival(
+        &self,
+        scratch: &mut Scratch,
+        arrive: &dyn Fn(usize, f64) -> Option<f64>,
+    ) -> Option<Path> {
+        let start = self.start_vertex()?;
+        let opts = Forward {
+            start,
+            heuristic: None,
+            use_bans: false,
+            forbidden_first: &[],
+            timed: Some(arrive),
         };
         let (target, cost) = self.forward(scratch, &opts)?;
         let (edges, verts) = self.trace(scratch, start, target);
@@ -392,6 +430,7 @@ impl<'a> SearchProblem<'a> {
             heuristic: Some(&h),
             use_bans: false,
             forbidden_first: &[],
+            timed: None,
         };
         let Some((target, cost)) = self.forward(scratch, &first) else {
             return Vec::new();
@@ -430,6 +469,7 @@ impl<'a> SearchProblem<'a> {
                     heuristic: Some(&h),
                     use_bans: true,
                     forbidden_first: &forbidden,
+                    timed: None,
                 };
                 let Some((target, spur_cost)) = self.forward(scratch, &opts) else {
                     continue;

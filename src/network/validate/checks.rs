@@ -85,6 +85,7 @@ pub(super) fn check_links(
             check_borders(&mut c, &link, a, b);
             link.from_ix = fi;
             link.to_ix = ti;
+            link.country = a.country.clone();
         }
         if c.ok {
             link_index.insert(link.id.0.clone(), links.len());

@@ -41,6 +41,10 @@ fn read_link(feat: &mut Feat<'_, '_>) -> Option<Link> {
     let speed_kmh = feat.positive_req("speed_kmh");
     let length_given = feat.positive_opt("length_km");
     let oneway = feat.bool_opt("oneway").unwrap_or(false);
+    let electrified = feat.bool_opt("electrified").unwrap_or(false);
+    if electrified && mode == Some(Mode::Road) {
+        feat.problem("electrified", "only rail links are electrified");
+    }
     let gauge_mm = feat.gauge("gauge_mm");
     let road_class = feat.enum_opt::<RoadClass>("road_class");
     check_mode_fields(feat, mode, kind, gauge_mm, road_class);
@@ -78,6 +82,8 @@ fn read_link(feat: &mut Feat<'_, '_>) -> Option<Link> {
         capacity_note,
         status,
         oneway,
+        electrified,
+        country: String::new(),
         crossing,
         geometry,
         source,
