@@ -475,6 +475,8 @@ pub fn running_measure(profile: &Profile, link: &crate::network::Link, measure: 
         Measure::Distance => link.length_km,
         Measure::Time => link.length_km / link.speed_kmh,
         Measure::Cost => link.length_km * profile.rate_usd_per_tkm(link.mode),
+        // Emissions accrue wholly along the link (no point part at a crossing).
+        Measure::Co2 => profile.link_measure(link, Measure::Co2),
     }
 }
 
@@ -483,6 +485,7 @@ pub fn running_measure(profile: &Profile, link: &crate::network::Link, measure: 
 #[cfg(test)]
 pub(crate) mod test_data {
     use super::super::{RouteData, SearchGraph};
+    use crate::cost::schedule::ScheduleTable;
     use crate::index::SpatialIndex;
     use crate::network::Network;
 
@@ -491,6 +494,7 @@ pub(crate) mod test_data {
         pub(crate) network: Network,
         pub(crate) index: SpatialIndex,
         pub(crate) search: SearchGraph,
+        pub(crate) schedules: ScheduleTable,
     }
 
     impl Snapshot {
@@ -498,6 +502,7 @@ pub(crate) mod test_data {
             Self {
                 index: SpatialIndex::build(&network),
                 search: SearchGraph::build(&network),
+                schedules: ScheduleTable::default(),
                 network,
             }
         }
@@ -509,6 +514,7 @@ pub(crate) mod test_data {
                 network: &s.network,
                 index: &s.index,
                 search: &s.search,
+                schedules: &s.schedules,
             }
         }
     }

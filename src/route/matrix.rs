@@ -338,6 +338,10 @@ fn resolve_all(
                         field: Some(at),
                     });
                 }
+                // Place resolution never consults the calendar; kept total for the compiler.
+                Err(other @ RouteError::OutsideCalendar { .. }) => {
+                    invalid.push(FieldError::new(at.clone(), other.to_string()))
+                }
             }
         }
         out.push(resolved);

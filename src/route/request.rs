@@ -610,40 +610,8 @@ fn narrow(net: &Network, c: &Constraints, matches: &[usize]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cost::schedule::ScheduleTable;
-    use crate::index::SpatialIndex;
     use crate::network::load_from_strs;
-    use crate::route::SearchGraph;
-
-    /// The three parts a route search reads, owned.
-    struct Snapshot {
-        network: Network,
-        index: SpatialIndex,
-        search: SearchGraph,
-        schedules: ScheduleTable,
-    }
-
-    impl Snapshot {
-        fn build(network: Network) -> Self {
-            Self {
-                index: SpatialIndex::build(&network),
-                search: SearchGraph::build(&network),
-                schedules: ScheduleTable::default(),
-                network,
-            }
-        }
-    }
-
-    impl<'a> From<&'a Snapshot> for RouteData<'a> {
-        fn from(s: &'a Snapshot) -> Self {
-            RouteData {
-                network: &s.network,
-                index: &s.index,
-                search: &s.search,
-                schedules: &s.schedules,
-            }
-        }
-    }
+    use crate::route::many::test_data::Snapshot;
 
     fn snap() -> Snapshot {
         let node = |id: &str, name: &str, x: f64, kind: &str, modes: &str| {
