@@ -4,6 +4,7 @@
 //! data of `geodata/` is compiled into the binary ([`Network::embedded`]).
 
 mod model;
+pub mod scenario;
 pub mod source;
 mod validate;
 
