@@ -409,6 +409,7 @@ pub fn parse_request(
         }
     };
     let input = ConstraintInput {
+        scenario: None,
         mode: enumerated(
             obj.get("mode"),
             "mode",

@@ -84,6 +84,7 @@ fn split(s: &str) -> Vec<String> {
 /// Checks the flags into a [`CapacityQuery`].
 pub fn query(net: &Network, a: &CapacityArgs) -> Result<CapacityQuery, CapacityError> {
     let input = ConstraintInput {
+        scenario: None,
         mode: ModeFilter::parse(&a.mode).unwrap_or_default(),
         include_planned: a.include_planned,
         cargo: Cargo::parse(&a.cargo).unwrap_or_default(),

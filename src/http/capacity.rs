@@ -72,6 +72,7 @@ fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
 /// should both build their [`Constraints`] here so that a parameter means one thing.
 pub fn constraints_from_params(p: &mut Params, net: &Network) -> Constraints {
     let input = ConstraintInput {
+        scenario: None,
         mode: p
             .enumerated("mode", ModeFilter::parse, ModeFilter::VALUES)
             .unwrap_or_default(),

@@ -9,6 +9,7 @@ pub mod ogc;
 pub mod openapi;
 pub mod params;
 pub mod route;
+pub mod scenario;
 pub mod schema;
 pub mod spatial;
 pub mod web_map;
@@ -154,6 +155,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/v1/network", web::get().to(network))
         .configure(route::configure)
         .configure(capacity::configure)
+        .configure(scenario::configure)
         .configure(spatial::configure)
         .configure(ogc::configure)
         .configure(web_map::configure)

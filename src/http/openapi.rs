@@ -43,6 +43,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         super::route::get_route,
         super::capacity::get_capacity,
         super::capacity::post_assign,
+        super::scenario::list,
+        super::scenario::one,
     ),
     components(schemas(Problem, FieldError, FeatureCollection, Feature, Geometry, Health)),
     tags(
@@ -52,6 +54,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (name = "map", description = "Data for the web map."),
         (name = "routing", description = "Routes and alternatives between places."),
         (name = "capacity", description = "Maximum flow, bottlenecks and demand assignment."),
+        (name = "scenarios", description = "Named what-ifs (closures, rebuilds, new links) applied to the network; every query endpoint takes `scenario=NAME`."),
     )
 )]
 pub struct ApiDoc;

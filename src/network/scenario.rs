@@ -375,7 +375,7 @@ impl Scenario {
                 format!("unknown member (expected {})", SCENARIO_MEMBERS.join(", ")),
             );
         }
-        let mut text_member = |r: &mut Report<'_>, key: &str| -> String {
+        let text_member = |r: &mut Report<'_>, key: &str| -> String {
             match obj.get(key).and_then(Value::as_str) {
                 Some(s) if !s.trim().is_empty() => s.to_string(),
                 Some(_) => {

@@ -3,6 +3,7 @@
 pub mod capacity;
 pub mod layers;
 pub mod route;
+pub mod scenario;
 
 use geojson::{Feature, FeatureCollection, Geometry, JsonObject, Value as GeomValue};
 use serde_json::Value;

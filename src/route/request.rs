@@ -164,6 +164,9 @@ pub struct RouteRequest {
     pub cargo: Cargo,
     /// Costing figures. Default [`Profile::default`].
     pub profile: Profile,
+    /// Scenario the request is asked of; the caller picks the scenario's snapshot before
+    /// planning (`Snapshot::scenario`). Default `None`: the network as it is.
+    pub scenario: Option<String>,
 }
 
 impl RouteRequest {
@@ -182,6 +185,7 @@ impl RouteRequest {
             include_planned: false,
             cargo: Cargo::default(),
             profile: Profile::default(),
+            scenario: None,
         }
     }
 }
@@ -238,6 +242,7 @@ impl RouteRequest {
             include_planned: constraints.include_planned,
             cargo: constraints.cargo,
             profile,
+            scenario: constraints.scenario,
         })
     }
 }
@@ -301,6 +306,7 @@ pub fn resolve<'a>(
         avoid_crossings: req.avoid_crossings.clone(),
         avoid_links: req.avoid_links.clone(),
         close: Vec::new(),
+        scenario: req.scenario.clone(),
     };
     let constraints = match Constraints::resolve(net, &input, "") {
         Ok(c) if problems.is_empty() => c,
