@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::capacity::demand::{self, DemandSet};
 use crate::index::SpatialIndex;
 use crate::network::scenario::{self, Scenario, UnknownScenario};
 use crate::network::source::Source;
@@ -28,6 +29,8 @@ pub struct Snapshot {
     /// The scenarios loaded with the network, by name, each prepared once (empty in a
     /// scenario's own snapshot).
     pub scenarios: BTreeMap<String, ScenarioCase>,
+    /// The demand sets loaded with the network, by name (empty in a scenario's snapshot).
+    pub demand: BTreeMap<String, DemandSet>,
 }
 
 /// A scenario and the snapshot of the network it changes: what a request naming the scenario
@@ -52,6 +55,7 @@ impl Snapshot {
             index,
             search,
             scenarios: BTreeMap::new(),
+            demand: BTreeMap::new(),
         }
     }
 
@@ -68,7 +72,8 @@ impl Snapshot {
         self
     }
 
-    /// Reads and validates the network of `source` and its scenarios, and derives everything.
+    /// Reads and validates the network of `source`, its scenarios and demand sets, and derives
+    /// everything.
     ///
     /// # Errors
     /// [`LoadError`] when the network or any scenario cannot be read or is invalid: a server
@@ -77,7 +82,10 @@ impl Snapshot {
         let network = source.load()?;
         let docs = scenario::documents(source)?;
         let scenarios = scenario::load(&docs, &network)?;
-        Ok(Self::build(network).with_scenarios(scenarios))
+        let demand = demand::load(&demand::documents(source)?, &network)?;
+        let mut snap = Self::build(network).with_scenarios(scenarios);
+        snap.demand = demand.into_iter().map(|d| (d.name.clone(), d)).collect();
+        Ok(snap)
     }
 
     /// Loads the embedded default network and its scenarios.

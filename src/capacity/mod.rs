@@ -13,6 +13,7 @@
 //! Capacities are tonnes a year, converted from the data's units with
 //! [`crate::network::CapacityConversion`]; links without one are unconstrained.
 
+pub mod demand;
 pub mod assign;
 pub mod cost;
 pub mod flow;
