@@ -109,6 +109,63 @@ async fn naushki_closed_moves_ulan_ude_beijing_rail_off_naushki() {
     assert_eq!(status, StatusCode::OK, "{shut}");
     let used = crossings(&shut["features"][0]);
     assert!(!used.contains(&NAUSHKI.to_string()), "{used:?}");
-    let km = |fc: &Value| fc["features"][0]["properties"]["distance_km"].as_f64().unwrap();
+    let km = |fc: &Value| {
+        fc["features"][0]["properties"]["distance_km"]
+            .as_f64()
+            .unwrap()
+    };
     assert!(km(&shut) > km(&base), "{} vs {}", km(&shut), km(&base));
+}
+
+#[actix_web::test]
+async fn compare_route_tags_both_cases_and_reports_the_delta() {
+    let data = state();
+    let q = "/v1/compare/route?from=ru-ulan-ude&to=cn-beijing&mode=rail&scenario=naushki-closed";
+    let (status, fc) = get(&data, q).await;
+    assert_eq!(status, StatusCode::OK, "{fc}");
+    let cases: Vec<&str> = fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["case"].as_str().unwrap())
+        .collect();
+    assert_eq!(cases, ["baseline", "scenario"]);
+    assert_eq!(fc["scenario"], "naushki-closed");
+    let delta = &fc["delta"];
+    assert_eq!(delta["crossings"]["removed"][0], NAUSHKI, "{delta}");
+    let km = &delta["measures"]["distance_km"];
+    let change = km["change"].as_f64().unwrap();
+    let expected = km["scenario"].as_f64().unwrap() - km["baseline"].as_f64().unwrap();
+    assert!(change > 0.0 && (change - expected).abs() < 0.01, "{km}");
+    assert_eq!(delta["same_links"], false);
+    // The baseline case answers exactly as the plain route.
+    let (_, plain) = get(&data, "/v1/route?from=ru-ulan-ude&to=cn-beijing&mode=rail").await;
+    let mut base = fc["features"][0].clone();
+    base["properties"].as_object_mut().unwrap().remove("case");
+    assert_eq!(base, plain["features"][0]);
+}
+
+#[actix_web::test]
+async fn compare_without_a_scenario_is_400_naming_it() {
+    let data = state();
+    let (status, doc) = get(&data, "/v1/compare/route?from=ru-ulan-ude&to=cn-beijing").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{doc}");
+    assert_eq!(doc["field"], "scenario");
+}
+
+#[actix_web::test]
+async fn the_demand_list_gives_every_line_with_its_derivation() {
+    let data = state();
+    let (status, doc) = get(&data, "/v1/demand").await;
+    assert_eq!(status, StatusCode::OK, "{doc}");
+    let sets = doc["demand"].as_array().unwrap();
+    let names: Vec<&str> = sets.iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["eaeu-fta-2027", "mongolia-trade-2023"]);
+    for s in sets {
+        assert!(s["total_tpy"].as_f64().unwrap() > 1e6, "{s}");
+        for d in s["demands"].as_array().unwrap() {
+            assert!(!d["derivation"].as_str().unwrap().is_empty());
+            assert_eq!(d["estimate"], true);
+        }
+    }
 }

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod capacity;
+pub mod compare;
 pub mod error;
 pub mod etag;
 pub mod ogc;
@@ -156,6 +157,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(route::configure)
         .configure(capacity::configure)
         .configure(scenario::configure)
+        .configure(compare::configure)
         .configure(spatial::configure)
         .configure(ogc::configure)
         .configure(web_map::configure)

@@ -45,6 +45,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         super::capacity::post_assign,
         super::scenario::list,
         super::scenario::one,
+        super::scenario::demand,
+        super::compare::get_compare_route,
     ),
     components(schemas(Problem, FieldError, FeatureCollection, Feature, Geometry, Health)),
     tags(

@@ -62,8 +62,42 @@ pub async fn one(
     Ok(geojson_response(body))
 }
 
+/// The demand sets (`POST /v1/assign` takes `{"demand": NAME}`): name, title, description,
+/// source, total tonnes per year, the value densities used and every line with its source and
+/// derivation.
+#[utoipa::path(
+    get,
+    path = "/v1/demand",
+    tag = "scenarios",
+    responses(
+        (status = 200, description = "`{\"demand\": [{name, title, description, source, total_tpy, value_densities, demands}]}`, in name order",
+            content_type = "application/json", body = serde_json::Value),
+        (status = 400, description = "Any query parameter (none is accepted).",
+            content_type = "application/problem+json", body = serde_json::Value),
+    )
+)]
+#[tracing::instrument(skip_all)]
+pub async fn demand(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    Params::parse(req.query_string(), &[])?.finish()?;
+    let snap = state.current();
+    let sets: Vec<serde_json::Value> = snap
+        .demand
+        .values()
+        .map(|d| {
+            let mut v = serde_json::to_value(d).unwrap_or_default();
+            v["total_tpy"] = d.total_tpy().round().into();
+            v
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "demand": sets })))
+}
+
 /// Registers this module's routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/v1/scenarios", web::get().to(list))
-        .route("/v1/scenarios/{name}", web::get().to(one));
+        .route("/v1/scenarios/{name}", web::get().to(one))
+        .route("/v1/demand", web::get().to(demand));
 }

@@ -1,6 +1,7 @@
 //! GeoJSON output (RFC 7946): turns typed results into FeatureCollections. No HTTP here.
 
 pub mod capacity;
+pub mod compare;
 pub mod layers;
 pub mod route;
 pub mod scenario;
