@@ -5,9 +5,9 @@
 use std::hint::black_box;
 
 use corridor::Network;
-use corridor::capacity::assign::{AssignRequest, Demand, assign};
+use corridor::capacity::assign::{AssignQuery, Demand, assign};
 use corridor::capacity::maxflow::{CapacityQuery, max_flow};
-use corridor::capacity::spec::{Overrides, resolve_places};
+use corridor::capacity::request::{Overrides, resolve_places};
 use corridor::cost::{Cargo, Constraints, ModeFilter};
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -84,7 +84,7 @@ fn assign_bench(c: &mut Criterion) {
             },
         });
     }
-    let req = AssignRequest {
+    let req = AssignQuery {
         demands,
         constraints: base,
         overrides: Overrides::default(),

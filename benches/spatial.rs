@@ -6,8 +6,12 @@
 
 use std::hint::black_box;
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::Draw;
 use corridor::index::{BBox, SpatialIndex};
-use corridor::network::{Network, load_from_strs};
+use corridor::network::Network;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 /// Mongolia's bounding box (Natural Earth), CRS84 degrees.
@@ -18,17 +22,13 @@ const MONGOLIA: [f64; 4] = [87.7, 41.6, 119.9, 52.1];
 fn synthetic() -> Network {
     const N: usize = 50;
     let (lon0, lat0, step) = (88.0, 41.8, 0.2);
-    let mut nodes = Vec::new();
+    let at = |i: usize, j: usize| [lon0 + step * i as f64 * 1.5, lat0 + step * j as f64];
+    let mut d = Draw::new();
     for i in 0..N {
         for j in 0..N {
-            let (lon, lat) = (lon0 + step * i as f64 * 1.5, lat0 + step * j as f64);
-            nodes.push(format!(
-                r#"{{"type":"Feature","geometry":{{"type":"Point","coordinates":[{lon},{lat}]}},"properties":{{"id":"n{i}-{j}","name":"n{i}-{j}","country":"MN","kind":"junction","modes":["road"],"intermodal":false,"source":"bench"}}}}"#
-            ));
+            d = d.node(&format!("n{i}-{j}"), "MN", "junction", &["road"], at(i, j));
         }
     }
-    let mut links = Vec::new();
-    let at = |i: usize, j: usize| (lon0 + step * i as f64 * 1.5, lat0 + step * j as f64);
     for i in 0..N {
         for j in 0..N {
             for (di, dj) in [(1, 0), (0, 1)] {
@@ -37,31 +37,27 @@ fn synthetic() -> Network {
                     continue;
                 }
                 let (a, b) = (at(i, j), at(i2, j2));
-                let coords: Vec<String> = (0..5)
+                let inner: Vec<[f64; 2]> = (1..4)
                     .map(|k| {
                         let t = k as f64 / 4.0;
-                        let wiggle = if k == 0 || k == 4 { 0.0 } else { 0.01 };
-                        format!(
-                            "[{},{}]",
-                            a.0 + t * (b.0 - a.0) + wiggle,
-                            a.1 + t * (b.1 - a.1) + wiggle
-                        )
+                        [
+                            a[0] + t * (b[0] - a[0]) + 0.01,
+                            a[1] + t * (b[1] - a[1]) + 0.01,
+                        ]
                     })
                     .collect();
-                links.push(format!(
-                    r#"{{"type":"Feature","geometry":{{"type":"LineString","coordinates":[{}]}},"properties":{{"id":"l{i}-{j}-{i2}-{j2}","from":"n{i}-{j}","to":"n{i2}-{j2}","mode":"road","kind":"road","speed_kmh":60,"status":"open","source":"bench"}}}}"#,
-                    coords.join(",")
-                ));
+                d = d
+                    .road(
+                        &format!("l{i}-{j}-{i2}-{j2}"),
+                        &format!("n{i}-{j}"),
+                        &format!("n{i2}-{j2}"),
+                    )
+                    .speed(60.0)
+                    .through(&inner);
             }
         }
     }
-    let fc = |fs: Vec<String>| {
-        format!(
-            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
-            fs.join(",")
-        )
-    };
-    load_from_strs(&fc(nodes), &fc(links)).expect("synthetic network is valid")
+    d.network()
 }
 
 fn bench_network(c: &mut Criterion, label: &str, net: &Network) {

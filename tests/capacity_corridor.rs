@@ -3,9 +3,9 @@
 use std::collections::BTreeSet;
 
 use corridor::Network;
-use corridor::capacity::assign::{AssignRequest, Demand, assign};
+use corridor::capacity::assign::{AssignQuery, Demand, assign};
 use corridor::capacity::maxflow::{CapacityQuery, CapacityResult, MaxFlowValue, max_flow};
-use corridor::capacity::spec::{Overrides, resolve_places};
+use corridor::capacity::request::{Overrides, resolve_places};
 use corridor::cost::{Cargo, Constraints, ModeFilter};
 
 const NAUSHKI: &str = "xr-naushki-sukhbaatar";
@@ -170,7 +170,7 @@ fn assignment_over_capacity_reports_unserved_tonnes() {
     let c = rail(&["CN", "KZ"], &[]);
     let q = query(&net, "RU", "MN", c.clone());
     let capacity = capacity_of(&net, NAUSHKI) + capacity_of(&net, SOLOVYEVSK);
-    let req = AssignRequest {
+    let req = AssignQuery {
         demands: vec![Demand {
             from: q.from.clone(),
             to: q.to.clone(),
@@ -198,7 +198,7 @@ fn coal_from_tavan_tolgoi_to_tianjin_is_routed_and_saturation_is_reported() {
     let net = net();
     let c = rail(&[], &[]);
     let q = query(&net, "mn-tavan-tolgoi", "cn-tianjin-port", c.clone());
-    let req = AssignRequest {
+    let req = AssignQuery {
         demands: vec![Demand {
             from: q.from,
             to: q.to,

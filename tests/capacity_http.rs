@@ -1,33 +1,31 @@
 //! `GET /v1/capacity` and `POST /v1/assign` in process over the shared router: answers, and
 //! every client mistake as a 4xx problem+json naming its field.
 
-mod capacity_common;
+mod common;
 
 use actix_web::http::StatusCode;
-use actix_web::{test, web};
-use capacity_common::Tiny;
+use common::Draw;
+use common::app::{self, Reply};
 use corridor::Network;
-use corridor::corridor_app;
-use corridor::http::{AppState, ServerConfig};
-use corridor::snapshot::Snapshot;
 use serde_json::{Value, json};
 
-/// `capacity_common::two_countries()` plus a Kazakh road-only town (no rail in KZ).
+/// `common::draw::two_countries()` plus a Kazakh road-only town (no rail in KZ).
 fn network() -> Network {
     network_with(true)
 }
 
 /// As [`network`], with `ru-city` intermodal or not.
 fn network_with(intermodal: bool) -> Network {
-    capacity_common::two_countries_with(intermodal)
-        .node("kz-town", "KZ", "city", &["road"], false, 80.0, 45.0)
-        .node("kz-town2", "KZ", "city", &["road"], false, 80.1, 45.0)
-        .link("kz-r", "kz-town", "kz-town2", "road", None, false)
-        .build()
+    common::draw::two_countries_with(intermodal)
+        .node("kz-town", "KZ", "city", &["road"], [80.0, 45.0])
+        .node("kz-town2", "KZ", "city", &["road"], [80.1, 45.0])
+        .road("kz-r", "kz-town", "kz-town2")
+        .oneway(false)
+        .network()
 }
 
-fn state(net: Network) -> web::Data<AppState> {
-    web::Data::new(AppState::new(Snapshot::build(net), ServerConfig::default()))
+fn triple(r: Reply) -> (StatusCode, String, Value) {
+    (r.status, r.content_type(), r.json())
 }
 
 async fn get(uri: &str) -> (StatusCode, String, Value) {
@@ -35,46 +33,11 @@ async fn get(uri: &str) -> (StatusCode, String, Value) {
 }
 
 async fn get_on(net: Network, uri: &str) -> (StatusCode, String, Value) {
-    let data = state(net);
-    let app = test::init_service(corridor_app!(data)).await;
-    let resp = test::call_service(&app, test::TestRequest::get().uri(uri).to_request()).await;
-    let status = resp.status();
-    let ct = resp
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    let body = test::read_body(resp).await;
-    (
-        status,
-        ct,
-        serde_json::from_slice(&body).unwrap_or(Value::Null),
-    )
+    triple(app::get(&app::state(net), uri).await)
 }
 
 async fn post_raw(body: Vec<u8>, content_type: &str) -> (StatusCode, String, Value) {
-    let data = state(network());
-    let app = test::init_service(corridor_app!(data)).await;
-    let req = test::TestRequest::post()
-        .uri("/v1/assign")
-        .insert_header(("content-type", content_type))
-        .set_payload(body)
-        .to_request();
-    let resp = test::call_service(&app, req).await;
-    let status = resp.status();
-    let ct = resp
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    let body = test::read_body(resp).await;
-    (
-        status,
-        ct,
-        serde_json::from_slice(&body).unwrap_or(Value::Null),
-    )
+    triple(app::post(&app::state(network()), "/v1/assign", content_type, body).await)
 }
 
 async fn post(body: Value) -> (StatusCode, String, Value) {
@@ -297,12 +260,13 @@ mod capacity {
     #[actix_web::test]
     async fn conversion_constants_apply() {
         // 1 vehicle/day of 10 t for 100 days = 1000 t/yr on the road crossing.
-        let net = Tiny::new()
-            .node("a", "RU", "city", &["road"], false, 100.0, 50.0)
-            .node("b", "RU", "city", &["road"], false, 100.1, 50.0)
-            .unit("vehicles/day")
-            .link("ab", "a", "b", "road", Some(1.0), false)
-            .build();
+        let net = Draw::new()
+            .node("a", "RU", "city", &["road"], [100.0, 50.0])
+            .node("b", "RU", "city", &["road"], [100.1, 50.0])
+            .road("ab", "a", "b")
+            .capacity(1.0, "vehicles/day")
+            .oneway(false)
+            .network();
         let (s, _, doc) = get_on(
             net,
             "/v1/capacity?from=a&to=b&tonnes_per_vehicle=10&operating_days=100",

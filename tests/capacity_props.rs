@@ -5,16 +5,16 @@
 //! flow is conserved at every node and no link exceeds its capacity; the first demand of an
 //! assignment is served up to the max-flow.
 
-mod capacity_common;
+mod common;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use capacity_common::Tiny;
+use common::Draw;
 use corridor::Network;
-use corridor::capacity::assign::{AssignRequest, Demand, assign};
+use corridor::capacity::assign::{AssignQuery, Demand, assign};
 use corridor::capacity::flow::FlowGraphBuilder;
 use corridor::capacity::maxflow::{CapacityQuery, MaxFlowValue, Step, max_flow};
-use corridor::capacity::spec::{Overrides, resolve_places};
+use corridor::capacity::request::{Overrides, resolve_places};
 use corridor::cost::{Cargo, Constraints, ModeFilter};
 use corridor::network::Mode;
 use petgraph::Graph;
@@ -163,11 +163,13 @@ fn serves(m: u8) -> &'static [&'static str] {
 
 impl RandomNet {
     fn build(&self) -> Network {
-        let mut t = Tiny::new();
+        let mut t = Draw::new();
         for (i, &(m, inter)) in self.modes.iter().enumerate() {
             let x = 100.0 + 0.1 * i as f64;
             let y = 50.0 + 0.05 * (i % 3) as f64;
-            t = t.node(&format!("n{i}"), "RU", "station", serves(m), inter, x, y);
+            t = t
+                .node(&format!("n{i}"), "RU", "station", serves(m), [x, y])
+                .set("intermodal", inter.into());
         }
         for (j, &(a, b, rail, cap, oneway)) in self.links.iter().enumerate() {
             if a == b {
@@ -178,16 +180,21 @@ impl RandomNet {
             if !ok(a) || !ok(b) {
                 continue;
             }
-            t = t.link(
-                &format!("l{j}"),
-                &format!("n{a}"),
-                &format!("n{b}"),
-                want,
-                cap.map(f64::from),
-                oneway,
-            );
+            let kind = if rail { "line" } else { "road" };
+            t = t
+                .link(
+                    &format!("l{j}"),
+                    &format!("n{a}"),
+                    &format!("n{b}"),
+                    want,
+                    kind,
+                )
+                .oneway(oneway);
+            if let Some(c) = cap {
+                t = t.capacity(f64::from(c), "t/yr");
+            }
         }
-        t.build()
+        t.network()
     }
 
     fn query(&self, net: &Network) -> Option<CapacityQuery> {
@@ -394,7 +401,7 @@ proptest! {
                 cargo: Cargo::General,
             })
             .collect();
-        let req = AssignRequest {
+        let req = AssignQuery {
             demands,
             constraints: q.constraints.clone(),
             overrides: Overrides::default(),

@@ -1,14 +1,16 @@
 //! Hostile input through the real HTTP stack (the binary on a loopback port, raw HTTP/1.1):
 //! random and malicious query strings and bodies at every endpoint never produce a 5xx, and
 //! every 4xx is well-formed problem+json.
+//!
+//! One test function owns the server guard and runs every case against it, so the server is
+//! killed and reaped when the test ends (a `static` server would never be dropped and would
+//! outlive the test process).
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::time::Duration;
-
+use common::Server;
 use proptest::prelude::*;
+use proptest::test_runner::TestRunner;
 
 const GET_ENDPOINTS: &[&str] = &[
     "/health",
@@ -119,29 +121,9 @@ fn hostile_query() -> impl Strategy<Value = String> {
 }
 
 /// Sends one raw request; returns (status, content-type, body).
-fn raw(base: &str, request: &str) -> (u16, String, String) {
-    let addr = base.trim_start_matches("http://");
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    s.write_all(request.as_bytes()).unwrap();
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf).unwrap();
-    let text = String::from_utf8_lossy(&buf).to_string();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status: u16 = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let ctype = head
-        .lines()
-        .find_map(|l| {
-            l.to_ascii_lowercase()
-                .strip_prefix("content-type:")
-                .map(|v| v.trim().to_string())
-        })
-        .unwrap_or_default();
-    (status, ctype, body.to_string())
+fn raw(server: &Server, request: &str) -> (u16, String, String) {
+    let r = common::send_raw(server.addr(), request.as_bytes());
+    (r.status, r.content_type(), r.text())
 }
 
 fn check(status: u16, ctype: &str, body: &str, what: &str) {
@@ -163,20 +145,30 @@ fn check(status: u16, ctype: &str, body: &str, what: &str) {
     }
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, .. ProptestConfig::default() })]
-
-    #[test]
-    fn hostile_queries_never_5xx(ix in 0..GET_ENDPOINTS.len(), query in hostile_query()) {
-        let server = server();
-        let path = GET_ENDPOINTS[ix];
-        let req = format!("GET {path}?{query} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-        let (status, ctype, body) = raw(&server.base, &req);
-        check(status, &ctype, &body, &format!("GET {path}?{query}"));
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: 96,
+        failure_persistence: None,
+        ..ProptestConfig::default()
     }
+}
 
-    #[test]
-    fn hostile_assign_bodies_never_5xx(body in prop_oneof![
+fn hostile_queries_never_5xx(server: &Server) {
+    TestRunner::new(config())
+        .run(&(0..GET_ENDPOINTS.len(), hostile_query()), |(ix, query)| {
+            let path = GET_ENDPOINTS[ix];
+            let req = format!(
+                "GET {path}?{query} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+            );
+            let (status, ctype, body) = raw(server, &req);
+            check(status, &ctype, &body, &format!("GET {path}?{query}"));
+            Ok(())
+        })
+        .unwrap();
+}
+
+fn hostile_assign_bodies_never_5xx(server: &Server) {
+    let bodies = prop_oneof![
         Just(String::new()),
         Just("{".to_string()),
         Just("[]".to_string()),
@@ -186,24 +178,32 @@ proptest! {
         Just("{\"demands\": [{\"from\": \"<b>\", \"to\": \"CN\", \"tonnes_per_year\": 5}]}".to_string()),
         Just("{\"demands\": [{\"from\": \"RU\", \"to\": \"RU\", \"tonnes_per_year\": 5, \"mode\": \"boat\"}]}".to_string()),
         "\\PC{0,200}",
-    ]) {
-        let server = server();
-        let req = format!(
-            "POST /v1/assign HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        let (status, ctype, resp) = raw(&server.base, &req);
-        check(status, &ctype, &resp, &format!("POST /v1/assign {body}"));
-    }
+    ];
+    TestRunner::new(config())
+        .run(&bodies, |body| {
+            let req = format!(
+                "POST /v1/assign HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let (status, ctype, resp) = raw(server, &req);
+            check(status, &ctype, &resp, &format!("POST /v1/assign {body}"));
+            Ok(())
+        })
+        .unwrap();
 }
 
-fn server() -> &'static common::Server {
-    static SERVER: std::sync::OnceLock<common::Server> = std::sync::OnceLock::new();
-    SERVER.get_or_init(|| common::Server::start(None, &[]))
-}
-
+/// Every hostile case against one server, owned (and so stopped) by this test.
 #[test]
-fn malformed_request_lines_get_a_4xx_not_a_5xx() {
+fn hostile_inputs_through_the_real_server() {
+    let server = Server::start(None, &[]);
+    hostile_queries_never_5xx(&server);
+    hostile_assign_bodies_never_5xx(&server);
+    malformed_request_lines_get_a_4xx_not_a_5xx(&server);
+    oversized_assign_body_is_413_problem_json(&server);
+    path_traversal_is_not_served(&server);
+}
+
+fn malformed_request_lines_get_a_4xx_not_a_5xx(server: &Server) {
     // Raw bytes no client may send in a request target: the HTTP parser refuses them with a
     // bare 400 before any handler runs; what matters is that nothing breaks.
     for target in [
@@ -212,31 +212,29 @@ fn malformed_request_lines_get_a_4xx_not_a_5xx() {
         "/v1/route?x=\u{1}",
     ] {
         let req = format!("GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-        let (status, _, _) = raw(&server().base, &req);
+        let (status, _, _) = raw(server, &req);
         assert!((400..500).contains(&status), "{target}: {status}");
     }
     // And the server is still answering.
     let (status, _, _) = raw(
-        &server().base,
+        server,
         "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
     );
     assert_eq!(status, 200);
 }
 
-#[test]
-fn oversized_assign_body_is_413_problem_json() {
+fn oversized_assign_body_is_413_problem_json(server: &Server) {
     let body = format!("{{\"demands\": [], \"pad\": \"{}\"}}", "x".repeat(2 << 20));
     let req = format!(
         "POST /v1/assign HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
-    let (status, ctype, resp) = raw(&server().base, &req);
+    let (status, ctype, resp) = raw(server, &req);
     assert_eq!(status, 413, "{resp}");
     check(status, &ctype, &resp, "oversized body");
 }
 
-#[test]
-fn path_traversal_is_not_served() {
+fn path_traversal_is_not_served(server: &Server) {
     for path in [
         "/../Cargo.toml",
         "/static/../../Cargo.toml",
@@ -244,7 +242,7 @@ fn path_traversal_is_not_served() {
         "/web/../src/main.rs",
     ] {
         let req = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-        let (status, _, body) = raw(&server().base, &req);
+        let (status, _, body) = raw(server, &req);
         assert!(
             !body.contains("[package]") && !body.contains("root:x:0"),
             "{path} leaked a file"

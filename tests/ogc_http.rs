@@ -1,28 +1,18 @@
 //! OGC API – Features (Part 1 Core, GeoJSON) in process over the shared router.
 
 use std::collections::BTreeSet;
-use std::sync::OnceLock;
+
+mod common;
 
 use actix_web::http::{StatusCode, header};
-use actix_web::test;
-use actix_web::web::Data;
-use corridor::corridor_app;
-use corridor::http::{AppState, ServerConfig};
+use common::app::{self, State};
 use corridor::snapshot::Snapshot;
 use serde_json::Value;
 
 /// One served state for all tests (building a snapshot of the real network per request
 /// would dominate the run time).
-fn state() -> Data<AppState> {
-    static STATE: OnceLock<Data<AppState>> = OnceLock::new();
-    STATE
-        .get_or_init(|| {
-            Data::new(AppState::new(
-                Snapshot::embedded().unwrap(),
-                ServerConfig::default(),
-            ))
-        })
-        .clone()
+fn state() -> State {
+    app::embedded()
 }
 
 struct Res {
@@ -34,33 +24,13 @@ struct Res {
 }
 
 async fn get_with(uri: &str, headers: &[(&str, &str)]) -> Res {
-    let st = state();
-    let app = test::init_service(corridor_app!(st)).await;
-    let mut req = test::TestRequest::get().uri(uri);
-    for (k, v) in headers {
-        req = req.insert_header((*k, *v));
-    }
-    let res = test::call_service(&app, req.to_request()).await;
-    let status = res.status();
-    let h = |n: header::HeaderName| {
-        res.headers()
-            .get(n)
-            .map(|v| v.to_str().unwrap().to_string())
-    };
-    let content_type = h(header::CONTENT_TYPE).unwrap_or_default();
-    let etag = h(header::ETAG);
-    let vary = res
-        .headers()
-        .get_all(header::VARY)
-        .map(|v| v.to_str().unwrap().to_string())
-        .collect();
-    let body = test::read_body(res).await;
+    let res = app::get_with(&state(), uri, headers).await;
     Res {
-        status,
-        content_type,
-        etag,
-        vary,
-        json: serde_json::from_slice(&body).unwrap_or(Value::Null),
+        status: res.status,
+        content_type: res.content_type(),
+        etag: res.header(header::ETAG),
+        vary: res.header_all(header::VARY),
+        json: res.json(),
     }
 }
 
@@ -385,29 +355,25 @@ async fn missing_item_is_404_with_close_ids() {
 
 #[actix_web::test]
 async fn items_revalidate_with_etag() {
-    let st = state();
-    let app = test::init_service(corridor_app!(st)).await;
     let uri = "/ogc/collections/links/items?limit=5";
-    let res = test::call_service(&app, test::TestRequest::get().uri(uri).to_request()).await;
-    let etag = res.headers().get(header::ETAG).unwrap().clone();
-    let res = test::call_service(
-        &app,
-        test::TestRequest::get()
-            .uri(uri)
-            .insert_header((header::IF_NONE_MATCH, etag.clone()))
-            .to_request(),
+    let res = app::get(&state(), uri).await;
+    let etag = res.header(header::ETAG).unwrap();
+    let res = app::get_with(
+        &state(),
+        uri,
+        &[(header::IF_NONE_MATCH.as_str(), etag.as_str())],
     )
     .await;
-    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(res.status, StatusCode::NOT_MODIFIED);
     // Same query, other media type: another representation, another ETag.
-    let res = test::call_service(
-        &app,
-        test::TestRequest::get()
-            .uri(uri)
-            .insert_header((header::ACCEPT, "application/json"))
-            .insert_header((header::IF_NONE_MATCH, etag.clone()))
-            .to_request(),
+    let res = app::get_with(
+        &state(),
+        uri,
+        &[
+            (header::ACCEPT.as_str(), "application/json"),
+            (header::IF_NONE_MATCH.as_str(), etag.as_str()),
+        ],
     )
     .await;
-    assert_eq!(res.status(), 200);
+    assert_eq!(res.status, 200);
 }

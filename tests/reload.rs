@@ -19,11 +19,11 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn temp_data_dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("corridor-reload-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A data directory removed when the returned guard drops (also on panic).
+fn temp_data_dir(tag: &str) -> (common::TempDir, PathBuf) {
+    let tmp = common::TempDir::new(&format!("reload-{tag}"));
+    let dir = tmp.path().to_path_buf();
+    (tmp, dir)
 }
 
 /// Installs network `A` (the valid fixture), `B` (same, the crossing's dwell 12 h → 30 h) or
@@ -74,7 +74,7 @@ fn route_time_h(server: &Server) -> f64 {
 
 #[test]
 fn concurrent_routes_survive_reloads_including_broken_data() {
-    let dir = temp_data_dir("swap");
+    let (_tmp, dir) = temp_data_dir("swap");
     install(&dir, "A");
     let server = Arc::new(Server::start(
         Some(&dir),
@@ -142,12 +142,11 @@ fn concurrent_routes_survive_reloads_including_broken_data() {
     );
     // Last reload installed B.
     assert!((route_time_h(&server) - time_b).abs() < 1e-6);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn admin_reload_needs_the_token() {
-    let dir = temp_data_dir("auth");
+    let (_tmp, dir) = temp_data_dir("auth");
     install(&dir, "A");
     let open = Server::start(Some(&dir), &[]);
     assert_eq!(
@@ -160,13 +159,12 @@ fn admin_reload_needs_the_token() {
     assert_eq!((code, doc["status"].as_u64()), (401, Some(401)));
     assert_eq!(post_reload(&guarded, Some("s3cret-token-for-testX")).0, 401);
     assert_eq!(post_reload(&guarded, Some(TOKEN)).0, 200);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[cfg(unix)]
 #[test]
 fn sighup_reloads_and_refuses_broken_data() {
-    let dir = temp_data_dir("hup");
+    let (_tmp, dir) = temp_data_dir("hup");
     install(&dir, "A");
     let server = Server::start(Some(&dir), &[]);
     let etag = |s: &Server| {
@@ -202,5 +200,4 @@ fn sighup_reloads_and_refuses_broken_data() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }

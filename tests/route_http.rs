@@ -1,37 +1,16 @@
 //! `GET /v1/route` in process over the shared router (`corridor_app!`): one test per error
 //! class (400 naming fields, 404 with suggestions, 422 naming the constraint) and the 200.
 
-use actix_web::http::StatusCode;
-use actix_web::{test, web};
-use corridor::Snapshot;
-use corridor::corridor_app;
-use corridor::http::{AppState, ServerConfig};
-use serde_json::Value;
+mod common;
 
-fn state() -> web::Data<AppState> {
-    let snap = Snapshot::embedded().expect("embedded network is valid");
-    web::Data::new(AppState::new(snap, ServerConfig::default()))
-}
+use actix_web::http::StatusCode;
+use common::app;
+use serde_json::Value;
 
 /// Status, content type and JSON body of `GET /v1/route?{query}`.
 async fn get(query: &str) -> (StatusCode, String, Value) {
-    let data = state();
-    let app = test::init_service(corridor_app!(data)).await;
-    let req = test::TestRequest::get()
-        .uri(&format!("/v1/route?{query}"))
-        .to_request();
-    let res = test::call_service(&app, req).await;
-    let status = res.status();
-    let ctype = res
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let body = test::read_body(res).await;
-    let json = serde_json::from_slice(&body)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&body)));
-    (status, ctype, json)
+    let res = app::get(&app::embedded(), &format!("/v1/route?{query}")).await;
+    (res.status, res.content_type(), res.json_strict())
 }
 
 /// The fields named by a 400 problem document.

@@ -5,9 +5,12 @@
 
 use std::collections::{HashMap, HashSet};
 
+mod common;
+
+use common::Draw;
 use corridor::Snapshot;
 use corridor::cost::{Cargo, ModeFilter, Optimize, Profile};
-use corridor::network::{LinkKind, Mode, Network, Status, load_from_strs};
+use corridor::network::{LinkKind, Mode, Network, Status};
 use corridor::route::{PlaceQuery, Route, RouteError, RouteRequest, plan};
 use petgraph::algo::dijkstra;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -89,7 +92,7 @@ fn pos(i: usize) -> (f64, f64) {
 
 /// Draws the network as GeoJSON and loads it through the validating loader.
 fn build(g: &GenNet) -> Network {
-    let mut nodes = Vec::new();
+    let mut d = Draw::new();
     for (i, n) in g.nodes.iter().enumerate() {
         let mut modes = Vec::new();
         for m in ["rail", "road"] {
@@ -104,47 +107,40 @@ fn build(g: &GenNet) -> Network {
             modes.push("road");
         }
         let (x, y) = pos(i);
-        nodes.push(serde_json::json!({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [x, y]},
-            "properties": {"id": format!("n{i}"), "name": format!("Node {i}"),
-                "country": COUNTRIES[n.country], "kind": "border_point", "modes": modes,
-                "intermodal": n.intermodal, "source": "test"}
-        }));
+        d = d
+            .node(
+                &format!("n{i}"),
+                COUNTRIES[n.country],
+                "border_point",
+                &modes,
+                [x, y],
+            )
+            .name(&format!("Node {i}"))
+            .set("intermodal", n.intermodal.into());
     }
-    let mut links = Vec::new();
     for (j, l) in g.links.iter().enumerate() {
         let (ca, cb) = (g.nodes[l.a].country, g.nodes[l.b].country);
         let crossing = ca != cb;
-        let mut p = serde_json::json!({
-            "id": format!("l{j}"), "from": format!("n{}", l.a), "to": format!("n{}", l.b),
-            "mode": if l.rail { "rail" } else { "road" },
-            "kind": if crossing { "crossing" } else if l.rail { "line" } else { "road" },
-            "length_km": l.length_km, "speed_kmh": l.speed_kmh,
-            "status": if l.planned { "planned" } else { "open" },
-            "oneway": l.oneway, "source": "test"
-        });
+        let (id, from, to) = (format!("l{j}"), format!("n{}", l.a), format!("n{}", l.b));
+        let mode = if l.rail { "rail" } else { "road" };
+        d = if crossing {
+            d.crossing(&id, &from, &to, mode, [COUNTRIES[ca], COUNTRIES[cb]])
+                .name(&format!("X{j}"))
+                .dwell(l.dwell_h)
+                .veterinary(l.veterinary)
+        } else {
+            d.link(&id, &from, &to, mode, if l.rail { "line" } else { "road" })
+        };
+        d = d
+            .length(l.length_km)
+            .speed(l.speed_kmh)
+            .status(if l.planned { "planned" } else { "open" })
+            .oneway(l.oneway);
         if l.rail {
-            p["gauge_mm"] = (if l.wide_gauge { 1520 } else { 1435 }).into();
+            d = d.gauge(if l.wide_gauge { 1520 } else { 1435 });
         }
-        if crossing {
-            p["countries"] = serde_json::json!([COUNTRIES[ca], COUNTRIES[cb]]);
-            p["name"] = format!("X{j}").into();
-            p["dwell_h"] = l.dwell_h.into();
-            p["hours"] = "24/7".into();
-            p["veterinary"] = l.veterinary.into();
-        }
-        let (a, b) = (pos(l.a), pos(l.b));
-        links.push(serde_json::json!({
-            "type": "Feature",
-            "geometry": {"type": "LineString", "coordinates": [[a.0, a.1], [b.0, b.1]]},
-            "properties": p
-        }));
     }
-    let fc = |f: Vec<serde_json::Value>| {
-        serde_json::json!({"type": "FeatureCollection", "features": f}).to_string()
-    };
-    load_from_strs(&fc(nodes), &fc(links)).expect("generated network validates")
+    d.network()
 }
 
 /// The request options drawn for one case.

@@ -1,19 +1,15 @@
 //! `/v1/nearest`, `/v1/features`, `/v1/crossings` in process over the shared router.
 
-use actix_web::http::{StatusCode, header};
-use actix_web::test;
-use actix_web::web::Data;
-use corridor::corridor_app;
-use corridor::http::{AppState, ServerConfig};
-use corridor::network::load_from_strs;
-use corridor::snapshot::Snapshot;
-use serde_json::Value;
+mod common;
 
-fn embedded() -> Data<AppState> {
-    Data::new(AppState::new(
-        Snapshot::embedded().unwrap(),
-        ServerConfig::default(),
-    ))
+use actix_web::http::{StatusCode, header};
+use actix_web::test::TestRequest;
+use common::Draw;
+use common::app::{self, State};
+use serde_json::{Value, json};
+
+fn embedded() -> State {
+    app::embedded()
 }
 
 /// ```text
@@ -22,43 +18,35 @@ fn embedded() -> Data<AppState> {
 ///   0  a ── b ═══ e                        rail a–b (MN), crossing b–e (MN→CN)
 ///      0    1     2                 10  lon
 /// ```
-fn drawn() -> Data<AppState> {
-    let node = |id: &str, country: &str, kind: &str, lon: f64, lat: f64, mode: &str| {
-        format!(
-            r#"{{"type":"Feature","geometry":{{"type":"Point","coordinates":[{lon},{lat}]}},"properties":{{"id":"{id}","name":"Place {id}","country":"{country}","kind":"{kind}","modes":["{mode}"],"intermodal":false,"source":"test"}}}}"#
-        )
-    };
-    let nodes = format!(
-        r#"{{"type":"FeatureCollection","features":[{},{},{},{},{}]}}"#,
-        node("a", "MN", "city", 0.0, 0.0, "rail"),
-        node("b", "MN", "border_point", 1.0, 0.0, "rail"),
-        node("c", "MN", "city", 0.0, 2.0, "road"),
-        node("d", "MN", "city", 10.0, 2.0, "road"),
-        node("e", "CN", "border_point", 2.0, 0.0, "rail"),
-    );
-    let links = r#"{"type":"FeatureCollection","features":[
-      {"type":"Feature","geometry":{"type":"LineString","coordinates":[[0,0],[1,0]]},"properties":{"id":"ab","from":"a","to":"b","mode":"rail","kind":"line","gauge_mm":1520,"speed_kmh":50,"status":"open","source":"test"}},
-      {"type":"Feature","geometry":{"type":"LineString","coordinates":[[0,2],[10,2]]},"properties":{"id":"cd","from":"c","to":"d","mode":"road","kind":"road","road_class":"trunk","speed_kmh":60,"status":"open","source":"test"}},
-      {"type":"Feature","geometry":{"type":"LineString","coordinates":[[1,0],[2,0]]},"properties":{"id":"xr-b-e","from":"b","to":"e","mode":"rail","kind":"crossing","gauge_mm":1520,"speed_kmh":20,"status":"open","countries":["MN","CN"],"name":"B–E","dwell_h":6.5,"hours":"24/7","veterinary":false,"capacity":{"value":10,"unit":"trains/day"},"source":"test"}}
-    ]}"#;
-    Data::new(AppState::new(
-        Snapshot::build(load_from_strs(&nodes, links).unwrap()),
-        ServerConfig::default(),
-    ))
+fn drawn() -> State {
+    let net = Draw::new()
+        .node("a", "MN", "city", &["rail"], [0.0, 0.0])
+        .name("Place a")
+        .node("b", "MN", "border_point", &["rail"], [1.0, 0.0])
+        .name("Place b")
+        .node("c", "MN", "city", &["road"], [0.0, 2.0])
+        .name("Place c")
+        .node("d", "MN", "city", &["road"], [10.0, 2.0])
+        .name("Place d")
+        .node("e", "CN", "border_point", &["rail"], [2.0, 0.0])
+        .name("Place e")
+        .rail("ab", "a", "b")
+        .road("cd", "c", "d")
+        .set("road_class", json!("trunk"))
+        .speed(60.0)
+        .crossing("xr-b-e", "b", "e", "rail", ["MN", "CN"])
+        .speed(20.0)
+        .name("B–E")
+        .dwell(6.5)
+        .veterinary(false)
+        .capacity(10.0, "trains/day")
+        .network();
+    app::state(net)
 }
 
-async fn get(state: Data<AppState>, uri: &str) -> (StatusCode, String, Value) {
-    let app = test::init_service(corridor_app!(state)).await;
-    let res = test::call_service(&app, test::TestRequest::get().uri(uri).to_request()).await;
-    let status = res.status();
-    let ct = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    let body = test::read_body(res).await;
-    let v = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    (status, ct, v)
+async fn get(state: State, uri: &str) -> (StatusCode, String, Value) {
+    let res = app::get(&state, uri).await;
+    (res.status, res.content_type(), res.json())
 }
 
 fn ids(v: &Value) -> Vec<String> {
@@ -227,30 +215,27 @@ mod features {
     #[actix_web::test]
     async fn etag_revalidates_and_depends_on_the_query() {
         let state = drawn();
-        let app = test::init_service(corridor_app!(state)).await;
         let uri = "/v1/features?bbox=-1,-1,3,1";
-        let res = test::call_service(&app, test::TestRequest::get().uri(uri).to_request()).await;
-        assert_eq!(res.status(), 200);
-        let etag = res.headers().get(header::ETAG).unwrap().clone();
-        let res = test::call_service(
-            &app,
-            test::TestRequest::get()
+        let res = app::get(&state, uri).await;
+        assert_eq!(res.status, 200);
+        let etag = res.headers.get(header::ETAG).unwrap().clone();
+        let res = app::call(
+            &state,
+            TestRequest::get()
                 .uri(uri)
-                .insert_header((header::IF_NONE_MATCH, etag.clone()))
-                .to_request(),
+                .insert_header((header::IF_NONE_MATCH, etag.clone())),
         )
         .await;
-        assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
-        let res = test::call_service(
-            &app,
-            test::TestRequest::get()
+        assert_eq!(res.status, StatusCode::NOT_MODIFIED);
+        let res = app::call(
+            &state,
+            TestRequest::get()
                 .uri("/v1/features?bbox=-1,-1,3,2")
-                .insert_header((header::IF_NONE_MATCH, etag.clone()))
-                .to_request(),
+                .insert_header((header::IF_NONE_MATCH, etag.clone())),
         )
         .await;
-        assert_eq!(res.status(), 200);
-        assert_ne!(res.headers().get(header::ETAG).unwrap(), &etag);
+        assert_eq!(res.status, 200);
+        assert_ne!(res.headers.get(header::ETAG).unwrap(), &etag);
     }
 }
 
@@ -311,13 +296,13 @@ mod crossings {
 mod corridor_data {
     use super::*;
 
-    fn real() -> Option<Data<AppState>> {
-        let snap = Snapshot::embedded().unwrap();
+    fn real() -> Option<State> {
+        let state = app::embedded();
         assert!(
-            snap.network.node("cn-erenhot").is_some(),
+            state.current().network.node("cn-erenhot").is_some(),
             "the embedded network must be the real corridor data"
         );
-        Some(Data::new(AppState::new(snap, ServerConfig::default())))
+        Some(state)
     }
 
     #[actix_web::test]

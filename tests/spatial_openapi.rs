@@ -4,26 +4,16 @@
 
 use std::collections::BTreeSet;
 
-use actix_web::test;
-use actix_web::web::Data;
-use corridor::corridor_app;
-use corridor::http::{AppState, ServerConfig, ogc, spatial};
-use corridor::snapshot::Snapshot;
+mod common;
+
+use common::app;
+use corridor::http::{ogc, spatial};
 use serde_json::Value;
 
 async fn spec() -> Value {
-    let st = Data::new(AppState::new(
-        Snapshot::embedded().unwrap(),
-        ServerConfig::default(),
-    ));
-    let app = test::init_service(corridor_app!(st)).await;
-    let res = test::call_service(
-        &app,
-        test::TestRequest::get().uri("/openapi.json").to_request(),
-    )
-    .await;
-    assert_eq!(res.status(), 200);
-    serde_json::from_slice(&test::read_body(res).await).unwrap()
+    let res = app::get(&app::embedded(), "/openapi.json").await;
+    assert_eq!(res.status, 200);
+    res.json_strict()
 }
 
 fn query_params(spec: &Value, path: &str) -> BTreeSet<String> {

@@ -1,7 +1,9 @@
 //! The web map in a real headless browser: starts the real binary on a free port and runs
-//! `web/test/map.test.mjs` (playwright-core driving Debian's chromium), which loads the page,
-//! runs a route and a capacity query through the forms, checks what is drawn and that the
-//! console stays clean, and saves `target/web-screenshot.png`.
+//! `web/test/map.test.mjs` (playwright-core driving Debian's chromium), which loads the page
+//! (native ES modules), checks that every form choice comes from `/openapi.json`, picks places
+//! on the map, runs route and capacity queries through the forms, checks what is drawn, that
+//! only documented parameters are sent and that the console stays clean, and saves
+//! `target/web-screenshot.png` and `target/web-screenshot-capacity.png`.
 //!
 //! Needs `node`, `/usr/bin/chromium` (or `$CHROMIUM`) and `npm ci` in `web/test`; without them
 //! the test prints a loud SKIPPED line and passes.

@@ -13,10 +13,14 @@
 //! ```
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::CapacityError;
+use super::assign::{AssignRequest, DemandRequest, Loose, StrList};
+use super::request::Issue;
 use crate::cost::{Cargo, ModeFilter};
 use crate::fields::{suggest, truncate};
 use crate::network::source::Source;
@@ -212,6 +216,83 @@ impl DemandSet {
         } else {
             Err(problems)
         }
+    }
+}
+
+impl DemandSet {
+    /// The set's lines as the demands of an assignment body, in order.
+    pub fn requests(&self) -> Vec<Loose<DemandRequest>> {
+        self.demands
+            .iter()
+            .map(|d| {
+                Loose::Valid(DemandRequest {
+                    from: Some(Loose::Valid(StrList::One(d.from.clone()))),
+                    to: Some(Loose::Valid(StrList::One(d.to.clone()))),
+                    tonnes_per_year: Some(Loose::Valid(d.tonnes_per_year)),
+                    mode: Some(Loose::Valid(d.mode.as_str().to_string())),
+                    cargo: Some(Loose::Valid(d.cargo.as_str().to_string())),
+                })
+            })
+            .collect()
+    }
+}
+
+/// Replaces an assignment body's `demand` name by the named set's lines.
+///
+/// # Errors
+/// [`CapacityError::Invalid`] when `demand` is not a string or comes with `demands` too;
+/// [`CapacityError::UnknownPlace`] with `field: "demand"` and close names when no set has the
+/// name (answered 404 like an unknown place).
+pub fn expand(
+    req: &mut AssignRequest,
+    sets: &BTreeMap<String, DemandSet>,
+) -> Result<(), CapacityError> {
+    let name = match req.demand.take() {
+        None => return Ok(()),
+        Some(Loose::Valid(n)) => n,
+        Some(Loose::Invalid(v)) => {
+            return Err(CapacityError::Invalid(vec![Issue::new(
+                "demand",
+                format!(
+                    "expected the name of a demand set, got {}",
+                    truncate(&v.to_string(), 60)
+                ),
+            )]));
+        }
+    };
+    if req.demands.is_some() {
+        return Err(CapacityError::Invalid(vec![Issue::new(
+            "demand",
+            "give either demands or demand (a named set), not both",
+        )]));
+    }
+    let set = sets.get(&name).ok_or_else(|| CapacityError::UnknownPlace {
+        field: "demand".into(),
+        detail: format!(
+            "no demand set '{}' (GET /v1/demand lists them)",
+            truncate(&name, 60)
+        ),
+        suggestions: suggest(&name, sets.keys().map(|k| (k.as_str(), k.as_str()))),
+    })?;
+    req.demands = Some(Loose::Valid(set.requests()));
+    Ok(())
+}
+
+/// Takes the scenario name out of an assignment body.
+///
+/// # Errors
+/// [`CapacityError::Invalid`] naming `scenario` when it is not a string.
+pub fn take_scenario(req: &mut AssignRequest) -> Result<Option<String>, CapacityError> {
+    match req.scenario.take() {
+        None => Ok(None),
+        Some(Loose::Valid(n)) => Ok(Some(n)),
+        Some(Loose::Invalid(v)) => Err(CapacityError::Invalid(vec![Issue::new(
+            "scenario",
+            format!(
+                "expected the name of a scenario, got {}",
+                truncate(&v.to_string(), 60)
+            ),
+        )])),
     }
 }
 

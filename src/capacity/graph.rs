@@ -2,22 +2,22 @@
 //!
 //! Every node has a rail side and a road side (its *states*, `2·node + mode`); a link joins
 //! the states of its mode at its two ends. Only at an `intermodal` node that serves both
-//! modes, and only when the request allows both, an unconstrained transfer pair joins the two
+//! modes, and only when the request allows both, an unconstrained transshipment pair joins the two
 //! sides, the same rule routing applies to mode changes. Links, nodes and modes are filtered
 //! by the shared [`Constraints`].
 //!
 //! ```text
 //!   rail side:  A.rail ==rail link== B.rail
-//!                                      ‖  transfer (B intermodal)
+//!                                      ‖  transshipment (B intermodal)
 //!   road side:  A.road --road link-- B.road
 //! ```
 
 use crate::cost::Constraints;
 use crate::network::{Mode, Network};
 
-use super::cost::{link_usd_per_t, transfer_usd_per_t};
 use super::flow::{FlowGraph, FlowGraphBuilder};
-use super::spec::{MAX_CAPACITY_TPY, Overrides};
+use super::pricing::{link_usd_per_t, transshipment_usd_per_t};
+use super::request::{MAX_CAPACITY_TPY, Overrides};
 
 /// The state (flow-network node) of `node_ix` on its `mode` side.
 pub fn state(node_ix: usize, mode: Mode) -> usize {
@@ -63,7 +63,10 @@ pub fn usable_states(net: &Network, node_ix: usize, c: &Constraints) -> Vec<usiz
 }
 
 /// Intermodal nodes where the request may change mode.
-fn transfer_nodes<'a>(net: &'a Network, c: &'a Constraints) -> impl Iterator<Item = usize> + 'a {
+fn transshipment_nodes<'a>(
+    net: &'a Network,
+    c: &'a Constraints,
+) -> impl Iterator<Item = usize> + 'a {
     net.nodes().iter().enumerate().filter_map(move |(i, n)| {
         (n.intermodal
             && c.allows_node(n)
@@ -88,8 +91,8 @@ pub struct MaxFlowGraph {
     pub link_arc: Vec<Option<u32>>,
     /// Per link: its capacity, t/yr (`None`: unconstrained).
     pub link_capacity: Vec<Option<f64>>,
-    /// Transfer pairs: node index and the arc `rail → road`.
-    pub transfer_arc: Vec<(usize, u32)>,
+    /// Transshipment pairs: node index and the arc `rail → road`.
+    pub transshipment_arc: Vec<(usize, u32)>,
     /// Per arc: whether it is unconstrained (sentinel capacity).
     pub unconstrained: Vec<bool>,
     /// The finite sentinel standing for "unconstrained": more than every finite capacity
@@ -98,7 +101,7 @@ pub struct MaxFlowGraph {
 }
 
 /// Builds the flow network of a max-flow question: each usable link a pair (its capacity
-/// both ways, or one way when `oneway`), transfer pairs, and super-source/super-sink arcs to
+/// both ways, or one way when `oneway`), transshipment pairs, and super-source/super-sink arcs to
 /// every usable state of the sources and sinks.
 pub fn max_flow_graph(
     net: &Network,
@@ -130,15 +133,15 @@ pub fn max_flow_graph(
         link_arc[i] = Some(a as u32);
         unconstrained.extend([caps[i].is_none(); 2]);
     }
-    let mut transfer_arc = Vec::new();
-    for n in transfer_nodes(net, c) {
+    let mut transshipment_arc = Vec::new();
+    for n in transshipment_nodes(net, c) {
         let a = b.add_pair(
             state(n, Mode::Rail),
             state(n, Mode::Road),
             sentinel,
             sentinel,
         );
-        transfer_arc.push((n, a as u32));
+        transshipment_arc.push((n, a as u32));
         unconstrained.extend([true; 2]);
     }
     for &n in sources {
@@ -159,7 +162,7 @@ pub fn max_flow_graph(
         sink,
         link_arc,
         link_capacity: caps,
-        transfer_arc,
+        transshipment_arc,
         unconstrained,
         sentinel,
     }
@@ -174,8 +177,8 @@ pub struct CostGraph {
     pub graph: FlowGraph,
     /// Per link: the arcs `from → to` and (unless one-way) `to → from`, when usable.
     pub link_arcs: Vec<Option<(u32, Option<u32>)>>,
-    /// Transfer arcs: node index, arc `rail → road`, arc `road → rail`.
-    pub transfer_arcs: Vec<(usize, u32, u32)>,
+    /// Transshipment arcs: node index, arc `rail → road`, arc `road → rail`.
+    pub transshipment_arcs: Vec<(usize, u32, u32)>,
 }
 
 /// Builds the costed flow network of an assignment (capacities all infinite until
@@ -193,17 +196,17 @@ pub fn cost_graph(net: &Network, c: &Constraints) -> CostGraph {
         let back = (!l.oneway).then(|| b.add_pair_with_cost(v, u, f64::INFINITY, 0.0, cost) as u32);
         link_arcs[i] = Some((fwd, back));
     }
-    let mut transfer_arcs = Vec::new();
-    for n in transfer_nodes(net, c) {
+    let mut transshipment_arcs = Vec::new();
+    for n in transshipment_nodes(net, c) {
         let (rail, road) = (state(n, Mode::Rail), state(n, Mode::Road));
-        let up = b.add_pair_with_cost(rail, road, f64::INFINITY, 0.0, transfer_usd_per_t());
-        let down = b.add_pair_with_cost(road, rail, f64::INFINITY, 0.0, transfer_usd_per_t());
-        transfer_arcs.push((n, up as u32, down as u32));
+        let up = b.add_pair_with_cost(rail, road, f64::INFINITY, 0.0, transshipment_usd_per_t());
+        let down = b.add_pair_with_cost(road, rail, f64::INFINITY, 0.0, transshipment_usd_per_t());
+        transshipment_arcs.push((n, up as u32, down as u32));
     }
     CostGraph {
         graph: b.build(),
         link_arcs,
-        transfer_arcs,
+        transshipment_arcs,
     }
 }
 

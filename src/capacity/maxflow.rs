@@ -8,7 +8,7 @@ use crate::network::Network;
 
 use super::flow::decompose;
 use super::graph::{MaxFlowGraph, max_flow_graph};
-use super::spec::{Overrides, PlaceSet};
+use super::request::{Overrides, PlaceSet};
 
 /// A checked max-flow question.
 #[derive(Debug, Clone)]
@@ -34,7 +34,7 @@ pub enum Step {
         forward: bool,
     },
     /// A change of mode at an intermodal node.
-    Transfer {
+    Transshipment {
         /// Index into [`Network::nodes`].
         node_ix: usize,
         /// Rail to road (else road to rail).
@@ -68,7 +68,7 @@ pub struct CutLink {
 
 /// Flow changing mode at an intermodal node.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TransferFlow {
+pub struct TransshipmentFlow {
     /// Index into [`Network::nodes`].
     pub node_ix: usize,
     /// Tonnes a year, > 0.
@@ -100,7 +100,7 @@ pub struct CapacityResult {
     /// The minimum cut closest to the sources; capacities sum to the maximum flow.
     pub cut: Vec<CutLink>,
     /// Mode changes carrying flow.
-    pub transfers: Vec<TransferFlow>,
+    pub transshipments: Vec<TransshipmentFlow>,
     /// Usable links without a capacity.
     pub unconstrained_usable: usize,
     /// Links without a capacity that carry flow: the answer depends on their being ample.
@@ -149,7 +149,7 @@ pub fn max_flow(net: &Network, q: &CapacityQuery) -> CapacityResult {
         value: MaxFlowValue::Bounded(0.0),
         flows: Vec::new(),
         cut: Vec::new(),
-        transfers: Vec::new(),
+        transshipments: Vec::new(),
         unconstrained_usable,
         unconstrained_with_flow: 0,
         source_count: q.from.nodes.len(),
@@ -183,10 +183,10 @@ pub fn max_flow(net: &Network, q: &CapacityQuery) -> CapacityResult {
         .iter()
         .filter(|f| f.capacity_tpy.is_none())
         .count();
-    for &(n, a) in &g.transfer_arc {
+    for &(n, a) in &g.transshipment_arc {
         let f = clean[a as usize] - clean[a as usize ^ 1];
         if f.abs() > g.graph.eps() {
-            result.transfers.push(TransferFlow {
+            result.transshipments.push(TransshipmentFlow {
                 node_ix: n,
                 flow_tpy: f.abs(),
                 rail_to_road: f > 0.0,
@@ -282,8 +282,12 @@ fn steps(g: &MaxFlowGraph, arcs: &[usize]) -> Vec<Step> {
                 link_ix: i,
                 forward: a == pair,
             });
-        } else if let Some(&(n, _)) = g.transfer_arc.iter().find(|&&(_, x)| x as usize == pair) {
-            out.push(Step::Transfer {
+        } else if let Some(&(n, _)) = g
+            .transshipment_arc
+            .iter()
+            .find(|&&(_, x)| x as usize == pair)
+        {
+            out.push(Step::Transshipment {
                 node_ix: n,
                 rail_to_road: a == pair,
             });
@@ -295,7 +299,7 @@ fn steps(g: &MaxFlowGraph, arcs: &[usize]) -> Vec<Step> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capacity::spec::resolve_places;
+    use crate::capacity::request::resolve_places;
     use crate::cost::ModeFilter;
     use crate::network::load_from_strs;
 

@@ -2,28 +2,34 @@
 //! assignment of demands within link capacities, over the same network and filters routing
 //! uses ([`crate::cost::Constraints`]).
 //!
+//! - [`request`]: `GET /v1/capacity`'s request model ([`CapacityRequest`]) and the checks
+//!   both capacity endpoints share (places, constraints, overrides, conversion);
+//! - [`maxflow`]: `GET /v1/capacity`'s question ([`CapacityQuery`]) and answer;
+//! - [`assign`]: `POST /v1/assign`'s body ([`AssignRequest`]), question ([`AssignQuery`]),
+//!   solver and answer;
 //! - [`flow`]: a compact flow network with Dinic's max-flow, min-cost flow and path
 //!   decomposition (no corridor knowledge);
 //! - [`graph`]: the corridor network as a flow network (rail and road sides of each node,
-//!   transfers only at intermodal nodes);
-//! - [`spec`]: checked inputs shared by the HTTP API and the command line;
-//! - [`maxflow`]: `GET /v1/capacity`'s question; [`assign`]: `POST /v1/assign`'s;
-//! - [`cost`]: the per-link cost the assignment minimises (to be unified with routing's).
+//!   transshipments only at intermodal nodes);
+//! - [`pricing`]: the per-link and per-transshipment cost the assignment minimises, from the
+//!   routing profile.
 //!
 //! Capacities are tonnes a year, converted from the data's units with
 //! [`crate::network::CapacityConversion`]; links without one are unconstrained.
 
-pub mod demand;
 pub mod assign;
-pub mod cost;
+pub mod demand;
 pub mod flow;
 pub mod graph;
 pub mod maxflow;
-pub mod spec;
+pub mod pricing;
+pub mod request;
 
-pub use assign::{AssignRequest, Assignment, Demand, assign, parse_request};
+pub use assign::{
+    AssignQuery, AssignRequest, Assignment, Demand, DemandRequest, Loose, StrList, assign,
+};
 pub use maxflow::{CapacityQuery, CapacityResult, MaxFlowValue, Step, max_flow};
-pub use spec::{ConstraintInput, ConversionInput, Issue, Overrides, PlaceSet};
+pub use request::{CapacityRequest, ConstraintInput, ConversionInput, Issue, Overrides, PlaceSet};
 
 /// Why a capacity question cannot be answered as asked. No HTTP here: `crate::http::error`
 /// maps each variant to a status.
@@ -59,7 +65,7 @@ pub enum CapacityError {
         /// Which nodes are both.
         detail: String,
     },
-    /// More demands than [`assign::MAX_DEMANDS`].
+    /// More demands than [`assign::MAX_DEMANDS`] (a domain limit: the work grows with them).
     #[error("{count} demands exceed the limit of {max} per request")]
     TooManyDemands {
         /// Demands given.
@@ -70,6 +76,37 @@ pub enum CapacityError {
 }
 
 impl CapacityError {
+    /// The error with every field renamed by `rename` (the command line names `from` as
+    /// `FROM` and `set_capacity` as `--set-capacity`).
+    pub fn map_fields(self, rename: impl Fn(&str) -> String) -> Self {
+        match self {
+            CapacityError::Invalid(issues) => CapacityError::Invalid(
+                issues
+                    .into_iter()
+                    .map(|i| Issue::new(rename(&i.field), i.detail))
+                    .collect(),
+            ),
+            CapacityError::UnknownPlace {
+                field,
+                detail,
+                suggestions,
+            } => CapacityError::UnknownPlace {
+                field: rename(&field),
+                detail,
+                suggestions,
+            },
+            CapacityError::NoPlaces { field, detail } => CapacityError::NoPlaces {
+                field: rename(&field),
+                detail,
+            },
+            CapacityError::SameSourceSink { field, detail } => CapacityError::SameSourceSink {
+                field: rename(&field),
+                detail,
+            },
+            e @ CapacityError::TooManyDemands { .. } => e,
+        }
+    }
+
     /// The error as one field issue (for gathering per-demand problems).
     pub fn into_issue(self) -> Issue {
         match self {

@@ -1,6 +1,7 @@
 //! `corridor capacity FROM TO` and `corridor assign DEMANDS.json`: the capacity questions on
-//! the command line, checked by the same functions as the HTTP API ([`crate::capacity::spec`])
-//! and printed as a readable summary or, with `--geojson`, the API's FeatureCollection.
+//! the command line. The flags build the same typed requests as the HTTP API
+//! ([`CapacityRequest`], [`AssignRequest`]), checked by the same functions, and the answers are
+//! printed as a readable summary or, with `--geojson`, the API's FeatureCollection.
 
 use std::path::PathBuf;
 
@@ -8,12 +9,17 @@ use anyhow::{Context, bail};
 use clap::Args;
 
 use crate::capacity::assign::Assignment;
+use crate::capacity::demand;
 use crate::capacity::maxflow::{CapacityResult, MaxFlowValue, Step};
-use crate::capacity::spec::{self, ConstraintInput, ConversionInput, Overrides};
-use crate::capacity::{self as cap, CapacityError, CapacityQuery};
-use crate::cost::{Cargo, ModeFilter};
+use crate::capacity::{
+    self as cap, AssignRequest, CapacityError, CapacityQuery, CapacityRequest, ConstraintInput,
+    ConversionInput, Issue, Loose,
+};
+use crate::cost::{ConstraintArgs, ModeFilter};
+use crate::fields::Fields;
 use crate::network::{CapacityConversion, Network};
 use crate::output;
+use crate::snapshot::Snapshot;
 
 /// Flags of `corridor capacity`.
 #[derive(Debug, Args)]
@@ -25,36 +31,20 @@ pub struct CapacityArgs {
     /// rail, road or any.
     #[arg(long, default_value = "any", value_parser = clap::builder::PossibleValuesParser::new(ModeFilter::VALUES))]
     pub mode: String,
-    /// Also use planned and under-construction links.
+    /// Constraints shared with routing (`--avoid-countries`, `--avoid-crossings`,
+    /// `--avoid-links`, `--include-planned`, `--cargo`).
+    #[command(flatten)]
+    pub constraints: ConstraintArgs,
+    /// Deprecated alias of --avoid-links: link ids treated as closed (comma list).
     #[arg(long)]
-    pub include_planned: bool,
-    /// general, container, bulk or livestock.
-    #[arg(long, default_value = "general", value_parser = clap::builder::PossibleValuesParser::new(Cargo::VALUES))]
-    pub cargo: String,
-    /// Country codes not to enter (comma list).
-    #[arg(long, value_delimiter = ',')]
-    pub avoid_countries: Vec<String>,
-    /// Crossing link ids not to use (comma list).
-    #[arg(long, value_delimiter = ',')]
-    pub avoid_crossings: Vec<String>,
-    /// Link ids not to use (comma list).
-    #[arg(long, value_delimiter = ',')]
-    pub avoid_links: Vec<String>,
-    /// Link ids treated as closed (comma list).
-    #[arg(long, value_delimiter = ',')]
-    pub close: Vec<String>,
+    pub close: Option<String>,
     /// Capacity overrides `link_id:t_per_year` (comma list).
     #[arg(long, value_delimiter = ',')]
     pub set_capacity: Vec<String>,
-    /// Net tonnes per train (default 3000).
-    #[arg(long)]
-    pub tonnes_per_train: Option<f64>,
-    /// Net tonnes per road vehicle (default 20).
-    #[arg(long)]
-    pub tonnes_per_vehicle: Option<f64>,
-    /// Operating days a year (default 365).
-    #[arg(long)]
-    pub operating_days: Option<f64>,
+    /// Conversion constants (`--tonnes-per-train`, `--tonnes-per-vehicle`,
+    /// `--operating-days`).
+    #[command(flatten)]
+    pub conversion: ConversionInput,
     /// Data directory (default: the embedded data).
     #[arg(long)]
     pub data: Option<PathBuf>,
@@ -81,50 +71,55 @@ fn split(s: &str) -> Vec<String> {
     s.split(',').map(|x| x.trim().to_string()).collect()
 }
 
-/// Checks the flags into a [`CapacityQuery`].
-pub fn query(net: &Network, a: &CapacityArgs) -> Result<CapacityQuery, CapacityError> {
-    let input = ConstraintInput {
-        scenario: None,
-        mode: ModeFilter::parse(&a.mode).unwrap_or_default(),
-        include_planned: a.include_planned,
-        cargo: Cargo::parse(&a.cargo).unwrap_or_default(),
-        avoid_countries: a.avoid_countries.clone(),
-        avoid_crossings: a.avoid_crossings.clone(),
-        avoid_links: a.avoid_links.clone(),
-        close: a.close.clone(),
-    };
-    let mut issues = Vec::new();
-    let constraints = spec::build_constraints(net, &input, "--", &mut issues);
-    let set = spec::parse_set_capacity(net, "--set-capacity", &a.set_capacity, &mut issues);
-    let conversion = spec::conversion(
-        CapacityConversion::default(),
-        ConversionInput {
-            tonnes_per_train: a.tonnes_per_train,
-            tonnes_per_vehicle: a.tonnes_per_vehicle,
-            operating_days: a.operating_days,
-        },
-        "--",
-        &mut issues,
-    );
-    if !issues.is_empty() {
-        // Name the flags as typed: `--set-capacity`, not `--set_capacity`.
-        for i in &mut issues {
-            i.field = i.field.replace('_', "-");
+impl CapacityArgs {
+    /// The typed request these flags ask; the shared constraint flags are read by
+    /// [`ConstraintArgs::read`], as the query string's are.
+    ///
+    /// # Errors
+    /// [`CapacityError::Invalid`] naming every malformed constraint flag (as the query string
+    /// names it).
+    pub fn request(&self) -> Result<CapacityRequest, CapacityError> {
+        let mut f = Fields::from_pairs(self.constraints.pairs());
+        if let Some(close) = &self.close {
+            f.insert(ConstraintArgs::CLOSE_ALIAS, close.clone());
         }
-        return Err(CapacityError::Invalid(issues));
+        let constraints = ConstraintInput {
+            mode: ModeFilter::parse(&self.mode).unwrap_or_default(),
+            ..ConstraintArgs::read(&mut f)
+        };
+        f.finish().map_err(|errors| {
+            CapacityError::Invalid(
+                errors
+                    .into_iter()
+                    .map(|e| Issue::new(e.field, e.message))
+                    .collect(),
+            )
+        })?;
+        Ok(CapacityRequest {
+            from: split(&self.from),
+            to: split(&self.to),
+            constraints,
+            set_capacity: self.set_capacity.clone(),
+            conversion: self.conversion,
+        })
     }
-    let from = spec::resolve_places(net, "FROM", &split(&a.from), &constraints)?;
-    let to = spec::resolve_places(net, "TO", &split(&a.to), &constraints)?;
-    spec::check_disjoint(net, &from, &to, "TO")?;
-    Ok(CapacityQuery {
-        from,
-        to,
-        constraints,
-        overrides: Overrides {
-            capacity_tpy: set,
-            conversion,
-        },
-    })
+}
+
+/// A request field as a command-line user typed it: `FROM`, `TO`, `--set-capacity`.
+fn flag_name(field: &str) -> String {
+    match field {
+        "from" => "FROM".into(),
+        "to" => "TO".into(),
+        f => format!("--{}", f.replace('_', "-")),
+    }
+}
+
+/// Checks the flags into a [`CapacityQuery`] ([`CapacityRequest::check`]), naming fields as
+/// flags.
+pub fn query(net: &Network, a: &CapacityArgs) -> Result<CapacityQuery, CapacityError> {
+    a.request()
+        .and_then(|r| r.check(net, CapacityConversion::default()))
+        .map_err(|e| e.map_fields(flag_name))
 }
 
 /// Tonnes a year, readable: `12.3 Mt/yr`, `450 kt/yr`.
@@ -192,7 +187,7 @@ pub fn summary(net: &Network, q: &CapacityQuery, r: &CapacityResult) -> String {
 }
 
 /// The text summary of an assignment.
-pub fn assign_summary(net: &Network, req: &cap::AssignRequest, a: &Assignment) -> String {
+pub fn assign_summary(net: &Network, req: &cap::AssignQuery, a: &Assignment) -> String {
     let mut s = format!(
         "demanded {}, served {}, unserved {}\n",
         tonnes(a.demanded_tpy()),
@@ -229,7 +224,7 @@ pub fn assign_summary(net: &Network, req: &cap::AssignRequest, a: &Assignment) -
                 .iter()
                 .filter_map(|st| match st {
                     Step::Link { link_ix, .. } => Some(net.links()[*link_ix].id.0.as_str()),
-                    Step::Transfer { .. } => None,
+                    Step::Transshipment { .. } => None,
                 })
                 .collect();
             s += &format!(
@@ -270,24 +265,22 @@ pub fn run_capacity(net: &Network, a: &CapacityArgs) -> anyhow::Result<i32> {
 }
 
 /// Runs `corridor assign`.
-pub fn run_assign(net: &Network, a: &AssignArgs) -> anyhow::Result<i32> {
+pub fn run_assign(snap: &Snapshot, a: &AssignArgs) -> anyhow::Result<i32> {
     let text = if a.demands.as_os_str() == "-" {
         std::io::read_to_string(std::io::stdin()).context("reading standard input")?
     } else {
         std::fs::read_to_string(&a.demands)
             .with_context(|| format!("reading {}", a.demands.display()))?
     };
-    if text.len() > cap::assign::MAX_BODY_BYTES {
-        bail!(
-            "{} is {} bytes; the limit is {} (as for POST /v1/assign)",
-            a.demands.display(),
-            text.len(),
-            cap::assign::MAX_BODY_BYTES
-        );
-    }
-    let body: serde_json::Value = serde_json::from_str(&text)
+    let mut body: Loose<AssignRequest> = serde_json::from_str(&text)
         .with_context(|| format!("{} is not JSON", a.demands.display()))?;
-    let req = match cap::parse_request(net, CapacityConversion::default(), &body) {
+    let mut scenario = None;
+    if let Loose::Valid(b) = &mut body {
+        scenario = demand::take_scenario(b).map_err(|e| anyhow::anyhow!("{e}"))?;
+        demand::expand(b, &snap.demand).map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    let net = &snap.scenario(scenario.as_deref())?.network;
+    let req = match AssignRequest::check(body, net, CapacityConversion::default()) {
         Ok(r) => r,
         Err(CapacityError::Invalid(issues)) => {
             for i in &issues {
@@ -305,4 +298,61 @@ pub fn run_assign(net: &Network, a: &AssignArgs) -> anyhow::Result<i32> {
         emit(&assign_summary(net, &req, &asg))?;
     }
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cmd {
+        #[command(flatten)]
+        args: CapacityArgs,
+    }
+
+    fn args(argv: &[&str]) -> CapacityArgs {
+        Cmd::try_parse_from(std::iter::once("capacity").chain(argv.iter().copied()))
+            .unwrap()
+            .args
+    }
+
+    #[test]
+    fn flags_build_the_typed_request() {
+        let a = args(&[
+            "RU,mn-ulaanbaatar",
+            "CN",
+            "--mode",
+            "rail",
+            "--set-capacity",
+            "a:1,b:2",
+            "--tonnes-per-train",
+            "2000",
+        ]);
+        let r = a.request().unwrap();
+        assert_eq!(r.from, ["RU", "mn-ulaanbaatar"]);
+        assert_eq!(r.constraints.mode, ModeFilter::Rail);
+        assert_eq!(r.set_capacity, ["a:1", "b:2"]);
+        assert_eq!(r.conversion.tonnes_per_train, Some(2000.0));
+    }
+
+    #[test]
+    fn mistakes_are_named_as_flags() {
+        let net = Network::embedded().unwrap();
+        match query(
+            &net,
+            &args(&["RU", "CN", "--operating-days", "0", "--close", "nope"]),
+        ) {
+            Err(CapacityError::Invalid(issues)) => {
+                let fields: Vec<&str> = issues.iter().map(|i| i.field.as_str()).collect();
+                assert_eq!(fields, ["--close", "--operating-days"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        match query(&net, &args(&["RU", "RU"])) {
+            Err(CapacityError::SameSourceSink { field, .. }) => assert_eq!(field, "TO"),
+            other => panic!("{other:?}"),
+        }
+    }
 }

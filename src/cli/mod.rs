@@ -3,6 +3,7 @@
 
 pub mod capacity;
 pub mod route;
+pub mod validate;
 
 use std::path::PathBuf;
 
@@ -11,6 +12,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::network::Network;
 use crate::network::source::Source;
+use crate::snapshot::Snapshot;
 
 /// Corridor: rail and road network of Russia, Mongolia, China and Kazakhstan.
 #[derive(Debug, Parser)]
@@ -44,12 +46,9 @@ pub struct ServeArgs {
 pub enum Command {
     /// Start the HTTP service (started by the binary, which joins the CLI to `http`).
     Serve(ServeArgs),
-    /// Validate network data: list every problem and exit non-zero, or print a summary.
-    Validate {
-        /// Data directory (default: the embedded data).
-        #[arg(long)]
-        data: Option<PathBuf>,
-    },
+    /// Validate network data: list every problem and exit non-zero, or print a summary and
+    /// the connected components and single points of failure per mode.
+    Validate(validate::ValidateArgs),
     /// Find the best route and alternatives between two places (same options as
     /// `GET /v1/route`): a comparison table, or GeoJSON with `--geojson`.
     Route(Box<route::RouteArgs>),
@@ -64,28 +63,25 @@ pub fn load(dir: Option<&PathBuf>) -> Result<Network, crate::network::LoadError>
     Source::from_dir(dir.map(PathBuf::as_path)).load()
 }
 
+/// Loads the network from `dir` (or the embedded data) with its scenarios and demand sets.
+pub fn load_snapshot(dir: Option<&PathBuf>) -> Result<Snapshot, crate::network::LoadError> {
+    Snapshot::load(&Source::from_dir(dir.map(PathBuf::as_path)))
+}
+
 /// Runs a parsed command line. Returns the process exit code.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Route(args) => route::run(*args),
         Command::Capacity(args) => {
-            let net = load(args.data.as_ref()).context("loading the network")?;
-            capacity::run_capacity(&net, &args)
+            let snap = load_snapshot(args.data.as_ref()).context("loading the network")?;
+            let on = snap.scenario(args.constraints.scenario.as_deref())?;
+            capacity::run_capacity(&on.network, &args)
         }
         Command::Assign(args) => {
-            let net = load(args.data.as_ref()).context("loading the network")?;
-            capacity::run_assign(&net, &args)
+            let snap = load_snapshot(args.data.as_ref()).context("loading the network")?;
+            capacity::run_assign(&snap, &args)
         }
-        Command::Validate { data } => match load(data.as_ref()) {
-            Ok(net) => {
-                println!("{}", net.summary());
-                Ok(0)
-            }
-            Err(e) => {
-                eprintln!("{e}");
-                Ok(1)
-            }
-        },
+        Command::Validate(args) => validate::run(&args),
         Command::Serve(_) => {
             anyhow::bail!("`corridor serve` is started by the binary, not by cli::run")
         }

@@ -1,22 +1,29 @@
-//! `GET /v1/capacity` and `POST /v1/assign`: capacity endpoints. Handlers extract, check,
-//! call [`crate::capacity`] through [`compute`], and serialise with
-//! [`crate::output::capacity`].
+//! `GET /v1/capacity` and `POST /v1/assign`: capacity endpoints. Handlers extract (the query
+//! string into a [`CapacityRequest`]; the body, at most [`MAX_BODY_BYTES`], with serde into
+//! an [`AssignRequest`]), check and call [`crate::capacity`] through [`compute`], and
+//! serialise with [`crate::output::capacity`].
 
 use actix_web::error::JsonPayloadError;
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use super::params::MAX_LIST_LEN;
 use super::{ApiError, AppState, Params, compute, geojson_response};
-use crate::capacity::assign::MAX_BODY_BYTES;
-use crate::capacity::spec::{self, ConstraintInput, ConversionInput, Issue};
-use crate::capacity::{self as cap, CapacityQuery};
-use crate::cost::{Cargo, Constraints, ModeFilter};
+use crate::capacity::demand;
+use crate::capacity::{
+    self as cap, AssignRequest, CapacityError, CapacityQuery, CapacityRequest, ConstraintInput,
+    ConversionInput, Loose,
+};
+use crate::cost::{ConstraintArgs, ModeFilter};
 use crate::network::{CapacityConversion, Network};
 use crate::output;
 
-/// Parameters of `GET /v1/capacity`.
+/// Largest `POST /v1/assign` body, bytes (1 MiB); larger bodies are refused with 413 before
+/// they are read. (The number of demands is the domain's limit,
+/// [`crate::capacity::assign::MAX_DEMANDS`].)
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+
+/// Parameters of `GET /v1/capacity`, in the order of its documentation: capacity's own and
+/// the shared [`ConstraintArgs::NAMES`] with `close` (a test holds the two together).
 pub const CAPACITY_PARAMS: &[&str] = &[
     "from",
     "to",
@@ -33,7 +40,7 @@ pub const CAPACITY_PARAMS: &[&str] = &[
     "operating_days",
 ];
 
-/// Registers this module's routes; `/v1/assign` bodies are capped at 1 MiB.
+/// Registers this module's routes; `/v1/assign` bodies are capped at [`MAX_BODY_BYTES`].
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/v1/capacity", web::get().to(get_capacity))
         .service(
@@ -66,34 +73,14 @@ fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     api.into()
 }
 
-/// Reads the shared constraint parameters (`mode`, `include_planned`, `cargo`,
-/// `avoid_countries`, `avoid_crossings`, `avoid_links`, `close`) and checks their ids against
-/// `net`. Mistakes are recorded in `p` (reported by [`Params::finish`]). Routing and capacity
-/// should both build their [`Constraints`] here so that a parameter means one thing.
-pub fn constraints_from_params(p: &mut Params, net: &Network) -> Constraints {
-    let input = ConstraintInput {
-        scenario: None,
-        mode: p
-            .enumerated("mode", ModeFilter::parse, ModeFilter::VALUES)
-            .unwrap_or_default(),
-        include_planned: p.boolean("include_planned").unwrap_or(false),
-        cargo: p
-            .enumerated("cargo", Cargo::parse, Cargo::VALUES)
-            .unwrap_or_default(),
-        avoid_countries: p.list("avoid_countries", MAX_LIST_LEN).unwrap_or_default(),
-        avoid_crossings: p.list("avoid_crossings", MAX_LIST_LEN).unwrap_or_default(),
-        avoid_links: p.list("avoid_links", MAX_LIST_LEN).unwrap_or_default(),
-        close: p.list("close", MAX_LIST_LEN).unwrap_or_default(),
-    };
-    let mut issues = Vec::new();
-    let c = spec::build_constraints(net, &input, "", &mut issues);
-    record(p, issues);
-    c
-}
-
-fn record(p: &mut Params, issues: Vec<Issue>) {
-    for i in issues {
-        p.error(&i.field, i.detail);
+/// Reads `mode` and the shared constraint parameters ([`ConstraintArgs`], with `close`, the
+/// deprecated alias of `avoid_links`). Malformed values are recorded in `p` (reported by
+/// [`Params::finish`]); ids are checked by the domain.
+fn constraint_input(p: &mut Params) -> ConstraintInput {
+    let mode = p.choice::<ModeFilter>("mode").unwrap_or_default();
+    ConstraintInput {
+        mode,
+        ..ConstraintArgs::read(p)
     }
 }
 
@@ -112,7 +99,25 @@ fn places(p: &mut Params, key: &str) -> Option<Vec<String>> {
     Some(items)
 }
 
-/// Checks the query string of `GET /v1/capacity` into a [`CapacityQuery`].
+/// Reads the query string of `GET /v1/capacity` into the typed [`CapacityRequest`];
+/// malformed values are recorded in `p`.
+fn read_request(p: &mut Params) -> CapacityRequest {
+    let any = f64::MIN..=f64::MAX;
+    CapacityRequest {
+        from: places(p, "from").unwrap_or_default(),
+        to: places(p, "to").unwrap_or_default(),
+        constraints: constraint_input(p),
+        set_capacity: p.list("set_capacity", MAX_LIST_LEN).unwrap_or_default(),
+        conversion: ConversionInput {
+            tonnes_per_train: p.number("tonnes_per_train", any.clone()),
+            tonnes_per_vehicle: p.number("tonnes_per_vehicle", any.clone()),
+            operating_days: p.number("operating_days", any),
+        },
+    }
+}
+
+/// Checks the query string of `GET /v1/capacity` into a [`CapacityQuery`]: read here, checked
+/// by [`CapacityRequest::check`] as the command line's flags are.
 ///
 /// # Errors
 /// 400 naming every malformed parameter (unknown link ids in `close`, `set_capacity`, …;
@@ -125,40 +130,34 @@ pub fn capacity_query(
     base: CapacityConversion,
 ) -> Result<CapacityQuery, ApiError> {
     let mut p = Params::parse(query, CAPACITY_PARAMS)?;
-    let from = places(&mut p, "from");
-    let to = places(&mut p, "to");
-    let constraints = constraints_from_params(&mut p, net);
-    let mut issues = Vec::new();
-    let set = p
-        .list("set_capacity", MAX_LIST_LEN)
-        .map(|items| spec::parse_set_capacity(net, "set_capacity", &items, &mut issues))
-        .unwrap_or_default();
-    let any = f64::MIN..=f64::MAX;
-    let conv_input = ConversionInput {
-        tonnes_per_train: p.number("tonnes_per_train", any.clone()),
-        tonnes_per_vehicle: p.number("tonnes_per_vehicle", any.clone()),
-        operating_days: p.number("operating_days", any),
-    };
-    let conversion = spec::conversion(base, conv_input, "", &mut issues);
-    record(&mut p, issues);
+    let checked = read_request(&mut p).check(net, base);
+    check_read(p, checked)
+}
+
+/// The scenario named by a capacity query string (`None`: the network as it is), read before
+/// the rest so that places and ids are checked against the scenario's network.
+///
+/// # Errors
+/// 400 for malformed parameters.
+pub fn capacity_scenario(query: &str) -> Result<Option<String>, ApiError> {
+    let mut p = Params::parse(query, CAPACITY_PARAMS)?;
+    let scenario = read_request(&mut p).constraints.scenario;
+    Ok(scenario)
+}
+
+fn check_read(
+    mut p: Params,
+    checked: Result<CapacityQuery, CapacityError>,
+) -> Result<CapacityQuery, ApiError> {
+    // Malformed values first, with the domain's objections to the rest in the same 400;
+    // places are resolved (404, 422) only once everything else is clean.
+    if let Err(CapacityError::Invalid(issues)) = &checked {
+        for i in issues {
+            p.error(&i.field, i.detail.clone());
+        }
+    }
     p.finish()?;
-    let (Some(from), Some(to)) = (from, to) else {
-        return Err(ApiError::Internal(
-            "places missing after a clean parse".into(),
-        ));
-    };
-    let from = spec::resolve_places(net, "from", &from, &constraints)?;
-    let to = spec::resolve_places(net, "to", &to, &constraints)?;
-    spec::check_disjoint(net, &from, &to, "to")?;
-    Ok(CapacityQuery {
-        from,
-        to,
-        constraints,
-        overrides: spec::Overrides {
-            capacity_tpy: set,
-            conversion,
-        },
-    })
+    Ok(checked?)
 }
 
 /// Maximum flow and minimum cut between two sets of places.
@@ -181,6 +180,7 @@ pub fn capacity_query(
         ("avoid_crossings" = Option<String>, Query, description = "Comma list of crossing link ids not to use"),
         ("avoid_links" = Option<String>, Query, description = "Comma list of link ids not to use"),
         ("close" = Option<String>, Query, description = "Comma list of link ids treated as closed (scenario)"),
+        ("scenario" = Option<String>, Query, description = "Scenario to answer on (GET /v1/scenarios), e.g. naushki-closed; default the network as it is"),
         ("set_capacity" = Option<String>, Query, description = "Comma list of link_id:t_per_year overrides (>= 0)", example = "xr-naushki-sukhbaatar:5000000"),
         ("tonnes_per_train" = Option<f64>, Query, description = "Net tonnes per train converting trains/day (default 3000, range 1–20000)"),
         ("tonnes_per_vehicle" = Option<f64>, Query, description = "Net tonnes per road vehicle converting vehicles/day (default 20, range 0.1–100)"),
@@ -189,7 +189,7 @@ pub fn capacity_query(
     responses(
         (status = 200, description = "Max-flow FeatureCollection with `max_flow`, `cut`, `unconstrained` and `query` members", content_type = "application/geo+json", body = serde_json::Value),
         (status = 400, description = "Malformed parameter(s), each named; or from and to overlap", content_type = "application/problem+json"),
-        (status = 404, description = "A place that is neither a node id nor a country code", content_type = "application/problem+json"),
+        (status = 404, description = "A place that is neither a node id nor a country code, or an unknown scenario (`field: scenario`)", content_type = "application/problem+json"),
         (status = 422, description = "A place standing for no usable node under the constraints", content_type = "application/problem+json"),
         (status = 503, description = "Compute bound exceeded", content_type = "application/problem+json"),
     )
@@ -200,81 +200,17 @@ pub async fn get_capacity(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let snap = state.current();
-    let q = capacity_query(req.query_string(), &snap.network, snap.conversion)?;
+    let scenario = capacity_scenario(req.query_string())?;
+    let on = snap.snapshot.scenario(scenario.as_deref())?;
+    let q = capacity_query(req.query_string(), &on.network, on.conversion)?;
     let body = compute(&state, move || {
-        let r = cap::max_flow(&snap.network, &q);
-        let doc = output::capacity::max_flow_collection(&snap.network, &q, &r);
+        let on = snap.snapshot.scenario(scenario.as_deref())?;
+        let r = cap::max_flow(&on.network, &q);
+        let doc = output::capacity::max_flow_collection(&on.network, &q, &r);
         serde_json::to_vec(&doc).map_err(|e| ApiError::Internal(e.to_string()))
     })
     .await?;
     Ok(geojson_response(body))
-}
-
-/// Places: one node id or country code, a comma list, or an array of them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(untagged)]
-pub enum PlacesBody {
-    /// `"RU"`, `"mn-tavan-tolgoi"` or `"RU,KZ"`.
-    One(String),
-    /// `["RU", "KZ"]`.
-    Many(Vec<String>),
-}
-
-/// One demand of `POST /v1/assign`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct DemandBody {
-    /// Origins.
-    pub from: PlacesBody,
-    /// Destinations (disjoint from `from`).
-    pub to: PlacesBody,
-    /// Tonnes a year, > 0 and at most 1e12.
-    pub tonnes_per_year: f64,
-    /// rail, road or any (default: the request's `mode`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<String>,
-    /// general, container, bulk or livestock (default: the request's `cargo`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cargo: Option<String>,
-}
-
-/// Body of `POST /v1/assign` (at most 1 MiB and 10,000 demands). Unknown fields are refused.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct AssignBody {
-    /// Demands, assigned in this order (earlier ones have priority).
-    pub demands: Vec<DemandBody>,
-    /// Default mode of the demands (default any).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<String>,
-    /// Default cargo of the demands (default general).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cargo: Option<String>,
-    /// Also use planned links (default false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub include_planned: Option<bool>,
-    /// Country codes not to enter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avoid_countries: Option<Vec<String>>,
-    /// Crossing link ids not to use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avoid_crossings: Option<Vec<String>>,
-    /// Link ids not to use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avoid_links: Option<Vec<String>>,
-    /// Link ids treated as closed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub close: Option<Vec<String>>,
-    /// Capacity overrides, link id → t/yr (>= 0).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_capacity: Option<std::collections::BTreeMap<String, f64>>,
-    /// Net tonnes per train (default 3000).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tonnes_per_train: Option<f64>,
-    /// Net tonnes per road vehicle (default 20).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tonnes_per_vehicle: Option<f64>,
-    /// Operating days a year (default 365).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operating_days: Option<f64>,
 }
 
 /// Assigns demands over the network within link capacities.
@@ -286,10 +222,11 @@ pub struct AssignBody {
     post,
     path = "/v1/assign",
     tag = "capacity",
-    request_body(content = AssignBody, content_type = "application/json", description = "Demands and optional shared constraints; at most 1 MiB and 10,000 demands"),
+    request_body(content = AssignRequest, content_type = "application/json", description = "Demands and optional shared constraints; at most 1 MiB and 10,000 demands"),
     responses(
         (status = 200, description = "Assignment FeatureCollection with `summary`, `demands`, `cost_model` and `query` members", content_type = "application/geo+json", body = serde_json::Value),
         (status = 400, description = "Invalid body or demand fields, each named (e.g. `demands[3].tonnes_per_year`)", content_type = "application/problem+json"),
+        (status = 404, description = "Unknown scenario or demand set (`field: scenario` or `demand`), with suggestions", content_type = "application/problem+json"),
         (status = 413, description = "Body over 1 MiB or more than 10,000 demands", content_type = "application/problem+json"),
         (status = 503, description = "Compute bound exceeded", content_type = "application/problem+json"),
     )
@@ -297,14 +234,20 @@ pub struct AssignBody {
 #[tracing::instrument(skip_all)]
 pub async fn post_assign(
     state: web::Data<AppState>,
-    body: web::Json<serde_json::Value>,
+    body: web::Json<Loose<AssignRequest>>,
 ) -> Result<HttpResponse, ApiError> {
     let snap = state.current();
-    let body = body.into_inner();
+    let mut body = body.into_inner();
+    let mut scenario = None;
+    if let Loose::Valid(b) = &mut body {
+        scenario = demand::take_scenario(b)?;
+        demand::expand(b, &snap.demand)?;
+    }
     let out = compute(&state, move || {
-        let req = cap::parse_request(&snap.network, snap.conversion, &body)?;
-        let a = cap::assign(&snap.network, &req);
-        let doc = output::capacity::assignment_collection(&snap.network, &req, &a);
+        let on = snap.snapshot.scenario(scenario.as_deref())?;
+        let req = AssignRequest::check(body, &on.network, on.conversion)?;
+        let a = cap::assign(&on.network, &req);
+        let doc = output::capacity::assignment_collection(&on.network, &req, &a);
         serde_json::to_vec(&doc).map_err(|e| ApiError::Internal(e.to_string()))
     })
     .await?;
@@ -336,5 +279,23 @@ mod tests {
             doc["components"]["schemas"]["AssignBody"].is_object(),
             "{doc}"
         );
+    }
+
+    #[test]
+    fn parameters_are_the_shared_args_and_capacitys_own() {
+        use crate::cost::ConstraintArgs;
+        let mut expected: Vec<&str> = vec!["from", "to", "mode"];
+        expected.extend(ConstraintArgs::NAMES);
+        expected.extend([
+            ConstraintArgs::CLOSE_ALIAS,
+            "set_capacity",
+            "tonnes_per_train",
+            "tonnes_per_vehicle",
+            "operating_days",
+        ]);
+        let mut got = super::CAPACITY_PARAMS.to_vec();
+        got.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(got, expected);
     }
 }

@@ -1,11 +1,17 @@
-//! The web map at `/`, its embedded assets (page, script, style, vendored Leaflet) and the
+//! The web map at `/`, its embedded assets (page, ES modules, style, vendored Leaflet) and the
 //! offline basemap of country borders at `/v1/boundaries`. Nothing is fetched from the
 //! internet: every byte the page needs is compiled into the binary.
+//!
+//! Every file under `web/static/` and `web/vendor/leaflet/` with a known media type is served
+//! under `/assets/` (`web/static/js/panels/route.js` → `/assets/js/panels/route.js`), so a new
+//! module needs no change here.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
+use include_dir::{Dir, DirEntry, include_dir};
 
 use super::etag::content_etag;
 use super::{ApiError, GEOJSON, Params, cached_response};
@@ -22,63 +28,65 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// Country polygons (Natural Earth, with `iso_a2`), compiled in.
 pub const BOUNDARIES: &[u8] = include_bytes!("../../geodata/boundaries/countries.geojson");
 
+/// The page's own files, served from `/assets/`.
+static STATIC: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/web/static");
+/// Leaflet as vendored by `web/vendor.sh`, served from `/assets/leaflet/`.
+static LEAFLET: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/web/vendor/leaflet");
+
 /// One embedded file.
 struct Asset {
-    path: &'static str,
     content_type: &'static str,
     bytes: &'static [u8],
+    etag: String,
 }
 
-macro_rules! asset {
-    ($path:literal, $ct:literal, $file:literal) => {
-        Asset {
-            path: $path,
-            content_type: $ct,
-            bytes: include_bytes!(concat!("../../web/", $file)),
+/// The media type served for a file name; `None` for files that are not served (HTML pages,
+/// which have their own routes; licence and checksum files).
+fn content_type(name: &str) -> Option<&'static str> {
+    let ext = name.rsplit_once('.').map(|(_, e)| e)?;
+    Some(match ext {
+        // Browsers load ES modules only with a JavaScript media type.
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json",
+        "png" => "image/png",
+        "svg" => "image/svg+xml",
+        _ => return None,
+    })
+}
+
+/// Every served file by its path under `/assets/`, built once.
+fn assets() -> &'static HashMap<String, Asset> {
+    static ASSETS: OnceLock<HashMap<String, Asset>> = OnceLock::new();
+    ASSETS.get_or_init(|| {
+        let mut out = HashMap::new();
+        collect(&STATIC, "", &mut out);
+        collect(&LEAFLET, "leaflet/", &mut out);
+        out
+    })
+}
+
+fn collect(dir: &'static Dir<'static>, prefix: &str, out: &mut HashMap<String, Asset>) {
+    for entry in dir.entries() {
+        match entry {
+            DirEntry::Dir(d) => collect(d, prefix, out),
+            DirEntry::File(f) => {
+                let path = f.path().to_string_lossy().replace('\\', "/");
+                if let Some(content_type) = content_type(&path) {
+                    let bytes = f.contents();
+                    out.insert(
+                        format!("{prefix}{path}"),
+                        Asset {
+                            content_type,
+                            bytes,
+                            etag: content_etag(bytes),
+                        },
+                    );
+                }
+            }
         }
-    };
+    }
 }
-
-/// Every file the page loads, under `/assets/`.
-const ASSETS: &[Asset] = &[
-    asset!("app.js", "text/javascript; charset=utf-8", "static/app.js"),
-    asset!("app.css", "text/css; charset=utf-8", "static/app.css"),
-    asset!(
-        "leaflet/leaflet.js",
-        "text/javascript; charset=utf-8",
-        "vendor/leaflet/leaflet.js"
-    ),
-    asset!(
-        "leaflet/leaflet.css",
-        "text/css; charset=utf-8",
-        "vendor/leaflet/leaflet.css"
-    ),
-    asset!(
-        "leaflet/images/layers.png",
-        "image/png",
-        "vendor/leaflet/images/layers.png"
-    ),
-    asset!(
-        "leaflet/images/layers-2x.png",
-        "image/png",
-        "vendor/leaflet/images/layers-2x.png"
-    ),
-    asset!(
-        "leaflet/images/marker-icon.png",
-        "image/png",
-        "vendor/leaflet/images/marker-icon.png"
-    ),
-    asset!(
-        "leaflet/images/marker-icon-2x.png",
-        "image/png",
-        "vendor/leaflet/images/marker-icon-2x.png"
-    ),
-    asset!(
-        "leaflet/images/marker-shadow.png",
-        "image/png",
-        "vendor/leaflet/images/marker-shadow.png"
-    ),
-];
 
 const INDEX_HTML: &str = include_str!("../../web/static/index.html");
 
@@ -102,15 +110,14 @@ async fn favicon() -> HttpResponse {
 }
 
 async fn asset(req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let Some(a) = ASSETS.iter().find(|a| a.path == path.as_str()) else {
+    let Some(a) = assets().get(path.as_str()) else {
         return Err(ApiError::NotFound {
             field: "path".into(),
             detail: format!("no asset '{}'", truncate(path.as_str(), 100)),
             suggestions: Vec::new(),
         });
     };
-    let etag = content_etag(a.bytes);
-    let mut res = cached_response(&req, &etag, a.content_type, a.bytes);
+    let mut res = cached_response(&req, &a.etag, a.content_type, a.bytes);
     res.headers_mut().insert(
         header::CACHE_CONTROL,
         header::HeaderValue::from_static("no-cache"),

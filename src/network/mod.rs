@@ -1,25 +1,26 @@
-//! The network: model, GeoJSON loading and validation (like Valhalla's baldr + mjolnir).
+//! The network: model, sources, validation and topology (like Valhalla's baldr + mjolnir).
 //!
-//! A [`Network`] is built only from data that validated, then stays read-only. The default
-//! data of `geodata/` is compiled into the binary ([`Network::embedded`]).
+//! Data comes from a [`Source`] (the embedded `geodata/`, or a directory), is validated by
+//! [`load`], and only then becomes a [`Network`], read-only from there on. At load the
+//! network builds its topology once as a petgraph graph ([`LinkGraph`]); [`topology`]
+//! analyses it (components, bridges, articulation points).
 
+mod graph;
 mod model;
 pub mod scenario;
 pub mod source;
+pub mod topology;
 mod validate;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+pub use graph::LinkGraph;
 pub use model::*;
+pub use source::{Documents, EMBEDDED_LINKS, EMBEDDED_NODES, Source, load};
 pub use validate::{
-    ENDPOINT_TOLERANCE_KM, LINKS_FILE, LoadError, NODES_FILE, Problem, load_from_strs,
+    ENDPOINT_TOLERANCE_KM, LINKS_FILE, LoadError, NODES_FILE, Problem, load_from_strs, validate,
 };
-
-/// The default network data, compiled in.
-pub const EMBEDDED_NODES: &str = include_str!("../../geodata/nodes.geojson");
-/// The default network data, compiled in.
-pub const EMBEDDED_LINKS: &str = include_str!("../../geodata/links.geojson");
 
 /// A validated network of nodes and links.
 #[derive(Debug, Clone)]
@@ -28,7 +29,10 @@ pub struct Network {
     links: Vec<Link>,
     node_index: HashMap<String, usize>,
     link_index: HashMap<String, usize>,
-    /// For each node, the indices of the links touching it.
+    /// The topology, built once.
+    graph: LinkGraph,
+    /// For each node, the indices of the links touching it, in file order (from `graph`,
+    /// flattened for the hot paths that walk it).
     incident: Vec<Vec<usize>>,
 }
 
@@ -39,35 +43,32 @@ impl Network {
         node_index: HashMap<String, usize>,
         link_index: HashMap<String, usize>,
     ) -> Self {
-        let mut incident = vec![Vec::new(); nodes.len()];
-        for (i, l) in links.iter().enumerate() {
-            incident[l.from_ix].push(i);
-            incident[l.to_ix].push(i);
-        }
+        let graph = LinkGraph::build(nodes.len(), &links);
+        let incident = (0..nodes.len()).map(|u| graph.links_at(u)).collect();
         Self {
             nodes,
             links,
             node_index,
             link_index,
+            graph,
             incident,
         }
     }
 
-    /// Loads and validates `nodes.geojson` and `links.geojson` from a directory.
+    /// Loads and validates `nodes.geojson` and `links.geojson` from a directory
+    /// (`load(&Source::Dir(..))`).
     pub fn load_dir(dir: &Path) -> Result<Self, LoadError> {
-        let read = |name: &str| {
-            let path = dir.join(name);
-            std::fs::read_to_string(&path).map_err(|source| LoadError::Io {
-                path: path.display().to_string(),
-                source,
-            })
-        };
-        load_from_strs(&read(NODES_FILE)?, &read(LINKS_FILE)?)
+        load(&Source::Dir(dir.to_path_buf()))
     }
 
-    /// The default network compiled into the binary.
+    /// The default network compiled into the binary (`load(&Source::Embedded)`).
     pub fn embedded() -> Result<Self, LoadError> {
-        load_from_strs(EMBEDDED_NODES, EMBEDDED_LINKS)
+        load(&Source::Embedded)
+    }
+
+    /// The topology: nodes joined by links, as a graph.
+    pub fn graph(&self) -> &LinkGraph {
+        &self.graph
     }
 
     /// All nodes, in file order.

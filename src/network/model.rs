@@ -1,8 +1,9 @@
 //! The network model: nodes, links and border crossings, as checked by [`super::validate`].
 //!
 //! Everything here is read-only once a [`super::Network`] is built. Identifiers are newtypes
-//! over the stable slugs of the GeoJSON files; petgraph indices never leave this crate's
-//! search modules.
+//! over the stable slugs of the GeoJSON files; links refer to their nodes by index into
+//! [`super::Network::nodes`]. The topology as a petgraph graph is [`super::LinkGraph`], built
+//! at load; petgraph's indices never leave `network`.
 
 use std::fmt;
 

@@ -290,7 +290,7 @@ pub struct Scenario {
 
 /// A scenario name that names no scenario.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("no scenario '{name}'")]
+#[error("no scenario '{name}'{}", did_you_mean(.suggestions))]
 pub struct UnknownScenario {
     /// As given (truncated).
     pub name: String,
@@ -305,6 +305,14 @@ impl UnknownScenario {
             name: truncate(name, 64),
             suggestions: suggest(name, known.map(|n| (n, n))),
         }
+    }
+}
+
+fn did_you_mean(near: &[String]) -> String {
+    if near.is_empty() {
+        String::new()
+    } else {
+        format!(" (did you mean {}?)", near.join(", "))
     }
 }
 

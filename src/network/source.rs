@@ -1,45 +1,124 @@
-//! Where network data comes from: the copy embedded in the binary or a data directory (a
-//! database source fits beside them). Minimal version by helper "core" so that the HTTP layer
-//! need not reach into the command line to reload; helper "net" owns and extends it.
+//! Where network data comes from, apart from what it must satisfy.
+//!
+//! A [`Source`] yields the raw [`Documents`] (the nodes and links FeatureCollections); [`load`]
+//! hands them to validation, the only way to a [`Network`]. Today there are two sources: the
+//! data compiled into the binary and a directory on disk. A database source (PostgreSQL,
+//! e.g. one query per feature type returning a FeatureCollection, as pg_featureserv does) is
+//! one more variant of [`Source`] and one more arm in [`Source::documents`]; validation,
+//! reload and the CLI stay as they are.
 
+use std::borrow::Cow;
+use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::{LoadError, Network};
+use super::Network;
+use super::validate::{self, LINKS_FILE, LoadError, NODES_FILE};
 
-/// A place network data is read from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The default network data, compiled in.
+pub const EMBEDDED_NODES: &str = include_str!("../../geodata/nodes.geojson");
+/// The default network data, compiled in.
+pub const EMBEDDED_LINKS: &str = include_str!("../../geodata/links.geojson");
+
+/// Where a network is read from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Source {
-    /// The data compiled into the binary.
+    /// The `geodata/` files compiled into the binary (the default).
+    #[default]
     Embedded,
-    /// `nodes.geojson` and `links.geojson` in a directory.
+    /// A directory holding [`NODES_FILE`] and [`LINKS_FILE`].
     Dir(PathBuf),
 }
 
 impl Source {
-    /// A directory when given, else the embedded data.
+    /// The directory when one is given, else the embedded data (the CLI's `--data` rule).
     pub fn from_dir(dir: Option<&Path>) -> Self {
-        match dir {
-            Some(d) => Source::Dir(d.to_path_buf()),
-            None => Source::Embedded,
-        }
+        dir.map_or(Source::Embedded, |d| Source::Dir(d.to_path_buf()))
     }
 
-    /// Reads and validates the network.
-    ///
-    /// # Errors
-    /// [`LoadError`] when a file cannot be read or the data is invalid.
+    /// Reads and validates this source: [`load`].
     pub fn load(&self) -> Result<Network, LoadError> {
+        load(self)
+    }
+
+    /// Reads the raw documents, unchecked.
+    ///
+    /// # Returns
+    /// The two documents, or [`LoadError::Io`] naming what could not be read.
+    pub fn documents(&self) -> Result<Documents<'static>, LoadError> {
         match self {
-            Source::Embedded => Network::embedded(),
-            Source::Dir(d) => load_dir(d),
+            Source::Embedded => Ok(Documents {
+                nodes: Cow::Borrowed(EMBEDDED_NODES),
+                links: Cow::Borrowed(EMBEDDED_LINKS),
+            }),
+            Source::Dir(dir) => Ok(Documents {
+                nodes: Cow::Owned(read_file(&dir.join(NODES_FILE))?),
+                links: Cow::Owned(read_file(&dir.join(LINKS_FILE))?),
+            }),
         }
     }
 }
 
-/// Loads and validates the network in a directory.
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Embedded => f.write_str("the embedded data"),
+            Source::Dir(d) => write!(f, "{}", d.display()),
+        }
+    }
+}
+
+fn read_file(path: &Path) -> Result<String, LoadError> {
+    std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// The raw data of a network, as a source yields it: two GeoJSON FeatureCollections, reported
+/// on as [`NODES_FILE`] and [`LINKS_FILE`] whatever their origin.
+#[derive(Debug, Clone)]
+pub struct Documents<'a> {
+    /// The nodes FeatureCollection (Points).
+    pub nodes: Cow<'a, str>,
+    /// The links FeatureCollection (LineStrings).
+    pub links: Cow<'a, str>,
+}
+
+/// Reads `source` and validates it into a [`Network`]: the one way data becomes a network.
 ///
-/// # Errors
-/// [`LoadError`] when a file cannot be read or the data is invalid.
-pub fn load_dir(path: &Path) -> Result<Network, LoadError> {
-    Network::load_dir(path)
+/// # Returns
+/// The network, [`LoadError::Io`] when the source cannot be read, or [`LoadError::Invalid`]
+/// listing every problem in the data.
+pub fn load(source: &Source) -> Result<Network, LoadError> {
+    let docs = source.documents()?;
+    validate::validate(&docs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_source_loads() {
+        let net = load(&Source::Embedded).expect("embedded data validates");
+        assert!(net.nodes().len() > 100, "{}", net.nodes().len());
+    }
+
+    #[test]
+    fn a_missing_directory_is_an_io_error_naming_the_file() {
+        let err = load(&Source::Dir("/nonexistent/corridor".into())).unwrap_err();
+        match err {
+            LoadError::Io { path, .. } => assert!(path.ends_with(NODES_FILE), "{path}"),
+            e => panic!("expected an I/O error, got {e}"),
+        }
+    }
+
+    #[test]
+    fn no_directory_means_the_embedded_data() {
+        assert_eq!(Source::from_dir(None), Source::Embedded);
+        assert_eq!(
+            Source::from_dir(Some(Path::new("d"))),
+            Source::Dir("d".into())
+        );
+    }
 }

@@ -5,13 +5,18 @@
 //! Link geometries are oriented in the direction of flow (a map can draw arrows from them);
 //! `direction` says whether that is the way the link is drawn in `/v1/network` (`forward`)
 //! or against it (`backward`). Tonnes are rounded to 0.001 t/yr, shares to 6 decimals.
+//!
+//! A rail↔road transshipment is spelled `transfer` in these answers (Feature `kind`
+//! [`TRANSSHIPMENT_KIND`], `transfer_at` in steps, `transfers` in routes,
+//! `cost_model.transfer_usd_per_t`): the published API keeps its names; the code says
+//! transshipment throughout.
 
 use geojson::{Feature, Geometry, JsonObject, Value as GeomValue, feature::Id};
 use serde_json::{Value, json};
 
-use crate::capacity::assign::{AssignRequest, Assignment, Demand};
+use crate::capacity::assign::{AssignQuery, Assignment, Demand, DemandResult};
 use crate::capacity::maxflow::{CapacityQuery, CapacityResult, MaxFlowValue, Step};
-use crate::capacity::spec::{Overrides, PlaceSet};
+use crate::capacity::request::{Overrides, PlaceSet};
 use crate::cost::{Constraints, Profile};
 use crate::network::{Link, Network};
 
@@ -19,6 +24,8 @@ use super::{node_geometry, round6};
 
 /// The unit of every flow and capacity here.
 pub const UNIT: &str = "t/yr";
+/// The Feature `kind` of a transshipment point (the API's name for it).
+pub const TRANSSHIPMENT_KIND: &str = "transfer";
 
 fn round3(x: f64) -> f64 {
     (x * 1e3).round() / 1e3
@@ -127,7 +134,7 @@ fn step_json(net: &Network, s: &Step) -> Value {
             "link_id": net.links()[link_ix].id.0,
             "direction": if forward { "forward" } else { "backward" },
         }),
-        Step::Transfer {
+        Step::Transshipment {
             node_ix,
             rail_to_road,
         } => json!({
@@ -137,10 +144,10 @@ fn step_json(net: &Network, s: &Step) -> Value {
     }
 }
 
-fn transfer_feature(net: &Network, node_ix: usize, flow: f64, dir: Option<bool>) -> Feature {
+fn transshipment_feature(net: &Network, node_ix: usize, flow: f64, dir: Option<bool>) -> Feature {
     let n = &net.nodes()[node_ix];
     let mut p = JsonObject::new();
-    p.insert("kind".into(), "transfer".into());
+    p.insert("kind".into(), TRANSSHIPMENT_KIND.into());
     p.insert("node_id".into(), n.id.0.clone().into());
     p.insert("name".into(), n.name.clone().into());
     p.insert("flow_tpy".into(), round3(flow).into());
@@ -150,7 +157,11 @@ fn transfer_feature(net: &Network, node_ix: usize, flow: f64, dir: Option<bool>)
             if r2r { "rail_to_road" } else { "road_to_rail" }.into(),
         );
     }
-    feature_with_id(format!("transfer/{}", n.id), node_geometry(n), p)
+    feature_with_id(
+        format!("{TRANSSHIPMENT_KIND}/{}", n.id),
+        node_geometry(n),
+        p,
+    )
 }
 
 /// The FeatureCollection answering `GET /v1/capacity`.
@@ -223,8 +234,8 @@ pub fn max_flow_collection(net: &Network, q: &CapacityQuery, r: &CapacityResult)
             p,
         ));
     }
-    for t in &r.transfers {
-        features.push(transfer_feature(
+    for t in &r.transshipments {
+        features.push(transshipment_feature(
             net,
             t.node_ix,
             t.flow_tpy,
@@ -253,12 +264,7 @@ pub fn max_flow_collection(net: &Network, q: &CapacityQuery, r: &CapacityResult)
     })
 }
 
-fn demand_json(
-    net: &Network,
-    i: usize,
-    d: &Demand,
-    r: &crate::capacity::assign::DemandResult,
-) -> Value {
+fn demand_json(net: &Network, i: usize, d: &Demand, r: &DemandResult) -> Value {
     let routes: Vec<Value> = r
         .routes
         .iter()
@@ -268,14 +274,14 @@ fn demand_json(
                 .iter()
                 .filter_map(|s| match *s {
                     Step::Link { link_ix, .. } => Some(net.links()[link_ix].id.0.as_str()),
-                    Step::Transfer { .. } => None,
+                    Step::Transshipment { .. } => None,
                 })
                 .collect();
-            let transfers: Vec<&str> = route
+            let transshipments: Vec<&str> = route
                 .steps
                 .iter()
                 .filter_map(|s| match *s {
-                    Step::Transfer { node_ix, .. } => Some(net.nodes()[node_ix].id.0.as_str()),
+                    Step::Transshipment { node_ix, .. } => Some(net.nodes()[node_ix].id.0.as_str()),
                     Step::Link { .. } => None,
                 })
                 .collect();
@@ -283,7 +289,7 @@ fn demand_json(
                 "tonnes_per_year": round3(route.tonnes_per_year),
                 "cost_usd_per_t": (route.cost_usd_per_t * 100.0).round() / 100.0,
                 "links": links,
-                "transfers": transfers,
+                "transfers": transshipments,
             })
         })
         .collect();
@@ -306,7 +312,7 @@ fn demand_json(
 /// saturated_links}`, `demands` (per demand: served and unserved tonnes, routes as link ids),
 /// `cost_model`, `query`, and Features of `kind` `flow` (per loaded link: `flow_tpy`,
 /// `forward_tpy`, `backward_tpy`, `capacity_tpy`, `utilization`, `saturated`) and `transfer`.
-pub fn assignment_collection(net: &Network, req: &AssignRequest, a: &Assignment) -> Value {
+pub fn assignment_collection(net: &Network, req: &AssignQuery, a: &Assignment) -> Value {
     let profile = Profile::default();
     let mut features = Vec::new();
     let mut saturated = Vec::new();
@@ -339,8 +345,8 @@ pub fn assignment_collection(net: &Network, req: &AssignRequest, a: &Assignment)
             p,
         ));
     }
-    for &(n, f) in &a.transfers {
-        features.push(transfer_feature(net, n, f, None));
+    for &(n, f) in &a.transshipments {
+        features.push(transshipment_feature(net, n, f, None));
     }
     let demands: Vec<Value> = req
         .demands

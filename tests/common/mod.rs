@@ -1,99 +1,51 @@
-//! Shared test support: the real `corridor` binary on an ephemeral loopback port.
+//! Shared test support for every test file and bench:
+//! - [`draw`]: one builder for small drawn networks (GeoJSON strings, a data directory, or a
+//!   validated `Network`), and the shared two-country drawing;
+//! - [`app`]: the service in process (`actix_web::test` over the shared router);
+//! - [`server`]: the real `corridor` binary on an ephemeral loopback port (a guard that kills
+//!   and reaps it on drop) and a raw HTTP/1.1 client;
+//! - [`TempDir`]: a temporary directory removed on drop;
+//! - GeoJSON checks and loud skips.
+//!
+//! Every test file and bench includes it with `mod common;` (benches:
+//! `#[path = "../tests/common/mod.rs"] mod common;`).
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+pub mod app;
+pub mod draw;
+pub mod server;
 
-/// A running `corridor serve`, killed when dropped.
-pub struct Server {
-    child: Child,
-    /// Base URL, e.g. `http://127.0.0.1:41234`.
-    pub base: String,
+#[allow(unused_imports)]
+pub use draw::Draw;
+#[allow(unused_imports)]
+pub use server::{RawResponse, Server, send_raw};
+
+/// A fresh directory under the system temp dir, removed (with its contents) on drop, also
+/// when the test panics.
+pub struct TempDir {
+    path: std::path::PathBuf,
 }
 
-impl Server {
-    /// Starts the binary on `127.0.0.1:0` with the given data directory (or the embedded
-    /// data) and extra environment, and waits until it prints its address.
-    pub fn start(data: Option<&Path>, env: &[(&str, &str)]) -> Server {
-        Self::spawn(data, env, &[])
+impl TempDir {
+    /// Creates `corridor-{tag}-{pid}-{n}` under the temp dir.
+    pub fn new(tag: &str) -> TempDir {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("corridor-{tag}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create temp dir");
+        TempDir { path }
     }
 
-    /// Like [`Server::start`], with extra `serve` arguments.
-    pub fn start_with_args(data: Option<&Path>, args: &[&str]) -> Server {
-        Self::spawn(data, &[], args)
-    }
-
-    fn spawn(data: Option<&Path>, env: &[(&str, &str)], args: &[&str]) -> Server {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_corridor"));
-        cmd.args(["serve", "--bind", "127.0.0.1:0"]).args(args);
-        if let Some(d) = data {
-            cmd.arg("--data").arg(d);
-        }
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        cmd.env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
-        let mut child = cmd.spawn().expect("spawn corridor");
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut lines = BufReader::new(stdout).lines();
-            while let Some(Ok(line)) = lines.next() {
-                if let Some(url) = line.strip_prefix("corridor listening on ") {
-                    let _ = tx.send(url.trim().to_string());
-                }
-            }
-        });
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let base = loop {
-            if let Ok(url) = rx.recv_timeout(Duration::from_millis(100)) {
-                break url;
-            }
-            if let Ok(Some(status)) = child.try_wait() {
-                panic!("corridor exited early: {status}");
-            }
-            assert!(
-                Instant::now() < deadline,
-                "corridor did not start within 60 s"
-            );
-        };
-        Server { child, base }
-    }
-
-    /// Process id, for signals.
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    /// GET `path` (with query) and return (status, content-type, body).
-    pub fn get(&self, path: &str) -> (u16, String, String) {
-        let agent = ureq::AgentBuilder::new()
-            .timeout(Duration::from_secs(30))
-            .build();
-        match agent.get(&format!("{}{}", self.base, path)).call() {
-            Ok(r) => (
-                r.status(),
-                r.content_type().to_string(),
-                r.into_string().unwrap_or_default(),
-            ),
-            Err(ureq::Error::Status(code, r)) => (
-                code,
-                r.content_type().to_string(),
-                r.into_string().unwrap_or_default(),
-            ),
-            Err(e) => panic!("GET {path}: {e}"),
-        }
+    /// Its path.
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
     }
 }
 
-impl Drop for Server {
+impl Drop for TempDir {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.path);
     }
 }
 

@@ -1,15 +1,22 @@
-//! Checked inputs of a capacity question: places (node ids, country codes), the shared
-//! [`Constraints`], capacity overrides and conversion constants. The query string of
-//! `GET /v1/capacity`, the body of `POST /v1/assign` and the command line all feed these
-//! functions, so the three agree on what every parameter means and how it is refused.
+//! What a capacity question asks, and its checking against a network.
+//!
+//! [`CapacityRequest`] is `GET /v1/capacity`'s request model as typed raw values: the query
+//! string (read by `crate::http::capacity`) and the command line (`corridor capacity`, whose
+//! clap flags are these fields) both build one and call [`CapacityRequest::check`], so the two
+//! doors agree on what every parameter means and how it is refused. The checks used by both
+//! capacity endpoints live here too: places (node ids, country codes), the shared
+//! [`Constraints`], capacity overrides and conversion constants; `POST /v1/assign`'s body
+//! ([`super::assign::AssignRequest`]) is checked with the same functions.
 
 use std::collections::{BTreeMap, HashSet};
 
 pub use crate::cost::ConstraintInput;
 use crate::cost::Constraints;
+use crate::fields::{PARAMETER_SIMILARITY, SUGGESTION_SIMILARITY, closest, suggest_with, truncate};
 use crate::network::{CapacityConversion, Network};
 
 use super::CapacityError;
+use super::maxflow::CapacityQuery;
 
 /// Largest capacity accepted in an override, t/yr (a thousand times the busiest line on
 /// Earth): keeps every sum of capacities finite.
@@ -52,14 +59,18 @@ pub struct Overrides {
     pub conversion: CapacityConversion,
 }
 
-/// Unchecked conversion overrides.
-#[derive(Debug, Clone, Copy, Default)]
+/// Unchecked conversion overrides, as the query string, a body or the command line give
+/// them (the command line flattens these into its flags).
+#[derive(Debug, Clone, Copy, Default, PartialEq, clap::Args)]
 pub struct ConversionInput {
-    /// Net tonnes per train.
+    /// Net tonnes per train (default 3000).
+    #[arg(long)]
     pub tonnes_per_train: Option<f64>,
-    /// Net tonnes per road vehicle.
+    /// Net tonnes per road vehicle (default 20).
+    #[arg(long)]
     pub tonnes_per_vehicle: Option<f64>,
-    /// Operating days a year.
+    /// Operating days a year (default 365).
+    #[arg(long)]
     pub operating_days: Option<f64>,
 }
 
@@ -70,6 +81,59 @@ pub struct PlaceSet {
     pub labels: Vec<String>,
     /// Node indices, deduplicated, in order of first appearance.
     pub nodes: Vec<usize>,
+}
+
+/// The raw inputs of a max-flow question (`GET /v1/capacity`, `corridor capacity`), before
+/// they are checked against a network. `Default` asks nothing: no places, default
+/// constraints and conversion, no overrides.
+#[derive(Debug, Clone, Default)]
+pub struct CapacityRequest {
+    /// Sources: node ids or country codes (any case), at least one.
+    pub from: Vec<String>,
+    /// Sinks, as `from`; must not overlap it.
+    pub to: Vec<String>,
+    /// Mode, status, cargo and avoid lists, shared with routing.
+    pub constraints: ConstraintInput,
+    /// Capacity overrides, `link_id:tonnes_per_year` items.
+    pub set_capacity: Vec<String>,
+    /// Conversion constants overriding the data's.
+    pub conversion: ConversionInput,
+}
+
+impl CapacityRequest {
+    /// Checks the request against `net` (conversion defaults from `base`) into the question
+    /// [`super::max_flow`] answers. Fields are named as the query string names them (`from`,
+    /// `set_capacity`); the command line renames them with [`CapacityError::map_fields`].
+    ///
+    /// # Errors
+    /// [`CapacityError::Invalid`] listing every malformed constraint, override or conversion
+    /// constant; then, once those are clean, [`CapacityError::UnknownPlace`],
+    /// [`CapacityError::NoPlaces`] or [`CapacityError::SameSourceSink`] for the places.
+    pub fn check(
+        &self,
+        net: &Network,
+        base: CapacityConversion,
+    ) -> Result<CapacityQuery, CapacityError> {
+        let mut issues = Vec::new();
+        let constraints = build_constraints(net, &self.constraints, "", &mut issues);
+        let capacity_tpy = parse_set_capacity(net, "set_capacity", &self.set_capacity, &mut issues);
+        let conversion = conversion(base, self.conversion, "", &mut issues);
+        if !issues.is_empty() {
+            return Err(CapacityError::Invalid(issues));
+        }
+        let from = resolve_places(net, "from", &self.from, &constraints)?;
+        let to = resolve_places(net, "to", &self.to, &constraints)?;
+        check_disjoint(net, &from, &to, "to")?;
+        Ok(CapacityQuery {
+            from,
+            to,
+            constraints,
+            overrides: Overrides {
+                capacity_tpy,
+                conversion,
+            },
+        })
+    }
 }
 
 /// Checks the link ids and country codes of `input` against `net` and builds the
@@ -109,26 +173,46 @@ pub fn parse_set_capacity(
             ));
             continue;
         };
-        let (id, value) = (id.trim(), value.trim());
-        let Some(ix) = net.link_ix(id) else {
-            issues.push(unknown_link(net, field, id));
-            continue;
-        };
+        let value = value.trim();
         match value.parse::<f64>() {
-            Ok(v) => {
-                if let Some(detail) = check_capacity(v) {
-                    issues.push(Issue::new(field, format!("{id}: {detail}")));
-                } else if out.insert(ix, v).is_some() {
-                    issues.push(Issue::new(field, format!("{id}: given more than once")));
+            Ok(v) => set_capacity(net, field, id, v, &mut out, issues),
+            Err(_) => {
+                // An unknown link is named before a bad number, as for any item.
+                let id = id.trim();
+                if net.link_ix(id).is_none() {
+                    issues.push(unknown_link(net, field, id));
+                } else {
+                    issues.push(Issue::new(
+                        field,
+                        format!("{id}: '{}' is not a number", shown(value)),
+                    ));
                 }
             }
-            Err(_) => issues.push(Issue::new(
-                field,
-                format!("{id}: '{}' is not a number", shown(value)),
-            )),
         }
     }
     out
+}
+
+/// Adds one capacity override, `id` → `value_tpy`, to `out`, or records why it is refused
+/// (unknown link, capacity out of range, link given twice).
+pub fn set_capacity(
+    net: &Network,
+    field: &str,
+    id: &str,
+    value_tpy: f64,
+    out: &mut BTreeMap<usize, f64>,
+    issues: &mut Vec<Issue>,
+) {
+    let id = id.trim();
+    let Some(ix) = net.link_ix(id) else {
+        issues.push(unknown_link(net, field, id));
+        return;
+    };
+    if let Some(detail) = check_capacity(value_tpy) {
+        issues.push(Issue::new(field, format!("{id}: {detail}")));
+    } else if out.insert(ix, value_tpy).is_some() {
+        issues.push(Issue::new(field, format!("{id}: given more than once")));
+    }
 }
 
 /// Why a capacity override is refused, if it is.
@@ -307,41 +391,36 @@ pub fn check_disjoint(
     }
 }
 
-/// Up to five node ids or country codes close to `name`.
+/// Up to five node ids or country codes close to `name` ([`crate::fields::suggest_with`]).
 pub fn suggest_places(net: &Network, name: &str) -> Vec<String> {
-    let lower = name.to_ascii_lowercase();
-    let mut scored: Vec<(f64, String)> = net
+    let ids: Vec<String> = net
         .nodes()
         .iter()
         .map(|n| n.id.0.clone())
         .chain(net.countries())
-        .map(|cand| {
-            (
-                strsim::jaro_winkler(&cand.to_ascii_lowercase(), &lower),
-                cand,
-            )
-        })
-        .filter(|(s, _)| *s > 0.75)
         .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    scored.into_iter().take(5).map(|(_, c)| c).collect()
+    suggest_with(
+        name,
+        ids.iter().map(|id| (id.as_str(), id.as_str())),
+        SUGGESTION_SIMILARITY,
+        true,
+    )
 }
 
 fn unknown_link(net: &Network, field: &str, id: &str) -> Issue {
-    let hint = net
-        .links()
-        .iter()
-        .map(|l| (strsim::jaro_winkler(&l.id.0, id), &l.id.0))
-        .filter(|(s, _)| *s > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, l)| format!(" (did you mean '{l}'?)"))
+    let ids: Vec<&str> = net.links().iter().map(|l| l.id.0.as_str()).collect();
+    let hint = closest(id, &ids, PARAMETER_SIMILARITY)
+        .map(|l| format!(" (did you mean '{l}'?)"))
         .unwrap_or_default();
     Issue::new(field, format!("'{}' names no link{hint}", shown(id)))
 }
 
-/// At most 60 characters of client input, for messages.
+/// Characters of client input echoed in capacity messages.
+pub const SHOWN_CHARS: usize = 60;
+
+/// At most [`SHOWN_CHARS`] characters of client input, for messages.
 pub fn shown(s: &str) -> String {
-    s.chars().take(60).collect()
+    truncate(s, SHOWN_CHARS)
 }
 
 #[cfg(test)]
@@ -376,6 +455,46 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn request_names_every_bad_input_before_resolving_places() {
+        let net = net();
+        let bad = CapacityRequest {
+            from: vec!["nowhere".into()],
+            to: vec!["CN".into()],
+            set_capacity: vec!["nope:5".into()],
+            conversion: ConversionInput {
+                operating_days: Some(0.0),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        match bad.check(&net, CapacityConversion::default()) {
+            Err(CapacityError::Invalid(issues)) => {
+                let fields: Vec<&str> = issues.iter().map(|i| i.field.as_str()).collect();
+                assert_eq!(fields, ["set_capacity", "operating_days"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        let unknown = CapacityRequest {
+            set_capacity: Vec::new(),
+            conversion: ConversionInput::default(),
+            ..bad
+        };
+        assert!(matches!(
+            unknown.check(&net, CapacityConversion::default()),
+            Err(CapacityError::UnknownPlace { ref field, .. }) if field == "from"
+        ));
+        let q = CapacityRequest {
+            from: vec!["RU".into()],
+            to: vec!["CN".into()],
+            ..Default::default()
+        }
+        .check(&net, CapacityConversion::default())
+        .unwrap();
+        assert_eq!(q.from.labels, ["RU"]);
+        assert!(!q.to.nodes.is_empty());
     }
 
     #[test]

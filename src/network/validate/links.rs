@@ -1,0 +1,252 @@
+//! The reader of `links.geojson`: each feature on its own (fields, the rules between its own
+//! fields, its geometry and length), before the cross-checks against nodes.
+
+use geo::{Haversine, Length, LineString};
+use serde_json::{Map, Value};
+
+use super::reader::{Feat, Report, coord};
+use super::{LINKS_FILE, Problem};
+use crate::network::model::*;
+
+/// A link as read, before the cross-checks; `ix` is its feature index.
+pub(super) struct RawLink {
+    pub ix: usize,
+    pub link: Link,
+}
+
+/// Reads every feature of the links file, reporting problems into `problems`.
+pub(super) fn read_links(text: &str, problems: &mut Vec<Problem>) -> Vec<RawLink> {
+    let mut report = Report::new(LINKS_FILE, problems);
+    let mut out = Vec::new();
+    for (ix, f) in report.features(text).iter().enumerate() {
+        let Some(mut feat) = Feat::envelope(ix, f, &mut report) else {
+            continue;
+        };
+        if let Some(link) = read_link(&mut feat) {
+            out.push(RawLink { ix, link });
+        }
+    }
+    out
+}
+
+/// One link, when every required part of it reads.
+fn read_link(feat: &mut Feat<'_, '_>) -> Option<Link> {
+    let id = feat.str_req("id");
+    let from = feat.str_req("from");
+    let to = feat.str_req("to");
+    let mode = feat.enum_req::<Mode>("mode");
+    let kind = feat.enum_req::<LinkKind>("kind");
+    let status = feat.enum_req::<Status>("status");
+    let source = feat.str_req("source");
+    let speed_kmh = feat.positive_req("speed_kmh");
+    let length_given = feat.positive_opt("length_km");
+    let oneway = feat.bool_opt("oneway").unwrap_or(false);
+    let gauge_mm = feat.gauge("gauge_mm");
+    let road_class = feat.enum_opt::<RoadClass>("road_class");
+    check_mode_fields(feat, mode, kind, gauge_mm, road_class);
+    let capacity = read_capacity(feat);
+    let crossing = match kind {
+        Some(LinkKind::Crossing) => read_crossing(feat),
+        _ => None,
+    };
+    let geometry = read_line(feat);
+    let crossing_ok = kind != Some(LinkKind::Crossing) || crossing.is_some();
+    let gauge_ok = mode != Some(Mode::Rail) || gauge_mm.is_some();
+    if !(crossing_ok && gauge_ok) {
+        return None;
+    }
+    let (id, from, to, mode, kind, status, source, speed_kmh, geometry) = (
+        id?, from?, to?, mode?, kind?, status?, source?, speed_kmh?, geometry?,
+    );
+    let length_km = length(feat, length_given, &geometry)?;
+    Some(Link {
+        id: LinkId(id),
+        from: NodeId(from),
+        to: NodeId(to),
+        from_ix: usize::MAX,
+        to_ix: usize::MAX,
+        mode,
+        kind,
+        gauge_mm,
+        road_class,
+        length_km,
+        speed_kmh,
+        capacity,
+        status,
+        oneway,
+        crossing,
+        geometry,
+        source,
+        properties: std::mem::take(&mut feat.props),
+    })
+}
+
+/// The rules between mode, kind, gauge and road class.
+fn check_mode_fields(
+    feat: &mut Feat<'_, '_>,
+    mode: Option<Mode>,
+    kind: Option<LinkKind>,
+    gauge_mm: Option<u32>,
+    road_class: Option<RoadClass>,
+) {
+    match (mode, gauge_mm) {
+        (Some(Mode::Rail), None) if !feat.props.contains_key("gauge_mm") => {
+            feat.problem("gauge_mm", "required for rail links")
+        }
+        (Some(Mode::Road), Some(_)) => feat.problem("gauge_mm", "only rail links have a gauge"),
+        _ => {}
+    }
+    if mode == Some(Mode::Rail) && road_class.is_some() {
+        feat.problem("road_class", "only road links have a road class");
+    }
+    match (kind, mode) {
+        (Some(LinkKind::Line), Some(Mode::Road)) => feat.problem(
+            "kind",
+            "a road link has kind 'road' (or 'crossing'), not 'line'",
+        ),
+        (Some(LinkKind::Road), Some(Mode::Rail)) => feat.problem(
+            "kind",
+            "a rail link has kind 'line' (or 'crossing'), not 'road'",
+        ),
+        _ => {}
+    }
+}
+
+/// `capacity`: optional `{"value": positive, "unit": CapacityUnit}`.
+fn read_capacity(feat: &mut Feat<'_, '_>) -> Option<Capacity> {
+    let m = match feat.value("capacity")? {
+        Value::Object(m) => m.clone(),
+        _ => {
+            feat.problem("capacity", "must be an object {\"value\": …, \"unit\": …}");
+            return None;
+        }
+    };
+    let value = capacity_value(feat, &m);
+    let unit = match m.get("unit").and_then(Value::as_str) {
+        Some(u) => feat.parse_enum::<CapacityUnit>("capacity.unit", u),
+        None => {
+            let msg = "required: one of t/yr, trains/day, vehicles/day";
+            feat.problem("capacity.unit", msg);
+            None
+        }
+    };
+    Some(Capacity {
+        value: value?,
+        unit: unit?,
+    })
+}
+
+fn capacity_value(feat: &mut Feat<'_, '_>, m: &Map<String, Value>) -> Option<f64> {
+    match m.get("value") {
+        Some(v @ Value::Number(_)) => match super::reader::positive(v) {
+            Ok(x) => Some(x),
+            Err(msg) => {
+                feat.problem("capacity.value", msg);
+                None
+            }
+        },
+        _ => {
+            feat.problem("capacity.value", "required: a positive number");
+            None
+        }
+    }
+}
+
+/// The border attributes of a link of kind `crossing`.
+fn read_crossing(feat: &mut Feat<'_, '_>) -> Option<CrossingInfo> {
+    let name = feat.str_req("name");
+    let dwell_h = read_dwell(feat);
+    let hours = feat.str_req("hours");
+    let veterinary = feat.bool_req("veterinary");
+    let countries = read_countries(feat);
+    Some(CrossingInfo {
+        countries: countries?,
+        name: name?,
+        dwell_h: dwell_h?,
+        hours: hours?,
+        veterinary: veterinary?,
+    })
+}
+
+/// `dwell_h`: required for crossings, hours, may be 0.
+fn read_dwell(feat: &mut Feat<'_, '_>) -> Option<f64> {
+    match feat.value("dwell_h") {
+        Some(Value::Number(n)) if n.as_f64().is_some_and(|x| x >= 0.0 && x.is_finite()) => {
+            n.as_f64()
+        }
+        None => {
+            feat.problem("dwell_h", "required for crossings (hours, may be 0)");
+            None
+        }
+        Some(v) => {
+            let msg = format!("must be a non-negative number of hours, found {v}");
+            feat.problem("dwell_h", msg);
+            None
+        }
+    }
+}
+
+/// `countries`: two different ISO codes, in `from` → `to` order.
+fn read_countries(feat: &mut Feat<'_, '_>) -> Option<[String; 2]> {
+    let a = match feat.value("countries") {
+        Some(Value::Array(a)) if a.len() == 2 => a.clone(),
+        None => {
+            feat.problem("countries", "required for crossings: [a, b]");
+            return None;
+        }
+        Some(_) => {
+            feat.problem("countries", "must be an array of two ISO codes");
+            return None;
+        }
+    };
+    let mut code = |v: &Value| v.as_str().and_then(|s| feat.country_code("countries", s));
+    let (x, y) = (code(&a[0]), code(&a[1]));
+    let (x, y) = (x?, y?);
+    if x == y {
+        let msg = format!("a crossing joins two different countries, found [{x}, {y}]");
+        feat.problem("countries", msg);
+        return None;
+    }
+    Some([x, y])
+}
+
+/// The LineString geometry: at least two positions, each in range.
+fn read_line(feat: &mut Feat<'_, '_>) -> Option<LineString<f64>> {
+    feat.geometry_type("LineString")?;
+    let positions = match feat.geom.get("coordinates") {
+        Some(Value::Array(a)) if a.len() >= 2 => a.iter().map(coord).collect::<Vec<_>>(),
+        _ => {
+            feat.problem("geometry", "a LineString needs at least two positions");
+            return None;
+        }
+    };
+    let mut cs = Vec::new();
+    for (i, c) in positions.into_iter().enumerate() {
+        match c {
+            Ok(c) => cs.push(c),
+            Err(e) => {
+                let msg = format!("position {i}: {e}");
+                feat.problem("geometry", msg);
+                return None;
+            }
+        }
+    }
+    Some(LineString::new(cs))
+}
+
+/// The data's `length_km`, else the geodesic length of the geometry (recorded in the
+/// properties, rounded to 0.1 km, so that output shows it).
+fn length(feat: &mut Feat<'_, '_>, given: Option<f64>, geometry: &LineString<f64>) -> Option<f64> {
+    if given.is_some() {
+        return given;
+    }
+    let geodesic_km = geometry.length::<Haversine>() / 1000.0;
+    if geodesic_km > 0.0 {
+        let rounded = (geodesic_km * 10.0).round() / 10.0;
+        feat.props.insert("length_km".into(), Value::from(rounded));
+        return Some(geodesic_km);
+    }
+    let msg = "the geometry has zero length and no length_km is given";
+    feat.problem("length_km", msg);
+    None
+}

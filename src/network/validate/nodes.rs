@@ -1,0 +1,122 @@
+//! The reader of `nodes.geojson`: each feature on its own, before any cross-check.
+
+use std::collections::HashSet;
+
+use geo::Point;
+use serde_json::Value;
+
+use super::reader::{Feat, Report, coord};
+use super::{NODES_FILE, Problem};
+use crate::network::model::{Mode, Node, NodeId, NodeKind};
+
+/// Nodes read from the file: those valid on their own, and the ids of those that are not
+/// (so that links naming them are not reported a second time as naming no node).
+pub(super) struct NodesRead {
+    pub nodes: Vec<Node>,
+    pub invalid: HashSet<String>,
+}
+
+/// Reads every feature of the nodes file, reporting problems into `problems`.
+pub(super) fn read_nodes(text: &str, problems: &mut Vec<Problem>) -> NodesRead {
+    let mut report = Report::new(NODES_FILE, problems);
+    let mut read = NodesRead {
+        nodes: Vec::new(),
+        invalid: HashSet::new(),
+    };
+    for (ix, f) in report.features(text).iter().enumerate() {
+        let Some(mut feat) = Feat::envelope(ix, f, &mut report) else {
+            continue;
+        };
+        match read_node(&mut feat) {
+            Ok(node) => read.nodes.push(node),
+            Err(Some(id)) => {
+                read.invalid.insert(id);
+            }
+            Err(None) => {}
+        }
+    }
+    read
+}
+
+/// One node, or the id it has (if readable) when it has a problem.
+fn read_node(feat: &mut Feat<'_, '_>) -> Result<Node, Option<String>> {
+    let before = feat.problem_count();
+    let id = feat.str_req("id");
+    let name = feat.str_req("name");
+    let name_local = feat.str_opt("name_local");
+    let country = feat
+        .str_req("country")
+        .and_then(|c| feat.country_code("country", &c));
+    let kind = feat.enum_req::<NodeKind>("kind");
+    let modes = read_modes(feat);
+    let intermodal = feat.bool_req("intermodal");
+    let gauge_mm = feat.gauge("gauge_mm");
+    let source = feat.str_req("source");
+    let point = read_point(feat);
+    if feat.problem_count() != before || modes.is_empty() {
+        return Err(id);
+    }
+    match (id, name, country, kind, intermodal, source, point) {
+        (
+            Some(id),
+            Some(name),
+            Some(country),
+            Some(kind),
+            Some(intermodal),
+            Some(source),
+            Some(point),
+        ) => Ok(Node {
+            id: NodeId(id),
+            name,
+            name_local,
+            country,
+            kind,
+            modes,
+            intermodal,
+            gauge_mm,
+            point,
+            source,
+            properties: std::mem::take(&mut feat.props),
+        }),
+        (id, ..) => Err(id),
+    }
+}
+
+/// `modes`: a non-empty array of distinct modes.
+fn read_modes(feat: &mut Feat<'_, '_>) -> Vec<Mode> {
+    let mut modes = Vec::new();
+    match feat.props.get("modes").cloned() {
+        Some(Value::Array(a)) if !a.is_empty() => {
+            for v in a {
+                match v.as_str().and_then(Mode::parse) {
+                    Some(m) if !modes.contains(&m) => modes.push(m),
+                    Some(m) => feat.problem("modes", format!("'{m}' listed twice")),
+                    None => feat.problem(
+                        "modes",
+                        format!("unknown value {v} (expected a subset of rail, road)"),
+                    ),
+                }
+            }
+        }
+        Some(Value::Array(_)) => feat.problem("modes", "must list at least one mode"),
+        None | Some(Value::Null) => feat.problem("modes", "required"),
+        Some(_) => feat.problem("modes", "must be an array such as [\"rail\", \"road\"]"),
+    }
+    modes
+}
+
+/// The Point geometry.
+fn read_point(feat: &mut Feat<'_, '_>) -> Option<Point<f64>> {
+    feat.geometry_type("Point")?;
+    match feat.geom.get("coordinates").map(coord) {
+        Some(Ok(c)) => Some(Point::from(c)),
+        Some(Err(e)) => {
+            feat.problem("geometry", e);
+            None
+        }
+        None => {
+            feat.problem("geometry", "a Point needs coordinates");
+            None
+        }
+    }
+}

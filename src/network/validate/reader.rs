@@ -1,0 +1,285 @@
+//! The field reader of the network files: one feature's properties read field by field, each
+//! problem reported with the file, feature index, id and field, none stopping the reading.
+
+use geo::Coord;
+use serde_json::{Map, Value};
+
+use super::Problem;
+use crate::fields::{StrEnum, check_lon_lat};
+
+/// Where the problems of one file go.
+pub(super) struct Report<'a> {
+    file: &'static str,
+    problems: &'a mut Vec<Problem>,
+}
+
+impl<'a> Report<'a> {
+    /// Reports problems of `file` into `problems`.
+    pub(super) fn new(file: &'static str, problems: &'a mut Vec<Problem>) -> Self {
+        Self { file, problems }
+    }
+
+    /// Records one problem.
+    pub(super) fn push(
+        &mut self,
+        feature: Option<usize>,
+        id: Option<&str>,
+        field: &str,
+        msg: String,
+    ) {
+        self.problems.push(Problem {
+            file: self.file.to_string(),
+            feature,
+            id: id.map(str::to_string),
+            field: field.to_string(),
+            message: msg,
+        });
+    }
+
+    /// Reads a FeatureCollection's features, reporting a file-level problem when it is not one.
+    pub(super) fn features(&mut self, text: &str) -> Vec<Value> {
+        let root: Value = match serde_json::from_str(text) {
+            Ok(v) => v,
+            Err(e) => {
+                self.push(None, None, "(file)", format!("not valid JSON: {e}"));
+                return Vec::new();
+            }
+        };
+        if root.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
+            let msg = "the file must be a GeoJSON FeatureCollection";
+            self.push(None, None, "type", msg.into());
+            return Vec::new();
+        }
+        match root.get("features") {
+            Some(Value::Array(a)) => a.clone(),
+            _ => {
+                let msg = "must be an array of Features";
+                self.push(None, None, "features", msg.into());
+                Vec::new()
+            }
+        }
+    }
+}
+
+/// One feature being read: its position, id, properties and geometry.
+pub(super) struct Feat<'r, 'a> {
+    /// Zero-based index in the file's `features`.
+    pub ix: usize,
+    /// The `id` property when it is a string, for reports.
+    pub id: Option<String>,
+    /// The properties, kept whole for faithful output.
+    pub props: Map<String, Value>,
+    /// The geometry (`null` when absent).
+    pub geom: Value,
+    report: &'r mut Report<'a>,
+}
+
+impl<'r, 'a> Feat<'r, 'a> {
+    /// Checks the Feature envelope of `features[ix]`; `None` (reported) when it is not one.
+    pub(super) fn envelope(ix: usize, f: &Value, report: &'r mut Report<'a>) -> Option<Self> {
+        if f.get("type").and_then(Value::as_str) != Some("Feature") {
+            report.push(Some(ix), None, "type", "must be a Feature".into());
+            return None;
+        }
+        let Some(Value::Object(props)) = f.get("properties") else {
+            report.push(Some(ix), None, "properties", "must be an object".into());
+            return None;
+        };
+        Some(Self {
+            ix,
+            id: props.get("id").and_then(Value::as_str).map(str::to_string),
+            props: props.clone(),
+            geom: f.get("geometry").cloned().unwrap_or(Value::Null),
+            report,
+        })
+    }
+
+    /// Records a problem of this feature.
+    pub(super) fn problem(&mut self, field: &str, msg: impl Into<String>) {
+        let (ix, id) = (self.ix, self.id.as_deref());
+        self.report.push(Some(ix), id, field, msg.into());
+    }
+
+    /// Problems recorded so far in this report (to tell whether a feature read cleanly).
+    pub(super) fn problem_count(&self) -> usize {
+        self.report.problems.len()
+    }
+
+    /// The value of `field` unless absent or `null`.
+    pub(super) fn value(&self, field: &str) -> Option<&Value> {
+        self.props.get(field).filter(|v| !v.is_null())
+    }
+
+    fn missing(&self, field: &str) -> bool {
+        self.value(field).is_none()
+    }
+
+    pub(super) fn str_opt(&mut self, field: &str) -> Option<String> {
+        match self.value(field) {
+            None => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => {
+                let msg = format!("expected a string, found {}", json_type(other));
+                self.problem(field, msg);
+                None
+            }
+        }
+    }
+
+    pub(super) fn str_req(&mut self, field: &str) -> Option<String> {
+        match self.str_opt(field) {
+            Some(s) if s.trim().is_empty() => {
+                self.problem(field, "must not be empty");
+                None
+            }
+            Some(s) => Some(s),
+            None => {
+                if self.missing(field) {
+                    self.problem(field, "required");
+                }
+                None
+            }
+        }
+    }
+
+    pub(super) fn bool_opt(&mut self, field: &str) -> Option<bool> {
+        match self.value(field) {
+            None => None,
+            Some(Value::Bool(b)) => Some(*b),
+            Some(other) => {
+                let msg = format!("expected true or false, found {}", json_type(other));
+                self.problem(field, msg);
+                None
+            }
+        }
+    }
+
+    pub(super) fn bool_req(&mut self, field: &str) -> Option<bool> {
+        let v = self.bool_opt(field);
+        if v.is_none() && self.missing(field) {
+            self.problem(field, "required");
+        }
+        v
+    }
+
+    /// A strictly positive finite number.
+    pub(super) fn positive_opt(&mut self, field: &str) -> Option<f64> {
+        let v = self.value(field).cloned();
+        let x = positive(v.as_ref()?);
+        if let Err(msg) = &x {
+            self.problem(field, msg.clone());
+        }
+        x.ok()
+    }
+
+    pub(super) fn positive_req(&mut self, field: &str) -> Option<f64> {
+        let v = self.positive_opt(field);
+        if v.is_none() && self.missing(field) {
+            self.problem(field, "required");
+        }
+        v
+    }
+
+    /// A required value of the data format's enum `T` (made by `fields::str_enum!`).
+    pub(super) fn enum_req<T: StrEnum>(&mut self, field: &str) -> Option<T> {
+        let s = self.str_req(field)?;
+        self.parse_enum(field, &s)
+    }
+
+    /// An optional value of the data format's enum `T`.
+    pub(super) fn enum_opt<T: StrEnum>(&mut self, field: &str) -> Option<T> {
+        let s = self.str_opt(field)?;
+        self.parse_enum(field, &s)
+    }
+
+    /// Parses `s` as a `T`, reporting the accepted values when it is none.
+    pub(super) fn parse_enum<T: StrEnum>(&mut self, field: &str, s: &str) -> Option<T> {
+        let v = T::from_str_exact(s);
+        if v.is_none() {
+            let msg = format!(
+                "unknown value '{s}' (expected one of {})",
+                T::VALUES.join(", ")
+            );
+            self.problem(field, msg);
+        }
+        v
+    }
+
+    /// An ISO 3166-1 alpha-2 code (two upper-case letters).
+    pub(super) fn country_code(&mut self, field: &str, s: &str) -> Option<String> {
+        if s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Some(s.to_string());
+        }
+        let msg = format!("'{s}' is not an ISO 3166-1 alpha-2 code (two upper-case letters)");
+        self.problem(field, msg);
+        None
+    }
+
+    /// A track gauge: a whole number of millimetres.
+    pub(super) fn gauge(&mut self, field: &str) -> Option<u32> {
+        let x = self.positive_opt(field)?;
+        if x.fract() != 0.0 || x > 5000.0 {
+            let msg = format!("must be a whole number of millimetres, found {x}");
+            self.problem(field, msg);
+            return None;
+        }
+        Some(x as u32)
+    }
+
+    /// The geometry's `type`, reporting `required: {expected}` when there is none.
+    pub(super) fn geometry_type(&mut self, expected: &str) -> Option<String> {
+        let t = self
+            .geom
+            .get("type")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        match t {
+            Some(t) if t == expected => Some(t),
+            Some(t) => {
+                self.problem("geometry", format!("must be a {expected}, found {t}"));
+                None
+            }
+            None => {
+                self.problem("geometry", format!("required: a {expected}"));
+                None
+            }
+        }
+    }
+}
+
+/// A strictly positive finite JSON number.
+pub(super) fn positive(v: &Value) -> Result<f64, String> {
+    match v {
+        Value::Number(n) => match n.as_f64() {
+            Some(x) if x.is_finite() && x > 0.0 => Ok(x),
+            _ => Err(format!("must be a positive number, found {n}")),
+        },
+        other => Err(format!("expected a number, found {}", json_type(other))),
+    }
+}
+
+/// How a JSON value's type is named in messages.
+pub(super) fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A GeoJSON position `[lon, lat]` or `[lon, lat, z]`, in range.
+pub(super) fn coord(v: &Value) -> Result<Coord<f64>, String> {
+    let a = v
+        .as_array()
+        .ok_or("a position must be an array [lon, lat]")?;
+    if a.len() < 2 || a.len() > 3 {
+        return Err(format!("a position has 2 or 3 numbers, found {}", a.len()));
+    }
+    let lon = a[0].as_f64().ok_or("longitude is not a number")?;
+    let lat = a[1].as_f64().ok_or("latitude is not a number")?;
+    check_lon_lat(lon, lat)?;
+    Ok(Coord { x: lon, y: lat })
+}

@@ -1,0 +1,29 @@
+// Number formats shared by the panels and the map.
+
+export const nf0 = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+export const nf1 = new Intl.NumberFormat("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+export const nf2 = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** `x` with format `f`, or an en dash when `x` is not a finite number. */
+export function num(x, f = nf0) {
+  return typeof x === "number" && Number.isFinite(x) ? f.format(x) : "–";
+}
+
+/** A figure of unknown magnitude: whole numbers from 100 up, one decimal from 10, else two. */
+export function measure(x) {
+  if (typeof x !== "number" || !Number.isFinite(x)) return "–";
+  const a = Math.abs(x);
+  return num(x, a >= 100 ? nf0 : a >= 10 ? nf1 : nf2);
+}
+
+/** Tonnes a year as "12.3 Mt/yr" or "450 kt/yr". */
+export function tonnes(tpy) {
+  if (typeof tpy !== "number" || !Number.isFinite(tpy)) return "–";
+  if (tpy >= 1e6) return nf1.format(tpy / 1e6) + " Mt/yr";
+  return nf0.format(tpy / 1e3) + " kt/yr";
+}
+
+/** A unit written in a property name (`km`, `h`, `usd_per_t`) as a reader writes it. */
+export function unitLabel(unit) {
+  return unit.split("_per_").map((u) => (u === "usd" ? "$" : u)).join("/");
+}

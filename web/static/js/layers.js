@@ -1,0 +1,164 @@
+// The base layers: the offline basemap of country borders (/v1/boundaries), rail by gauge and
+// roads by class (/v1/network), places, and border crossings sized by capacity
+// (/v1/crossings), with their tooltips, popups and legend sections.
+
+import { h, titled } from "./dom.js";
+import { nf0, nf1, num, tonnes } from "./format.js";
+
+const GAUGE_COLORS = { 1520: "#c0392b", 1435: "#2471a3" };
+const GAUGE_OTHER = "#7f8c8d";
+const ROAD_STYLES = {
+  motorway: { color: "#d35400", weight: 4 },
+  trunk: { color: "#e67e22", weight: 3.4 },
+  primary: { color: "#e6b800", weight: 2.8 },
+  secondary: { color: "#9aa0a6", weight: 2.2 },
+  track: { color: "#a1887f", weight: 1.6, dashArray: "4 4" },
+};
+const ROAD_DEFAULT = { color: "#b0b0b0", weight: 2 };
+const CROSSING_COLORS = { rail: "#6a1b9a", road: "#2e7d32" };
+const IN_SERVICE = new Set(["open", "seasonal"]);
+
+// Where to write country names (a polygon's bounds centre is useless for Russia).
+const COUNTRY_LABELS = { RU: [58, 96], MN: [46.6, 103], CN: [34, 104], KZ: [48.3, 67.5], KG: [41.5, 74.5], UZ: [41.6, 63.5], KP: [40.3, 127] };
+
+/** The point halfway along a line's vertices, as Leaflet [lat, lon]. */
+export function midpoint(coords) {
+  if (coords.length === 2) return [(coords[0][1] + coords[1][1]) / 2, (coords[0][0] + coords[1][0]) / 2];
+  const c = coords[Math.floor(coords.length / 2)];
+  return [c[1], c[0]];
+}
+
+/** Draws everything loaded at start and the legend sections for it. */
+export function drawBase(view, { boundaries, network, crossings }, places) {
+  if (boundaries) drawBoundaries(view, boundaries);
+  drawNetwork(view, network, places);
+  drawCrossings(view, crossings);
+  view.legendSection("Rail", [
+    { line: GAUGE_COLORS[1520], label: "1520 mm (RU, MN, KZ)" },
+    { line: GAUGE_COLORS[1435], label: "1435 mm (CN)" },
+    { line: "#888", dash: "dashed", label: "planned / under construction" },
+  ]);
+  view.legendSection("Roads", [
+    ...["motorway", "trunk", "primary", "secondary"].map((c) => ({ line: ROAD_STYLES[c].color, label: c })),
+    { line: ROAD_STYLES.track.color, dash: "dashed", label: "track" },
+  ]);
+  view.legendSection("Border crossings", [
+    { dot: CROSSING_COLORS.rail, size: 10, label: "rail" },
+    { dot: CROSSING_COLORS.road, size: 10, label: "road" },
+    { dot: "#999", size: 16, label: "size ∝ capacity" },
+  ]);
+}
+
+function drawBoundaries(view, fc) {
+  L.geoJSON(fc, {
+    pane: "boundaries",
+    interactive: false,
+    style: (f) => ({ color: "#8d8d8d", weight: 1, fillColor: f.properties.core ? "#f7f3ea" : "#e9e9e9", fillOpacity: 1 }),
+  }).addTo(view.layers.boundaries);
+  for (const f of fc.features) {
+    const at = COUNTRY_LABELS[f.properties.iso_a2];
+    if (!at) continue;
+    L.tooltip({ permanent: true, direction: "center", className: "country-label", interactive: false })
+      .setLatLng(at)
+      .setContent(h("span", null, f.properties.name || f.properties.iso_a2))
+      .addTo(view.layers.boundaries);
+  }
+}
+
+function railStyle(p) {
+  const s = { color: GAUGE_COLORS[p.gauge_mm] || GAUGE_OTHER, weight: 2.6, opacity: 0.9 };
+  if (!IN_SERVICE.has(p.status)) Object.assign(s, { dashArray: "6 6", opacity: 0.7 });
+  if (p.status === "closed") s.color = "#999";
+  return s;
+}
+
+function roadStyle(p) {
+  const s = { opacity: 0.9, ...(ROAD_STYLES[p.road_class] || ROAD_DEFAULT) };
+  if (!IN_SERVICE.has(p.status)) Object.assign(s, { dashArray: "6 6", opacity: 0.7 });
+  return s;
+}
+
+function linkTooltip(p) {
+  const bits = [
+    p.mode,
+    p.kind === "line" ? (p.gauge_mm ? `${p.gauge_mm} mm` : "") : p.road_class || "",
+    p.status,
+    typeof p.length_km === "number" ? `${nf0.format(p.length_km)} km` : "",
+  ].filter(Boolean);
+  return titled(p.name || p.id, bits.join(" · "));
+}
+
+function drawNetwork(view, fc, places) {
+  for (const f of fc.features) {
+    const p = f.properties || {};
+    if (!f.geometry || f.geometry.type === "Point" || p.kind === "crossing") continue; // crossings: /v1/crossings
+    const rail = p.mode === "rail";
+    const style = rail ? railStyle(p) : roadStyle(p);
+    L.geoJSON(f, { style: () => style })
+      .bindTooltip(() => linkTooltip(p), { sticky: true })
+      .addTo(rail ? view.layers.rail : view.layers.roads);
+  }
+  for (const f of places.nodes.values()) {
+    const p = f.properties;
+    const [lon, lat] = f.geometry.coordinates;
+    const major = p.kind === "city" || p.kind === "port";
+    const kind = String(p.kind).replace("_", " ");
+    L.circleMarker([lat, lon], {
+      pane: "places", placeId: p.id, radius: major ? 4.5 : 3, color: "#1d2733", weight: 1.2,
+      fillColor: major ? "#fff" : "#ddd", fillOpacity: 1,
+    })
+      .bindTooltip(() => h("span", null, p.name_local ? `${p.name} · ${p.name_local}` : p.name), { direction: "top", offset: [0, -4] })
+      .bindPopup(() => titled(p.name,
+        [p.country, kind, (p.modes || []).join(" + "), p.intermodal ? "intermodal" : ""].filter(Boolean).join(" · "),
+        h("code", null, p.id)))
+      .addTo(view.layers.places);
+  }
+  if (places.nodes.size) {
+    const pts = [...places.nodes.values()].map((f) => [f.geometry.coordinates[1], f.geometry.coordinates[0]]);
+    view.map.fitBounds(L.latLngBounds(pts).pad(0.08), { maxZoom: 6, animate: false });
+  }
+}
+
+function crossingRadius(p) {
+  const t = p.capacity_tpy;
+  if (typeof t !== "number" || !(t > 0)) return 5;
+  return Math.max(5, Math.min(22, 4 + 2.4 * Math.sqrt(t / 1e6)));
+}
+
+function crossingPopup(p) {
+  let cap = "unknown";
+  if (p.capacity && typeof p.capacity.value === "number") {
+    cap = `${nf0.format(p.capacity.value)} ${p.capacity.unit}`;
+    if (p.capacity.unit !== "t/yr" && typeof p.capacity_tpy === "number") cap += ` ≈ ${tonnes(p.capacity_tpy)}`;
+  }
+  const rows = [
+    ["Countries", Array.isArray(p.countries) ? p.countries.join(" → ") : ""],
+    ["Between", `${p.from_name || p.from} – ${p.to_name || p.to}`],
+    ["Mode", p.mode],
+    ["Status", p.status],
+    ["Dwell", typeof p.dwell_h === "number" ? `${num(p.dwell_h, nf1)} h` : "–"],
+    ["Hours", p.hours],
+    ["Veterinary", p.veterinary ? "yes" : "no"],
+    ["Capacity", cap],
+    ["Source", p.source],
+  ];
+  return h("div", null,
+    h("strong", null, p.name || p.id),
+    h("table", null, rows.map(([k, v]) => h("tr", null, h("td", null, k), h("td", null, v == null ? "" : String(v))))));
+}
+
+function drawCrossings(view, fc) {
+  for (const f of fc.features) {
+    const p = f.properties;
+    const color = CROSSING_COLORS[p.mode] || "#555";
+    const live = IN_SERVICE.has(p.status);
+    L.geoJSON(f, { style: () => ({ color, weight: 4, opacity: 0.8, dashArray: live ? null : "4 4" }) }).addTo(view.layers.crossings);
+    L.circleMarker(midpoint(f.geometry.coordinates), {
+      pane: "crossings", radius: crossingRadius(p), color: "#fff", weight: 1.5,
+      fillColor: color, fillOpacity: live ? 0.85 : 0.3, className: "crossing-symbol",
+    })
+      .bindPopup(() => crossingPopup(p), { maxWidth: 320 })
+      .bindTooltip(() => h("span", null, p.name || p.id), { direction: "top" })
+      .addTo(view.layers.crossings);
+  }
+}

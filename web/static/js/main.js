@@ -1,0 +1,46 @@
+// Corridor web map: loads the map data and the API description from this server (no CDN, no
+// tiles) and mounts the panels. A panel is one module in ./panels/ (see panel.js for its
+// shape) plus its name in PANELS.
+
+import { ApiSpec } from "./openapi.js";
+import { getJson, showProblem } from "./api.js";
+import { byId } from "./dom.js";
+import { drawBase } from "./layers.js";
+import { MapView } from "./map.js";
+import { mountPanels } from "./panel.js";
+import { Picker, Places } from "./places.js";
+
+const PANELS = ["route", "capacity"];
+
+async function start() {
+  const view = new MapView(byId("map"));
+  const [boundaries, network, crossings, doc, modules] = await Promise.all([
+    // The basemap is decoration: the page works without it.
+    getJson("/v1/boundaries").catch((e) => {
+      console.warn("no country borders:", e.message);
+      return null;
+    }),
+    getJson("/v1/network"),
+    getJson("/v1/crossings"),
+    // Without the API description every choice is a free-text field, checked by the server.
+    getJson("/openapi.json").catch((e) => {
+      console.warn("no API description:", e.message);
+      return null;
+    }),
+    Promise.all(PANELS.map((name) => import(`./panels/${name}.js`))),
+  ]);
+  const spec = new ApiSpec(doc);
+  const places = new Places(network, crossings);
+  drawBase(view, { boundaries, network, crossings }, places);
+  places.fillDatalists();
+  const ctx = { spec, view, places, picker: new Picker(view, places, spec) };
+  mountPanels(ctx, modules.map((m) => m.default), byId("tabs"), byId("panels"));
+  window.corridor = { ...ctx, map: view.map };
+  document.body.dataset.ready = "1";
+}
+
+start().catch((err) => {
+  console.error(err);
+  showProblem(byId("load-error"), err);
+  document.body.dataset.ready = "error";
+});

@@ -1,0 +1,85 @@
+// The Leaflet map (vendored, loaded as the global `L`): panes, the base layer groups, the
+// layer switcher, the scale and the legend. Panels add their own overlay and legend section
+// through `MapView.overlay` and `MapView.legendSection`.
+
+import { h } from "./dom.js";
+
+const FIT_MAX_ZOOM = 7;
+
+export class MapView {
+  constructor(el) {
+    const map = L.map(el, { minZoom: 2, maxZoom: 13, zoomSnap: 0.5 }).setView([47, 100], 4);
+    this.map = map;
+    map.attributionControl.setPrefix("Leaflet");
+    map.attributionControl.addAttribution("Borders: Natural Earth");
+    map.createPane("boundaries").style.zIndex = 250;
+    map.createPane("places").style.zIndex = 470;
+    map.createPane("crossings").style.zIndex = 480;
+    map.createPane("cuts").style.zIndex = 490; // a bottleneck stays above crossing symbols
+
+    this.layers = {
+      boundaries: L.layerGroup(),
+      roads: L.layerGroup(),
+      rail: L.layerGroup(),
+      crossings: L.layerGroup(),
+      places: L.featureGroup(), // a feature group: clicks on places reach the picker
+      picks: L.layerGroup(),
+    };
+    for (const g of Object.values(this.layers)) g.addTo(map);
+
+    this.control = L.control.layers(null, {
+      "Rail (by gauge)": this.layers.rail,
+      "Roads (by class)": this.layers.roads,
+      "Border crossings": this.layers.crossings,
+      "Places": this.layers.places,
+    }, { collapsed: false, position: "topright" }).addTo(map);
+    L.control.scale({ imperial: false }).addTo(map);
+
+    this.legendBody = h("details", { open: true }, h("summary", null, "Legend"));
+    const legend = L.control({ position: "bottomright" });
+    legend.onAdd = () => {
+      const d = h("div", { class: "legend" }, this.legendBody);
+      L.DomEvent.disableClickPropagation(d);
+      L.DomEvent.disableScrollPropagation(d);
+      return d;
+    };
+    legend.addTo(map);
+  }
+
+  /** A new feature group shown on the map and listed in the layer switcher as `name`. */
+  overlay(name) {
+    const g = L.featureGroup().addTo(this.map);
+    this.control.addOverlay(g, name);
+    return g;
+  }
+
+  /**
+   * Appends a legend section. Items: `{line: color, label, dash: "dashed"|"dotted"}`,
+   * `{dot: color, size, label}`, `{ramp: [from, to], label: [low, high]}`.
+   */
+  legendSection(title, items) {
+    this.legendBody.append(h("h4", null, title), ...items.map(legendItem));
+  }
+
+  /** Zooms to `bounds`, keeping clear of the legend in the bottom-right corner. */
+  fitVisible(bounds) {
+    if (!bounds || !bounds.isValid()) return;
+    const legendEl = this.map.getContainer().querySelector(".legend");
+    const right = legendEl ? legendEl.offsetWidth + 24 : 24;
+    this.map.fitBounds(bounds, { paddingTopLeft: [24, 24], paddingBottomRight: [right, 24], maxZoom: FIT_MAX_ZOOM });
+  }
+}
+
+function legendItem(it) {
+  if (it.line) {
+    return h("div", null, h("span", { class: "line", style: { borderTopColor: it.line, borderTopStyle: it.dash || "solid" } }), it.label);
+  }
+  if (it.dot) {
+    const size = `${it.size || 10}px`;
+    return h("div", null, h("span", { class: "dot", style: { background: it.dot, width: size, height: size } }), it.label);
+  }
+  if (it.ramp) {
+    return h("div", null, it.label[0], h("span", { class: "ramp", style: { background: `linear-gradient(90deg, ${it.ramp.join(", ")})` } }), it.label[1]);
+  }
+  return h("div", null, it.label);
+}
