@@ -169,3 +169,145 @@ async fn the_demand_list_gives_every_line_with_its_derivation() {
         }
     }
 }
+
+async fn post(data: &web::Data<AppState>, uri: &str, body: Value) -> (StatusCode, Value) {
+    let app = test::init_service(corridor_app!(data)).await;
+    let req = test::TestRequest::post()
+        .uri(uri)
+        .set_json(body)
+        .to_request();
+    let res = test::call_service(&app, req).await;
+    let status = res.status();
+    let body = test::read_body(res).await;
+    let json = serde_json::from_slice(&body)
+        .unwrap_or_else(|e| panic!("{uri}: {e}: {}", String::from_utf8_lossy(&body)));
+    (status, json)
+}
+
+fn max_flow(fc: &Value) -> Option<f64> {
+    fc["max_flow"]["value"].as_f64()
+}
+
+#[actix_web::test]
+async fn naushki_closed_lowers_ru_mn_rail_capacity_by_naushkis() {
+    let data = state();
+    let naushki_tpy = data
+        .current()
+        .network
+        .link(NAUSHKI)
+        .unwrap()
+        .capacity_tpy(&data.current().conversion)
+        .expect("Naushki has a capacity");
+    let q = "/v1/capacity?from=RU&to=MN&mode=rail&avoid_countries=CN";
+    let (status, base) = get(&data, q).await;
+    assert_eq!(status, StatusCode::OK, "{base}");
+    let (status, shut) = get(&data, &format!("{q}&scenario=naushki-closed")).await;
+    assert_eq!(status, StatusCode::OK, "{shut}");
+    let (b, s) = (max_flow(&base).unwrap(), max_flow(&shut).unwrap());
+    assert!(
+        (b - s - naushki_tpy).abs() < 1.0,
+        "baseline {b}, scenario {s}, Naushki {naushki_tpy}"
+    );
+}
+
+#[actix_web::test]
+async fn tashanta_reconstructed_raises_the_crossings_capacity() {
+    let data = state();
+    let snap = data.current();
+    let on = snap.scenario(Some("tashanta-reconstructed")).unwrap();
+    let id = "xd-tashanta-tsagaannuur";
+    let after = on.network.link(id).unwrap().capacity_tpy(&on.conversion);
+    assert_eq!(after, Some(1000.0 * 20.0 * 365.0));
+    // Through the crossing alone (its two ends), the scenario's capacity is the new figure,
+    // above the baseline's when the data gives the crossing one.
+    // The two approach roads are avoided so that the crossing is the only way between its ends.
+    let q = "/v1/capacity?from=ru-tashanta&to=mn-tsagaannuur&mode=road\
+             &avoid_links=road-kosh-agach-tashanta,road-olgii-tsagaannuur";
+    let (_, base) = get(&data, q).await;
+    let (status, rebuilt) = get(&data, &format!("{q}&scenario=tashanta-reconstructed")).await;
+    assert_eq!(status, StatusCode::OK, "{rebuilt}");
+    assert_eq!(max_flow(&rebuilt), after, "{rebuilt}");
+    if let Some(before) = snap
+        .network
+        .link(id)
+        .unwrap()
+        .capacity_tpy(&snap.conversion)
+    {
+        assert_eq!(max_flow(&base), Some(before), "{base}");
+        assert!(after.unwrap() > before);
+    }
+}
+
+#[actix_web::test]
+async fn eaeu_fta_2027_reports_unserved_tonnes_honestly() {
+    let data = state();
+    let mut served = Vec::new();
+    for name in ["mongolia-trade-2023", "eaeu-fta-2027"] {
+        let (status, fc) = post(&data, "/v1/assign", serde_json::json!({"demand": name})).await;
+        assert_eq!(status, StatusCode::OK, "{name}: {fc}");
+        let s = &fc["summary"];
+        let demanded = s["demanded_tpy"].as_f64().unwrap();
+        let total = data.current().demand[name].total_tpy();
+        assert!((demanded - total).abs() < 1.0, "{name}: {s}");
+        let (sv, un) = (
+            s["served_tpy"].as_f64().unwrap(),
+            s["unserved_tpy"].as_f64().unwrap(),
+        );
+        assert!((sv + un - demanded).abs() < 1.0, "{name}: {s}");
+        served.push(sv);
+    }
+    assert!(served[1] >= served[0] - 1.0, "{served:?}");
+}
+
+#[actix_web::test]
+async fn unknown_demand_set_is_404_naming_demand() {
+    let data = state();
+    let (status, doc) = post(
+        &data,
+        "/v1/assign",
+        serde_json::json!({"demand": "mongolia-trade-2032"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{doc}");
+    assert_eq!(doc["field"], "demand");
+    assert_eq!(doc["suggestions"][0], "mongolia-trade-2023", "{doc}");
+}
+
+/// A scenario with no changes answers exactly as the baseline, on every query endpoint.
+#[actix_web::test]
+async fn an_empty_scenario_answers_as_the_baseline() {
+    use corridor::network::scenario::Scenario;
+    let base = Snapshot::embedded().unwrap();
+    let text =
+        r#"{"name":"empty","title":"No change","description":"d","source":"test","changes":[]}"#;
+    let s = Scenario::parse("scenarios/empty.json", text, &base.network).unwrap();
+    let net = s.apply("scenarios/empty.json", &base.network).unwrap();
+    let snap = base.with_scenarios(vec![(s, net)]);
+    let data = web::Data::new(AppState::new(snap, ServerConfig::default()));
+    let gets = [
+        "/v1/route?from=ru-ulan-ude&to=cn-beijing&mode=rail&alternatives=2",
+        "/v1/route?from=kz-almaty&to=mn-ulaanbaatar&mode=road&avoid_countries=CN",
+        "/v1/route?from=107.62,51.82&to=cn-tianjin-port&optimize=cost&cargo=livestock",
+        "/v1/route?from=ru-chita&to=ru-vladivostok&mode=rail&optimize=time&include_planned=true",
+        "/v1/capacity?from=RU&to=MN&mode=rail",
+        "/v1/capacity?from=RU&to=CN&mode=any&avoid_crossings=xr-zamyn-uud-erenhot",
+        "/v1/capacity?from=KZ&to=CN&mode=rail&include_planned=true",
+    ];
+    for q in gets {
+        let (s1, a) = get(&data, q).await;
+        let (s2, b) = get(&data, &format!("{q}&scenario=empty")).await;
+        assert_eq!(s1, s2, "{q}");
+        assert_eq!(a, b, "{q}");
+    }
+    for body in [
+        serde_json::json!({"demand": "mongolia-trade-2023"}),
+        serde_json::json!({"mode": "rail", "demands": [{"from": "mn-tavan-tolgoi", "to": "cn-tianjin-port", "tonnes_per_year": 3000000}]}),
+    ] {
+        let (s1, a) = post(&data, "/v1/assign", body.clone()).await;
+        let mut with = body.clone();
+        with["scenario"] = "empty".into();
+        let (s2, b) = post(&data, "/v1/assign", with).await;
+        assert_eq!(s1, s2, "{body}");
+        assert_eq!(a, b, "{body}");
+    }
+}

@@ -34,6 +34,7 @@ pub const CAPACITY_PARAMS: &[&str] = &[
     "avoid_crossings",
     "avoid_links",
     "close",
+    "scenario",
     "set_capacity",
     "tonnes_per_train",
     "tonnes_per_vehicle",

@@ -1015,6 +1015,64 @@ mod tests {
     }
 
     #[test]
+    fn a_duplicate_change_is_named() {
+        let p = problems(&file(
+            r#"{"link":"xr-naushki-sukhbaatar","set":{"status":"closed"},"source":"x","estimate":false},
+               {"link":"xr-naushki-sukhbaatar","set":{"dwell_h":12},"source":"x","estimate":false}"#,
+        ));
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].feature, Some(1));
+        assert_eq!(p[0].field, "changes[1]");
+        assert_eq!(
+            p[0].message,
+            "duplicate change: changes[0] already changes link 'xr-naushki-sukhbaatar'"
+        );
+    }
+
+    #[test]
+    fn a_bad_value_is_named() {
+        let p = problems(&file(
+            r#"{"link":"xr-naushki-sukhbaatar","set":{"capacity":{"value":0,"unit":"t/yr"},"status":"shut"},"source":"x","estimate":false}"#,
+        ));
+        let got: Vec<(&str, &str)> = p
+            .iter()
+            .map(|p| (p.field.as_str(), p.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "changes[0].set.capacity",
+                    "capacity.value must be a finite number > 0"
+                ),
+                (
+                    "changes[0].set.status",
+                    "expected one of open, seasonal, planned, under_construction, closed, got \"shut\""
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_added_link_is_validated_by_the_network_validator() {
+        let n = net();
+        let text = file(
+            r#"{"add_link":{"type":"Feature","geometry":{"type":"LineString","coordinates":[[0,0],[1,1]]},
+                 "properties":{"id":"rail-new","from":"ru-naushki","to":"no-such-node","mode":"rail","kind":"line",
+                 "gauge_mm":1520,"speed_kmh":50,"status":"planned","source":"s"}},"source":"x","estimate":false}"#,
+        );
+        let s = Scenario::parse("scenarios/t.json", &text, &n).unwrap();
+        let p = s.apply("scenarios/t.json", &n).unwrap_err();
+        assert!(!p.is_empty());
+        assert!(
+            p.iter()
+                .all(|p| p.feature == Some(0) && p.id.as_deref() == Some("rail-new")),
+            "{p:#?}"
+        );
+        assert!(p.iter().any(|p| p.field == "changes[0].to"), "{p:#?}");
+    }
+
+    #[test]
     fn every_problem_is_listed() {
         let p = problems(&file(
             r#"{"link":"xr-naushki-sukhbaatar","set":{"colour":"red","dwell_h":-1},"source":"x","estimate":false},

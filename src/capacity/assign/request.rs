@@ -667,7 +667,8 @@ mod tests {
             ["from", "to", "tonnes_per_year", "mode", "cargo"]
         );
         assert_eq!(field_names::<AssignRequest>()[0], "demands");
-        assert_eq!(field_names::<AssignRequest>().len(), 12);
+        // The shared constraint fields, capacity's own, and `scenario` and `demand`.
+        assert_eq!(field_names::<AssignRequest>().len(), 14);
     }
 
     #[test]
