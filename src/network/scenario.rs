@@ -652,10 +652,7 @@ fn parse_change(
                 return None;
             };
             let kind_ok = if is_link {
-                match net.link(id) {
-                    Some(l) => Some(l.kind == LinkKind::Crossing),
-                    None => None,
-                }
+                net.link(id).map(|l| l.kind == LinkKind::Crossing)
             } else {
                 net.node(id).map(|_| false)
             };
