@@ -2,6 +2,7 @@
 //! Errors are reported once, by `main`.
 
 pub mod capacity;
+pub mod compare;
 pub mod route;
 pub mod validate;
 
@@ -56,6 +57,9 @@ pub enum Command {
     Capacity(Box<capacity::CapacityArgs>),
     /// Assign demands (a JSON file as for POST /v1/assign) within link capacities.
     Assign(capacity::AssignArgs),
+    /// The same question on the baseline and on a scenario: a before/after table.
+    #[command(subcommand)]
+    Compare(compare::CompareCommand),
 }
 
 /// Loads the network from `dir`, or the embedded data.
@@ -72,6 +76,7 @@ pub fn load_snapshot(dir: Option<&PathBuf>) -> Result<Snapshot, crate::network::
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Route(args) => route::run(*args),
+        Command::Compare(cmd) => compare::run(cmd),
         Command::Capacity(args) => {
             let snap = load_snapshot(args.data.as_ref()).context("loading the network")?;
             let on = snap.scenario(args.constraints.scenario.as_deref())?;
