@@ -7,7 +7,9 @@
 //!   scenario);
 //! - `scenario/select`: what a request pays to answer on a scenario (the lookup);
 //! - `scenario/route/{baseline,naushki-closed}`: Ulan-Ude → Beijing by rail on each, the
-//!   route bench's request shape, to show a scenario's search costs what the baseline's does.
+//!   route bench's request shape, to show a scenario's search costs what the baseline's does;
+//! - `scenario/{plain_route,compare_route}_geojson`: `/v1/route` vs `/v1/compare/route` work
+//!   (plans and GeoJSON), for the ≤ 3× target.
 //!
 //! Run: `cargo bench --bench scenario -- --warm-up-time 1 --measurement-time 3`.
 
@@ -18,6 +20,8 @@ use corridor::Snapshot;
 use corridor::cost::ModeFilter;
 use corridor::network::scenario::{self, Scenario};
 use corridor::network::source::Source;
+use corridor::output::compare::route_comparison;
+use corridor::output::route::route_collection;
 use corridor::route::{PlaceQuery, RouteRequest, plan};
 
 fn bench(c: &mut Criterion) {
@@ -51,6 +55,27 @@ fn bench(c: &mut Criterion) {
             b.iter(|| black_box(plan(on, &req).expect("a route")))
         });
     }
+    // compare/route against a plain route, both with their GeoJSON: the issue's ≤ 3× target.
+    let on = snap.scenario(Some("naushki-closed")).expect("known");
+    group.bench_function("plain_route_geojson", |b| {
+        b.iter(|| {
+            let p = plan(&snap, &req).expect("a route");
+            black_box(route_collection(&snap.network, &p))
+        })
+    });
+    group.bench_function("compare_route_geojson", |b| {
+        b.iter(|| {
+            let base = plan(&snap, &req).expect("a route");
+            let p = plan(on, &req).expect("a route");
+            black_box(route_comparison(
+                "naushki-closed",
+                &snap.network,
+                &base,
+                &on.network,
+                &p,
+            ))
+        })
+    });
     group.finish();
 }
 
