@@ -10,8 +10,7 @@ use corridor::network::source::Source;
 
 /// Starts the HTTP service on validated data (refuses to start on invalid data).
 fn serve(args: ServeArgs) -> anyhow::Result<i32> {
-    let net = Source::from_dir(args.data.as_deref())
-        .load()
+    let snap = corridor::Snapshot::load(&Source::from_dir(args.data.as_deref()))
         .context("refusing to start on invalid data")?;
     let config = ServerConfig {
         compute_timeout: std::time::Duration::from_millis(args.compute_timeout_ms),
@@ -21,9 +20,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<i32> {
             .filter(|t| !t.is_empty()),
         data_dir: args.data,
     };
-    let snapshot =
-        corridor::Snapshot::try_build(net).context("refusing to start on invalid data")?;
-    let state = actix_web::web::Data::new(AppState::new(snapshot, config));
+    let state = actix_web::web::Data::new(AppState::new(snap, config));
     actix_web::rt::System::new().block_on(corridor::http::serve(state, &args.bind))?;
     Ok(0)
 }

@@ -1,11 +1,18 @@
 //! A served network with everything derived from it, built once per load and swapped whole on
 //! reload: requests in flight keep the snapshot they started with.
 //!
-//! Pure domain: the network, its indexes and search graph. Serialised output (the `/v1/network`
-//! bytes, ETags) is cached by the HTTP layer beside it (`Served` in the http module).
+//! Pure domain: the network, its indexes and search graph, and one prepared snapshot per
+//! scenario (the scenario's changed network with its own indexes and search graph). Serialised
+//! output (the `/v1/network` bytes, ETags) is cached by the HTTP layer beside it (`Served` in
+//! the http module).
 
+use std::collections::BTreeMap;
+
+use crate::capacity::demand::{self, DemandSet};
 use crate::cost::schedule::{HolidayCalendars, ScheduleTable};
 use crate::index::SpatialIndex;
+use crate::network::scenario::{self, Scenario, UnknownScenario};
+use crate::network::source::Source;
 use crate::network::{CapacityConversion, LoadError, Network};
 use crate::route::{RouteData, SearchGraph};
 
@@ -22,11 +29,27 @@ pub struct Snapshot {
     pub search: SearchGraph,
     /// Compiled crossing schedules (for searches with a departure time).
     pub schedules: ScheduleTable,
+    /// The scenarios loaded with the network, by name, each prepared once (empty in a
+    /// scenario's own snapshot).
+    pub scenarios: BTreeMap<String, ScenarioCase>,
+    /// The demand sets loaded with the network, by name (empty in a scenario's snapshot).
+    pub demand: BTreeMap<String, DemandSet>,
+}
+
+/// A scenario and the snapshot of the network it changes: what a request naming the scenario
+/// is answered on. Prepared at load, so a request only looks it up.
+#[derive(Debug)]
+pub struct ScenarioCase {
+    /// The checked scenario.
+    pub scenario: Scenario,
+    /// The changed network and everything derived from it.
+    pub snapshot: Snapshot,
 }
 
 impl Snapshot {
-    /// Derives everything searched from a validated network. A crossing whose schedule does
-    /// not compile is logged and left without one; [`Snapshot::try_build`] refuses it instead.
+    /// Derives everything searched from a validated network (no scenarios). A crossing whose
+    /// schedule does not compile is logged and left without one; [`Snapshot::try_build`]
+    /// refuses it instead.
     pub fn build(network: Network) -> Self {
         let (schedules, problems) =
             ScheduleTable::of_network(&network, HolidayCalendars::embedded());
@@ -60,12 +83,65 @@ impl Snapshot {
             index,
             search,
             schedules,
+            scenarios: BTreeMap::new(),
+            demand: BTreeMap::new(),
         }
     }
 
-    /// Loads the embedded default network.
+    /// Adds prepared scenarios: one derived snapshot per scenario network.
+    ///
+    /// # Complexity
+    /// One [`Snapshot::try_build`] per scenario, at load only.
+    ///
+    /// # Errors
+    /// [`LoadError::Invalid`] when a scenario's network has a crossing schedule that does not
+    /// compile.
+    pub fn with_scenarios(
+        mut self,
+        scenarios: Vec<(Scenario, Network)>,
+    ) -> Result<Self, LoadError> {
+        for (scenario, network) in scenarios {
+            let snapshot = Snapshot::try_build(network)?;
+            self.scenarios
+                .insert(scenario.name.clone(), ScenarioCase { scenario, snapshot });
+        }
+        Ok(self)
+    }
+
+    /// Reads and validates the network of `source`, its scenarios and demand sets, and derives
+    /// everything.
+    ///
+    /// # Errors
+    /// [`LoadError`] when the network or any scenario cannot be read or is invalid: a server
+    /// never serves an invalid scenario.
+    pub fn load(source: &Source) -> Result<Self, LoadError> {
+        let network = source.load()?;
+        let docs = scenario::documents(source)?;
+        let scenarios = scenario::load(&docs, &network)?;
+        let demand = demand::load(&demand::documents(source)?, &network)?;
+        let mut snap = Self::try_build(network)?.with_scenarios(scenarios)?;
+        snap.demand = demand.into_iter().map(|d| (d.name.clone(), d)).collect();
+        Ok(snap)
+    }
+
+    /// Loads the embedded default network and its scenarios.
     pub fn embedded() -> Result<Self, LoadError> {
-        Network::embedded().map(Self::build)
+        Self::load(&Source::Embedded)
+    }
+
+    /// The snapshot a request is answered on: this one for no scenario, else the scenario's.
+    ///
+    /// # Errors
+    /// [`UnknownScenario`] with close names when no scenario has this name.
+    pub fn scenario(&self, name: Option<&str>) -> Result<&Snapshot, UnknownScenario> {
+        match name {
+            None => Ok(self),
+            Some(n) => {
+                self.scenarios.get(n).map(|c| &c.snapshot).ok_or_else(|| {
+                    UnknownScenario::new(n, self.scenarios.keys().map(String::as_str))
+                })
+            }
+        }
     }
 }
 

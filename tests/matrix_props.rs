@@ -203,6 +203,7 @@ fn run_matrix(
         avoid_countries: template.avoid_countries.clone(),
         avoid_crossings: template.avoid_crossings.clone(),
         avoid_links: template.avoid_links.clone(),
+        scenario: None,
         close: Vec::new(),
     };
     let c = Constraints::resolve(net, &input, "").expect("drawn constraints are valid");
@@ -271,6 +272,7 @@ fn constraints_of(net: &Network, r: &RouteRequest) -> Constraints {
         avoid_crossings: r.avoid_crossings.clone(),
         avoid_links: r.avoid_links.clone(),
         close: Vec::new(),
+        scenario: None,
     };
     Constraints::resolve(net, &input, "").expect("valid")
 }

@@ -18,6 +18,7 @@
 //! [`crate::network::CapacityConversion`]; links without one are unconstrained.
 
 pub mod assign;
+pub mod demand;
 pub mod flow;
 pub mod graph;
 pub mod maxflow;

@@ -9,6 +9,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 
 use crate::capacity::assign::Assignment;
+use crate::capacity::demand;
 use crate::capacity::maxflow::{CapacityResult, MaxFlowValue, Step};
 use crate::capacity::{
     self as cap, AssignRequest, CapacityError, CapacityQuery, CapacityRequest, ConstraintInput,
@@ -18,6 +19,7 @@ use crate::cost::{ConstraintArgs, ModeFilter};
 use crate::fields::Fields;
 use crate::network::{CapacityConversion, Network};
 use crate::output;
+use crate::snapshot::Snapshot;
 
 /// Flags of `corridor capacity`.
 #[derive(Debug, Args)]
@@ -265,15 +267,21 @@ pub fn run_capacity(net: &Network, a: &CapacityArgs) -> anyhow::Result<i32> {
 }
 
 /// Runs `corridor assign`.
-pub fn run_assign(net: &Network, a: &AssignArgs) -> anyhow::Result<i32> {
+pub fn run_assign(snap: &Snapshot, a: &AssignArgs) -> anyhow::Result<i32> {
     let text = if a.demands.as_os_str() == "-" {
         std::io::read_to_string(std::io::stdin()).context("reading standard input")?
     } else {
         std::fs::read_to_string(&a.demands)
             .with_context(|| format!("reading {}", a.demands.display()))?
     };
-    let body: Loose<AssignRequest> = serde_json::from_str(&text)
+    let mut body: Loose<AssignRequest> = serde_json::from_str(&text)
         .with_context(|| format!("{} is not JSON", a.demands.display()))?;
+    let mut scenario = None;
+    if let Loose::Valid(b) = &mut body {
+        scenario = demand::take_scenario(b).map_err(|e| anyhow::anyhow!("{e}"))?;
+        demand::expand(b, &snap.demand).map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    let net = &snap.scenario(scenario.as_deref())?.network;
     let req = match AssignRequest::check(body, net, CapacityConversion::default()) {
         Ok(r) => r,
         Err(CapacityError::Invalid(issues)) => {

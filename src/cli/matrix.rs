@@ -17,7 +17,6 @@ use crate::route::matrix::{
     plan_reach,
 };
 use crate::route::request::FROM_DOC;
-use crate::snapshot::Snapshot;
 
 /// Options of `corridor matrix`: each is the API parameter of the same name (`--from` and
 /// `--to` are aliases of `--sources` and `--destinations`).
@@ -125,9 +124,16 @@ fn describe(e: &ManyError) -> String {
 /// Runs `corridor matrix`. Returns the exit code: 0 with a matrix, 1 when the request has no
 /// answer.
 pub fn run_matrix(args: MatrixArgs) -> anyhow::Result<i32> {
-    let net = super::load(args.data.as_ref()).context("cannot load the network")?;
-    let snap = Snapshot::build(net);
-    let plan = match args.request().and_then(|r| plan_matrix(&snap, &r)) {
+    let all = super::load_snapshot(args.data.as_ref()).context("cannot load the network")?;
+    let request = match args.request() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{}", describe(&e));
+            return Ok(1);
+        }
+    };
+    let snap = all.scenario(request.constraints.scenario.as_deref())?;
+    let plan = match plan_matrix(snap, &request) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("{}", describe(&e));
@@ -198,9 +204,16 @@ pub fn matrix_table(net: &Network, plan: &MatrixPlan) -> String {
 
 /// Runs `corridor reach`.
 pub fn run_reach(args: ReachArgs) -> anyhow::Result<i32> {
-    let net = super::load(args.data.as_ref()).context("cannot load the network")?;
-    let snap = Snapshot::build(net);
-    let plan = match args.request().and_then(|r| plan_reach(&snap, &r)) {
+    let all = super::load_snapshot(args.data.as_ref()).context("cannot load the network")?;
+    let request = match args.request() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{}", describe(&e));
+            return Ok(1);
+        }
+    };
+    let snap = all.scenario(request.constraints.scenario.as_deref())?;
+    let plan = match plan_reach(snap, &request) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("{}", describe(&e));

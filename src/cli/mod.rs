@@ -2,6 +2,7 @@
 //! Errors are reported once, by `main`.
 
 pub mod capacity;
+pub mod compare;
 pub mod matrix;
 pub mod route;
 pub mod validate;
@@ -13,6 +14,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::network::Network;
 use crate::network::source::Source;
+use crate::snapshot::Snapshot;
 
 /// Corridor: rail and road network of Russia, Mongolia, China and Kazakhstan.
 #[derive(Debug, Parser)]
@@ -62,6 +64,9 @@ pub enum Command {
     Capacity(Box<capacity::CapacityArgs>),
     /// Assign demands (a JSON file as for POST /v1/assign) within link capacities.
     Assign(capacity::AssignArgs),
+    /// The same question on the baseline and on a scenario: a before/after table.
+    #[command(subcommand)]
+    Compare(compare::CompareCommand),
 }
 
 /// Loads the network from `dir`, or the embedded data.
@@ -78,19 +83,26 @@ pub fn load(dir: Option<&PathBuf>) -> Result<Network, crate::network::LoadError>
     Ok(net)
 }
 
+/// Loads the network from `dir` (or the embedded data) with its scenarios and demand sets.
+pub fn load_snapshot(dir: Option<&PathBuf>) -> Result<Snapshot, crate::network::LoadError> {
+    Snapshot::load(&Source::from_dir(dir.map(PathBuf::as_path)))
+}
+
 /// Runs a parsed command line. Returns the process exit code.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Route(args) => route::run(*args),
         Command::Matrix(args) => matrix::run_matrix(*args),
         Command::Reach(args) => matrix::run_reach(*args),
+        Command::Compare(cmd) => compare::run(cmd),
         Command::Capacity(args) => {
-            let net = load(args.data.as_ref()).context("loading the network")?;
-            capacity::run_capacity(&net, &args)
+            let snap = load_snapshot(args.data.as_ref()).context("loading the network")?;
+            let on = snap.scenario(args.constraints.scenario.as_deref())?;
+            capacity::run_capacity(&on.network, &args)
         }
         Command::Assign(args) => {
-            let net = load(args.data.as_ref()).context("loading the network")?;
-            capacity::run_assign(&net, &args)
+            let snap = load_snapshot(args.data.as_ref()).context("loading the network")?;
+            capacity::run_assign(&snap, &args)
         }
         Command::Validate(args) => validate::run(&args),
         Command::Serve(_) => {

@@ -81,11 +81,23 @@ fn describe(e: &RouteError) -> String {
 /// Runs `corridor route`. Returns the exit code: 0 with routes, 1 when the request has no
 /// answer (bad parameter, unknown place, no route).
 pub fn run(args: RouteArgs) -> anyhow::Result<i32> {
-    let net = super::load(args.data.as_ref()).context("cannot load the network")?;
-    let snap = Snapshot::build(net);
-    let outcome = args
-        .request()
-        .and_then(|req| crate::route::plan(&snap, &req));
+    let base: Snapshot =
+        super::load_snapshot(args.data.as_ref()).context("cannot load the network")?;
+    let request = match args.request() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{}", describe(&e));
+            return Ok(1);
+        }
+    };
+    let snap = match base.scenario(request.scenario.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: --scenario: {e}");
+            return Ok(1);
+        }
+    };
+    let outcome = crate::route::plan(snap, &request);
     let plan = match outcome {
         Ok(plan) => plan,
         Err(e) => {

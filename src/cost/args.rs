@@ -22,6 +22,9 @@ raw_args!(
         include_planned,
         /// Kind of cargo (default `general`; `livestock` passes veterinary crossings only).
         cargo,
+        /// Scenario to answer on (a name from `GET /v1/scenarios`, e.g. `naushki-closed`):
+        /// the network as the scenario changes it. Default: the network as it is.
+        scenario,
     }
 );
 
@@ -80,6 +83,7 @@ impl ConstraintArgs {
             close: f.list(Self::CLOSE_ALIAS, MAX_AVOID).unwrap_or_default(),
             include_planned: f.boolean("include_planned").unwrap_or(false),
             cargo: f.choice::<Cargo>("cargo").unwrap_or_default(),
+            scenario: f.str("scenario"),
             ..ConstraintInput::default()
         }
     }

@@ -251,6 +251,9 @@ pub struct ConstraintInput {
     pub avoid_links: Vec<String>,
     /// Link ids treated as closed.
     pub close: Vec<String>,
+    /// Scenario name: which network the request is asked of (the snapshot is chosen before
+    /// the constraints are resolved against its network). `None`: the network as it is.
+    pub scenario: Option<String>,
 }
 
 /// A constraint parameter that names nothing usable in the network.

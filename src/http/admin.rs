@@ -31,9 +31,9 @@ impl AppState {
     /// hold. On error nothing changes.
     pub fn reload(&self) -> Result<Summary, ReloadError> {
         let _guard = self.reload_lock.lock().unwrap_or_else(|p| p.into_inner());
-        let net = Source::from_dir(self.config.data_dir.as_deref()).load()?;
-        let summary = net.summary();
-        let served = Served::new(Snapshot::try_build(net)?);
+        let snap = Snapshot::load(&Source::from_dir(self.config.data_dir.as_deref()))?;
+        let summary = snap.network.summary();
+        let served = Served::new(snap);
         tracing::info!(nodes = summary.nodes, links = summary.links, etag = %served.etag, "network reloaded");
         self.served.store(std::sync::Arc::new(served));
         Ok(summary)

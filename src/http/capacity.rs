@@ -8,6 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::params::MAX_LIST_LEN;
 use super::{ApiError, AppState, Params, compute, geojson_response};
+use crate::capacity::demand;
 use crate::capacity::{
     self as cap, AssignRequest, CapacityError, CapacityQuery, CapacityRequest, ConstraintInput,
     ConversionInput, Loose,
@@ -33,6 +34,7 @@ pub const CAPACITY_PARAMS: &[&str] = &[
     "avoid_crossings",
     "avoid_links",
     "close",
+    "scenario",
     "set_capacity",
     "tonnes_per_train",
     "tonnes_per_vehicle",
@@ -130,6 +132,24 @@ pub fn capacity_query(
 ) -> Result<CapacityQuery, ApiError> {
     let mut p = Params::parse(query, CAPACITY_PARAMS)?;
     let checked = read_request(&mut p).check(net, base);
+    check_read(p, checked)
+}
+
+/// The scenario named by a capacity query string (`None`: the network as it is), read before
+/// the rest so that places and ids are checked against the scenario's network.
+///
+/// # Errors
+/// 400 for malformed parameters.
+pub fn capacity_scenario(query: &str) -> Result<Option<String>, ApiError> {
+    let mut p = Params::parse(query, CAPACITY_PARAMS)?;
+    let scenario = read_request(&mut p).constraints.scenario;
+    Ok(scenario)
+}
+
+fn check_read(
+    mut p: Params,
+    checked: Result<CapacityQuery, CapacityError>,
+) -> Result<CapacityQuery, ApiError> {
     // Malformed values first, with the domain's objections to the rest in the same 400;
     // places are resolved (404, 422) only once everything else is clean.
     if let Err(CapacityError::Invalid(issues)) = &checked {
@@ -161,6 +181,7 @@ pub fn capacity_query(
         ("avoid_crossings" = Option<String>, Query, description = "Comma list of crossing link ids not to use"),
         ("avoid_links" = Option<String>, Query, description = "Comma list of link ids not to use"),
         ("close" = Option<String>, Query, description = "Comma list of link ids treated as closed (scenario)"),
+        ("scenario" = Option<String>, Query, description = "Scenario to answer on (GET /v1/scenarios), e.g. naushki-closed; default the network as it is"),
         ("set_capacity" = Option<String>, Query, description = "Comma list of link_id:t_per_year overrides (>= 0)", example = "xr-naushki-sukhbaatar:5000000"),
         ("tonnes_per_train" = Option<f64>, Query, description = "Net tonnes per train converting trains/day (default 3000, range 1–20000)"),
         ("tonnes_per_vehicle" = Option<f64>, Query, description = "Net tonnes per road vehicle converting vehicles/day (default 20, range 0.1–100)"),
@@ -169,7 +190,7 @@ pub fn capacity_query(
     responses(
         (status = 200, description = "Max-flow FeatureCollection with `max_flow`, `cut`, `unconstrained` and `query` members", content_type = "application/geo+json", body = serde_json::Value),
         (status = 400, description = "Malformed parameter(s), each named; or from and to overlap", content_type = "application/problem+json"),
-        (status = 404, description = "A place that is neither a node id nor a country code", content_type = "application/problem+json"),
+        (status = 404, description = "A place that is neither a node id nor a country code, or an unknown scenario (`field: scenario`)", content_type = "application/problem+json"),
         (status = 422, description = "A place standing for no usable node under the constraints", content_type = "application/problem+json"),
         (status = 503, description = "Compute bound exceeded", content_type = "application/problem+json"),
     )
@@ -180,10 +201,13 @@ pub async fn get_capacity(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let snap = state.current();
-    let q = capacity_query(req.query_string(), &snap.network, snap.conversion)?;
+    let scenario = capacity_scenario(req.query_string())?;
+    let on = snap.snapshot.scenario(scenario.as_deref())?;
+    let q = capacity_query(req.query_string(), &on.network, on.conversion)?;
     let body = compute(&state, move || {
-        let r = cap::max_flow(&snap.network, &q);
-        let doc = output::capacity::max_flow_collection(&snap.network, &q, &r);
+        let on = snap.snapshot.scenario(scenario.as_deref())?;
+        let r = cap::max_flow(&on.network, &q);
+        let doc = output::capacity::max_flow_collection(&on.network, &q, &r);
         serde_json::to_vec(&doc).map_err(|e| ApiError::Internal(e.to_string()))
     })
     .await?;
@@ -203,6 +227,7 @@ pub async fn get_capacity(
     responses(
         (status = 200, description = "Assignment FeatureCollection with `summary`, `demands`, `cost_model` and `query` members", content_type = "application/geo+json", body = serde_json::Value),
         (status = 400, description = "Invalid body or demand fields, each named (e.g. `demands[3].tonnes_per_year`)", content_type = "application/problem+json"),
+        (status = 404, description = "Unknown scenario or demand set (`field: scenario` or `demand`), with suggestions", content_type = "application/problem+json"),
         (status = 413, description = "Body over 1 MiB or more than 10,000 demands", content_type = "application/problem+json"),
         (status = 503, description = "Compute bound exceeded", content_type = "application/problem+json"),
     )
@@ -213,11 +238,17 @@ pub async fn post_assign(
     body: web::Json<Loose<AssignRequest>>,
 ) -> Result<HttpResponse, ApiError> {
     let snap = state.current();
-    let body = body.into_inner();
+    let mut body = body.into_inner();
+    let mut scenario = None;
+    if let Loose::Valid(b) = &mut body {
+        scenario = demand::take_scenario(b)?;
+        demand::expand(b, &snap.demand)?;
+    }
     let out = compute(&state, move || {
-        let req = AssignRequest::check(body, &snap.network, snap.conversion)?;
-        let a = cap::assign(&snap.network, &req);
-        let doc = output::capacity::assignment_collection(&snap.network, &req, &a);
+        let on = snap.snapshot.scenario(scenario.as_deref())?;
+        let req = AssignRequest::check(body, &on.network, on.conversion)?;
+        let a = cap::assign(&on.network, &req);
+        let doc = output::capacity::assignment_collection(&on.network, &req, &a);
         serde_json::to_vec(&doc).map_err(|e| ApiError::Internal(e.to_string()))
     })
     .await?;

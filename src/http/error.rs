@@ -257,3 +257,16 @@ impl From<crate::capacity::CapacityError> for ApiError {
         }
     }
 }
+
+impl From<crate::network::scenario::UnknownScenario> for ApiError {
+    fn from(e: crate::network::scenario::UnknownScenario) -> Self {
+        ApiError::NotFound {
+            field: "scenario".into(),
+            detail: format!(
+                "scenario: no scenario '{}' (GET /v1/scenarios lists them)",
+                e.name
+            ),
+            suggestions: e.suggestions,
+        }
+    }
+}

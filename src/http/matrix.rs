@@ -152,8 +152,11 @@ async fn answer_matrix(
     let csv = wants_csv(req, fmt.as_deref());
     let snap = state.current();
     let body = compute(&state, move || {
-        let plan = plan_matrix(&snap.snapshot, &request)?;
-        let net = &snap.network;
+        let on = snap
+            .snapshot
+            .scenario(request.constraints.scenario.as_deref())?;
+        let plan = plan_matrix(on, &request)?;
+        let net = &on.network;
         if csv {
             return Ok(
                 matrix_csv(net, &plan.sources, &plan.destinations, &plan.cells).into_bytes(),
@@ -325,14 +328,17 @@ pub async fn get_reach(
     })?;
     let snap = state.current();
     let body = compute(&state, move || {
-        let plan = plan_reach(&snap.snapshot, &request)?;
+        let on = snap
+            .snapshot
+            .scenario(request.constraints.scenario.as_deref())?;
+        let plan = plan_reach(on, &request)?;
         let query = serde_json::to_value(&plan.echo).unwrap_or(Value::Null);
-        let mut fc = reach_collection(&snap.network, &plan.reach, query);
+        let mut fc = reach_collection(&on.network, &plan.reach, query);
         if let Some(fm) = fc.foreign_members.as_mut() {
             fm.insert(
                 "origin".into(),
                 serde_json::json!({
-                    "id": snap.network.nodes()[plan.origin.node_ix].id.0,
+                    "id": on.network.nodes()[plan.origin.node_ix].id.0,
                     "snap_km": plan.origin.snap_km,
                 }),
             );

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod capacity;
+pub mod compare;
 pub mod error;
 pub mod etag;
 pub mod matrix;
@@ -10,6 +11,7 @@ pub mod ogc;
 pub mod openapi;
 pub mod params;
 pub mod route;
+pub mod scenario;
 pub mod schema;
 pub mod spatial;
 pub mod web_map;
@@ -156,6 +158,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(route::configure)
         .configure(matrix::configure)
         .configure(capacity::configure)
+        .configure(scenario::configure)
+        .configure(compare::configure)
         .configure(spatial::configure)
         .configure(ogc::configure)
         .configure(web_map::configure)

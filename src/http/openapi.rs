@@ -46,6 +46,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         super::matrix::get_reach,
         super::capacity::get_capacity,
         super::capacity::post_assign,
+        super::scenario::list,
+        super::scenario::one,
+        super::scenario::demand,
+        super::compare::get_compare_route,
     ),
     components(schemas(Problem, FieldError, FeatureCollection, Feature, Geometry, Health)),
     tags(
@@ -55,6 +59,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (name = "map", description = "Data for the web map."),
         (name = "routing", description = "Routes and alternatives between places."),
         (name = "capacity", description = "Maximum flow, bottlenecks and demand assignment."),
+        (name = "scenarios", description = "Named what-ifs (closures, rebuilds, new links) applied to the network; every query endpoint takes `scenario=NAME`."),
     )
 )]
 pub struct ApiDoc;

@@ -123,8 +123,9 @@ pub async fn get_route(
     let request = parse_request(req.query_string())?;
     let snap = state.current();
     let body = compute(&state, move || {
-        let plan = crate::route::plan(&snap.snapshot, &request)?;
-        let fc = route_collection(&snap.network, &plan);
+        let on = snap.snapshot.scenario(request.scenario.as_deref())?;
+        let plan = crate::route::plan(on, &request)?;
+        let fc = route_collection(&on.network, &plan);
         serde_json::to_vec(&fc).map_err(|e| ApiError::Internal(format!("serialising a route: {e}")))
     })
     .await?;

@@ -7,6 +7,7 @@
 
 mod graph;
 mod model;
+pub mod scenario;
 pub mod source;
 pub mod topology;
 mod validate;

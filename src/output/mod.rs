@@ -1,10 +1,12 @@
 //! GeoJSON output (RFC 7946): turns typed results into FeatureCollections. No HTTP here.
 
 pub mod capacity;
+pub mod compare;
 pub mod layers;
 pub mod matrix;
 pub mod reach;
 pub mod route;
+pub mod scenario;
 
 use geojson::{Feature, FeatureCollection, Geometry, JsonObject, Value as GeomValue};
 use serde_json::Value;

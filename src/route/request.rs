@@ -224,6 +224,9 @@ pub struct RouteRequest {
     pub limits: Limits,
     /// Departure instant; `None` for a timeless answer.
     pub depart: Option<DateTime<FixedOffset>>,
+    /// Scenario the request is asked of; the caller picks the scenario's snapshot before
+    /// planning (`Snapshot::scenario`). Default `None`: the network as it is.
+    pub scenario: Option<String>,
 }
 
 impl RouteRequest {
@@ -245,6 +248,7 @@ impl RouteRequest {
             alternatives_by: AlternativesBy::default(),
             limits: Limits::default(),
             depart: None,
+            scenario: None,
         }
     }
 }
@@ -322,6 +326,7 @@ impl RouteRequest {
             alternatives_by,
             limits,
             depart,
+            scenario: constraints.scenario,
         })
     }
 }
@@ -385,6 +390,7 @@ pub fn resolve<'a>(
         avoid_crossings: req.avoid_crossings.clone(),
         avoid_links: req.avoid_links.clone(),
         close: Vec::new(),
+        scenario: req.scenario.clone(),
     };
     let constraints = match Constraints::resolve(net, &input, "") {
         Ok(c) if problems.is_empty() => c,

@@ -180,6 +180,16 @@ pub struct AssignRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<f64>)]
     pub operating_days: Option<Loose<f64>>,
+    /// Scenario to assign on (`GET /v1/scenarios`); default the network as it is. Taken by
+    /// the caller, which picks the scenario's snapshot before checking the rest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub scenario: Option<Loose<String>>,
+    /// A demand set (`GET /v1/demand`) in place of `demands`; expanded by
+    /// [`crate::capacity::demand::expand`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub demand: Option<Loose<String>>,
 }
 
 /// `demands: null` is present (and wrong), unlike a missing `demands`.
@@ -303,6 +313,7 @@ impl AssignRequest {
             ),
             avoid_links: list(self.avoid_links.as_ref(), "avoid_links", &mut issues),
             close: list(self.close.as_ref(), "close", &mut issues),
+            scenario: None,
         };
         let constraints = build_constraints(net, &input, "", &mut issues);
         let capacity_tpy = capacities(net, self.set_capacity, &mut issues);
@@ -656,7 +667,8 @@ mod tests {
             ["from", "to", "tonnes_per_year", "mode", "cargo"]
         );
         assert_eq!(field_names::<AssignRequest>()[0], "demands");
-        assert_eq!(field_names::<AssignRequest>().len(), 12);
+        // The shared constraint fields, capacity's own, and `scenario` and `demand`.
+        assert_eq!(field_names::<AssignRequest>().len(), 14);
     }
 
     #[test]

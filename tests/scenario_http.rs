@@ -1,0 +1,315 @@
+//! Scenarios over HTTP, in process over the shared router, on the real data: the list, one
+//! scenario before/after, `scenario=NAME` on the query endpoints, and unknown names.
+
+use actix_web::http::StatusCode;
+use actix_web::{test, web};
+use corridor::Snapshot;
+use corridor::corridor_app;
+use corridor::http::{AppState, ServerConfig};
+use serde_json::Value;
+
+const NAUSHKI: &str = "xr-naushki-sukhbaatar";
+
+fn state() -> web::Data<AppState> {
+    let snap = Snapshot::embedded().expect("embedded network and scenarios are valid");
+    web::Data::new(AppState::new(snap, ServerConfig::default()))
+}
+
+async fn get(data: &web::Data<AppState>, uri: &str) -> (StatusCode, Value) {
+    let app = test::init_service(corridor_app!(data)).await;
+    let res = test::call_service(&app, test::TestRequest::get().uri(uri).to_request()).await;
+    let status = res.status();
+    let body = test::read_body(res).await;
+    let json = serde_json::from_slice(&body)
+        .unwrap_or_else(|e| panic!("{uri}: {e}: {}", String::from_utf8_lossy(&body)));
+    (status, json)
+}
+
+fn crossings(route: &Value) -> Vec<String> {
+    route["properties"]["crossings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[actix_web::test]
+async fn the_list_names_every_shipped_scenario() {
+    let data = state();
+    let (status, doc) = get(&data, "/v1/scenarios").await;
+    assert_eq!(status, StatusCode::OK, "{doc}");
+    let names: Vec<&str> = doc["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    for n in [
+        "gashuunsukhait-rail-open",
+        "naushki-closed",
+        "rosgranstroy-priority",
+        "tashanta-reconstructed",
+    ] {
+        assert!(names.contains(&n), "{names:?}");
+    }
+    let priority = doc["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "rosgranstroy-priority")
+        .unwrap();
+    assert_eq!(priority["changes"], 7);
+    assert_eq!(priority["estimates"], 2);
+    assert!(!priority["title"].as_str().unwrap().is_empty());
+}
+
+#[actix_web::test]
+async fn one_scenario_shows_touched_features_before_and_after() {
+    let data = state();
+    let (status, fc) = get(&data, "/v1/scenarios/naushki-closed").await;
+    assert_eq!(status, StatusCode::OK, "{fc}");
+    let features = fc["features"].as_array().unwrap();
+    assert_eq!(features.len(), 2, "{fc}");
+    assert_eq!(features[0]["properties"]["case"], "baseline");
+    assert_eq!(features[0]["properties"]["status"], "open");
+    assert_eq!(features[1]["properties"]["case"], "scenario");
+    assert_eq!(features[1]["properties"]["status"], "closed");
+    assert_eq!(features[1]["properties"]["id"], NAUSHKI);
+    assert_eq!(
+        features[1]["properties"]["scenario"]["name"],
+        "naushki-closed"
+    );
+    assert_eq!(fc["changes"][0]["estimate"], false);
+    assert!(!fc["changes"][0]["source"].as_str().unwrap().is_empty());
+}
+
+#[actix_web::test]
+async fn an_unknown_scenario_is_404_naming_the_field_with_suggestions() {
+    let data = state();
+    for uri in [
+        "/v1/route?from=ru-ulan-ude&to=cn-beijing&scenario=naushki-close",
+        "/v1/scenarios/naushki-close",
+    ] {
+        let (status, doc) = get(&data, uri).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}: {doc}");
+        assert_eq!(doc["field"], "scenario", "{uri}: {doc}");
+        assert_eq!(doc["suggestions"][0], "naushki-closed", "{uri}: {doc}");
+    }
+}
+
+#[actix_web::test]
+async fn naushki_closed_moves_ulan_ude_beijing_rail_off_naushki() {
+    let data = state();
+    let q = "/v1/route?from=ru-ulan-ude&to=cn-beijing&mode=rail";
+    let (status, base) = get(&data, q).await;
+    assert_eq!(status, StatusCode::OK, "{base}");
+    assert!(crossings(&base["features"][0]).contains(&NAUSHKI.to_string()));
+    let (status, shut) = get(&data, &format!("{q}&scenario=naushki-closed")).await;
+    assert_eq!(status, StatusCode::OK, "{shut}");
+    let used = crossings(&shut["features"][0]);
+    assert!(!used.contains(&NAUSHKI.to_string()), "{used:?}");
+    let km = |fc: &Value| {
+        fc["features"][0]["properties"]["distance_km"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!(km(&shut) > km(&base), "{} vs {}", km(&shut), km(&base));
+}
+
+#[actix_web::test]
+async fn compare_route_tags_both_cases_and_reports_the_delta() {
+    let data = state();
+    let q = "/v1/compare/route?from=ru-ulan-ude&to=cn-beijing&mode=rail&scenario=naushki-closed";
+    let (status, fc) = get(&data, q).await;
+    assert_eq!(status, StatusCode::OK, "{fc}");
+    let cases: Vec<&str> = fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["case"].as_str().unwrap())
+        .collect();
+    assert_eq!(cases, ["baseline", "scenario"]);
+    assert_eq!(fc["scenario"], "naushki-closed");
+    let delta = &fc["delta"];
+    assert_eq!(delta["crossings"]["removed"][0], NAUSHKI, "{delta}");
+    let km = &delta["measures"]["distance_km"];
+    let change = km["change"].as_f64().unwrap();
+    let expected = km["scenario"].as_f64().unwrap() - km["baseline"].as_f64().unwrap();
+    assert!(change > 0.0 && (change - expected).abs() < 0.01, "{km}");
+    assert_eq!(delta["same_links"], false);
+    // The baseline case answers exactly as the plain route.
+    let (_, plain) = get(&data, "/v1/route?from=ru-ulan-ude&to=cn-beijing&mode=rail").await;
+    let mut base = fc["features"][0].clone();
+    base["properties"].as_object_mut().unwrap().remove("case");
+    assert_eq!(base, plain["features"][0]);
+}
+
+#[actix_web::test]
+async fn compare_without_a_scenario_is_400_naming_it() {
+    let data = state();
+    let (status, doc) = get(&data, "/v1/compare/route?from=ru-ulan-ude&to=cn-beijing").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{doc}");
+    assert_eq!(doc["field"], "scenario");
+}
+
+#[actix_web::test]
+async fn the_demand_list_gives_every_line_with_its_derivation() {
+    let data = state();
+    let (status, doc) = get(&data, "/v1/demand").await;
+    assert_eq!(status, StatusCode::OK, "{doc}");
+    let sets = doc["demand"].as_array().unwrap();
+    let names: Vec<&str> = sets.iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["eaeu-fta-2027", "mongolia-trade-2023"]);
+    for s in sets {
+        assert!(s["total_tpy"].as_f64().unwrap() > 1e6, "{s}");
+        for d in s["demands"].as_array().unwrap() {
+            assert!(!d["derivation"].as_str().unwrap().is_empty());
+            assert_eq!(d["estimate"], true);
+        }
+    }
+}
+
+async fn post(data: &web::Data<AppState>, uri: &str, body: Value) -> (StatusCode, Value) {
+    let app = test::init_service(corridor_app!(data)).await;
+    let req = test::TestRequest::post()
+        .uri(uri)
+        .set_json(body)
+        .to_request();
+    let res = test::call_service(&app, req).await;
+    let status = res.status();
+    let body = test::read_body(res).await;
+    let json = serde_json::from_slice(&body)
+        .unwrap_or_else(|e| panic!("{uri}: {e}: {}", String::from_utf8_lossy(&body)));
+    (status, json)
+}
+
+fn max_flow(fc: &Value) -> Option<f64> {
+    fc["max_flow"]["value"].as_f64()
+}
+
+#[actix_web::test]
+async fn naushki_closed_lowers_ru_mn_rail_capacity_by_naushkis() {
+    let data = state();
+    let naushki_tpy = data
+        .current()
+        .network
+        .link(NAUSHKI)
+        .unwrap()
+        .capacity_tpy(&data.current().conversion)
+        .expect("Naushki has a capacity");
+    let q = "/v1/capacity?from=RU&to=MN&mode=rail&avoid_countries=CN";
+    let (status, base) = get(&data, q).await;
+    assert_eq!(status, StatusCode::OK, "{base}");
+    let (status, shut) = get(&data, &format!("{q}&scenario=naushki-closed")).await;
+    assert_eq!(status, StatusCode::OK, "{shut}");
+    let (b, s) = (max_flow(&base).unwrap(), max_flow(&shut).unwrap());
+    assert!(
+        (b - s - naushki_tpy).abs() < 1.0,
+        "baseline {b}, scenario {s}, Naushki {naushki_tpy}"
+    );
+}
+
+#[actix_web::test]
+async fn tashanta_reconstructed_raises_the_crossings_capacity() {
+    let data = state();
+    let snap = data.current();
+    let on = snap.scenario(Some("tashanta-reconstructed")).unwrap();
+    let id = "xd-tashanta-tsagaannuur";
+    let after = on.network.link(id).unwrap().capacity_tpy(&on.conversion);
+    assert_eq!(after, Some(1000.0 * 20.0 * 365.0));
+    // Through the crossing alone (its two ends), the scenario's capacity is the new figure,
+    // above the baseline's when the data gives the crossing one.
+    // The two approach roads are avoided so that the crossing is the only way between its ends.
+    let q = "/v1/capacity?from=ru-tashanta&to=mn-tsagaannuur&mode=road\
+             &avoid_links=road-kosh-agach-tashanta,road-olgii-tsagaannuur";
+    let (_, base) = get(&data, q).await;
+    let (status, rebuilt) = get(&data, &format!("{q}&scenario=tashanta-reconstructed")).await;
+    assert_eq!(status, StatusCode::OK, "{rebuilt}");
+    assert_eq!(max_flow(&rebuilt), after, "{rebuilt}");
+    if let Some(before) = snap
+        .network
+        .link(id)
+        .unwrap()
+        .capacity_tpy(&snap.conversion)
+    {
+        assert_eq!(max_flow(&base), Some(before), "{base}");
+        assert!(after.unwrap() > before);
+    }
+}
+
+#[actix_web::test]
+async fn eaeu_fta_2027_reports_unserved_tonnes_honestly() {
+    let data = state();
+    let mut served = Vec::new();
+    for name in ["mongolia-trade-2023", "eaeu-fta-2027"] {
+        let (status, fc) = post(&data, "/v1/assign", serde_json::json!({"demand": name})).await;
+        assert_eq!(status, StatusCode::OK, "{name}: {fc}");
+        let s = &fc["summary"];
+        let demanded = s["demanded_tpy"].as_f64().unwrap();
+        let total = data.current().demand[name].total_tpy();
+        assert!((demanded - total).abs() < 1.0, "{name}: {s}");
+        let (sv, un) = (
+            s["served_tpy"].as_f64().unwrap(),
+            s["unserved_tpy"].as_f64().unwrap(),
+        );
+        assert!((sv + un - demanded).abs() < 1.0, "{name}: {s}");
+        served.push(sv);
+    }
+    assert!(served[1] >= served[0] - 1.0, "{served:?}");
+}
+
+#[actix_web::test]
+async fn unknown_demand_set_is_404_naming_demand() {
+    let data = state();
+    let (status, doc) = post(
+        &data,
+        "/v1/assign",
+        serde_json::json!({"demand": "mongolia-trade-2032"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{doc}");
+    assert_eq!(doc["field"], "demand");
+    assert_eq!(doc["suggestions"][0], "mongolia-trade-2023", "{doc}");
+}
+
+/// A scenario with no changes answers exactly as the baseline, on every query endpoint.
+#[actix_web::test]
+async fn an_empty_scenario_answers_as_the_baseline() {
+    use corridor::network::scenario::Scenario;
+    let base = Snapshot::embedded().unwrap();
+    let text =
+        r#"{"name":"empty","title":"No change","description":"d","source":"test","changes":[]}"#;
+    let s = Scenario::parse("scenarios/empty.json", text, &base.network).unwrap();
+    let net = s.apply("scenarios/empty.json", &base.network).unwrap();
+    let snap = base
+        .with_scenarios(vec![(s, net)])
+        .expect("scenario schedules compile");
+    let data = web::Data::new(AppState::new(snap, ServerConfig::default()));
+    let gets = [
+        "/v1/route?from=ru-ulan-ude&to=cn-beijing&mode=rail&alternatives=2",
+        "/v1/route?from=kz-almaty&to=mn-ulaanbaatar&mode=road&avoid_countries=CN",
+        "/v1/route?from=107.62,51.82&to=cn-tianjin-port&optimize=cost&cargo=livestock",
+        "/v1/route?from=ru-chita&to=ru-vladivostok&mode=rail&optimize=time&include_planned=true",
+        "/v1/capacity?from=RU&to=MN&mode=rail",
+        "/v1/capacity?from=RU&to=CN&mode=any&avoid_crossings=xr-zamyn-uud-erenhot",
+        "/v1/capacity?from=KZ&to=CN&mode=rail&include_planned=true",
+    ];
+    for q in gets {
+        let (s1, a) = get(&data, q).await;
+        let (s2, b) = get(&data, &format!("{q}&scenario=empty")).await;
+        assert_eq!(s1, s2, "{q}");
+        assert_eq!(a, b, "{q}");
+    }
+    for body in [
+        serde_json::json!({"demand": "mongolia-trade-2023"}),
+        serde_json::json!({"mode": "rail", "demands": [{"from": "mn-tavan-tolgoi", "to": "cn-tianjin-port", "tonnes_per_year": 3000000}]}),
+    ] {
+        let (s1, a) = post(&data, "/v1/assign", body.clone()).await;
+        let mut with = body.clone();
+        with["scenario"] = "empty".into();
+        let (s2, b) = post(&data, "/v1/assign", with).await;
+        assert_eq!(s1, s2, "{body}");
+        assert_eq!(a, b, "{body}");
+    }
+}
