@@ -89,7 +89,7 @@ async fn json_cells_equal_routes_and_csv_carries_the_same_numbers() {
         let mut lines = text.lines();
         assert_eq!(
             lines.next(),
-            Some("source,destination,distance_km,time_h,cost_usd_per_t,crossings")
+            Some("source,destination,distance_km,time_h,cost_usd_per_t,co2e_kg_per_t,crossings")
         );
         let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
         assert_eq!(rows.len(), srcs.len() * dsts.len());
@@ -255,7 +255,7 @@ mod errors {
             assert_eq!(fields(&doc), ["contours"], "{c}: {doc}");
         }
         let doc = problem(
-            "/v1/reach?from=mn-ulaanbaatar&contours=24&direction=up&measure=co2",
+            "/v1/reach?from=mn-ulaanbaatar&contours=24&direction=up&measure=nox",
             StatusCode::BAD_REQUEST,
         )
         .await;

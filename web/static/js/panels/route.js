@@ -143,15 +143,15 @@ export default {
 
 /**
  * The measure columns of the table: for each measure name (`time`), the route property
- * `time_<unit>`. Without the names (an undocumented `optimize`), every numeric property with a
+ * `time_<unit>` (`co2` → `co2e_kg_per_t`: CO2-equivalent). Without the names (an undocumented `optimize`), every numeric property with a
  * unit suffix except `rank`.
  */
 function measureColumns(names, props) {
   const keys = Object.keys(props);
   const pairs = names
-    ? names.map((name) => [name, keys.find((k) => k.startsWith(`${name}_`) && typeof props[k] === "number")])
+    ? names.map((name) => [name, keys.find((k) => (k.startsWith(`${name}_`) || k.startsWith(`${name}e_`)) && typeof props[k] === "number")])
     : keys.filter((k) => k !== "rank" && k.includes("_") && typeof props[k] === "number").map((k) => [k.split("_")[0], k]);
   return pairs
     .filter(([, key]) => key)
-    .map(([name, key]) => ({ name, key, unit: unitLabel(key.slice(name.length + 1)) }));
+    .map(([name, key]) => ({ name, key, unit: unitLabel(key.slice(key.indexOf("_") + 1)) }));
 }
