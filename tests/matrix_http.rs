@@ -96,9 +96,15 @@ async fn json_cells_equal_routes_and_csv_carries_the_same_numbers() {
         for (k, row) in rows.iter().enumerate() {
             let (i, j) = (k / dsts.len(), k % dsts.len());
             assert_eq!((row[0], row[1]), (srcs[i], dsts[j]));
-            for (col, key) in ["distance_km", "time_h", "cost_usd_per_t", "crossings"]
-                .iter()
-                .enumerate()
+            for (col, key) in [
+                "distance_km",
+                "time_h",
+                "cost_usd_per_t",
+                "co2e_kg_per_t",
+                "crossings",
+            ]
+            .iter()
+            .enumerate()
             {
                 let json_v = &m[*key][i][j];
                 let csv_v = row[2 + col];
