@@ -31,7 +31,7 @@ pub use assign::{
 pub use maxflow::{CapacityQuery, CapacityResult, MaxFlowValue, Step, max_flow};
 pub use request::{CapacityRequest, ConstraintInput, ConversionInput, Issue, Overrides, PlaceSet};
 
-/// Why a capacity question cannot be answered as asked. No HTTP here: `crate::http::error`
+/// Why a capacity question cannot be answered as asked. No HTTP here: the http layer's `error` module
 /// maps each variant to a status.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CapacityError {

@@ -1,7 +1,7 @@
 //! What a capacity question asks, and its checking against a network.
 //!
 //! [`CapacityRequest`] is `GET /v1/capacity`'s request model as typed raw values: the query
-//! string (read by `crate::http::capacity`) and the command line (`corridor capacity`, whose
+//! string (read by the http layer's capacity handler) and the command line (`corridor capacity`, whose
 //! clap flags are these fields) both build one and call [`CapacityRequest::check`], so the two
 //! doors agree on what every parameter means and how it is refused. The checks used by both
 //! capacity endpoints live here too: places (node ids, country codes), the shared

@@ -121,7 +121,7 @@ pub struct DemandRequest {
 }
 
 /// Body of `POST /v1/assign` (at most 1 MiB and 10,000 demands). Unknown fields are refused.
-// The 1 MiB cap is the HTTP layer's (`crate::http::capacity::MAX_BODY_BYTES`); the demand
+// The 1 MiB cap is the HTTP layer's (the http layer's `MAX_BODY_BYTES`); the demand
 // count is this module's [`MAX_DEMANDS`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
