@@ -18,9 +18,21 @@ export class ApiProblem extends Error {
  */
 export async function getJson(path, params) {
   const qs = params ? new URLSearchParams(params).toString() : "";
-  const res = await fetch(qs ? `${path}?${qs}` : path, {
+  return answer(await fetch(qs ? `${path}?${qs}` : path, {
     headers: { Accept: "application/geo+json, application/json" },
-  });
+  }));
+}
+
+/** POSTs `body` (serialised as JSON) to `path`; the answer as for `getJson`. */
+export async function postJson(path, body) {
+  return answer(await fetch(path, {
+    method: "POST",
+    headers: { Accept: "application/geo+json, application/json", "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  }));
+}
+
+async function answer(res) {
   let body = null;
   try {
     body = await res.json();

@@ -77,6 +77,29 @@ export function fieldsFor(spec, path, prefix) {
     },
 
     /**
+     * A date and time (`format: date-time`, RFC 3339 with offset): the browser's date-time
+     * input and a UTC offset (the browser's own preselected); empty sends nothing.
+     */
+    dateTime(name, { label } = {}) {
+      check(name);
+      const control = h("input", { id: id(name), name, type: "datetime-local" });
+      const own = -new Date().getTimezoneOffset();
+      const offsets = [];
+      for (let m = -12 * 60; m <= 14 * 60; m += 60) offsets.push(m);
+      if (!offsets.includes(own)) offsets.push(own);
+      offsets.sort((a, b) => a - b);
+      const fmt = (m) => `${m < 0 ? "-" : "+"}${String(Math.floor(Math.abs(m) / 60)).padStart(2, "0")}:${String(Math.abs(m) % 60).padStart(2, "0")}`;
+      const offset = h("select", { id: id(`${name}-offset`), title: "UTC offset of the time" },
+        offsets.map((m) => h("option", { value: fmt(m) }, `UTC${fmt(m)}`)));
+      offset.value = fmt(own);
+      const element = h("div", { class: "datetime-row" },
+        h("label", { htmlFor: control.id }, label || name, control),
+        h("label", { htmlFor: offset.id }, "offset", offset));
+      // `datetime-local` gives "2027-07-10T08:00" (seconds when set); the offset makes it RFC 3339.
+      return { name, control, offset, element, read: () => (control.value ? `${control.value}${offset.value}` : null) };
+    },
+
+    /**
      * A place typed with suggestions from `<datalist id=list>`, sent through `resolve`;
      * `picker` (optional) adds a button choosing it on the map.
      */

@@ -27,3 +27,15 @@ export function tonnes(tpy) {
 export function unitLabel(unit) {
   return unit.split("_per_").map((u) => (u === "usd" ? "$" : u)).join("/");
 }
+
+/** A change with its sign ("+1,159", "−8.6", "0"). */
+export function signed(x) {
+  if (typeof x !== "number" || !Number.isFinite(x)) return "–";
+  if (x === 0) return "0";
+  return (x > 0 ? "+" : "−") + measure(Math.abs(x));
+}
+
+/** The class of a change cell: worse (more), better (less) or none. */
+export function changeClass(x) {
+  return typeof x === "number" && x !== 0 ? (x > 0 ? "more" : "less") : null;
+}

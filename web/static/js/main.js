@@ -10,11 +10,11 @@ import { MapView } from "./map.js";
 import { mountPanels } from "./panel.js";
 import { Picker, Places } from "./places.js";
 
-const PANELS = ["route", "capacity"];
+const PANELS = ["route", "capacity", "assign", "reach"];
 
 async function start() {
   const view = new MapView(byId("map"));
-  const [boundaries, network, crossings, doc, modules] = await Promise.all([
+  const [boundaries, network, crossings, doc, scenarios, demandSets, modules] = await Promise.all([
     // The basemap is decoration: the page works without it.
     getJson("/v1/boundaries").catch((e) => {
       console.warn("no country borders:", e.message);
@@ -27,13 +27,22 @@ async function start() {
       console.warn("no API description:", e.message);
       return null;
     }),
+    // Without the lists the pickers offer only the network as it is and pasted demands.
+    getJson("/v1/scenarios").then((a) => a.scenarios || []).catch((e) => {
+      console.warn("no scenario list:", e.message);
+      return [];
+    }),
+    getJson("/v1/demand").then((a) => a.demand || []).catch((e) => {
+      console.warn("no demand sets:", e.message);
+      return [];
+    }),
     Promise.all(PANELS.map((name) => import(`./panels/${name}.js`))),
   ]);
   const spec = new ApiSpec(doc);
   const places = new Places(network, crossings);
   drawBase(view, { boundaries, network, crossings }, places);
   places.fillDatalists();
-  const ctx = { spec, view, places, picker: new Picker(view, places, spec) };
+  const ctx = { spec, view, places, picker: new Picker(view, places, spec), scenarios, demandSets };
   mountPanels(ctx, modules.map((m) => m.default), byId("tabs"), byId("panels"));
   window.corridor = { ...ctx, map: view.map };
   document.body.dataset.ready = "1";

@@ -2,7 +2,8 @@
 //
 //   { id: "route", title: "Route", create(ctx) → { element, layer? } }
 //
-// `ctx` = { spec (ApiSpec), view (MapView), places (Places), picker (Picker) }. `element` is
+// `ctx` = { spec (ApiSpec), view (MapView), places (Places), picker (Picker), scenarios (the
+// list of GET /v1/scenarios), demandSets (the list of GET /v1/demand) }. `element` is
 // the panel's content; `layer`, when given, is shown on the map while the panel is active.
 // main.js lists the panels; this module builds the tabs and the common query form.
 
@@ -36,6 +37,9 @@ export function mountPanels(ctx, modules, tabsEl, bodyEl) {
 /**
  * A form sent to `GET path`, with its error box and status line.
  *
+ * - `path`: the endpoint, or a function returning it at each submit (a compare toggle
+ *   switches `/v1/route` to `/v1/compare/route`).
+ * - `send(query)`: replaces the GET (a POST endpoint builds its body); returns the answer.
  * - `id`: prefix of element ids (`${id}-submit`, `${id}-error`, `${id}-status`) and the
  *   `data-${id}` attribute of `<body>` (loading, done, error) that tests wait on.
  * - `fields`: from `fieldsFor`; an array of fields is laid out as one row.
@@ -45,7 +49,8 @@ export function mountPanels(ctx, modules, tabsEl, bodyEl) {
  * Returns `{ element, status(text), error(err), clearError() }`; `element` holds the form,
  * the error box and the status line; the caller appends its result elements after them.
  */
-export function queryForm(ctx, { id, path, fields, submitLabel, busy = "Working…", draw, clear }) {
+export function queryForm(ctx, { id, path, fields, submitLabel, busy = "Working…", draw, clear, send }) {
+  const request = send || ((q) => getJson(typeof path === "function" ? path() : path, q));
   const submit = h("button", { type: "submit", id: `${id}-submit`, class: "primary" }, submitLabel);
   const errorBox = h("div", { id: `${id}-error`, class: "error", role: "alert", hidden: true });
   const statusEl = h("div", { id: `${id}-status`, class: "status", "aria-live": "polite" });
@@ -64,12 +69,11 @@ export function queryForm(ctx, { id, path, fields, submitLabel, busy = "Working�
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     clearError();
-    const q = readFields(fields);
     submit.disabled = true;
     document.body.dataset[id] = "loading";
     status(busy);
     try {
-      const answer = await getJson(path, q);
+      const answer = await request(readFields(fields));
       status("");
       draw(answer);
       document.body.dataset[id] = "done";

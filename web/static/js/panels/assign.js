@@ -1,0 +1,226 @@
+// The assignment panel: a demand set the server ships (GET /v1/demand) or demands pasted as
+// JSON, assigned over the network within link capacities (POST /v1/assign). Link loads are
+// drawn coloured by utilisation and sized by flow, with served and unserved tonnes. With a
+// scenario and "compare with baseline" it asks POST /v1/compare/assign: every loaded link
+// coloured by its change in utilisation (blue fell, red rose), served and unserved tonnes
+// before and after, and the links whose utilisation crossed 80% or 100%.
+
+import { postJson } from "../api.js";
+import { h, put, titled } from "../dom.js";
+import { CHANGE_STOPS, UTIL_STOPS, changeColor, rgb, utilColor } from "../colors.js";
+import { changeClass, nf0, tonnes } from "../format.js";
+import { queryForm } from "../panel.js";
+import { scenarioFields } from "../scenario.js";
+
+const PATH = "/v1/assign";
+const COMPARE_PATH = "/v1/compare/assign";
+const PASTE = "(paste)";
+const EXAMPLE = '[{"from": "ru-irkutsk", "to": "mn-ulaanbaatar", "tonnes_per_year": 500000, "mode": "rail"}]';
+
+export default {
+  id: "assign",
+  title: "Assign",
+  create(ctx) {
+    const { spec, view, places } = ctx;
+    const layer = view.overlay("Assignment");
+    view.legendSection("Assignment", [
+      { ramp: UTIL_STOPS.map(([, c]) => rgb(c)), label: ["use", "full"] },
+      { ramp: CHANGE_STOPS.map(([, c]) => rgb(c)), label: ["fell", "rose"] },
+    ]);
+    const sets = Array.isArray(ctx.demandSets) ? ctx.demandSets : [];
+
+    // Demands: a shipped set by name, or pasted JSON (an array of demands, or a whole body).
+    const demand = h("select", { id: "assign-demand", name: "demand" },
+      sets.map((s) => h("option", { value: s.name, title: s.description || "" }, s.title || s.name)),
+      h("option", { value: PASTE }, "paste demands (JSON)…"));
+    const pasted = h("textarea", { id: "assign-demands", name: "demands", placeholder: EXAMPLE, hidden: true, spellcheck: "false" });
+    const about = h("div", { id: "assign-demand-about", class: "hint" });
+    const syncDemand = () => {
+      const s = sets.find((x) => x.name === demand.value);
+      pasted.hidden = s != null;
+      put(about, s ? `${s.description || ""} ${Array.isArray(s.demands) ? s.demands.length : "?"} demands, ${tonnes(s.total_tpy)} in all.` : "An array of demands {from, to, tonnes_per_year, mode?, cargo?}, or a whole request body.");
+    };
+    demand.addEventListener("change", syncDemand);
+    syncDemand();
+
+    // The default mode of the demands: the body's documented choices, else the capacity
+    // endpoint's (the same mode), else free text.
+    const modes = bodyEnum(spec, PATH, "mode") || spec.enumOf("/v1/capacity", "mode") || spec.enumOf("/v1/route", "mode");
+    const modeLabels = { any: "rail + road", rail: "rail only", road: "road only" };
+    const mode = modes
+      ? h("select", { id: "assign-mode", name: "mode" }, h("option", { value: "" }, "as each demand says"), modes.map((m) => h("option", { value: m }, modeLabels[m] || m)))
+      : h("input", { id: "assign-mode", name: "mode", type: "text", placeholder: "as each demand says" });
+    const planned = h("input", { id: "assign-include_planned", type: "checkbox" });
+    const scen = scenarioFields(ctx, { prefix: "assign", path: null });
+    const none = () => null; // the body is built by `send`
+    const fields = [
+      { name: "demand", element: h("div", { class: "demand-field" }, h("label", { htmlFor: demand.id }, "Demand", demand), about, pasted), read: none },
+      [{ name: "mode", element: h("label", null, "Default mode", mode), read: none },
+        { name: "include_planned", element: h("label", { class: "inline" }, planned, " include planned links"), read: none }],
+      { ...scen.scenario, read: none },
+    ];
+
+    function body() {
+      let out = {};
+      if (demand.value === PASTE) {
+        let parsed;
+        try {
+          parsed = JSON.parse(pasted.value);
+        } catch (e) {
+          throw new Error(`The pasted demands are not JSON: ${e.message}`);
+        }
+        if (Array.isArray(parsed)) out.demands = parsed;
+        else if (parsed && typeof parsed === "object") out = { ...parsed };
+        else throw new Error("The pasted demands must be an array of demands or a request body (an object).");
+      } else {
+        out.demand = demand.value;
+      }
+      const m = mode.value.trim();
+      if (m) out.mode = m;
+      if (planned.checked) out.include_planned = true;
+      if (scen.scenario.control.value) out.scenario = scen.scenario.control.value;
+      return out;
+    }
+
+    const result = h("div", { id: "assign-result", class: "detail" });
+    const clear = () => {
+      layer.clearLayers();
+      put(result);
+    };
+
+    function flowTip(p, extra) {
+      return () => titled(places.linkName(p),
+        `flow ${tonnes(p.flow_tpy)} of ${tonnes(p.capacity_tpy)}` + (typeof p.utilization === "number" ? ` (${pct(p.utilization)})` : ""),
+        p.demand_count ? `${p.demand_count} demand${p.demand_count === 1 ? "" : "s"}` : null,
+        extra || null);
+    }
+
+    function drawPlain(fc) {
+      const flows = fc.features.filter((g) => g.properties && g.properties.kind === "flow");
+      const maxFlow = flows.reduce((m, g) => Math.max(m, g.properties.flow_tpy || 0), 0) || 1;
+      // Busiest on top.
+      for (const g of flows.slice().sort((a, b) => (a.properties.utilization || 0) - (b.properties.utilization || 0))) {
+        const p = g.properties;
+        L.geoJSON(g, { style: () => ({ color: utilColor(p.utilization), weight: 2.5 + 7 * Math.sqrt((p.flow_tpy || 0) / maxFlow), opacity: 0.9, className: "assign-flow" }) })
+          .bindTooltip(flowTip(p), { sticky: true })
+          .addTo(layer);
+      }
+      const s = fc.summary || {};
+      const unserved = (Array.isArray(fc.demands) ? fc.demands : []).filter((d) => d.unserved_tpy > 0);
+      const saturated = Array.isArray(s.saturated_links) ? s.saturated_links : [];
+      const nameOf = (id) => linkNameById(fc, id, places);
+      put(result,
+        h("table", { id: "assign-summary", class: "results compare" },
+          h("tbody", null,
+            h("tr", null, h("td", null, "demanded"), h("td", null, tonnes(s.demanded_tpy))),
+            h("tr", null, h("td", null, "served"), h("td", { dataset: { tpy: String(s.served_tpy) } }, tonnes(s.served_tpy))),
+            h("tr", null, h("td", null, "unserved"), h("td", { class: s.unserved_tpy > 0 ? "more" : null }, tonnes(s.unserved_tpy))),
+            h("tr", null, h("td", null, "links loaded"), h("td", null, String(flows.length))))),
+        unserved.length ? [h("h3", null, `Unserved demands (${unserved.length})`),
+          h("ul", null, unserved.map((d) => h("li", null, `${placesOf(d.from, places)} → ${placesOf(d.to, places)}: ${tonnes(d.unserved_tpy)} of ${tonnes(d.tonnes_per_year)}`)))] : null,
+        h("h3", null, `Saturated links (${saturated.length})`),
+        saturated.length ? h("ul", null, saturated.map((id) => h("li", null, nameOf(id)))) : h("div", null, "none"),
+        h("div", { class: "muted" }, "Line colour: utilisation of each link by the assigned demand; width: flow."));
+    }
+
+    function drawCompare(fc) {
+      const d = fc.delta || {};
+      const links = Array.isArray(d.links) ? d.links : [];
+      const flowOf = { baseline: new Map(), scenario: new Map() };
+      for (const g of fc.features) {
+        const p = g.properties || {};
+        if (p.kind === "flow" && flowOf[p.case]) flowOf[p.case].set(p.link_id || p.id, g);
+      }
+      const scale = Math.max(0.01, ...links.map((l) => (typeof l.change === "number" ? Math.abs(l.change) : 0)));
+      const maxFlow = Math.max(1, ...[...flowOf.baseline.values(), ...flowOf.scenario.values()].map((g) => g.properties.flow_tpy || 0));
+      const byChange = links.slice().sort((a, b) => Math.abs(a.change || 0) - Math.abs(b.change || 0)); // largest on top
+      for (const l of byChange) {
+        const g = flowOf.scenario.get(l.link) || flowOf.baseline.get(l.link);
+        if (!g) continue;
+        const fb = flowOf.baseline.has(l.link) ? flowOf.baseline.get(l.link).properties.flow_tpy || 0 : 0;
+        const fs = flowOf.scenario.has(l.link) ? flowOf.scenario.get(l.link).properties.flow_tpy || 0 : 0;
+        const known = typeof l.change === "number";
+        // Unchanged links stay faint so that the changes stand out.
+        const faint = !known || Math.abs(l.change) < scale / 50;
+        L.geoJSON(g, { style: () => ({ color: changeColor(l.change, scale), weight: 2.5 + 7 * Math.sqrt(Math.max(fb, fs) / maxFlow), opacity: faint ? 0.5 : 0.95, dashArray: known ? null : "2 7", className: "assign-change" }) })
+          .bindTooltip(() => titled(places.linkName(g.properties),
+            `flow ${tonnes(fb)} → ${tonnes(fs)}`,
+            known ? `utilisation ${pct(l.baseline_utilization)} → ${pct(l.scenario_utilization)} (${signedPct(l.change)})` : "no capacity: utilisation unknown"), { sticky: true })
+          .addTo(layer);
+      }
+      const s = (ctx.scenarios || []).find((x) => x.name === fc.scenario);
+      const row = (label, m, worseIfMore) => h("tr", { dataset: { measure: label } }, h("td", null, label),
+        h("td", { dataset: { case: "baseline" } }, tonnes((m || {}).baseline)), h("td", { dataset: { case: "scenario" } }, tonnes((m || {}).scenario)),
+        h("td", { class: changeClass(m && typeof m.change === "number" ? (worseIfMore ? m.change : -m.change) : null) }, signedTonnes((m || {}).change)));
+      const names = (ids) => (Array.isArray(ids) && ids.length ? ids.map((id) => linkNameById(fc, id, places)).join(", ") : "none");
+      const top = links.filter((l) => typeof l.change === "number" && l.change !== 0).sort((a, b) => Math.abs(b.change) - Math.abs(a.change)).slice(0, 8);
+      put(result,
+        h("h3", null, `Assignment: baseline → ${s ? s.title : fc.scenario}`),
+        h("table", { id: "assign-delta", class: "results compare" },
+          h("thead", null, h("tr", null, h("th", null, ""), h("th", null, "baseline"), h("th", null, "scenario"), h("th", null, "change"))),
+          h("tbody", null, row("demanded", d.demanded_tpy, false), row("served", d.served_tpy, false), row("unserved", d.unserved_tpy, true))),
+        h("h3", null, "Links crossing a utilisation threshold"),
+        h("table", { id: "assign-thresholds", class: "results compare" },
+          h("tbody", null, (Array.isArray(d.thresholds) ? d.thresholds : []).map((t) => [
+            h("tr", { dataset: { threshold: String(t.threshold), way: "rose" } }, h("td", null, `rose above ${pct(t.threshold)}`), h("td", { class: "names" }, names(t.rose_above))),
+            h("tr", { dataset: { threshold: String(t.threshold), way: "fell" } }, h("td", null, `fell below ${pct(t.threshold)}`), h("td", { class: "names" }, names(t.fell_below))),
+          ]))),
+        top.length ? [h("h3", null, "Largest changes in utilisation"),
+          h("table", { id: "assign-top-changes", class: "results" },
+            h("thead", null, h("tr", null, h("th", null, "link"), h("th", null, "before"), h("th", null, "after"), h("th", null, "change"))),
+            h("tbody", null, top.map((l) => h("tr", null, h("td", null, linkNameById(fc, l.link, places)),
+              h("td", null, pct(l.baseline_utilization)), h("td", null, pct(l.scenario_utilization)),
+              h("td", { class: changeClass(l.change) }, signedPct(l.change))))))] : null,
+        h("div", { class: "muted" }, `Line colour: change in utilisation from the baseline (blue fell, red rose; full colour at ±${pct(scale)}); width: the larger of the two flows; dotted: no capacity.`));
+    }
+
+    function draw(fc) {
+      clear();
+      if (fc.delta != null) drawCompare(fc);
+      else drawPlain(fc);
+      if (layer.getLayers().length) view.fitVisible(layer.getBounds());
+    }
+
+    const form = queryForm(ctx, {
+      id: "assign", path: PATH, fields, submitLabel: "Assign demand", busy: "Assigning…", draw, clear,
+      send: () => postJson(scen.comparing() ? COMPARE_PATH : PATH, body()),
+    });
+    form.element.append(result);
+    return { element: form.element, layer };
+  },
+};
+
+/** The `enum` of property `name` of `POST path`'s JSON body, or null. */
+function bodyEnum(spec, path, name) {
+  const op = spec.doc && spec.doc.paths && spec.doc.paths[path] && spec.doc.paths[path].post;
+  const content = op && op.requestBody && op.requestBody.content && op.requestBody.content["application/json"];
+  const schema = content && spec.resolve(content.schema);
+  const prop = schema && schema.properties && spec.resolve(schema.properties[name]);
+  return prop && Array.isArray(prop.enum) && prop.enum.length ? prop.enum.filter((v) => v !== null).map(String) : null;
+}
+
+/** A link's name from any feature of `fc` about it, else from the network. */
+function linkNameById(fc, id, places) {
+  const g = fc.features.find((x) => x.properties && (x.properties.link_id || x.properties.id) === id);
+  return places.linkName(g ? g.properties : { link_id: id });
+}
+
+function placesOf(ids, places) {
+  return (Array.isArray(ids) ? ids : [ids]).map((id) => places.label(id)).join(", ");
+}
+
+function pct(x) {
+  return typeof x === "number" && Number.isFinite(x) ? `${nf0.format(x * 100)}%` : "–";
+}
+
+function signedPct(x) {
+  if (typeof x !== "number" || !Number.isFinite(x)) return "–";
+  const v = Math.abs(x * 100);
+  const s = v >= 1 || v === 0 ? nf0.format(v) : v.toPrecision(1);
+  return `${x > 0 ? "+" : x < 0 ? "−" : ""}${s} pp`;
+}
+
+function signedTonnes(x) {
+  if (typeof x !== "number" || !Number.isFinite(x)) return "–";
+  return x === 0 ? "0" : `${x > 0 ? "+" : "−"}${tonnes(Math.abs(x))}`;
+}
