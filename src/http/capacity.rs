@@ -46,13 +46,34 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/v1/capacity", web::get().to(get_capacity))
         .service(
             web::resource("/v1/assign")
-                .app_data(
-                    web::JsonConfig::default()
-                        .limit(MAX_BODY_BYTES)
-                        .error_handler(json_error),
-                )
+                .app_data(json_config())
                 .route(web::post().to(post_assign)),
         );
+}
+
+/// How assignment bodies are read: at most [`MAX_BODY_BYTES`], errors as problem+json.
+pub fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(MAX_BODY_BYTES)
+        .error_handler(json_error)
+}
+
+/// An assignment body as the domain takes it: the scenario it names taken out, a named
+/// demand set expanded into its demands.
+///
+/// # Errors
+/// 400 for a `scenario` or `demand` that is not a name, or `demand` with `demands`; 404 for
+/// an unknown demand set.
+pub fn prepare_assign(
+    body: &mut Loose<AssignRequest>,
+    sets: &std::collections::BTreeMap<String, demand::DemandSet>,
+) -> Result<Option<String>, ApiError> {
+    let mut scenario = None;
+    if let Loose::Valid(b) = body {
+        scenario = demand::take_scenario(b)?;
+        demand::expand(b, sets)?;
+    }
+    Ok(scenario)
 }
 
 /// Turns a body that could not be read as JSON into problem+json: 413 over the limit, else
@@ -239,11 +260,7 @@ pub async fn post_assign(
 ) -> Result<HttpResponse, ApiError> {
     let snap = state.current();
     let mut body = body.into_inner();
-    let mut scenario = None;
-    if let Loose::Valid(b) = &mut body {
-        scenario = demand::take_scenario(b)?;
-        demand::expand(b, &snap.demand)?;
-    }
+    let scenario = prepare_assign(&mut body, &snap.demand)?;
     let out = compute(&state, move || {
         let on = snap.snapshot.scenario(scenario.as_deref())?;
         let req = AssignRequest::check(body, &on.network, on.conversion)?;

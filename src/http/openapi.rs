@@ -50,6 +50,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         super::scenario::one,
         super::scenario::demand,
         super::compare::get_compare_route,
+        super::compare::get_compare_capacity,
+        super::compare::post_compare_assign,
     ),
     components(schemas(Problem, FieldError, FeatureCollection, Feature, Geometry, Health)),
     tags(
