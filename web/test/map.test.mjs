@@ -26,6 +26,10 @@ function check(cond, what) {
 }
 
 const network = await (await fetch(base + "/v1/network")).json();
+const scenarios = (await (await fetch(base + "/v1/scenarios")).json()).scenarios;
+const demandSets = (await (await fetch(base + "/v1/demand")).json()).demand;
+const crossingNames = new Map((await (await fetch(base + "/v1/crossings")).json()).features.map((f) => [f.properties.id, f.properties.name]));
+const postJson = async (path, body) => (await fetch(base + path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })).json();
 const doc = await (await fetch(base + "/openapi.json")).json();
 const nodes = new Map(network.features.filter((f) => f.geometry.type === "Point").map((f) => [f.properties.id, f]));
 const countries = [...new Set([...nodes.values()].map((f) => f.properties.country))].sort();
@@ -47,6 +51,13 @@ function schemaOf(path, name) {
   const p = params(path).find((q) => q.name === name);
   return p ? resolve(p.schema) : null;
 }
+// The members a POST endpoint's JSON body documents.
+function bodyProperties(path) {
+  const op = doc.paths[path] && doc.paths[path].post;
+  let schema = op && op.requestBody && op.requestBody.content["application/json"].schema;
+  if (schema && schema.$ref) schema = schema.$ref.replace(/^#\//, "").split("/").reduce((o, k) => o[k], doc);
+  return new Set(Object.keys((schema && schema.properties) || {}));
+}
 const enumOf = (path, name) => {
   const s = schemaOf(path, name);
   return s && Array.isArray(s.enum) ? s.enum.filter((v) => v !== null).map(String) : null;
@@ -61,16 +72,27 @@ try {
   const consoleErrors = [];
   const external = [];
   const undocumented = [];
-  const sent = { "/v1/route": [], "/v1/capacity": [] };
+  const sent = { "/v1/route": [], "/v1/capacity": [], "/v1/compare/route": [], "/v1/compare/capacity": [], "/v1/reach": [] };
+  const posted = { "/v1/assign": [], "/v1/compare/assign": [] };
   page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
   page.on("pageerror", (e) => consoleErrors.push("page error: " + e.message));
   page.on("request", (r) => {
     const url = r.url();
     if (!url.startsWith(base) && !url.startsWith("data:")) { external.push(url); return; }
     const u = new URL(url);
+    if (posted[u.pathname] && r.method() === "POST") {
+      let body = null;
+      try { body = JSON.parse(r.postData() || "null"); } catch (_) { undocumented.push(`${u.pathname}: a body that is not JSON`); return; }
+      posted[u.pathname].push(body);
+      const props = bodyProperties(u.pathname);
+      for (const k of Object.keys(body || {})) if (!props.has(k)) undocumented.push(`${u.pathname}: body member ${k}`);
+      return;
+    }
     if (!sent[u.pathname]) return;
     sent[u.pathname].push(u.searchParams);
-    const names = new Set(params(u.pathname).map((p) => p.name));
+    // A /v1/compare/* endpoint takes its plain twin's parameters as well as its own.
+    const twin = u.pathname.replace("/compare/", "/");
+    const names = new Set([...params(u.pathname), ...(twin !== u.pathname ? params(twin) : [])].map((p) => p.name));
     for (const k of u.searchParams.keys()) if (!names.has(k)) undocumented.push(`${u.pathname}: ${k}`);
   });
   const lastQuery = (path) => sent[path][sent[path].length - 1] || new URLSearchParams();
@@ -86,7 +108,19 @@ try {
   check(await page.locator("#places-and-countries option").count() === nodes.size + countries.length, "place-or-country list filled");
   check(await page.locator(".legend").count() === 1, "legend shown");
   const legendTitles = await page.locator(".legend h4").allInnerTexts();
-  check(["Rail", "Roads", "Border crossings", "Routes", "Capacity"].every((t) => legendTitles.includes(t)), "legend has every section: " + legendTitles.join(", "));
+  check(["Rail", "Roads", "Border crossings", "Routes", "Capacity", "Assignment", "Reach"].every((t) => legendTitles.includes(t)), "legend has every section: " + legendTitles.join(", "));
+  check((await page.locator("#tabs button").allInnerTexts()).join() === "Route,Capacity,Assign,Reach", "a tab per panel: " + (await page.locator("#tabs button").allInnerTexts()).join(", "));
+
+  // Every panel has the scenario picker, filled from /v1/scenarios (title shown, name sent),
+  // the network as it is chosen; its compare toggle is off until a scenario is chosen.
+  for (const panel of ["route", "capacity", "assign", "reach"]) {
+    const opts = await page.locator(`#${panel}-scenario option`).evaluateAll((os) => os.map((o) => ({ value: o.value, text: o.textContent })));
+    check(opts.length === scenarios.length + 1 && opts[0].value === "" && /^none/.test(opts[0].text)
+      && opts.slice(1).every((o, i) => o.value === scenarios[i].name && o.text === scenarios[i].title)
+      && (await page.inputValue(`#${panel}-scenario`)) === "",
+    `#${panel}-scenario lists the shipped scenarios by title [${opts.slice(1).map((o) => o.value)}], none chosen`);
+    check(await page.locator(`#${panel}-compare`).isDisabled(), `#${panel}-compare is off without a scenario`);
+  }
   check((await page.locator("#route-avoid_countries input[type=checkbox]").evaluateAll((bs) => bs.map((b) => b.value))).join() === countries.join(),
     "one avoid-country checkbox per country of the network");
 
@@ -224,6 +258,197 @@ try {
   check(await page.locator("path.cut-line:not(.estimated)").count() > 0, "published capacity drawn solid");
   await page.waitForTimeout(800);
   await page.screenshot({ path: shot.replace(/\.png$/, "-capacity.png") });
+
+  // Scenario compare on the route panel: Naushki shut, Ulan-Ude → Beijing by rail draws the
+  // baseline (grey, dashed) under the scenario, and the before/after table says the route
+  // left Naushki. The page's figures are checked against the endpoint's own answer.
+  {
+    const ulanUde = nodes.get("ru-ulan-ude");
+    const beijing = nodes.get("cn-beijing");
+    await page.click("#tab-route");
+    await page.fill("#route-from", ulanUde.properties.name);
+    await page.fill("#route-to", beijing.properties.name);
+    await setChoice("#route-mode", "rail");
+    await setChoice("#route-optimize", "time");
+    await page.selectOption("#route-scenario", "naushki-closed");
+    check(await page.locator("#route-compare").isEnabled(), "choosing a scenario enables its compare toggle");
+    check(/Naushki/.test(await page.locator("#route-scenario-about").innerText()), "the chosen scenario's description is shown");
+    await page.check("#route-compare");
+    await page.click("#route-submit");
+    await page.waitForSelector("body[data-route='done'], body[data-route='error']", { timeout: 30000 });
+    const err = (await page.getAttribute("body", "data-route")) === "error" ? await page.locator("#route-error").innerText() : "";
+    check(!err, "route compare answered" + (err ? ": " + err : ""));
+    const cq = lastQuery("/v1/compare/route");
+    check(cq.get("scenario") === "naushki-closed" && cq.get("from") === "ru-ulan-ude" && cq.get("to") === "cn-beijing" && cq.get("mode") === "rail",
+      "compare asks /v1/compare/route with the scenario: " + cq);
+    const api = await (await fetch(`${base}/v1/compare/route?${cq}`)).json();
+    const baseLines = await page.locator("path.route-baseline").count();
+    const scenLines = await page.locator("path.route-line:not(.route-baseline)").count();
+    const caseCount = (c) => api.features.filter((g) => g.properties.kind === "route" && g.properties.case === c).length;
+    check(baseLines === caseCount("baseline") && scenLines === caseCount("scenario") && baseLines > 0 && scenLines > 0,
+      `both cases drawn: ${baseLines} baseline, ${scenLines} scenario routes`);
+    const dashes = await page.locator("path.route-baseline").evaluateAll((ps) => ps.map((p) => p.getAttribute("stroke-dasharray")));
+    check(dashes.every((d) => d && d.length), "baseline routes drawn dashed");
+    const rowsMeasures = await page.locator("#route-delta-table tbody tr").evaluateAll((trs) => trs.map((tr) => tr.dataset.measure));
+    check(rowsMeasures.length === Object.keys(api.delta.measures).length && rowsMeasures.every((m) => m in api.delta.measures) && rowsMeasures.includes("co2e_kg_per_t"),
+      "before/after table has a row per measure, co2e included: " + rowsMeasures.join(", "));
+    const co2Cells = await page.locator('#route-delta-table tr[data-measure="co2e_kg_per_t"] td').allInnerTexts();
+    const fmt = (x) => (Math.abs(x) >= 100 ? Math.round(x) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
+    const co2 = api.delta.measures.co2e_kg_per_t;
+    check(co2Cells[1] === fmt(co2.baseline).toString() && co2Cells[2] === fmt(co2.scenario).toString(),
+      `co2e before/after as the endpoint says: ${co2Cells.join(" | ")} (${co2.baseline} → ${co2.scenario})`);
+    const removed = await page.locator('#route-delta-crossings tr[data-crossings="removed"]').innerText();
+    check(api.delta.crossings.removed.includes("xr-naushki-sukhbaatar") && removed.includes(crossingNames.get("xr-naushki-sukhbaatar")),
+      "crossings removed name Naushki: " + removed.replace(/\s+/g, " "));
+    const added = await page.locator('#route-delta-crossings tr[data-crossings="added"]').innerText();
+    check(api.delta.crossings.added.every((id) => added.includes(crossingNames.get(id) || id)), "crossings added listed: " + added.replace(/\s+/g, " "));
+    check(await page.locator("#route-table tbody tr").count() === baseLines + scenLines, "the routes table lists both cases");
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: shot.replace(/\.png$/, "-compare.png") });
+  }
+
+  // Departure time (issue 12): arrival, waits and border times, a marker at every crossing.
+  {
+    await page.selectOption("#route-scenario", "");
+    check(!(await page.locator("#route-compare").isChecked()), "going back to no scenario turns compare off");
+    await setChoice("#route-mode", "road");
+    await page.fill("#route-depart", "2027-01-01T08:00");
+    await page.selectOption("#route-depart-offset", "+08:00");
+    await page.click("#route-submit");
+    await page.waitForSelector("body[data-route='done'], body[data-route='error']", { timeout: 30000 });
+    const dq = lastQuery("/v1/route");
+    check((await page.getAttribute("body", "data-route")) === "done" && dq.get("depart") === "2027-01-01T08:00+08:00" && !dq.has("scenario"),
+      "the departure is sent as RFC 3339 with its offset: " + dq.get("depart"));
+    const api = await (await fetch(`${base}/v1/route?${dq}`)).json();
+    const best = api.features.find((g) => g.properties.kind === "route" && g.properties.rank === 1).properties;
+    const timing = await page.locator("#route-timing").innerText().catch(() => "");
+    check(timing.includes(best.arrive.slice(0, 10)) && /arrive/.test(timing), "arrival shown: " + timing);
+    check(await page.locator("#route-border-times tbody tr").count() === best.border_times.length, `border times listed (${best.border_times.length})`);
+    const heads = await page.locator("#route-table thead th").allInnerTexts();
+    check(heads.includes("arrive") && heads.includes("wait h"), "routes table gains arrive and wait columns: " + heads.join(" | "));
+    check(await page.locator("path.wait-marker").count() === best.crossings.length, `a marker at every crossing of the route (${best.crossings.length})`);
+    const waiting = best.border_times.filter((b) => b.wait_h > 0).length;
+    check(await page.locator("path.wait-marker.waiting").count() === waiting && await page.locator(".leaflet-tooltip.wait-label").count() === waiting,
+      `crossings where the cargo waits are marked and labelled (${waiting})`);
+    await page.fill("#route-depart", "");
+  }
+
+  // Capacity compare: Russia → Mongolia by rail avoiding China, Naushki shut: the scenario's
+  // max flow is lower, and Naushki leaves the cut.
+  {
+    await page.click("#tab-capacity");
+    await page.fill("#capacity-from", "RU");
+    await page.fill("#capacity-to", "MN");
+    await setChoice("#capacity-mode", "rail");
+    await page.locator('#capacity-avoid_countries input[value="CN"]').check();
+    await page.selectOption("#capacity-scenario", "naushki-closed");
+    await page.check("#capacity-compare");
+    await page.click("#capacity-submit");
+    await page.waitForSelector("body[data-capacity='done'], body[data-capacity='error']", { timeout: 30000 });
+    const err = (await page.getAttribute("body", "data-capacity")) === "error" ? await page.locator("#capacity-error").innerText() : "";
+    check(!err, "capacity compare answered" + (err ? ": " + err : ""));
+    const cq = lastQuery("/v1/compare/capacity");
+    check(cq.get("scenario") === "naushki-closed" && cq.get("avoid_countries") === "CN" && cq.get("mode") === "rail", "compare asks /v1/compare/capacity: " + cq);
+    const api = await (await fetch(`${base}/v1/compare/capacity?${cq}`)).json();
+    const tpy = async (c) => Number(await page.locator(`#capacity-delta td[data-case="${c}"]`).getAttribute("data-tpy"));
+    const [before, after] = [await tpy("baseline"), await tpy("scenario")];
+    check(before === api.delta.max_flow.baseline && after === api.delta.max_flow.scenario, `max flow before/after as the endpoint says: ${before} → ${after}`);
+    check(after < before, `the scenario's max flow is lower: ${before / 1e6} → ${after / 1e6} Mt/yr`);
+    check(await page.locator('#capacity-cut-delta tr[data-link="xr-naushki-sukhbaatar"][data-fate="removed"]').count() === 1, "Naushki listed as removed from the cut");
+    check(await page.locator("path.flow-baseline").count() === api.features.filter((g) => g.properties.kind === "flow" && g.properties.case === "baseline").length
+      && await page.locator("path.flow-baseline").count() > 0, "baseline flows drawn under the scenario's");
+    check(await page.locator("path.cut-baseline").count() === 1 && await page.locator("path.cut-line").count() === api.delta.cut.scenario.length,
+      "the baseline's cut link that left the cut greyed, the scenario's cut in red");
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: shot.replace(/\.png$/, "-capacity-compare.png") });
+    await page.locator('#capacity-avoid_countries input[value="CN"]').uncheck();
+  }
+
+  // Assign: a demand set the server ships, drawn as link loads coloured by utilisation; then
+  // compared with Naushki shut; pasted demands; a paste that is not JSON.
+  {
+    await page.click("#tab-assign");
+    const sets = await page.locator("#assign-demand option").evaluateAll((os) => os.map((o) => o.value));
+    check(demandSets.every((d) => sets.includes(d.name)) && sets.length === demandSets.length + 1, "demand sets listed from /v1/demand: " + sets.join(", "));
+    await page.selectOption("#assign-demand", "mongolia-trade-2023");
+    await page.click("#assign-submit");
+    await page.waitForSelector("body[data-assign='done'], body[data-assign='error']", { timeout: 30000 });
+    const err = (await page.getAttribute("body", "data-assign")) === "error" ? await page.locator("#assign-error").innerText() : "";
+    check(!err, "assignment answered" + (err ? ": " + err : ""));
+    const body = posted["/v1/assign"][posted["/v1/assign"].length - 1] || {};
+    check(body.demand === "mongolia-trade-2023" && !("scenario" in body) && !("demands" in body), "the set is sent by name: " + JSON.stringify(body));
+    const api = await postJson("/v1/assign", body);
+    const flows = api.features.filter((g) => g.properties.kind === "flow").length;
+    check(flows > 0 && await page.locator("path.assign-flow").count() === flows, `every loaded link drawn (${flows} flow features)`);
+    const strokes = await page.locator("path.assign-flow").evaluateAll((ps) => ps.map((p) => p.getAttribute("stroke")));
+    check(strokes.every((s) => /^rgb\(/.test(s || "")), "link loads coloured by utilisation");
+    const served = await page.locator("#assign-summary").innerText();
+    check(/served/.test(served) && /unserved/.test(served) && /[Mk]t\/yr/.test(served), "served and unserved shown: " + served.replace(/\s+/g, " "));
+
+    await page.selectOption("#assign-scenario", "naushki-closed");
+    await page.check("#assign-compare");
+    await page.click("#assign-submit");
+    await page.waitForSelector("body[data-assign='done'], body[data-assign='error']", { timeout: 30000 });
+    const cerr = (await page.getAttribute("body", "data-assign")) === "error" ? await page.locator("#assign-error").innerText() : "";
+    check(!cerr, "assignment compare answered" + (cerr ? ": " + cerr : ""));
+    const cbody = posted["/v1/compare/assign"][posted["/v1/compare/assign"].length - 1] || {};
+    check(cbody.scenario === "naushki-closed" && cbody.demand === "mongolia-trade-2023", "compare posts /v1/compare/assign with the scenario: " + JSON.stringify(cbody));
+    const capi = await postJson("/v1/compare/assign", cbody);
+    const drawnChanges = await page.locator("path.assign-change").count();
+    check(drawnChanges > 0 && drawnChanges <= capi.delta.links.length, `links coloured by utilisation change (${drawnChanges} of ${capi.delta.links.length} changed links)`);
+    const naushki = capi.delta.links.find((l) => l.link === "xr-naushki-sukhbaatar");
+    const changeStrokes = await page.locator("path.assign-change").evaluateAll((ps) => ps.map((p) => p.getAttribute("stroke")));
+    const blue = changeStrokes.some((s) => { const m = /rgb\((\d+),(\d+),(\d+)\)/.exec(s || ""); return m && +m[3] > +m[1] + 40; });
+    check(naushki && naushki.change < 0 && blue, "a link whose utilisation fell (Naushki) is drawn blue");
+    const deltaRows = await page.locator("#assign-delta tbody tr").evaluateAll((trs) => trs.map((tr) => tr.dataset.measure));
+    check(deltaRows.join() === "demanded,served,unserved", "served and unserved before/after listed: " + deltaRows.join(", "));
+    const servedCells = await page.locator('#assign-delta tr[data-measure="served"] td').allInnerTexts();
+    check(servedCells.length === 4 && /t\/yr/.test(servedCells[1]) && /t\/yr/.test(servedCells[2]), "served before and after: " + servedCells.join(" | "));
+    const thresholds = await page.locator("#assign-thresholds tr").evaluateAll((trs) => trs.map((tr) => tr.dataset.threshold));
+    check(capi.delta.thresholds.every((t) => thresholds.filter((x) => Number(x) === t.threshold).length === 2), "links crossing 80% and 100% listed (rose, fell): " + [...new Set(thresholds)].join(", "));
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: shot.replace(/\.png$/, "-assign-compare.png") });
+
+    // Pasted demands: JSON that is not refuses before sending; an array of demands is sent.
+    await page.selectOption("#assign-scenario", "");
+    await page.selectOption("#assign-demand", "(paste)");
+    check(await page.locator("#assign-demands").isVisible(), "pasting demands shows the text box");
+    const before = posted["/v1/assign"].length;
+    await page.fill("#assign-demands", "[{from: nowhere");
+    await page.click("#assign-submit");
+    await page.waitForSelector("body[data-assign='error']", { timeout: 10000 }).catch(() => {});
+    check(/not JSON/.test(await page.locator("#assign-error").innerText()) && posted["/v1/assign"].length === before, "pasted text that is not JSON is refused on the page");
+    const pastedDemands = [{ from: "ru-irkutsk", to: "mn-ulaanbaatar", tonnes_per_year: 500000, mode: "rail" }];
+    await page.fill("#assign-demands", JSON.stringify(pastedDemands));
+    await page.click("#assign-submit");
+    await page.waitForSelector("body[data-assign='done'], body[data-assign='error']", { timeout: 30000 });
+    const pbody = posted["/v1/assign"][posted["/v1/assign"].length - 1] || {};
+    check((await page.getAttribute("body", "data-assign")) === "done" && JSON.stringify(pbody.demands) === JSON.stringify(pastedDemands) && !("demand" in pbody),
+      "pasted demands are sent and assigned");
+    check(await page.locator("path.assign-flow").count() > 0, "pasted demands drawn");
+  }
+
+  // Reach: the contours of the default question, then compared with a scenario.
+  {
+    await page.click("#tab-reach");
+    await page.click("#reach-submit");
+    await page.waitForSelector("body[data-reach='done'], body[data-reach='error']", { timeout: 30000 });
+    const err = (await page.getAttribute("body", "data-reach")) === "error" ? await page.locator("#reach-error").innerText() : "";
+    check(!err, "reach answered" + (err ? ": " + err : ""));
+    const rq = lastQuery("/v1/reach");
+    const api = await (await fetch(`${base}/v1/reach?${rq}`)).json();
+    const contours = api.features.filter((g) => g.properties.kind === "contour").length;
+    check(contours > 0 && await page.locator("path.reach-contour").count() === contours && await page.locator("#reach-table tbody tr").count() === contours,
+      `every contour drawn and listed (${contours}, budgets ${rq.get("contours")})`);
+    await page.selectOption("#reach-scenario", "naushki-closed");
+    await page.check("#reach-compare");
+    const n = sent["/v1/reach"].length;
+    await page.click("#reach-submit");
+    await page.waitForSelector("body[data-reach='done'], body[data-reach='error']", { timeout: 30000 });
+    const asked = sent["/v1/reach"].slice(n);
+    check(asked.length === 2 && asked.some((q) => !q.has("scenario")) && asked.some((q) => q.get("scenario") === "naushki-closed"), "reach compare asks the baseline and the scenario");
+    check(await page.locator("path.reach-baseline").count() === contours && await page.locator("path.reach-contour").count() === contours, "baseline contours drawn under the scenario's");
+  }
 
   check(consoleErrors.length === 0, "no console errors" + (consoleErrors.length ? ": " + consoleErrors.join(" / ") : ""));
   check(undocumented.length === 0, "every request uses only parameters /openapi.json documents" + (undocumented.length ? ": " + undocumented.join(", ") : ""));

@@ -16,6 +16,7 @@ export class MapView {
     map.createPane("places").style.zIndex = 470;
     map.createPane("crossings").style.zIndex = 480;
     map.createPane("cuts").style.zIndex = 490; // a bottleneck stays above crossing symbols
+    map.createPane("marks").style.zIndex = 495; // a route's crossings and waits, above the symbols
 
     this.layers = {
       boundaries: L.layerGroup(),

@@ -137,13 +137,14 @@ export default {
       for (const l of byChange) {
         const g = flowOf.scenario.get(l.link) || flowOf.baseline.get(l.link);
         if (!g) continue;
-        const fb = flowOf.baseline.has(l.link) ? flowOf.baseline.get(l.link).properties.flow_tpy || 0 : 0;
-        const fs = flowOf.scenario.has(l.link) ? flowOf.scenario.get(l.link).properties.flow_tpy || 0 : 0;
+        const tpy = (c) => (typeof l[`${c}_tpy`] === "number" ? l[`${c}_tpy`] : flowOf[c].has(l.link) ? flowOf[c].get(l.link).properties.flow_tpy || 0 : 0);
+        const fb = tpy("baseline");
+        const fs = tpy("scenario");
         const known = typeof l.change === "number";
         // Unchanged links stay faint so that the changes stand out.
         const faint = !known || Math.abs(l.change) < scale / 50;
         L.geoJSON(g, { style: () => ({ color: changeColor(l.change, scale), weight: 2.5 + 7 * Math.sqrt(Math.max(fb, fs) / maxFlow), opacity: faint ? 0.5 : 0.95, dashArray: known ? null : "2 7", className: "assign-change" }) })
-          .bindTooltip(() => titled(places.linkName(g.properties),
+          .bindTooltip(() => titled(linkNameById(fc, l.link, places),
             `flow ${tonnes(fb)} → ${tonnes(fs)}`,
             known ? `utilisation ${pct(l.baseline_utilization)} → ${pct(l.scenario_utilization)} (${signedPct(l.change)})` : "no capacity: utilisation unknown"), { sticky: true })
           .addTo(layer);
@@ -165,6 +166,7 @@ export default {
             h("tr", { dataset: { threshold: String(t.threshold), way: "rose" } }, h("td", null, `rose above ${pct(t.threshold)}`), h("td", { class: "names" }, names(t.rose_above))),
             h("tr", { dataset: { threshold: String(t.threshold), way: "fell" } }, h("td", null, `fell below ${pct(t.threshold)}`), h("td", { class: "names" }, names(t.fell_below))),
           ]))),
+        demandChanges(fc, places),
         top.length ? [h("h3", null, "Largest changes in utilisation"),
           h("table", { id: "assign-top-changes", class: "results" },
             h("thead", null, h("tr", null, h("th", null, "link"), h("th", null, "before"), h("th", null, "after"), h("th", null, "change"))),
@@ -190,6 +192,22 @@ export default {
   },
 };
 
+/** The demands whose served tonnes changed (`delta.demands`), named from the baseline's list. */
+function demandChanges(fc, places) {
+  const changes = fc.delta && Array.isArray(fc.delta.demands) ? fc.delta.demands : [];
+  if (!changes.length) return h("div", { id: "assign-demand-changes" }, "Every demand is served as before.");
+  const listed = fc.cases && fc.cases.baseline && Array.isArray(fc.cases.baseline.demands) ? fc.cases.baseline.demands : [];
+  const label = (i) => {
+    const d = listed.find((x) => x.index === i);
+    return d ? `${placesOf(d.from, places)} → ${placesOf(d.to, places)}` : `demand ${i}`;
+  };
+  return [h("h3", null, `Demands served differently (${changes.length})`),
+    h("table", { id: "assign-demand-changes", class: "results" },
+      h("thead", null, h("tr", null, h("th", null, "demand"), h("th", null, "served before"), h("th", null, "after"))),
+      h("tbody", null, changes.map((c) => h("tr", null, h("td", null, label(c.index)),
+        h("td", null, tonnes(c.served_tpy && c.served_tpy.baseline)), h("td", { class: changeClass(c.served_tpy && -c.served_tpy.change) }, tonnes(c.served_tpy && c.served_tpy.scenario))))))];
+}
+
 /** The `enum` of property `name` of `POST path`'s JSON body, or null. */
 function bodyEnum(spec, path, name) {
   const op = spec.doc && spec.doc.paths && spec.doc.paths[path] && spec.doc.paths[path].post;
@@ -202,7 +220,10 @@ function bodyEnum(spec, path, name) {
 /** A link's name from any feature of `fc` about it, else from the network. */
 function linkNameById(fc, id, places) {
   const g = fc.features.find((x) => x.properties && (x.properties.link_id || x.properties.id) === id);
-  return places.linkName(g ? g.properties : { link_id: id });
+  const p = g ? g.properties : { link_id: id };
+  // Lines share names (a railway's sections): their ends tell them apart; a crossing's name has them.
+  const ends = p.link_kind !== "crossing" && p.flow_from && p.flow_to ? ` (${places.label(p.flow_from)}–${places.label(p.flow_to)})` : "";
+  return places.linkName(p) + ends;
 }
 
 function placesOf(ids, places) {

@@ -166,7 +166,7 @@ export default {
     /** The before/after tables of a comparison: the maximum flow, and every cut link's fate. */
     function compareResult(fc, cutLines) {
       const d = fc.delta || {};
-      const mf = d.max_flow || {};
+      const mf = { unit: d.unit, ...(d.max_flow || {}) };
       const cut = d.cut || {};
       const s = (ctx.scenarios || []).find((x) => x.name === fc.scenario);
       // Capacities of the cut links in each case, from the features (the changed list wins).

@@ -98,11 +98,12 @@ export default {
         const at = c.geometry.type === "Point" ? [c.geometry.coordinates[1], c.geometry.coordinates[0]] : midpoint(c.geometry.coordinates);
         const b = times.get(id);
         const wait = b && typeof b.wait_h === "number" ? b.wait_h : 0;
-        const m = L.circleMarker(at, { radius: wait > 0 ? 8 : 5, color: "#000", weight: 1.5, fillColor: wait > 0 ? WAIT_COLOR : "#fff", fillOpacity: 1, className: wait > 0 ? "wait-marker waiting" : "wait-marker" })
+        const m = L.circleMarker(at, { pane: "marks", radius: wait > 0 ? 8 : 5, color: "#000", weight: 1.5, fillColor: wait > 0 ? WAIT_COLOR : "#fff", fillOpacity: 1, className: wait > 0 ? "wait-marker waiting" : "wait-marker" })
           .bindTooltip(() => titled(places.crossingName(id),
             b ? [`arrive ${shortTime(b.arrive)}`, `depart ${shortTime(b.depart)}`, `wait ${nf1.format(wait)} h, dwell ${nf1.format(b.dwell_h || 0)} h`] : ["crossing on this route"]));
-        if (wait > 0) m.bindTooltip(`wait ${nf1.format(wait)} h`, { permanent: true, direction: "right", className: "wait-label" });
         m.addTo(marks);
+        // A label of its own (a marker has one tooltip, the hover one above).
+        if (wait > 0) L.tooltip({ permanent: true, direction: "right", offset: [8, 0], className: "wait-label" }).setLatLng(at).setContent(`wait ${nf1.format(wait)} h`).addTo(marks);
       }
     }
 
@@ -184,6 +185,7 @@ export default {
       const first = routes[0].properties;
       const columns = measureColumns(measures, first);
       const timed = routes.some((g) => g.properties.arrive);
+      table.classList.toggle("wide", timed);
       put(thead, h("tr", null,
         h("th", null, "#"),
         columns.map((c) => h("th", { title: c.name }, c.unit)),
@@ -211,7 +213,7 @@ export default {
         r.row = h("tr", { class: isBase ? "baseline-row" : null, dataset: comparing ? { case: p.case } : null, on: { mouseenter: () => highlight(r.key), mouseleave: () => highlight(null), click: () => showDetail(p, columns) } },
           h("td", null, swatch, comparing ? `${p.rank} ${isBase ? "base" : "scen"}` : String(p.rank)),
           columns.map((c) => h("td", null, measure(p[c.key]))),
-          timed ? [h("td", null, shortTime(p.arrive)), h("td", null, nf1.format(p.wait_h || 0))] : null,
+          timed ? [h("td", { title: shortTime(p.arrive) }, shortTime(p.arrive).slice(5, 16)), h("td", null, nf1.format(p.wait_h || 0))] : null,
           h("td", { title: xs.map((id) => places.crossingName(id)).join(", ") }, String(xs.length)),
           h("td", { title: ts.map((t) => `${places.label(t.node)}: ${t.reason}`).join("; ") }, String(ts.length)));
         tbody.append(r.row);
