@@ -1,9 +1,11 @@
 //! The web map in a real headless browser: starts the real binary on a free port and runs
 //! `web/test/map.test.mjs` (playwright-core driving Debian's chromium), which loads the page
 //! (native ES modules), checks that every form choice comes from `/openapi.json`, picks places
-//! on the map, runs route and capacity queries through the forms, checks what is drawn, that
-//! only documented parameters are sent and that the console stays clean, and saves
-//! `target/web-screenshot.png` and `target/web-screenshot-capacity.png`.
+//! on the map, runs route, capacity, assignment and reach queries through the forms, compares
+//! the `naushki-closed` scenario with the baseline on the route, capacity, assign and reach
+//! panels, checks what is drawn against the endpoints' own answers, that only documented
+//! parameters are sent and that the console stays clean, and saves `target/web-screenshot.png`,
+//! `-capacity.png`, `-compare.png` (route), `-capacity-compare.png` and `-assign-compare.png`.
 //!
 //! Needs `node`, `/usr/bin/chromium` (or `$CHROMIUM`) and `npm ci` in `web/test`; without them
 //! the test prints a loud SKIPPED line and passes.
@@ -40,6 +42,17 @@ fn web_map_in_headless_chromium() {
     }
     let server = common::Server::start(None, &[]);
     let shot = root.join("target/web-screenshot.png");
+    const SHOTS: [&str; 5] = [
+        "web-screenshot.png",
+        "web-screenshot-capacity.png",
+        "web-screenshot-compare.png",
+        "web-screenshot-capacity-compare.png",
+        "web-screenshot-assign-compare.png",
+    ];
+    // A screenshot from an earlier run must not stand in for this one's.
+    for name in SHOTS {
+        let _ = std::fs::remove_file(root.join("target").join(name));
+    }
     let out = Command::new("node")
         .arg("map.test.mjs")
         .arg(&server.base)
@@ -55,5 +68,8 @@ fn web_map_in_headless_chromium() {
         out.status.success(),
         "browser checks failed:\n{stdout}\n{stderr}"
     );
-    assert!(shot.exists(), "no screenshot at {}", shot.display());
+    for name in SHOTS {
+        let path = root.join("target").join(name);
+        assert!(path.exists(), "no screenshot at {}", path.display());
+    }
 }

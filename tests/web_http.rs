@@ -149,10 +149,9 @@ mod page {
             .map(|s| s.trim().trim_matches('"'))
             .filter(|s| !s.is_empty())
             .collect();
-        assert!(
-            panels.contains(&"route") && panels.contains(&"capacity"),
-            "{panels:?}"
-        );
+        for panel in ["route", "capacity", "assign", "reach"] {
+            assert!(panels.contains(&panel), "{panel} not in {panels:?}");
+        }
         wanted.extend(panels.iter().map(|p| format!("js/panels/{p}.js")));
         wanted.sort();
         wanted.dedup();

@@ -7,9 +7,15 @@
 // form choice comes from /openapi.json (a select of the documented `enum` or range, free text
 // where the document lists none), picks a place on the map, runs route queries through the
 // form (alternatives, avoided country, hover highlight, comparison table), runs a capacity
-// query (max flow, bottleneck ringed, links coloured by utilisation), checks every request
-// uses only documented parameters, that the console stays clean and nothing leaves the
-// server, that an error shows the problem's detail, and saves screenshots. A second page gets
+// query (max flow, bottleneck ringed, links coloured by utilisation), checks every panel's
+// scenario picker lists /v1/scenarios, compares Naushki shut with the baseline on the route
+// panel (both cases drawn, crossings removed name Naushki), the capacity panel (RU→MN rail
+// max flow lower) and the assign panel (flows coloured by utilisation change, served before
+// and after, 80%/100% crossings), runs a demand set and pasted demands, a departure time
+// (arrival, waits, a marker per crossing) and reach contours (with a scenario compare);
+// checks every request uses only documented parameters (body members for POST), that the
+// console stays clean and nothing leaves the server, that an error shows the problem's
+// detail, and saves screenshots (the compare views in target/web-screenshot-*compare.png). A second page gets
 // the document with the route enums and ranges removed and must fall back to free text.
 import { chromium } from "playwright-core";
 

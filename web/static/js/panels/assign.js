@@ -88,6 +88,9 @@ export default {
       put(result);
     };
 
+    /** A white casing under a line, so that it stands out from the base network. */
+    const casing = (g, weight) => L.geoJSON(g, { interactive: false, style: () => ({ color: "#fff", weight: weight + 4, opacity: 0.85, className: "assign-casing" }) }).addTo(layer);
+
     function flowTip(p, extra) {
       return () => titled(places.linkName(p),
         `flow ${tonnes(p.flow_tpy)} of ${tonnes(p.capacity_tpy)}` + (typeof p.utilization === "number" ? ` (${pct(p.utilization)})` : ""),
@@ -101,7 +104,9 @@ export default {
       // Busiest on top.
       for (const g of flows.slice().sort((a, b) => (a.properties.utilization || 0) - (b.properties.utilization || 0))) {
         const p = g.properties;
-        L.geoJSON(g, { style: () => ({ color: utilColor(p.utilization), weight: 2.5 + 7 * Math.sqrt((p.flow_tpy || 0) / maxFlow), opacity: 0.9, className: "assign-flow" }) })
+        const weight = 3 + 7 * Math.sqrt((p.flow_tpy || 0) / maxFlow);
+        casing(g, weight);
+        L.geoJSON(g, { style: () => ({ color: utilColor(p.utilization), weight, opacity: 0.95, className: "assign-flow" }) })
           .bindTooltip(flowTip(p), { sticky: true })
           .addTo(layer);
       }
@@ -143,7 +148,9 @@ export default {
         const known = typeof l.change === "number";
         // Unchanged links stay faint so that the changes stand out.
         const faint = !known || Math.abs(l.change) < scale / 50;
-        L.geoJSON(g, { style: () => ({ color: changeColor(l.change, scale), weight: 2.5 + 7 * Math.sqrt(Math.max(fb, fs) / maxFlow), opacity: faint ? 0.5 : 0.95, dashArray: known ? null : "2 7", className: "assign-change" }) })
+        const weight = faint ? 2.5 : 3 + 7 * Math.sqrt(Math.max(fb, fs) / maxFlow);
+        if (!faint) casing(g, weight);
+        L.geoJSON(g, { style: () => ({ color: changeColor(l.change, scale), weight, opacity: faint ? 0.5 : 0.95, dashArray: known ? null : "2 7", className: "assign-change" }) })
           .bindTooltip(() => titled(linkNameById(fc, l.link, places),
             `flow ${tonnes(fb)} → ${tonnes(fs)}`,
             known ? `utilisation ${pct(l.baseline_utilization)} → ${pct(l.scenario_utilization)} (${signedPct(l.change)})` : "no capacity: utilisation unknown"), { sticky: true })

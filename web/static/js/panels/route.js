@@ -103,7 +103,7 @@ export default {
             b ? [`arrive ${shortTime(b.arrive)}`, `depart ${shortTime(b.depart)}`, `wait ${nf1.format(wait)} h, dwell ${nf1.format(b.dwell_h || 0)} h`] : ["crossing on this route"]));
         m.addTo(marks);
         // A label of its own (a marker has one tooltip, the hover one above).
-        if (wait > 0) L.tooltip({ permanent: true, direction: "right", offset: [8, 0], className: "wait-label" }).setLatLng(at).setContent(`wait ${nf1.format(wait)} h`).addTo(marks);
+        if (wait > 0) L.tooltip({ permanent: true, direction: "right", offset: [8, 0], className: "wait-label" }).setLatLng(at).setContent(h("span", null, `wait ${nf1.format(wait)} h`)).addTo(marks);
       }
     }
 
