@@ -113,8 +113,14 @@ try {
   check(await page.locator("#places option").count() === nodes.size, "place list filled from /v1/network");
   check(await page.locator("#places-and-countries option").count() === nodes.size + countries.length, "place-or-country list filled");
   check(await page.locator(".legend").count() === 1, "legend shown");
-  const legendTitles = await page.locator(".legend h4").allInnerTexts();
+  const legendTitles = await page.locator(".legend h4").allTextContents();
+  const shownLegend = () => page.locator(".legend h4").evaluateAll((hs) => hs.filter((x) => x.checkVisibility()).map((x) => x.textContent));
   check(["Rail", "Roads", "Border crossings", "Routes", "Capacity", "Assignment", "Reach"].every((t) => legendTitles.includes(t)), "legend has every section: " + legendTitles.join(", "));
+  {
+    const shown = await shownLegend();
+    check(["Rail", "Roads", "Border crossings", "Routes"].every((t) => shown.includes(t)) && !shown.includes("Capacity") && !shown.includes("Assignment"),
+      "the legend shows the base layers and the active panel's section: " + shown.join(", "));
+  }
   check((await page.locator("#tabs button").allInnerTexts()).join() === "Route,Capacity,Assign,Reach", "a tab per panel: " + (await page.locator("#tabs button").allInnerTexts()).join(", "));
 
   // Every panel has the scenario picker, filled from /v1/scenarios (title shown, name sent),
@@ -239,6 +245,10 @@ try {
   // Capacity panel.
   await page.click("#tab-capacity");
   check(await page.locator("#capacity-panel").isVisible() && await page.locator("#route-panel").isHidden(), "the capacity tab shows its panel");
+  {
+    const shown = await shownLegend();
+    check(shown.includes("Capacity") && !shown.includes("Routes"), "the capacity tab swaps the legend section: " + shown.join(", "));
+  }
   await page.fill("#capacity-from", "RU");
   await page.fill("#capacity-to", "MN");
   await setChoice("#capacity-mode", "rail"); // rail crossings carry capacities: a bounded flow

@@ -56,10 +56,13 @@ export class MapView {
 
   /**
    * Appends a legend section. Items: `{line: color, label, dash: "dashed"|"dotted"}`,
-   * `{dot: color, size, label}`, `{ramp: [from, to], label: [low, high]}`.
+   * `{dot: color, size, label}`, `{ramp: [from, to], label: [low, high]}`. Returns the
+   * section's element (a panel's sections are shown while the panel is active).
    */
   legendSection(title, items) {
-    this.legendBody.append(h("h4", null, title), ...items.map(legendItem));
+    const section = h("div", { class: "legend-section" }, h("h4", null, title), items.map(legendItem));
+    this.legendBody.append(section);
+    return section;
   }
 
   /** Zooms to `bounds`, keeping clear of the legend in the bottom-right corner. */

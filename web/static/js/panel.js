@@ -4,7 +4,8 @@
 //
 // `ctx` = { spec (ApiSpec), view (MapView), places (Places), picker (Picker), scenarios (the
 // list of GET /v1/scenarios), demandSets (the list of GET /v1/demand) }. `element` is
-// the panel's content; `layer`, when given, is shown on the map while the panel is active.
+// the panel's content; `layer`, when given, is shown on the map while the panel is active, as
+// are the legend sections the panel adds in `create`.
 // main.js lists the panels; this module builds the tabs and the common query form.
 
 import { clearProblem, getJson, showProblem } from "./api.js";
@@ -14,12 +15,15 @@ import { readFields } from "./form.js";
 /** Builds one tab and one section per panel module; the first is active. */
 export function mountPanels(ctx, modules, tabsEl, bodyEl) {
   const mounted = modules.map((m) => {
+    // The legend sections a panel adds while it is created are its own.
+    const before = new Set(ctx.view.legendBody.children);
     const { element, layer } = m.create(ctx);
+    const legend = [...ctx.view.legendBody.children].filter((el) => !before.has(el));
     const tab = h("button", { type: "button", role: "tab", id: `tab-${m.id}`, "aria-controls": `${m.id}-panel` }, m.title);
     const section = h("section", { id: `${m.id}-panel`, role: "tabpanel", "aria-labelledby": tab.id }, element);
     tabsEl.append(tab);
     bodyEl.append(section);
-    return { tab, section, layer };
+    return { tab, section, layer, legend };
   });
   const activate = (on) => {
     for (const p of mounted) {
@@ -28,6 +32,7 @@ export function mountPanels(ctx, modules, tabsEl, bodyEl) {
       p.section.hidden = !active;
       // Show the results of the active panel; the layer switcher can bring the others back.
       if (p.layer) ctx.view.map[active ? "addLayer" : "removeLayer"](p.layer);
+      for (const el of p.legend) el.hidden = !active;
     }
   };
   for (const p of mounted) p.tab.addEventListener("click", () => activate(p));

@@ -117,7 +117,7 @@ export default {
         h("h3", null, title),
         h("div", null, columns.map((c) => `${measure(p[c.key])} ${c.unit}`).join(" · ")),
         p.arrive ? h("div", { id: "route-timing" }, `Depart ${shortTime(p.depart)} · arrive ${shortTime(p.arrive)} · waiting at borders ${nf1.format(p.wait_h || 0)} h`) : null,
-        Array.isArray(p.countries) && p.countries.length ? h("div", null, `Countries: ${p.countries.join(" → ")}`) : null,
+        Array.isArray(p.countries) && p.countries.length ? h("div", null, `Countries: ${p.countries.join(" → ")}` + (p.corridor ? ` (corridor ${p.corridor})` : "")) : null,
         h("h3", null, `Border crossings (${xs.length})`),
         bt.length
           ? h("table", { id: "route-border-times", class: "results" },
