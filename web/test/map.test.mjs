@@ -123,6 +123,24 @@ try {
   }
   check((await page.locator("#tabs button").allInnerTexts()).join() === "Route,Capacity,Assign,Reach", "a tab per panel: " + (await page.locator("#tabs button").allInnerTexts()).join(", "));
 
+  // Place names where they fit: none overlaps another, and zooming in on a city names it.
+  {
+    const labelBoxes = () => page.locator(".leaflet-tooltip.place-label").evaluateAll((els) => els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return { l: r.left, t: r.top, r: r.right, b: r.bottom, text: e.textContent };
+    }));
+    const overlaps = (bs) => bs.filter((a, i) => bs.some((b, j) => j > i && a.l < b.r - 1 && a.r > b.l + 1 && a.t < b.b - 1 && a.b > b.t + 1)).map((a) => a.text);
+    const atStart = await labelBoxes();
+    check(atStart.length >= 10 && overlaps(atStart).length === 0, `${atStart.length} place names at the start, none overlapping` + (overlaps(atStart).length ? ": " + overlaps(atStart).join(", ") : ""));
+    const ub = nodes.get("mn-ulaanbaatar");
+    if (ub) {
+      await page.evaluate(([lat, lon]) => window.corridor.map.setView([lat, lon], 7, { animate: false }), [ub.geometry.coordinates[1], ub.geometry.coordinates[0]]);
+      await page.waitForTimeout(300);
+      const zoomed = await labelBoxes();
+      check(zoomed.some((b) => b.text === ub.properties.name) && overlaps(zoomed).length === 0, `zoomed in on ${ub.properties.name}: it is named, ${zoomed.length} names, none overlapping`);
+    }
+  }
+
   // Every panel has the scenario picker, filled from /v1/scenarios (title shown, name sent),
   // the network as it is chosen; its compare toggle is off until a scenario is chosen.
   for (const panel of ["route", "capacity", "assign", "reach"]) {

@@ -5,6 +5,7 @@
 import { ApiSpec } from "./openapi.js";
 import { getJson, showProblem } from "./api.js";
 import { byId } from "./dom.js";
+import { labelPlaces } from "./labels.js";
 import { drawBase } from "./layers.js";
 import { MapView } from "./map.js";
 import { mountPanels } from "./panel.js";
@@ -41,6 +42,7 @@ async function start() {
   const spec = new ApiSpec(doc);
   const places = new Places(network, crossings);
   drawBase(view, { boundaries, network, crossings }, places);
+  labelPlaces(view, places, network);
   places.fillDatalists();
   const ctx = { spec, view, places, picker: new Picker(view, places, spec), scenarios, demandSets };
   mountPanels(ctx, modules.map((m) => m.default), byId("tabs"), byId("panels"));
