@@ -513,3 +513,22 @@ async fn compare_capacity_and_assign_need_a_known_scenario() {
         "{doc}"
     );
 }
+
+/// A scenario that leaves no route answers 422 as a plain route does, and so does its
+/// comparison: by rail and avoiding China, Naushki is Ulan-Ude's only way to Ulaanbaatar.
+#[actix_web::test]
+async fn a_scenario_that_leaves_no_route_is_422() {
+    let data = state();
+    let q = "from=ru-ulan-ude&to=mn-ulaanbaatar&mode=rail&avoid_countries=CN";
+    let (status, doc) = get(&data, &format!("/v1/route?{q}")).await;
+    assert_eq!(status, StatusCode::OK, "{doc}");
+    let (status, doc) = get(&data, &format!("/v1/route?{q}&scenario=naushki-closed")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{doc}");
+    assert!(doc["detail"].is_string(), "{doc}");
+    let (status, doc) = get(
+        &data,
+        &format!("/v1/compare/route?{q}&scenario=naushki-closed"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{doc}");
+}
