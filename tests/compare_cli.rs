@@ -4,7 +4,7 @@
 use std::process::{Command, Output};
 
 use corridor::Snapshot;
-use corridor::capacity::compare::{AssignDelta, CapacityDelta};
+use corridor::capacity::compare::{Answered, AssignDelta, CapacityDelta};
 use corridor::capacity::{self as cap, AssignRequest, CapacityRequest, Loose};
 use corridor::cli::capacity::tonnes;
 use corridor::cost::ModeFilter;
@@ -41,11 +41,13 @@ fn compare_capacity_prints_the_max_flow_before_and_after_and_the_cut_change() {
     req.constraints.avoid_countries = vec!["CN".into()];
     let bq = req.clone().check(&snap.network, snap.conversion).unwrap();
     let sq = req.check(&on.network, on.conversion).unwrap();
+    let (b, s) = (
+        cap::max_flow(&snap.network, &bq),
+        cap::max_flow(&on.network, &sq),
+    );
     let d = CapacityDelta::between(
-        &snap.network,
-        &cap::max_flow(&snap.network, &bq),
-        &on.network,
-        &cap::max_flow(&on.network, &sq),
+        Answered::new(&snap.network, &bq, &b),
+        Answered::new(&on.network, &sq, &s),
     );
     let args = [
         "compare",
@@ -91,13 +93,13 @@ fn compare_assign_takes_a_demand_set_and_prints_served_before_and_after() {
     let conv = CapacityConversion::default();
     let bq = AssignRequest::check(body(), &snap.network, conv).unwrap();
     let sq = AssignRequest::check(body(), &on.network, conv).unwrap();
+    let (b, s) = (
+        cap::assign(&snap.network, &bq),
+        cap::assign(&on.network, &sq),
+    );
     let d = AssignDelta::between(
-        &snap.network,
-        &bq,
-        &cap::assign(&snap.network, &bq),
-        &on.network,
-        &sq,
-        &cap::assign(&on.network, &sq),
+        Answered::new(&snap.network, &bq, &b),
+        Answered::new(&on.network, &sq, &s),
     );
     let text = stdout(&corridor(&[
         "compare",

@@ -184,6 +184,14 @@ async fn post(data: &web::Data<AppState>, uri: &str, body: Value) -> (StatusCode
     (status, json)
 }
 
+/// Naushki's capacity on the baseline, t/yr.
+fn naushki_tpy(data: &web::Data<AppState>) -> f64 {
+    let snap = data.current();
+    let link = snap.network.link(NAUSHKI).unwrap();
+    link.capacity_tpy(&snap.conversion)
+        .expect("Naushki has a capacity")
+}
+
 fn max_flow(fc: &Value) -> Option<f64> {
     fc["max_flow"]["value"].as_f64()
 }
@@ -191,13 +199,7 @@ fn max_flow(fc: &Value) -> Option<f64> {
 #[actix_web::test]
 async fn naushki_closed_lowers_ru_mn_rail_capacity_by_naushkis() {
     let data = state();
-    let naushki_tpy = data
-        .current()
-        .network
-        .link(NAUSHKI)
-        .unwrap()
-        .capacity_tpy(&data.current().conversion)
-        .expect("Naushki has a capacity");
+    let naushki_tpy = naushki_tpy(&data);
     let q = "/v1/capacity?from=RU&to=MN&mode=rail&avoid_countries=CN";
     let (status, base) = get(&data, q).await;
     assert_eq!(status, StatusCode::OK, "{base}");
@@ -373,13 +375,7 @@ async fn compare_capacity_is_the_two_plain_answers_and_their_delta() {
     let (b, s) = (max_flow(&base).unwrap(), max_flow(&shut).unwrap());
     assert_eq!(d["max_flow"]["baseline"].as_f64(), Some(b));
     assert_eq!(d["max_flow"]["scenario"].as_f64(), Some(s));
-    let naushki_tpy = data
-        .current()
-        .network
-        .link(NAUSHKI)
-        .unwrap()
-        .capacity_tpy(&data.current().conversion)
-        .unwrap();
+    let naushki_tpy = naushki_tpy(&data);
     assert!(
         (d["max_flow"]["change"].as_f64().unwrap() + naushki_tpy).abs() < 1.0,
         "{d}"
@@ -516,4 +512,23 @@ async fn compare_capacity_and_assign_need_a_known_scenario() {
         doc["errors"][0]["field"], "demands[0].tonnes_per_year",
         "{doc}"
     );
+}
+
+/// A scenario that leaves no route answers 422 as a plain route does, and so does its
+/// comparison: by rail and avoiding China, Naushki is Ulan-Ude's only way to Ulaanbaatar.
+#[actix_web::test]
+async fn a_scenario_that_leaves_no_route_is_422() {
+    let data = state();
+    let q = "from=ru-ulan-ude&to=mn-ulaanbaatar&mode=rail&avoid_countries=CN";
+    let (status, doc) = get(&data, &format!("/v1/route?{q}")).await;
+    assert_eq!(status, StatusCode::OK, "{doc}");
+    let (status, doc) = get(&data, &format!("/v1/route?{q}&scenario=naushki-closed")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{doc}");
+    assert!(doc["detail"].is_string(), "{doc}");
+    let (status, doc) = get(
+        &data,
+        &format!("/v1/compare/route?{q}&scenario=naushki-closed"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{doc}");
 }

@@ -10,8 +10,39 @@ use serde::Serialize;
 
 use super::assign::{AssignQuery, Assignment};
 use super::graph::link_capacities;
-use super::maxflow::CapacityResult;
+use super::maxflow::{CapacityQuery, CapacityResult};
 use crate::network::Network;
+
+/// One side of a comparison: a question, its answer and the network it was answered on.
+#[derive(Debug)]
+pub struct Answered<'a, Q, A> {
+    /// The network (the baseline's or the scenario's).
+    pub net: &'a Network,
+    /// The checked question.
+    pub query: &'a Q,
+    /// Its answer.
+    pub answer: &'a A,
+}
+
+impl<'a, Q, A> Answered<'a, Q, A> {
+    /// `answer` to `query` on `net`.
+    pub fn new(net: &'a Network, query: &'a Q, answer: &'a A) -> Self {
+        Self { net, query, answer }
+    }
+}
+
+impl<Q, A> Clone for Answered<'_, Q, A> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<Q, A> Copy for Answered<'_, Q, A> {}
+
+/// A max-flow question answered on one network.
+pub type CapacityCase<'a> = Answered<'a, CapacityQuery, CapacityResult>;
+/// An assignment answered on one network.
+pub type AssignCase<'a> = Answered<'a, AssignQuery, Assignment>;
 
 /// The utilisation levels whose crossing an assignment comparison reports: 80% (congested)
 /// and 100% (saturated).
@@ -91,13 +122,10 @@ pub struct CapacityDelta {
 }
 
 impl CapacityDelta {
-    /// The delta between a baseline answer on `base_net` and a scenario answer on `net`.
-    pub fn between(
-        base_net: &Network,
-        base: &CapacityResult,
-        net: &Network,
-        scen: &CapacityResult,
-    ) -> Self {
+    /// The delta between a baseline answer and a scenario answer.
+    pub fn between(base_case: CapacityCase<'_>, scen_case: CapacityCase<'_>) -> Self {
+        let (base_net, base) = (base_case.net, base_case.answer);
+        let (net, scen) = (scen_case.net, scen_case.answer);
         let cut_of = |n: &Network, r: &CapacityResult| -> BTreeMap<String, f64> {
             r.cut
                 .iter()
@@ -193,8 +221,9 @@ pub struct AssignDelta {
 }
 
 /// One case's loads by link id: (tonnes, utilisation).
-fn loads(net: &Network, q: &AssignQuery, a: &Assignment) -> BTreeMap<String, (f64, Option<f64>)> {
-    let caps = link_capacities(net, &q.overrides);
+fn loads(case: AssignCase<'_>) -> BTreeMap<String, (f64, Option<f64>)> {
+    let (net, a) = (case.net, case.answer);
+    let caps = link_capacities(net, &case.query.overrides);
     let mut m: BTreeMap<String, (f64, Option<f64>)> = net
         .links()
         .iter()
@@ -214,17 +243,11 @@ fn loads(net: &Network, q: &AssignQuery, a: &Assignment) -> BTreeMap<String, (f6
 }
 
 impl AssignDelta {
-    /// The delta between a baseline assignment on `base_net` and a scenario assignment of the
-    /// same demands on `net`.
-    pub fn between(
-        base_net: &Network,
-        base_q: &AssignQuery,
-        base: &Assignment,
-        net: &Network,
-        q: &AssignQuery,
-        scen: &Assignment,
-    ) -> Self {
-        let (b, s) = (loads(base_net, base_q, base), loads(net, q, scen));
+    /// The delta between a baseline assignment and a scenario assignment of the same
+    /// demands.
+    pub fn between(base_case: AssignCase<'_>, scen_case: AssignCase<'_>) -> Self {
+        let (base, scen) = (base_case.answer, scen_case.answer);
+        let (b, s) = (loads(base_case), loads(scen_case));
         let mut ids: Vec<&String> = b.keys().chain(s.keys()).collect();
         ids.sort();
         ids.dedup();

@@ -9,7 +9,7 @@ use clap::Subcommand;
 
 use super::capacity::{AssignArgs, CapacityArgs, emit, query, tonnes};
 use super::route::{RouteArgs, table};
-use crate::capacity::compare::{AssignDelta, CapacityDelta, Figure};
+use crate::capacity::compare::{Answered, AssignDelta, CapacityDelta, Figure};
 use crate::capacity::{self as cap};
 use crate::cost::Measure;
 use crate::output::compare::{
@@ -41,10 +41,7 @@ pub fn run(cmd: CompareCommand) -> anyhow::Result<i32> {
 }
 
 /// The baseline and the scenario named `name`, or a message saying why not.
-fn scenario_of<'a>(
-    base: &'a Snapshot,
-    name: Option<String>,
-) -> Result<(String, &'a Snapshot), String> {
+fn scenario_of(base: &Snapshot, name: Option<String>) -> Result<(String, &Snapshot), String> {
     let Some(name) = name else {
         return Err("--scenario is required: the scenario to compare with the baseline".into());
     };
@@ -89,12 +86,14 @@ fn run_capacity(args: &CapacityArgs) -> anyhow::Result<i32> {
     };
     let b = cap::max_flow(&base.network, &bq);
     let s = cap::max_flow(&on.network, &sq);
+    let bc = Answered::new(&base.network, &bq, &b);
+    let sc = Answered::new(&on.network, &sq, &s);
     if args.geojson {
-        let doc = capacity_comparison(&name, &base.network, &bq, &b, &on.network, &sq, &s);
+        let doc = capacity_comparison(&name, bc, sc);
         emit(&(serde_json::to_string_pretty(&doc)? + "\n"))?;
         return Ok(0);
     }
-    let d = CapacityDelta::between(&base.network, &b, &on.network, &s);
+    let d = CapacityDelta::between(bc, sc);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -146,12 +145,14 @@ fn run_assign(args: &AssignArgs) -> anyhow::Result<i32> {
     let sq = args.check(body, &on.network)?;
     let b = cap::assign(&base.network, &bq);
     let s = cap::assign(&on.network, &sq);
+    let bc = Answered::new(&base.network, &bq, &b);
+    let sc = Answered::new(&on.network, &sq, &s);
     if args.geojson {
-        let doc = assign_comparison(&name, &base.network, &bq, &b, &on.network, &sq, &s);
+        let doc = assign_comparison(&name, bc, sc);
         emit(&(serde_json::to_string_pretty(&doc)? + "\n"))?;
         return Ok(0);
     }
-    let d = AssignDelta::between(&base.network, &bq, &b, &on.network, &sq, &s);
+    let d = AssignDelta::between(bc, sc);
     let mut out = format!("{} demands, scenario {name}\n", bq.demands.len());
     let _ = writeln!(
         out,

@@ -229,7 +229,7 @@ pub async fn get_capacity(
         let on = snap.snapshot.scenario(scenario.as_deref())?;
         let r = cap::max_flow(&on.network, &q);
         let doc = output::capacity::max_flow_collection(&on.network, &q, &r);
-        serde_json::to_vec(&doc).map_err(|e| ApiError::Internal(e.to_string()))
+        super::to_json(&doc, "an answer")
     })
     .await?;
     Ok(geojson_response(body))
@@ -266,7 +266,7 @@ pub async fn post_assign(
         let req = AssignRequest::check(body, &on.network, on.conversion)?;
         let a = cap::assign(&on.network, &req);
         let doc = output::capacity::assignment_collection(&on.network, &req, &a);
-        serde_json::to_vec(&doc).map_err(|e| ApiError::Internal(e.to_string()))
+        super::to_json(&doc, "an answer")
     })
     .await?;
     Ok(geojson_response(out))

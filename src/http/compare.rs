@@ -6,6 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::capacity::{capacity_query, capacity_scenario, json_config, prepare_assign};
 use super::{ApiError, AppState, compute, geojson_response};
+use crate::capacity::compare::Answered;
 use crate::capacity::{self as cap, AssignRequest, Loose};
 use crate::output::compare::{assign_comparison, capacity_comparison, route_comparison};
 
@@ -50,8 +51,7 @@ pub async fn get_compare_route(
         let base = crate::route::plan(&snap.snapshot, &request)?;
         let plan = crate::route::plan(scen, &request)?;
         let fc = route_comparison(&name, &snap.network, &base, &scen.network, &plan);
-        serde_json::to_vec(&fc)
-            .map_err(|e| ApiError::Internal(format!("serialising a comparison: {e}")))
+        super::to_json(&fc, "a comparison")
     })
     .await?;
     Ok(geojson_response(body))
@@ -95,9 +95,12 @@ pub async fn get_compare_capacity(
         let on = snap.snapshot.scenario(Some(&name))?;
         let base = cap::max_flow(&snap.network, &base_q);
         let scen = cap::max_flow(&on.network, &q);
-        let doc = capacity_comparison(&name, &snap.network, &base_q, &base, &on.network, &q, &scen);
-        serde_json::to_vec(&doc)
-            .map_err(|e| ApiError::Internal(format!("serialising a comparison: {e}")))
+        let doc = capacity_comparison(
+            &name,
+            Answered::new(&snap.network, &base_q, &base),
+            Answered::new(&on.network, &q, &scen),
+        );
+        super::to_json(&doc, "a comparison")
     })
     .await?;
     Ok(geojson_response(body))
@@ -139,9 +142,12 @@ pub async fn post_compare_assign(
         let q = AssignRequest::check(body, &on.network, on.conversion)?;
         let base = cap::assign(&snap.network, &base_q);
         let scen = cap::assign(&on.network, &q);
-        let doc = assign_comparison(&name, &snap.network, &base_q, &base, &on.network, &q, &scen);
-        serde_json::to_vec(&doc)
-            .map_err(|e| ApiError::Internal(format!("serialising a comparison: {e}")))
+        let doc = assign_comparison(
+            &name,
+            Answered::new(&snap.network, &base_q, &base),
+            Answered::new(&on.network, &q, &scen),
+        );
+        super::to_json(&doc, "a comparison")
     })
     .await?;
     Ok(geojson_response(out))

@@ -8,8 +8,7 @@ use serde_json::{Value, json};
 
 use super::capacity::{assignment_collection, max_flow_collection};
 use super::route::route_collection;
-use crate::capacity::compare::{AssignDelta, CapacityDelta};
-use crate::capacity::{AssignQuery, Assignment, CapacityQuery, CapacityResult};
+use crate::capacity::compare::{AssignCase, AssignDelta, CapacityCase, CapacityDelta};
 use crate::cost::Measure;
 use crate::network::Network;
 use crate::route::RoutePlan;
@@ -146,16 +145,12 @@ fn combine(scenario: &str, mut base: Value, mut scen: Value, delta: Value) -> Va
 /// FeatureCollection with the [`CapacityDelta`].
 pub fn capacity_comparison(
     scenario: &str,
-    base_net: &Network,
-    base_q: &CapacityQuery,
-    base: &CapacityResult,
-    net: &Network,
-    q: &CapacityQuery,
-    scen: &CapacityResult,
+    base: CapacityCase<'_>,
+    scen: CapacityCase<'_>,
 ) -> Value {
-    let delta = CapacityDelta::between(base_net, base, net, scen);
-    let mut b = max_flow_collection(base_net, base_q, base);
-    let mut s = max_flow_collection(net, q, scen);
+    let delta = CapacityDelta::between(base, scen);
+    let mut b = max_flow_collection(base.net, base.query, base.answer);
+    let mut s = max_flow_collection(scen.net, scen.query, scen.answer);
     tag_value(&mut b, "baseline", None);
     tag_value(&mut s, "scenario", None);
     combine(scenario, b, s, json!(delta))
@@ -164,23 +159,15 @@ pub fn capacity_comparison(
 /// `/v1/compare/assign`: both assignments ([`assignment_collection`]) in one
 /// FeatureCollection with the [`AssignDelta`]; the scenario's `flow` features also carry
 /// `utilization_change`.
-pub fn assign_comparison(
-    scenario: &str,
-    base_net: &Network,
-    base_q: &AssignQuery,
-    base: &Assignment,
-    net: &Network,
-    q: &AssignQuery,
-    scen: &Assignment,
-) -> Value {
-    let delta = AssignDelta::between(base_net, base_q, base, net, q, scen);
+pub fn assign_comparison(scenario: &str, base: AssignCase<'_>, scen: AssignCase<'_>) -> Value {
+    let delta = AssignDelta::between(base, scen);
     let changes: BTreeMap<&str, Option<f64>> = delta
         .links
         .iter()
         .map(|c| (c.link.as_str(), c.change))
         .collect();
-    let mut b = assignment_collection(base_net, base_q, base);
-    let mut s = assignment_collection(net, q, scen);
+    let mut b = assignment_collection(base.net, base.query, base.answer);
+    let mut s = assignment_collection(scen.net, scen.query, scen.answer);
     tag_value(&mut b, "baseline", None);
     tag_value(&mut s, "scenario", Some(&changes));
     combine(scenario, b, s, json!(delta))
