@@ -185,7 +185,7 @@ export default {
       const first = routes[0].properties;
       const columns = measureColumns(measures, first);
       const timed = routes.some((g) => g.properties.arrive);
-      table.classList.toggle("wide", timed);
+      table.classList.toggle("wide", timed || comparing);
       put(thead, h("tr", null,
         h("th", null, "#"),
         columns.map((c) => h("th", { title: c.name }, c.unit)),
