@@ -271,8 +271,8 @@ pub struct Link {
     pub country: String,
     /// Border attributes when `kind` is `crossing`.
     pub crossing: Option<CrossingInfo>,
-    /// Geometry, oriented `from` → `to`.
-    pub geometry: LineString<f64>,
+    /// Geometry, oriented `from` → `to` (shared between a network and its scenario networks).
+    pub geometry: Arc<LineString<f64>>,
     /// Where the facts come from.
     pub source: String,
     /// All properties as found in the file (plus `length_km` when derived), shared between a

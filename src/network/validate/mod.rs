@@ -151,7 +151,7 @@ pub(crate) fn revalidate(net: &Network, edits: Edits) -> Result<Network, LoadErr
     let mut new_links = Vec::with_capacity(edits.links.len());
     for (ix, props) in edits.links {
         let old = &net.links[ix];
-        if let Some(l) = links::reread_link(ix, props, old.geometry.clone(), &mut problems) {
+        if let Some(l) = links::reread_link(ix, props, &old.geometry, &mut problems) {
             new_links.push((ix, l));
         }
     }
