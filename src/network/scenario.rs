@@ -321,6 +321,28 @@ impl UnknownScenario {
     }
 }
 
+/// Which scenario a request asks for: a loaded one by name, or one given inline (a scenario
+/// document as JSON, read with [`Scenario::parse_inline`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScenarioRef {
+    /// A scenario loaded with the network (`GET /v1/scenarios`).
+    Named(String),
+    /// A scenario document given in the request.
+    Inline(Value),
+}
+
+/// Why a request's scenario cannot be answered on.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ScenarioError {
+    /// No loaded scenario has the name.
+    #[error(transparent)]
+    Unknown(#[from] UnknownScenario),
+    /// An inline scenario with problems, every one listed (`file` is the request member,
+    /// `field` the path inside the document).
+    #[error("the inline scenario has {} problem(s)", .0.len())]
+    Invalid(Vec<Problem>),
+}
+
 fn did_you_mean(near: &[String]) -> String {
     if near.is_empty() {
         String::new()
