@@ -735,12 +735,17 @@ fn parse_change(
         );
         return None;
     }
+    // The id the change names, when it names one, for the problems of its other members.
+    let named = match targets[0] {
+        k @ ("link" | "node") => o[k].as_str(),
+        k => o[k].pointer("/properties/id").and_then(Value::as_str),
+    };
     let source = match o.get("source").and_then(Value::as_str) {
         Some(s) if !s.trim().is_empty() => s.to_string(),
         _ => {
             r.push(
                 Some(i),
-                None,
+                named,
                 at("source"),
                 "required: where the change's figures come from".into(),
             );
@@ -752,7 +757,7 @@ fn parse_change(
         Some(v) => {
             r.push(
                 Some(i),
-                None,
+                named,
                 at("estimate"),
                 format!("expected true or false, got {}", shown(v)),
             );
@@ -761,7 +766,7 @@ fn parse_change(
         None => {
             r.push(
                 Some(i),
-                None,
+                named,
                 at("estimate"),
                 "required: true when the figures are an estimate".into(),
             );
@@ -774,7 +779,7 @@ fn parse_change(
         Some(v) => {
             r.push(
                 Some(i),
-                None,
+                named,
                 at("note"),
                 format!("expected a string, got {}", shown(v)),
             );
