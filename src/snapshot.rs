@@ -2,18 +2,26 @@
 //! reload: requests in flight keep the snapshot they started with.
 //!
 //! Pure domain: the network, its indexes and search graph, and one prepared snapshot per
-//! scenario (the scenario's changed network with its own indexes and search graph). Serialised
-//! output (the `/v1/network` bytes, ETags) is cached by the HTTP layer beside it (`Served` in
-//! the http module).
+//! scenario (the scenario's changed network with its own search graph). Serialised output (the
+//! `/v1/network` bytes, ETags) is cached by the HTTP layer beside it (`Served` in the http
+//! module).
+//!
+//! # Scenario overlays
+//! [`Snapshot::overlay`] derives a scenario's snapshot from a prepared one cheaply enough to do
+//! per request (an inline scenario): the edited links and nodes are read again and checked
+//! ([`Scenario::apply`]); the rest of the network, the spatial index (unless the scenario adds
+//! a link or node), and every compiled crossing schedule the scenario does not change are
+//! shared through `Arc`s; only the search graph (a few compact arrays) is rebuilt.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::capacity::demand::{self, DemandSet};
 use crate::cost::schedule::{HolidayCalendars, ScheduleTable};
 use crate::index::SpatialIndex;
-use crate::network::scenario::{self, Scenario, UnknownScenario};
+use crate::network::scenario::{self, Scenario, ScenarioError, ScenarioRef, UnknownScenario};
 use crate::network::source::Source;
-use crate::network::{CapacityConversion, LoadError, Network};
+use crate::network::{CapacityConversion, LoadError, Network, Problem};
 use crate::route::{RouteData, SearchGraph};
 
 /// A validated network plus its derived, read-only structures.
@@ -23,8 +31,8 @@ pub struct Snapshot {
     pub network: Network,
     /// Default capacity conversion constants.
     pub conversion: CapacityConversion,
-    /// Spatial indexes.
-    pub index: SpatialIndex,
+    /// Spatial indexes (shared with the scenario snapshots that add nothing).
+    pub index: Arc<SpatialIndex>,
     /// Route search graph (node × arriving mode × gauge, CSR), with default weights.
     pub search: SearchGraph,
     /// Compiled crossing schedules (for searches with a departure time).
@@ -75,7 +83,7 @@ impl Snapshot {
 
     fn assemble(network: Network, schedules: ScheduleTable) -> Self {
         let conversion = CapacityConversion::default();
-        let index = SpatialIndex::build(&network);
+        let index = Arc::new(SpatialIndex::build(&network));
         let search = SearchGraph::build(&network);
         Self {
             network,
@@ -88,24 +96,99 @@ impl Snapshot {
         }
     }
 
-    /// Adds prepared scenarios: one derived snapshot per scenario network.
+    /// Adds prepared scenarios: one derived snapshot per scenario network (each network the
+    /// result of [`Scenario::apply`] on this snapshot's network).
     ///
     /// # Complexity
-    /// One [`Snapshot::try_build`] per scenario, at load only.
+    /// One [`Snapshot::derive`] per scenario, at load only.
     ///
     /// # Errors
     /// [`LoadError::Invalid`] when a scenario's network has a crossing schedule that does not
-    /// compile.
+    /// compile (reported against the change, file `scenarios/NAME.json`).
     pub fn with_scenarios(
         mut self,
         scenarios: Vec<(Scenario, Network)>,
     ) -> Result<Self, LoadError> {
+        let mut problems = Vec::new();
         for (scenario, network) in scenarios {
-            let snapshot = Snapshot::try_build(network)?;
-            self.scenarios
-                .insert(scenario.name.clone(), ScenarioCase { scenario, snapshot });
+            let file = format!("{}/{}.json", scenario::SCENARIOS_DIR, scenario.name);
+            match self.derive(&scenario, &file, network) {
+                Ok(snapshot) => {
+                    self.scenarios
+                        .insert(scenario.name.clone(), ScenarioCase { scenario, snapshot });
+                }
+                Err(p) => problems.extend(p),
+            }
         }
-        Ok(self)
+        if problems.is_empty() {
+            Ok(self)
+        } else {
+            Err(LoadError::Invalid(problems))
+        }
+    }
+
+    /// The snapshot of this one's network with `scenario` applied: what a request naming
+    /// the scenario (or giving it inline) is answered on. Checked exactly as the data files
+    /// are ([`Scenario::apply`]) and its changed crossing schedules compiled.
+    ///
+    /// # Arguments
+    /// - `scenario`: parsed against this snapshot's network ([`Scenario::parse`] or
+    ///   [`Scenario::parse_inline`]);
+    /// - `file`: the name its problems carry (`scenarios/NAME.json`, or what a request calls
+    ///   an inline scenario).
+    ///
+    /// # Errors
+    /// Every problem of the changed network (validation, then crossing schedules), each
+    /// against its change: file `file`, `feature` the change index, `field`
+    /// `changes[i].FIELD`.
+    ///
+    /// # Complexity
+    /// For edits (`link` / `node` + `set`): the edited features are read and checked again,
+    /// the link list is copied (pointers and scalars), the search graph is rebuilt, and only
+    /// changed schedule specs are compiled; the rest is shared. A scenario that adds a link
+    /// or node is validated whole and rebuilds the spatial index (milliseconds).
+    pub fn overlay(&self, scenario: &Scenario, file: &str) -> Result<Snapshot, Vec<Problem>> {
+        let network = scenario.apply(file, &self.network)?;
+        self.derive(scenario, file, network)
+    }
+
+    /// The snapshot of `network`, the result of [`Scenario::apply`] of `scenario` to this
+    /// snapshot's network, sharing what the scenario does not change.
+    ///
+    /// # Errors
+    /// The crossing schedules of the changed links that do not compile, against their change.
+    pub fn derive(
+        &self,
+        scenario: &Scenario,
+        file: &str,
+        network: Network,
+    ) -> Result<Snapshot, Vec<Problem>> {
+        let touched: Vec<usize> = scenario
+            .link_ids()
+            .filter_map(|id| network.link_ix(id))
+            .collect();
+        let (schedules, problems) =
+            self.schedules
+                .overlay(&network, &touched, HolidayCalendars::embedded());
+        if !problems.is_empty() {
+            return Err(scenario.blame(file, &problems));
+        }
+        // Edits keep every position and geometry: the spatial index holds.
+        let index = if scenario.adds() {
+            Arc::new(SpatialIndex::build(&network))
+        } else {
+            Arc::clone(&self.index)
+        };
+        let search = SearchGraph::build(&network);
+        Ok(Snapshot {
+            network,
+            conversion: self.conversion,
+            index,
+            search,
+            schedules,
+            scenarios: BTreeMap::new(),
+            demand: BTreeMap::new(),
+        })
     }
 
     /// Reads and validates the network of `source`, its scenarios and demand sets, and derives
@@ -117,9 +200,23 @@ impl Snapshot {
     pub fn load(source: &Source) -> Result<Self, LoadError> {
         let network = source.load()?;
         let docs = scenario::documents(source)?;
-        let scenarios = scenario::load(&docs, &network)?;
-        let demand = demand::load(&demand::documents(source)?, &network)?;
-        let mut snap = Self::try_build(network)?.with_scenarios(scenarios)?;
+        let mut snap = Self::try_build(network)?;
+        let mut problems = Vec::new();
+        for d in &docs {
+            let parsed = Scenario::parse(&d.file, &d.text, &snap.network)
+                .and_then(|s| snap.overlay(&s, &d.file).map(|o| (s, o)));
+            match parsed {
+                Ok((scenario, snapshot)) => {
+                    snap.scenarios
+                        .insert(scenario.name.clone(), ScenarioCase { scenario, snapshot });
+                }
+                Err(p) => problems.extend(p),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(LoadError::Invalid(problems));
+        }
+        let demand = demand::load(&demand::documents(source)?, &snap.network)?;
         snap.demand = demand.into_iter().map(|d| (d.name.clone(), d)).collect();
         Ok(snap)
     }
@@ -140,6 +237,78 @@ impl Snapshot {
                 self.scenarios.get(n).map(|c| &c.snapshot).ok_or_else(|| {
                     UnknownScenario::new(n, self.scenarios.keys().map(String::as_str))
                 })
+            }
+        }
+    }
+}
+
+/// The snapshot a request is answered on: this one, a loaded scenario's, or an inline
+/// scenario's (derived for the request).
+#[derive(Debug)]
+pub enum Chosen<'a> {
+    /// The network as it is.
+    Baseline(&'a Snapshot),
+    /// A scenario loaded with the network.
+    Loaded(&'a ScenarioCase),
+    /// An inline scenario and its overlay.
+    Inline(Box<ScenarioCase>),
+}
+
+impl Chosen<'_> {
+    /// The scenario applied: `None` for the baseline.
+    pub fn scenario(&self) -> Option<&Scenario> {
+        match self {
+            Chosen::Baseline(_) => None,
+            Chosen::Loaded(c) => Some(&c.scenario),
+            Chosen::Inline(c) => Some(&c.scenario),
+        }
+    }
+}
+
+impl std::ops::Deref for Chosen<'_> {
+    type Target = Snapshot;
+    fn deref(&self) -> &Snapshot {
+        match self {
+            Chosen::Baseline(s) => s,
+            Chosen::Loaded(c) => &c.snapshot,
+            Chosen::Inline(c) => &c.snapshot,
+        }
+    }
+}
+
+impl Snapshot {
+    /// The snapshot for a request's scenario: none (this one), a loaded one by name, or an
+    /// inline one, read against this network and applied as an overlay ([`Snapshot::overlay`]).
+    ///
+    /// # Arguments
+    /// - `member`: what the request calls the scenario (`scenario`), the `file` of an inline
+    ///   scenario's problems.
+    ///
+    /// # Errors
+    /// [`ScenarioError::Unknown`] with close names; [`ScenarioError::Invalid`] listing every
+    /// problem of an inline scenario (its document, then the changed network).
+    pub fn choose(
+        &self,
+        which: Option<&ScenarioRef>,
+        member: &str,
+    ) -> Result<Chosen<'_>, ScenarioError> {
+        match which {
+            None => Ok(Chosen::Baseline(self)),
+            Some(ScenarioRef::Named(n)) => {
+                self.scenarios.get(n).map(Chosen::Loaded).ok_or_else(|| {
+                    UnknownScenario::new(n, self.scenarios.keys().map(String::as_str)).into()
+                })
+            }
+            Some(ScenarioRef::Inline(doc)) => {
+                let scenario = Scenario::parse_inline(member, doc, &self.network)
+                    .map_err(ScenarioError::Invalid)?;
+                let snapshot = self
+                    .overlay(&scenario, member)
+                    .map_err(ScenarioError::Invalid)?;
+                Ok(Chosen::Inline(Box::new(ScenarioCase {
+                    scenario,
+                    snapshot,
+                })))
             }
         }
     }

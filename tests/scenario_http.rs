@@ -532,3 +532,119 @@ async fn a_scenario_that_leaves_no_route_is_422() {
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{doc}");
 }
+
+fn shipped(name: &str) -> Value {
+    let path = format!(
+        "{}/geodata/scenarios/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// A scenario given inline answers exactly as the same scenario loaded by name, on
+/// assign and on compare/assign (whose `scenario` member is the inline document's name).
+#[actix_web::test]
+async fn an_inline_scenario_answers_as_the_same_scenario_by_name() {
+    let data = state();
+    let mut inline = shipped("naushki-closed");
+    inline["name"] = "my-naushki".into();
+    for uri in ["/v1/assign", "/v1/compare/assign"] {
+        let named = serde_json::json!({"demand": "eaeu-fta-2027", "scenario": "naushki-closed"});
+        let given = serde_json::json!({"demand": "eaeu-fta-2027", "scenario": inline.clone()});
+        let (s1, mut a) = post(&data, uri, named).await;
+        let (s2, mut b) = post(&data, uri, given).await;
+        assert_eq!(s1, StatusCode::OK, "{a}");
+        assert_eq!(s2, StatusCode::OK, "{b}");
+        if uri.contains("compare") {
+            assert_eq!(a["scenario"], "naushki-closed");
+            assert_eq!(b["scenario"], "my-naushki");
+            a["scenario"] = Value::Null;
+            b["scenario"] = Value::Null;
+        }
+        // The touched link says which scenario changed it; everything else is equal.
+        let strip = |v: &mut Value| {
+            if let Some(fs) = v["features"].as_array_mut() {
+                for f in fs {
+                    f["properties"].as_object_mut().unwrap().remove("scenario");
+                }
+            }
+        };
+        strip(&mut a);
+        strip(&mut b);
+        assert_eq!(a, b, "{uri}");
+    }
+    // Without a name, an inline scenario is called "inline".
+    let mut unnamed = shipped("naushki-closed");
+    unnamed.as_object_mut().unwrap().remove("name");
+    let (status, doc) = post(
+        &data,
+        "/v1/compare/assign",
+        serde_json::json!({"demand": "mongolia-trade-2023", "scenario": unnamed}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{doc}");
+    assert_eq!(doc["scenario"], "inline");
+}
+
+/// An inline scenario with bad changes is a 400 listing every problem by its path in the
+/// body; the same document previewed says the same.
+#[actix_web::test]
+async fn an_inline_scenario_with_bad_changes_is_400_listing_every_problem() {
+    let data = state();
+    let bad = serde_json::json!({"changes": [
+        {"link": "xr-naushki-sukhbaatr", "set": {"status": "closed"}, "source": "t", "estimate": false},
+        {"link": NAUSHKI, "set": {"colour": "red"}, "source": "t", "estimate": false},
+        {"link": "xd-tashanta-tsagaannuur", "set": {"dwell_h": -3}, "source": "t", "estimate": false},
+    ]});
+    let fields = |doc: &Value| -> Vec<String> {
+        doc["errors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{doc}"))
+            .iter()
+            .map(|e| e["field"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (status, doc) = post(
+        &data,
+        "/v1/assign",
+        serde_json::json!({"demand": "eaeu-fta-2027", "scenario": bad.clone()}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{doc}");
+    let got = fields(&doc);
+    assert_eq!(got.len(), 3, "{doc}");
+    assert!(got[0].starts_with("scenario.changes[0]"), "{got:?}");
+    assert_eq!(got[1], "scenario.changes[1].set.colour", "{got:?}");
+    assert_eq!(got[2], "scenario.changes[2].set.dwell_h", "{got:?}");
+    let text = doc.to_string();
+    assert!(
+        text.contains("xr-naushki-sukhbaatar"),
+        "a close id is suggested: {text}"
+    );
+    let (status, preview) = post(&data, "/v1/scenarios/preview", bad).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{preview}");
+    assert_eq!(fields(&preview), got);
+    let (status, doc) = post(
+        &data,
+        "/v1/assign",
+        serde_json::json!({"demand": "eaeu-fta-2027", "scenario": 42}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{doc}");
+    assert_eq!(fields(&doc), ["scenario"]);
+}
+
+/// A valid inline scenario previews as the loaded one shows.
+#[actix_web::test]
+async fn an_inline_scenario_previews_as_the_loaded_one() {
+    let data = state();
+    let (_, loaded) = get(&data, "/v1/scenarios/tashanta-reconstructed").await;
+    let (status, preview) = post(
+        &data,
+        "/v1/scenarios/preview",
+        shipped("tashanta-reconstructed"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    assert_eq!(preview, loaded);
+}

@@ -17,6 +17,7 @@ use crate::capacity::{
 };
 use crate::cost::{ConstraintArgs, ModeFilter};
 use crate::fields::Fields;
+use crate::network::scenario::{ScenarioError, ScenarioRef};
 use crate::network::{CapacityConversion, Network};
 use crate::output;
 use crate::snapshot::Snapshot;
@@ -85,12 +86,16 @@ impl AssignArgs {
     }
 
     /// The body these flags give (the file, or `{"demand": NAME}`), with its named demand set
-    /// expanded, and the scenario it names (`--scenario` first, else the body's).
+    /// expanded, and the scenario it asks for (`--scenario` first, else the body's `scenario`:
+    /// a name or a scenario object).
     ///
     /// # Errors
     /// The file cannot be read or is not JSON; `scenario` or `demand` is not a name; the
     /// demand set is unknown.
-    pub fn body(&self, snap: &Snapshot) -> anyhow::Result<(Loose<AssignRequest>, Option<String>)> {
+    pub fn body(
+        &self,
+        snap: &Snapshot,
+    ) -> anyhow::Result<(Loose<AssignRequest>, Option<ScenarioRef>)> {
         let mut body: Loose<AssignRequest> = match (&self.demands, &self.demand) {
             (Some(path), _) => {
                 let text = if path.as_os_str() == "-" {
@@ -113,7 +118,8 @@ impl AssignArgs {
             scenario = demand::take_scenario(b).map_err(|e| anyhow::anyhow!("{e}"))?;
             demand::expand(b, &snap.demand).map_err(|e| anyhow::anyhow!("--demand: {e}"))?;
         }
-        Ok((body, self.scenario.clone().or(scenario)))
+        let flag = self.scenario.clone().map(ScenarioRef::Named);
+        Ok((body, flag.or(scenario)))
     }
 
     /// Checks `body` on `net`, printing every problem to standard error.
@@ -337,10 +343,29 @@ pub fn run_capacity(net: &Network, a: &CapacityArgs) -> anyhow::Result<i32> {
     Ok(0)
 }
 
+/// Prints why a request's scenario cannot be used (every problem of an inline one) and
+/// returns the exit code, 1.
+pub fn scenario_problems(e: &ScenarioError) -> i32 {
+    match e {
+        ScenarioError::Unknown(u) => eprintln!("error: --scenario: {u}"),
+        ScenarioError::Invalid(problems) => {
+            for p in problems {
+                eprintln!("{p}");
+            }
+            eprintln!("error: {e}");
+        }
+    }
+    1
+}
+
 /// Runs `corridor assign`.
 pub fn run_assign(snap: &Snapshot, a: &AssignArgs) -> anyhow::Result<i32> {
     let (body, scenario) = a.body(snap)?;
-    let net = &snap.scenario(scenario.as_deref())?.network;
+    let on = match snap.choose(scenario.as_ref(), "scenario") {
+        Ok(on) => on,
+        Err(e) => return Ok(scenario_problems(&e)),
+    };
+    let net = &on.network;
     let req = a.check(body, net)?;
     let asg = cap::assign(net, &req);
     if a.geojson {

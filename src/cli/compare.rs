@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use anyhow::Context;
 use clap::Subcommand;
 
-use super::capacity::{AssignArgs, CapacityArgs, emit, query, tonnes};
+use super::capacity::{AssignArgs, CapacityArgs, emit, query, scenario_problems, tonnes};
 use super::route::{RouteArgs, table};
 use crate::capacity::compare::{Answered, AssignDelta, CapacityDelta, Figure};
 use crate::capacity::{self as cap};
@@ -134,13 +134,15 @@ fn or_none(ids: &[String]) -> String {
 fn run_assign(args: &AssignArgs) -> anyhow::Result<i32> {
     let base = super::load_snapshot(args.data.as_ref()).context("cannot load the network")?;
     let (body, scenario) = args.body(&base)?;
-    let (name, on) = match scenario_of(&base, scenario) {
-        Ok(x) => x,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(1);
-        }
+    let Some(which) = scenario else {
+        eprintln!("error: --scenario is required: the scenario to compare with the baseline");
+        return Ok(1);
     };
+    let on = match base.choose(Some(&which), "scenario") {
+        Ok(on) => on,
+        Err(e) => return Ok(scenario_problems(&e)),
+    };
+    let name = on.scenario().map(|s| s.name.clone()).unwrap_or_default();
     let bq = args.check(body.clone(), &base.network)?;
     let sq = args.check(body, &on.network)?;
     let b = cap::assign(&base.network, &bq);

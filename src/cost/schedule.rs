@@ -400,12 +400,124 @@ impl Schedule {
 }
 
 /// Compiled schedules of every link of a network: one `u16` per link (`NONE` for a link
-/// without a schedule) into a list of distinct [`Schedule`]s.
+/// without a schedule) into a list of distinct [`Schedule`]s, each behind an `Arc` with the
+/// spec it was compiled from, so that a scenario's table shares the schedules it does not
+/// change ([`ScheduleTable::overlay`]).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ScheduleTable {
     by_link: Vec<u16>,
-    schedules: Vec<Schedule>,
+    schedules: Vec<Arc<Schedule>>,
+    /// The spec each schedule was compiled from (same order as `schedules`).
+    specs: Vec<OwnedSpec>,
     covered: (i32, i32),
+}
+
+/// A [`ScheduleSpec`] owned: the key under which a compiled schedule is shared.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct OwnedSpec {
+    opening_hours: String,
+    timezone: String,
+    holidays: Vec<String>,
+}
+
+impl OwnedSpec {
+    fn of(spec: &ScheduleSpec<'_>) -> Self {
+        Self {
+            opening_hours: spec.opening_hours.to_string(),
+            timezone: spec.timezone.to_string(),
+            holidays: spec.holidays.to_vec(),
+        }
+    }
+
+    fn is(&self, spec: &ScheduleSpec<'_>) -> bool {
+        self.opening_hours == spec.opening_hours
+            && self.timezone == spec.timezone
+            && self.holidays == spec.holidays
+    }
+}
+
+/// A link's schedule fields as read from its properties, before compiling.
+struct LinkSpec<'a> {
+    opening_hours: &'a str,
+    timezone: &'a str,
+    holidays: Vec<String>,
+}
+
+impl LinkSpec<'_> {
+    fn spec(&self) -> ScheduleSpec<'_> {
+        ScheduleSpec {
+            opening_hours: self.opening_hours,
+            timezone: self.timezone,
+            holidays: &self.holidays,
+        }
+    }
+}
+
+fn link_problem(net: &Network, ix: usize, field: &str, message: String) -> Problem {
+    Problem {
+        file: LINKS_FILE.to_string(),
+        feature: Some(ix),
+        id: Some(net.links()[ix].id.0.clone()),
+        field: field.to_string(),
+        message,
+    }
+}
+
+/// The schedule fields of link `ix` (`opening_hours`, `timezone`, `holidays`): `None` for a
+/// link without a schedule (not a crossing, or no `opening_hours`: open around the clock) or
+/// whose fields are malformed (reported into `problems`; a missing `schedule_source` is
+/// reported but the schedule is still compiled).
+fn link_spec<'n>(net: &'n Network, ix: usize, problems: &mut Vec<Problem>) -> Option<LinkSpec<'n>> {
+    let link = &net.links()[ix];
+    link.crossing.as_ref()?;
+    let p = &link.properties;
+    let oh = p.get("opening_hours")?;
+    let mut problem =
+        |field: &str, message: String| problems.push(link_problem(net, ix, field, message));
+    let Some(oh) = oh.as_str() else {
+        problem(
+            "opening_hours",
+            "must be a string in OpenStreetMap opening_hours syntax".into(),
+        );
+        return None;
+    };
+    let Some(tz) = p.get("timezone").and_then(|v| v.as_str()) else {
+        problem(
+            "timezone",
+            "required with opening_hours: an IANA time zone name".into(),
+        );
+        return None;
+    };
+    let holidays = match p.get("holidays") {
+        None => Vec::new(),
+        Some(serde_json::Value::Array(a)) if a.iter().all(|v| v.is_string()) => a
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        Some(_) => {
+            problem(
+                "holidays",
+                "must be an array of calendar codes, e.g. [\"MN\", \"CN\"]".into(),
+            );
+            return None;
+        }
+    };
+    let sourced = p
+        .get("schedule_source")
+        .and_then(|v| v.as_str())
+        .is_some_and(|s| !s.trim().is_empty());
+    if !sourced {
+        problem(
+            "schedule_source",
+            "required with opening_hours: where the schedule comes from (an assumed one says so)"
+                .into(),
+        );
+    }
+    Some(LinkSpec {
+        opening_hours: oh,
+        timezone: tz,
+        holidays,
+    })
 }
 
 impl ScheduleTable {
@@ -436,28 +548,36 @@ impl ScheduleTable {
         specs: impl IntoIterator<Item = (usize, ScheduleSpec<'a>)>,
         calendars: &HolidayCalendars,
     ) -> (Self, Vec<(usize, ScheduleError)>) {
-        let mut by_link = vec![Self::NONE; n_links];
-        let mut schedules = Vec::new();
+        let mut table = Self {
+            by_link: vec![Self::NONE; n_links],
+            schedules: Vec::new(),
+            specs: Vec::new(),
+            covered: calendars.covered_years(),
+        };
         let mut seen: HashMap<ScheduleSpec<'a>, Result<u16, ScheduleError>> = HashMap::new();
         let mut errors = Vec::new();
         for (ix, spec) in specs {
-            let slot = seen.entry(spec).or_insert_with(|| {
-                Schedule::compile(&spec, calendars).map(|s| {
-                    schedules.push(s);
-                    (schedules.len() - 1) as u16
-                })
-            });
+            let slot = seen
+                .entry(spec)
+                .or_insert_with(|| table.compile(&spec, calendars));
             match slot {
-                Ok(k) => by_link[ix] = *k,
+                Ok(k) => table.by_link[ix] = *k,
                 Err(e) => errors.push((ix, e.clone())),
             }
         }
-        let table = Self {
-            by_link,
-            schedules,
-            covered: calendars.covered_years(),
-        };
         (table, errors)
+    }
+
+    /// Compiles `spec` and adds it to the distinct schedules.
+    fn compile(
+        &mut self,
+        spec: &ScheduleSpec<'_>,
+        calendars: &HolidayCalendars,
+    ) -> Result<u16, ScheduleError> {
+        let s = Schedule::compile(spec, calendars)?;
+        self.schedules.push(Arc::new(s));
+        self.specs.push(OwnedSpec::of(spec));
+        Ok((self.schedules.len() - 1) as u16)
     }
 
     /// The schedules of a network's crossings, read once from each crossing's
@@ -469,82 +589,53 @@ impl ScheduleTable {
     /// `links.geojson`, feature, id, field) per link that does not.
     pub fn of_network(net: &Network, calendars: &HolidayCalendars) -> (Self, Vec<Problem>) {
         let mut problems = Vec::new();
-        let mut holidays: Vec<(usize, Vec<String>)> = Vec::new();
-        let mut raw: Vec<(usize, &str, &str)> = Vec::new();
-        for (ix, link) in net.links().iter().enumerate() {
-            if link.crossing.is_none() {
-                continue;
-            }
-            let p = &link.properties;
-            let Some(oh) = p.get("opening_hours") else {
-                continue;
-            };
-            let mut problem = |field: &str, message: String| {
-                problems.push(Problem {
-                    file: LINKS_FILE.to_string(),
-                    feature: Some(ix),
-                    id: Some(link.id.0.clone()),
-                    field: field.to_string(),
-                    message,
-                })
-            };
-            let Some(oh) = oh.as_str() else {
-                problem(
-                    "opening_hours",
-                    "must be a string in OpenStreetMap opening_hours syntax".into(),
-                );
-                continue;
-            };
-            let Some(tz) = p.get("timezone").and_then(|v| v.as_str()) else {
-                problem(
-                    "timezone",
-                    "required with opening_hours: an IANA time zone name".into(),
-                );
-                continue;
-            };
-            let codes = match p.get("holidays") {
-                None => Vec::new(),
-                Some(serde_json::Value::Array(a)) if a.iter().all(|v| v.is_string()) => a
-                    .iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect(),
-                Some(_) => {
-                    problem(
-                        "holidays",
-                        "must be an array of calendar codes, e.g. [\"MN\", \"CN\"]".into(),
-                    );
-                    continue;
-                }
-            };
-            let sourced = p
-                .get("schedule_source")
-                .and_then(|v| v.as_str())
-                .is_some_and(|s| !s.trim().is_empty());
-            if !sourced {
-                problem("schedule_source", "required with opening_hours: where the schedule comes from (an assumed one says so)".into());
-            }
-            holidays.push((ix, codes));
-            raw.push((ix, oh, tz));
-        }
-        let specs = raw.iter().zip(&holidays).map(|(&(ix, oh, tz), (_, h))| {
-            (
-                ix,
-                ScheduleSpec {
-                    opening_hours: oh,
-                    timezone: tz,
-                    holidays: h,
-                },
-            )
-        });
+        let read: Vec<(usize, LinkSpec<'_>)> = (0..net.links().len())
+            .filter_map(|ix| link_spec(net, ix, &mut problems).map(|s| (ix, s)))
+            .collect();
+        let specs = read.iter().map(|(ix, s)| (*ix, s.spec()));
         let (table, errors) = Self::build_lenient(net.links().len(), specs, calendars);
         for (ix, e) in errors {
-            problems.push(Problem {
-                file: LINKS_FILE.to_string(),
-                feature: Some(ix),
-                id: Some(net.links()[ix].id.0.clone()),
-                field: e.field().to_string(),
-                message: e.to_string(),
-            });
+            problems.push(link_problem(net, ix, e.field(), e.to_string()));
+        }
+        problems.sort_by_key(|p| p.feature);
+        (table, problems)
+    }
+
+    /// The table of `net`, a network derived from this table's by changing (or adding) the
+    /// links `touched`: every other link keeps its compiled schedule (shared, not copied), and
+    /// a touched link reuses a compiled schedule with the same spec; only a spec not seen
+    /// before is compiled.
+    ///
+    /// # Returns
+    /// As [`ScheduleTable::of_network`]: the table, and the problems of the touched links
+    /// (untouched links are as they were).
+    ///
+    /// # Complexity
+    /// O(links) to copy the `u16` per link, plus one compilation per new spec.
+    pub fn overlay(
+        &self,
+        net: &Network,
+        touched: &[usize],
+        calendars: &HolidayCalendars,
+    ) -> (Self, Vec<Problem>) {
+        let mut table = self.clone();
+        table.by_link.resize(net.links().len(), Self::NONE);
+        let mut problems = Vec::new();
+        for &ix in touched {
+            table.by_link[ix] = Self::NONE;
+            let Some(read) = link_spec(net, ix, &mut problems) else {
+                continue;
+            };
+            let spec = read.spec();
+            let known = table.specs.iter().position(|s| s.is(&spec));
+            match known
+                .map(|k| k as u16)
+                .ok_or(())
+                .or_else(|()| table.compile(&spec, calendars))
+            {
+                Ok(k) => table.by_link[ix] = k,
+                Err(e) => problems.push(link_problem(net, ix, e.field(), e.to_string())),
+            }
         }
         problems.sort_by_key(|p| p.feature);
         (table, problems)
@@ -558,7 +649,7 @@ impl ScheduleTable {
     /// The schedule of link `ix`, if it has one.
     pub fn of(&self, ix: usize) -> Option<&Schedule> {
         match self.by_link.get(ix) {
-            Some(&k) if k != Self::NONE => self.schedules.get(k as usize),
+            Some(&k) if k != Self::NONE => self.schedules.get(k as usize).map(|s| &**s),
             _ => None,
         }
     }
@@ -572,9 +663,15 @@ impl ScheduleTable {
         self.of(ix).map(|s| s.next_open(t)).transpose()
     }
 
-    /// Number of distinct compiled schedules.
+    /// Number of distinct compiled schedules that some link has.
     pub fn distinct(&self) -> usize {
-        self.schedules.len()
+        let mut used = vec![false; self.schedules.len()];
+        for &k in &self.by_link {
+            if let Some(u) = used.get_mut(k as usize) {
+                *u = true;
+            }
+        }
+        used.iter().filter(|&&u| u).count()
     }
 }
 

@@ -14,6 +14,7 @@ use crate::capacity::{
     ConversionInput, Loose,
 };
 use crate::cost::{ConstraintArgs, ModeFilter};
+use crate::network::scenario::ScenarioRef;
 use crate::network::{CapacityConversion, Network};
 use crate::output;
 
@@ -58,16 +59,16 @@ pub fn json_config() -> web::JsonConfig {
         .error_handler(json_error)
 }
 
-/// An assignment body as the domain takes it: the scenario it names taken out, a named
-/// demand set expanded into its demands.
+/// An assignment body as the domain takes it: the scenario it names or gives inline taken
+/// out, a named demand set expanded into its demands.
 ///
 /// # Errors
-/// 400 for a `scenario` or `demand` that is not a name, or `demand` with `demands`; 404 for
-/// an unknown demand set.
+/// 400 for a `scenario` that is neither a name nor an object, a `demand` that is not a name,
+/// or `demand` with `demands`; 404 for an unknown demand set.
 pub fn prepare_assign(
     body: &mut Loose<AssignRequest>,
     sets: &std::collections::BTreeMap<String, demand::DemandSet>,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<ScenarioRef>, ApiError> {
     let mut scenario = None;
     if let Loose::Valid(b) = body {
         scenario = demand::take_scenario(b)?;
@@ -262,7 +263,7 @@ pub async fn post_assign(
     let mut body = body.into_inner();
     let scenario = prepare_assign(&mut body, &snap.demand)?;
     let out = compute(&state, move || {
-        let on = snap.snapshot.scenario(scenario.as_deref())?;
+        let on = snap.snapshot.choose(scenario.as_ref(), "scenario")?;
         let req = AssignRequest::check(body, &on.network, on.conversion)?;
         let a = cap::assign(&on.network, &req);
         let doc = output::capacity::assignment_collection(&on.network, &req, &a);

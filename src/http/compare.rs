@@ -135,9 +135,15 @@ pub async fn post_compare_assign(
 ) -> Result<HttpResponse, ApiError> {
     let snap = state.current();
     let mut body = body.into_inner();
-    let name = required_scenario(prepare_assign(&mut body, &snap.demand)?.as_deref())?;
+    let which = prepare_assign(&mut body, &snap.demand)?.ok_or_else(|| {
+        ApiError::bad(
+            "scenario",
+            "required: the scenario to compare with the baseline (a name from GET /v1/scenarios, or a scenario object)",
+        )
+    })?;
     let out = compute(&state, move || {
-        let on = snap.snapshot.scenario(Some(&name))?;
+        let on = snap.snapshot.choose(Some(&which), "scenario")?;
+        let name = on.scenario().map(|s| s.name.clone()).unwrap_or_default();
         let base_q = AssignRequest::check(body.clone(), &snap.network, snap.snapshot.conversion)?;
         let q = AssignRequest::check(body, &on.network, on.conversion)?;
         let base = cap::assign(&snap.network, &base_q);

@@ -48,6 +48,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         super::capacity::post_assign,
         super::scenario::list,
         super::scenario::one,
+        super::scenario::preview,
         super::scenario::demand,
         super::compare::get_compare_route,
         super::compare::get_compare_capacity,

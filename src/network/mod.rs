@@ -14,6 +14,7 @@ mod validate;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 pub use graph::LinkGraph;
 pub use model::*;
@@ -21,19 +22,24 @@ pub use source::{Documents, EMBEDDED_LINKS, EMBEDDED_NODES, Source, load};
 pub use validate::{
     ENDPOINT_TOLERANCE_KM, LINKS_FILE, LoadError, NODES_FILE, Problem, load_from_strs, validate,
 };
+pub(crate) use validate::{Edits, revalidate};
 
 /// A validated network of nodes and links.
+///
+/// Everything is behind an `Arc`: cloning is cheap, and a scenario's network
+/// ([`Network::with_replaced`]) shares what it does not change (the nodes when it changes only
+/// links, the id indexes and the topology when no link changes its ends).
 #[derive(Debug, Clone)]
 pub struct Network {
-    nodes: Vec<Node>,
-    links: Vec<Link>,
-    node_index: HashMap<String, usize>,
-    link_index: HashMap<String, usize>,
+    nodes: Arc<Vec<Node>>,
+    links: Arc<Vec<Link>>,
+    node_index: Arc<HashMap<String, usize>>,
+    link_index: Arc<HashMap<String, usize>>,
     /// The topology, built once.
-    graph: LinkGraph,
+    graph: Arc<LinkGraph>,
     /// For each node, the indices of the links touching it, in file order (from `graph`,
     /// flattened for the hot paths that walk it).
-    incident: Vec<Vec<usize>>,
+    incident: Arc<Vec<Vec<usize>>>,
 }
 
 impl Network {
@@ -43,16 +49,59 @@ impl Network {
         node_index: HashMap<String, usize>,
         link_index: HashMap<String, usize>,
     ) -> Self {
-        let graph = LinkGraph::build(nodes.len(), &links);
-        let incident = (0..nodes.len()).map(|u| graph.links_at(u)).collect();
+        let (graph, incident) = Self::topology(nodes.len(), &links);
         Self {
-            nodes,
-            links,
-            node_index,
-            link_index,
+            nodes: Arc::new(nodes),
+            links: Arc::new(links),
+            node_index: Arc::new(node_index),
+            link_index: Arc::new(link_index),
             graph,
             incident,
         }
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn topology(n_nodes: usize, links: &[Link]) -> (Arc<LinkGraph>, Arc<Vec<Vec<usize>>>) {
+        let graph = LinkGraph::build(n_nodes, links);
+        let incident = (0..n_nodes).map(|u| graph.links_at(u)).collect();
+        (Arc::new(graph), Arc::new(incident))
+    }
+
+    /// This network with some nodes and links replaced by checked versions of themselves
+    /// (`(index, value)`, same ids), sharing everything else: the node list when no node is
+    /// replaced, the id indexes, and the topology unless a replaced link joins other nodes.
+    ///
+    /// # Complexity
+    /// O(links) to copy the link list when a link is replaced (each copy shares its
+    /// properties), O(nodes) likewise; O(1) for the rest.
+    pub(crate) fn with_replaced(
+        &self,
+        nodes: Vec<(usize, Node)>,
+        links: Vec<(usize, Link)>,
+    ) -> Self {
+        let mut out = self.clone();
+        if !nodes.is_empty() {
+            let mut v = (*self.nodes).clone();
+            for (ix, n) in nodes {
+                debug_assert_eq!(v[ix].id, n.id);
+                v[ix] = n;
+            }
+            out.nodes = Arc::new(v);
+        }
+        if !links.is_empty() {
+            let mut v = (*self.links).clone();
+            let mut moved = false;
+            for (ix, l) in links {
+                debug_assert_eq!(v[ix].id, l.id);
+                moved |= (v[ix].from_ix, v[ix].to_ix) != (l.from_ix, l.to_ix);
+                v[ix] = l;
+            }
+            if moved {
+                (out.graph, out.incident) = Self::topology(out.nodes.len(), &v);
+            }
+            out.links = Arc::new(v);
+        }
+        out
     }
 
     /// Loads and validates `nodes.geojson` and `links.geojson` from a directory
@@ -126,11 +175,11 @@ impl Network {
             links: self.links.len(),
             ..Default::default()
         };
-        for n in &self.nodes {
+        for n in self.nodes.iter() {
             *s.nodes_by_kind.entry(n.kind.to_string()).or_default() += 1;
             *s.nodes_by_country.entry(n.country.clone()).or_default() += 1;
         }
-        for l in &self.links {
+        for l in self.links.iter() {
             *s.links_by_kind.entry(l.kind.to_string()).or_default() += 1;
             *s.links_by_mode.entry(l.mode.to_string()).or_default() += 1;
             *s.km_by_mode.entry(l.mode.to_string()).or_default() += l.length_km;

@@ -6,9 +6,14 @@
 //! at load; petgraph's indices never leave `network`.
 
 use std::fmt;
+use std::sync::Arc;
 
 use geo::{LineString, Point};
 use serde::{Deserialize, Serialize};
+
+/// A feature's properties as found in the file, kept whole for faithful output. Behind an
+/// `Arc`: a scenario's network shares the properties of every feature it does not change.
+pub type Properties = Arc<serde_json::Map<String, serde_json::Value>>;
 
 /// Stable identifier of a node, e.g. `ru-naushki`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -195,8 +200,9 @@ pub struct Node {
     pub point: Point<f64>,
     /// Where the facts come from.
     pub source: String,
-    /// All properties as found in the file, for faithful output.
-    pub properties: serde_json::Map<String, serde_json::Value>,
+    /// All properties as found in the file, for faithful output (shared between a network and
+    /// the scenario networks that do not change this node).
+    pub properties: Properties,
 }
 
 impl Node {
@@ -265,12 +271,13 @@ pub struct Link {
     pub country: String,
     /// Border attributes when `kind` is `crossing`.
     pub crossing: Option<CrossingInfo>,
-    /// Geometry, oriented `from` → `to`.
-    pub geometry: LineString<f64>,
+    /// Geometry, oriented `from` → `to` (shared between a network and its scenario networks).
+    pub geometry: Arc<LineString<f64>>,
     /// Where the facts come from.
     pub source: String,
-    /// All properties as found in the file (plus `length_km` when derived).
-    pub properties: serde_json::Map<String, serde_json::Value>,
+    /// All properties as found in the file (plus `length_km` when derived), shared between a
+    /// network and the scenario networks that do not change this link.
+    pub properties: Properties,
 }
 
 impl Link {

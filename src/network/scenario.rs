@@ -39,7 +39,9 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::source::Source;
-use super::{CapacityUnit, LINKS_FILE, LinkKind, LoadError, NODES_FILE, Network, Problem, Status};
+use super::{
+    CapacityUnit, Edits, LINKS_FILE, LinkKind, LoadError, NODES_FILE, Network, Problem, Status,
+};
 use crate::fields::{suggest, truncate};
 
 /// Folder of scenario files inside a data directory.
@@ -219,6 +221,17 @@ pub const NODE_FIELDS: &[SettableField] = &[SettableField {
     doc: "rail↔road transfer possible here",
 }];
 
+/// The name of an inline scenario that gives none.
+pub const INLINE_NAME: &str = "inline";
+
+/// Where a scenario document comes from: a file (every member required, `name` = the file's
+/// stem) or a request (inline: only `changes` required).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    File,
+    Inline,
+}
+
 /// Members a change may have besides its target.
 const CHANGE_MEMBERS: &[&str] = &[
     "link", "node", "add_link", "add_node", "set", "source", "estimate", "note",
@@ -308,6 +321,28 @@ impl UnknownScenario {
     }
 }
 
+/// Which scenario a request asks for: a loaded one by name, or one given inline (a scenario
+/// document as JSON, read with [`Scenario::parse_inline`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScenarioRef {
+    /// A scenario loaded with the network (`GET /v1/scenarios`).
+    Named(String),
+    /// A scenario document given in the request.
+    Inline(Value),
+}
+
+/// Why a request's scenario cannot be answered on.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ScenarioError {
+    /// No loaded scenario has the name.
+    #[error(transparent)]
+    Unknown(#[from] UnknownScenario),
+    /// An inline scenario with problems, every one listed (`file` is the request member,
+    /// `field` the path inside the document).
+    #[error("the inline scenario has {} problem(s)", .0.len())]
+    Invalid(Vec<Problem>),
+}
+
 fn did_you_mean(near: &[String]) -> String {
     if near.is_empty() {
         String::new()
@@ -357,19 +392,52 @@ impl Scenario {
     /// # Errors
     /// Every problem found (see the module docs).
     pub fn parse(file: &str, text: &str, net: &Network) -> Result<Scenario, Vec<Problem>> {
+        match serde_json::from_str::<Value>(text) {
+            Ok(doc) => Self::parse_value(file, &doc, net, Origin::File),
+            Err(e) => Err(vec![Problem {
+                file: file.to_string(),
+                feature: None,
+                id: None,
+                field: "(file)".into(),
+                message: format!("not valid JSON: {e}"),
+            }]),
+        }
+    }
+
+    /// Reads and checks a scenario given inline (in a request body) against `net`: the same
+    /// document as a scenario file, with the same checks of every change, except that
+    /// `name` is optional (default [`INLINE_NAME`]; when given, a slug) and `title`,
+    /// `description` and `source` are optional (each change still needs its own `source`).
+    /// `changes` is required. Apply it with `Snapshot::overlay`.
+    ///
+    /// # Arguments
+    /// - `file`: what problems call the document (e.g. `scenario`, the request member);
+    /// - `doc`: the scenario object;
+    /// - `net`: the network it changes.
+    ///
+    /// # Errors
+    /// Every problem found, as [`Scenario::parse`]; `field` is the path inside `doc`
+    /// (`changes[2].set.dwell_h`).
+    pub fn parse_inline(file: &str, doc: &Value, net: &Network) -> Result<Scenario, Vec<Problem>> {
+        Self::parse_value(file, doc, net, Origin::Inline)
+    }
+
+    fn parse_value(
+        file: &str,
+        doc: &Value,
+        net: &Network,
+        origin: Origin,
+    ) -> Result<Scenario, Vec<Problem>> {
         let mut r = Report {
             file,
             problems: Vec::new(),
         };
-        let doc: Value = match serde_json::from_str(text) {
-            Ok(v) => v,
-            Err(e) => {
-                r.push(None, None, "(file)".into(), format!("not valid JSON: {e}"));
-                return Err(r.problems);
-            }
-        };
         let Some(obj) = doc.as_object() else {
-            r.push(None, None, "(file)".into(), "expected a JSON object".into());
+            let field = match origin {
+                Origin::File => "(file)",
+                Origin::Inline => "(scenario)",
+            };
+            r.push(None, None, field.into(), "expected a JSON object".into());
             return Err(r.problems);
         };
         for k in obj
@@ -383,23 +451,34 @@ impl Scenario {
                 format!("unknown member (expected {})", SCENARIO_MEMBERS.join(", ")),
             );
         }
-        let text_member = |r: &mut Report<'_>, key: &str| -> String {
-            match obj.get(key).and_then(Value::as_str) {
-                Some(s) if !s.trim().is_empty() => s.to_string(),
-                Some(_) => {
+        let text_member = |r: &mut Report<'_>, key: &str, default: Option<&str>| -> String {
+            match (obj.get(key), default) {
+                (None, Some(d)) => d.to_string(),
+                (Some(Value::String(s)), _) if !s.trim().is_empty() => s.clone(),
+                (Some(Value::String(_)), _) => {
                     r.push(None, None, key.into(), "must not be empty".into());
                     String::new()
                 }
-                None => {
+                (Some(_), Some(_)) => {
+                    r.push(None, None, key.into(), "expected a string".into());
+                    String::new()
+                }
+                (_, None) => {
                     r.push(None, None, key.into(), "required (a string)".into());
                     String::new()
                 }
             }
         };
-        let name = text_member(&mut r, "name");
-        let title = text_member(&mut r, "title");
-        let description = text_member(&mut r, "description");
-        let source = text_member(&mut r, "source");
+        let inline = origin == Origin::Inline;
+        let optional = |d: &'static str| inline.then_some(d);
+        let name = text_member(&mut r, "name", optional(INLINE_NAME));
+        let title = text_member(&mut r, "title", optional("Inline scenario"));
+        let description = text_member(&mut r, "description", optional("Given in the request."));
+        let source = text_member(
+            &mut r,
+            "source",
+            optional("the request (each change has its own source)"),
+        );
         let stem = Path::new(file)
             .file_stem()
             .and_then(|s| s.to_str())
@@ -412,7 +491,7 @@ impl Scenario {
                     "name".into(),
                     "must be a slug: lower-case letters, digits and '-', at most 64".into(),
                 );
-            } else if name != stem {
+            } else if !inline && name != stem {
                 r.push(
                     None,
                     None,
@@ -452,28 +531,91 @@ impl Scenario {
         }
     }
 
-    /// The network with this scenario's changes, validated by the network's own validator.
-    /// Touched features carry a `scenario` property (name, source, estimate, note).
+    /// The network with this scenario's changes, checked as the network's own validator would
+    /// check the changed files: a scenario can never produce a network the data files could
+    /// not. Touched features carry a `scenario` property (name, source, estimate, note).
+    ///
+    /// Edits (`link` / `node` + `set`) take the typed path: each edited feature is read again
+    /// by the files' reader from its changed properties and cross-checked with what it
+    /// touches; the rest of the network is shared, not copied. A scenario that adds a link or
+    /// node takes the full path ([`Scenario::apply_full`]).
     ///
     /// # Errors
     /// The validator's problems, each reported against the change that caused it (file
-    /// `file`, `feature` = change index).
+    /// `file`, `feature` = change index, `field` = `changes[i].FIELD`).
     ///
     /// # Complexity
-    /// O(network): the network is written out and validated again. Done once per scenario at
-    /// load, never per request.
+    /// Edits only: O(links) pointer copies plus O(size of the edited features). With
+    /// additions: O(network), as [`Scenario::apply_full`].
     pub fn apply(&self, file: &str, net: &Network) -> Result<Network, Vec<Problem>> {
-        let mut nodes: Vec<Value> = net.nodes().iter().map(node_feature).collect();
-        let mut links: Vec<Value> = net.links().iter().map(link_feature).collect();
-        let mut origin: HashMap<(bool, &str), usize> = HashMap::new();
-        for (i, c) in self.changes.iter().enumerate() {
-            origin.insert((c.target.is_link(), c.target.id()), i);
-            let stamp = json!({
+        if self.adds() {
+            return self.apply_full(file, net);
+        }
+        let mut edits = Edits::default();
+        for c in &self.changes {
+            match &c.target {
+                Target::Link(id) => {
+                    if let Some(ix) = net.link_ix(id) {
+                        let mut props = link_properties(&net.links()[ix]);
+                        self.stamp(c, &mut props);
+                        edits.links.push((ix, props));
+                    }
+                }
+                Target::Node(id) => {
+                    if let Some(ix) = net.node_ix(id) {
+                        let mut props = (*net.nodes()[ix].properties).clone();
+                        self.stamp(c, &mut props);
+                        edits.nodes.push((ix, props));
+                    }
+                }
+                Target::AddLink(_) | Target::AddNode(_) => {}
+            }
+        }
+        super::revalidate(net, edits).map_err(|e| self.blame(file, e.problems()))
+    }
+
+    /// Whether the scenario adds a link or a node (and so changes the topology or geometry).
+    pub fn adds(&self) -> bool {
+        self.changes
+            .iter()
+            .any(|c| matches!(c.target, Target::AddLink(_) | Target::AddNode(_)))
+    }
+
+    /// Sets the change's fields in `props` (`null` removes one) and stamps it with the
+    /// scenario.
+    fn stamp(&self, c: &Change, props: &mut Map<String, Value>) {
+        for (k, v) in &c.set {
+            if v.is_null() {
+                props.remove(k);
+            } else {
+                props.insert(k.clone(), v.clone());
+            }
+        }
+        props.insert(
+            "scenario".into(),
+            json!({
                 "name": self.name,
                 "source": c.source,
                 "estimate": c.estimate,
                 "note": c.note,
-            });
+            }),
+        );
+    }
+
+    /// The network with this scenario's changes, by the reference path: the whole network is
+    /// written out as GeoJSON with the changes made and validated again by the files'
+    /// validator. [`Scenario::apply`] takes it for additions; tests check that both paths
+    /// give the same network.
+    ///
+    /// # Errors
+    /// As [`Scenario::apply`].
+    ///
+    /// # Complexity
+    /// O(network), milliseconds.
+    pub fn apply_full(&self, file: &str, net: &Network) -> Result<Network, Vec<Problem>> {
+        let mut nodes: Vec<Value> = net.nodes().iter().map(node_feature).collect();
+        let mut links: Vec<Value> = net.links().iter().map(link_feature).collect();
+        for c in &self.changes {
             let feature = match &c.target {
                 Target::Link(id) => net.link_ix(id).map(|ix| &mut links[ix]),
                 Target::Node(id) => net.node_ix(id).map(|ix| &mut nodes[ix]),
@@ -486,52 +628,55 @@ impl Scenario {
                     nodes.last_mut()
                 }
             };
-            let Some(props) = feature
+            if let Some(props) = feature
                 .and_then(|f| f.get_mut("properties"))
                 .and_then(Value::as_object_mut)
-            else {
-                continue;
-            };
-            for (k, v) in &c.set {
-                if v.is_null() {
-                    props.remove(k);
-                } else {
-                    props.insert(k.clone(), v.clone());
-                }
+            {
+                self.stamp(c, props);
             }
-            props.insert("scenario".into(), stamp);
         }
         let fc = |features: Vec<Value>| {
             json!({"type": "FeatureCollection", "features": features}).to_string()
         };
-        super::load_from_strs(&fc(nodes), &fc(links)).map_err(|e| {
-            e.problems()
-                .iter()
-                .map(|p| {
-                    let is_link = p.file == LINKS_FILE;
-                    let change =
-                        p.id.as_deref()
-                            .and_then(|id| origin.get(&(is_link, id)).copied());
-                    Problem {
-                        file: file.to_string(),
-                        feature: change,
-                        id: p.id.clone(),
-                        field: match change {
-                            Some(i) => format!("changes[{i}].{}", p.field),
-                            None => p.field.clone(),
-                        },
-                        message: format!(
-                            "the changed network is invalid ({}{}): {}",
-                            if is_link { LINKS_FILE } else { NODES_FILE },
-                            p.feature
-                                .map(|f| format!(" feature #{f}"))
-                                .unwrap_or_default(),
-                            p.message
-                        ),
-                    }
-                })
-                .collect()
-        })
+        super::load_from_strs(&fc(nodes), &fc(links)).map_err(|e| self.blame(file, e.problems()))
+    }
+
+    /// Problems of the changed network (files `nodes.geojson` / `links.geojson`) reported
+    /// against the change that caused each: file `file`, `feature` the change index and
+    /// `field` `changes[i].FIELD` (a problem of a feature no change names keeps its field).
+    pub fn blame(&self, file: &str, problems: &[Problem]) -> Vec<Problem> {
+        let origin: HashMap<(bool, &str), usize> = self
+            .changes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ((c.target.is_link(), c.target.id()), i))
+            .collect();
+        problems
+            .iter()
+            .map(|p| {
+                let is_link = p.file == LINKS_FILE;
+                let change =
+                    p.id.as_deref()
+                        .and_then(|id| origin.get(&(is_link, id)).copied());
+                Problem {
+                    file: file.to_string(),
+                    feature: change,
+                    id: p.id.clone(),
+                    field: match change {
+                        Some(i) => format!("changes[{i}].{}", p.field),
+                        None => p.field.clone(),
+                    },
+                    message: format!(
+                        "the changed network is invalid ({}{}): {}",
+                        if is_link { LINKS_FILE } else { NODES_FILE },
+                        p.feature
+                            .map(|f| format!(" feature #{f}"))
+                            .unwrap_or_default(),
+                        p.message
+                    ),
+                }
+            })
+            .collect()
     }
 
     /// Ids of the links the scenario edits or adds, in change order.
@@ -590,12 +735,17 @@ fn parse_change(
         );
         return None;
     }
+    // The id the change names, when it names one, for the problems of its other members.
+    let named = match targets[0] {
+        k @ ("link" | "node") => o[k].as_str(),
+        k => o[k].pointer("/properties/id").and_then(Value::as_str),
+    };
     let source = match o.get("source").and_then(Value::as_str) {
         Some(s) if !s.trim().is_empty() => s.to_string(),
         _ => {
             r.push(
                 Some(i),
-                None,
+                named,
                 at("source"),
                 "required: where the change's figures come from".into(),
             );
@@ -607,7 +757,7 @@ fn parse_change(
         Some(v) => {
             r.push(
                 Some(i),
-                None,
+                named,
                 at("estimate"),
                 format!("expected true or false, got {}", shown(v)),
             );
@@ -616,7 +766,7 @@ fn parse_change(
         None => {
             r.push(
                 Some(i),
-                None,
+                named,
                 at("estimate"),
                 "required: true when the figures are an estimate".into(),
             );
@@ -629,7 +779,7 @@ fn parse_change(
         Some(v) => {
             r.push(
                 Some(i),
-                None,
+                named,
                 at("note"),
                 format!("expected a string, got {}", shown(v)),
             );
@@ -812,22 +962,27 @@ fn node_feature(n: &super::Node) -> Value {
     json!({
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [n.point.x(), n.point.y()]},
-        "properties": n.properties,
+        "properties": &*n.properties,
     })
 }
 
-fn link_feature(l: &super::Link) -> Value {
-    let coords: Vec<[f64; 2]> = l.geometry.coords().map(|c| [c.x, c.y]).collect();
-    let mut props = l.properties.clone();
+/// A link's properties as its feature in the file has them.
+fn link_properties(l: &super::Link) -> Map<String, Value> {
+    let mut props = (*l.properties).clone();
     // A length the loader derived from the geometry is recorded rounded: leave it out so that
     // it is derived again, exactly, rather than read back rounded.
     if props.get("length_km").and_then(Value::as_f64) != Some(l.length_km) {
         props.remove("length_km");
     }
+    props
+}
+
+fn link_feature(l: &super::Link) -> Value {
+    let coords: Vec<[f64; 2]> = l.geometry.coords().map(|c| [c.x, c.y]).collect();
     json!({
         "type": "Feature",
         "geometry": {"type": "LineString", "coordinates": coords},
-        "properties": props,
+        "properties": link_properties(l),
     })
 }
 

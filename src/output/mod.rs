@@ -55,7 +55,7 @@ pub fn feature(geometry: Geometry, properties: JsonObject) -> Feature {
 
 /// A node as a Feature with all its properties plus `layer: "node"`.
 pub fn node_feature(node: &Node) -> Feature {
-    let mut p = node.properties.clone();
+    let mut p = (*node.properties).clone();
     p.insert("layer".into(), "node".into());
     feature(node_geometry(node), p)
 }
@@ -63,7 +63,7 @@ pub fn node_feature(node: &Node) -> Feature {
 /// A link as a Feature with all its properties plus `layer: "link"`, the derived
 /// `length_km`, and `capacity_tpy` when it has a capacity.
 pub fn link_feature(link: &Link, conv: &CapacityConversion) -> Feature {
-    let mut p = link.properties.clone();
+    let mut p = (*link.properties).clone();
     p.insert("layer".into(), "link".into());
     if let Some(t) = link.capacity_tpy(conv) {
         p.insert("capacity_tpy".into(), Value::from(t.round()));

@@ -44,7 +44,7 @@ pub fn reach_collection(net: &Network, reach: &Reach, query: Value) -> FeatureCo
         let line = if piece.cut {
             line_piece(&link.geometry, piece.from_fraction, piece.to_fraction)
         } else {
-            link.geometry.clone()
+            (*link.geometry).clone()
         };
         let mut coords = ring(&line.0);
         coords.dedup();

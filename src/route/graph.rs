@@ -84,35 +84,42 @@ impl SearchGraph {
     /// O(states × degree), done once per snapshot.
     pub fn build(net: &Network) -> Self {
         let n = net.nodes().len();
-        // Arrival states per node: Start plus one per class of link that can arrive there.
-        let mut arrivals: Vec<Vec<Arrival>> = vec![vec![Arrival::Start]; n];
+        // Arrival states per node: Start plus one per class of link that can arrive there, in
+        // the order the links first arrive. Gathered flat (one allocation) and grouped by node
+        // with a stable sort, so the order within a node is the links' order.
         let usable = |s: Status| s != Status::Closed;
+        let mut arriving: Vec<(u32, Arrival)> = Vec::with_capacity(2 * net.links().len());
         for l in net.links().iter().filter(|l| usable(l.status)) {
             let a = Arrival::of_link(l.mode, l.gauge_mm);
-            let mut add = |u: usize| {
-                if !arrivals[u].contains(&a) {
-                    arrivals[u].push(a);
-                }
-            };
-            add(l.to_ix);
+            arriving.push((l.to_ix as u32, a));
             if !l.oneway {
-                add(l.from_ix);
+                arriving.push((l.from_ix as u32, a));
             }
         }
+        arriving.sort_by_key(|&(u, _)| u);
         let mut state_first = Vec::with_capacity(n + 1);
-        let mut state_node = Vec::new();
-        let mut state_arrival = Vec::new();
-        for (u, arr) in arrivals.iter().enumerate() {
-            state_first.push(state_node.len() as u32);
-            for a in arr {
-                state_node.push(u as u32);
-                state_arrival.push(*a);
+        let mut state_node = Vec::with_capacity(n + arriving.len());
+        let mut state_arrival = Vec::with_capacity(n + arriving.len());
+        let mut next = arriving.iter().peekable();
+        for u in 0..n {
+            let first = state_node.len();
+            state_first.push(first as u32);
+            state_node.push(u as u32);
+            state_arrival.push(Arrival::Start);
+            while let Some(&(_, a)) = next.next_if(|(v, _)| *v as usize == u) {
+                if !state_arrival[first..].contains(&a) {
+                    state_node.push(u as u32);
+                    state_arrival.push(a);
+                }
             }
         }
         state_first.push(state_node.len() as u32);
         let state_of = |u: usize, a: Arrival| -> u32 {
-            let first = state_first[u] as usize;
-            let pos = arrivals[u].iter().position(|x| *x == a).unwrap_or(0);
+            let (first, end) = (state_first[u] as usize, state_first[u + 1] as usize);
+            let pos = state_arrival[first..end]
+                .iter()
+                .position(|x| *x == a)
+                .unwrap_or(0);
             (first + pos) as u32
         };
 
@@ -191,8 +198,27 @@ impl SearchGraph {
             rev_edges,
             default_weights: std::array::from_fn(|_| Vec::new()),
         };
+        // The default weights: each link's measures once, then one array per measure (the
+        // same sums as `weights`, without evaluating a link once per edge and measure).
         let profile = Profile::default();
-        g.default_weights = std::array::from_fn(|i| g.weights(net, &profile, Measure::ALL[i]));
+        let per_link: Vec<[f64; MEASURE_COUNT]> = net
+            .links()
+            .iter()
+            .map(|l| std::array::from_fn(|i| profile.link_measure(l, Measure::ALL[i])))
+            .collect();
+        g.default_weights = std::array::from_fn(|i| {
+            let transfer = profile.transshipment_measure(Measure::ALL[i]);
+            g.edges
+                .iter()
+                .map(|e| {
+                    let link = per_link[e.link as usize][i];
+                    match e.transshipment {
+                        Some(_) => link + transfer,
+                        None => link,
+                    }
+                })
+                .collect()
+        });
         g
     }
 
@@ -285,6 +311,20 @@ mod tests {
       {"type":"Feature","geometry":{"type":"LineString","coordinates":[[1,0],[2,0]]},"properties":{"id":"bc-rail","from":"b","to":"c","mode":"rail","kind":"line","gauge_mm":1435,"speed_kmh":50,"status":"open","source":"t"}},
       {"type":"Feature","geometry":{"type":"LineString","coordinates":[[1,0],[2,0]]},"properties":{"id":"bc-road","from":"b","to":"c","mode":"road","kind":"road","speed_kmh":50,"status":"open","source":"t"}}
     ]}"#;
+
+    #[test]
+    fn default_weights_are_the_default_profiles() {
+        let net = crate::network::Network::embedded().unwrap();
+        let g = SearchGraph::build(&net);
+        let profile = Profile::default();
+        for &m in Measure::ALL.iter() {
+            assert_eq!(
+                g.default_weights(m),
+                &g.weights(&net, &profile, m)[..],
+                "{m:?}"
+            );
+        }
+    }
 
     #[test]
     fn states_and_transfers() {

@@ -77,22 +77,48 @@ pub(super) fn check_links(
         };
         check_unique_id(&mut c, &link_index, &seen_ids);
         seen_ids.insert(link.id.0.clone());
-        if let Some((fi, ti)) = resolve_ends(&mut c, &link, nodes) {
-            let (a, b) = (&nodes.nodes[fi], &nodes.nodes[ti]);
-            check_geometry_ends(&mut c, &link, a, b);
-            check_modes(&mut c, &link, a, b);
-            check_gauges(&mut c, &link, a, b);
-            check_borders(&mut c, &link, a, b);
-            link.from_ix = fi;
-            link.to_ix = ti;
-            link.country = a.country.clone();
-        }
+        check_against_nodes(&mut c, &mut link, nodes);
         if c.ok {
             link_index.insert(link.id.0.clone(), links.len());
             links.push(link);
         }
     }
     (links, link_index)
+}
+
+/// The cross-checks of link `ix` against the nodes (every check but the uniqueness of its id,
+/// which an edit of its other fields cannot change): topology, geometry ends, modes, gauges
+/// and borders. Sets its node indices and country when both ends exist.
+///
+/// # Returns
+/// Whether it passed; problems go to `problems`.
+pub(super) fn check_link(
+    ix: usize,
+    link: &mut Link,
+    nodes: &NodeSet<'_>,
+    problems: &mut Vec<Problem>,
+) -> bool {
+    let mut c = Check {
+        ix,
+        id: link.id.0.clone(),
+        problems,
+        ok: true,
+    };
+    check_against_nodes(&mut c, link, nodes);
+    c.ok
+}
+
+fn check_against_nodes(c: &mut Check<'_>, link: &mut Link, nodes: &NodeSet<'_>) {
+    if let Some((fi, ti)) = resolve_ends(c, link, nodes) {
+        let (a, b) = (&nodes.nodes[fi], &nodes.nodes[ti]);
+        check_geometry_ends(c, link, a, b);
+        check_modes(c, link, a, b);
+        check_gauges(c, link, a, b);
+        check_borders(c, link, a, b);
+        link.from_ix = fi;
+        link.to_ix = ti;
+        link.country = a.country.clone();
+    }
 }
 
 /// The checks of one link: its reports, and whether it passed.

@@ -1,6 +1,8 @@
 //! The reader of `links.geojson`: each feature on its own (fields, the rules between its own
 //! fields, its geometry and length), before the cross-checks against nodes.
 
+use std::sync::Arc;
+
 use geo::{Haversine, Length, LineString};
 use serde_json::{Map, Value};
 
@@ -22,15 +24,29 @@ pub(super) fn read_links(text: &str, problems: &mut Vec<Problem>) -> Vec<RawLink
         let Some(mut feat) = Feat::envelope(ix, f, &mut report) else {
             continue;
         };
-        if let Some(link) = read_link(&mut feat) {
+        if let Some(link) = read_link(&mut feat, None) {
             out.push(RawLink { ix, link });
         }
     }
     out
 }
 
-/// One link, when every required part of it reads.
-fn read_link(feat: &mut Feat<'_, '_>) -> Option<Link> {
+/// Reads link `ix` again from changed `properties` with the same reader as the file, keeping
+/// its already checked `geometry` (a scenario's edit cannot change it).
+pub(super) fn reread_link(
+    ix: usize,
+    properties: Map<String, Value>,
+    geometry: &Arc<LineString<f64>>,
+    problems: &mut Vec<Problem>,
+) -> Option<Link> {
+    let mut report = Report::new(LINKS_FILE, problems);
+    let mut feat = Feat::of_properties(ix, properties, &mut report);
+    read_link(&mut feat, Some(Arc::clone(geometry)))
+}
+
+/// One link, when every required part of it reads; its geometry is `geometry` when given
+/// (already read), else read from the feature.
+fn read_link(feat: &mut Feat<'_, '_>, geometry: Option<Arc<LineString<f64>>>) -> Option<Link> {
     let id = feat.str_req("id");
     let from = feat.str_req("from");
     let to = feat.str_req("to");
@@ -54,7 +70,10 @@ fn read_link(feat: &mut Feat<'_, '_>) -> Option<Link> {
         Some(LinkKind::Crossing) => read_crossing(feat),
         _ => None,
     };
-    let geometry = read_line(feat);
+    let geometry = match geometry {
+        Some(g) => Some(g),
+        None => read_line(feat).map(Arc::new),
+    };
     let crossing_ok = kind != Some(LinkKind::Crossing) || crossing.is_some();
     let gauge_ok = mode != Some(Mode::Rail) || gauge_mm.is_some();
     if !(crossing_ok && gauge_ok) {
@@ -87,7 +106,7 @@ fn read_link(feat: &mut Feat<'_, '_>) -> Option<Link> {
         crossing,
         geometry,
         source,
-        properties: std::mem::take(&mut feat.props),
+        properties: Arc::new(std::mem::take(&mut feat.props)),
     })
 }
 

@@ -14,11 +14,14 @@ mod nodes;
 mod reader;
 
 use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use serde::Serialize;
+use serde_json::{Map, Value};
 
 use super::Network;
+use super::model::Node;
 use super::source::Documents;
 
 /// Largest distance, in km, between a link's end vertex and its node.
@@ -105,6 +108,109 @@ pub fn validate(docs: &Documents<'_>) -> Result<Network, LoadError> {
         Ok(Network::from_parts(
             read.nodes, links, node_index, link_index,
         ))
+    } else {
+        Err(LoadError::Invalid(problems))
+    }
+}
+
+/// Features of a network read again after an edit of their properties: `(index, properties)`
+/// per node and per link (same ids, same ends; geometries and positions unchanged).
+#[derive(Debug, Default)]
+pub(crate) struct Edits {
+    /// Changed nodes: index into [`Network::nodes`] and the node's new properties.
+    pub nodes: Vec<(usize, Map<String, Value>)>,
+    /// Changed links: index into [`Network::links`] and the link's new properties.
+    pub links: Vec<(usize, Map<String, Value>)>,
+}
+
+/// `net` with `edits`, checked as [`validate`] would check the edited files, but only where an
+/// edit can matter: each edited feature is read again by the same reader as the files (its
+/// geometry or position kept), then the edited links and every link touching an edited node
+/// are cross-checked against the nodes. Ids and ends do not change, so uniqueness and the
+/// topology hold as they did.
+///
+/// # Errors
+/// [`LoadError::Invalid`] with the problems [`validate`] would report on the edited files
+/// (files `nodes.geojson` / `links.geojson`, feature = index), in the same order.
+///
+/// # Complexity
+/// O(size of the edited features) to read and check, plus [`Network::with_replaced`].
+pub(crate) fn revalidate(net: &Network, edits: Edits) -> Result<Network, LoadError> {
+    let mut problems = Vec::new();
+    let mut new_nodes = Vec::with_capacity(edits.nodes.len());
+    let mut failed_nodes = HashSet::new();
+    for (ix, props) in edits.nodes {
+        let old = &net.nodes[ix];
+        match nodes::reread_node(ix, props, old.point, &mut problems) {
+            Some(n) if n.id == old.id => new_nodes.push((ix, n)),
+            _ => {
+                failed_nodes.insert(ix);
+            }
+        }
+    }
+    let mut new_links = Vec::with_capacity(edits.links.len());
+    for (ix, props) in edits.links {
+        let old = &net.links[ix];
+        if let Some(l) = links::reread_link(ix, props, &old.geometry, &mut problems) {
+            new_links.push((ix, l));
+        }
+    }
+    // The nodes the cross-checks read: the edited ones in place of the old.
+    let patched;
+    let node_list: &[Node] = if new_nodes.is_empty() {
+        &net.nodes
+    } else {
+        let mut v = (*net.nodes).clone();
+        for (ix, n) in &new_nodes {
+            v[*ix] = n.clone();
+        }
+        patched = v;
+        &patched
+    };
+    // A node that no longer reads is reported once, as the files' validator does: links
+    // naming it are not reported again.
+    let invalid: HashSet<String> = failed_nodes
+        .iter()
+        .map(|&ix| net.nodes[ix].id.0.clone())
+        .collect();
+    let index_without_failed;
+    let index: &HashMap<String, usize> = if failed_nodes.is_empty() {
+        &net.node_index
+    } else {
+        let mut m = (*net.node_index).clone();
+        m.retain(|id, _| !invalid.contains(id));
+        index_without_failed = m;
+        &index_without_failed
+    };
+    let node_set = checks::NodeSet {
+        nodes: node_list,
+        index,
+        invalid: &invalid,
+    };
+    let mut checked = Vec::with_capacity(new_links.len());
+    for (ix, mut l) in new_links {
+        if checks::check_link(ix, &mut l, &node_set, &mut problems) {
+            checked.push((ix, l));
+        }
+    }
+    // Links touching an edited node (and not edited themselves) meet the node's new fields.
+    let mut touching: Vec<usize> = new_nodes
+        .iter()
+        .map(|(ix, _)| *ix)
+        .chain(failed_nodes.iter().copied())
+        .flat_map(|u| net.incident[u].iter().copied())
+        .filter(|l| !checked.iter().any(|(c, _)| c == l))
+        .collect();
+    touching.sort_unstable();
+    touching.dedup();
+    for ix in touching {
+        let mut l = net.links[ix].clone();
+        checks::check_link(ix, &mut l, &node_set, &mut problems);
+    }
+    // A stable sort: within one feature, problems stay in the order they were found.
+    problems.sort_by_key(|p| (p.file != NODES_FILE, p.feature));
+    if problems.is_empty() {
+        Ok(net.with_replaced(new_nodes, checked))
     } else {
         Err(LoadError::Invalid(problems))
     }

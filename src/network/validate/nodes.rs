@@ -27,7 +27,7 @@ pub(super) fn read_nodes(text: &str, problems: &mut Vec<Problem>) -> NodesRead {
         let Some(mut feat) = Feat::envelope(ix, f, &mut report) else {
             continue;
         };
-        match read_node(&mut feat) {
+        match read_node(&mut feat, None) {
             Ok(node) => read.nodes.push(node),
             Err(Some(id)) => {
                 read.invalid.insert(id);
@@ -38,8 +38,22 @@ pub(super) fn read_nodes(text: &str, problems: &mut Vec<Problem>) -> NodesRead {
     read
 }
 
-/// One node, or the id it has (if readable) when it has a problem.
-fn read_node(feat: &mut Feat<'_, '_>) -> Result<Node, Option<String>> {
+/// Reads node `ix` again from changed `properties` with the same reader as the file, keeping
+/// its already checked position (a scenario's edit cannot move it).
+pub(super) fn reread_node(
+    ix: usize,
+    properties: serde_json::Map<String, Value>,
+    point: Point<f64>,
+    problems: &mut Vec<Problem>,
+) -> Option<Node> {
+    let mut report = Report::new(NODES_FILE, problems);
+    let mut feat = Feat::of_properties(ix, properties, &mut report);
+    read_node(&mut feat, Some(point)).ok()
+}
+
+/// One node, or the id it has (if readable) when it has a problem; its position is `point`
+/// when given (already read), else read from the feature.
+fn read_node(feat: &mut Feat<'_, '_>, point: Option<Point<f64>>) -> Result<Node, Option<String>> {
     let before = feat.problem_count();
     let id = feat.str_req("id");
     let name = feat.str_req("name");
@@ -52,7 +66,10 @@ fn read_node(feat: &mut Feat<'_, '_>) -> Result<Node, Option<String>> {
     let intermodal = feat.bool_req("intermodal");
     let gauge_mm = feat.gauge("gauge_mm");
     let source = feat.str_req("source");
-    let point = read_point(feat);
+    let point = match point {
+        Some(p) => Some(p),
+        None => read_point(feat),
+    };
     if feat.problem_count() != before || modes.is_empty() {
         return Err(id);
     }
@@ -76,7 +93,7 @@ fn read_node(feat: &mut Feat<'_, '_>) -> Result<Node, Option<String>> {
             gauge_mm,
             point,
             source,
-            properties: std::mem::take(&mut feat.props),
+            properties: std::sync::Arc::new(std::mem::take(&mut feat.props)),
         }),
         (id, ..) => Err(id),
     }

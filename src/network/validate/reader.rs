@@ -94,6 +94,22 @@ impl<'r, 'a> Feat<'r, 'a> {
         })
     }
 
+    /// Feature `ix` given by its properties alone (geometry `null`): a feature read again after
+    /// a scenario changed some of its properties.
+    pub(super) fn of_properties(
+        ix: usize,
+        props: Map<String, Value>,
+        report: &'r mut Report<'a>,
+    ) -> Self {
+        Self {
+            ix,
+            id: props.get("id").and_then(Value::as_str).map(str::to_string),
+            props,
+            geom: Value::Null,
+            report,
+        }
+    }
+
     /// Records a problem of this feature.
     pub(super) fn problem(&mut self, field: &str, msg: impl Into<String>) {
         let (ix, id) = (self.ix, self.id.as_deref());
