@@ -7,13 +7,15 @@ use actix_web::error::JsonPayloadError;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::params::MAX_LIST_LEN;
+use super::schema;
 use super::{ApiError, AppState, Params, compute, geojson_response};
 use crate::capacity::demand;
+use crate::capacity::request as limits;
 use crate::capacity::{
     self as cap, AssignRequest, CapacityError, CapacityQuery, CapacityRequest, ConstraintInput,
     ConversionInput, Loose,
 };
-use crate::cost::{ConstraintArgs, ModeFilter};
+use crate::cost::{Cargo, ConstraintArgs, ModeFilter};
 use crate::network::scenario::ScenarioRef;
 use crate::network::{CapacityConversion, Network};
 use crate::output;
@@ -41,6 +43,78 @@ pub const CAPACITY_PARAMS: &[&str] = &[
     "tonnes_per_vehicle",
     "operating_days",
 ];
+
+/// The query parameters of `GET /v1/capacity` (and of `/v1/compare/capacity`, which adds
+/// nothing but requires `scenario`), for the OpenAPI description, in [`CAPACITY_PARAMS`]
+/// order, with enums for the choices.
+pub struct CapacityParams;
+
+fn capacity_param_doc(name: &str) -> &'static str {
+    match name {
+        "from" => {
+            "Sources: node ids, ISO 3166-1 alpha-2 country codes (every node of the country), or a comma list of either"
+        }
+        "to" => "Sinks, as `from`; must not overlap it",
+        "mode" => "rail, road or any (modes change only at intermodal nodes)",
+        "include_planned" => "Also use planned and under-construction links",
+        "cargo" => {
+            "general, container, bulk or livestock (livestock needs veterinary control at crossings)"
+        }
+        "avoid_countries" => "Comma list of country codes not to enter",
+        "avoid_crossings" => "Comma list of crossing link ids not to use",
+        "avoid_links" => "Comma list of link ids not to use",
+        "close" => "Comma list of link ids treated as closed (alias of avoid_links)",
+        "scenario" => {
+            "Scenario to answer on (GET /v1/scenarios), e.g. naushki-closed; default the network as it is"
+        }
+        "set_capacity" => "Comma list of link_id:t_per_year overrides (>= 0)",
+        "tonnes_per_train" => "Net tonnes per train converting trains/day (range 1–20000)",
+        "tonnes_per_vehicle" => {
+            "Net tonnes per road vehicle converting vehicles/day (range 0.1–100)"
+        }
+        "operating_days" => "Operating days a year (range 1–366)",
+        _ => "",
+    }
+}
+
+impl utoipa::IntoParams for CapacityParams {
+    fn into_params(
+        _: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        let conv = CapacityConversion::default();
+        CAPACITY_PARAMS
+            .iter()
+            .map(|&name| {
+                let schema = match name {
+                    "mode" => schema::enum_schema(Some(ModeFilter::default())),
+                    "cargo" => schema::enum_schema(Some(Cargo::default())),
+                    "include_planned" => schema::boolean_schema(),
+                    "tonnes_per_train" => {
+                        let (lo, hi) = limits::TONNES_PER_TRAIN_RANGE;
+                        schema::number_schema(lo, hi, Some(conv.tonnes_per_train))
+                    }
+                    "tonnes_per_vehicle" => {
+                        let (lo, hi) = limits::TONNES_PER_VEHICLE_RANGE;
+                        schema::number_schema(lo, hi, Some(conv.tonnes_per_vehicle))
+                    }
+                    "operating_days" => {
+                        let (lo, hi) = limits::OPERATING_DAYS_RANGE;
+                        schema::number_schema(lo, hi, Some(conv.operating_days_per_year))
+                    }
+                    _ => schema::string_schema(),
+                };
+                let example = match name {
+                    "from" => Some("RU"),
+                    "to" => Some("CN"),
+                    "set_capacity" => Some("xr-naushki-sukhbaatar:5000000"),
+                    _ => None,
+                };
+                let required = matches!(name, "from" | "to");
+                schema::query_param(name, required, capacity_param_doc(name), schema, example)
+            })
+            .collect()
+    }
+}
 
 /// Registers this module's routes; `/v1/assign` bodies are capped at [`MAX_BODY_BYTES`].
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -193,22 +267,7 @@ fn check_read(
     get,
     path = "/v1/capacity",
     tag = "capacity",
-    params(
-        ("from" = String, Query, description = "Sources: node ids, ISO 3166-1 alpha-2 country codes (every node of the country), or a comma list of either", example = "RU"),
-        ("to" = String, Query, description = "Sinks, as `from`; must not overlap it", example = "CN"),
-        ("mode" = Option<String>, Query, description = "rail, road or any (default any; modes change only at intermodal nodes)"),
-        ("include_planned" = Option<bool>, Query, description = "Also use planned and under-construction links (default false)"),
-        ("cargo" = Option<String>, Query, description = "general, container, bulk or livestock (livestock needs veterinary control at crossings)"),
-        ("avoid_countries" = Option<String>, Query, description = "Comma list of country codes not to enter"),
-        ("avoid_crossings" = Option<String>, Query, description = "Comma list of crossing link ids not to use"),
-        ("avoid_links" = Option<String>, Query, description = "Comma list of link ids not to use"),
-        ("close" = Option<String>, Query, description = "Comma list of link ids treated as closed (scenario)"),
-        ("scenario" = Option<String>, Query, description = "Scenario to answer on (GET /v1/scenarios), e.g. naushki-closed; default the network as it is"),
-        ("set_capacity" = Option<String>, Query, description = "Comma list of link_id:t_per_year overrides (>= 0)", example = "xr-naushki-sukhbaatar:5000000"),
-        ("tonnes_per_train" = Option<f64>, Query, description = "Net tonnes per train converting trains/day (default 3000, range 1–20000)"),
-        ("tonnes_per_vehicle" = Option<f64>, Query, description = "Net tonnes per road vehicle converting vehicles/day (default 20, range 0.1–100)"),
-        ("operating_days" = Option<f64>, Query, description = "Operating days a year (default 365, range 1–366)"),
-    ),
+    params(CapacityParams),
     responses(
         (status = 200, description = "Max-flow FeatureCollection with `max_flow`, `cut`, `unconstrained` and `query` members", content_type = "application/geo+json", body = serde_json::Value),
         (status = 400, description = "Malformed parameter(s), each named; or from and to overlap", content_type = "application/problem+json"),

@@ -64,12 +64,7 @@ pub async fn get_compare_route(
     get,
     path = "/v1/compare/capacity",
     tag = "scenarios",
-    params(
-        ("scenario" = String, Query, description = "Scenario to compare with the baseline (GET /v1/scenarios); required", example = "naushki-closed"),
-        ("from" = String, Query, description = "Sources, as for GET /v1/capacity", example = "RU"),
-        ("to" = String, Query, description = "Sinks, as for GET /v1/capacity", example = "MN"),
-        ("mode" = Option<String>, Query, description = "rail, road or any; every other parameter of GET /v1/capacity is accepted too"),
-    ),
+    params(super::capacity::CapacityParams),
     responses(
         (status = 200, description = "Both answers (features tagged `case: baseline | scenario`), `cases` and a top-level `delta`",
             content_type = "application/geo+json", body = serde_json::Value),
