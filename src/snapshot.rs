@@ -20,7 +20,9 @@ use std::sync::Arc;
 use crate::capacity::demand::{self, DemandSet};
 use crate::cost::schedule::{HolidayCalendars, ScheduleTable};
 use crate::index::SpatialIndex;
-use crate::network::scenario::{self, Scenario, Target, UnknownScenario};
+use crate::network::scenario::{
+    self, Scenario, ScenarioError, ScenarioRef, Target, UnknownScenario,
+};
 use crate::network::source::Source;
 use crate::network::{CapacityConversion, LoadError, Network, Problem};
 use crate::route::{RouteData, SearchGraph};
@@ -256,6 +258,78 @@ impl Snapshot {
                 self.scenarios.get(n).map(|c| &c.snapshot).ok_or_else(|| {
                     UnknownScenario::new(n, self.scenarios.keys().map(String::as_str))
                 })
+            }
+        }
+    }
+}
+
+/// The snapshot a request is answered on: this one, a loaded scenario's, or an inline
+/// scenario's (derived for the request).
+#[derive(Debug)]
+pub enum Chosen<'a> {
+    /// The network as it is.
+    Baseline(&'a Snapshot),
+    /// A scenario loaded with the network.
+    Loaded(&'a ScenarioCase),
+    /// An inline scenario and its overlay.
+    Inline(Box<ScenarioCase>),
+}
+
+impl Chosen<'_> {
+    /// The scenario applied: `None` for the baseline.
+    pub fn scenario(&self) -> Option<&Scenario> {
+        match self {
+            Chosen::Baseline(_) => None,
+            Chosen::Loaded(c) => Some(&c.scenario),
+            Chosen::Inline(c) => Some(&c.scenario),
+        }
+    }
+}
+
+impl std::ops::Deref for Chosen<'_> {
+    type Target = Snapshot;
+    fn deref(&self) -> &Snapshot {
+        match self {
+            Chosen::Baseline(s) => s,
+            Chosen::Loaded(c) => &c.snapshot,
+            Chosen::Inline(c) => &c.snapshot,
+        }
+    }
+}
+
+impl Snapshot {
+    /// The snapshot for a request's scenario: none (this one), a loaded one by name, or an
+    /// inline one, read against this network and applied as an overlay ([`Snapshot::overlay`]).
+    ///
+    /// # Arguments
+    /// - `member`: what the request calls the scenario (`scenario`), the `file` of an inline
+    ///   scenario's problems.
+    ///
+    /// # Errors
+    /// [`ScenarioError::Unknown`] with close names; [`ScenarioError::Invalid`] listing every
+    /// problem of an inline scenario (its document, then the changed network).
+    pub fn choose(
+        &self,
+        which: Option<&ScenarioRef>,
+        member: &str,
+    ) -> Result<Chosen<'_>, ScenarioError> {
+        match which {
+            None => Ok(Chosen::Baseline(self)),
+            Some(ScenarioRef::Named(n)) => {
+                self.scenarios.get(n).map(Chosen::Loaded).ok_or_else(|| {
+                    UnknownScenario::new(n, self.scenarios.keys().map(String::as_str)).into()
+                })
+            }
+            Some(ScenarioRef::Inline(doc)) => {
+                let scenario = Scenario::parse_inline(member, doc, &self.network)
+                    .map_err(ScenarioError::Invalid)?;
+                let snapshot = self
+                    .overlay(&scenario, member)
+                    .map_err(ScenarioError::Invalid)?;
+                Ok(Chosen::Inline(Box::new(ScenarioCase {
+                    scenario,
+                    snapshot,
+                })))
             }
         }
     }

@@ -3,125 +3,36 @@
 //! is empty exactly when the route is refused as having no route (422). On random drawn
 //! networks and on the embedded corridor network.
 
+mod common;
+
 use corridor::Snapshot;
 use corridor::cost::{Cargo, ConstraintInput, Constraints, Measure, ModeFilter};
-use corridor::network::{Network, load_from_strs};
+use corridor::network::Network;
 use corridor::route::many::{Costing, MatrixCells, matrix, usable};
 use corridor::route::{PlaceQuery, RouteError, RouteRequest, plan};
 use proptest::prelude::*;
 
-const COUNTRIES: [&str; 3] = ["AA", "BB", "CC"];
+use common::gen_net::{GenSpec, gen_net};
 
-/// A drawn link: a, b, rail, wide gauge, length km, speed km/h, planned, oneway, dwell h,
-/// veterinary.
-type GenLink = (usize, usize, bool, bool, f64, f64, bool, bool, f64, bool);
-
-/// A drawn network: nodes on a grid, links between drawn pairs.
-#[derive(Debug, Clone)]
-struct GenNet {
-    /// Country and intermodality per node.
-    nodes: Vec<(usize, bool)>,
-    links: Vec<GenLink>,
-}
-
-fn gen_net() -> impl Strategy<Value = GenNet> {
-    (3usize..=8).prop_flat_map(|n| {
-        let nodes = prop::collection::vec((0..COUNTRIES.len(), any::<bool>()), n);
-        let links = prop::collection::vec(
-            (
-                0..n,
-                1..n,
-                any::<bool>(),
-                any::<bool>(),
-                1.0f64..500.0,
-                10.0f64..100.0,
-                prop::bool::weighted(0.15),
-                prop::bool::weighted(0.1),
-                0.0f64..24.0,
-                prop::bool::weighted(0.7),
-            )
-                .prop_map(
-                    move |(a, k, rail, wide, len, speed, planned, oneway, dwell, vet)| {
-                        (
-                            a,
-                            (a + k) % n,
-                            rail,
-                            wide,
-                            (len * 10.0).round() / 10.0,
-                            speed.round(),
-                            planned,
-                            oneway,
-                            dwell.round(),
-                            vet,
-                        )
-                    },
-                ),
-            n..=2 * n + 4,
-        );
-        (nodes, links).prop_map(|(nodes, links)| GenNet { nodes, links })
-    })
-}
-
-/// Draws the network as GeoJSON and loads it through the validating loader.
-fn build(g: &GenNet) -> Network {
-    let pos = |i: usize| (100.0 + (i % 4) as f64 * 0.5, 40.0 + (i / 4) as f64 * 0.5);
-    let nodes: Vec<serde_json::Value> = g
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, &(country, intermodal))| {
-            let mut modes: Vec<&str> = ["rail", "road"]
-                .into_iter()
-                .filter(|m| {
-                    g.links
-                        .iter()
-                        .any(|l| (l.0 == i || l.1 == i) && l.2 == (*m == "rail"))
-                })
-                .collect();
-            if modes.is_empty() {
-                modes.push("road");
-            }
-            let (x, y) = pos(i);
-            serde_json::json!({"type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [x, y]},
-                "properties": {"id": format!("n{i}"), "name": format!("Node {i}"),
-                    "country": COUNTRIES[country], "kind": "border_point", "modes": modes,
-                    "intermodal": intermodal, "source": "test"}})
-        })
-        .collect();
-    let links: Vec<serde_json::Value> = g
-        .links
-        .iter()
-        .enumerate()
-        .map(|(j, l)| {
-            let (ca, cb) = (g.nodes[l.0].0, g.nodes[l.1].0);
-            let crossing = ca != cb;
-            let mut p = serde_json::json!({"id": format!("l{j}"), "from": format!("n{}", l.0),
-                "to": format!("n{}", l.1), "mode": if l.2 { "rail" } else { "road" },
-                "kind": if crossing { "crossing" } else if l.2 { "line" } else { "road" },
-                "length_km": l.4, "speed_kmh": l.5,
-                "status": if l.6 { "planned" } else { "open" }, "oneway": l.7, "source": "test"});
-            if l.2 {
-                p["gauge_mm"] = (if l.3 { 1520 } else { 1435 }).into();
-            }
-            if crossing {
-                p["countries"] = serde_json::json!([COUNTRIES[ca], COUNTRIES[cb]]);
-                p["name"] = format!("X{j}").into();
-                p["dwell_h"] = l.8.into();
-                p["hours"] = "24/7".into();
-                p["veterinary"] = l.9.into();
-            }
-            let (a, b) = (pos(l.0), pos(l.1));
-            serde_json::json!({"type": "Feature",
-                "geometry": {"type": "LineString", "coordinates": [[a.0, a.1], [b.0, b.1]]},
-                "properties": p})
-        })
-        .collect();
-    let fc = |f: Vec<serde_json::Value>| {
-        serde_json::json!({"type": "FeatureCollection", "features": f}).to_string()
-    };
-    load_from_strs(&fc(nodes), &fc(links)).expect("generated network validates")
-}
+/// The drawn networks: 3–8 nodes in three countries on a 4-wide grid, 1–500 km links
+/// (some planned, some oneway), crossings dwelling 0–24 h, most with veterinary control.
+const NETS: GenSpec = GenSpec {
+    countries: &["AA", "BB", "CC"],
+    nodes: (3, 8),
+    extra_links: 4,
+    origin: (100.0, 40.0),
+    columns: 4,
+    step: (0.5, 0.5),
+    length_km: (1.0, 500.0),
+    length_decimals: 1,
+    speed_kmh: (10.0, 100.0),
+    planned: 0.15,
+    oneway: 0.1,
+    dwell_h: (0.0, 24.0),
+    veterinary: 0.7,
+    bent: 0.0,
+};
+const COUNTRIES: &[&str] = NETS.countries;
 
 /// The options of one matrix, drawn.
 #[derive(Debug, Clone)]
@@ -281,8 +192,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
     #[test]
-    fn every_cell_equals_the_route_of_its_pair(g in gen_net(), o in gen_opts()) {
-        let snap = Snapshot::build(build(&g));
+    fn every_cell_equals_the_route_of_its_pair(g in gen_net(NETS), o in gen_opts()) {
+        let snap = Snapshot::build(g.build());
         let all: Vec<usize> = (0..snap.network.nodes().len()).collect();
         check_against_routes(&snap, &o, &all, &all)?;
     }

@@ -23,6 +23,7 @@ use super::assign::{AssignRequest, DemandRequest, Loose, StrList};
 use super::request::Issue;
 use crate::cost::{Cargo, ModeFilter};
 use crate::fields::{suggest, truncate};
+use crate::network::scenario::ScenarioRef;
 use crate::network::source::Source;
 use crate::network::{LoadError, Network, Problem};
 
@@ -278,18 +279,19 @@ pub fn expand(
     Ok(())
 }
 
-/// Takes the scenario name out of an assignment body.
+/// Takes the scenario out of an assignment body: a name, or a scenario document given inline.
 ///
 /// # Errors
-/// [`CapacityError::Invalid`] naming `scenario` when it is not a string.
-pub fn take_scenario(req: &mut AssignRequest) -> Result<Option<String>, CapacityError> {
+/// [`CapacityError::Invalid`] naming `scenario` when it is neither a string nor an object.
+pub fn take_scenario(req: &mut AssignRequest) -> Result<Option<ScenarioRef>, CapacityError> {
     match req.scenario.take() {
         None => Ok(None),
-        Some(Loose::Valid(n)) => Ok(Some(n)),
+        Some(Loose::Valid(n)) => Ok(Some(ScenarioRef::Named(n))),
+        Some(Loose::Invalid(v)) if v.is_object() => Ok(Some(ScenarioRef::Inline(v))),
         Some(Loose::Invalid(v)) => Err(CapacityError::Invalid(vec![Issue::new(
             "scenario",
             format!(
-                "expected the name of a scenario, got {}",
+                "expected the name of a scenario or a scenario object ({{\"changes\": [...]}}), got {}",
                 truncate(&v.to_string(), 60)
             ),
         )])),

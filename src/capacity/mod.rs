@@ -7,6 +7,8 @@
 //! - [`maxflow`]: `GET /v1/capacity`'s question ([`CapacityQuery`]) and answer;
 //! - [`assign`]: `POST /v1/assign`'s body ([`AssignRequest`]), question ([`AssignQuery`]),
 //!   solver and answer;
+//! - [`compare`]: what a scenario changes in a capacity answer (the typed `delta` of the
+//!   compare endpoints);
 //! - [`flow`]: a compact flow network with Dinic's max-flow, min-cost flow and path
 //!   decomposition (no corridor knowledge);
 //! - [`graph`]: the corridor network as a flow network (rail and road sides of each node,
@@ -18,6 +20,7 @@
 //! [`crate::network::CapacityConversion`]; links without one are unconstrained.
 
 pub mod assign;
+pub mod compare;
 pub mod demand;
 pub mod flow;
 pub mod graph;

@@ -17,6 +17,7 @@ use crate::capacity::{
 };
 use crate::cost::{ConstraintArgs, ModeFilter};
 use crate::fields::Fields;
+use crate::network::scenario::{ScenarioError, ScenarioRef};
 use crate::network::{CapacityConversion, Network};
 use crate::output;
 use crate::snapshot::Snapshot;
@@ -57,14 +58,90 @@ pub struct CapacityArgs {
 #[derive(Debug, Args)]
 pub struct AssignArgs {
     /// A JSON file with the body of `POST /v1/assign`: {"demands": [{"from", "to",
-    /// "tonnes_per_year"}, …], …}. `-` reads standard input.
-    pub demands: PathBuf,
+    /// "tonnes_per_year"}, …], …}. `-` reads standard input. Not with --demand.
+    #[arg(required_unless_present = "demand", conflicts_with = "demand")]
+    pub demands: Option<PathBuf>,
+    /// A named demand set (`GET /v1/demand`, e.g. mongolia-trade-2023) instead of a file.
+    #[arg(long)]
+    pub demand: Option<String>,
+    /// Scenario to answer on (as the body's `scenario`, which this replaces).
+    #[arg(long)]
+    pub scenario: Option<String>,
     /// Data directory (default: the embedded data).
     #[arg(long)]
     pub data: Option<PathBuf>,
     /// Print the full GeoJSON answer instead of a summary.
     #[arg(long)]
     pub geojson: bool,
+}
+
+impl AssignArgs {
+    /// Where the demands come from, for messages.
+    fn origin(&self) -> String {
+        match (&self.demands, &self.demand) {
+            (Some(p), _) => p.display().to_string(),
+            (None, Some(n)) => format!("demand set {n}"),
+            (None, None) => "the request".into(),
+        }
+    }
+
+    /// The body these flags give (the file, or `{"demand": NAME}`), with its named demand set
+    /// expanded, and the scenario it asks for (`--scenario` first, else the body's `scenario`:
+    /// a name or a scenario object).
+    ///
+    /// # Errors
+    /// The file cannot be read or is not JSON; `scenario` or `demand` is not a name; the
+    /// demand set is unknown.
+    pub fn body(
+        &self,
+        snap: &Snapshot,
+    ) -> anyhow::Result<(Loose<AssignRequest>, Option<ScenarioRef>)> {
+        let mut body: Loose<AssignRequest> = match (&self.demands, &self.demand) {
+            (Some(path), _) => {
+                let text = if path.as_os_str() == "-" {
+                    std::io::read_to_string(std::io::stdin()).context("reading standard input")?
+                } else {
+                    std::fs::read_to_string(path)
+                        .with_context(|| format!("reading {}", path.display()))?
+                };
+                serde_json::from_str(&text)
+                    .with_context(|| format!("{} is not JSON", path.display()))?
+            }
+            (None, Some(name)) => Loose::Valid(AssignRequest {
+                demand: Some(Loose::Valid(name.clone())),
+                ..AssignRequest::default()
+            }),
+            (None, None) => bail!("give a demands file or --demand NAME"),
+        };
+        let mut scenario = None;
+        if let Loose::Valid(b) = &mut body {
+            scenario = demand::take_scenario(b).map_err(|e| anyhow::anyhow!("{e}"))?;
+            demand::expand(b, &snap.demand).map_err(|e| anyhow::anyhow!("--demand: {e}"))?;
+        }
+        let flag = self.scenario.clone().map(ScenarioRef::Named);
+        Ok((body, flag.or(scenario)))
+    }
+
+    /// Checks `body` on `net`, printing every problem to standard error.
+    ///
+    /// # Errors
+    /// How many problems there were, or why the body cannot be checked.
+    pub fn check(
+        &self,
+        body: Loose<AssignRequest>,
+        net: &Network,
+    ) -> anyhow::Result<cap::AssignQuery> {
+        match AssignRequest::check(body, net, CapacityConversion::default()) {
+            Ok(r) => Ok(r),
+            Err(CapacityError::Invalid(issues)) => {
+                for i in &issues {
+                    eprintln!("{}: {}", i.field, i.detail);
+                }
+                bail!("{} problem(s) in {}", issues.len(), self.origin());
+            }
+            Err(e) => bail!("{e}"),
+        }
+    }
 }
 
 fn split(s: &str) -> Vec<String> {
@@ -241,7 +318,7 @@ pub fn assign_summary(net: &Network, req: &cap::AssignQuery, a: &Assignment) -> 
 }
 
 /// Writes to standard output; a closed pipe (`| head`) ends the output quietly.
-fn emit(text: &str) -> anyhow::Result<()> {
+pub fn emit(text: &str) -> anyhow::Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
@@ -266,32 +343,30 @@ pub fn run_capacity(net: &Network, a: &CapacityArgs) -> anyhow::Result<i32> {
     Ok(0)
 }
 
+/// Prints why a request's scenario cannot be used (every problem of an inline one) and
+/// returns the exit code, 1.
+pub fn scenario_problems(e: &ScenarioError) -> i32 {
+    match e {
+        ScenarioError::Unknown(u) => eprintln!("error: --scenario: {u}"),
+        ScenarioError::Invalid(problems) => {
+            for p in problems {
+                eprintln!("{p}");
+            }
+            eprintln!("error: {e}");
+        }
+    }
+    1
+}
+
 /// Runs `corridor assign`.
 pub fn run_assign(snap: &Snapshot, a: &AssignArgs) -> anyhow::Result<i32> {
-    let text = if a.demands.as_os_str() == "-" {
-        std::io::read_to_string(std::io::stdin()).context("reading standard input")?
-    } else {
-        std::fs::read_to_string(&a.demands)
-            .with_context(|| format!("reading {}", a.demands.display()))?
+    let (body, scenario) = a.body(snap)?;
+    let on = match snap.choose(scenario.as_ref(), "scenario") {
+        Ok(on) => on,
+        Err(e) => return Ok(scenario_problems(&e)),
     };
-    let mut body: Loose<AssignRequest> = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not JSON", a.demands.display()))?;
-    let mut scenario = None;
-    if let Loose::Valid(b) = &mut body {
-        scenario = demand::take_scenario(b).map_err(|e| anyhow::anyhow!("{e}"))?;
-        demand::expand(b, &snap.demand).map_err(|e| anyhow::anyhow!("{e}"))?;
-    }
-    let net = &snap.scenario(scenario.as_deref())?.network;
-    let req = match AssignRequest::check(body, net, CapacityConversion::default()) {
-        Ok(r) => r,
-        Err(CapacityError::Invalid(issues)) => {
-            for i in &issues {
-                eprintln!("{}: {}", i.field, i.detail);
-            }
-            bail!("{} problem(s) in {}", issues.len(), a.demands.display());
-        }
-        Err(e) => bail!("{e}"),
-    };
+    let net = &on.network;
+    let req = a.check(body, net)?;
     let asg = cap::assign(net, &req);
     if a.geojson {
         let doc = output::capacity::assignment_collection(net, &req, &asg);

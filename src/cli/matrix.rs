@@ -105,6 +105,11 @@ impl ReachArgs {
 }
 
 /// An error as lines for a terminal (every unknown place with its suggestions).
+/// The value, or `None` after printing why there is none.
+fn reported<T>(r: Result<T, ManyError>) -> Option<T> {
+    r.map_err(|e| eprintln!("{}", describe(&e))).ok()
+}
+
 fn describe(e: &ManyError) -> String {
     let mut s = format!("error: {e}");
     if let ManyError::UnknownPlaces(list) = e {
@@ -125,20 +130,12 @@ fn describe(e: &ManyError) -> String {
 /// answer.
 pub fn run_matrix(args: MatrixArgs) -> anyhow::Result<i32> {
     let all = super::load_snapshot(args.data.as_ref()).context("cannot load the network")?;
-    let request = match args.request() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("{}", describe(&e));
-            return Ok(1);
-        }
+    let Some(request) = reported(args.request()) else {
+        return Ok(1);
     };
     let snap = all.scenario(request.constraints.scenario.as_deref())?;
-    let plan = match plan_matrix(snap, &request) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("{}", describe(&e));
-            return Ok(1);
-        }
+    let Some(plan) = reported(plan_matrix(snap, &request)) else {
+        return Ok(1);
     };
     let net = &snap.network;
     if args.csv {
@@ -205,20 +202,12 @@ pub fn matrix_table(net: &Network, plan: &MatrixPlan) -> String {
 /// Runs `corridor reach`.
 pub fn run_reach(args: ReachArgs) -> anyhow::Result<i32> {
     let all = super::load_snapshot(args.data.as_ref()).context("cannot load the network")?;
-    let request = match args.request() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("{}", describe(&e));
-            return Ok(1);
-        }
+    let Some(request) = reported(args.request()) else {
+        return Ok(1);
     };
     let snap = all.scenario(request.constraints.scenario.as_deref())?;
-    let plan = match plan_reach(snap, &request) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("{}", describe(&e));
-            return Ok(1);
-        }
+    let Some(plan) = reported(plan_reach(snap, &request)) else {
+        return Ok(1);
     };
     let net = &snap.network;
     if args.geojson {

@@ -12,7 +12,6 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
-use crate::network::Network;
 use crate::network::source::Source;
 use crate::snapshot::Snapshot;
 
@@ -67,20 +66,6 @@ pub enum Command {
     /// The same question on the baseline and on a scenario: a before/after table.
     #[command(subcommand)]
     Compare(compare::CompareCommand),
-}
-
-/// Loads the network from `dir`, or the embedded data.
-pub fn load(dir: Option<&PathBuf>) -> Result<Network, crate::network::LoadError> {
-    let net = Source::from_dir(dir.map(PathBuf::as_path)).load()?;
-    // Crossing schedules are checked with the data (file, feature, field), as validation does.
-    let (_, problems) = crate::cost::schedule::ScheduleTable::of_network(
-        &net,
-        crate::cost::schedule::HolidayCalendars::embedded(),
-    );
-    if !problems.is_empty() {
-        return Err(crate::network::LoadError::Invalid(problems));
-    }
-    Ok(net)
 }
 
 /// Loads the network from `dir` (or the embedded data) with its scenarios and demand sets.

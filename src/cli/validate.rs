@@ -6,9 +6,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::cost::schedule::{HolidayCalendars, ScheduleTable};
+use crate::network::Source;
 use crate::network::topology::{self, Component, Place, ScopeReport};
-use crate::network::{LoadError, Source, load};
 
 /// Arguments of `corridor validate`.
 #[derive(Debug, Args)]
@@ -23,15 +22,10 @@ const LISTED_COMPONENTS: usize = 20;
 
 /// Runs `corridor validate`. Returns the exit code: 0 valid, 1 invalid or unreadable.
 pub fn run(args: &ValidateArgs) -> anyhow::Result<i32> {
-    // Crossing schedules are checked with the data (file, feature, field).
-    let loaded = load(&Source::from_dir(args.data.as_deref())).and_then(|net| {
-        let (_, problems) = ScheduleTable::of_network(&net, HolidayCalendars::embedded());
-        if problems.is_empty() {
-            Ok(net)
-        } else {
-            Err(LoadError::Invalid(problems))
-        }
-    });
+    // Crossing schedules, scenarios and demand sets are checked with the data (file,
+    // feature, field), as a server loading it does.
+    let loaded =
+        crate::snapshot::Snapshot::load(&Source::from_dir(args.data.as_deref())).map(|s| s.network);
     match loaded {
         Ok(net) => {
             println!("{}", net.summary());

@@ -14,6 +14,7 @@ use crate::capacity::{
     ConversionInput, Loose,
 };
 use crate::cost::{ConstraintArgs, ModeFilter};
+use crate::network::scenario::ScenarioRef;
 use crate::network::{CapacityConversion, Network};
 use crate::output;
 
@@ -46,13 +47,34 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/v1/capacity", web::get().to(get_capacity))
         .service(
             web::resource("/v1/assign")
-                .app_data(
-                    web::JsonConfig::default()
-                        .limit(MAX_BODY_BYTES)
-                        .error_handler(json_error),
-                )
+                .app_data(json_config())
                 .route(web::post().to(post_assign)),
         );
+}
+
+/// How assignment bodies are read: at most [`MAX_BODY_BYTES`], errors as problem+json.
+pub fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(MAX_BODY_BYTES)
+        .error_handler(json_error)
+}
+
+/// An assignment body as the domain takes it: the scenario it names or gives inline taken
+/// out, a named demand set expanded into its demands.
+///
+/// # Errors
+/// 400 for a `scenario` that is neither a name nor an object, a `demand` that is not a name,
+/// or `demand` with `demands`; 404 for an unknown demand set.
+pub fn prepare_assign(
+    body: &mut Loose<AssignRequest>,
+    sets: &std::collections::BTreeMap<String, demand::DemandSet>,
+) -> Result<Option<ScenarioRef>, ApiError> {
+    let mut scenario = None;
+    if let Loose::Valid(b) = body {
+        scenario = demand::take_scenario(b)?;
+        demand::expand(b, sets)?;
+    }
+    Ok(scenario)
 }
 
 /// Turns a body that could not be read as JSON into problem+json: 413 over the limit, else
@@ -208,7 +230,7 @@ pub async fn get_capacity(
         let on = snap.snapshot.scenario(scenario.as_deref())?;
         let r = cap::max_flow(&on.network, &q);
         let doc = output::capacity::max_flow_collection(&on.network, &q, &r);
-        serde_json::to_vec(&doc).map_err(|e| ApiError::Internal(e.to_string()))
+        super::to_json(&doc, "an answer")
     })
     .await?;
     Ok(geojson_response(body))
@@ -239,17 +261,13 @@ pub async fn post_assign(
 ) -> Result<HttpResponse, ApiError> {
     let snap = state.current();
     let mut body = body.into_inner();
-    let mut scenario = None;
-    if let Loose::Valid(b) = &mut body {
-        scenario = demand::take_scenario(b)?;
-        demand::expand(b, &snap.demand)?;
-    }
+    let scenario = prepare_assign(&mut body, &snap.demand)?;
     let out = compute(&state, move || {
-        let on = snap.snapshot.scenario(scenario.as_deref())?;
+        let on = snap.snapshot.choose(scenario.as_ref(), "scenario")?;
         let req = AssignRequest::check(body, &on.network, on.conversion)?;
         let a = cap::assign(&on.network, &req);
         let doc = output::capacity::assignment_collection(&on.network, &req, &a);
-        serde_json::to_vec(&doc).map_err(|e| ApiError::Internal(e.to_string()))
+        super::to_json(&doc, "an answer")
     })
     .await?;
     Ok(geojson_response(out))

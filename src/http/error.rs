@@ -258,6 +258,33 @@ impl From<crate::capacity::CapacityError> for ApiError {
     }
 }
 
+impl From<crate::network::scenario::ScenarioError> for ApiError {
+    fn from(e: crate::network::scenario::ScenarioError) -> Self {
+        use crate::network::scenario::ScenarioError as E;
+        match e {
+            E::Unknown(u) => u.into(),
+            // Every problem of an inline scenario, named by its path in the request
+            // (`scenario.changes[2].set.dwell_h`).
+            E::Invalid(problems) => ApiError::BadRequest(
+                problems
+                    .into_iter()
+                    .map(|p| FieldError {
+                        field: if p.field.starts_with('(') {
+                            p.file.clone()
+                        } else {
+                            format!("{}.{}", p.file, p.field)
+                        },
+                        detail: match &p.id {
+                            Some(id) => format!("{id}: {}", p.message),
+                            None => p.message,
+                        },
+                    })
+                    .collect(),
+            ),
+        }
+    }
+}
+
 impl From<crate::network::scenario::UnknownScenario> for ApiError {
     fn from(e: crate::network::scenario::UnknownScenario) -> Self {
         ApiError::NotFound {

@@ -164,7 +164,7 @@ async fn answer_matrix(
         }
         let query = serde_json::to_value(&plan.echo).unwrap_or(Value::Null);
         let v = matrix_json(net, &plan.sources, &plan.destinations, &plan.cells, query);
-        serde_json::to_vec(&v).map_err(|e| ApiError::Internal(format!("serialising a matrix: {e}")))
+        super::to_json(&v, "a matrix")
     })
     .await?;
     let mut resp = HttpResponse::Ok();
@@ -343,7 +343,7 @@ pub async fn get_reach(
                 }),
             );
         }
-        serde_json::to_vec(&fc).map_err(|e| ApiError::Internal(format!("serialising a reach: {e}")))
+        super::to_json(&fc, "a reach")
     })
     .await?;
     Ok(geojson_response(body))

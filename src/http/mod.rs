@@ -151,6 +151,15 @@ pub fn geojson_response(body: impl MessageBody + 'static) -> HttpResponse {
     HttpResponse::Ok().content_type(GEOJSON).body(body)
 }
 
+/// Serialises an answer document; a failure (which a document of plain values cannot have)
+/// is a 500 naming `what`.
+///
+/// # Errors
+/// [`ApiError::Internal`].
+pub fn to_json(doc: &impl serde::Serialize, what: &str) -> Result<Vec<u8>, ApiError> {
+    serde_json::to_vec(doc).map_err(|e| ApiError::Internal(format!("serialising {what}: {e}")))
+}
+
 /// Registers every route. Used by `corridor serve` and by the tests.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/health", web::get().to(health))

@@ -48,8 +48,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         super::capacity::post_assign,
         super::scenario::list,
         super::scenario::one,
+        super::scenario::preview,
         super::scenario::demand,
         super::compare::get_compare_route,
+        super::compare::get_compare_capacity,
+        super::compare::post_compare_assign,
     ),
     components(schemas(Problem, FieldError, FeatureCollection, Feature, Geometry, Health)),
     tags(

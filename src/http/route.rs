@@ -126,7 +126,7 @@ pub async fn get_route(
         let on = snap.snapshot.scenario(request.scenario.as_deref())?;
         let plan = crate::route::plan(on, &request)?;
         let fc = route_collection(&on.network, &plan);
-        serde_json::to_vec(&fc).map_err(|e| ApiError::Internal(format!("serialising a route: {e}")))
+        super::to_json(&fc, "a route")
     })
     .await?;
     Ok(geojson_response(body))

@@ -3,7 +3,8 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::{ApiError, AppState, Params, geojson_response};
+use super::{ApiError, AppState, Params, compute, geojson_response};
+use crate::network::scenario::ScenarioRef;
 use crate::output::scenario::{scenario_collection, scenario_list};
 
 /// The scenarios: name, title, description, source and number of changes (and of estimates).
@@ -62,6 +63,44 @@ pub async fn one(
     Ok(geojson_response(body))
 }
 
+/// An inline scenario checked and previewed: the same document as a scenario file (only
+/// `changes` required), answered as `GET /v1/scenarios/{name}` answers a loaded one, or 400
+/// listing every problem (`scenario.changes[2].set.dwell_h`). Nothing is kept: send the
+/// same object as `scenario` in `POST /v1/assign` or `/v1/compare/assign` to use it.
+#[utoipa::path(
+    post,
+    path = "/v1/scenarios/preview",
+    tag = "scenarios",
+    request_body(content = serde_json::Value, content_type = "application/json",
+        description = "A scenario document: `{\"changes\": [{\"link\": ID, \"set\": {…}, \"source\": …, \"estimate\": …}, …]}`, optionally with name, title, description, source"),
+    responses(
+        (status = 200, description = "The touched features before and after, as for GET /v1/scenarios/{name}",
+            content_type = "application/geo+json", body = serde_json::Value),
+        (status = 400, description = "Every problem of the scenario, each named by its path (`scenario.changes[0].set.status`)",
+            content_type = "application/problem+json", body = serde_json::Value),
+        (status = 413, description = "Body over 1 MiB",
+            content_type = "application/problem+json", body = serde_json::Value),
+    )
+)]
+#[tracing::instrument(skip_all)]
+pub async fn preview(
+    state: web::Data<AppState>,
+    body: web::Json<serde_json::Value>,
+) -> Result<HttpResponse, ApiError> {
+    let snap = state.current();
+    let which = ScenarioRef::Inline(body.into_inner());
+    let body = compute(&state, move || {
+        let on = snap.snapshot.choose(Some(&which), "scenario")?;
+        let scenario = on
+            .scenario()
+            .ok_or_else(|| ApiError::Internal("an inline scenario gave no scenario".into()))?;
+        let fc = scenario_collection(scenario, &snap.network, &on.network, &snap.conversion);
+        super::to_json(&fc, "a scenario")
+    })
+    .await?;
+    Ok(geojson_response(body))
+}
+
 /// The demand sets (`POST /v1/assign` takes `{"demand": NAME}`): name, title, description,
 /// source, total tonnes per year, the value densities used and every line with its source and
 /// derivation.
@@ -98,6 +137,11 @@ pub async fn demand(
 /// Registers this module's routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/v1/scenarios", web::get().to(list))
+        .service(
+            web::resource("/v1/scenarios/preview")
+                .app_data(super::capacity::json_config())
+                .route(web::post().to(preview)),
+        )
         .route("/v1/scenarios/{name}", web::get().to(one))
         .route("/v1/demand", web::get().to(demand));
 }

@@ -329,6 +329,28 @@ impl UnknownScenario {
     }
 }
 
+/// Which scenario a request asks for: a loaded one by name, or one given inline (a scenario
+/// document as JSON, read with [`Scenario::parse_inline`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScenarioRef {
+    /// A scenario loaded with the network (`GET /v1/scenarios`).
+    Named(String),
+    /// A scenario document given in the request.
+    Inline(Value),
+}
+
+/// Why a request's scenario cannot be answered on.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ScenarioError {
+    /// No loaded scenario has the name.
+    #[error(transparent)]
+    Unknown(#[from] UnknownScenario),
+    /// An inline scenario with problems, every one listed (`file` is the request member,
+    /// `field` the path inside the document).
+    #[error("the inline scenario has {} problem(s)", .0.len())]
+    Invalid(Vec<Problem>),
+}
+
 fn did_you_mean(near: &[String]) -> String {
     if near.is_empty() {
         String::new()
@@ -721,12 +743,17 @@ fn parse_change(
         );
         return None;
     }
+    // The id the change names, when it names one, for the problems of its other members.
+    let named = match targets[0] {
+        k @ ("link" | "node") => o[k].as_str(),
+        k => o[k].pointer("/properties/id").and_then(Value::as_str),
+    };
     let source = match o.get("source").and_then(Value::as_str) {
         Some(s) if !s.trim().is_empty() => s.to_string(),
         _ => {
             r.push(
                 Some(i),
-                None,
+                named,
                 at("source"),
                 "required: where the change's figures come from".into(),
             );
@@ -738,7 +765,7 @@ fn parse_change(
         Some(v) => {
             r.push(
                 Some(i),
-                None,
+                named,
                 at("estimate"),
                 format!("expected true or false, got {}", shown(v)),
             );
@@ -747,7 +774,7 @@ fn parse_change(
         None => {
             r.push(
                 Some(i),
-                None,
+                named,
                 at("estimate"),
                 "required: true when the figures are an estimate".into(),
             );
@@ -760,7 +787,7 @@ fn parse_change(
         Some(v) => {
             r.push(
                 Some(i),
-                None,
+                named,
                 at("note"),
                 format!("expected a string, got {}", shown(v)),
             );

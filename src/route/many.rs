@@ -33,12 +33,13 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use rayon::prelude::*;
 
 use super::graph::SearchGraph;
+// The heap entry is search's, so both searches settle states in the same order.
+use super::search::Item;
 use crate::cost::{Constraints, Measure, Measures, Profile};
 use crate::fields::str_enum;
 use crate::network::{LinkKind, Network};
@@ -135,27 +136,6 @@ pub struct Reached {
 }
 
 const UNSET: u32 = u32::MAX;
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Item {
-    key: f64,
-    vert: u32,
-}
-impl Eq for Item {}
-impl Ord for Item {
-    fn cmp(&self, other: &Self) -> Ordering {
-        // Exactly the order of `search::Item`: min-heap on key, ties by the smaller state.
-        other
-            .key
-            .total_cmp(&self.key)
-            .then_with(|| other.vert.cmp(&self.vert))
-    }
-}
-impl PartialOrd for Item {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
 
 /// Reusable per-state and per-node buffers of one-to-many searches, reset in O(1) by a
 /// generation stamp. One per thread (see [`with_scratch`]).

@@ -46,10 +46,11 @@ pub struct Path {
     pub cost: f64,
 }
 
+/// A heap entry of the searches here and in the one-to-many search: a min-heap on `key`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Item {
-    key: f64,
-    vert: u32,
+pub(super) struct Item {
+    pub(super) key: f64,
+    pub(super) vert: u32,
 }
 impl Eq for Item {}
 impl Ord for Item {

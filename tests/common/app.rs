@@ -28,6 +28,12 @@ pub fn state_with(net: Network, config: ServerConfig) -> State {
     Data::new(AppState::new(Snapshot::build(net), config))
 }
 
+/// State serving a prepared snapshot (with its scenarios and demand sets) with default
+/// settings.
+pub fn of_snapshot(snap: Snapshot) -> State {
+    Data::new(AppState::new(snap, ServerConfig::default()))
+}
+
 /// State serving the embedded network with `config`.
 pub fn embedded_with(config: ServerConfig) -> State {
     Data::new(AppState::new(

@@ -1,6 +1,7 @@
 //! Shared test support for every test file and bench:
 //! - [`draw`]: one builder for small drawn networks (GeoJSON strings, a data directory, or a
 //!   validated `Network`), and the shared two-country drawing;
+//! - [`gen_net`]: random drawn networks for property tests (one generator, shaped per test);
 //! - [`app`]: the service in process (`actix_web::test` over the shared router);
 //! - [`server`]: the real `corridor` binary on an ephemeral loopback port (a guard that kills
 //!   and reaps it on drop) and a raw HTTP/1.1 client;
@@ -13,6 +14,7 @@
 
 pub mod app;
 pub mod draw;
+pub mod gen_net;
 pub mod server;
 
 #[allow(unused_imports)]
