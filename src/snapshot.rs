@@ -10,8 +10,9 @@
 //! [`Snapshot::overlay`] derives a scenario's snapshot from a prepared one cheaply enough to do
 //! per request (an inline scenario): the edited links and nodes are read again and checked
 //! ([`Scenario::apply`]); the rest of the network, the spatial index (unless the scenario adds
-//! a link or node), and every compiled crossing schedule the scenario does not change are
-//! shared through `Arc`s; only the search graph (a few compact arrays) is rebuilt.
+//! a link or node), the search graph (unless the scenario changes a field it reads: closed or
+//! not, mode, gauge, direction, length, speed, dwell, …) and every compiled crossing schedule
+//! the scenario does not change are shared through `Arc`s.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -19,7 +20,9 @@ use std::sync::Arc;
 use crate::capacity::demand::{self, DemandSet};
 use crate::cost::schedule::{HolidayCalendars, ScheduleTable};
 use crate::index::SpatialIndex;
-use crate::network::scenario::{self, Scenario, ScenarioError, ScenarioRef, UnknownScenario};
+use crate::network::scenario::{
+    self, Scenario, ScenarioError, ScenarioRef, Target, UnknownScenario,
+};
 use crate::network::source::Source;
 use crate::network::{CapacityConversion, LoadError, Network, Problem};
 use crate::route::{RouteData, SearchGraph};
@@ -33,8 +36,9 @@ pub struct Snapshot {
     pub conversion: CapacityConversion,
     /// Spatial indexes (shared with the scenario snapshots that add nothing).
     pub index: Arc<SpatialIndex>,
-    /// Route search graph (node × arriving mode × gauge, CSR), with default weights.
-    pub search: SearchGraph,
+    /// Route search graph (node × arriving mode × gauge, CSR), with default weights (shared
+    /// with the scenario snapshots whose changes it does not read).
+    pub search: Arc<SearchGraph>,
     /// Compiled crossing schedules (for searches with a departure time).
     pub schedules: ScheduleTable,
     /// The scenarios loaded with the network, by name, each prepared once (empty in a
@@ -84,7 +88,7 @@ impl Snapshot {
     fn assemble(network: Network, schedules: ScheduleTable) -> Self {
         let conversion = CapacityConversion::default();
         let index = Arc::new(SpatialIndex::build(&network));
-        let search = SearchGraph::build(&network);
+        let search = Arc::new(SearchGraph::build(&network));
         Self {
             network,
             conversion,
@@ -144,8 +148,9 @@ impl Snapshot {
     ///
     /// # Complexity
     /// For edits (`link` / `node` + `set`): the edited features are read and checked again,
-    /// the link list is copied (pointers and scalars), the search graph is rebuilt, and only
-    /// changed schedule specs are compiled; the rest is shared. A scenario that adds a link
+    /// the link list is copied (each link's strings; its properties and geometry are shared),
+    /// the search graph is rebuilt only when a field it reads changed, and only changed
+    /// schedule specs are compiled; the rest is shared. A scenario that adds a link
     /// or node is validated whole and rebuilds the spatial index (milliseconds).
     pub fn overlay(&self, scenario: &Scenario, file: &str) -> Result<Snapshot, Vec<Problem>> {
         let network = scenario.apply(file, &self.network)?;
@@ -179,7 +184,23 @@ impl Snapshot {
         } else {
             Arc::clone(&self.index)
         };
-        let search = SearchGraph::build(&network);
+        // The search graph reads few fields (status closed or not, mode, gauge, direction,
+        // length, speed, dwell, …): a scenario that changes none of them shares it.
+        let graph_holds = !scenario.adds()
+            && scenario.changes.iter().all(|c| match &c.target {
+                Target::Link(id) => self.network.link_ix(id).is_some_and(|ix| {
+                    SearchGraph::same_link_inputs(&self.network.links()[ix], &network.links()[ix])
+                }),
+                Target::Node(id) => self.network.node_ix(id).is_some_and(|ix| {
+                    SearchGraph::same_node_inputs(&self.network.nodes()[ix], &network.nodes()[ix])
+                }),
+                Target::AddLink(_) | Target::AddNode(_) => false,
+            });
+        let search = if graph_holds {
+            Arc::clone(&self.search)
+        } else {
+            Arc::new(SearchGraph::build(&network))
+        };
         Ok(Snapshot {
             network,
             conversion: self.conversion,

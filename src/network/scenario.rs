@@ -19,17 +19,25 @@
 //! Feature exactly as in `links.geojson` / `nodes.geojson`).
 //!
 //! # Validation
-//! [`Scenario::parse`] checks the file against the network (unknown id, unknown field, bad value,
-//! duplicate change, …) and lists every problem as a [`Problem`] whose `file` is
-//! `scenarios/NAME.json`, `feature` the change index, `id` the link or node and `field` the path
-//! in the file (`changes[2].set.dwell_h`). [`Scenario::apply`] then re-validates the changed
-//! network with the network's own validator, so a scenario can never produce a network the
-//! data files could not; its problems are reported against the change that caused them.
+//! [`Scenario::parse`] (a file) and [`Scenario::parse_inline`] (a request body) check the
+//! document against the network (unknown id, unknown field, bad value, duplicate change, …) and
+//! list every problem as a [`Problem`] whose `file` is `scenarios/NAME.json` (or the name the
+//! caller gives an inline scenario), `feature` the change index, `id` the link or node and
+//! `field` the path in the document (`changes[2].set.dwell_h`). [`Scenario::apply`] then checks
+//! the changed network as the network's own validator checks the files, so a scenario can never
+//! produce a network the data files could not; its problems are reported against the change
+//! that caused them.
 //!
 //! # Overlay
-//! Applying is done once per scenario when the data is loaded (see the snapshot, which keeps
-//! one derived snapshot per scenario): a request names a scenario and is answered on that
-//! prepared network, so no request rebuilds anything.
+//! [`Scenario::apply`] does not rebuild the network: each edited link or node is read again by
+//! the files' own reader from its changed properties (its geometry or position kept) and
+//! cross-checked against the nodes (and the links touching an edited node), and the changed
+//! network shares everything else with the one it changes (see `Network`). The snapshot's
+//! `overlay` then shares the spatial index, the search graph when no field it reads changed, and
+//! every compiled crossing schedule whose spec did not change. Named scenarios are overlaid once
+//! at load; an inline one can be overlaid per request. A scenario that adds a link or node takes
+//! the reference path, [`Scenario::apply_full`] (the whole network written out and validated
+//! again), which tests compare with the typed path.
 
 use std::borrow::Cow;
 use std::collections::HashMap;

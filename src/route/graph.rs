@@ -19,7 +19,7 @@
 //! with overridden figures recomputes one weight array (O(edges), a few microseconds).
 
 use crate::cost::{MEASURE_COUNT, Measure, Profile, TransshipmentKind};
-use crate::network::{Mode, Network, Status};
+use crate::network::{Link, Mode, Network, Node, Status};
 
 /// How a state was reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -220,6 +220,34 @@ impl SearchGraph {
                 .collect()
         });
         g
+    }
+
+    /// Whether [`SearchGraph::build`] reads the same from link `new` as from link `old`: its
+    /// closedness, mode, gauge, direction, ends, and what the default weights read (length,
+    /// speed, border dwell and whether it is a crossing, traction, country). When this holds
+    /// for every changed link and [`SearchGraph::same_node_inputs`] for every changed node,
+    /// the graph of the changed network is this one (a scenario shares it).
+    ///
+    /// Keep in step with `build` and `Profile::link_measure`: a scenario test compares the
+    /// shared graph with one built anew.
+    pub fn same_link_inputs(old: &Link, new: &Link) -> bool {
+        let closed = |l: &Link| l.status == Status::Closed;
+        closed(old) == closed(new)
+            && old.mode == new.mode
+            && old.gauge_mm == new.gauge_mm
+            && old.oneway == new.oneway
+            && (old.from_ix, old.to_ix) == (new.from_ix, new.to_ix)
+            && old.length_km == new.length_km
+            && old.speed_kmh == new.speed_kmh
+            && old.crossing.as_ref().map(|c| c.dwell_h) == new.crossing.as_ref().map(|c| c.dwell_h)
+            && old.electrified == new.electrified
+            && old.country == new.country
+    }
+
+    /// Whether [`SearchGraph::build`] reads the same from node `new` as from node `old` (its
+    /// transfers: `intermodal`).
+    pub fn same_node_inputs(old: &Node, new: &Node) -> bool {
+        old.intermodal == new.intermodal
     }
 
     /// Number of states.
