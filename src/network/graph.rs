@@ -22,7 +22,7 @@ impl LinkGraph {
     ///
     /// # Complexity
     /// O(nodes + links).
-    pub(super) fn build(node_count: usize, links: &[Link]) -> Self {
+    pub(super) fn build(node_count: usize, links: &[std::sync::Arc<Link>]) -> Self {
         let mut graph = UnGraph::with_capacity(node_count, links.len());
         for i in 0..node_count {
             graph.add_node(i as u32);

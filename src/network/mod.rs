@@ -32,7 +32,9 @@ pub(crate) use validate::{Edits, revalidate};
 #[derive(Debug, Clone)]
 pub struct Network {
     nodes: Arc<Vec<Node>>,
-    links: Arc<Vec<Link>>,
+    /// Each link behind its own `Arc`, so a scenario replacing a few copies pointers, not
+    /// links.
+    links: Arc<Vec<Arc<Link>>>,
     node_index: Arc<HashMap<String, usize>>,
     link_index: Arc<HashMap<String, usize>>,
     /// The topology, built once.
@@ -49,6 +51,7 @@ impl Network {
         node_index: HashMap<String, usize>,
         link_index: HashMap<String, usize>,
     ) -> Self {
+        let links: Vec<Arc<Link>> = links.into_iter().map(Arc::new).collect();
         let (graph, incident) = Self::topology(nodes.len(), &links);
         Self {
             nodes: Arc::new(nodes),
@@ -61,7 +64,7 @@ impl Network {
     }
 
     #[allow(clippy::type_complexity)]
-    fn topology(n_nodes: usize, links: &[Link]) -> (Arc<LinkGraph>, Arc<Vec<Vec<usize>>>) {
+    fn topology(n_nodes: usize, links: &[Arc<Link>]) -> (Arc<LinkGraph>, Arc<Vec<Vec<usize>>>) {
         let graph = LinkGraph::build(n_nodes, links);
         let incident = (0..n_nodes).map(|u| graph.links_at(u)).collect();
         (Arc::new(graph), Arc::new(incident))
@@ -72,8 +75,8 @@ impl Network {
     /// replaced, the id indexes, and the topology unless a replaced link joins other nodes.
     ///
     /// # Complexity
-    /// O(links) to copy the link list when a link is replaced (each copy shares its
-    /// properties), O(nodes) likewise; O(1) for the rest.
+    /// O(links) pointer copies for the link list when a link is replaced (the links
+    /// themselves are shared), O(nodes) node copies likewise; O(1) for the rest.
     pub(crate) fn with_replaced(
         &self,
         nodes: Vec<(usize, Node)>,
@@ -94,7 +97,7 @@ impl Network {
             for (ix, l) in links {
                 debug_assert_eq!(v[ix].id, l.id);
                 moved |= (v[ix].from_ix, v[ix].to_ix) != (l.from_ix, l.to_ix);
-                v[ix] = l;
+                v[ix] = Arc::new(l);
             }
             if moved {
                 (out.graph, out.incident) = Self::topology(out.nodes.len(), &v);
@@ -126,7 +129,7 @@ impl Network {
     }
 
     /// All links, in file order.
-    pub fn links(&self) -> &[Link] {
+    pub fn links(&self) -> &[Arc<Link>] {
         &self.links
     }
 
@@ -142,7 +145,7 @@ impl Network {
 
     /// The link with this id.
     pub fn link(&self, id: &str) -> Option<&Link> {
-        self.link_index.get(id).map(|&i| &self.links[i])
+        self.link_index.get(id).map(|&i| &*self.links[i])
     }
 
     /// Index of the link with this id in [`Network::links`].
@@ -157,7 +160,10 @@ impl Network {
 
     /// Border-crossing links.
     pub fn crossings(&self) -> impl Iterator<Item = &Link> {
-        self.links.iter().filter(|l| l.kind == LinkKind::Crossing)
+        self.links
+            .iter()
+            .map(|l| &**l)
+            .filter(|l| l.kind == LinkKind::Crossing)
     }
 
     /// Countries that have at least one node, sorted.

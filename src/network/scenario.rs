@@ -622,7 +622,7 @@ impl Scenario {
     /// O(network), milliseconds.
     pub fn apply_full(&self, file: &str, net: &Network) -> Result<Network, Vec<Problem>> {
         let mut nodes: Vec<Value> = net.nodes().iter().map(node_feature).collect();
-        let mut links: Vec<Value> = net.links().iter().map(link_feature).collect();
+        let mut links: Vec<Value> = net.links().iter().map(|l| link_feature(l)).collect();
         for c in &self.changes {
             let feature = match &c.target {
                 Target::Link(id) => net.link_ix(id).map(|ix| &mut links[ix]),

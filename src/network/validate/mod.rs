@@ -21,7 +21,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::Network;
-use super::model::Node;
+use super::model::{Link, Node};
 use super::source::Documents;
 
 /// Largest distance, in km, between a link's end vertex and its node.
@@ -204,7 +204,7 @@ pub(crate) fn revalidate(net: &Network, edits: Edits) -> Result<Network, LoadErr
     touching.sort_unstable();
     touching.dedup();
     for ix in touching {
-        let mut l = net.links[ix].clone();
+        let mut l = Link::clone(&net.links[ix]);
         checks::check_link(ix, &mut l, &node_set, &mut problems);
     }
     // A stable sort: within one feature, problems stay in the order they were found.
