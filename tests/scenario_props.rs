@@ -89,7 +89,7 @@ fn places() -> &'static Places {
                         .collect()
                 })
                 .collect(),
-            countries: net.countries(),
+            countries: net.countries().to_vec(),
             crossings: net.crossings().map(|l| l.id.0.clone()).collect(),
             links: net.links().iter().map(|l| l.id.0.clone()).collect(),
         }

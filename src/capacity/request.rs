@@ -397,7 +397,7 @@ pub fn suggest_places(net: &Network, name: &str) -> Vec<String> {
         .nodes()
         .iter()
         .map(|n| n.id.0.clone())
-        .chain(net.countries())
+        .chain(net.countries().iter().cloned())
         .collect();
     suggest_with(
         name,

@@ -37,6 +37,9 @@ pub struct Network {
     links: Arc<Vec<Arc<Link>>>,
     node_index: Arc<HashMap<String, usize>>,
     link_index: Arc<HashMap<String, usize>>,
+    /// Countries that have at least one node, sorted (computed once: requests check
+    /// country lists against it).
+    countries: Arc<Vec<String>>,
     /// The topology, built once.
     graph: Arc<LinkGraph>,
     /// For each node, the indices of the links touching it, in file order (from `graph`,
@@ -53,7 +56,11 @@ impl Network {
     ) -> Self {
         let links: Vec<Arc<Link>> = links.into_iter().map(Arc::new).collect();
         let (graph, incident) = Self::topology(nodes.len(), &links);
+        let mut countries: Vec<String> = nodes.iter().map(|n| n.country.clone()).collect();
+        countries.sort();
+        countries.dedup();
         Self {
+            countries: Arc::new(countries),
             nodes: Arc::new(nodes),
             links: Arc::new(links),
             node_index: Arc::new(node_index),
@@ -87,6 +94,8 @@ impl Network {
             let mut v = (*self.nodes).clone();
             for (ix, n) in nodes {
                 debug_assert_eq!(v[ix].id, n.id);
+                // The cached country list holds: an edit cannot move a node.
+                debug_assert_eq!(v[ix].country, n.country);
                 v[ix] = n;
             }
             out.nodes = Arc::new(v);
@@ -167,11 +176,8 @@ impl Network {
     }
 
     /// Countries that have at least one node, sorted.
-    pub fn countries(&self) -> Vec<String> {
-        let mut c: Vec<String> = self.nodes.iter().map(|n| n.country.clone()).collect();
-        c.sort();
-        c.dedup();
-        c
+    pub fn countries(&self) -> &[String] {
+        &self.countries
     }
 
     /// Counts and lengths for `corridor validate` and the docs.
