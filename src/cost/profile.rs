@@ -256,7 +256,7 @@ impl Profile {
             Measure::Co2 => self.emissions.link_kg_per_t(
                 link.mode,
                 Traction::from_electrified(link.electrified),
-                Grid::of_country(&link.country),
+                Grid::of_country(link.country.as_str()),
                 link.length_km,
             ),
         }

@@ -267,8 +267,9 @@ pub struct Link {
     /// Electric traction: the data's `electrified` (rail links; absent means diesel). Always
     /// false for road links.
     pub electrified: bool,
-    /// ISO2 country of the `from` node: the grid that powers an electrified link.
-    pub country: String,
+    /// ISO2 country of the `from` node: the grid that powers an electrified link (two bytes,
+    /// not a string: per-link data stays compact).
+    pub country: CountryCode,
     /// Border attributes when `kind` is `crossing`.
     pub crossing: Option<CrossingInfo>,
     /// Geometry, oriented `from` → `to` (shared between a network and its scenario networks).
@@ -307,5 +308,47 @@ impl Link {
             .get("name")
             .and_then(|v| v.as_str())
             .unwrap_or(&self.id.0)
+    }
+}
+
+/// An ISO 3166-1 alpha-2 country code stored inline as two ASCII bytes (upper case), for
+/// per-link data that must stay compact. A node's country, validated by the node reader, is
+/// always one; [`CountryCode::default`] (`"??"`) marks a link not yet cross-checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CountryCode([u8; 2]);
+
+impl Default for CountryCode {
+    fn default() -> Self {
+        Self(*b"??")
+    }
+}
+
+impl CountryCode {
+    /// The code of `s` when it is two ASCII letters (upper-cased), else `None`.
+    pub fn new(s: &str) -> Option<Self> {
+        match s.as_bytes() {
+            [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => {
+                Some(Self([a.to_ascii_uppercase(), b.to_ascii_uppercase()]))
+            }
+            _ => None,
+        }
+    }
+
+    /// The code as text, e.g. `"MN"`.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII letters or `?` are ever stored.
+        std::str::from_utf8(&self.0).unwrap_or("??")
+    }
+}
+
+impl std::fmt::Display for CountryCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<str> for CountryCode {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
     }
 }

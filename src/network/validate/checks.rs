@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::links::RawLink;
 use super::{ENDPOINT_TOLERANCE_KM, LINKS_FILE, NODES_FILE, Problem};
-use crate::network::model::{Link, LinkKind, Node, NodeKind};
+use crate::network::model::{CountryCode, Link, LinkKind, Node, NodeKind};
 
 /// Indexes nodes by id, reporting every repeated id.
 pub(super) fn index_nodes(
@@ -117,7 +117,7 @@ fn check_against_nodes(c: &mut Check<'_>, link: &mut Link, nodes: &NodeSet<'_>) 
         check_borders(c, link, a, b);
         link.from_ix = fi;
         link.to_ix = ti;
-        link.country = a.country.clone();
+        link.country = CountryCode::new(&a.country).unwrap_or_default();
     }
 }
 

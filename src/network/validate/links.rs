@@ -102,7 +102,7 @@ fn read_link(feat: &mut Feat<'_, '_>, geometry: Option<Arc<LineString<f64>>>) ->
         status,
         oneway,
         electrified,
-        country: String::new(),
+        country: CountryCode::default(),
         crossing,
         geometry,
         source,
