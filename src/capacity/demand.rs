@@ -12,7 +12,6 @@
 //!               "source": "…", "derivation": "…"}]}
 //! ```
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -299,13 +298,7 @@ pub fn take_scenario(req: &mut AssignRequest) -> Result<Option<ScenarioRef>, Cap
 }
 
 /// A demand file as read.
-#[derive(Debug, Clone)]
-pub struct DemandDocument {
-    /// `demand/NAME.json`.
-    pub file: String,
-    /// The contents.
-    pub text: Cow<'static, str>,
-}
+pub type DemandDocument = crate::network::source::FolderDocument;
 
 /// Reads the demand files of a source: the embedded ones, or every `*.json` in the data
 /// directory's `demand/` folder (none without one), sorted by name.
@@ -313,44 +306,7 @@ pub struct DemandDocument {
 /// # Errors
 /// [`LoadError::Io`] naming what cannot be read.
 pub fn documents(source: &Source) -> Result<Vec<DemandDocument>, LoadError> {
-    let io = |path: &Path, source: std::io::Error| LoadError::Io {
-        path: path.display().to_string(),
-        source,
-    };
-    match source {
-        Source::Embedded => Ok(EMBEDDED_DEMAND
-            .iter()
-            .map(|(f, t)| DemandDocument {
-                file: format!("{DEMAND_DIR}/{f}"),
-                text: Cow::Borrowed(t),
-            })
-            .collect()),
-        Source::Dir(dir) => {
-            let folder = dir.join(DEMAND_DIR);
-            if !folder.is_dir() {
-                return Ok(Vec::new());
-            }
-            let mut paths = Vec::new();
-            for entry in std::fs::read_dir(&folder).map_err(|e| io(&folder, e))? {
-                let path = entry.map_err(|e| io(&folder, e))?.path();
-                if path.extension().is_some_and(|x| x == "json") {
-                    paths.push(path);
-                }
-            }
-            paths.sort();
-            paths
-                .into_iter()
-                .map(|p| {
-                    let text = std::fs::read_to_string(&p).map_err(|e| io(&p, e))?;
-                    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-                    Ok(DemandDocument {
-                        file: format!("{DEMAND_DIR}/{name}"),
-                        text: Cow::Owned(text),
-                    })
-                })
-                .collect()
-        }
-    }
+    crate::network::source::folder_documents(source, DEMAND_DIR, EMBEDDED_DEMAND)
 }
 
 /// Checks every demand file against `net`.

@@ -39,7 +39,6 @@
 //! the reference path, [`Scenario::apply_full`] (the whole network written out and validated
 //! again), which tests compare with the typed path.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -995,13 +994,7 @@ fn link_feature(l: &super::Link) -> Value {
 }
 
 /// A scenario file as read: its name in problems (`scenarios/NAME.json`) and its text.
-#[derive(Debug, Clone)]
-pub struct ScenarioDocument {
-    /// `scenarios/NAME.json`.
-    pub file: String,
-    /// The contents.
-    pub text: Cow<'static, str>,
-}
+pub type ScenarioDocument = super::source::FolderDocument;
 
 /// Reads the scenario files of a source: the embedded ones, or every `*.json` in the data
 /// directory's `scenarios/` folder (none when it has no such folder), sorted by name.
@@ -1009,44 +1002,7 @@ pub struct ScenarioDocument {
 /// # Errors
 /// [`LoadError::Io`] naming a file or folder that cannot be read.
 pub fn documents(source: &Source) -> Result<Vec<ScenarioDocument>, LoadError> {
-    let io = |path: &Path, source: std::io::Error| LoadError::Io {
-        path: path.display().to_string(),
-        source,
-    };
-    match source {
-        Source::Embedded => Ok(EMBEDDED_SCENARIOS
-            .iter()
-            .map(|(f, t)| ScenarioDocument {
-                file: format!("{SCENARIOS_DIR}/{f}"),
-                text: Cow::Borrowed(t),
-            })
-            .collect()),
-        Source::Dir(dir) => {
-            let folder = dir.join(SCENARIOS_DIR);
-            if !folder.is_dir() {
-                return Ok(Vec::new());
-            }
-            let mut paths = Vec::new();
-            for entry in std::fs::read_dir(&folder).map_err(|e| io(&folder, e))? {
-                let path = entry.map_err(|e| io(&folder, e))?.path();
-                if path.extension().is_some_and(|x| x == "json") {
-                    paths.push(path);
-                }
-            }
-            paths.sort();
-            paths
-                .into_iter()
-                .map(|p| {
-                    let text = std::fs::read_to_string(&p).map_err(|e| io(&p, e))?;
-                    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-                    Ok(ScenarioDocument {
-                        file: format!("{SCENARIOS_DIR}/{name}"),
-                        text: Cow::Owned(text),
-                    })
-                })
-                .collect()
-        }
-    }
+    super::source::folder_documents(source, SCENARIOS_DIR, EMBEDDED_SCENARIOS)
 }
 
 /// Checks and applies every scenario file of `docs` to `net`.

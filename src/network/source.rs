@@ -122,3 +122,64 @@ mod tests {
         );
     }
 }
+
+/// A JSON document of a data folder beside the network (`scenarios/`, `demand/`): its name in
+/// problems (`scenarios/NAME.json`) and its text.
+#[derive(Debug, Clone)]
+pub struct FolderDocument {
+    /// `FOLDER/NAME.json`.
+    pub file: String,
+    /// The contents.
+    pub text: Cow<'static, str>,
+}
+
+/// Reads the documents of `folder` for a source: `embedded` (file name, text) for the
+/// embedded data, else every `*.json` in the data directory's `folder` (none when it has no
+/// such folder), sorted by name.
+///
+/// # Errors
+/// [`LoadError::Io`] naming a file or folder that cannot be read.
+pub fn folder_documents(
+    source: &Source,
+    folder: &str,
+    embedded: &[(&str, &'static str)],
+) -> Result<Vec<FolderDocument>, LoadError> {
+    let io = |path: &Path, source: std::io::Error| LoadError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    match source {
+        Source::Embedded => Ok(embedded
+            .iter()
+            .map(|(f, t)| FolderDocument {
+                file: format!("{folder}/{f}"),
+                text: Cow::Borrowed(t),
+            })
+            .collect()),
+        Source::Dir(dir) => {
+            let path = dir.join(folder);
+            if !path.is_dir() {
+                return Ok(Vec::new());
+            }
+            let mut paths = Vec::new();
+            for entry in std::fs::read_dir(&path).map_err(|e| io(&path, e))? {
+                let p = entry.map_err(|e| io(&path, e))?.path();
+                if p.extension().is_some_and(|x| x == "json") {
+                    paths.push(p);
+                }
+            }
+            paths.sort();
+            paths
+                .into_iter()
+                .map(|p| {
+                    let text = std::fs::read_to_string(&p).map_err(|e| io(&p, e))?;
+                    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                    Ok(FolderDocument {
+                        file: format!("{folder}/{name}"),
+                        text: Cow::Owned(text),
+                    })
+                })
+                .collect()
+        }
+    }
+}
