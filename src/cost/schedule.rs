@@ -126,10 +126,22 @@ struct FileCalendar {
     holidays: Vec<FileEntry>,
 }
 
+/// A named closure rule (`closure_rules` in the file): the national calendars it takes whole
+/// plus its own days (e.g. `CN-landport`: China's statutory days only, not its bridge days).
+#[derive(Deserialize)]
+struct FileRule {
+    #[serde(default)]
+    calendars: Vec<String>,
+    #[serde(default)]
+    days: Vec<FileEntry>,
+}
+
 #[derive(Deserialize)]
 struct File {
     covered_years: Vec<i32>,
     calendars: BTreeMap<String, FileCalendar>,
+    #[serde(default)]
+    closure_rules: BTreeMap<String, FileRule>,
 }
 
 /// The public-holiday calendars of the countries involved, e.g. `geodata/calendar/holidays.json`:
@@ -140,6 +152,9 @@ pub struct HolidayCalendars {
     first_year: i32,
     last_year: i32,
     days: BTreeMap<String, Vec<NaiveDate>>,
+    /// Closure rules by name: the dates on which a crossing following the rule is closed
+    /// when its `opening_hours` says `PH off`.
+    rules: BTreeMap<String, Vec<NaiveDate>>,
 }
 
 /// The holiday file shipped with the data.
@@ -167,42 +182,30 @@ impl HolidayCalendars {
         }
         let mut days = BTreeMap::new();
         for (code, cal) in file.calendars {
-            let mut v = Vec::new();
-            for (index, e) in cal.holidays.iter().enumerate() {
-                let bad = |detail: String| CalendarError::Date {
-                    calendar: code.clone(),
-                    index,
-                    detail,
-                };
-                let parse = |s: &str| {
-                    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                        .map_err(|err| bad(format!("'{s}': {err}")))
-                };
-                let from = parse(&e.from)?;
-                let to = match &e.to {
-                    Some(t) => parse(t)?,
-                    None => from,
-                };
-                if to < from {
-                    return Err(bad(format!("'to' {to} is before 'from' {from}")));
-                }
-                for d in [from, to] {
-                    if !(first_year..=last_year).contains(&chrono::Datelike::year(&d)) {
-                        return Err(CalendarError::Coverage(format!(
-                            "{code} entry {index}: {d} is outside covered_years {first_year}–{last_year}"
-                        )));
-                    }
-                }
-                v.extend(from.iter_days().take_while(|d| *d <= to));
+            let v = entry_days(&code, &cal.holidays, first_year, last_year)?;
+            days.insert(code, v);
+        }
+        let mut rules = BTreeMap::new();
+        for (name, rule) in file.closure_rules {
+            let mut v = entry_days(&name, &rule.days, first_year, last_year)?;
+            for code in &rule.calendars {
+                let cal: &Vec<NaiveDate> = days.get(code).ok_or_else(|| {
+                    CalendarError::Json(format!(
+                        "closure rule {name}: unknown calendar '{code}' (known: {})",
+                        days.keys().cloned().collect::<Vec<_>>().join(", ")
+                    ))
+                })?;
+                v.extend(cal.iter().copied());
             }
             v.sort();
             v.dedup();
-            days.insert(code, v);
+            rules.insert(name, v);
         }
         Ok(Self {
             first_year,
             last_year,
             days,
+            rules,
         })
     }
 
@@ -228,6 +231,19 @@ impl HolidayCalendars {
         self.days.keys().map(String::as_str)
     }
 
+    /// Closure rule names, sorted.
+    pub fn rules(&self) -> impl Iterator<Item = &str> {
+        self.rules.keys().map(String::as_str)
+    }
+
+    /// Whether a crossing following closure rule `rule` is closed on `date` when its hours say
+    /// `PH off` (false for an unknown rule).
+    pub fn rule_closes(&self, rule: &str, date: NaiveDate) -> bool {
+        self.rules
+            .get(rule)
+            .is_some_and(|v| v.binary_search(&date).is_ok())
+    }
+
     /// Whether `date` is a holiday in calendar `code` (false for an unknown code).
     pub fn is_holiday(&self, code: &str, date: NaiveDate) -> bool {
         self.days
@@ -238,9 +254,15 @@ impl HolidayCalendars {
     fn union(&self, codes: &[String]) -> Result<CompactCalendar, ScheduleError> {
         let mut cal = CompactCalendar::default();
         for code in codes {
-            let days = self.days.get(code).ok_or_else(|| ScheduleError::Calendar {
+            // A closure rule's name stands for its days; else a national calendar.
+            let days = self.rules.get(code).or_else(|| self.days.get(code));
+            let days = days.ok_or_else(|| ScheduleError::Calendar {
                 value: code.clone(),
-                known: self.codes().collect::<Vec<_>>().join(", "),
+                known: self
+                    .codes()
+                    .chain(self.rules())
+                    .collect::<Vec<_>>()
+                    .join(", "),
             })?;
             for d in days {
                 cal.insert(*d);
@@ -264,6 +286,46 @@ impl HolidayCalendars {
         };
         (at(self.first_year), at(self.last_year + 1))
     }
+}
+
+/// The dates of `entries` (each `from`..`to` inclusive) of calendar or rule `code`, sorted,
+/// checked against the covered years.
+fn entry_days(
+    code: &str,
+    entries: &[FileEntry],
+    first_year: i32,
+    last_year: i32,
+) -> Result<Vec<NaiveDate>, CalendarError> {
+    let mut v = Vec::new();
+    for (index, e) in entries.iter().enumerate() {
+        let bad = |detail: String| CalendarError::Date {
+            calendar: code.to_string(),
+            index,
+            detail,
+        };
+        let parse = |s: &str| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|err| bad(format!("'{s}': {err}")))
+        };
+        let from = parse(&e.from)?;
+        let to = match &e.to {
+            Some(t) => parse(t)?,
+            None => from,
+        };
+        if to < from {
+            return Err(bad(format!("'to' {to} is before 'from' {from}")));
+        }
+        for d in [from, to] {
+            if !(first_year..=last_year).contains(&chrono::Datelike::year(&d)) {
+                return Err(CalendarError::Coverage(format!(
+                    "{code} entry {index}: {d} is outside covered_years {first_year}–{last_year}"
+                )));
+            }
+        }
+        v.extend(from.iter_days().take_while(|d| *d <= to));
+    }
+    v.sort();
+    v.dedup();
+    Ok(v)
 }
 
 /// What the data says about one crossing's schedule (borrowed from the feature's properties).
@@ -463,7 +525,18 @@ fn link_problem(net: &Network, ix: usize, field: &str, message: String) -> Probl
     }
 }
 
-/// The schedule fields of link `ix` (`opening_hours`, `timezone`, `holidays`): `None` for a
+/// The data field `e` is about on link `ix`: an unknown calendar is the `closure_rule`'s when
+/// the link names one.
+fn field_of(net: &Network, ix: usize, e: &ScheduleError) -> &'static str {
+    let by_rule = net.links()[ix].properties.contains_key("closure_rule");
+    match e {
+        ScheduleError::Calendar { .. } if by_rule => "closure_rule",
+        _ => e.field(),
+    }
+}
+
+/// The schedule fields of link `ix` (`opening_hours`, `timezone`, and `closure_rule` or
+/// `holidays`; a rule's name is resolved like a calendar's, to the rule's days): `None` for a
 /// link without a schedule (not a crossing, or no `opening_hours`: open around the clock) or
 /// whose fields are malformed (reported into `problems`; a missing `schedule_source` is
 /// reported but the schedule is still compiled).
@@ -488,6 +561,27 @@ fn link_spec<'n>(net: &'n Network, ix: usize, problems: &mut Vec<Problem>) -> Op
         );
         return None;
     };
+    if let Some(rule) = p.get("closure_rule") {
+        if p.contains_key("holidays") {
+            problem(
+                "holidays",
+                "give either closure_rule or holidays, not both (the rule names its calendars)"
+                    .into(),
+            );
+        }
+        let Some(rule) = rule.as_str() else {
+            problem(
+                "closure_rule",
+                "must be the name of a rule of calendar/holidays.json, e.g. \"CN-landport\"".into(),
+            );
+            return None;
+        };
+        return Some(LinkSpec {
+            opening_hours: oh,
+            timezone: tz,
+            holidays: vec![rule.to_string()],
+        });
+    }
     let holidays = match p.get("holidays") {
         None => Vec::new(),
         Some(serde_json::Value::Array(a)) if a.iter().all(|v| v.is_string()) => a
@@ -595,7 +689,7 @@ impl ScheduleTable {
         let specs = read.iter().map(|(ix, s)| (*ix, s.spec()));
         let (table, errors) = Self::build_lenient(net.links().len(), specs, calendars);
         for (ix, e) in errors {
-            problems.push(link_problem(net, ix, e.field(), e.to_string()));
+            problems.push(link_problem(net, ix, field_of(net, ix, &e), e.to_string()));
         }
         problems.sort_by_key(|p| p.feature);
         (table, problems)
@@ -634,7 +728,9 @@ impl ScheduleTable {
                 .or_else(|()| table.compile(&spec, calendars))
             {
                 Ok(k) => table.by_link[ix] = k,
-                Err(e) => problems.push(link_problem(net, ix, e.field(), e.to_string())),
+                Err(e) => {
+                    problems.push(link_problem(net, ix, field_of(net, ix, &e), e.to_string()))
+                }
             }
         }
         problems.sort_by_key(|p| p.feature);

@@ -66,6 +66,9 @@ str_enum!(
         Planned = "planned",
         UnderConstruction = "under_construction",
         Closed = "closed",
+        /// Listed by a source but not confirmed as operating; never used by default routing
+        /// (only with planned links).
+        Unverified = "unverified",
     }
 );
 str_enum!(
@@ -103,8 +106,8 @@ impl Status {
     pub fn in_service(self) -> bool {
         matches!(self, Status::Open | Status::Seasonal)
     }
-    /// Whether the link is usable when planned links are included (adds `planned` and
-    /// `under_construction`; `closed` never is).
+    /// Whether the link is usable when planned links are included (adds `planned`,
+    /// `under_construction` and `unverified`; `closed` never is).
     pub fn usable_with_planned(self) -> bool {
         !matches!(self, Status::Closed)
     }

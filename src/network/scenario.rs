@@ -162,7 +162,7 @@ pub const LINK_FIELDS: &[SettableField] = &[
         name: "status",
         crossing_only: false,
         check: check_status,
-        doc: "open, seasonal, planned, under_construction or closed",
+        doc: "open, seasonal, planned, under_construction, closed or unverified",
     },
     SettableField {
         name: "capacity",
@@ -1163,7 +1163,7 @@ mod tests {
                 ),
                 (
                     "changes[0].set.status",
-                    "expected one of open, seasonal, planned, under_construction, closed, got \"shut\""
+                    "expected one of open, seasonal, planned, under_construction, closed, unverified, got \"shut\""
                 ),
             ]
         );

@@ -56,6 +56,7 @@ fn read_link(feat: &mut Feat<'_, '_>, geometry: Option<Arc<LineString<f64>>>) ->
     let source = feat.str_req("source");
     let speed_kmh = feat.positive_req("speed_kmh");
     let length_given = feat.positive_opt("length_km");
+    check_audit_fields(feat, length_given.is_some());
     let oneway = feat.bool_opt("oneway").unwrap_or(false);
     let electrified = feat.bool_opt("electrified").unwrap_or(false);
     if electrified && mode == Some(Mode::Road) {
@@ -108,6 +109,60 @@ fn read_link(feat: &mut Feat<'_, '_>, geometry: Option<Arc<LineString<f64>>>) ->
         source,
         properties: Arc::new(std::mem::take(&mut feat.props)),
     })
+}
+
+/// The audit fields (issue 23), all optional here (`tests/data_audit.rs` requires them on the
+/// shipped data): `as_of` a date `YYYY-MM-DD` (or `YYYY-MM`), `throughput_tpy` with
+/// `throughput_year`, a `closure_rule` name (resolved against `calendar/holidays.json` with the
+/// schedule), and the source strings `length_source` (only with `length_km`),
+/// `capacity_source`, `gauge_source`.
+fn check_audit_fields(feat: &mut Feat<'_, '_>, has_length: bool) {
+    if let Some(d) = feat.str_opt("as_of") {
+        let day = chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").is_ok();
+        let month = chrono::NaiveDate::parse_from_str(&format!("{d}-01"), "%Y-%m-%d").is_ok();
+        if !(day || month) {
+            let msg = format!("must be a date YYYY-MM-DD (or YYYY-MM), found '{d}'");
+            feat.problem("as_of", msg);
+        }
+    }
+    feat.positive_opt("throughput_tpy");
+    if let Some(v) = feat.value("throughput_year")
+        && !v.as_i64().is_some_and(|y| (1950..=2100).contains(&y))
+    {
+        let msg = format!("must be a year (integer 1950–2100), found {v}");
+        feat.problem("throughput_year", msg);
+    }
+    let given = |f: &Feat<'_, '_>, k: &str| f.value(k).is_some();
+    if given(feat, "throughput_tpy") && !given(feat, "throughput_year") {
+        feat.problem(
+            "throughput_year",
+            "required with throughput_tpy: the year it counts",
+        );
+    }
+    if given(feat, "throughput_year") && !given(feat, "throughput_tpy") {
+        feat.problem("throughput_tpy", "required with throughput_year");
+    }
+    if let Some(rule) = feat.str_opt("closure_rule")
+        && rule.trim().is_empty()
+    {
+        feat.problem("closure_rule", "must name a rule of calendar/holidays.json");
+    }
+    for field in ["length_source", "capacity_source", "gauge_source"] {
+        if let Some(s) = feat.str_opt(field)
+            && s.trim().is_empty()
+        {
+            feat.problem(
+                field,
+                "must not be empty: a reference, or 'estimate: …' saying how",
+            );
+        }
+    }
+    if given(feat, "length_source") && !has_length {
+        feat.problem(
+            "length_km",
+            "required with length_source: the length it sources",
+        );
+    }
 }
 
 /// The rules between mode, kind, gauge and road class.

@@ -1,0 +1,394 @@
+//! The border as it works today (issue 23): checks on the shipped data in `geodata/` that catch
+//! the next regression of the audit.
+//!
+//! Reads `links.geojson`, `calendar/holidays.json` and `README.md` directly and checks:
+//!
+//! - every crossing that is not closed: capacity (converted to t/yr, the direction the
+//!   throughput was counted in) ≥ its latest published throughput; `capacity_source`,
+//!   `schedule_source` present; rail crossings also `gauge_source` and `electrified_source`;
+//!   an `as_of` date; a `closure_rule` that `calendar/holidays.json` defines (and no `holidays`
+//!   list beside it);
+//! - the operating crossings per border equal the counts documented in `geodata/README.md`;
+//! - on every day of a rule the road crossings following it are closed all day and every rail
+//!   crossing is open; on a bridged non-working day of China's calendar that is not a statutory
+//!   day, a `CN-landport` crossing is open;
+//! - every rail line with a `length_km` says where it comes from (`length_source`); a line whose
+//!   drawn geometry differs from that length by more than 10 % is listed, and fails when the
+//!   geometry is the longer one (a length can be longer than a schematic alignment, never
+//!   shorter).
+
+use chrono::{NaiveDate, TimeZone};
+use chrono_tz::Tz;
+use corridor::cost::schedule::{HolidayCalendars, Schedule, ScheduleSpec};
+use geo::{Haversine, Length, LineString};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Default conversions of `CapacityConversion` (geodata/README.md, "Units and conversion").
+const TONNES_PER_TRAIN: f64 = 3_000.0;
+const TONNES_PER_VEHICLE: f64 = 20.0;
+/// Tolerance between a published length and the geodesic length of the drawn geometry.
+const LENGTH_TOLERANCE: f64 = 0.10;
+
+fn geodata() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("geodata")
+}
+
+fn read(rel: &str) -> String {
+    let path = geodata().join(rel);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+fn links() -> Vec<Value> {
+    let v: Value = serde_json::from_str(&read("links.geojson")).expect("links.geojson is JSON");
+    v["features"].as_array().expect("features").clone()
+}
+
+fn calendars() -> (Value, HolidayCalendars) {
+    let text = read("calendar/holidays.json");
+    let v: Value = serde_json::from_str(&text).expect("holidays.json is JSON");
+    let cal = HolidayCalendars::from_json(&text).expect("holidays.json reads");
+    (v, cal)
+}
+
+fn props(f: &Value) -> &serde_json::Map<String, Value> {
+    f["properties"].as_object().expect("properties")
+}
+
+fn s<'a>(p: &'a serde_json::Map<String, Value>, k: &str) -> &'a str {
+    p.get(k).and_then(Value::as_str).unwrap_or("")
+}
+
+fn crossings(all: &[Value]) -> Vec<&serde_json::Map<String, Value>> {
+    all.iter()
+        .map(props)
+        .filter(|p| s(p, "kind") == "crossing")
+        .collect()
+}
+
+fn tonnes_per_year(c: &Value) -> f64 {
+    let v = c["value"].as_f64().expect("capacity.value");
+    match c["unit"].as_str().expect("capacity.unit") {
+        "t/yr" => v,
+        "trains/day" => v * TONNES_PER_TRAIN * 365.0,
+        "vehicles/day" => v * TONNES_PER_VEHICLE * 365.0,
+        u => panic!("unknown unit {u}"),
+    }
+}
+
+fn fail_all(what: &str, failures: Vec<String>) {
+    assert!(
+        failures.is_empty(),
+        "{} {what}:\n  {}",
+        failures.len(),
+        failures.join("\n  ")
+    );
+}
+
+#[test]
+fn every_crossing_capacity_is_at_least_its_latest_throughput() {
+    let all = links();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for p in crossings(&all) {
+        let Some(tpy) = p.get("throughput_tpy").and_then(Value::as_f64) else {
+            continue;
+        };
+        if s(p, "status") == "closed" {
+            continue;
+        }
+        let field = match s(p, "throughput_direction") {
+            "forward" if p.contains_key("capacity_forward") => "capacity_forward",
+            "backward" if p.contains_key("capacity_backward") => "capacity_backward",
+            _ => "capacity",
+        };
+        let Some(cap) = p.get(field) else {
+            failures.push(format!("{}: throughput {tpy} t but no {field}", s(p, "id")));
+            continue;
+        };
+        let cap_t = tonnes_per_year(cap);
+        checked += 1;
+        if cap_t + 0.5 < tpy {
+            failures.push(format!(
+                "{}: {field} {cap_t:.0} t/yr is below the published throughput {tpy:.0} t ({})",
+                s(p, "id"),
+                p.get("throughput_year")
+                    .map(Value::to_string)
+                    .unwrap_or_default()
+            ));
+        }
+        if p.get("throughput_year").and_then(Value::as_i64).is_none() {
+            failures.push(format!(
+                "{}: throughput_tpy without throughput_year",
+                s(p, "id")
+            ));
+        }
+    }
+    assert!(checked >= 8, "only {checked} crossings carry a throughput");
+    fail_all("crossings below their throughput", failures);
+}
+
+#[test]
+fn every_crossing_names_its_sources_as_of_and_closure_rule() {
+    let all = links();
+    let (file, _) = calendars();
+    let rules = file["closure_rules"].as_object().expect("closure_rules");
+    let mut failures = Vec::new();
+    for p in crossings(&all) {
+        let id = s(p, "id");
+        let mut need = vec!["schedule_source"];
+        if s(p, "status") != "closed" {
+            need.push("capacity_source");
+        }
+        if s(p, "mode") == "rail" {
+            need.extend(["gauge_source", "electrified_source"]);
+        }
+        for k in need {
+            if s(p, k).trim().is_empty() {
+                failures.push(format!("{id}: no {k}"));
+            }
+        }
+        let as_of = s(p, "as_of");
+        if NaiveDate::parse_from_str(as_of, "%Y-%m-%d").is_err() {
+            failures.push(format!("{id}: as_of '{as_of}' is not a date YYYY-MM-DD"));
+        }
+        match p.get("closure_rule").and_then(Value::as_str) {
+            Some(r) if rules.contains_key(r) => {}
+            Some(r) => failures.push(format!("{id}: closure_rule '{r}' is not defined")),
+            None => failures.push(format!("{id}: no closure_rule")),
+        }
+        if p.contains_key("holidays") {
+            failures.push(format!("{id}: holidays beside closure_rule"));
+        }
+    }
+    for (name, r) in rules {
+        if r["source"].as_str().is_none_or(|x| x.trim().is_empty()) {
+            failures.push(format!("closure rule {name}: no source"));
+        }
+    }
+    fail_all("crossings or rules lacking an audit field", failures);
+}
+
+/// The documented counts: rows `| CC–CC | n |` of the table that follows the line
+/// `### Operating crossings per border` in `geodata/README.md`.
+fn documented_counts() -> BTreeMap<String, usize> {
+    let readme = read("README.md");
+    let start = readme
+        .find("### Operating crossings per border")
+        .expect("geodata/README.md has '### Operating crossings per border'");
+    let mut out = BTreeMap::new();
+    for line in readme[start..].lines().skip(1) {
+        if line.starts_with("###") || line.starts_with("## ") {
+            break;
+        }
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        if cells.len() >= 3
+            && let Ok(n) = cells[2].parse::<usize>()
+        {
+            out.insert(cells[1].replace('–', "-"), n);
+        }
+    }
+    out
+}
+
+#[test]
+fn operating_crossings_per_border_match_the_documented_counts() {
+    let all = links();
+    let mut counted: BTreeMap<String, usize> = BTreeMap::new();
+    for p in crossings(&all) {
+        if !matches!(s(p, "status"), "open" | "seasonal") {
+            continue;
+        }
+        let mut cc: Vec<&str> = p["countries"]
+            .as_array()
+            .expect("countries")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        cc.sort_unstable();
+        *counted.entry(cc.join("-")).or_default() += 1;
+    }
+    let documented = documented_counts();
+    assert_eq!(
+        documented.len(),
+        5,
+        "five borders documented: {documented:?}"
+    );
+    assert_eq!(counted, documented, "operating crossings per border");
+}
+
+fn schedule_of(p: &serde_json::Map<String, Value>, cal: &HolidayCalendars) -> Option<Schedule> {
+    let oh = p.get("opening_hours")?.as_str()?;
+    let rule = vec![s(p, "closure_rule").to_string()];
+    let spec = ScheduleSpec {
+        opening_hours: oh,
+        timezone: s(p, "timezone"),
+        holidays: &rule,
+    };
+    Some(Schedule::compile(&spec, cal).unwrap_or_else(|e| panic!("{}: {e}", s(p, "id"))))
+}
+
+/// Local instant `h`:00 of `d` in the crossing's zone, as UTC seconds.
+fn local(p: &serde_json::Map<String, Value>, d: NaiveDate, h: u32) -> i64 {
+    let tz: Tz = s(p, "timezone").parse().expect("timezone");
+    tz.from_local_datetime(&d.and_hms_opt(h, 0, 0).expect("time"))
+        .earliest()
+        .expect("local time exists")
+        .timestamp()
+}
+
+fn rule_days(file: &Value, cal: &HolidayCalendars, rule: &str) -> Vec<NaiveDate> {
+    let (first, last) = cal.covered_years();
+    let start = NaiveDate::from_ymd_opt(first, 1, 1).expect("date");
+    let end = NaiveDate::from_ymd_opt(last, 12, 31).expect("date");
+    assert!(file["closure_rules"][rule].is_object(), "rule {rule}");
+    start
+        .iter_days()
+        .take_while(|d| *d <= end)
+        .filter(|d| cal.rule_closes(rule, *d))
+        .collect()
+}
+
+#[test]
+fn on_each_rules_days_its_road_crossings_are_closed_and_rail_is_open() {
+    let all = links();
+    let (file, cal) = calendars();
+    let cross = crossings(&all);
+    let rail: Vec<_> = cross
+        .iter()
+        .filter(|p| s(p, "mode") == "rail" && s(p, "status") == "open")
+        .collect();
+    assert!(!rail.is_empty());
+    let mut failures = Vec::new();
+    let mut checked_closed = 0;
+    for rule in cal.rules().map(str::to_string).collect::<Vec<_>>() {
+        let days = rule_days(&file, &cal, &rule);
+        if rule == "open" {
+            assert!(days.is_empty(), "rule open closes nothing");
+            continue;
+        }
+        assert!(!days.is_empty(), "rule {rule} has days");
+        let governed: Vec<_> = cross
+            .iter()
+            .filter(|p| s(p, "mode") == "road" && s(p, "closure_rule") == rule)
+            .filter(|p| s(p, "opening_hours").contains("PH off"))
+            .collect();
+        for p in &governed {
+            let sched = schedule_of(p, &cal).expect("schedule");
+            for d in &days {
+                let noon = local(p, *d, 12);
+                let next_day = local(p, d.succ_opt().expect("date"), 0);
+                match sched.next_open(noon) {
+                    Ok(w) if w.opens >= next_day => checked_closed += 1,
+                    Ok(w) => failures.push(format!(
+                        "{} ({rule}): open on {d} (opens at {})",
+                        s(p, "id"),
+                        w.opens
+                    )),
+                    // No opening left in the covered years: closed too.
+                    Err(_) => checked_closed += 1,
+                }
+            }
+        }
+        for p in &rail {
+            let sched = schedule_of(p, &cal);
+            for d in &days {
+                let noon = local(p, *d, 12);
+                let open = sched
+                    .as_ref()
+                    .is_none_or(|x| x.next_open(noon).is_ok_and(|w| w.opens == noon));
+                if !open {
+                    failures.push(format!("{} (rail): closed on {d} ({rule})", s(p, "id")));
+                }
+            }
+        }
+    }
+    assert!(
+        checked_closed > 100,
+        "only {checked_closed} closed days checked"
+    );
+    fail_all("schedule breaches of the closure rules", failures);
+}
+
+#[test]
+fn a_bridged_chinese_day_off_that_is_not_statutory_leaves_a_cn_landport_crossing_open() {
+    let all = links();
+    let (_, cal) = calendars();
+    let cross = crossings(&all);
+    let p = cross
+        .iter()
+        .find(|p| s(p, "id") == "xd-pogranichny-suifenhe")
+        .expect("xd-pogranichny-suifenhe");
+    assert_eq!(s(p, "closure_rule"), "CN-landport");
+    let sched = schedule_of(p, &cal).expect("schedule");
+    let d = |x: &str| NaiveDate::parse_from_str(x, "%Y-%m-%d").expect("date");
+    // Monday 5 October 2026 (National Day week) and Friday 20 February 2026 (fourth day of the
+    // Spring Festival week): days off in China's annual notice, not statutory days.
+    for day in ["2026-10-05", "2026-02-20"] {
+        assert!(cal.is_holiday("CN", d(day)), "{day} is a Chinese day off");
+        assert!(
+            !cal.rule_closes("CN-landport", d(day)),
+            "{day} not statutory"
+        );
+        let noon = local(p, d(day), 12);
+        let w = sched.next_open(noon).expect("covered");
+        assert_eq!(w.opens, noon, "open at noon on {day}");
+    }
+    // …while the statutory 1 October closes it.
+    let noon = local(p, d("2026-10-01"), 12);
+    assert!(sched.next_open(noon).expect("covered").opens > noon);
+}
+
+#[test]
+fn rail_lengths_are_sourced_and_match_the_geometry_or_are_listed() {
+    let all = links();
+    let mut failures = Vec::new();
+    let mut flagged = Vec::new();
+    let (mut lines, mut with_length) = (0, 0);
+    for f in &all {
+        let p = props(f);
+        if s(p, "mode") != "rail" || s(p, "kind") != "line" {
+            continue;
+        }
+        lines += 1;
+        let id = s(p, "id");
+        let Some(len) = p.get("length_km").and_then(Value::as_f64) else {
+            if p.contains_key("length_source") {
+                failures.push(format!("{id}: length_source without length_km"));
+            }
+            continue;
+        };
+        with_length += 1;
+        if s(p, "length_source").trim().is_empty() {
+            failures.push(format!("{id}: length_km {len} without length_source"));
+        }
+        let coords: Vec<(f64, f64)> = f["geometry"]["coordinates"]
+            .as_array()
+            .expect("coordinates")
+            .iter()
+            .map(|c| (c[0].as_f64().expect("lon"), c[1].as_f64().expect("lat")))
+            .collect();
+        let geodesic = LineString::from(coords).length::<Haversine>() / 1000.0;
+        let diff = (len - geodesic) / len;
+        if diff.abs() > LENGTH_TOLERANCE {
+            flagged.push(format!(
+                "{id}: length_km {len} vs geometry {geodesic:.0} km ({:+.0} %)",
+                -diff * 100.0
+            ));
+            if geodesic > len {
+                failures.push(format!(
+                    "{id}: drawn geometry {geodesic:.0} km is longer than the line's {len} km"
+                ));
+            }
+        }
+    }
+    eprintln!(
+        "{with_length} of {lines} rail lines carry a length_km; {} differ from their schematic \
+         geometry by more than {:.0} % (their cost uses length_km):\n  {}",
+        flagged.len(),
+        LENGTH_TOLERANCE * 100.0,
+        flagged.join("\n  ")
+    );
+    fail_all("rail lengths", failures);
+}
