@@ -392,3 +392,41 @@ fn rail_lengths_are_sourced_and_match_the_geometry_or_are_listed() {
     );
     fail_all("rail lengths", failures);
 }
+
+mod unverified {
+    use corridor::Snapshot;
+    use corridor::cost::ModeFilter;
+    use corridor::route::{PlaceQuery, RouteRequest, plan};
+
+    /// Khavirga–Arihashate is listed as a permanent crossing but not confirmed as operating
+    /// (`status: unverified`): routing leaves it out by default and uses it only when planned
+    /// links are asked for.
+    #[test]
+    fn an_unverified_crossing_is_used_only_with_planned_links() {
+        let snap = Snapshot::embedded().expect("embedded network is valid");
+        let link = snap
+            .network
+            .links()
+            .iter()
+            .find(|l| l.id.0 == "xd-khavirga-arkhashaat")
+            .expect("xd-khavirga-arkhashaat");
+        assert_eq!(link.status.to_string(), "unverified");
+        let mut r = RouteRequest::new(
+            PlaceQuery::Text("mn-khavirga".into()),
+            PlaceQuery::Text("cn-arkhashaat".into()),
+        );
+        r.mode = ModeFilter::Road;
+        let default = plan(&snap, &r).expect("a road route by another crossing");
+        let crossings = default.routes[0].crossings(&snap.network);
+        assert!(
+            !crossings.contains(&"xd-khavirga-arkhashaat"),
+            "{crossings:?}"
+        );
+        r.include_planned = true;
+        let planned = plan(&snap, &r).expect("route with planned links");
+        assert_eq!(
+            planned.routes[0].crossings(&snap.network),
+            ["xd-khavirga-arkhashaat"]
+        );
+    }
+}

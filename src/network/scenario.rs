@@ -72,6 +72,14 @@ pub const EMBEDDED_SCENARIOS: &[(&str, &str)] = &[
         "tashanta-reconstructed.json",
         include_str!("../../geodata/scenarios/tashanta-reconstructed.json"),
     ),
+    (
+        "primorye-checkpoints-rebuilt.json",
+        include_str!("../../geodata/scenarios/primorye-checkpoints-rebuilt.json"),
+    ),
+    (
+        "kani-kurgan-checkpoint.json",
+        include_str!("../../geodata/scenarios/kani-kurgan-checkpoint.json"),
+    ),
 ];
 
 /// A field a change may set, with the check of its value.
