@@ -44,7 +44,11 @@ mod data {
                     assert!(p.get(f).is_some(), "{} lacks {f}", l.id);
                 }
                 // Issue 23: a crossing names its closure rule instead of national calendars.
-                assert!(p.get("closure_rule").is_some(), "{} lacks closure_rule", l.id);
+                assert!(
+                    p.get("closure_rule").is_some(),
+                    "{} lacks closure_rule",
+                    l.id
+                );
                 let src = p["schedule_source"].as_str().unwrap();
                 let oh = p["opening_hours"].as_str().unwrap();
                 assert!(

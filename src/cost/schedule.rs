@@ -844,6 +844,68 @@ mod tests {
         }
     }
 
+    mod closure_rules {
+        use super::*;
+
+        const FILE: &str = r#"{"covered_years":[2026,2026],
+            "calendars":{"XX":{"holidays":[{"from":"2026-10-01","to":"2026-10-07"}]}},
+            "closure_rules":{
+                "whole":{"calendars":["XX"]},
+                "statutory":{"days":[{"from":"2026-10-01","to":"2026-10-03"}]},
+                "open":{}}}"#;
+
+        #[test]
+        fn a_rule_is_its_own_days_plus_the_calendars_it_names() {
+            let c = HolidayCalendars::from_json(FILE).unwrap();
+            let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+            assert_eq!(
+                c.rules().collect::<Vec<_>>(),
+                ["open", "statutory", "whole"]
+            );
+            assert!(c.rule_closes("whole", d("2026-10-06")));
+            assert!(c.rule_closes("statutory", d("2026-10-03")));
+            assert!(!c.rule_closes("statutory", d("2026-10-05")), "bridge day");
+            assert!(!c.rule_closes("open", d("2026-10-01")));
+            // A schedule names the rule where it named calendars.
+            let h = vec!["statutory".to_string()];
+            let spec = ScheduleSpec {
+                opening_hours: "Mo-Su 09:00-18:00; PH off",
+                timezone: "Asia/Shanghai",
+                holidays: &h,
+            };
+            let s = Schedule::compile(&spec, &c).unwrap();
+            let w = s.next_open(utc("2026-10-02T02:00:00Z")).unwrap();
+            assert_eq!(iso(w.opens), "2026-10-04T01:00:00+00:00");
+        }
+
+        #[test]
+        fn a_rule_naming_an_unknown_calendar_is_refused() {
+            let bad = r#"{"covered_years":[2026,2026],"calendars":{},
+                "closure_rules":{"r":{"calendars":["ZZ"]}}}"#;
+            let e = HolidayCalendars::from_json(bad).unwrap_err();
+            assert!(e.to_string().contains("ZZ"), "{e}");
+        }
+
+        #[test]
+        fn the_shipped_rules_keep_cn_landport_to_the_statutory_days() {
+            let c = cal();
+            let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+            for day in ["2026-10-01", "2026-10-03", "2026-02-16", "2026-02-19"] {
+                assert!(c.rule_closes("CN-landport", d(day)), "{day}");
+            }
+            for day in ["2026-10-05", "2026-02-20", "2026-02-23"] {
+                assert!(c.is_holiday("CN", d(day)), "{day} is a Chinese day off");
+                assert!(
+                    !c.rule_closes("CN-landport", d(day)),
+                    "{day} is a bridge day"
+                );
+            }
+            // MN-CN: Naadam closes, Republic Day does not (Montsame, 15 Sep 2021).
+            assert!(c.rule_closes("MN-CN", d("2027-07-12")));
+            assert!(!c.rule_closes("MN-CN", d("2026-11-26")));
+        }
+    }
+
     mod compile {
         use super::*;
 
