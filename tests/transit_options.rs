@@ -214,7 +214,7 @@ mod schedules {
             .contains(&"xd-zamyn-uud-erenhot");
         // Arriving 2 October 10:00: closed until 4 October 08:00 (46 h), open on the 4th–7th.
         assert!(
-            rerouted || (wait >= 40.0 && wait < 24.0 * 3.0),
+            rerouted || (40.0..24.0 * 3.0).contains(&wait),
             "wait {wait} h on {:?}",
             holiday.crossings(&snap().network)
         );
