@@ -226,7 +226,7 @@ fn args() -> Result<Args, String> {
     if a.nodes < 16 {
         return Err("--nodes must be at least 16".into());
     }
-    if !(a.vertices >= 2.0) {
+    if a.vertices.is_nan() || a.vertices < 2.0 {
         return Err("--vertices must be at least 2".into());
     }
     Ok(a)
@@ -848,7 +848,11 @@ fn write_demand(args: &Args, net: &Net, kinds: &[&str]) -> std::io::Result<()> {
         ("livestock", 2500.0, "livestock", "road"),
     ];
     let mut demands = Vec::with_capacity(args.demands);
-    while demands.len() < args.demands && cities.len() >= 2 {
+    // Bounded draws: a tiny network may have its cities in one country only.
+    for _ in 0..args.demands.saturating_mul(100) {
+        if demands.len() >= args.demands || cities.len() < 2 {
+            break;
+        }
         let a = cities[rng.below(cities.len() as u64) as usize];
         let b = cities[rng.below(cities.len() as u64) as usize];
         if net.country[a] == net.country[b] {
