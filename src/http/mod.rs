@@ -61,27 +61,58 @@ impl Default for ServerConfig {
     }
 }
 
+/// Largest network (nodes + links) whose `/v1/network` is served whole; beyond it the
+/// endpoint answers 413 and points to the OGC collections with `bbox` and paging.
+pub const MAX_NETWORK_FEATURES: usize = 100_000;
+
 /// A snapshot as served: the domain snapshot plus the output cached for it (the `/v1/network`
 /// bytes and the data's ETag). Built once per load; derefs to the [`Snapshot`].
 #[derive(Debug)]
 pub struct Served {
     /// The network and its derived structures.
     pub snapshot: Snapshot,
-    /// `/v1/network` pre-serialised (RFC 7946 FeatureCollection).
-    pub network_json: web::Bytes,
+    /// `/v1/network` pre-serialised (RFC 7946 FeatureCollection); `None` beyond
+    /// [`MAX_NETWORK_FEATURES`], where the network is never held serialised.
+    pub network_json: Option<web::Bytes>,
     /// Strong ETag of this snapshot's data (hash of the serialised network).
     pub etag: String,
 }
 
+/// A writer that only hashes (FNV-1a, as [`etag::content_etag`]) what goes through it.
+struct HashWriter(u64);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for b in buf {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 impl Served {
-    /// Serialises what is served whole and tags it.
+    /// Serialises what is served whole and tags it. A network of more than
+    /// [`MAX_NETWORK_FEATURES`] features is serialised as a stream into the ETag's hash only
+    /// (the same tag as hashing the whole body), never held.
     pub fn new(snapshot: Snapshot) -> Self {
-        let fc = crate::output::network_collection(&snapshot.network, &snapshot.conversion);
-        let bytes = serde_json::to_vec(&fc).unwrap_or_default();
-        let etag = etag::content_etag(&bytes);
+        let net = &snapshot.network;
+        let (network_json, etag) = if net.nodes().len() + net.links().len() > MAX_NETWORK_FEATURES {
+            let mut h = HashWriter(0xcbf2_9ce4_8422_2325);
+            let _ = crate::output::write_network_collection(net, &snapshot.conversion, &mut h);
+            (None, format!("\"{:016x}\"", h.0))
+        } else {
+            let mut bytes = Vec::new();
+            let _ = crate::output::write_network_collection(net, &snapshot.conversion, &mut bytes);
+            let etag = etag::content_etag(&bytes);
+            (Some(bytes.into()), etag)
+        };
         Self {
             snapshot,
-            network_json: bytes.into(),
+            network_json,
             etag,
         }
     }
@@ -233,6 +264,7 @@ pub async fn health(
         (status = 200, description = "The network as one FeatureCollection.", content_type = "application/geo+json", body = schema::FeatureCollection),
         (status = 304, description = "Not modified (If-None-Match matched the ETag)."),
         (status = 400, description = "Any query parameter (none is accepted).", content_type = "application/problem+json", body = schema::Problem),
+        (status = 413, description = "More than 100,000 features: read the OGC collections by bbox and page instead.", content_type = "application/problem+json", body = schema::Problem),
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -242,12 +274,16 @@ pub async fn network(
 ) -> Result<HttpResponse, ApiError> {
     Params::parse(req.query_string(), &[])?.finish()?;
     let snap = state.current();
-    Ok(cached_response(
-        &req,
-        &snap.etag,
-        GEOJSON,
-        snap.network_json.clone(),
-    ))
+    let Some(body) = snap.network_json.clone() else {
+        let n = snap.network.nodes().len() + snap.network.links().len();
+        return Err(ApiError::TooLarge(format!(
+            "the network has {n} features, more than the {MAX_NETWORK_FEATURES} served whole \
+             by /v1/network: read it by area and in pages from the OGC collections, \
+             /ogc/collections/nodes/items and /ogc/collections/links/items with \
+             bbox=minLon,minLat,maxLon,maxLat and limit (follow each page's `next` link)"
+        )));
+    };
+    Ok(cached_response(&req, &snap.etag, GEOJSON, body))
 }
 
 /// One structured log line per request: method, path, status, duration. Query strings are

@@ -71,6 +71,29 @@ pub fn link_feature(link: &Link, conv: &CapacityConversion) -> Feature {
     feature(link_geometry(link), p)
 }
 
+/// Writes [`network_collection`] to `w` one feature at a time: the same bytes as
+/// serialising the collection whole, without ever holding it (or its serialisation).
+///
+/// # Errors
+/// What `w` or serde_json returns.
+pub fn write_network_collection(
+    net: &Network,
+    conv: &CapacityConversion,
+    w: &mut dyn std::io::Write,
+) -> serde_json::Result<()> {
+    w.write_all(br#"{"type":"FeatureCollection","features":["#)
+        .map_err(serde_json::Error::io)?;
+    let nodes = net.nodes().iter().map(node_feature);
+    let links = net.links().iter().map(|l| link_feature(l, conv));
+    for (i, f) in nodes.chain(links).enumerate() {
+        if i > 0 {
+            w.write_all(b",").map_err(serde_json::Error::io)?;
+        }
+        serde_json::to_writer(&mut *w, &f)?;
+    }
+    w.write_all(b"]}").map_err(serde_json::Error::io)
+}
+
 /// The whole network as one FeatureCollection: nodes first, then links.
 pub fn network_collection(net: &Network, conv: &CapacityConversion) -> FeatureCollection {
     let features = net

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use geo::{Haversine, Length, LineString};
 use serde_json::{Map, Value};
 
-use super::reader::{Feat, Report, coord};
+use super::reader::{Feat, Report, Streamed, coord};
 use super::{LINKS_FILE, Problem};
 use crate::network::model::*;
 
@@ -20,14 +20,17 @@ pub(super) struct RawLink {
 pub(super) fn read_links(text: &str, problems: &mut Vec<Problem>) -> Vec<RawLink> {
     let mut report = Report::new(LINKS_FILE, problems);
     let mut out = Vec::new();
-    for (ix, f) in report.features(text).iter().enumerate() {
-        let Some(mut feat) = Feat::envelope(ix, f, &mut report) else {
-            continue;
-        };
-        if let Some(link) = read_link(&mut feat, None) {
-            out.push(RawLink { ix, link });
+    report.stream_features(text, &mut |report, item| match item {
+        Streamed::Reset => out.clear(),
+        Streamed::Feature(ix, f) => {
+            let Some(mut feat) = Feat::envelope(ix, f, report) else {
+                return;
+            };
+            if let Some(link) = read_link(&mut feat, None) {
+                out.push(RawLink { ix, link });
+            }
         }
-    }
+    });
     out
 }
 
@@ -104,7 +107,7 @@ fn read_link(feat: &mut Feat<'_, '_>, geometry: Option<Arc<LineString<f64>>>) ->
         oneway,
         electrified,
         country: CountryCode::default(),
-        crossing,
+        crossing: crossing.map(Box::new),
         geometry,
         source,
         properties: Arc::new(std::mem::take(&mut feat.props)),

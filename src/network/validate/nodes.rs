@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use geo::Point;
 use serde_json::Value;
 
-use super::reader::{Feat, Report, coord};
+use super::reader::{Feat, Report, Streamed, coord};
 use super::{NODES_FILE, Problem};
 use crate::network::model::{Mode, Node, NodeId, NodeKind};
 
@@ -23,18 +23,24 @@ pub(super) fn read_nodes(text: &str, problems: &mut Vec<Problem>) -> NodesRead {
         nodes: Vec::new(),
         invalid: HashSet::new(),
     };
-    for (ix, f) in report.features(text).iter().enumerate() {
-        let Some(mut feat) = Feat::envelope(ix, f, &mut report) else {
-            continue;
-        };
-        match read_node(&mut feat, None) {
-            Ok(node) => read.nodes.push(node),
-            Err(Some(id)) => {
-                read.invalid.insert(id);
-            }
-            Err(None) => {}
+    report.stream_features(text, &mut |report, item| match item {
+        Streamed::Reset => {
+            read.nodes.clear();
+            read.invalid.clear();
         }
-    }
+        Streamed::Feature(ix, f) => {
+            let Some(mut feat) = Feat::envelope(ix, f, report) else {
+                return;
+            };
+            match read_node(&mut feat, None) {
+                Ok(node) => read.nodes.push(node),
+                Err(Some(id)) => {
+                    read.invalid.insert(id);
+                }
+                Err(None) => {}
+            }
+        }
+    });
     read
 }
 

@@ -36,28 +36,236 @@ impl<'a> Report<'a> {
         });
     }
 
-    /// Reads a FeatureCollection's features, reporting a file-level problem when it is not one.
-    pub(super) fn features(&mut self, text: &str) -> Vec<Value> {
-        let root: Value = match serde_json::from_str(text) {
-            Ok(v) => v,
-            Err(e) => {
-                self.push(None, None, "(file)", format!("not valid JSON: {e}"));
-                return Vec::new();
-            }
+    /// Reads a FeatureCollection's features one at a time, as a stream: each is handed to
+    /// `sink` as soon as it is parsed, so no tree of the whole file is ever held (memory is
+    /// bounded by what `sink` keeps). Reports a file-level problem when the text is not JSON
+    /// or not a FeatureCollection, exactly as reading the whole tree would: then every
+    /// feature handed so far is withdrawn ([`Streamed::Reset`]) with the problems it caused,
+    /// and only the file-level problem remains. A file cut off or broken inside `features`
+    /// is reported against the feature being read, with the byte offset.
+    pub(super) fn stream_features(
+        &mut self,
+        text: &str,
+        sink: &mut dyn FnMut(&mut Report<'a>, Streamed),
+    ) {
+        let baseline = self.problems.len();
+        let current = std::cell::Cell::new(None);
+        let mut de = serde_json::Deserializer::from_str(text);
+        let outcome = serde::de::DeserializeSeed::deserialize(
+            RootSeed {
+                report: &mut *self,
+                sink: &mut *sink,
+                baseline,
+                current: &current,
+            },
+            &mut de,
+        )
+        .and_then(|o| de.end().map(|()| o));
+        let mut withdraw = |report: &mut Self| {
+            report.problems.truncate(baseline);
+            sink(report, Streamed::Reset);
         };
-        if root.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
-            let msg = "the file must be a GeoJSON FeatureCollection";
-            self.push(None, None, "type", msg.into());
-            return Vec::new();
-        }
-        match root.get("features") {
-            Some(Value::Array(a)) => a.clone(),
-            _ => {
+        match outcome {
+            Err(e) => {
+                withdraw(self);
+                let offset = byte_offset(text, e.line(), e.column());
+                let feature = current.get();
+                let at = match feature {
+                    Some(ix) => format!(" (byte {offset}, in feature #{ix})"),
+                    None => format!(" (byte {offset})"),
+                };
+                self.push(feature, None, "(file)", format!("not valid JSON: {e}{at}"));
+            }
+            Ok(Root::NotCollection) => {
+                withdraw(self);
+                let msg = "the file must be a GeoJSON FeatureCollection";
+                self.push(None, None, "type", msg.into());
+            }
+            Ok(Root::Collection(FeaturesSeen::Array)) => {}
+            Ok(Root::Collection(FeaturesSeen::Absent | FeaturesSeen::NotArray)) => {
+                withdraw(self);
                 let msg = "must be an array of Features";
                 self.push(None, None, "features", msg.into());
-                Vec::new()
             }
         }
+    }
+}
+
+/// What [`Report::stream_features`] hands its caller.
+pub(super) enum Streamed {
+    /// Feature `ix` of the file's `features`, parsed.
+    Feature(usize, Value),
+    /// Forget every feature handed so far: the file turned out not to be a readable
+    /// FeatureCollection (or repeats its `features` member; the last one counts, as in a
+    /// JSON object read whole).
+    Reset,
+}
+
+/// The byte offset of serde_json's 1-based `line` and `column` in `text`.
+fn byte_offset(text: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (line_start + column.saturating_sub(1)).min(text.len())
+}
+
+/// The root of a network file, as streamed.
+enum Root {
+    /// Not an object, or its `type` is not `FeatureCollection`.
+    NotCollection,
+    /// A FeatureCollection, with what its `features` member was.
+    Collection(FeaturesSeen),
+}
+
+enum FeaturesSeen {
+    Absent,
+    NotArray,
+    Array,
+}
+
+struct RootSeed<'s, 'a> {
+    report: &'s mut Report<'a>,
+    sink: &'s mut dyn FnMut(&mut Report<'a>, Streamed),
+    baseline: usize,
+    current: &'s std::cell::Cell<Option<usize>>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for RootSeed<'_, '_> {
+    type Value = Root;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Root, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// Anything but an object is not a FeatureCollection; its contents are skipped.
+macro_rules! not_collection {
+    ($($name:ident($t:ty)),*) => {$(
+        fn $name<E: serde::de::Error>(self, _: $t) -> Result<Root, E> {
+            Ok(Root::NotCollection)
+        }
+    )*};
+}
+
+impl<'de> serde::de::Visitor<'de> for RootSeed<'_, '_> {
+    type Value = Root;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a GeoJSON FeatureCollection")
+    }
+
+    not_collection!(
+        visit_bool(bool),
+        visit_i64(i64),
+        visit_u64(u64),
+        visit_f64(f64),
+        visit_str(&str)
+    );
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Root, E> {
+        Ok(Root::NotCollection)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Root, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(Root::NotCollection)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Root, A::Error> {
+        let mut is_collection = false;
+        let mut features = FeaturesSeen::Absent;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => {
+                    let v: Value = map.next_value()?;
+                    is_collection = v.as_str() == Some("FeatureCollection");
+                }
+                "features" => {
+                    if !matches!(features, FeaturesSeen::Absent) {
+                        self.report.problems.truncate(self.baseline);
+                        (self.sink)(self.report, Streamed::Reset);
+                    }
+                    features = map.next_value_seed(FeaturesSeed {
+                        report: &mut *self.report,
+                        sink: &mut *self.sink,
+                        current: self.current,
+                    })?;
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(if is_collection {
+            Root::Collection(features)
+        } else {
+            Root::NotCollection
+        })
+    }
+}
+
+struct FeaturesSeed<'s, 'a> {
+    report: &'s mut Report<'a>,
+    sink: &'s mut dyn FnMut(&mut Report<'a>, Streamed),
+    current: &'s std::cell::Cell<Option<usize>>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for FeaturesSeed<'_, '_> {
+    type Value = FeaturesSeen;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<FeaturesSeen, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// Anything but an array is not a list of features; its contents are skipped.
+macro_rules! not_array {
+    ($($name:ident($t:ty)),*) => {$(
+        fn $name<E: serde::de::Error>(self, _: $t) -> Result<FeaturesSeen, E> {
+            Ok(FeaturesSeen::NotArray)
+        }
+    )*};
+}
+
+impl<'de> serde::de::Visitor<'de> for FeaturesSeed<'_, '_> {
+    type Value = FeaturesSeen;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an array of Features")
+    }
+
+    not_array!(
+        visit_bool(bool),
+        visit_i64(i64),
+        visit_u64(u64),
+        visit_f64(f64),
+        visit_str(&str)
+    );
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<FeaturesSeen, E> {
+        Ok(FeaturesSeen::NotArray)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FeaturesSeen, A::Error> {
+        while map
+            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(FeaturesSeen::NotArray)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<FeaturesSeen, A::Error> {
+        let mut ix = 0;
+        loop {
+            self.current.set(Some(ix));
+            let Some(f) = seq.next_element::<Value>()? else {
+                break;
+            };
+            (self.sink)(self.report, Streamed::Feature(ix, f));
+            ix += 1;
+        }
+        self.current.set(None);
+        Ok(FeaturesSeen::Array)
     }
 }
 
@@ -76,20 +284,24 @@ pub(super) struct Feat<'r, 'a> {
 
 impl<'r, 'a> Feat<'r, 'a> {
     /// Checks the Feature envelope of `features[ix]`; `None` (reported) when it is not one.
-    pub(super) fn envelope(ix: usize, f: &Value, report: &'r mut Report<'a>) -> Option<Self> {
-        if f.get("type").and_then(Value::as_str) != Some("Feature") {
-            report.push(Some(ix), None, "type", "must be a Feature".into());
-            return None;
-        }
-        let Some(Value::Object(props)) = f.get("properties") else {
+    /// Takes the feature whole: its properties and geometry move into the reader, uncopied.
+    pub(super) fn envelope(ix: usize, f: Value, report: &'r mut Report<'a>) -> Option<Self> {
+        let mut obj = match f {
+            Value::Object(m) if m.get("type").and_then(Value::as_str) == Some("Feature") => m,
+            _ => {
+                report.push(Some(ix), None, "type", "must be a Feature".into());
+                return None;
+            }
+        };
+        let Some(Value::Object(props)) = obj.remove("properties") else {
             report.push(Some(ix), None, "properties", "must be an object".into());
             return None;
         };
         Some(Self {
             ix,
             id: props.get("id").and_then(Value::as_str).map(str::to_string),
-            props: props.clone(),
-            geom: f.get("geometry").cloned().unwrap_or(Value::Null),
+            props,
+            geom: obj.remove("geometry").unwrap_or(Value::Null),
             report,
         })
     }
