@@ -310,6 +310,29 @@ impl Profile {
     }
 }
 
+impl Profile {
+    /// Whether every edge weight of `measure` under this profile is at least its weight under
+    /// `other` (every figure the measure reads is at least `other`'s; CO2e only when the
+    /// emission factors are the same). Lower bounds computed with `other`'s weights (the
+    /// route search's landmarks) then stay lower bounds.
+    pub fn weights_at_least(&self, other: &Profile, measure: Measure) -> bool {
+        match measure {
+            Measure::Distance => true,
+            Measure::Time => {
+                self.dwell_scale >= other.dwell_scale
+                    && self.transshipment_h >= other.transshipment_h
+            }
+            Measure::Cost => {
+                self.transshipment_usd_per_t >= other.transshipment_usd_per_t
+                    && self.rail_usd_per_tkm >= other.rail_usd_per_tkm
+                    && self.road_usd_per_tkm >= other.road_usd_per_tkm
+                    && self.border_usd_per_t >= other.border_usd_per_t
+            }
+            Measure::Co2 => self.emissions == other.emissions,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,6 +39,13 @@ pub const MAX_STRETCH_RANGE: (f64, f64) = (1.0, 10.0);
 /// How many shortest paths the search may enumerate per alternative asked, before giving up
 /// on finding more that pass the limits.
 pub const CANDIDATES_PER_ALTERNATIVE: usize = 8;
+/// The penalty method's factor: after each route found, the weight of every edge on its
+/// links is multiplied by this (compounding when a link is on several routes), so the next
+/// search prefers other links unless they are much worse. 1.4 gives routes that share at most
+/// ~75 % while staying within 1.5× on the corridor network.
+pub const PENALTY_FACTOR: f64 = 1.4;
+/// How many penalised searches the penalty method may run per alternative asked.
+pub const PENALTY_ROUNDS_PER_ALTERNATIVE: usize = 3;
 /// How many searches [`explore_corridors`] may run per corridor asked.
 pub const SEARCHES_PER_CORRIDOR: usize = 4;
 

@@ -18,6 +18,9 @@
 //! Edge weights for the default [`Profile`] are precomputed for each [`Measure`]; a request
 //! with overridden figures recomputes one weight array (O(edges), a few microseconds).
 
+use std::sync::OnceLock;
+
+use super::landmarks::{ALT_MIN_STATES, LANDMARKS, Landmarks};
 use crate::cost::{MEASURE_COUNT, Measure, Profile, TransshipmentKind};
 use crate::network::{Link, Mode, Network, Node, Status};
 
@@ -74,6 +77,11 @@ pub struct SearchGraph {
     rev_edges: Vec<u32>,
     /// Edge weights for the default profile, indexed by [`Measure::index`].
     default_weights: [Vec<f64>; MEASURE_COUNT],
+    /// ALT landmarks per measure over the default weights, computed on first use (or by
+    /// [`SearchGraph::prepare_landmarks`]); see [`super::landmarks`].
+    landmarks: [OnceLock<Landmarks>; MEASURE_COUNT],
+    /// Below this many states searches use plain Dijkstra ([`ALT_MIN_STATES`] unless set).
+    alt_min_states: usize,
 }
 
 impl SearchGraph {
@@ -197,6 +205,8 @@ impl SearchGraph {
             rev_first,
             rev_edges,
             default_weights: std::array::from_fn(|_| Vec::new()),
+            landmarks: std::array::from_fn(|_| OnceLock::new()),
+            alt_min_states: ALT_MIN_STATES,
         };
         // The default weights: each link's measures once, then one array per measure (the
         // same sums as `weights`, without evaluating a link once per edge and measure).
@@ -304,6 +314,51 @@ impl SearchGraph {
     /// Precomputed weights of the default profile for `measure`.
     pub fn default_weights(&self, measure: Measure) -> &[f64] {
         &self.default_weights[measure.index()]
+    }
+
+    /// The ALT landmarks of `measure` (over its default weights), computed on first use;
+    /// `None` when the graph is smaller than the ALT threshold (plain Dijkstra is as fast).
+    pub fn landmarks(&self, measure: Measure) -> Option<&Landmarks> {
+        if self.state_count() < self.alt_min_states {
+            return None;
+        }
+        Some(self.landmarks[measure.index()].get_or_init(|| {
+            let t = std::time::Instant::now();
+            let lm = Landmarks::build(self, self.default_weights(measure), LANDMARKS);
+            tracing::info!(
+                measure = ?measure,
+                states = self.state_count(),
+                bytes = lm.bytes(),
+                ms = t.elapsed().as_secs_f64() * 1e3,
+                "ALT landmarks computed"
+            );
+            lm
+        }))
+    }
+
+    /// Computes the landmarks of every measure now (in parallel) rather than on the first
+    /// request that needs them; nothing when the graph is below the ALT threshold.
+    pub fn prepare_landmarks(&self) {
+        use rayon::prelude::*;
+        Measure::ALL.par_iter().for_each(|&m| {
+            self.landmarks(m);
+        });
+    }
+
+    /// Sets the size from which searches use ALT (states); 0 makes every search use it (tests
+    /// and benchmarks compare both on the same graph).
+    pub fn set_alt_min_states(&mut self, states: usize) {
+        self.alt_min_states = states;
+    }
+
+    /// Every edge that traverses link `link` (in either direction, from any arrival state of
+    /// its ends `a` and `b`).
+    pub fn edges_of_link(&self, a: usize, b: usize, link: usize) -> impl Iterator<Item = usize> {
+        let states = |u: usize| self.state_first[u]..self.state_first[u + 1];
+        states(a)
+            .chain(if a == b { 0..0 } else { states(b) })
+            .flat_map(move |s| self.out_edges(s))
+            .filter(move |&e| self.edges[e].link as usize == link)
     }
 
     /// Edge weights of `measure` under `profile`, one per edge.

@@ -4,12 +4,14 @@
 //! - [`request`]: the typed [`RouteRequest`] and its resolution (places to nodes, avoid lists
 //!   checked, [`Constraints`] built);
 //! - [`graph`]: the [`SearchGraph`] (node × arriving mode × gauge), built once per snapshot;
-//! - [`search`]: Dijkstra, A* and Yen's k-shortest loopless paths over it;
+//! - [`search`]: Dijkstra, A* (exact backward distances, or ALT [`landmarks`] on large
+//!   graphs) and Yen's k-shortest loopless paths over it;
 //! - this module: [`plan`], which runs them and turns paths into [`Route`]s, and explains
 //!   a failure by relaxing one constraint at a time.
 
 pub mod alternatives;
 pub mod graph;
+pub mod landmarks;
 pub mod many;
 pub mod matrix;
 pub mod reach;
@@ -342,8 +344,9 @@ fn sorted(set: &std::collections::HashSet<String>) -> Vec<String> {
 ///
 /// # Returns
 /// The best route and up to `alternatives` more, sorted by the optimised measure:
-/// - `alternatives_by=route`: Yen's loopless k-shortest paths, keeping those that pass the
-///   request's sharing and stretch [`Limits`] ([`alternatives::select_alternatives`]);
+/// - `alternatives_by=route`: routes from the penalty method (Yen's loopless k-shortest paths
+///   when the request sets no sharing limit), keeping those that pass the request's sharing
+///   and stretch [`Limits`] ([`alternatives::select_alternatives`]);
 /// - `alternatives_by=corridor`: the best route of each distinct transit corridor
 ///   ([`alternatives::explore_corridors`]), each labelled with its corridor.
 ///
@@ -376,11 +379,19 @@ pub fn plan<'a>(
         .map(|w| w.node_ix as u32)
         .collect();
     let link_ok = link_mask(net, &resolved.constraints);
+    // ALT when the request's weights are at least the landmarks' (avoid lists, closures and
+    // countries only remove links; a departure only adds waits); else plain Dijkstra.
+    let landmarks = if req.profile.weights_at_least(&default_profile, req.optimize) {
+        graph.landmarks(req.optimize)
+    } else {
+        None
+    };
     let problem = SearchProblem {
         graph,
         weights: &weights,
         link_ok: &link_ok,
         waypoints: &waypoints,
+        landmarks,
     };
     let clock = match req.depart {
         Some(d) => Some(Clock::new(snap, &req.profile, d)?),
@@ -479,11 +490,12 @@ pub fn plan<'a>(
     })
 }
 
-/// The routes of `alternatives_by=route`, best first: Yen's loopless k-shortest paths
-/// (with a departure and `optimize=time`, the earliest-arriving path first), valued on the
-/// optimised measure and filtered by the request's sharing and stretch limits. Asks Yen's
-/// algorithm for more paths, doubling, while the limits leave fewer than wanted, up to
-/// [`alternatives::CANDIDATES_PER_ALTERNATIVE`] per route wanted.
+/// The routes of `alternatives_by=route`, best first: the best route (with a departure and
+/// `optimize=time`, the earliest-arriving one), then alternatives valued on the optimised
+/// measure and filtered by the request's sharing and stretch limits:
+/// - with a sharing limit (`max_sharing < 1`, the default): the penalty method
+///   ([`penalty_routes`]), a few searches in all;
+/// - without one (`max_sharing = 1`): Yen's loopless k-shortest paths as such.
 fn select_routes(
     net: &Network,
     graph: &SearchGraph,
@@ -498,51 +510,164 @@ fn select_routes(
     if req.alternatives == 0 {
         return vec![best];
     }
+    if req.limits.max_sharing < 1.0 {
+        return penalty_routes(net, graph, problem, req, clock, best);
+    }
+    yen_routes(net, graph, problem, req, clock, best)
+}
+
+/// The links of a path, in travel order.
+fn path_links(graph: &SearchGraph, path: &Path) -> Vec<usize> {
+    path.edges
+        .iter()
+        .map(|&e| graph.edge(e as usize).link as usize)
+        .collect()
+}
+
+/// Sorts the valued paths by value (stable: the best stays first among equals) and picks
+/// those the request's limits allow, best first: indices into `valued`.
+fn pick_by_limits(
+    net: &Network,
+    req: &RouteRequest,
+    valued: &[(f64, Path, Vec<usize>)],
+) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..valued.len()).collect();
+    order.sort_by(|&a, &b| valued[a].0.total_cmp(&valued[b].0));
+    let cands: Vec<alternatives::Candidate<'_>> = order
+        .iter()
+        .map(|&i| alternatives::Candidate {
+            links: &valued[i].2,
+            value: valued[i].0,
+        })
+        .collect();
+    alternatives::select_alternatives(
+        &cands,
+        |l| net.links()[l].length_km,
+        req.limits,
+        req.alternatives,
+    )
+    .into_iter()
+    .map(|k| order[k])
+    .collect()
+}
+
+/// The paths `pick_by_limits` keeps, best first.
+fn keep_by_limits(
+    net: &Network,
+    req: &RouteRequest,
+    valued: Vec<(f64, Path, Vec<usize>)>,
+) -> Vec<Path> {
+    let keep = pick_by_limits(net, req, &valued);
+    let mut valued: Vec<Option<Path>> = valued.into_iter().map(|v| Some(v.1)).collect();
+    keep.into_iter().filter_map(|i| valued[i].take()).collect()
+}
+
+/// Alternatives by the penalty method: after each route found, the weights of every edge on
+/// its links are multiplied by [`alternatives::PENALTY_FACTOR`] and the search runs again on
+/// the penalised weights (with a departure, the penalty is added to the timed arrival, which
+/// keeps it FIFO). Each new loopless route is valued on the request's own weights (or timed)
+/// and offered to the limits. Stops when enough pass, or after
+/// [`alternatives::PENALTY_ROUNDS_PER_ALTERNATIVE`] searches per alternative asked.
+///
+/// Penalties only raise weights, so the landmark bounds of `problem` stay valid and each
+/// search is ALT-guided as the best route's was.
+fn penalty_routes(
+    net: &Network,
+    graph: &SearchGraph,
+    problem: &SearchProblem<'_>,
+    req: &RouteRequest,
+    clock: Option<&Clock<'_>>,
+    best: Path,
+) -> Vec<Path> {
+    let timed = clock.filter(|_| req.optimize == Measure::Time);
+    let mut weights: Vec<f64> = problem.weights.to_vec();
+    let mut seen: std::collections::HashSet<Vec<usize>> = std::collections::HashSet::new();
+    seen.insert(path_links(graph, &best));
+    let mut penalise = path_links(graph, &best);
+    let best_value = path_value(net, graph, problem, req, clock, &best);
+    let mut valued = vec![(best_value, best, penalise.clone())];
+    let rounds = alternatives::PENALTY_ROUNDS_PER_ALTERNATIVE * req.alternatives;
+    for _ in 0..rounds {
+        for &l in &penalise {
+            let link = &net.links()[l];
+            for e in graph.edges_of_link(link.from_ix, link.to_ix, l) {
+                weights[e] *= alternatives::PENALTY_FACTOR;
+            }
+        }
+        let p = SearchProblem {
+            weights: &weights,
+            ..*problem
+        };
+        let found = SCRATCH.with(|cell| {
+            let mut scratch = cell.borrow_mut();
+            let path = match timed {
+                Some(c) => p.earliest_arrival(&mut scratch, &|e, t| {
+                    c.arrive(e, t)
+                        .map(|a| a + (weights[e] - problem.weights[e]))
+                }),
+                None => p.shortest(&mut scratch),
+            }?;
+            let loopless = problem.is_loopless(&path, &mut scratch);
+            Some((path, loopless))
+        });
+        let Some((mut path, loopless)) = found else {
+            break;
+        };
+        penalise = path_links(graph, &path);
+        if !loopless || !seen.insert(penalise.clone()) {
+            continue;
+        }
+        path.cost = path
+            .edges
+            .iter()
+            .map(|&e| problem.weights[e as usize])
+            .sum();
+        let value = path_value(net, graph, problem, req, clock, &path);
+        valued.push((value, path, penalise.clone()));
+        if pick_by_limits(net, req, &valued).len() > req.alternatives {
+            break;
+        }
+    }
+    keep_by_limits(net, req, valued)
+}
+
+/// Alternatives without a sharing limit: Yen's loopless k-shortest paths (with a departure
+/// and `optimize=time`, the earliest-arriving path first), valued on the optimised measure
+/// and cut by the stretch limit. Asks Yen's algorithm for more paths, doubling, while the
+/// limits leave fewer than wanted, up to [`alternatives::CANDIDATES_PER_ALTERNATIVE`] per
+/// route wanted.
+fn yen_routes(
+    net: &Network,
+    graph: &SearchGraph,
+    problem: &SearchProblem<'_>,
+    req: &RouteRequest,
+    clock: Option<&Clock<'_>>,
+    best: Path,
+) -> Vec<Path> {
     let cap = (req.alternatives + 1) * alternatives::CANDIDATES_PER_ALTERNATIVE;
     let mut k = req.alternatives + 1;
     loop {
         let yen = SCRATCH.with(|cell| problem.k_shortest(k, &mut cell.borrow_mut()));
         let exhausted = yen.len() < k;
-        let mut paths = vec![best.clone()];
-        for p in yen {
-            if !paths.iter().any(|q| q.edges == p.edges) {
+        // Dijkstra's best and Yen's first may differ on a tie: the same links twice are one
+        // route.
+        let mut seen = std::collections::HashSet::new();
+        let mut paths = Vec::new();
+        for p in std::iter::once(best.clone()).chain(yen) {
+            if seen.insert(path_links(graph, &p)) {
                 paths.push(p);
             }
         }
-        let mut valued: Vec<(f64, Path)> = paths
+        let valued: Vec<(f64, Path, Vec<usize>)> = paths
             .into_iter()
-            .map(|p| (path_value(net, graph, problem, req, clock, &p), p))
-            .collect();
-        valued.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let links: Vec<Vec<usize>> = valued
-            .iter()
-            .map(|(_, p)| {
-                p.edges
-                    .iter()
-                    .map(|&e| graph.edge(e as usize).link as usize)
-                    .collect()
+            .map(|p| {
+                let links = path_links(graph, &p);
+                (path_value(net, graph, problem, req, clock, &p), p, links)
             })
             .collect();
-        let cands: Vec<alternatives::Candidate<'_>> = valued
-            .iter()
-            .zip(&links)
-            .map(|((v, _), l)| alternatives::Candidate {
-                links: l,
-                value: *v,
-            })
-            .collect();
-        let keep = alternatives::select_alternatives(
-            &cands,
-            |l| net.links()[l].length_km,
-            req.limits,
-            req.alternatives,
-        );
+        let keep = keep_by_limits(net, req, valued);
         if keep.len() > req.alternatives || exhausted || k >= cap {
-            let mut valued: Vec<Option<(f64, Path)>> = valued.into_iter().map(Some).collect();
-            return keep
-                .into_iter()
-                .filter_map(|i| valued[i].take().map(|(_, p)| p))
-                .collect();
+            return keep;
         }
         k = (k * 2).min(cap);
     }

@@ -19,6 +19,7 @@ use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashSet};
 
 use super::graph::SearchGraph;
+use super::landmarks::{Landmarks, LayeredBound};
 
 const UNSET: u32 = u32::MAX;
 
@@ -33,6 +34,9 @@ pub struct SearchProblem<'a> {
     pub link_ok: &'a [bool],
     /// Node indices of origin, vias and destination, at least two, no two consecutive equal.
     pub waypoints: &'a [u32],
+    /// ALT landmarks whose distances are lower bounds under `weights` (every weight at least
+    /// the one the landmarks were computed with); `None`: plain Dijkstra.
+    pub landmarks: Option<&'a Landmarks>,
 }
 
 /// A path through the layered state graph.
@@ -121,10 +125,31 @@ impl Scratch {
     }
 }
 
+/// What guides a forward search towards its target.
+#[derive(Clone, Copy)]
+enum Heuristic<'h> {
+    /// Nothing: Dijkstra.
+    None,
+    /// Exact distances per layered vertex (Yen's spur searches).
+    Exact(&'h [f64]),
+    /// Landmark lower bounds (ALT).
+    Alt(&'h LayeredBound<'h>),
+}
+
+impl Heuristic<'_> {
+    fn at(&self, v: u32) -> f64 {
+        match self {
+            Heuristic::None => 0.0,
+            Heuristic::Exact(h) => h[v as usize],
+            Heuristic::Alt(b) => b.at(v),
+        }
+    }
+}
+
 /// Options of one forward search.
 struct Forward<'h> {
     start: u32,
-    heuristic: Option<&'h [f64]>,
+    heuristic: Heuristic<'h>,
     use_bans: bool,
     forbidden_first: &'h [u32],
     /// Time-dependent edge costs: the arrival time at an edge's end given the time at its
@@ -190,7 +215,7 @@ impl<'a> SearchProblem<'a> {
         let n_nodes = self.graph.node_count();
         scratch.prepare(self.layers() * s_count, self.layers() * n_nodes);
         scratch.next_generation();
-        let h = |v: u32| opts.heuristic.map_or(0.0, |h| h[v as usize]);
+        let h = |v: u32| opts.heuristic.at(v);
         let start = opts.start;
         scratch.dist[start as usize] = 0.0;
         scratch.stamp[start as usize] = scratch.generation;
@@ -251,6 +276,22 @@ impl<'a> SearchProblem<'a> {
         None
     }
 
+    /// The landmark bounds of this problem's waypoints, when it has landmarks.
+    fn bound(&self) -> Option<LayeredBound<'a>> {
+        let lm = self.landmarks?;
+        self.start_vertex()?;
+        Some(LayeredBound::new(lm, self.graph, self.waypoints))
+    }
+
+    /// Whether `path` passes no node twice within one layer (see "Loops").
+    pub fn is_loopless(&self, path: &Path, scratch: &mut Scratch) -> bool {
+        scratch.prepare(
+            self.layers() * self.states(),
+            self.layers() * self.graph.node_count(),
+        );
+        self.loopless(&path.verts, scratch)
+    }
+
     /// Walks predecessors back from `target` to `start`.
     fn trace(&self, scratch: &Scratch, start: u32, target: u32) -> (Vec<u32>, Vec<u32>) {
         let mut edges = Vec::new();
@@ -281,9 +322,10 @@ impl<'a> SearchProblem<'a> {
     /// first target settled.
     pub fn shortest(&self, scratch: &mut Scratch) -> Option<Path> {
         let start = self.start_vertex()?;
+        let bound = self.bound();
         let opts = Forward {
             start,
-            heuristic: None,
+            heuristic: bound.as_ref().map_or(Heuristic::None, Heuristic::Alt),
             use_bans: false,
             forbidden_first: &[],
             timed: None,
@@ -309,9 +351,10 @@ impl<'a> SearchProblem<'a> {
         arrive: &dyn Fn(usize, f64) -> Option<f64>,
     ) -> Option<Path> {
         let start = self.start_vertex()?;
+        let bound = self.bound();
         let opts = Forward {
             start,
-            heuristic: None,
+            heuristic: bound.as_ref().map_or(Heuristic::None, Heuristic::Alt),
             use_bans: false,
             forbidden_first: &[],
             timed: Some(arrive),
@@ -428,7 +471,7 @@ impl<'a> SearchProblem<'a> {
         }
         let first = Forward {
             start,
-            heuristic: Some(&h),
+            heuristic: Heuristic::Exact(&h),
             use_bans: false,
             forbidden_first: &[],
             timed: None,
@@ -467,7 +510,7 @@ impl<'a> SearchProblem<'a> {
                 }
                 let opts = Forward {
                     start: prev.verts[i],
-                    heuristic: Some(&h),
+                    heuristic: Heuristic::Exact(&h),
                     use_bans: true,
                     forbidden_first: &forbidden,
                     timed: None,
@@ -570,6 +613,7 @@ mod tests {
             weights: &w,
             link_ok: &ok,
             waypoints: &[0, 2],
+            landmarks: None,
         };
         let mut scratch = Scratch::default();
         assert_eq!(spec.shortest(&mut scratch).unwrap().cost, 2.0);
@@ -590,6 +634,7 @@ mod tests {
             weights: &w,
             link_ok: &ok,
             waypoints: &[0, 2, 1],
+            landmarks: None,
         };
         let mut scratch = Scratch::default();
         let p = spec.shortest(&mut scratch).unwrap();
@@ -619,6 +664,7 @@ mod tests {
             weights: &w,
             link_ok: &ok,
             waypoints: &[0, 2],
+            landmarks: None,
         };
         assert_eq!(spec.shortest(&mut scratch).unwrap().cost, 5.0);
         let mut none = ok.clone();

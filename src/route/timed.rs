@@ -280,6 +280,7 @@ mod tests {
                 weights: &w,
                 link_ok: &ok,
                 waypoints: &wp,
+                landmarks: None,
             };
             let arrive = |e: usize, t: f64| {
                 let s = step(net, g.edge(e).link as usize);
@@ -391,7 +392,7 @@ mod tests {
                 let w = g.weights(&net, &Profile::default(), Optimize::Time);
                 let ok = vec![true; net.links().len()];
                 let wp = [0u32, n as u32 - 1];
-                let spec = SearchProblem { graph: &g, weights: &w, link_ok: &ok, waypoints: &wp };
+                let spec = SearchProblem { graph: &g, weights: &w, link_ok: &ok, waypoints: &wp, landmarks: None };
                 let timeless = spec.shortest(&mut Scratch::default()).map(|p| p.cost);
                 let timed = searched(&net, &table, depart).map(|x| x.0);
                 prop_assert_eq!(timeless.is_some(), timed.is_some());
