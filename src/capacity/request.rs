@@ -310,24 +310,23 @@ pub fn resolve_places(
     for item in items {
         let item = item.trim();
         let up = item.to_ascii_uppercase();
-        let by_name = if net.node_ix(item).is_none()
-            && !(item.len() == 2 && countries.contains(&up))
-        {
-            let index = names.get_or_insert_with(|| PlaceIndex::build(net));
-            match index.resolve(net, item, |ix| eligible(net, ix, c)) {
-                Resolution::Found(m) => Some(net.nodes()[m.node_ix].id.0.as_str()),
-                Resolution::Ambiguous(found) => {
-                    ambiguous.push((item.to_string(), found));
-                    continue;
+        let by_name =
+            if net.node_ix(item).is_none() && !(item.len() == 2 && countries.contains(&up)) {
+                let index = names.get_or_insert_with(|| PlaceIndex::build(net));
+                match index.resolve(net, item, |ix| eligible(net, ix, c)) {
+                    Resolution::Found(m) => Some(net.nodes()[m.node_ix].id.0.as_str()),
+                    Resolution::Ambiguous(found) => {
+                        ambiguous.push((item.to_string(), found));
+                        continue;
+                    }
+                    Resolution::Unknown(_) => {
+                        unknown.push(item.to_string());
+                        continue;
+                    }
                 }
-                Resolution::Unknown(_) => {
-                    unknown.push(item.to_string());
-                    continue;
-                }
-            }
-        } else {
-            None
-        };
+            } else {
+                None
+            };
         let item = by_name.unwrap_or(item);
         if let Some(ix) = net.node_ix(item) {
             if !eligible(net, ix, c) {

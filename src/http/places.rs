@@ -79,12 +79,17 @@ pub async fn get_places(
     let mode = p.choice::<Mode>("mode");
     p.finish()?;
     let Some(q) = q else {
-        return Err(super::ApiError::Internal("q missing after validation".into()));
+        return Err(super::ApiError::Internal(
+            "q missing after validation".into(),
+        ));
     };
     let snap = state.current();
     let net = &snap.network;
     // Filtering by mode happens after ranking: ask for every match, then keep `limit`.
-    let mut found = snap.index.places().search(&q, if mode.is_some() { usize::MAX } else { limit });
+    let mut found = snap
+        .index
+        .places()
+        .search(&q, if mode.is_some() { usize::MAX } else { limit });
     if let Some(m) = mode {
         found.retain(|f| net.nodes()[f.node_ix].serves(m));
         found.truncate(limit);

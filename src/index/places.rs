@@ -393,9 +393,9 @@ fn narrow(
         .collect();
     if let [one] = top.as_slice() {
         let here = nodes[one.node_ix].point;
-        let same_place = pool.iter().all(|m| {
-            Haversine::distance(here, nodes[m.node_ix].point) / 1000.0 <= SAME_PLACE_KM
-        });
+        let same_place = pool
+            .iter()
+            .all(|m| Haversine::distance(here, nodes[m.node_ix].point) / 1000.0 <= SAME_PLACE_KM);
         if same_place {
             return vec![(*one).clone()];
         }
@@ -409,7 +409,13 @@ pub fn describe(net: &Network, found: &[PlaceMatch]) -> String {
         .iter()
         .map(|m| {
             let n = &net.nodes()[m.node_ix];
-            format!("'{}' ({}, {}, {})", n.id, n.name, n.country, n.kind.as_str())
+            format!(
+                "'{}' ({}, {}, {})",
+                n.id,
+                n.name,
+                n.country,
+                n.kind.as_str()
+            )
         })
         .collect::<Vec<_>>()
         .join(", ")

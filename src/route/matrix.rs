@@ -321,7 +321,10 @@ fn resolve_all(
                     suggestions,
                 }),
                 Err(RouteError::Places(list)) => {
-                    unknown.extend(list.into_iter().map(|p| UnknownPlace { field: at.clone(), ..p }))
+                    unknown.extend(list.into_iter().map(|p| UnknownPlace {
+                        field: at.clone(),
+                        ..p
+                    }))
                 }
                 Err(RouteError::Invalid(problems)) => invalid.extend(
                     problems

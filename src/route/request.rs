@@ -163,6 +163,20 @@ crate::fields::str_enum!(
 /// A message saying what is expected.
 pub fn parse_depart(s: &str) -> Result<DateTime<FixedOffset>, String> {
     let s = s.trim();
+    // A `+` of the offset left unencoded in a query string arrives decoded as a space
+    // (`2027-07-10T08:00 06:00`): a space can only be that, so it is read as the `+`.
+    let plus;
+    let s = match s.rsplit_once(' ') {
+        Some((head, off))
+            if head.len() >= 16
+                && off.len() >= 2
+                && off.bytes().all(|b| b.is_ascii_digit() || b == b':') =>
+        {
+            plus = format!("{head}+{off}");
+            plus.as_str()
+        }
+        _ => s,
+    };
     let with_seconds;
     let text = if s.len() > 16
         && s.as_bytes()[13] == b':'
@@ -447,10 +461,12 @@ pub fn resolve<'a>(
                 query,
                 suggestions,
             }),
-            Err(RouteError::Places(list)) => unknown.extend(
-                list.into_iter()
-                    .map(|p| UnknownPlace { field: at.clone(), ..p }),
-            ),
+            Err(RouteError::Places(list)) => {
+                unknown.extend(list.into_iter().map(|p| UnknownPlace {
+                    field: at.clone(),
+                    ..p
+                }))
+            }
             Err(other) => return Err(other),
         }
     }
@@ -618,9 +634,9 @@ fn find_node(
     let serving = |ix: usize| net.nodes()[ix].modes.iter().any(|m| c.mode.allows(*m));
     match snap.index.places().resolve(net, q, serving) {
         Resolution::Found(m) => Ok(m),
-        Resolution::Ambiguous(found) => Err(RouteError::Places(vec![ambiguous(
-            net, field, q, &found,
-        )])),
+        Resolution::Ambiguous(found) => {
+            Err(RouteError::Places(vec![ambiguous(net, field, q, &found)]))
+        }
         Resolution::Unknown(near) => {
             let mut suggestions: Vec<String> = near
                 .iter()
@@ -645,12 +661,7 @@ fn find_node(
 }
 
 /// The problem of an ambiguous name of `field`, listing every candidate.
-pub(crate) fn ambiguous(
-    net: &Network,
-    field: &str,
-    q: &str,
-    found: &[PlaceMatch],
-) -> UnknownPlace {
+pub(crate) fn ambiguous(net: &Network, field: &str, q: &str, found: &[PlaceMatch]) -> UnknownPlace {
     let q = truncate(q, ECHO_CHARS);
     UnknownPlace {
         field: field.to_string(),
