@@ -268,7 +268,7 @@ async fn get(uri: &str) -> (StatusCode, Value) {
 
 #[actix_web::test]
 async fn route_takes_the_names_people_type_and_says_what_it_assumed() {
-    let (status, body) = get("/v1/route?from=Urumqi&to=Alma-Ata&mode=rail").await;
+    let (status, body) = get("/v1/route?from=Urumqi&to=alma%20ata&mode=rail").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let p = &body["places_interpreted"];
     assert_eq!(p[0]["node"], "cn-urumqi");
