@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, HashSet};
 pub use crate::cost::ConstraintInput;
 use crate::cost::Constraints;
 use crate::fields::{PARAMETER_SIMILARITY, SUGGESTION_SIMILARITY, closest, suggest_with, truncate};
+use crate::index::places::{self, PlaceIndex, Resolution};
 use crate::network::{CapacityConversion, Network};
 
 use super::CapacityError;
@@ -277,11 +278,13 @@ pub fn eligible(net: &Network, node_ix: usize, c: &Constraints) -> bool {
     c.allows_node(n) && n.modes.iter().any(|&m| c.mode.allows(m))
 }
 
-/// Resolves node ids and country codes (any case) to the eligible nodes they stand for.
+/// Resolves node ids, country codes (any case) and place names (through the place resolver,
+/// [`crate::index::places`]: folded names, local and alternative names, prefixes; a name is
+/// labelled by the id it resolves to) to the eligible nodes they stand for.
 ///
 /// # Errors
 /// [`CapacityError::UnknownPlace`] when an item names neither a node nor a country of the
-/// network; [`CapacityError::NoPlaces`] when an item stands for no eligible node (a road-only
+/// network, or is an ambiguous name (every candidate listed); [`CapacityError::NoPlaces`] when an item stands for no eligible node (a road-only
 /// node under `mode=rail`, a country without rail, an avoided country) or the list is empty.
 pub fn resolve_places(
     net: &Network,
@@ -300,8 +303,31 @@ pub fn resolve_places(
     let mut nodes = Vec::new();
     let mut seen = HashSet::new();
     let mut unknown = Vec::new();
+    let mut ambiguous = Vec::new();
+    // The name index is built only when an item is neither an id nor a country code (a
+    // request of ids and codes does no extra work); see `crate::index::places`.
+    let mut names: Option<PlaceIndex> = None;
     for item in items {
         let item = item.trim();
+        let up = item.to_ascii_uppercase();
+        let by_name =
+            if net.node_ix(item).is_none() && !(item.len() == 2 && countries.contains(&up)) {
+                let index = names.get_or_insert_with(|| PlaceIndex::build(net));
+                match index.resolve(net, item, |ix| eligible(net, ix, c)) {
+                    Resolution::Found(m) => Some(net.nodes()[m.node_ix].id.0.as_str()),
+                    Resolution::Ambiguous(found) => {
+                        ambiguous.push((item.to_string(), found));
+                        continue;
+                    }
+                    Resolution::Unknown(_) => {
+                        unknown.push(item.to_string());
+                        continue;
+                    }
+                }
+            } else {
+                None
+            };
+        let item = by_name.unwrap_or(item);
         if let Some(ix) = net.node_ix(item) {
             if !eligible(net, ix, c) {
                 let n = &net.nodes()[ix];
@@ -321,7 +347,6 @@ pub fn resolve_places(
             }
             continue;
         }
-        let up = item.to_ascii_uppercase();
         if item.len() == 2 && countries.contains(&up) {
             let mut any = false;
             for (ix, n) in net.nodes().iter().enumerate() {
@@ -347,6 +372,20 @@ pub fn resolve_places(
             continue;
         }
         unknown.push(item.to_string());
+    }
+    if let Some((q, found)) = ambiguous.first() {
+        let q = shown(q);
+        return Err(CapacityError::UnknownPlace {
+            field: field.into(),
+            detail: format!(
+                "'{q}' is ambiguous: it could be {}; give a node id",
+                places::describe(net, found)
+            ),
+            suggestions: found
+                .iter()
+                .map(|m| net.nodes()[m.node_ix].id.0.clone())
+                .collect(),
+        });
     }
     if let Some(first) = unknown.first() {
         let names = unknown

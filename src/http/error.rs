@@ -186,7 +186,7 @@ impl From<crate::route::matrix::ManyError> for ApiError {
             E::UnknownPlaces(list) => ApiError::NotFoundMany(
                 list.into_iter()
                     .map(|u| NotFoundItem {
-                        detail: format!("no place matches '{}'", u.query),
+                        detail: u.detail,
                         field: u.field,
                         suggestions: u.suggestions,
                     })
@@ -212,6 +212,16 @@ impl From<crate::route::RouteError> for ApiError {
                 field,
                 suggestions,
             },
+            // Unknown and ambiguous places, every one listed (404).
+            RouteError::Places(list) => ApiError::NotFoundMany(
+                list.into_iter()
+                    .map(|u| NotFoundItem {
+                        detail: u.detail,
+                        field: u.field,
+                        suggestions: u.suggestions,
+                    })
+                    .collect(),
+            ),
             RouteError::NoRoute { detail, field } => ApiError::Unprocessable {
                 detail,
                 field: field.map(str::to_string),

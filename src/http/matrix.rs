@@ -241,10 +241,21 @@ pub async fn post_matrix(
 ) -> Result<HttpResponse, ApiError> {
     let allowed = matrix_allowed();
     let mut f = fields_of_body(&body, &allowed).map_err(ApiError::from)?;
-    let fmt = format(&mut f);
+    let body_fmt = format(&mut f);
     let request = MatrixRequest::read(&mut f);
+    // `f` may also be given in the query string (`POST /v1/matrix?f=csv`), its only
+    // parameter there; once, not in both places.
+    let mut q = Params::parse(req.query_string(), &[FORMAT])?;
+    let query_fmt = format(&mut q);
+    q.finish()?;
+    if body_fmt.is_some() && query_fmt.is_some() {
+        f.error(
+            FORMAT,
+            "given both in the query string and in the body; give it once",
+        );
+    }
     f.finish().map_err(ApiError::from)?;
-    answer_matrix(&req, state, request, fmt).await
+    answer_matrix(&req, state, request, body_fmt.or(query_fmt)).await
 }
 
 /// Puts a JSON body's members into [`Fields`] as raw strings (lists joined with commas, a

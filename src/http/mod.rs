@@ -10,6 +10,7 @@ pub mod matrix;
 pub mod ogc;
 pub mod openapi;
 pub mod params;
+pub mod places;
 pub mod route;
 pub mod scenario;
 pub mod schema;
@@ -201,6 +202,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(scenario::configure)
         .configure(compare::configure)
         .configure(spatial::configure)
+        .configure(places::configure)
         .configure(ogc::configure)
         .configure(web_map::configure)
         .configure(openapi::configure)

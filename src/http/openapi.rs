@@ -32,6 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         super::spatial::get_nearest,
         super::spatial::get_features,
         super::spatial::get_crossings,
+        super::places::get_places,
         super::ogc::landing,
         super::ogc::conformance,
         super::ogc::collections,

@@ -1,5 +1,6 @@
 //! Spatial indexes (rstar) over nodes and link segments, built once per snapshot, for snapping
-//! (like Valhalla's loki) and map queries.
+//! (like Valhalla's loki) and map queries; and the name index of the place resolver
+//! ([`places`]), built with them.
 //!
 //! Two R-trees: one over node positions, one over every straight **segment** of every link
 //! geometry (not only the endpoints), so that a long link crossing a box with no vertex inside
@@ -8,6 +9,7 @@
 //! Boxes are planar in lon/lat, as RFC 7946 draws lines.
 
 mod bbox;
+pub mod places;
 mod select;
 
 use std::ops::ControlFlow;
@@ -17,6 +19,7 @@ use rstar::primitives::{GeomWithData, Line};
 use rstar::{AABB, RTree};
 
 pub use bbox::{BBox, BBoxError};
+pub use places::{MatchKind, NameSource, PlaceIndex, PlaceMatch, Resolution, fold};
 pub use select::{
     FeatureFilter, Layer, close_ids, find_item, layer_extent, layer_items, layer_items_in,
     select_crossings, select_features,
@@ -44,6 +47,7 @@ pub struct SpatialIndex {
     node_extent: Option<BBox>,
     link_extent: Option<BBox>,
     crossing_extent: Option<BBox>,
+    places: PlaceIndex,
 }
 
 /// A node found near a position.
@@ -90,7 +94,13 @@ impl SpatialIndex {
             node_extent: BBox::around(net.nodes().iter().map(|n| [n.point.x(), n.point.y()])),
             link_extent: BBox::around(link_points(None)),
             crossing_extent: BBox::around(link_points(Some(LinkKind::Crossing))),
+            places: PlaceIndex::build(net),
         }
+    }
+
+    /// The name index of the place resolver ([`places`]).
+    pub fn places(&self) -> &PlaceIndex {
+        &self.places
     }
 
     /// The extent of all nodes (`None` for an empty network).

@@ -189,6 +189,9 @@ pub struct Node {
     pub name: String,
     /// Name in local script, if given.
     pub name_local: Option<String>,
+    /// Other names people use: other scripts (Russian, Mongolian Cyrillic, Chinese),
+    /// historical names, transliteration variants, port names (`alt_names`, optional).
+    pub alt_names: Vec<String>,
     /// ISO 3166-1 alpha-2 country code, upper case.
     pub country: String,
     /// What the node is.

@@ -85,6 +85,32 @@ pub fn nearest_collection(net: &Network, found: &[NearNode]) -> FeatureCollectio
     collection(features)
 }
 
+/// The answer of a place search (`/v1/places`): the matched nodes, best first, each with
+/// `rank` (1-based), `matched` (the name that matched, as the data writes it), `matched_name`
+/// (which name: `id`, `name`, `name_local`, `alt_name`), `match` (`id`, `exact`, `prefix`,
+/// `fuzzy`) and `confidence` (0–1, two decimals).
+pub fn places_collection(net: &Network, found: &[crate::index::PlaceMatch]) -> FeatureCollection {
+    let features = found
+        .iter()
+        .enumerate()
+        .map(|(rank, m)| {
+            let mut f = node_feature(&net.nodes()[m.node_ix]);
+            if let Some(p) = f.properties.as_mut() {
+                p.insert("rank".into(), (rank + 1).into());
+                p.insert("matched".into(), m.matched.clone().into());
+                p.insert("matched_name".into(), json!(m.source));
+                p.insert("match".into(), json!(m.kind));
+                p.insert(
+                    "confidence".into(),
+                    json!((m.confidence * 100.0).round() / 100.0),
+                );
+            }
+            f
+        })
+        .collect();
+    collection(features)
+}
+
 /// A FeatureCollection of the given features.
 pub fn collection(features: Vec<Feature>) -> FeatureCollection {
     FeatureCollection {

@@ -141,6 +141,27 @@ pub fn route_collection(net: &Network, plan: &RoutePlan) -> FeatureCollection {
         serde_json::to_value(&plan.query).unwrap_or(Value::Null),
     );
     foreign.insert("alternatives_found".into(), plan.alternatives_found.into());
+    // Names taken to mean a node other than by its id or a name written exactly (folded,
+    // an alternative name, a prefix): the answer says what it assumed.
+    let interpreted: Vec<Value> = plan
+        .waypoints
+        .iter()
+        .filter_map(|w| {
+            w.interpreted().map(|m| {
+                json!({
+                    "field": w.field,
+                    "input": w.input,
+                    "node": net.nodes()[w.node_ix].id.0,
+                    "matched": m.matched,
+                    "match": m.kind,
+                    "confidence": round2(m.confidence),
+                })
+            })
+        })
+        .collect();
+    if !interpreted.is_empty() {
+        foreign.insert("places_interpreted".into(), Value::Array(interpreted));
+    }
     FeatureCollection {
         bbox: None,
         features,

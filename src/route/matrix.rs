@@ -190,16 +190,7 @@ impl ReachRequest {
     }
 }
 
-/// A place that matches no node.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct UnknownPlace {
-    /// The parameter and position, e.g. `destinations[2]`.
-    pub field: String,
-    /// As given.
-    pub query: String,
-    /// Up to five close node ids.
-    pub suggestions: Vec<String>,
-}
+pub use super::request::UnknownPlace;
 
 /// Why a matrix or reach request has no answer.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -299,8 +290,9 @@ fn constraints(data: RouteData<'_>, input: &ConstraintInput) -> Result<Constrain
     })
 }
 
-/// Resolves every place of `lists`, gathering every mistake: ambiguous names (400) first,
-/// then unknown places (404, all of them), then unsnappable positions (422).
+/// Resolves every place of `lists`, gathering every mistake: malformed parameters (400)
+/// first, then unknown and ambiguous places (404, all of them), then unsnappable positions
+/// (422).
 fn resolve_all(
     data: RouteData<'_>,
     c: &Constraints,
@@ -324,9 +316,16 @@ fn resolve_all(
                     query, suggestions, ..
                 }) => unknown.push(UnknownPlace {
                     field: at,
+                    detail: format!("no place matches '{query}'"),
                     query,
                     suggestions,
                 }),
+                Err(RouteError::Places(list)) => {
+                    unknown.extend(list.into_iter().map(|p| UnknownPlace {
+                        field: at.clone(),
+                        ..p
+                    }))
+                }
                 Err(RouteError::Invalid(problems)) => invalid.extend(
                     problems
                         .into_iter()

@@ -30,7 +30,7 @@ pub use alternatives::Limits;
 pub use graph::{Arrival, SearchGraph};
 pub use request::{
     AlternativesBy, MAX_ALTERNATIVES, MAX_SNAP_KM, MAX_VIAS, PlaceQuery, Resolved, RouteOptions,
-    RouteRequest, Waypoint, resolve,
+    RouteRequest, UnknownPlace, Waypoint, resolve,
 };
 pub use search::{Path, Scratch, SearchProblem};
 use timed::StepTime;
@@ -83,6 +83,11 @@ pub enum RouteError {
         /// Up to five close node ids.
         suggestions: Vec<String>,
     },
+    /// Places that name no single node, every one of the request's listed at once: unknown
+    /// (with close names) or ambiguous (with every candidate's id, country and kind). A
+    /// request with one unknown place and nothing else wrong gets [`RouteError::UnknownPlace`].
+    #[error("{}", .0.iter().map(|p| format!("{}: {}", p.field, p.detail)).collect::<Vec<_>>().join("; "))]
+    Places(Vec<UnknownPlace>),
     /// No route satisfies the request.
     #[error("{detail}")]
     NoRoute {

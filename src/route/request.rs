@@ -16,7 +16,8 @@ use crate::cost::{
 };
 use crate::fields::{ECHO_CHARS, FieldError, Fields, concat_names, raw_args, truncate};
 pub use crate::fields::{MAX_SUGGESTIONS, SUGGESTION_SIMILARITY, suggest};
-use crate::network::{Network, Node, NodeKind};
+use crate::index::places::{self, PlaceMatch, Resolution};
+use crate::network::Network;
 
 /// Description of `from` (HTTP and command line).
 pub const FROM_DOC: &str = "Origin: a node id (`ru-ulan-ude`), a place name (case-insensitive, exact or unambiguous prefix: `Ulan-Ude`, `ulan`), or `lon,lat` snapped to the nearest node serving `mode`.";
@@ -162,6 +163,20 @@ crate::fields::str_enum!(
 /// A message saying what is expected.
 pub fn parse_depart(s: &str) -> Result<DateTime<FixedOffset>, String> {
     let s = s.trim();
+    // A `+` of the offset left unencoded in a query string arrives decoded as a space
+    // (`2027-07-10T08:00 06:00`): a space can only be that, so it is read as the `+`.
+    let plus;
+    let s = match s.rsplit_once(' ') {
+        Some((head, off))
+            if head.len() >= 16
+                && off.len() >= 2
+                && off.bytes().all(|b| b.is_ascii_digit() || b == b':') =>
+        {
+            plus = format!("{head}+{off}");
+            plus.as_str()
+        }
+        _ => s,
+    };
     let with_seconds;
     let text = if s.len() > 16
         && s.as_bytes()[13] == b':'
@@ -343,6 +358,19 @@ pub struct Waypoint {
     pub node_ix: usize,
     /// Distance from the given position to the node, km, when given as `lon,lat`.
     pub snap_km: Option<f64>,
+    /// How a name was matched (which name of the node, how, with what confidence), when
+    /// given as text.
+    #[serde(skip)]
+    pub matched: Option<PlaceMatch>,
+}
+
+impl Waypoint {
+    /// Whether the name was interpreted (folded, an alternative name, a prefix) rather than
+    /// written as the node's id or one of its names exactly: answers then say what it was
+    /// taken to mean.
+    pub fn interpreted(&self) -> Option<&PlaceMatch> {
+        self.matched.as_ref().filter(|m| m.confidence < 1.0)
+    }
 }
 
 /// A request resolved against a network: nodes found, lists checked, constraints built.
@@ -405,11 +433,56 @@ pub fn resolve<'a>(
         .chain(req.via.iter().map(|v| ("via", v)))
         .chain(std::iter::once(("to", &req.to)));
     let mut waypoints: Vec<Waypoint> = Vec::new();
+    let mut unknown: Vec<UnknownPlace> = Vec::new();
+    let mut vias = 0;
     for (field, place) in places {
-        let wp = resolve_place(snap, &constraints, field, place)?;
-        if waypoints.last().map(|w| w.node_ix) != Some(wp.node_ix) {
-            waypoints.push(wp);
+        // Vias are named by position when there are several (`via[1]`).
+        let at = if field == "via" {
+            vias += 1;
+            if req.via.len() > 1 {
+                format!("via[{}]", vias - 1)
+            } else {
+                "via".to_string()
+            }
+        } else {
+            field.to_string()
+        };
+        match resolve_place(snap, &constraints, field, place) {
+            Ok(wp) => {
+                if waypoints.last().map(|w| w.node_ix) != Some(wp.node_ix) {
+                    waypoints.push(wp);
+                }
+            }
+            Err(RouteError::UnknownPlace {
+                query, suggestions, ..
+            }) => unknown.push(UnknownPlace {
+                field: at,
+                detail: format!("no place matches '{query}'"),
+                query,
+                suggestions,
+            }),
+            Err(RouteError::Places(list)) => {
+                unknown.extend(list.into_iter().map(|p| UnknownPlace {
+                    field: at.clone(),
+                    ..p
+                }))
+            }
+            Err(other) => return Err(other),
         }
+    }
+    // Every place that names no single node, listed at once; one unknown place alone keeps
+    // its single-place answer.
+    match unknown.len() {
+        0 => {}
+        1 if unknown[0].detail.starts_with("no place matches") => {
+            let u = unknown.remove(0);
+            return Err(RouteError::UnknownPlace {
+                field: u.field,
+                query: u.query,
+                suggestions: u.suggestions,
+            });
+        }
+        _ => return Err(RouteError::Places(unknown)),
     }
     if waypoints.len() < 2 {
         let id = &net.nodes()[waypoints.first().map_or(0, |w| w.node_ix)].id;
@@ -499,6 +572,7 @@ pub(crate) fn resolve_place(
                     input: place.clone(),
                     node_ix: n.node_ix,
                     snap_km: Some(n.distance_km),
+                    matched: None,
                 }),
                 Some(n) => Err(RouteError::NoRoute {
                     detail: format!(
@@ -516,101 +590,91 @@ pub(crate) fn resolve_place(
             }
         }
         PlaceQuery::Text(q) => {
-            let node_ix = find_node(net, c, field, q)?;
+            let found = find_node(snap, c, field, q)?;
             Ok(Waypoint {
                 field,
                 input: place.clone(),
-                node_ix,
+                node_ix: found.node_ix,
                 snap_km: None,
+                matched: Some(found),
             })
         }
     }
 }
 
-/// Finds a node by id, exact name (English or local, case-insensitive), or unambiguous
-/// prefix of a name or id. Among several, those serving the requested mode win, then
-/// cities.
-fn find_node(net: &Network, c: &Constraints, field: &str, q: &str) -> Result<usize, RouteError> {
-    if let Some(ix) = net.node_ix(q) {
-        return Ok(ix);
-    }
-    let lower = q.to_lowercase();
-    let lname = |n: &Node| n.name.to_lowercase();
-    let exact: Vec<usize> = (0..net.nodes().len())
-        .filter(|&i| {
-            let n = &net.nodes()[i];
-            lname(n) == lower
-                || n.id.0.to_lowercase() == lower
-                || n.name_local
-                    .as_ref()
-                    .is_some_and(|l| l.to_lowercase() == lower)
-        })
-        .collect();
-    let prefix: Vec<usize> = if exact.is_empty() {
-        (0..net.nodes().len())
-            .filter(|&i| {
-                let n = &net.nodes()[i];
-                lname(n).starts_with(&lower) || n.id.0.to_lowercase().starts_with(&lower)
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let matches = if exact.is_empty() { prefix } else { exact };
-    if matches.is_empty() {
-        let suggestions = suggest(
-            q,
-            net.nodes()
+/// A place that names no single node: unknown, or ambiguous.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnknownPlace {
+    /// The parameter and position, e.g. `destinations[2]`.
+    pub field: String,
+    /// As given (shortened).
+    pub query: String,
+    /// What is wrong: no place matches, or which places it could be (id, name, country,
+    /// kind of each).
+    pub detail: String,
+    /// Close node ids (unknown), or every candidate's id (ambiguous).
+    pub suggestions: Vec<String>,
+}
+
+/// Finds a node through the snapshot's place resolver ([`crate::index::places`]): id, name,
+/// local or alternative name after folding (case, diacritics, hyphens, spaces, apostrophes),
+/// or a prefix of one; among several, those serving the requested mode are kept, and a town
+/// wins over its own stations and terminals. Never a guess between two places.
+///
+/// # Errors
+/// [`RouteError::UnknownPlace`] (with the closest names) when nothing matches;
+/// [`RouteError::Places`] with one item listing every candidate when the name is ambiguous.
+fn find_node(
+    snap: RouteData<'_>,
+    c: &Constraints,
+    field: &str,
+    q: &str,
+) -> Result<PlaceMatch, RouteError> {
+    let net = snap.network;
+    let serving = |ix: usize| net.nodes()[ix].modes.iter().any(|m| c.mode.allows(*m));
+    match snap.index.places().resolve(net, q, serving) {
+        Resolution::Found(m) => Ok(m),
+        Resolution::Ambiguous(found) => {
+            Err(RouteError::Places(vec![ambiguous(net, field, q, &found)]))
+        }
+        Resolution::Unknown(near) => {
+            let mut suggestions: Vec<String> = near
                 .iter()
-                .map(|n| (n.id.0.as_str(), n.name.as_str())),
-        );
-        return Err(RouteError::UnknownPlace {
-            field: field.to_string(),
-            query: truncate(q, ECHO_CHARS),
-            suggestions,
-        });
-    }
-    let narrowed = narrow(net, c, &matches);
-    match narrowed.as_slice() {
-        [one] => Ok(*one),
-        many => Err(RouteError::Invalid(vec![problem(
-            field,
-            format!(
-                "'{}' is ambiguous: it matches {}; give a node id",
-                truncate(q, ECHO_CHARS),
-                many.iter()
-                    .take(10)
-                    .map(|&i| format!("'{}' ({})", net.nodes()[i].id, net.nodes()[i].name))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        )])),
+                .map(|m| net.nodes()[m.node_ix].id.0.clone())
+                .take(MAX_SUGGESTIONS)
+                .collect();
+            if suggestions.is_empty() {
+                suggestions = suggest(
+                    q,
+                    net.nodes()
+                        .iter()
+                        .map(|n| (n.id.0.as_str(), n.name.as_str())),
+                );
+            }
+            Err(RouteError::UnknownPlace {
+                field: field.to_string(),
+                query: truncate(q, ECHO_CHARS),
+                suggestions,
+            })
+        }
     }
 }
 
-fn narrow(net: &Network, c: &Constraints, matches: &[usize]) -> Vec<usize> {
-    if matches.len() < 2 {
-        return matches.to_vec();
+/// The problem of an ambiguous name of `field`, listing every candidate.
+pub(crate) fn ambiguous(net: &Network, field: &str, q: &str, found: &[PlaceMatch]) -> UnknownPlace {
+    let q = truncate(q, ECHO_CHARS);
+    UnknownPlace {
+        field: field.to_string(),
+        detail: format!(
+            "'{q}' is ambiguous: it could be {}; give a node id",
+            places::describe(net, found)
+        ),
+        query: q,
+        suggestions: found
+            .iter()
+            .map(|m| net.nodes()[m.node_ix].id.0.clone())
+            .collect(),
     }
-    let serving: Vec<usize> = matches
-        .iter()
-        .copied()
-        .filter(|&i| net.nodes()[i].modes.iter().any(|m| c.mode.allows(*m)))
-        .collect();
-    let pool = if serving.is_empty() {
-        matches.to_vec()
-    } else {
-        serving
-    };
-    if pool.len() < 2 {
-        return pool;
-    }
-    let cities: Vec<usize> = pool
-        .iter()
-        .copied()
-        .filter(|&i| net.nodes()[i].kind == NodeKind::City)
-        .collect();
-    if cities.len() == 1 { cities } else { pool }
 }
 
 #[cfg(test)]
@@ -666,7 +730,7 @@ mod tests {
             mode,
             ..Default::default()
         };
-        find_node(&snap.network, &c, "from", q).map(|i| snap.network.nodes()[i].id.0.clone())
+        find_node(snap.into(), &c, "from", q).map(|m| snap.network.nodes()[m.node_ix].id.0.clone())
     }
 
     #[test]
@@ -689,11 +753,15 @@ mod tests {
             find(&s, "ostr", ModeFilter::Rail).unwrap(),
             "aa-ostrov-yard"
         );
-        // "p" matches Portovo and Pole, neither a city.
-        assert!(matches!(
-            find(&s, "p", ModeFilter::Rail),
-            Err(RouteError::Invalid(_))
-        ));
+        // "p" matches Portovo and Pole, neither a city: both are listed, none is guessed.
+        match find(&s, "p", ModeFilter::Rail) {
+            Err(RouteError::Places(list)) => {
+                assert_eq!(list.len(), 1);
+                assert_eq!(list[0].suggestions, vec!["aa-port", "aa-pole"]);
+                assert!(list[0].detail.contains("'aa-pole' (Pole, AA, station)"));
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

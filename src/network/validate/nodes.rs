@@ -64,6 +64,7 @@ fn read_node(feat: &mut Feat<'_, '_>, point: Option<Point<f64>>) -> Result<Node,
     let id = feat.str_req("id");
     let name = feat.str_req("name");
     let name_local = feat.str_opt("name_local");
+    let alt_names = read_alt_names(feat);
     let country = feat
         .str_req("country")
         .and_then(|c| feat.country_code("country", &c));
@@ -92,6 +93,7 @@ fn read_node(feat: &mut Feat<'_, '_>, point: Option<Point<f64>>) -> Result<Node,
             id: NodeId(id),
             name,
             name_local,
+            alt_names,
             country,
             kind,
             modes,
@@ -126,6 +128,35 @@ fn read_modes(feat: &mut Feat<'_, '_>) -> Vec<Mode> {
         Some(_) => feat.problem("modes", "must be an array such as [\"rail\", \"road\"]"),
     }
     modes
+}
+
+/// `alt_names`: optional array of distinct, non-empty strings (other scripts, historical
+/// names, transliteration variants).
+fn read_alt_names(feat: &mut Feat<'_, '_>) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    match feat.props.get("alt_names").cloned() {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(a)) => {
+            for (i, v) in a.iter().enumerate() {
+                match v.as_str().map(str::trim) {
+                    Some("") => feat.problem(&format!("alt_names[{i}]"), "must not be empty"),
+                    Some(n) if names.iter().any(|x| x == n) => {
+                        feat.problem(&format!("alt_names[{i}]"), format!("'{n}' listed twice"))
+                    }
+                    Some(n) => names.push(n.to_string()),
+                    None => feat.problem(
+                        &format!("alt_names[{i}]"),
+                        format!("must be a string, not {v}"),
+                    ),
+                }
+            }
+        }
+        Some(_) => feat.problem(
+            "alt_names",
+            "must be an array of strings such as [\"Улан-Удэ\", \"Verkhneudinsk\"]",
+        ),
+    }
+    names
 }
 
 /// The Point geometry.
