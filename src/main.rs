@@ -75,7 +75,9 @@ fn follow_db(
         Event::Disconnected(_) => st.set_connected(false),
         Event::Reloaded(outcome) => match st.install(outcome.map(|b| *b)) {
             Ok(s) => tracing::info!(nodes = s.nodes, links = s.links, "database edit served"),
-            Err(e) => tracing::warn!(error = %e, "database edit refused; the old network keeps serving"),
+            Err(e) => {
+                tracing::warn!(error = %e, "database edit refused; the old network keeps serving")
+            }
         },
     })
     .context("starting the database listener")?;

@@ -53,7 +53,10 @@ impl Cluster {
         let root = std::env::temp_dir().join(format!(
             "corridor-pg-{}-{}",
             std::process::id(),
-            Instant::now().elapsed().as_nanos() ^ (std::ptr::addr_of!(bin) as u128)
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
         ));
         std::fs::create_dir_all(&root).unwrap();
         let as_postgres = unsafe { libc::geteuid() } == 0;
@@ -91,11 +94,16 @@ impl Cluster {
                 "--no-sync",
             ],
         );
-        assert!(out.status.success(), "initdb: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "initdb: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         cluster.pg_ctl_start();
-        let have_postgis = cluster
-            .query_one("postgres", "SELECT count(*)::text FROM pg_available_extensions WHERE name = 'postgis'")
-            == "1";
+        let have_postgis = cluster.query_one(
+            "postgres",
+            "SELECT count(*)::text FROM pg_available_extensions WHERE name = 'postgis'",
+        ) == "1";
         if !have_postgis {
             skip_or_fail("PostGIS is not installed for this PostgreSQL");
             return None; // the guard stops and removes the cluster
@@ -116,7 +124,10 @@ impl Cluster {
         } else {
             Command::new(&exe)
         };
-        cmd.args(args).current_dir("/").output().expect("run a PostgreSQL tool")
+        cmd.args(args)
+            .current_dir("/")
+            .output()
+            .expect("run a PostgreSQL tool")
     }
 
     fn pg_ctl_start(&self) {
@@ -126,7 +137,10 @@ impl Cluster {
             self.root.display()
         );
         let log = self.root.join("log").display().to_string();
-        let out = self.run("pg_ctl", &["-D", &self.data(), "-l", &log, "-o", &opts, "-w", "start"]);
+        let out = self.run(
+            "pg_ctl",
+            &["-D", &self.data(), "-l", &log, "-o", &opts, "-w", "start"],
+        );
         assert!(
             out.status.success(),
             "pg_ctl start: {}{}",
@@ -148,7 +162,9 @@ impl Cluster {
         corridor::db::block_on(async move {
             let t: corridor::db::DbTarget = url.parse().unwrap();
             let c = t.connect().await.unwrap();
-            c.batch_execute(sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+            c.batch_execute(sql)
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
         })
         .unwrap();
     }
@@ -158,7 +174,10 @@ impl Cluster {
         corridor::db::block_on(async move {
             let t: corridor::db::DbTarget = url.parse().unwrap();
             let c = t.connect().await.unwrap();
-            let row = c.query_one(sql, &[]).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+            let row = c
+                .query_one(sql, &[])
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
             row.get::<_, String>(0)
         })
         .unwrap()
@@ -198,7 +217,10 @@ fn ok(out: &Output) -> String {
 
 fn json(server: &Server, path: &str) -> (u16, Value) {
     let (status, _, body) = server.get(path);
-    (status, serde_json::from_str(&body).unwrap_or(Value::String(body)))
+    (
+        status,
+        serde_json::from_str(&body).unwrap_or(Value::String(body)),
+    )
 }
 
 const ROUTE: &str = "/v1/route?from=ru-ulan-ude&to=cn-beijing&mode=rail";
@@ -210,7 +232,12 @@ fn route_time(server: &Server) -> f64 {
 }
 
 /// Polls `cond` on every replica until all hold; the time it took, or a panic after `limit`.
-fn until_all(replicas: &[&Server], limit: Duration, what: &str, cond: impl Fn(&Server) -> bool) -> Duration {
+fn until_all(
+    replicas: &[&Server],
+    limit: Duration,
+    what: &str,
+    cond: impl Fn(&Server) -> bool,
+) -> Duration {
     let start = Instant::now();
     let mut done = vec![false; replicas.len()];
     loop {
@@ -222,7 +249,10 @@ fn until_all(replicas: &[&Server], limit: Duration, what: &str, cond: impl Fn(&S
         if done.iter().all(|d| *d) {
             return start.elapsed();
         }
-        assert!(start.elapsed() < limit, "{what}: not on every replica within {limit:?}");
+        assert!(
+            start.elapsed() < limit,
+            "{what}: not on every replica within {limit:?}"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
 }
@@ -242,10 +272,16 @@ fn postgis_source_of_truth() {
     let again = ok(&corridor(&["db", "init", "--db", &url]));
     assert!(again.contains("up to date"), "{again}");
     // The connection string never shows; the redacted target does.
-    assert!(first.contains(&format!("postgresql://postgres@127.0.0.1:{}/corridor_main", pg.port)));
+    assert!(first.contains(&format!(
+        "postgresql://postgres@127.0.0.1:{}/corridor_main",
+        pg.port
+    )));
 
     let loaded = ok(&corridor(&["db", "load", "--db", &url]));
-    assert!(loaded.contains("175 nodes, 273 links, 4 scenarios, 2 demand sets"), "{loaded}");
+    assert!(
+        loaded.contains("175 nodes, 273 links, 4 scenarios, 2 demand sets"),
+        "{loaded}"
+    );
 
     // Serve answers exactly as from files.
     let files = Server::start(None, &[]);
@@ -280,12 +316,17 @@ fn same_answers(files: &Server, db: &Server) {
         "/v1/capacity?from=RU&to=MN&mode=rail",
         "/v1/crossings",
         "/v1/scenarios",
+        "/v1/scenarios/naushki-closed",
+        "/v1/demand",
         "/v1/matrix?sources=kz-almaty,ru-irkutsk&destinations=mn-ulaanbaatar,cn-beijing&optimize=cost",
     ] {
         let (s1, v1) = json(files, path);
         let (s2, v2) = json(db, path);
         assert_eq!(s1, s2, "{path}");
-        assert!(v1 == v2, "{path}: the database's answer differs from the files'");
+        assert!(
+            v1 == v2,
+            "{path}: the database's answer differs from the files'"
+        );
     }
 }
 
@@ -296,7 +337,9 @@ fn edit_reaches_both_replicas(pg: &Cluster, a: &Server, b: &Server) {
     assert_eq!(before, route_time(b));
     let (_, r) = json(a, ROUTE);
     assert!(
-        r["features"][0]["properties"]["crossings"].to_string().contains(CROSSING),
+        r["features"][0]["properties"]["crossings"]
+            .to_string()
+            .contains(CROSSING),
         "the test route should cross {CROSSING}: {r}"
     );
     let mut times = Vec::new();
@@ -317,7 +360,9 @@ fn edit_reaches_both_replicas(pg: &Cluster, a: &Server, b: &Server) {
         "corridor_main",
         &format!("UPDATE corridor.links SET dwell_h = dwell_h - 3 WHERE id = '{CROSSING}'"),
     );
-    until_all(&[a, b], Duration::from_secs(2), "edit reverted", |s| route_time(s) == before);
+    until_all(&[a, b], Duration::from_secs(2), "edit reverted", |s| {
+        route_time(s) == before
+    });
 }
 
 fn invalid_edit_is_refused(pg: &Cluster, a: &Server, b: &Server) {
@@ -327,9 +372,12 @@ fn invalid_edit_is_refused(pg: &Cluster, a: &Server, b: &Server) {
         "corridor_main",
         "UPDATE corridor.links SET to_node = 'ru-nowhere' WHERE id = 'rail-kurgan-petukhovo'",
     );
-    until_all(&[a, b], Duration::from_secs(2), "invalid edit reported", |s| {
-        health(s)["last_reload"]["ok"] == false
-    });
+    until_all(
+        &[a, b],
+        Duration::from_secs(2),
+        "invalid edit reported",
+        |s| health(s)["last_reload"]["ok"] == false,
+    );
     for r in [a, b] {
         let h = health(r);
         let problems = h["last_reload"]["problems"].as_array().unwrap().clone();
@@ -361,7 +409,9 @@ fn outage_keeps_serving(pg: &Cluster, a: &Server, b: &Server) {
         .map(|base| {
             let (stop, done, failed) = (stop.clone(), done.clone(), failed.clone());
             std::thread::spawn(move || {
-                let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(10)).build();
+                let agent = ureq::AgentBuilder::new()
+                    .timeout(Duration::from_secs(10))
+                    .build();
                 while !stop.load(Ordering::Relaxed) {
                     match agent.get(&format!("{base}{ROUTE}")).call() {
                         Ok(r) if r.status() == 200 => done.fetch_add(1, Ordering::Relaxed),
@@ -393,9 +443,12 @@ fn outage_keeps_serving(pg: &Cluster, a: &Server, b: &Server) {
         "corridor_main",
         &format!("UPDATE corridor.links SET dwell_h = dwell_h + 5 WHERE id = '{CROSSING}'"),
     );
-    until_all(&[a, b], Duration::from_secs(2), "edit after the outage", |s| {
-        route_time(s) > before + 4.5
-    });
+    until_all(
+        &[a, b],
+        Duration::from_secs(2),
+        "edit after the outage",
+        |s| route_time(s) > before + 4.5,
+    );
 }
 
 fn pgrouting_import(pg: &Cluster) {
@@ -416,17 +469,33 @@ fn pgrouting_import(pg: &Cluster) {
           (4, 104, 112, 'broken', 4, 5, 0.2, 0.2, 40, ST_GeomFromText('MULTILINESTRING((107.05 47.95, 107.1 47.96))', 4326));",
     );
     let out = ok(&corridor(&[
-        "db", "import-pgrouting", "--db", &url, "--table", "ways", "--country", "MN",
-        "--map", "maxspeed_forward=speed_kmh", "--map", "name=name",
+        "db",
+        "import-pgrouting",
+        "--db",
+        &url,
+        "--table",
+        "ways",
+        "--country",
+        "MN",
+        "--map",
+        "maxspeed_forward=speed_kmh",
+        "--map",
+        "name=name",
     ]));
     let report: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
     assert_eq!(report["stored"]["links"], 3, "{report}");
     assert_eq!(report["stored"]["nodes"], 4, "{report}");
     let unmapped = report["unmapped_columns"].to_string();
-    assert!(unmapped.contains("osm_id") && unmapped.contains("tag_id"), "{report}");
+    assert!(
+        unmapped.contains("osm_id") && unmapped.contains("tag_id"),
+        "{report}"
+    );
     assert!(!unmapped.contains("maxspeed_forward"), "{report}");
     let skipped = report["skipped_rows"].to_string();
-    assert!(skipped.contains("gid 4") && skipped.contains("MULTILINESTRING"), "{report}");
+    assert!(
+        skipped.contains("gid 4") && skipped.contains("MULTILINESTRING"),
+        "{report}"
+    );
 
     // What was imported is served and routed on.
     let s = Server::start_with_args(None, &["--db", &url]);
@@ -435,7 +504,12 @@ fn pgrouting_import(pg: &Cluster) {
     let links = v["features"][0]["properties"]["links"].to_string();
     assert!(links.contains("pgr-1") && links.contains("pgr-3"), "{v}");
     let (_, net) = json(&s, "/v1/network");
-    let l1 = net["features"].as_array().unwrap().iter().find(|f| f["properties"]["id"] == "pgr-1").unwrap();
+    let l1 = net["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["id"] == "pgr-1")
+        .unwrap();
     assert_eq!(l1["properties"]["speed_kmh"], 60.0);
     assert_eq!(l1["properties"]["name"], "Peace Avenue");
     // pgRouting's one-way convention (negative reverse_cost) is kept.
@@ -443,12 +517,22 @@ fn pgrouting_import(pg: &Cluster) {
     assert_eq!(status, 422);
 
     // A table that is not a pgRouting edge table is refused, naming what is missing.
-    pg.execute("corridor_pgr", "CREATE TABLE public.notways (id bigint, name text)");
+    pg.execute(
+        "corridor_pgr",
+        "CREATE TABLE public.notways (id bigint, name text)",
+    );
     let out = corridor(&["db", "import-pgrouting", "--db", &url, "--table", "notways"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("source") && err.contains("the_geom"), "{err}");
-    let out = corridor(&["db", "import-pgrouting", "--db", &url, "--table", "ways; DROP TABLE x"]);
+    let out = corridor(&[
+        "db",
+        "import-pgrouting",
+        "--db",
+        &url,
+        "--table",
+        "ways; DROP TABLE x",
+    ]);
     assert!(!out.status.success());
 }
 
@@ -457,14 +541,27 @@ fn dump_round_trip(pg: &Cluster) {
     ok(&corridor(&["db", "init", "--db", &url]));
     ok(&corridor(&["db", "load", "--db", &url]));
     let out = pg.root.join("dump");
-    ok(&corridor(&["db", "dump", "--db", &url, "--out", out.to_str().unwrap()]));
+    ok(&corridor(&[
+        "db",
+        "dump",
+        "--db",
+        &url,
+        "--out",
+        out.to_str().unwrap(),
+    ]));
     let geodata = Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata");
     let read = |p: PathBuf| -> Value {
-        serde_json::from_str(&std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))).unwrap()
+        serde_json::from_str(
+            &std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())),
+        )
+        .unwrap()
     };
     for f in ["nodes.geojson", "links.geojson"] {
         let (orig, back) = (read(geodata.join(f)), read(out.join(f)));
-        let (o, b) = (orig["features"].as_array().unwrap(), back["features"].as_array().unwrap());
+        let (o, b) = (
+            orig["features"].as_array().unwrap(),
+            back["features"].as_array().unwrap(),
+        );
         assert_eq!(o.len(), b.len(), "{f}");
         for (x, y) in o.iter().zip(b) {
             assert_eq!(x, y, "{f}: a feature differs after load → dump");

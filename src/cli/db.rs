@@ -115,7 +115,10 @@ pub fn run(cmd: DbCommand) -> anyhow::Result<i32> {
                     for p in &ps {
                         eprintln!("{p}");
                     }
-                    anyhow::bail!("{source}: {} problem(s); the database was not changed", ps.len());
+                    anyhow::bail!(
+                        "{source}: {} problem(s); the database was not changed",
+                        ps.len()
+                    );
                 }
                 Err(e) => return Err(e).context("reading the data"),
             };

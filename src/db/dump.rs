@@ -66,7 +66,8 @@ fn write_collection(text: &str, name: &str, path: &Path) -> Result<usize, DbErro
     let fc: Value = serde_json::from_str(text)
         .map_err(|e| DbError::Refused(format!("corridor.{name} as GeoJSON: {e}")))?;
     let features = fc["features"].as_array().cloned().unwrap_or_default();
-    let mut body = format!("{{\"type\": \"FeatureCollection\", \"name\": \"{name}\", \"features\": [\n");
+    let mut body =
+        format!("{{\"type\": \"FeatureCollection\", \"name\": \"{name}\", \"features\": [\n");
     for (i, f) in features.iter().enumerate() {
         if i > 0 {
             body.push_str(",\n");

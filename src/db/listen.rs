@@ -75,7 +75,8 @@ pub fn spawn(
 
 async fn run(target: DbTarget, mut served: u64, on_event: impl Fn(Event)) {
     let mut delay = BACKOFF_FIRST;
-    let mut connected = false;
+    // `serve` has just read the database: it starts as connected.
+    let mut connected = true;
     loop {
         match session(&target, &mut served, &on_event, &mut connected).await {
             Ok(()) => {}

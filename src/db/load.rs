@@ -73,7 +73,7 @@ const INSERT_LINKS: &str = "INSERT INTO corridor.links \
                  THEN (p->'capacity'->>'value')::numeric END, \
             CASE WHEN jsonb_typeof(p->'capacity') = 'object' \
                  THEN p->'capacity'->>'unit' END, \
-            CASE WHEN jsonb_typeof(p->'capacity') <> 'object' THEN base \
+            CASE WHEN jsonb_typeof(p->'capacity') IS DISTINCT FROM 'object' THEN base \
                  WHEN (p->'capacity') - 'value' - 'unit' = '{}'::jsonb THEN base - 'capacity' \
                  ELSE jsonb_set(base, '{capacity}', (p->'capacity') - 'value' - 'unit') END, \
             ST_SetSRID(ST_GeomFromGeoJSON(t.f->'geometry'), 4326) \
@@ -164,9 +164,7 @@ pub async fn snapshot(client: &mut Client, origin: &str) -> Result<Snapshot, DbE
 pub fn relocate(mut p: Problem) -> Problem {
     if p.file == NODES_FILE {
         p.file = "corridor.nodes".into();
-        p.field = column_of(&p.field, |f| {
-            NODE_TYPED.contains(&f).then(|| f.to_string())
-        });
+        p.field = column_of(&p.field, |f| NODE_TYPED.contains(&f).then(|| f.to_string()));
     } else if p.file == LINKS_FILE {
         p.file = "corridor.links".into();
         p.field = column_of(&p.field, |f| {
@@ -186,8 +184,7 @@ pub fn relocate(mut p: Problem) -> Problem {
 }
 
 fn column_of(field: &str, typed: impl Fn(&str) -> Option<String>) -> String {
-    if field == "geometry" || field.starts_with("geometry.") || field.starts_with("coordinates")
-    {
+    if field == "geometry" || field.starts_with("geometry.") || field.starts_with("coordinates") {
         return "geom".into();
     }
     if let Some(col) = typed(field) {
@@ -266,7 +263,8 @@ pub async fn store(client: &mut Client, docs: &Fetched) -> Result<Stored, DbErro
         let Some((_, table)) = FOLDER_TABLES.iter().find(|(f, _)| f == folder) else {
             continue;
         };
-        let sql = format!("INSERT INTO corridor.{table} (name, doc) VALUES ($1, ($2::text)::jsonb)");
+        let sql =
+            format!("INSERT INTO corridor.{table} (name, doc) VALUES ($1, ($2::text)::jsonb)");
         tx.execute(&sql, &[name, text])
             .await
             .map_err(|e| DbError::query(format!("inserting {folder}/{name}.json"), &e))?;

@@ -228,7 +228,10 @@ mod tests {
         let t: DbTarget = "postgresql://reader:s3cr3t-pw@db.example:6543/corridor"
             .parse()
             .unwrap();
-        assert_eq!(t.to_string(), "postgresql://reader@db.example:6543/corridor");
+        assert_eq!(
+            t.to_string(),
+            "postgresql://reader@db.example:6543/corridor"
+        );
         assert!(!format!("{t:?}").contains("s3cr3t"));
         let t: DbTarget = "host=h port=5 user=u password=s3cr3t-pw dbname=d"
             .parse()

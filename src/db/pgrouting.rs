@@ -51,7 +51,14 @@ pub struct ImportReport {
 
 /// The columns the import reads itself.
 const READ: &[&str] = &[
-    "id", "gid", "source", "target", "cost", "reverse_cost", "the_geom", "geom",
+    "id",
+    "gid",
+    "source",
+    "target",
+    "cost",
+    "reverse_cost",
+    "the_geom",
+    "geom",
 ];
 
 fn ident(part: &str) -> Result<String, DbError> {
@@ -89,7 +96,8 @@ pub async fn read(
     let cols: Vec<String> = client
         .query(
             "SELECT column_name::text FROM information_schema.columns \
-             WHERE table_schema = coalesce($1, current_schema()) AND table_name = $2 \
+             WHERE table_schema::text = coalesce($1::text, current_schema()::text) \
+               AND table_name::text = $2::text \
              ORDER BY ordinal_position",
             &[&schema, &table],
         )
@@ -164,9 +172,10 @@ pub async fn read(
     report.defaulted_fields.push(format!("mode={}", opts.mode));
     let mapped = |f: &str| opts.map.iter().any(|(_, to)| to == f);
     if !mapped("speed_kmh") {
-        report
-            .defaulted_fields
-            .push(format!("speed_kmh={} (estimate: --speed-kmh)", opts.speed_kmh));
+        report.defaulted_fields.push(format!(
+            "speed_kmh={} (estimate: --speed-kmh)",
+            opts.speed_kmh
+        ));
     }
     match &opts.country {
         Some(c) => report.defaulted_fields.push(format!("node country={c}")),
@@ -288,10 +297,7 @@ pub async fn read(
 ///
 /// # Errors
 /// As [`read`]; [`DbError::Load`] when the mapped network is invalid.
-pub async fn import(
-    client: &mut Client,
-    opts: &ImportOptions,
-) -> Result<ImportReport, DbError> {
+pub async fn import(client: &mut Client, opts: &ImportOptions) -> Result<ImportReport, DbError> {
     let (fetched, mut report) = read(client, opts).await?;
     load::validate(fetched.clone())?;
     report.stored = Some(load::store(client, &fetched).await?);
