@@ -173,12 +173,12 @@ pub fn relocate(mut p: Problem) -> Problem {
                 .find(|(prop, _)| *prop == f)
                 .map(|(_, col)| col.to_string())
         });
-    } else if let Some((folder, name)) = p.file.split_once('/') {
-        if let Some((_, table)) = FOLDER_TABLES.iter().find(|(f, _)| *f == folder) {
-            let name = name.strip_suffix(".json").unwrap_or(name);
-            p.file = format!("corridor.{table} name={name}");
-            p.field = format!("doc.{}", p.field);
-        }
+    } else if let Some((folder, name)) = p.file.split_once('/')
+        && let Some((_, table)) = FOLDER_TABLES.iter().find(|(f, _)| *f == folder)
+    {
+        let name = name.strip_suffix(".json").unwrap_or(name);
+        p.file = format!("corridor.{table} name={name}");
+        p.field = format!("doc.{}", p.field);
     }
     p
 }
