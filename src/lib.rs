@@ -4,6 +4,7 @@
 //! One concern per module, as in Valhalla and OSRM:
 //! - [`fields`]: field reading, lon/lat checks, suggestions, the enum macro (the foundation);
 //! - [`network`]: model, loading and validation of `geodata/` (checked once, then read-only);
+//! - [`db`]: PostgreSQL/PostGIS as a shared source (schema, load, dump, LISTEN);
 //! - [`index`]: rstar spatial indexes for snapping and map queries;
 //! - [`cost`]: what a request allows and what links and transfers cost;
 //! - [`route`]: shortest paths and alternatives;
@@ -16,6 +17,7 @@
 pub mod capacity;
 pub mod cli;
 pub mod cost;
+pub mod db;
 pub mod fields;
 pub mod http;
 pub mod index;

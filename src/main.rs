@@ -10,8 +10,21 @@ use corridor::network::source::Source;
 
 /// Starts the HTTP service on validated data (refuses to start on invalid data).
 fn serve(args: ServeArgs) -> anyhow::Result<i32> {
-    let snap = corridor::Snapshot::load(&Source::from_dir(args.data.as_deref()))
-        .context("refusing to start on invalid data")?;
+    let db = match args.db.as_deref().filter(|u| !u.is_empty()) {
+        Some(url) => Some(url.parse::<corridor::db::DbTarget>()?),
+        None => None,
+    };
+    let (snap, served_print) = match &db {
+        Some(target) => {
+            let (snap, print) = read_db(target).context("refusing to start")?;
+            (snap, Some(print))
+        }
+        None => (
+            corridor::Snapshot::load(&Source::from_dir(args.data.as_deref()))
+                .context("refusing to start on invalid data")?,
+            None,
+        ),
+    };
     let config = ServerConfig {
         compute_timeout: std::time::Duration::from_millis(args.compute_timeout_ms),
         cors_origins: args.cors_origin,
@@ -21,8 +34,54 @@ fn serve(args: ServeArgs) -> anyhow::Result<i32> {
         data_dir: args.data,
     };
     let state = actix_web::web::Data::new(AppState::new(snap, config));
+    if let (Some(target), Some(print)) = (db, served_print) {
+        follow_db(&state, target, print)?;
+    }
     actix_web::rt::System::new().block_on(corridor::http::serve(state, &args.bind))?;
     Ok(0)
+}
+
+/// Reads and validates the database once (start-up, `/admin/reload`, SIGHUP).
+fn read_db(
+    target: &corridor::db::DbTarget,
+) -> Result<(corridor::Snapshot, u64), corridor::db::DbError> {
+    corridor::db::block_on(async {
+        let mut client = target.connect().await?;
+        let fetched = corridor::db::load::fetch(&mut client, &target.to_string()).await?;
+        let print = corridor::db::listen::fingerprint(&fetched);
+        Ok((corridor::db::load::validate(fetched)?, print))
+    })?
+}
+
+/// Serves the database's edits: reloads read it, and the listener swaps in each valid edit.
+fn follow_db(
+    state: &actix_web::web::Data<AppState>,
+    target: corridor::db::DbTarget,
+    print: u64,
+) -> anyhow::Result<()> {
+    use corridor::db::listen::{self, Event};
+    use corridor::http::admin::Loader;
+    let t = target.clone();
+    let loader = Loader(std::sync::Arc::new(move || {
+        read_db(&t).map(|(s, _)| s).map_err(|e| match e {
+            corridor::db::DbError::Load(l) => l,
+            e => corridor::network::LoadError::Invalid(e.problems()),
+        })
+    }));
+    state.set_loader("postgresql", loader);
+    let st = state.clone();
+    listen::spawn(target, print, move |event| match event {
+        Event::Connected => st.set_connected(true),
+        Event::Disconnected(_) => st.set_connected(false),
+        Event::Reloaded(outcome) => match st.install(outcome.map(|b| *b)) {
+            Ok(s) => tracing::info!(nodes = s.nodes, links = s.links, "database edit served"),
+            Err(e) => {
+                tracing::warn!(error = %e, "database edit refused; the old network keeps serving")
+            }
+        },
+    })
+    .context("starting the database listener")?;
+    Ok(())
 }
 
 fn main() {

@@ -3,6 +3,7 @@
 
 pub mod capacity;
 pub mod compare;
+pub mod db;
 pub mod matrix;
 pub mod route;
 pub mod validate;
@@ -29,8 +30,12 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Data directory with nodes.geojson and links.geojson (default: the embedded data).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "db")]
     pub data: Option<PathBuf>,
+    /// Serve from PostgreSQL/PostGIS (`corridor db init|load` first) and follow its edits
+    /// (LISTEN corridor_changed); default from CORRIDOR_DB_URL. Never printed.
+    #[arg(long, env = "CORRIDOR_DB_URL", hide_env_values = true)]
+    pub db: Option<String>,
     /// Address to bind. Binding beyond loopback must be explicit, e.g. 0.0.0.0:8080.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub bind: String,
@@ -66,6 +71,9 @@ pub enum Command {
     /// The same question on the baseline and on a scenario: a before/after table.
     #[command(subcommand)]
     Compare(compare::CompareCommand),
+    /// The PostgreSQL/PostGIS source: schema, load, dump, pgRouting import.
+    #[command(subcommand)]
+    Db(db::DbCommand),
 }
 
 /// Loads the network from `dir` (or the embedded data) with its scenarios and demand sets.
@@ -90,6 +98,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             capacity::run_assign(&snap, &args)
         }
         Command::Validate(args) => validate::run(&args),
+        Command::Db(cmd) => db::run(cmd),
         Command::Serve(_) => {
             anyhow::bail!("`corridor serve` is started by the binary, not by cli::run")
         }

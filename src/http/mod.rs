@@ -135,15 +135,26 @@ pub struct AppState {
     pub config: ServerConfig,
     /// Serialises reloads.
     reload_lock: std::sync::Mutex<()>,
+    /// Where the data comes from and how the last reload went (`/health`).
+    pub(crate) status: std::sync::Mutex<admin::SourceStatus>,
+    /// What a reload reads, when not the configured files (a database).
+    pub(crate) loader: std::sync::Mutex<Option<admin::Loader>>,
 }
 
 impl AppState {
     /// State serving `snapshot`.
     pub fn new(snapshot: Snapshot, config: ServerConfig) -> Self {
+        let kind = if config.data_dir.is_some() {
+            "directory"
+        } else {
+            "embedded"
+        };
         Self {
             served: ArcSwap::from_pointee(Served::new(snapshot)),
             config,
             reload_lock: std::sync::Mutex::new(()),
+            status: std::sync::Mutex::new(admin::SourceStatus::new(kind)),
+            loader: std::sync::Mutex::new(None),
         }
     }
 
@@ -235,7 +246,7 @@ pub fn cors(config: &ServerConfig) -> actix_cors::Cors {
     path = "/health",
     tag = "network",
     responses(
-        (status = 200, description = "Up, with node and link counts and the data's ETag.", body = schema::Health),
+        (status = 200, description = "Up, with node and link counts, the data's ETag, the source's state and the last reload's outcome.", body = schema::Health),
         (status = 400, description = "Any query parameter (none is accepted).", content_type = "application/problem+json", body = schema::Problem),
     )
 )]
@@ -246,11 +257,14 @@ pub async fn health(
     Params::parse(req.query_string(), &[])?.finish()?;
     let snap = state.current();
     let s = snap.network.summary();
+    let status = state.status_json();
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "status": "ok",
         "nodes": s.nodes,
         "links": s.links,
         "etag": snap.etag,
+        "source": status["source"],
+        "last_reload": status["last_reload"],
     })))
 }
 

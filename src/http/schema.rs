@@ -97,6 +97,15 @@ pub struct Health {
     links: usize,
     /// ETag of the served data.
     etag: String,
+    /// Where the data comes from: `kind` (`embedded`, `directory`, `postgresql`), `state`
+    /// (`loaded` for files; `connected` or `disconnected` for a database) and `since` (RFC
+    /// 3339, when the state began).
+    #[schema(value_type = Object)]
+    source: serde_json::Value,
+    /// The last load or reload: `ok`, `at` (RFC 3339) and `problems` (why it was refused,
+    /// the first 50; `problems_total` counts them all). The network served is the last good one.
+    #[schema(value_type = Object)]
+    last_reload: serde_json::Value,
 }
 
 /// A query parameter, with an optional example value.

@@ -2,7 +2,8 @@
 //!
 //! A [`Source`] yields the raw [`Documents`] (the nodes and links FeatureCollections); [`load`]
 //! hands them to validation, the only way to a [`Network`]. Today there are two sources: the
-//! data compiled into the binary and a directory on disk. A database source (PostgreSQL,
+//! data compiled into the binary and a directory on disk, plus documents already fetched
+//! from a database ([`Source::Fetched`], filled by `crate::db`). A database source (PostgreSQL,
 //! e.g. one query per feature type returning a FeatureCollection, as pg_featureserv does) is
 //! one more variant of [`Source`] and one more arm in [`Source::documents`]; validation,
 //! reload and the CLI stay as they are.
@@ -27,6 +28,23 @@ pub enum Source {
     Embedded,
     /// A directory holding [`NODES_FILE`] and [`LINKS_FILE`].
     Dir(PathBuf),
+    /// Documents already read from elsewhere (a PostgreSQL database: `crate::db`), checked
+    /// exactly as files are.
+    Fetched(std::sync::Arc<Fetched>),
+}
+
+/// The documents of a network read from a non-file source, held in memory.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Fetched {
+    /// What they were read from, for messages (never a secret: no password).
+    pub origin: String,
+    /// The nodes FeatureCollection.
+    pub nodes: String,
+    /// The links FeatureCollection.
+    pub links: String,
+    /// Documents of the data folders (`scenarios`, `demand`): (folder, name without
+    /// `.json`, text), each folder's sorted by name.
+    pub folders: Vec<(String, String, String)>,
 }
 
 impl Source {
@@ -54,6 +72,10 @@ impl Source {
                 nodes: Cow::Owned(read_file(&dir.join(NODES_FILE))?),
                 links: Cow::Owned(read_file(&dir.join(LINKS_FILE))?),
             }),
+            Source::Fetched(f) => Ok(Documents {
+                nodes: Cow::Owned(f.nodes.clone()),
+                links: Cow::Owned(f.links.clone()),
+            }),
         }
     }
 }
@@ -63,6 +85,7 @@ impl fmt::Display for Source {
         match self {
             Source::Embedded => f.write_str("the embedded data"),
             Source::Dir(d) => write!(f, "{}", d.display()),
+            Source::Fetched(x) => f.write_str(&x.origin),
         }
     }
 }
@@ -154,6 +177,15 @@ pub fn folder_documents(
             .map(|(f, t)| FolderDocument {
                 file: format!("{folder}/{f}"),
                 text: Cow::Borrowed(t),
+            })
+            .collect()),
+        Source::Fetched(f) => Ok(f
+            .folders
+            .iter()
+            .filter(|(dir, _, _)| dir == folder)
+            .map(|(_, name, text)| FolderDocument {
+                file: format!("{folder}/{name}.json"),
+                text: Cow::Owned(text.clone()),
             })
             .collect()),
         Source::Dir(dir) => {
