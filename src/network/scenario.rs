@@ -61,8 +61,16 @@ pub const EMBEDDED_SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../geodata/scenarios/gashuunsukhait-rail-open.json"),
     ),
     (
+        "kani-kurgan-checkpoint.json",
+        include_str!("../../geodata/scenarios/kani-kurgan-checkpoint.json"),
+    ),
+    (
         "naushki-closed.json",
         include_str!("../../geodata/scenarios/naushki-closed.json"),
+    ),
+    (
+        "primorye-checkpoints-rebuilt.json",
+        include_str!("../../geodata/scenarios/primorye-checkpoints-rebuilt.json"),
     ),
     (
         "rosgranstroy-priority.json",
@@ -71,14 +79,6 @@ pub const EMBEDDED_SCENARIOS: &[(&str, &str)] = &[
     (
         "tashanta-reconstructed.json",
         include_str!("../../geodata/scenarios/tashanta-reconstructed.json"),
-    ),
-    (
-        "primorye-checkpoints-rebuilt.json",
-        include_str!("../../geodata/scenarios/primorye-checkpoints-rebuilt.json"),
-    ),
-    (
-        "kani-kurgan-checkpoint.json",
-        include_str!("../../geodata/scenarios/kani-kurgan-checkpoint.json"),
     ),
 ];
 
