@@ -274,7 +274,7 @@ fn rail_gauge(net: &Net, e: &Edge, k: usize) -> u32 {
     if e.crossing {
         // Most crossings carry the 1520 mm side's track; every third one into China is
         // 1435 mm (dual-gauge crossings such as Khorgos/Altynkol have both).
-        if (ca == Country::Cn || cb == Country::Cn) && k % 3 == 0 {
+        if (ca == Country::Cn || cb == Country::Cn) && k.is_multiple_of(3) {
             1435
         } else {
             1520
@@ -303,9 +303,9 @@ fn build(args: &Args) -> Net {
     let mut edges = Vec::with_capacity(n * 5 / 2 + n / 10);
     let mut candidates = Vec::new();
     let road_class = |rng: &mut Rng, line: usize, motorway_every: usize, trunk_every: usize| {
-        if line % motorway_every == 0 {
+        if line.is_multiple_of(motorway_every) {
             RoadClass::Motorway
-        } else if line % trunk_every == 0 {
+        } else if line.is_multiple_of(trunk_every) {
             RoadClass::Trunk
         } else if rng.chance(0.5) {
             RoadClass::Primary
@@ -330,12 +330,12 @@ fn build(args: &Args) -> Net {
             }
         };
         if c + 1 < cols && i + 1 < n {
-            let rail = r % 4 == 0;
+            let rail = r.is_multiple_of(4);
             let class = (!rail).then(|| road_class(&mut rng, r, 20, 5));
             push(i + 1, rail, class);
         }
         if i + cols < n {
-            let rail = c % 6 == 0;
+            let rail = c.is_multiple_of(6);
             let class = (!rail).then(|| road_class(&mut rng, c, 30, 7));
             push(i + cols, rail, class);
         }
@@ -491,7 +491,7 @@ fn write_nodes(args: &Args, net: &Net, source: &str) -> std::io::Result<Vec<&'st
             c.code()
         )?;
         let g = net.gauge[i];
-        if g != 0 && g != u32::MAX && f & BORDER == 0 && i % 3 == 0 {
+        if g != 0 && g != u32::MAX && f & BORDER == 0 && i.is_multiple_of(3) {
             write!(w, ", \"gauge_mm\": {g}")?;
         }
         write!(w, ", \"source\": \"{source}\"")?;
@@ -715,7 +715,7 @@ fn link_feature(
     }
     // Capacity.
     let class = e.class;
-    let has_capacity = !(class == Some(RoadClass::Track) && rng.chance(0.5)) && !rng.chance(0.05);
+    let has_capacity = !((class == Some(RoadClass::Track) && rng.chance(0.5)) || rng.chance(0.05));
     if has_capacity {
         let (value, unit) = if e.crossing && e.rail {
             (1_000_000.0 * (2 + rng.below(19)) as f64, "t/yr")
