@@ -2,6 +2,7 @@
 //! the route and capacity questions asked of it, answered as GeoJSON (RFC 7946).
 //!
 //! One concern per module, as in Valhalla and OSRM:
+//! - [`cancel`]: deadlines and cancellation polled inside long loops (a leaf, like `fields`);
 //! - [`fields`]: field reading, lon/lat checks, suggestions, the enum macro (the foundation);
 //! - [`network`]: model, loading and validation of `geodata/` (checked once, then read-only);
 //! - [`index`]: rstar spatial indexes for snapping and map queries;
@@ -13,6 +14,7 @@
 //! - [`cli`]: the command line.
 #![warn(missing_docs)]
 
+pub mod cancel;
 pub mod capacity;
 pub mod cli;
 pub mod cost;
