@@ -34,7 +34,9 @@ impl Deadline {
         let now = Instant::now();
         Self(Arc::new(Inner {
             raised: AtomicBool::new(false),
-            until: now.checked_add(d).unwrap_or(now + Duration::from_secs(86_400)),
+            until: now
+                .checked_add(d)
+                .unwrap_or(now + Duration::from_secs(86_400)),
         }))
     }
 
@@ -148,7 +150,10 @@ mod tests {
         });
         assert_eq!(r, Err(Cancelled));
         let stopped = seen.load(Ordering::Relaxed);
-        assert!((1000..1000 + u64::from(CHECK_EVERY)).contains(&stopped), "{stopped}");
+        assert!(
+            (1000..1000 + u64::from(CHECK_EVERY)).contains(&stopped),
+            "{stopped}"
+        );
         assert!(current().is_none(), "the deadline is uninstalled after");
     }
 

@@ -82,7 +82,9 @@ fn fill(template: &str, value: &str) -> String {
     let mut rest = template;
     while let Some(start) = rest.find('{') {
         out.push_str(&rest[..start]);
-        let end = rest[start..].find('}').map_or(rest.len(), |e| start + e + 1);
+        let end = rest[start..]
+            .find('}')
+            .map_or(rest.len(), |e| start + e + 1);
         out.push_str(value);
         rest = &rest[end..];
     }
@@ -127,7 +129,10 @@ impl Battery<'_> {
             "{what}: got {status}: {body}"
         );
         if status == 503 {
-            assert!(r.header("retry-after").is_some(), "{what}: 503 without Retry-After");
+            assert!(
+                r.header("retry-after").is_some(),
+                "{what}: 503 without Retry-After"
+            );
         }
         if status >= 400 {
             if body.len() > self.largest_error.0 {
@@ -149,13 +154,20 @@ impl Battery<'_> {
             );
             let v: Value =
                 serde_json::from_str(&body).unwrap_or_else(|e| panic!("{what}: {e}: {body}"));
-            assert_eq!(v["status"].as_u64(), Some(u64::from(status)), "{what}: {body}");
+            assert_eq!(
+                v["status"].as_u64(),
+                Some(u64::from(status)),
+                "{what}: {body}"
+            );
             for member in ["type", "title", "detail"] {
                 assert!(v[member].is_string(), "{what}: no {member}: {body}");
             }
             let detail = v["detail"].as_str().unwrap_or_default();
             for internal in ["Error {", "Custom {", "kind:", "Os {", "panicked", "src/"] {
-                assert!(!detail.contains(internal), "{what}: internals in detail: {detail}");
+                assert!(
+                    !detail.contains(internal),
+                    "{what}: internals in detail: {detail}"
+                );
             }
             if status == 405 {
                 assert!(r.header("allow").is_some(), "{what}: 405 without Allow");
@@ -163,7 +175,13 @@ impl Battery<'_> {
         }
     }
 
-    fn request(&mut self, method: &str, target: &str, extra: &str, body: &[u8]) -> common::RawResponse {
+    fn request(
+        &mut self,
+        method: &str,
+        target: &str,
+        extra: &str,
+        body: &[u8],
+    ) -> common::RawResponse {
         let mut req = format!(
             "{method} {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{extra}"
         )
@@ -181,7 +199,9 @@ impl Battery<'_> {
 fn hostile_bodies() -> Vec<(String, Vec<u8>)> {
     let json = "Content-Type: application/json\r\n".to_string();
     let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
-    let unknowns: Vec<String> = (0..3000).map(|i| format!("\"zz-no-such-place-{i}\"")).collect();
+    let unknowns: Vec<String> = (0..3000)
+        .map(|i| format!("\"zz-no-such-place-{i}\""))
+        .collect();
     let many_changes: Vec<String> = (0..3000)
         .map(|i| format!("{{\"link\": \"no-such-link-{i}\", \"set\": {{\"dwell_h\": 1}}}}"))
         .collect();
@@ -192,23 +212,35 @@ fn hostile_bodies() -> Vec<(String, Vec<u8>)> {
         (json.clone(), b"null".to_vec()),
         (json.clone(), b"{\"a\": 1, \"a\": 2}".to_vec()),
         (json.clone(), deep.into_bytes()),
-        (json.clone(), b"{\"scenario\": {\"changes\": [{\"link\": 5}]}}".to_vec()),
         (
             json.clone(),
-            format!("{{\"sources\": [{}], \"destinations\": [\"cn-beijing\"]}}", unknowns.join(","))
-                .into_bytes(),
+            b"{\"scenario\": {\"changes\": [{\"link\": 5}]}}".to_vec(),
         ),
         (
             json.clone(),
-            format!("{{\"name\": \"x\", \"title\": \"x\", \"changes\": [{}]}}", many_changes.join(","))
-                .into_bytes(),
+            format!(
+                "{{\"sources\": [{}], \"destinations\": [\"cn-beijing\"]}}",
+                unknowns.join(",")
+            )
+            .into_bytes(),
+        ),
+        (
+            json.clone(),
+            format!(
+                "{{\"name\": \"x\", \"title\": \"x\", \"changes\": [{}]}}",
+                many_changes.join(",")
+            )
+            .into_bytes(),
         ),
         (
             format!("{json}Content-Encoding: gzip\r\n"),
             b"\x1f\x8b\x08\x00not really gzip".to_vec(),
         ),
         ("Content-Type: text/plain\r\n".into(), b"{}".to_vec()),
-        (json, format!("{{\"pad\": \"{}\"}}", "x".repeat(3 << 20)).into_bytes()),
+        (
+            json,
+            format!("{{\"pad\": \"{}\"}}", "x".repeat(3 << 20)).into_bytes(),
+        ),
     ]
 }
 
@@ -240,13 +272,19 @@ fn the_openapi_document_s_every_operation_survives_hostile_input() {
             .collect();
         for method in METHODS {
             let r = b.request(method, &target, "", b"");
-            let takes = documented.contains(method)
-                || (*method == "HEAD" && documented.contains(&"GET"));
+            let takes =
+                documented.contains(method) || (*method == "HEAD" && documented.contains(&"GET"));
             if !takes && *method != "OPTIONS" {
-                assert_eq!(r.status, 405, "{method} {target} is not documented: must be 405");
+                assert_eq!(
+                    r.status, 405,
+                    "{method} {target} is not documented: must be 405"
+                );
                 let allow = r.header("allow").unwrap_or_default().to_string();
                 for m in &documented {
-                    assert!(allow.contains(m), "{method} {target}: Allow {allow} lacks {m}");
+                    assert!(
+                        allow.contains(m),
+                        "{method} {target}: Allow {allow} lacks {m}"
+                    );
                 }
             }
             if *method == "HEAD" && documented.contains(&"GET") {
@@ -272,7 +310,9 @@ fn the_openapi_document_s_every_operation_survives_hostile_input() {
             }
             b.request("GET", &format!("{target}?{p}=1&{p}=2"), "", b"");
         }
-        let many_unknown: String = (0..2000).map(|i| format!("{}=&", (b'a' + (i % 26) as u8) as char)).collect();
+        let many_unknown: String = (0..2000)
+            .map(|i| format!("{}=&", (b'a' + (i % 26) as u8) as char))
+            .collect();
         let r = b.request("GET", &format!("{target}?{many_unknown}"), "", b"");
         assert!(r.status >= 400, "GET {target} with 2000 unknown parameters");
     }
@@ -287,13 +327,21 @@ fn the_openapi_document_s_every_operation_survives_hostile_input() {
 
     // Requests actix-http refuses before any handler: 4xx (possibly without a body), and the
     // server keeps answering.
-    let long_line = format!("GET /v1/route?from={} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", "a".repeat(140 * 1024));
+    let long_line = format!(
+        "GET /v1/route?from={} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "a".repeat(140 * 1024)
+    );
     let r = common::send_raw(server.addr(), long_line.as_bytes());
-    assert!((400..500).contains(&r.status), "long request line: {}", r.status);
+    assert!(
+        (400..500).contains(&r.status),
+        "long request line: {}",
+        r.status
+    );
     let many_headers: String = (0..120).map(|i| format!("X-H{i}: v\r\n")).collect();
     let r = common::send_raw(
         server.addr(),
-        format!("GET /health HTTP/1.1\r\nHost: x\r\n{many_headers}Connection: close\r\n\r\n").as_bytes(),
+        format!("GET /health HTTP/1.1\r\nHost: x\r\n{many_headers}Connection: close\r\n\r\n")
+            .as_bytes(),
     );
     assert!((400..500).contains(&r.status), "120 headers: {}", r.status);
     let (status, _, _) = server.get("/health");

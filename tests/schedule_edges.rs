@@ -35,7 +35,10 @@ fn assert_well_formed(oh: &str, tz: &str, cal: &HolidayCalendars) {
     for &(a, b) in iv {
         for t in [a, (a + b) / 2, b - 1] {
             let w = s.next_open(t).expect("inside the calendar");
-            assert_eq!(w.opens, t, "{oh} in {tz}: {t} lies in [{a}, {b}) but is not open");
+            assert_eq!(
+                w.opens, t,
+                "{oh} in {tz}: {t} lies in [{a}, {b}) but is not open"
+            );
         }
     }
 }

@@ -123,8 +123,11 @@ fn a_departure_just_after_midnight_east_of_the_crossing_is_still_in_its_year() {
     // 00:30 on 1 January 2029 at UTC+9 is 23:30 on 31 December 2028 at the crossing (UTC+8),
     // inside the covered years there.
     let snap = snapshot(false);
-    let p = plan(&snap, &request("2029-01-01T00:30:00+09:00", Measure::Time, 0))
-        .unwrap_or_else(|e| panic!("refused: {e}"));
+    let p = plan(
+        &snap,
+        &request("2029-01-01T00:30:00+09:00", Measure::Time, 0),
+    )
+    .unwrap_or_else(|e| panic!("refused: {e}"));
     let timing = p.routes[0].timing.as_ref().expect("timed");
     assert_eq!(timing.border_times.len(), 1);
     assert_eq!(timing.border_times[0].crossing, "xd-c1-d1");
@@ -142,12 +145,19 @@ fn an_alternative_that_cannot_be_timed_does_not_sink_the_best_route() {
     // reaches X2 after the calendar's end. The best route is answered, the untimeable
     // alternative left out.
     let snap = snapshot(true);
-    let p = plan(&snap, &request("2028-12-31T15:00:00Z", Measure::Distance, 1))
-        .unwrap_or_else(|e| panic!("the best route was lost: {e}"));
+    let p = plan(
+        &snap,
+        &request("2028-12-31T15:00:00Z", Measure::Distance, 1),
+    )
+    .unwrap_or_else(|e| panic!("the best route was lost: {e}"));
     assert_eq!(crossings_of(&snap, &p)[0], ["xd-c1-d1"]);
     assert!(p.routes.iter().all(|r| r.timing.is_some()));
     // Well inside the calendar the same request has the alternative, so leaving it out above
     // is the calendar's doing.
-    let q = plan(&snap, &request("2028-06-01T15:00:00Z", Measure::Distance, 1)).unwrap();
+    let q = plan(
+        &snap,
+        &request("2028-06-01T15:00:00Z", Measure::Distance, 1),
+    )
+    .unwrap();
     assert_eq!(crossings_of(&snap, &q), [["xd-c1-d1"], ["xd-c2-d2"]]);
 }

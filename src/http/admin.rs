@@ -120,9 +120,7 @@ impl FailureLimiter {
                 map.clear();
             }
         }
-        let e = map
-            .entry(peer)
-            .or_insert((std::time::Instant::now(), 0));
+        let e = map.entry(peer).or_insert((std::time::Instant::now(), 0));
         if e.0.elapsed() >= FAILURE_WINDOW {
             *e = (std::time::Instant::now(), 0);
         }
@@ -134,7 +132,12 @@ impl FailureLimiter {
 /// The bearer credential of a request: the scheme is matched case-insensitively (RFC 9110
 /// §11.1), surrounding blanks ignored.
 fn bearer(req: &HttpRequest) -> Option<&str> {
-    let v = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let v = req
+        .headers()
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .trim();
     let (scheme, rest) = v.split_once(' ')?;
     scheme
         .eq_ignore_ascii_case("bearer")

@@ -50,10 +50,9 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
         ),
         JsonPayloadError::Deserialize(e) => ApiError::bad("body", deserialize_sentence(e)),
         JsonPayloadError::Payload(p) => match p {
-            PayloadError::Overflow => too_large(
-                "the request body exceeds the limit".into(),
-                MAX_BODY_BYTES,
-            ),
+            PayloadError::Overflow => {
+                too_large("the request body exceeds the limit".into(), MAX_BODY_BYTES)
+            }
             PayloadError::EncodingCorrupted | PayloadError::Io(_) => ApiError::bad(
                 "body",
                 "the body could not be decoded as its Content-Encoding says \
@@ -207,12 +206,18 @@ mod tests {
     #[test]
     fn duplicate_keys_are_refused_naming_key_and_path() {
         let e = serde_json::from_str::<Strict<Value>>(r#"{"a": 1, "a": 2}"#).unwrap_err();
-        assert!(e.to_string().contains("duplicate key `a` at the top level"), "{e}");
+        assert!(
+            e.to_string().contains("duplicate key `a` at the top level"),
+            "{e}"
+        );
         let e = serde_json::from_str::<Strict<Value>>(
             r#"{"demands": [{"from": "x"}, {"to": "y", "to": "z"}]}"#,
         )
         .unwrap_err();
-        assert!(e.to_string().contains("duplicate key `to` at demands[1]"), "{e}");
+        assert!(
+            e.to_string().contains("duplicate key `to` at demands[1]"),
+            "{e}"
+        );
     }
 
     #[test]

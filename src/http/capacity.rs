@@ -5,8 +5,8 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::params::MAX_LIST_LEN;
 use super::body::Strict;
+use super::params::MAX_LIST_LEN;
 use super::schema;
 use super::{ApiError, AppState, Params, compute, geojson_response};
 use crate::capacity::demand;

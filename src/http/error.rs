@@ -239,10 +239,20 @@ fn omitted(doc: &mut serde_json::Value, total: usize) {
 }
 
 /// `what: a: x; b: y; c: z (and 7 more)`, naming at most [`DETAIL_ITEMS`] problems.
-fn summary<'a>(what: &str, items: impl Iterator<Item = (&'a str, &'a str)>, total: usize) -> String {
+fn summary<'a>(
+    what: &str,
+    items: impl Iterator<Item = (&'a str, &'a str)>,
+    total: usize,
+) -> String {
     let named: Vec<String> = items
         .take(DETAIL_ITEMS)
-        .map(|(f, d)| format!("{}: {}", crate::fields::truncate(f, 100), crate::fields::truncate(d, 300)))
+        .map(|(f, d)| {
+            format!(
+                "{}: {}",
+                crate::fields::truncate(f, 100),
+                crate::fields::truncate(d, 300)
+            )
+        })
         .collect();
     let mut s = if what == "not found" {
         named.join("; ")
@@ -250,7 +260,10 @@ fn summary<'a>(what: &str, items: impl Iterator<Item = (&'a str, &'a str)>, tota
         format!("{what}: {}", named.join("; "))
     };
     if total > DETAIL_ITEMS {
-        s.push_str(&format!(" (and {} more; see `errors`)", total - DETAIL_ITEMS));
+        s.push_str(&format!(
+            " (and {} more; see `errors`)",
+            total - DETAIL_ITEMS
+        ));
     }
     s
 }

@@ -10,7 +10,7 @@ use utoipa::IntoParams;
 use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::openapi::schema::Schema;
 
-use super::{ApiError, AppState, Params, compute, geojson_response, schema};
+use super::{ApiError, AppState, Params, geojson_response, schema};
 use crate::cost::{Cargo, ConstraintArgs, Measure, ModeFilter, Profile, ProfileArgs};
 use crate::fields::{FieldError, Fields};
 use crate::output::matrix::{matrix_csv, matrix_json};
@@ -239,7 +239,7 @@ pub async fn post_matrix(
     body: web::Json<super::body::Strict<serde_json::Map<String, Value>>>,
 ) -> Result<HttpResponse, ApiError> {
     let allowed = matrix_allowed();
-    let mut f = fields_of_body(&body.0, &allowed).map_err(ApiError::from)?;
+    let mut f = fields_of_body(&body.0.0, &allowed).map_err(ApiError::from)?;
     let fmt = format(&mut f);
     let request = MatrixRequest::read(&mut f);
     f.finish().map_err(ApiError::from)?;
@@ -355,7 +355,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .app_data(super::body::json_config(MAX_MATRIX_BODY_BYTES))
             .route(web::get().to(get_matrix))
             .route(web::post().to(post_matrix))
-                .default_service(web::to(super::methods::fallback)),
+            .default_service(web::to(super::methods::fallback)),
     )
     .route("/v1/reach", web::get().to(get_reach));
 }

@@ -152,8 +152,10 @@ fn is_problem(res: &HttpResponse<impl MessageBody>) -> bool {
 fn generic(status: StatusCode) -> ApiError {
     let detail = match status.as_u16() {
         400 => "the request could not be read (malformed URL, query, header or body)",
-        403 => "the request was refused by the cross-origin policy (CORS): this origin, \
-                method or header is not allowed",
+        403 => {
+            "the request was refused by the cross-origin policy (CORS): this origin, \
+                method or header is not allowed"
+        }
         404 => "no such resource",
         405 => "the method is not allowed on this path",
         406 => "no acceptable representation",

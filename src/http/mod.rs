@@ -14,8 +14,8 @@ pub mod openapi;
 pub mod params;
 pub mod route;
 pub mod scenario;
-pub mod security;
 pub mod schema;
+pub mod security;
 pub mod spatial;
 pub mod web_map;
 
@@ -355,12 +355,18 @@ macro_rules! corridor_app {
         actix_web::App::new()
             .app_data($state.clone())
             .app_data(actix_web::web::QueryConfig::default())
-            .wrap(actix_web::middleware::from_fn($crate::http::methods::head_as_get))
+            .wrap(actix_web::middleware::from_fn(
+                $crate::http::methods::head_as_get,
+            ))
             .wrap(actix_web::middleware::from_fn($crate::http::log_request))
             .wrap(actix_web::middleware::Compress::default())
             .wrap($crate::http::cors(&$state.config))
-            .wrap(actix_web::middleware::from_fn($crate::http::security::guard))
-            .wrap(actix_web::middleware::from_fn($crate::http::methods::problem_layer))
+            .wrap(actix_web::middleware::from_fn(
+                $crate::http::security::guard,
+            ))
+            .wrap(actix_web::middleware::from_fn(
+                $crate::http::methods::problem_layer,
+            ))
             .configure($crate::http::configure)
             .default_service(actix_web::web::to($crate::http::methods::fallback))
     }};
@@ -372,10 +378,17 @@ pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     methods::fallback(req).await
 }
 
+/// Blocking threads per actix worker (one worker per core): searches and flows run there.
+pub const BLOCKING_THREADS_PER_WORKER: usize = 8;
+
 /// Starts the server on `bind` and runs until SIGINT/SIGTERM (graceful shutdown).
 pub async fn serve(state: web::Data<AppState>, bind: &str) -> std::io::Result<()> {
     let st = state.clone();
     let server = actix_web::HttpServer::new(move || corridor_app!(st))
+        // Each blocking thread keeps its search scratch (sized to the graph) for its life:
+        // bounding the threads bounds that memory (actix's default is 512 ÷ cores per
+        // worker). Requests beyond them queue, and a wait past the compute bound is a 503.
+        .worker_max_blocking_threads(BLOCKING_THREADS_PER_WORKER)
         .bind(bind)?
         .shutdown_timeout(10);
     for addr in server.addrs() {

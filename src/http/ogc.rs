@@ -133,7 +133,9 @@ fn check_datetime(s: &str) -> Result<(), String> {
             };
             let (a, b) = (end(a)?, end(b)?);
             match (a, b) {
-                (Some(a), Some(b)) if a > b => Err(format!("'{shown}': the start is after the end")),
+                (Some(a), Some(b)) if a > b => {
+                    Err(format!("'{shown}': the start is after the end"))
+                }
                 (None, None) => Err(format!("'{shown}': an interval needs at least one end")),
                 _ => Ok(()),
             }
@@ -515,7 +517,11 @@ pub async fn item(
     let schema = LayerSchema::of(layer, net, &snap.conversion);
     let mut f = serde_json::to_value(schema.feature(net, ix, &snap.conversion))
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let col_url = format!("{}/ogc/collections/{}", base_url(&req, &state), layer.as_str());
+    let col_url = format!(
+        "{}/ogc/collections/{}",
+        base_url(&req, &state),
+        layer.as_str()
+    );
     f["links"] = json!([
         {"href": format!("{col_url}/items/{fid}"), "rel": "self", "type": media},
         {"href": col_url, "rel": "collection", "type": "application/json"},

@@ -88,7 +88,9 @@ struct Unavailable;
 
 impl utoipa::Modify for Unavailable {
     fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::{ContentBuilder, HeaderBuilder, ObjectBuilder, Ref, ResponseBuilder, Type};
+        use utoipa::openapi::{
+            ContentBuilder, HeaderBuilder, ObjectBuilder, Ref, ResponseBuilder, Type,
+        };
         let response = ResponseBuilder::new()
             .description(
                 "The request exceeded the compute bound, or the heavy-request queue stayed full \
@@ -112,7 +114,10 @@ impl utoipa::Modify for Unavailable {
             if !COMPUTED.contains(&path.as_str()) {
                 continue;
             }
-            for op in [item.get.as_mut(), item.post.as_mut()].into_iter().flatten() {
+            for op in [item.get.as_mut(), item.post.as_mut()]
+                .into_iter()
+                .flatten()
+            {
                 op.responses
                     .responses
                     .insert("503".into(), response.clone().into());

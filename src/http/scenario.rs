@@ -3,7 +3,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::{ApiError, AppState, Params, compute, geojson_response};
+use super::{ApiError, AppState, Params, geojson_response};
 use crate::network::scenario::ScenarioRef;
 use crate::output::scenario::{scenario_collection, scenario_list};
 

@@ -46,9 +46,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::source::Source;
-use super::{
-    CapacityUnit, Edits, LINKS_FILE, LinkKind, LoadError, NODES_FILE, Network, Problem, Status,
-};
+use super::{CapacityUnit, Edits, LINKS_FILE, LinkKind, LoadError, Network, Problem, Status};
 use crate::fields::{suggest, truncate};
 
 /// Folder of scenario files inside a data directory.
@@ -688,7 +686,10 @@ impl Scenario {
                 // In the user's terms (the link or node), not the data files' feature numbers.
                 let what = if is_link { "link" } else { "node" };
                 let message = match &p.id {
-                    Some(id) => format!("with this change the {what} '{id}' is invalid: {}", p.message),
+                    Some(id) => format!(
+                        "with this change the {what} '{id}' is invalid: {}",
+                        p.message
+                    ),
                     None => format!("with this scenario the network is invalid: {}", p.message),
                 };
                 Problem {
