@@ -179,14 +179,14 @@ pub async fn problem_layer(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<BoxBody>>, actix_web::Error> {
-    let http_req = req.request().clone();
+    // No clone of the request is held across `next.call`: the router needs it unshared.
     let res = match next.call(req).await {
         Ok(res) => res,
         Err(e) => {
-            // A middleware (CORS) refused before any handler ran.
+            // A middleware (CORS) refused before any handler ran: answered as our error, so
+            // actix renders it through `ApiError::error_response` (problem+json).
             let status = e.as_response_error().status_code();
-            let resp = generic(status).error_response();
-            return Ok(ServiceResponse::new(http_req, resp).map_into_right_body());
+            return Err(generic(status).into());
         }
     };
     let status = res.status();
