@@ -34,7 +34,7 @@ fn inline_script_hashes() -> &'static str {
             let Some(end) = body.find("</script>") else {
                 break;
             };
-            let digest = Sha256::digest(body[..end].as_bytes());
+            let digest = Sha256::digest(&body.as_bytes()[..end]);
             out.push(format!(
                 "'sha256-{}'",
                 base64::engine::general_purpose::STANDARD.encode(digest)
