@@ -2,6 +2,7 @@
 //! the route and capacity questions asked of it, answered as GeoJSON (RFC 7946).
 //!
 //! One concern per module, as in Valhalla and OSRM:
+//! - [`cancel`]: deadlines and cancellation polled inside long loops (a leaf, like `fields`);
 //! - [`fields`]: field reading, lon/lat checks, suggestions, the enum macro (the foundation);
 //! - [`network`]: model, loading and validation of `geodata/` (checked once, then read-only);
 //! - [`db`]: PostgreSQL/PostGIS as a shared source (schema, load, dump, LISTEN);
@@ -14,6 +15,7 @@
 //! - [`cli`]: the command line.
 #![warn(missing_docs)]
 
+pub mod cancel;
 pub mod capacity;
 pub mod cli;
 pub mod cost;

@@ -5,6 +5,7 @@
 use anyhow::Context;
 use clap::Parser;
 use corridor::cli::{Cli, Command, ServeArgs};
+use corridor::http::admin::AdminToken;
 use corridor::http::{AppState, ServerConfig};
 use corridor::network::source::Source;
 
@@ -25,12 +26,25 @@ fn serve(args: ServeArgs) -> anyhow::Result<i32> {
             None,
         ),
     };
+    let admin_token = match std::env::var("CORRIDOR_ADMIN_TOKEN") {
+        Ok(t) if !t.is_empty() => Some(AdminToken::new(&t)?),
+        _ => None,
+    };
+    if let Some(url) = &args.public_url {
+        anyhow::ensure!(
+            (url.starts_with("http://") || url.starts_with("https://"))
+                && !url.contains(char::is_whitespace),
+            "--public-url must be an absolute http(s) URL, e.g. https://corridor.example.org"
+        );
+    }
+    let defaults = ServerConfig::default();
     let config = ServerConfig {
         compute_timeout: std::time::Duration::from_millis(args.compute_timeout_ms),
         cors_origins: args.cors_origin,
-        admin_token: std::env::var("CORRIDOR_ADMIN_TOKEN")
-            .ok()
-            .filter(|t| !t.is_empty()),
+        admin_token,
+        public_url: args.public_url.map(|u| u.trim_end_matches('/').to_string()),
+        trusted_proxies: args.trusted_proxy,
+        heavy_slots: args.heavy_slots.unwrap_or(defaults.heavy_slots).max(1),
         data_dir: args.data,
     };
     let state = actix_web::web::Data::new(AppState::new(snap, config));

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use corridor::Network;
 use corridor::capacity::assign::{AssignQuery, Demand, assign};
-use corridor::capacity::maxflow::{CapacityQuery, CapacityResult, MaxFlowValue, max_flow};
+use corridor::capacity::maxflow::{CapacityQuery, CapacityResult, MaxFlowValue, Step, max_flow};
 use corridor::capacity::request::{Overrides, resolve_places};
 use corridor::cost::{Cargo, Constraints, ModeFilter};
 
@@ -153,14 +153,70 @@ mod russia_to_china_by_rail {
 #[test]
 fn mode_any_is_unbounded_through_road_crossings_without_capacity() {
     // Most road crossings carry no capacity figure yet: any-mode answers say so rather than
-    // inventing a number.
+    // inventing a number. Which answer is due follows from the data: while some RU–CN-bound
+    // road crossing lacks a figure the flow is unbounded, and the path given must be a real
+    // RU → CN path of links without capacity; once every crossing has one, the answer is
+    // bounded and the cut sums to it.
     let net = net();
     let r = max_flow(&net, &query(&net, "RU", "CN", Constraints::default()));
-    if let MaxFlowValue::Unbounded { path } = &r.value {
-        assert!(!path.is_empty());
-    } else {
-        // Once every crossing has a figure, the answer is bounded and the cut sums to it.
-        assert!((cut_sum(&r) - value(&r)).abs() < 1e-3);
+    let conv = Default::default();
+    let usable = corridor::route::link_mask(&net, &Constraints::default());
+    let uncapacitated_crossings = net
+        .links()
+        .iter()
+        .zip(&usable)
+        .filter(|(_, ok)| **ok)
+        .map(|(l, _)| l)
+        .filter(|l| l.kind == corridor::network::LinkKind::Crossing)
+        .filter(|l| l.capacity_tpy(&conv).is_none() && l.capacity_directed.is_none())
+        .count();
+    match &r.value {
+        MaxFlowValue::Unbounded { path } => {
+            assert!(
+                uncapacitated_crossings > 0,
+                "unbounded, yet every crossing has a figure"
+            );
+            let mut at: Option<usize> = None;
+            let mut first: Option<usize> = None;
+            for step in path {
+                match *step {
+                    Step::Link { link_ix, forward } => {
+                        let l = &net.links()[link_ix];
+                        let (a, b) = if forward {
+                            (l.from_ix, l.to_ix)
+                        } else {
+                            (l.to_ix, l.from_ix)
+                        };
+                        if let Some(prev) = at {
+                            assert_eq!(prev, a, "the path is not connected at {}", l.id);
+                        }
+                        first.get_or_insert(a);
+                        at = Some(b);
+                        assert!(
+                            l.capacity_tpy_towards(forward, &conv).is_none()
+                                && l.capacity_tpy(&conv).is_none(),
+                            "{} carries a capacity, yet is on the unbounded path",
+                            l.id
+                        );
+                    }
+                    Step::Transshipment { node_ix, .. } => {
+                        if let Some(prev) = at {
+                            assert_eq!(prev, node_ix, "transshipment away from the path");
+                        }
+                    }
+                }
+            }
+            let (first, last) = (first.expect("a non-empty path"), at.expect("a link"));
+            assert_eq!(net.nodes()[first].country, "RU");
+            assert_eq!(net.nodes()[last].country, "CN");
+        }
+        MaxFlowValue::Bounded(v) => {
+            assert_eq!(
+                uncapacitated_crossings, 0,
+                "bounded ({v}) although {uncapacitated_crossings} crossings carry no figure"
+            );
+            assert!((cut_sum(&r) - value(&r)).abs() < 1e-3);
+        }
     }
 }
 

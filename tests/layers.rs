@@ -21,6 +21,8 @@ use std::path::{Path, PathBuf};
 /// Every top-level module of the crate and its layer (higher may use lower).
 const LAYERS: &[(&str, u8)] = &[
     ("fields", 0),
+    // Deadlines polled inside long loops: a leaf every layer may use.
+    ("cancel", 0),
     ("network", 1),
     ("index", 2),
     ("cost", 2),

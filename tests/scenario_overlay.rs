@@ -213,11 +213,11 @@ fn a_change_the_network_refuses_is_blamed_on_it_as_before() {
     assert_eq!(typed[0].file, "scenarios/t.json");
     assert_eq!(typed[0].feature, Some(1));
     assert_eq!(typed[0].id.as_deref(), Some("xr-naushki-sukhbaatar"));
-    assert_eq!(typed[0].field, "changes[1].capacity");
+    assert_eq!(typed[0].field, "changes[1].set.capacity");
     assert!(
         typed[0]
             .message
-            .starts_with("the changed network is invalid (links.geojson feature #"),
+            .starts_with("with this change the link 'xr-naushki-sukhbaatar' is invalid: "),
         "{}",
         typed[0].message
     );

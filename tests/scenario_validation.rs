@@ -102,8 +102,8 @@ const ADDED_LINK: Want = want(
     "scenarios/added-link-refused.json",
     Some(1),
     Some("rail-ulaanbaatar-nowhere"),
-    "changes[1].to",
-    "the changed network is invalid (links.geojson feature #3): names no node: 'mn-nowhere'",
+    "changes[1].add_link.properties.to",
+    "with this change the link 'rail-ulaanbaatar-nowhere' is invalid: names no node: 'mn-nowhere'",
 );
 const NAME_MISMATCH: Want = want(
     "scenarios/naushki-shut.json",

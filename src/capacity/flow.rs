@@ -271,6 +271,7 @@ impl FlowGraph {
         level[s] = 0;
         queue.push_back(s);
         while let Some(u) = queue.pop_front() {
+            crate::cancel::checkpoint();
             for &a in self.out_arcs(u) {
                 let v = self.head[a as usize] as usize;
                 if level[v] == UNSEEN && self.res[a as usize] > self.eps {
@@ -493,6 +494,7 @@ pub fn decompose(
     let mut path: Vec<usize> = Vec::new();
     let mut paths = Vec::new();
     'walks: loop {
+        crate::cancel::checkpoint();
         for &a in &path {
             pos[arcs[a].1] = NONE;
         }

@@ -42,9 +42,22 @@ pub struct ServeArgs {
     /// Per-request compute bound in milliseconds (503 beyond it).
     #[arg(long, default_value_t = 2000)]
     pub compute_timeout_ms: u64,
-    /// Allowed CORS origins (comma list); default: any origin.
+    /// Allowed CORS origins (comma list), which may also POST; default: any origin may
+    /// read (GET, HEAD) and none may POST.
     #[arg(long, value_delimiter = ',')]
     pub cors_origin: Vec<String>,
+    /// Public base URL used in the links the service builds (OGC API), e.g.
+    /// https://corridor.example.org; default: the request's Host.
+    #[arg(long)]
+    pub public_url: Option<String>,
+    /// Proxies (IP addresses, comma list) whose Forwarded / X-Forwarded-* headers are
+    /// believed; from any other peer they are ignored.
+    #[arg(long, value_delimiter = ',')]
+    pub trusted_proxy: Vec<std::net::IpAddr>,
+    /// Heavy requests (matrix, reach, assign, compare/assign, preview) computed at once;
+    /// default: the number of cores.
+    #[arg(long)]
+    pub heavy_slots: Option<usize>,
 }
 
 /// Subcommands.

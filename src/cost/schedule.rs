@@ -60,6 +60,12 @@ pub enum ScheduleError {
         /// The calendars there are, comma-separated.
         known: String,
     },
+    /// More distinct schedules than a table can index.
+    #[error("more than {max} distinct schedules in one network")]
+    TooMany {
+        /// The most a table holds.
+        max: usize,
+    },
     /// The expression parses but is never open in the covered years, so no cargo could pass.
     #[error("opening_hours '{value}' is never open in {first_year}–{last_year}")]
     NeverOpen {
@@ -72,11 +78,31 @@ pub enum ScheduleError {
     },
 }
 
+/// The opening-hours parser's message as a sentence a data author can act on: where the
+/// expression stops making sense, without the grammar's rule names.
+fn parse_sentence(raw: &str) -> String {
+    // The parser reports ` --> LINE:COL` then the rules it expected there.
+    let col = raw
+        .split("-->")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|lc| lc.rsplit(':').next())
+        .and_then(|c| c.parse::<usize>().ok());
+    let hint = "expected OSM opening_hours syntax such as 'Mo-Fr 09:00-18:00', \
+                'Mo-Su 00:00-24:00; PH off' or '24/7'";
+    match col {
+        Some(c) => format!("not understood from character {c} on; {hint}"),
+        None => format!("not understood; {hint}"),
+    }
+}
+
 impl ScheduleError {
     /// The data field the problem is in: `opening_hours`, `timezone` or `holidays`.
     pub fn field(&self) -> &'static str {
         match self {
-            ScheduleError::OpeningHours { .. } | ScheduleError::NeverOpen { .. } => "opening_hours",
+            ScheduleError::OpeningHours { .. }
+            | ScheduleError::NeverOpen { .. }
+            | ScheduleError::TooMany { .. } => "opening_hours",
             ScheduleError::Timezone { .. } => "timezone",
             ScheduleError::Calendar { .. } => "holidays",
         }
@@ -377,7 +403,7 @@ impl Schedule {
         let expr = spec.opening_hours.parse::<OpeningHours>().map_err(|e| {
             ScheduleError::OpeningHours {
                 value: spec.opening_hours.to_string(),
-                reason: e.to_string(),
+                reason: parse_sentence(&e.to_string()),
             }
         })?;
         let tz: Tz = spec.timezone.parse().map_err(|_| ScheduleError::Timezone {
@@ -392,15 +418,18 @@ impl Schedule {
             .with_locale(TzLocation::new(tz));
         let oh = expr.with_context(ctx);
         let (start, end) = calendars.horizon(&tz);
+        let mut ranges: Vec<(UnixSeconds, UnixSeconds)> = oh
+            .iter_range(start, end)
+            .filter(|r| r.kind == RuleKind::Open)
+            .map(|r| (r.range.start.timestamp(), r.range.end.timestamp()))
+            .filter(|(a, b)| a < b)
+            .collect();
+        // Local-time ranges are in local order, which is not UTC order where a DST change
+        // repeats or skips an hour: sort before merging, so the intervals are disjoint and
+        // sorted as `next_open`'s binary search needs.
+        ranges.sort_unstable();
         let mut open: Vec<(UnixSeconds, UnixSeconds)> = Vec::new();
-        for r in oh.iter_range(start, end) {
-            if r.kind != RuleKind::Open {
-                continue;
-            }
-            let (a, b) = (r.range.start.timestamp(), r.range.end.timestamp());
-            if a >= b {
-                continue;
-            }
+        for (a, b) in ranges {
             match open.last_mut() {
                 Some(last) if last.1 >= a => last.1 = last.1.max(b),
                 _ => open.push((a, b)),
@@ -616,6 +645,8 @@ fn link_spec<'n>(net: &'n Network, ix: usize, problems: &mut Vec<Problem>) -> Op
 
 impl ScheduleTable {
     const NONE: u16 = u16::MAX;
+    /// Distinct schedules a table can hold (indices below [`Self::NONE`]).
+    pub const MAX_SCHEDULES: usize = u16::MAX as usize;
 
     /// Compiles the schedules of `n_links` links, given as `(link index, spec)` pairs; equal
     /// specs share one compiled schedule.
@@ -668,10 +699,18 @@ impl ScheduleTable {
         spec: &ScheduleSpec<'_>,
         calendars: &HolidayCalendars,
     ) -> Result<u16, ScheduleError> {
+        // Indices 0..NONE; NONE itself means "no schedule" (always open), so it is never
+        // handed out.
+        let k = u16::try_from(self.schedules.len())
+            .ok()
+            .filter(|&k| k != Self::NONE)
+            .ok_or(ScheduleError::TooMany {
+                max: Self::MAX_SCHEDULES,
+            })?;
         let s = Schedule::compile(spec, calendars)?;
         self.schedules.push(Arc::new(s));
         self.specs.push(OwnedSpec::of(spec));
-        Ok((self.schedules.len() - 1) as u16)
+        Ok(k)
     }
 
     /// The schedules of a network's crossings, read once from each crossing's
@@ -723,7 +762,7 @@ impl ScheduleTable {
             let spec = read.spec();
             let known = table.specs.iter().position(|s| s.is(&spec));
             match known
-                .map(|k| k as u16)
+                .and_then(|k| u16::try_from(k).ok())
                 .ok_or(())
                 .or_else(|()| table.compile(&spec, calendars))
             {

@@ -1,10 +1,13 @@
-//! Safe data reload: `POST /admin/reload` (only when an admin token is configured; bearer
-//! token compared in constant time) and `SIGHUP` re-read the data directory, validate it and
+//! Safe data reload: `POST /admin/reload` (only when an admin token is configured; the
+//! bearer token's SHA-256 digest compared with the configured one's in constant time, so
+//! neither content nor length leaks through timing; failures logged and rate-limited per
+//! peer) and `SIGHUP` re-read the data directory, validate it and
 //! swap the served snapshot atomically. Invalid data is refused with every problem listed and
 //! the old network keeps serving.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
+use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::{ApiError, AppState, Params, Served};
@@ -164,16 +167,106 @@ impl AppState {
     }
 }
 
-fn authorized(req: &HttpRequest, token: &str) -> bool {
-    let Some(given) = req
+/// Shortest admin token accepted at start-up, characters.
+pub const MIN_TOKEN_LEN: usize = 16;
+/// Failed admin attempts allowed per peer address in [`FAILURE_WINDOW`]; beyond, 429.
+pub const MAX_FAILURES: u32 = 5;
+/// The window of [`MAX_FAILURES`].
+pub const FAILURE_WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
+/// Peers tracked at once by the failure limiter (oldest forgotten beyond).
+const TRACKED_PEERS: usize = 1024;
+
+/// The admin token, held as its SHA-256 digest: comparisons are between fixed-size digests
+/// (constant time, no length leak) and `Debug` never prints it.
+#[derive(Clone)]
+pub struct AdminToken([u8; 32]);
+
+/// Why a configured admin token was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    /// Shorter than [`MIN_TOKEN_LEN`].
+    #[error("CORRIDOR_ADMIN_TOKEN must be at least {MIN_TOKEN_LEN} characters (it has {0})")]
+    TooShort(usize),
+}
+
+fn digest(bytes: &[u8]) -> [u8; 32] {
+    let d = Sha256::digest(bytes);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(&d);
+    out
+}
+
+impl AdminToken {
+    /// A token of at least [`MIN_TOKEN_LEN`] characters.
+    ///
+    /// # Errors
+    /// [`TokenError::TooShort`].
+    pub fn new(token: &str) -> Result<Self, TokenError> {
+        let n = token.chars().count();
+        if n < MIN_TOKEN_LEN {
+            return Err(TokenError::TooShort(n));
+        }
+        Ok(Self(digest(token.as_bytes())))
+    }
+
+    /// Whether `given` is the token (constant time over the digests).
+    pub fn matches(&self, given: &str) -> bool {
+        digest(given.as_bytes()).ct_eq(&self.0).into()
+    }
+}
+
+impl std::fmt::Debug for AdminToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AdminToken(<redacted>)")
+    }
+}
+
+/// Failed admin attempts per peer address, bounded.
+#[derive(Debug, Default)]
+pub struct FailureLimiter(
+    std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, (std::time::Instant, u32)>>,
+);
+
+impl FailureLimiter {
+    /// Whether `peer` is locked out (too many recent failures).
+    pub fn locked(&self, peer: std::net::IpAddr) -> bool {
+        let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(&peer)
+            .is_some_and(|(since, n)| since.elapsed() < FAILURE_WINDOW && *n >= MAX_FAILURES)
+    }
+
+    /// Records a failure of `peer`; returns its count in the window.
+    pub fn fail(&self, peer: std::net::IpAddr) -> u32 {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= TRACKED_PEERS && !map.contains_key(&peer) {
+            map.retain(|_, (since, _)| since.elapsed() < FAILURE_WINDOW);
+            if map.len() >= TRACKED_PEERS {
+                map.clear();
+            }
+        }
+        let e = map.entry(peer).or_insert((std::time::Instant::now(), 0));
+        if e.0.elapsed() >= FAILURE_WINDOW {
+            *e = (std::time::Instant::now(), 0);
+        }
+        e.1 += 1;
+        e.1
+    }
+}
+
+/// The bearer credential of a request: the scheme is matched case-insensitively (RFC 9110
+/// §11.1), surrounding blanks ignored.
+fn bearer(req: &HttpRequest) -> Option<&str> {
+    let v = req
         .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-    else {
-        return false;
-    };
-    given.as_bytes().ct_eq(token.as_bytes()).into()
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .trim();
+    let (scheme, rest) = v.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| rest.trim())
+        .filter(|t| !t.is_empty())
 }
 
 #[tracing::instrument(skip_all)]
@@ -181,14 +274,26 @@ async fn post_reload(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let Some(token) = state.config.admin_token.as_deref() else {
+    let Some(token) = state.config.admin_token.as_ref() else {
         return Err(ApiError::NotFound {
             field: "path".into(),
             detail: "admin routes are disabled (set CORRIDOR_ADMIN_TOKEN to enable them)".into(),
             suggestions: Vec::new(),
         });
     };
-    if !authorized(&req, token) {
+    let peer = req
+        .peer_addr()
+        .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |a| a.ip());
+    if state.admin_failures.locked(peer) {
+        tracing::warn!(%peer, "admin: refused, too many failed attempts");
+        return Err(ApiError::TooManyRequests(format!(
+            "too many failed admin attempts from this address; retry after {} s",
+            FAILURE_WINDOW.as_secs()
+        )));
+    }
+    if !bearer(&req).is_some_and(|t| token.matches(t)) {
+        let n = state.admin_failures.fail(peer);
+        tracing::warn!(%peer, failures = n, "admin: missing or wrong bearer token");
         return Err(ApiError::Unauthorized);
     }
     Params::parse(req.query_string(), &[])?.finish()?;
@@ -234,5 +339,46 @@ pub async fn reload_on_sighup(state: web::Data<AppState>) {
             Ok(Err(e)) => tracing::error!(error = %e, "SIGHUP: reload refused, old network kept"),
             Err(e) => tracing::error!(error = %e, "SIGHUP: reload worker failed"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_checked_by_digest_and_never_printed() {
+        assert!(AdminToken::new("short").is_err());
+        let t = AdminToken::new("a-long-enough-admin-token").unwrap();
+        assert!(t.matches("a-long-enough-admin-token"));
+        assert!(!t.matches("a-long-enough-admin-toke"));
+        assert!(!t.matches(""));
+        assert!(!format!("{t:?}").contains("long-enough"));
+    }
+
+    #[test]
+    fn the_scheme_is_case_insensitive() {
+        for h in ["Bearer abc", "bearer abc", "BEARER  abc "] {
+            let req = actix_web::test::TestRequest::default()
+                .insert_header((header::AUTHORIZATION, h))
+                .to_http_request();
+            assert_eq!(bearer(&req), Some("abc"), "{h}");
+        }
+        let req = actix_web::test::TestRequest::default()
+            .insert_header((header::AUTHORIZATION, "Basic abc"))
+            .to_http_request();
+        assert_eq!(bearer(&req), None);
+    }
+
+    #[test]
+    fn failures_lock_a_peer_out() {
+        let l = FailureLimiter::default();
+        let ip = std::net::IpAddr::from([127, 0, 0, 1]);
+        for _ in 0..MAX_FAILURES {
+            assert!(!l.locked(ip));
+            l.fail(ip);
+        }
+        assert!(l.locked(ip));
+        assert!(!l.locked(std::net::IpAddr::from([127, 0, 0, 2])));
     }
 }

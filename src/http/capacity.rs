@@ -3,9 +3,9 @@
 //! an [`AssignRequest`]), check and call [`crate::capacity`] through [`compute`], and
 //! serialise with [`crate::output::capacity`].
 
-use actix_web::error::JsonPayloadError;
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use super::body::Strict;
 use super::params::MAX_LIST_LEN;
 use super::schema;
 use super::{ApiError, AppState, Params, compute, geojson_response};
@@ -23,7 +23,7 @@ use crate::output;
 /// Largest `POST /v1/assign` body, bytes (1 MiB); larger bodies are refused with 413 before
 /// they are read. (The number of demands is the domain's limit,
 /// [`crate::capacity::assign::MAX_DEMANDS`].)
-pub const MAX_BODY_BYTES: usize = 1 << 20;
+pub const MAX_BODY_BYTES: usize = super::body::MAX_BODY_BYTES;
 
 /// Parameters of `GET /v1/capacity`, in the order of its documentation: capacity's own and
 /// the shared [`ConstraintArgs::NAMES`] with `close` (a test holds the two together).
@@ -122,15 +122,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             web::resource("/v1/assign")
                 .app_data(json_config())
-                .route(web::post().to(post_assign)),
+                .route(web::post().to(post_assign))
+                .default_service(web::to(super::methods::fallback)),
         );
 }
 
-/// How assignment bodies are read: at most [`MAX_BODY_BYTES`], errors as problem+json.
+/// How assignment bodies are read: at most [`MAX_BODY_BYTES`], strictly, errors as
+/// problem+json ([`super::body`]).
 pub fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(MAX_BODY_BYTES)
-        .error_handler(json_error)
+    super::body::json_config(MAX_BODY_BYTES)
 }
 
 /// An assignment body as the domain takes it: the scenario it names or gives inline taken
@@ -143,31 +143,18 @@ pub fn prepare_assign(
     body: &mut Loose<AssignRequest>,
     sets: &std::collections::BTreeMap<String, demand::DemandSet>,
 ) -> Result<Option<ScenarioRef>, ApiError> {
+    // Unknown members first: a body whose `scenario` or `demand` is beside a misspelt member
+    // would otherwise be answered "scenario: required" or "demands: required".
+    let unknown = crate::capacity::assign::request::unknown_members(body);
+    if !unknown.is_empty() {
+        return Err(ApiError::from(CapacityError::Invalid(unknown)));
+    }
     let mut scenario = None;
     if let Loose::Valid(b) = body {
         scenario = demand::take_scenario(b)?;
         demand::expand(b, sets)?;
     }
     Ok(scenario)
-}
-
-/// Turns a body that could not be read as JSON into problem+json: 413 over the limit, else
-/// 400 naming `body`.
-fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    let api = match &err {
-        JsonPayloadError::OverflowKnownLength { length, limit } => ApiError::TooLarge(format!(
-            "request body of {length} bytes exceeds the limit of {limit} bytes"
-        )),
-        JsonPayloadError::Overflow { limit } => {
-            ApiError::TooLarge(format!("request body exceeds the limit of {limit} bytes"))
-        }
-        JsonPayloadError::ContentType => {
-            ApiError::bad("body", "Content-Type must be application/json")
-        }
-        JsonPayloadError::Deserialize(e) => ApiError::bad("body", format!("not valid JSON: {e}")),
-        other => ApiError::bad("body", format!("could not read the body: {other}")),
-    };
-    api.into()
 }
 
 /// Reads `mode` and the shared constraint parameters ([`ConstraintArgs`], with `close`, the
@@ -316,12 +303,12 @@ pub async fn get_capacity(
 #[tracing::instrument(skip_all)]
 pub async fn post_assign(
     state: web::Data<AppState>,
-    body: web::Json<Loose<AssignRequest>>,
+    body: web::Json<Strict<Loose<AssignRequest>>>,
 ) -> Result<HttpResponse, ApiError> {
     let snap = state.current();
-    let mut body = body.into_inner();
+    let mut body = body.into_inner().0;
     let scenario = prepare_assign(&mut body, &snap.demand)?;
-    let out = compute(&state, move || {
+    let out = super::compute_heavy(&state, move || {
         let on = snap.snapshot.choose(scenario.as_ref(), "scenario")?;
         let req = AssignRequest::check(body, &on.network, on.conversion)?;
         let a = cap::assign(&on.network, &req);

@@ -126,17 +126,17 @@ pub async fn get_compare_capacity(
 #[tracing::instrument(skip_all)]
 pub async fn post_compare_assign(
     state: web::Data<AppState>,
-    body: web::Json<Loose<AssignRequest>>,
+    body: web::Json<super::body::Strict<Loose<AssignRequest>>>,
 ) -> Result<HttpResponse, ApiError> {
     let snap = state.current();
-    let mut body = body.into_inner();
+    let mut body = body.into_inner().0;
     let which = prepare_assign(&mut body, &snap.demand)?.ok_or_else(|| {
         ApiError::bad(
             "scenario",
             "required: the scenario to compare with the baseline (a name from GET /v1/scenarios, or a scenario object)",
         )
     })?;
-    let out = compute(&state, move || {
+    let out = super::compute_heavy(&state, move || {
         let on = snap.snapshot.choose(Some(&which), "scenario")?;
         let name = on.scenario().map(|s| s.name.clone()).unwrap_or_default();
         let base_q = AssignRequest::check(body.clone(), &snap.network, snap.snapshot.conversion)?;
@@ -161,6 +161,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             web::resource("/v1/compare/assign")
                 .app_data(json_config())
-                .route(web::post().to(post_compare_assign)),
+                .route(web::post().to(post_compare_assign))
+                .default_service(web::to(super::methods::fallback)),
         );
 }

@@ -49,12 +49,40 @@ pub enum ApiError {
     /// 401: missing or wrong bearer token.
     #[error("unauthorized")]
     Unauthorized,
-    /// 413: the request body or query is too large.
+    /// 413: the request body, the query or the work it asks for is too large; names the
+    /// field at fault and the limit.
+    #[error("{field}: {detail}")]
+    TooLarge {
+        /// What is too large: `body`, `query`, `sources`, `demands`...
+        field: String,
+        /// By how much, in a sentence.
+        detail: String,
+        /// The limit, in the unit of `detail`.
+        limit: u64,
+    },
+    /// 429: too many failed attempts (admin); retry later.
     #[error("{0}")]
-    TooLarge(String),
+    TooManyRequests(String),
     /// 503: the request exceeded its compute bound or the service is saturated.
     #[error("{0}")]
     Unavailable(String),
+    /// 405: a known path asked with a method it does not take; `Allow` lists those it does.
+    #[error("{method} is not allowed on this path; allowed: {allow}")]
+    MethodNotAllowed {
+        /// The method asked.
+        method: String,
+        /// The `Allow` header value.
+        allow: String,
+    },
+    /// Any other status actix or a middleware answered on its own (CORS refusal, header or
+    /// URI limits), with our own sentence.
+    #[error("{detail}")]
+    Status {
+        /// The status kept.
+        status: StatusCode,
+        /// What went wrong, in our words.
+        detail: String,
+    },
     /// 500: our fault; logged, never detailed to the client.
     #[error("internal error: {0}")]
     Internal(String),
@@ -76,13 +104,28 @@ impl ApiError {
             ApiError::Unprocessable { .. } => ("unsatisfiable", "No answer satisfies the request"),
             ApiError::InvalidData(_) => ("invalid-data", "Invalid network data"),
             ApiError::Unauthorized => ("unauthorized", "Unauthorized"),
-            ApiError::TooLarge(_) => ("too-large", "Request too large"),
+            ApiError::TooLarge { .. } => ("too-large", "Request too large"),
             ApiError::Unavailable(_) => ("unavailable", "Service unavailable"),
+            ApiError::TooManyRequests(_) => ("too-many-requests", "Too many requests"),
+            ApiError::MethodNotAllowed { .. } => ("method-not-allowed", "Method not allowed"),
+            ApiError::Status { status, .. } => match status.as_u16() {
+                403 => ("forbidden", "Forbidden"),
+                404 => ("not-found", "Not found"),
+                413 => ("too-large", "Request too large"),
+                414 => ("uri-too-long", "URI too long"),
+                415 => ("unsupported-media-type", "Unsupported media type"),
+                431 => ("headers-too-large", "Request header fields too large"),
+                s if s >= 500 => ("internal", "Internal server error"),
+                _ => ("bad-request", "Bad request"),
+            },
             ApiError::Internal(_) => ("internal", "Internal server error"),
         }
     }
 
-    /// The problem document (RFC 9457).
+    /// The problem document (RFC 9457). Lists are capped at [`MAX_LISTED`] entries (the
+    /// rest counted in `omitted`), echoed texts at [`MAX_TEXT_CHARS`] characters and `detail`
+    /// names at most [`DETAIL_ITEMS`] problems, so no error answer exceeds
+    /// [`MAX_PROBLEM_BYTES`] whatever the request.
     pub fn problem(&self) -> serde_json::Value {
         let (slug, title) = self.kind();
         let status = self.status_code().as_u16();
@@ -93,35 +136,136 @@ impl ApiError {
         });
         let detail = match self {
             ApiError::Internal(_) => "an internal error occurred; it has been logged".to_string(),
+            ApiError::BadRequest(errs) => summary(
+                "invalid parameter(s)",
+                errs.iter().map(|e| (e.field.as_str(), e.detail.as_str())),
+                errs.len(),
+            ),
+            ApiError::NotFoundMany(items) => summary(
+                "not found",
+                items.iter().map(|e| (e.field.as_str(), e.detail.as_str())),
+                items.len(),
+            ),
             other => other.to_string(),
         };
-        doc["detail"] = detail.into();
+        doc["detail"] = cap_text(&detail).into();
         match self {
             ApiError::BadRequest(errs) => {
                 if let Some(first) = errs.first() {
-                    doc["field"] = first.field.clone().into();
+                    doc["field"] = cap_text(&first.field).into();
                 }
-                doc["errors"] = json!(errs);
+                let listed: Vec<FieldError> = errs
+                    .iter()
+                    .take(MAX_LISTED)
+                    .map(|e| FieldError {
+                        field: cap_text(&e.field),
+                        detail: cap_text(&e.detail),
+                    })
+                    .collect();
+                doc["errors"] = json!(listed);
+                omitted(&mut doc, errs.len());
             }
             ApiError::NotFound {
                 field, suggestions, ..
             } => {
-                doc["field"] = field.clone().into();
-                doc["suggestions"] = json!(suggestions);
+                doc["field"] = cap_text(field).into();
+                doc["suggestions"] = json!(capped_suggestions(suggestions));
             }
             ApiError::NotFoundMany(items) => {
                 if let Some(first) = items.first() {
-                    doc["field"] = first.field.clone().into();
-                    doc["suggestions"] = json!(first.suggestions);
+                    doc["field"] = cap_text(&first.field).into();
+                    doc["suggestions"] = json!(capped_suggestions(&first.suggestions));
                 }
-                doc["errors"] = json!(items);
+                let listed: Vec<NotFoundItem> = items
+                    .iter()
+                    .take(MAX_LISTED)
+                    .map(|u| NotFoundItem {
+                        field: cap_text(&u.field),
+                        detail: cap_text(&u.detail),
+                        suggestions: capped_suggestions(&u.suggestions),
+                    })
+                    .collect();
+                doc["errors"] = json!(listed);
+                omitted(&mut doc, items.len());
             }
-            ApiError::Unprocessable { field: Some(f), .. } => doc["field"] = f.clone().into(),
-            ApiError::InvalidData(problems) => doc["problems"] = json!(problems),
+            ApiError::Unprocessable { field: Some(f), .. } => doc["field"] = cap_text(f).into(),
+            ApiError::TooLarge { field, limit, .. } => {
+                doc["field"] = field.clone().into();
+                doc["limit"] = (*limit).into();
+            }
+            ApiError::InvalidData(problems) => {
+                // Admin-only (a reload); every problem is listed, as the operator must fix
+                // them all.
+                doc["problems"] = json!(problems);
+            }
             _ => {}
         }
         doc
     }
+}
+
+/// `Retry-After` of a 503, seconds.
+pub const RETRY_AFTER_SECONDS: u32 = 1;
+
+/// Most entries of `errors` in one problem document; the rest are counted in `omitted`.
+pub const MAX_LISTED: usize = 20;
+/// Problems named in `detail` (the full list is in `errors`).
+pub const DETAIL_ITEMS: usize = 3;
+/// Longest echoed text (a field name, a detail, a suggestion), in characters.
+pub const MAX_TEXT_CHARS: usize = 400;
+/// Largest problem document a client request can cause, in bytes (admin reload problem lists
+/// excepted). Held by a test against the caps above.
+pub const MAX_PROBLEM_BYTES: usize = 64 * 1024;
+
+fn cap_text(s: &str) -> String {
+    if s.chars().count() > MAX_TEXT_CHARS {
+        format!("{}…", crate::fields::truncate(s, MAX_TEXT_CHARS))
+    } else {
+        s.to_string()
+    }
+}
+
+fn capped_suggestions(s: &[String]) -> Vec<String> {
+    s.iter()
+        .take(crate::fields::MAX_SUGGESTIONS)
+        .map(|x| cap_text(x))
+        .collect()
+}
+
+fn omitted(doc: &mut serde_json::Value, total: usize) {
+    if total > MAX_LISTED {
+        doc["omitted"] = (total - MAX_LISTED).into();
+    }
+}
+
+/// `what: a: x; b: y; c: z (and 7 more)`, naming at most [`DETAIL_ITEMS`] problems.
+fn summary<'a>(
+    what: &str,
+    items: impl Iterator<Item = (&'a str, &'a str)>,
+    total: usize,
+) -> String {
+    let named: Vec<String> = items
+        .take(DETAIL_ITEMS)
+        .map(|(f, d)| {
+            format!(
+                "{}: {}",
+                crate::fields::truncate(f, 100),
+                crate::fields::truncate(d, 300)
+            )
+        })
+        .collect();
+    let mut s = if what == "not found" {
+        named.join("; ")
+    } else {
+        format!("{what}: {}", named.join("; "))
+    };
+    if total > DETAIL_ITEMS {
+        s.push_str(&format!(
+            " (and {} more; see `errors`)",
+            total - DETAIL_ITEMS
+        ));
+    }
+    s
 }
 
 impl ResponseError for ApiError {
@@ -133,8 +277,11 @@ impl ResponseError for ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
-            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Status { status, .. } => *status,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -147,6 +294,18 @@ impl ResponseError for ApiError {
         b.content_type("application/problem+json");
         if matches!(self, ApiError::Unauthorized) {
             b.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        if let ApiError::MethodNotAllowed { allow, .. } = self {
+            b.insert_header(("Allow", allow.as_str()));
+        }
+        if matches!(self, ApiError::Unavailable(_)) {
+            b.insert_header(("Retry-After", RETRY_AFTER_SECONDS.to_string()));
+        }
+        if matches!(self, ApiError::TooManyRequests(_)) {
+            b.insert_header((
+                "Retry-After",
+                super::admin::FAILURE_WINDOW.as_secs().to_string(),
+            ));
         }
         b.body(self.problem().to_string())
     }
@@ -192,7 +351,11 @@ impl From<crate::route::matrix::ManyError> for ApiError {
                     })
                     .collect(),
             ),
-            e @ E::TooLarge { .. } => ApiError::TooLarge(e.to_string()),
+            e @ E::TooLarge { .. } => ApiError::TooLarge {
+                field: "sources".into(),
+                detail: e.to_string(),
+                limit: crate::route::matrix::MAX_CELLS as u64,
+            },
             E::Unusable { detail, field } => ApiError::Unprocessable { detail, field },
         }
     }
@@ -263,7 +426,11 @@ impl From<crate::capacity::CapacityError> for ApiError {
             E::SameSourceSink { field, detail } => {
                 ApiError::BadRequest(vec![FieldError { field, detail }])
             }
-            e @ E::TooManyDemands { .. } => ApiError::TooLarge(e.to_string()),
+            e @ E::TooManyDemands { max, .. } => ApiError::TooLarge {
+                field: "demands".into(),
+                detail: e.to_string(),
+                limit: max as u64,
+            },
         }
     }
 }

@@ -3,7 +3,6 @@
 //! as the command line does), plan it inside the compute bound, and serialise it with
 //! [`crate::output::matrix`] (JSON or CSV) and [`crate::output::reach`] (GeoJSON).
 
-use actix_web::error::JsonPayloadError;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::Value;
@@ -11,7 +10,7 @@ use utoipa::IntoParams;
 use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::openapi::schema::Schema;
 
-use super::{ApiError, AppState, Params, compute, geojson_response, schema};
+use super::{ApiError, AppState, Params, geojson_response, schema};
 use crate::cost::{Cargo, ConstraintArgs, Measure, ModeFilter, Profile, ProfileArgs};
 use crate::fields::{FieldError, Fields};
 use crate::output::matrix::{matrix_csv, matrix_json};
@@ -151,7 +150,7 @@ async fn answer_matrix(
 ) -> Result<HttpResponse, ApiError> {
     let csv = wants_csv(req, fmt.as_deref());
     let snap = state.current();
-    let body = compute(&state, move || {
+    let body = super::compute_heavy(&state, move || {
         let on = snap
             .snapshot
             .scenario(request.constraints.scenario.as_deref())?;
@@ -237,10 +236,10 @@ pub async fn get_matrix(
 pub async fn post_matrix(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<serde_json::Map<String, Value>>,
+    body: web::Json<super::body::Strict<serde_json::Map<String, Value>>>,
 ) -> Result<HttpResponse, ApiError> {
     let allowed = matrix_allowed();
-    let mut f = fields_of_body(&body, &allowed).map_err(ApiError::from)?;
+    let mut f = fields_of_body(&body.0.0, &allowed).map_err(ApiError::from)?;
     let body_fmt = format(&mut f);
     let request = MatrixRequest::read(&mut f);
     // `f` may also be given in the query string (`POST /v1/matrix?f=csv`), its only
@@ -338,7 +337,7 @@ pub async fn get_reach(
         ApiError::Internal("reach parameters passed validation without from/contours".into())
     })?;
     let snap = state.current();
-    let body = compute(&state, move || {
+    let body = super::compute_heavy(&state, move || {
         let on = snap
             .snapshot
             .scenario(request.constraints.scenario.as_deref())?;
@@ -364,34 +363,12 @@ pub async fn get_reach(
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/v1/matrix")
-            .app_data(
-                web::JsonConfig::default()
-                    .limit(MAX_MATRIX_BODY_BYTES)
-                    .error_handler(json_error),
-            )
+            .app_data(super::body::json_config(MAX_MATRIX_BODY_BYTES))
             .route(web::get().to(get_matrix))
-            .route(web::post().to(post_matrix)),
+            .route(web::post().to(post_matrix))
+            .default_service(web::to(super::methods::fallback)),
     )
     .route("/v1/reach", web::get().to(get_reach));
-}
-
-fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    let api = match &err {
-        JsonPayloadError::OverflowKnownLength { length, limit } => ApiError::TooLarge(format!(
-            "request body of {length} bytes exceeds the limit of {limit} bytes"
-        )),
-        JsonPayloadError::Overflow { limit } => {
-            ApiError::TooLarge(format!("request body exceeds the limit of {limit} bytes"))
-        }
-        JsonPayloadError::ContentType => {
-            ApiError::bad("body", "Content-Type must be application/json")
-        }
-        JsonPayloadError::Deserialize(e) => {
-            ApiError::bad("body", format!("not a JSON object: {e}"))
-        }
-        other => ApiError::bad("body", format!("could not read the body: {other}")),
-    };
-    api.into()
 }
 
 #[cfg(test)]

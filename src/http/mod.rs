@@ -2,11 +2,13 @@
 //! serialise. [`configure`] serves `main` and the tests alike, as martin's `router()` does.
 
 pub mod admin;
+pub mod body;
 pub mod capacity;
 pub mod compare;
 pub mod error;
 pub mod etag;
 pub mod matrix;
+pub mod methods;
 pub mod ogc;
 pub mod openapi;
 pub mod params;
@@ -14,6 +16,7 @@ pub mod places;
 pub mod route;
 pub mod scenario;
 pub mod schema;
+pub mod security;
 pub mod spatial;
 pub mod web_map;
 
@@ -31,7 +34,6 @@ pub use error::{ApiError, FieldError};
 pub use etag::{cached_response, derived_etag, etag_matches, if_none_match, not_modified};
 pub use params::Params;
 
-use crate::fields::truncate;
 use crate::snapshot::Snapshot;
 
 /// Media type of GeoJSON (RFC 7946).
@@ -42,11 +44,22 @@ pub const GEOJSON: &str = "application/geo+json";
 pub struct ServerConfig {
     /// Compute bound per request; over it the client gets a 503. Default 2 s.
     pub compute_timeout: Duration,
-    /// Origins allowed by CORS; empty means any origin (GET is open by default).
+    /// Origins allowed by CORS to read and to POST; empty means any origin may read (GET,
+    /// HEAD) and none may POST.
     pub cors_origins: Vec<String>,
-    /// Bearer token enabling `/admin/*`; `None` disables admin routes. Default: from
-    /// `CORRIDOR_ADMIN_TOKEN`.
-    pub admin_token: Option<String>,
+    /// Bearer token enabling `/admin/*`, held as a digest ([`admin::AdminToken`], never
+    /// printed); `None` disables admin routes. Default: from `CORRIDOR_ADMIN_TOKEN`.
+    pub admin_token: Option<admin::AdminToken>,
+    /// Public base URL of the service (`https://corridor.example.org`), used in every link it
+    /// builds; `None` means the request's own `Host` (or the forwarded one from a trusted
+    /// proxy).
+    pub public_url: Option<String>,
+    /// Peers whose `Forwarded` / `X-Forwarded-*` headers are believed; from any other peer
+    /// they are ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Heavy requests (matrix, reach, assign, compare/assign, preview) computed at once;
+    /// more wait in line, and a wait past the compute bound is a 503. Default: the cores.
+    pub heavy_slots: usize,
     /// Data directory re-read on reload; `None` means the embedded data.
     pub data_dir: Option<std::path::PathBuf>,
 }
@@ -57,6 +70,9 @@ impl Default for ServerConfig {
             compute_timeout: Duration::from_secs(2),
             cors_origins: Vec::new(),
             admin_token: None,
+            public_url: None,
+            trusted_proxies: Vec::new(),
+            heavy_slots: std::thread::available_parallelism().map_or(2, |n| n.get()),
             data_dir: None,
         }
     }
@@ -139,6 +155,10 @@ pub struct AppState {
     pub(crate) status: std::sync::Mutex<admin::SourceStatus>,
     /// What a reload reads, when not the configured files (a database).
     pub(crate) loader: std::sync::Mutex<Option<admin::Loader>>,
+    /// Failed admin attempts per peer.
+    pub admin_failures: admin::FailureLimiter,
+    /// Admission of heavy requests ([`ServerConfig::heavy_slots`] permits).
+    pub heavy: tokio::sync::Semaphore,
 }
 
 impl AppState {
@@ -151,10 +171,12 @@ impl AppState {
         };
         Self {
             served: ArcSwap::from_pointee(Served::new(snapshot)),
+            heavy: tokio::sync::Semaphore::new(config.heavy_slots.max(1)),
             config,
             reload_lock: std::sync::Mutex::new(()),
             status: std::sync::Mutex::new(admin::SourceStatus::new(kind)),
             loader: std::sync::Mutex::new(None),
+            admin_failures: admin::FailureLimiter::default(),
         }
     }
 
@@ -165,21 +187,70 @@ impl AppState {
 }
 
 /// Runs CPU-heavy work off the async executor threads, bounded by the configured compute
-/// timeout (503 when exceeded).
+/// timeout (503 with `Retry-After` when exceeded). The work runs under a [`cancel::Deadline`]
+/// that the loops of searches, flows and validators poll: when the bound passes or the client
+/// goes away (this future is dropped), the flag is raised and the worker stops within one
+/// poll interval instead of finishing for nobody.
 pub async fn compute<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
 where
     F: FnOnce() -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
     let limit = state.config.compute_timeout;
+    run_bounded(limit, Instant::now(), work).await
+}
+
+/// As [`compute`], for the heavy endpoints (matrix, reach, assign, compare/assign, preview):
+/// admitted through a bounded queue of [`ServerConfig::heavy_slots`] permits, so a flood of
+/// them leaves the other blocking threads to routes. Waiting counts against the same compute
+/// bound.
+pub async fn compute_heavy<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
+where
+    F: FnOnce() -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let limit = state.config.compute_timeout;
     let start = Instant::now();
+    let permit = match tokio::time::timeout(limit, state.heavy.acquire()).await {
+        Ok(Ok(p)) => p,
+        _ => {
+            return Err(ApiError::Unavailable(format!(
+                "the service is busy with other heavy requests (at most {} at once); \
+                 retry shortly",
+                state.config.heavy_slots.max(1)
+            )));
+        }
+    };
+    let out = run_bounded(limit, start, work).await;
+    drop(permit);
+    out
+}
+
+async fn run_bounded<T, F>(limit: Duration, start: Instant, work: F) -> Result<T, ApiError>
+where
+    F: FnOnce() -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
     let exceeded = || {
         ApiError::Unavailable(format!(
             "the request exceeded the compute bound of {} ms",
             limit.as_millis()
         ))
     };
-    match tokio::time::timeout(limit, web::block(work)).await {
+    let remaining = limit.saturating_sub(start.elapsed());
+    let deadline = crate::cancel::Deadline::after(remaining);
+    // Raised when this future ends for any reason: answered, timed out, or dropped because
+    // the client disconnected.
+    let _raise = deadline.raise_on_drop();
+    let worker_deadline = deadline.clone();
+    let cancelled = exceeded();
+    let job = web::block(move || {
+        crate::fields::with_suggestion_budget(crate::fields::SUGGESTED_UNKNOWNS, || {
+            crate::cancel::with_deadline(worker_deadline, work)
+        })
+        .unwrap_or(Err(cancelled))
+    });
+    match tokio::time::timeout(remaining, job).await {
         // Work that finished, but only after the bound, is refused too: the bound is a
         // promise about latency, whichever side of the timer's poll the work completed on.
         Ok(Ok(_)) if start.elapsed() > limit => Err(exceeded()),
@@ -221,12 +292,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// The CORS policy of `config`: with no configured origin, any origin may read (GET, HEAD,
-/// OPTIONS) and POST; otherwise only the listed origins. `Authorization` is not an allowed
+/// OPTIONS) and none may POST ([`security::guard`] refuses a cross-origin POST that needs no
+/// preflight); otherwise only the listed origins, which may also POST. `Authorization` is not an allowed
 /// request header, so admin calls cannot be made cross-origin. `ETag` is exposed so map
 /// clients can revalidate.
 pub fn cors(config: &ServerConfig) -> actix_cors::Cors {
+    let methods: &[&str] = if config.cors_origins.is_empty() {
+        &["GET", "HEAD", "OPTIONS"]
+    } else {
+        &["GET", "HEAD", "POST", "OPTIONS"]
+    };
     let mut c = actix_cors::Cors::default()
-        .allowed_methods(["GET", "HEAD", "POST", "OPTIONS"])
+        .allowed_methods(methods.iter().copied())
         .allowed_headers([header::CONTENT_TYPE, header::ACCEPT, header::IF_NONE_MATCH])
         .expose_headers([header::ETAG])
         .max_age(3600);
@@ -330,27 +407,40 @@ macro_rules! corridor_app {
         actix_web::App::new()
             .app_data($state.clone())
             .app_data(actix_web::web::QueryConfig::default())
+            .wrap(actix_web::middleware::from_fn(
+                $crate::http::methods::head_as_get,
+            ))
             .wrap(actix_web::middleware::from_fn($crate::http::log_request))
             .wrap(actix_web::middleware::Compress::default())
             .wrap($crate::http::cors(&$state.config))
+            .wrap(actix_web::middleware::from_fn(
+                $crate::http::security::guard,
+            ))
+            .wrap(actix_web::middleware::from_fn(
+                $crate::http::methods::problem_layer,
+            ))
             .configure($crate::http::configure)
-            .default_service(actix_web::web::to($crate::http::not_found))
+            .default_service(actix_web::web::to($crate::http::methods::fallback))
     }};
 }
 
-/// 404 problem+json for unknown paths.
+/// 404 problem+json for unknown paths (405 with `Allow` for a known path asked with another
+/// method): [`methods::fallback`].
 pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NotFound {
-        field: "path".into(),
-        detail: format!("no such endpoint: {}", truncate(req.path(), 200)),
-        suggestions: Vec::new(),
-    })
+    methods::fallback(req).await
 }
+
+/// Blocking threads per actix worker (one worker per core): searches and flows run there.
+pub const BLOCKING_THREADS_PER_WORKER: usize = 8;
 
 /// Starts the server on `bind` and runs until SIGINT/SIGTERM (graceful shutdown).
 pub async fn serve(state: web::Data<AppState>, bind: &str) -> std::io::Result<()> {
     let st = state.clone();
     let server = actix_web::HttpServer::new(move || corridor_app!(st))
+        // Each blocking thread keeps its search scratch (sized to the graph) for its life:
+        // bounding the threads bounds that memory (actix's default is 512 ÷ cores per
+        // worker). Requests beyond them queue, and a wait past the compute bound is a 503.
+        .worker_max_blocking_threads(BLOCKING_THREADS_PER_WORKER)
         .bind(bind)?
         .shutdown_timeout(10);
     for addr in server.addrs() {

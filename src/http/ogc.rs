@@ -4,7 +4,7 @@
 //!
 //! GIS clients read the fields of a layer from its first page, so every feature of a
 //! collection carries every property of it ([`LayerSchema`]). Links are absolute, built from
-//! the request's scheme and host (honouring `Forwarded`/`X-Forwarded-*`).
+//! `--public-url`, else the request's host (forwarded headers only from `--trusted-proxy` peers).
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
@@ -85,8 +85,8 @@ pub struct ItemsQuery {
     /// Features to skip (paging; `next`/`prev` links carry it). Default 0.
     #[param(minimum = 0, default = 0)]
     offset: Option<u32>,
-    /// Accepted for conformance and ignored: the network has no time dimension, so every
-    /// feature matches any instant or interval.
+    /// Checked (an RFC 3339 date-time or date, or an interval with `..` for an open end;
+    /// 400 otherwise), then matches every feature: the network has no time dimension.
     datetime: Option<String>,
     /// `geojson` (application/geo+json, default) or `json` (application/json). Without
     /// `f`, the Accept header chooses.
@@ -102,9 +102,51 @@ pub struct ItemQuery {
     f: Option<String>,
 }
 
-fn base_url(req: &HttpRequest) -> String {
-    let ci = req.connection_info();
-    format!("{}://{}", ci.scheme(), ci.host())
+/// Checks an OGC API `datetime`: an RFC 3339 date-time or date, or an interval `start/end`
+/// whose ends are such or `..` (open), the start not after the end.
+fn check_datetime(s: &str) -> Result<(), String> {
+    fn instant(x: &str) -> Option<chrono::NaiveDateTime> {
+        chrono::DateTime::parse_from_rfc3339(x)
+            .ok()
+            .map(|d| d.naive_utc())
+            .or_else(|| {
+                chrono::NaiveDate::parse_from_str(x, "%Y-%m-%d")
+                    .ok()
+                    .and_then(|d| d.and_hms_opt(0, 0, 0))
+            })
+    }
+    let shown = truncate(s, 40);
+    let bad = || {
+        format!(
+            "'{shown}' is not an RFC 3339 date-time (2026-12-07T10:00:00Z), date (2026-12-07) \
+             or interval of them (start/end, `..` for an open end)"
+        )
+    };
+    match s.split_once('/') {
+        None => instant(s).map(|_| ()).ok_or_else(bad),
+        Some((a, b)) => {
+            let end = |x: &str| -> Result<Option<chrono::NaiveDateTime>, String> {
+                match x {
+                    ".." | "" => Ok(None),
+                    x => instant(x).map(Some).ok_or_else(bad),
+                }
+            };
+            let (a, b) = (end(a)?, end(b)?);
+            match (a, b) {
+                (Some(a), Some(b)) if a > b => {
+                    Err(format!("'{shown}': the start is after the end"))
+                }
+                (None, None) => Err(format!("'{shown}': an interval needs at least one end")),
+                _ => Ok(()),
+            }
+        }
+    }
+}
+
+/// The base of every link: [`super::security::base_url`] (the configured public URL, or the
+/// request's own host; forwarded headers only from trusted proxies).
+fn base_url(req: &HttpRequest, state: &AppState) -> String {
+    super::security::base_url(req, state)
 }
 
 /// Reads `f` for a metadata resource (JSON only).
@@ -199,9 +241,12 @@ fn collection_doc(base: &str, snap: &Snapshot, layer: Layer) -> Value {
     )
 )]
 #[tracing::instrument(skip_all)]
-pub async fn landing(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn landing(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     meta_params(&req)?;
-    let base = base_url(&req);
+    let base = base_url(&req, &state);
     Ok(json_response(&json!({
         "title": "Corridor",
         "description": "Rail and road network linking Russia, Mongolia, China and Kazakhstan (OGC API – Features).",
@@ -243,7 +288,7 @@ pub async fn collections(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     meta_params(&req)?;
-    let base = base_url(&req);
+    let base = base_url(&req, &state);
     let snap = state.current();
     let cols: Vec<Value> = Layer::ALL
         .iter()
@@ -277,7 +322,7 @@ pub async fn collection(
     let layer = parse_collection(&path)?;
     let snap = state.current();
     Ok(json_response(&collection_doc(
-        &base_url(&req),
+        &base_url(&req, &state),
         &snap,
         layer,
     )))
@@ -303,7 +348,7 @@ pub async fn schema(
     let snap = state.current();
     let url = format!(
         "{}/ogc/collections/{}/schema",
-        base_url(&req),
+        base_url(&req, &state),
         layer.as_str()
     );
     let doc = LayerSchema::of(layer, &snap.network, &snap.conversion).json_schema(&url);
@@ -343,13 +388,25 @@ pub async fn items(
         .unwrap_or(DEFAULT_LIMIT)
         .min(MAX_LIMIT) as usize;
     let offset = p.integer("offset", 0..=u64::from(u32::MAX)).unwrap_or(0) as usize;
-    let _ = p.str("datetime");
+    // The network has no time dimension: a valid `datetime` selects every feature, an
+    // invalid one is refused.
+    if let Some(dt) = p.str("datetime")
+        && let Err(e) = check_datetime(&dt)
+    {
+        p.error("datetime", e);
+    }
     let media = geojson_media(&mut p, &req);
     p.finish()?;
 
     let snap = state.current();
     let net = &snap.network;
-    let etag = derived_etag(&snap.etag, &["ogc", req.path(), req.query_string(), media]);
+    // The links in the body carry the base URL, so the tag does too: a shared cache must
+    // not hand one host's links to another.
+    let base = base_url(&req, &state);
+    let etag = derived_etag(
+        &snap.etag,
+        &["ogc", &base, req.path(), req.query_string(), media],
+    );
     if let Some(not_modified) = super::if_none_match(&req, &etag) {
         return Ok(not_modified);
     }
@@ -362,7 +419,6 @@ pub async fn items(
         .collect::<Result<_, _>>()
         .map_err(|e| ApiError::Internal(e.to_string()))?;
 
-    let base = base_url(&req);
     let col_url = format!("{base}/ogc/collections/{}", layer.as_str());
     let page_url = |off: usize| {
         let mut q = Vec::new();
@@ -448,14 +504,24 @@ pub async fn item(
             suggestions: close_ids(layer, net, &fid),
         });
     };
-    let etag = derived_etag(&snap.etag, &["ogc", req.path(), req.query_string(), media]);
+    // The links in the body carry the base URL, so the tag does too: a shared cache must
+    // not hand one host's links to another.
+    let base = base_url(&req, &state);
+    let etag = derived_etag(
+        &snap.etag,
+        &["ogc", &base, req.path(), req.query_string(), media],
+    );
     if let Some(not_modified) = super::if_none_match(&req, &etag) {
         return Ok(not_modified);
     }
     let schema = LayerSchema::of(layer, net, &snap.conversion);
     let mut f = serde_json::to_value(schema.feature(net, ix, &snap.conversion))
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let col_url = format!("{}/ogc/collections/{}", base_url(&req), layer.as_str());
+    let col_url = format!(
+        "{}/ogc/collections/{}",
+        base_url(&req, &state),
+        layer.as_str()
+    );
     f["links"] = json!([
         {"href": format!("{col_url}/items/{fid}"), "rel": "self", "type": media},
         {"href": col_url, "rel": "collection", "type": "application/json"},
@@ -466,4 +532,31 @@ pub async fn item(
         media,
         f.to_string(),
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datetime_is_validated() {
+        for ok in [
+            "2026-12-07T10:00:00Z",
+            "2026-12-07",
+            "2026-01-01/..",
+            "../2026-01-01T00:00:00+08:00",
+            "2026-01-01/2026-02-01",
+        ] {
+            assert!(check_datetime(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "yesterday",
+            "2026-13-01",
+            "../..",
+            "2026-02-01/2026-01-01",
+            "2026-01-01T25:00Z",
+        ] {
+            assert!(check_datetime(bad).is_err(), "{bad}");
+        }
+    }
 }

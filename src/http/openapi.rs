@@ -56,6 +56,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         super::compare::post_compare_assign,
     ),
     components(schemas(Problem, FieldError, FeatureCollection, Feature, Geometry, Health)),
+    modifiers(&Unavailable),
     tags(
         (name = "network", description = "The served network and service health."),
         (name = "spatial", description = "Spatial queries for map clients."),
@@ -67,6 +68,64 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
 )]
 pub struct ApiDoc;
+
+/// Operations that compute under the bound (and, for the heavy ones, wait for admission):
+/// each documents its 503.
+pub const COMPUTED: &[&str] = &[
+    "/v1/route",
+    "/v1/matrix",
+    "/v1/reach",
+    "/v1/capacity",
+    "/v1/assign",
+    "/v1/scenarios/preview",
+    "/v1/compare/route",
+    "/v1/compare/capacity",
+    "/v1/compare/assign",
+];
+
+/// Adds the 503 (compute bound exceeded or heavy queue full, with `Retry-After`) to every
+/// operation in [`COMPUTED`].
+struct Unavailable;
+
+impl utoipa::Modify for Unavailable {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{
+            ContentBuilder, HeaderBuilder, ObjectBuilder, Ref, ResponseBuilder, Type,
+        };
+        let response = ResponseBuilder::new()
+            .description(
+                "The request exceeded the compute bound, or the heavy-request queue stayed full \
+                 for that long; retry after `Retry-After` seconds.",
+            )
+            .header(
+                "Retry-After",
+                HeaderBuilder::new()
+                    .schema(ObjectBuilder::new().schema_type(Type::Integer))
+                    .description(Some("Seconds to wait before retrying"))
+                    .build(),
+            )
+            .content(
+                "application/problem+json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build(),
+            )
+            .build();
+        for (path, item) in api.paths.paths.iter_mut() {
+            if !COMPUTED.contains(&path.as_str()) {
+                continue;
+            }
+            for op in [item.get.as_mut(), item.post.as_mut()]
+                .into_iter()
+                .flatten()
+            {
+                op.responses
+                    .responses
+                    .insert("503".into(), response.clone().into());
+            }
+        }
+    }
+}
 
 /// The OpenAPI document as JSON.
 pub fn document() -> serde_json::Value {

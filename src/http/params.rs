@@ -57,12 +57,17 @@ impl Params {
     /// parameters and over-long queries.
     pub fn parse(query: &str, allowed: &[&str]) -> Result<Self, ApiError> {
         if query.len() > MAX_QUERY_LEN {
-            return Err(ApiError::TooLarge(format!(
-                "query string of {} bytes exceeds the limit of {MAX_QUERY_LEN}",
-                query.len()
-            )));
+            return Err(ApiError::TooLarge {
+                field: "query".into(),
+                detail: format!(
+                    "the query string of {} bytes exceeds the limit of {MAX_QUERY_LEN} bytes",
+                    query.len()
+                ),
+                limit: MAX_QUERY_LEN as u64,
+            });
         }
         let mut fields = Fields::new();
+        let mut unknown = 0usize;
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             let key = match decode(k) {
@@ -83,9 +88,21 @@ impl Params {
                 let hint = closest(&key, allowed, PARAMETER_SIMILARITY)
                     .map(|a| format!(" (did you mean `{a}`?)"))
                     .unwrap_or_default();
+                // The accepted list once, on the first unknown parameter: an answer must not
+                // grow with the square of the query.
+                let listed = if unknown == 0 {
+                    if allowed.is_empty() {
+                        "; this endpoint takes no parameter".to_string()
+                    } else {
+                        format!("; accepted: {}", allowed.join(", "))
+                    }
+                } else {
+                    String::new()
+                };
+                unknown += 1;
                 fields.error(
                     &truncate(&key, ECHO_CHARS),
-                    format!("unknown parameter{hint}; accepted: {}", allowed.join(", ")),
+                    format!("unknown parameter{hint}{listed}"),
                 );
                 continue;
             }

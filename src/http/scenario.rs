@@ -3,7 +3,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::{ApiError, AppState, Params, compute, geojson_response};
+use super::{ApiError, AppState, Params, geojson_response};
 use crate::network::scenario::ScenarioRef;
 use crate::output::scenario::{scenario_collection, scenario_list};
 
@@ -85,11 +85,11 @@ pub async fn one(
 #[tracing::instrument(skip_all)]
 pub async fn preview(
     state: web::Data<AppState>,
-    body: web::Json<serde_json::Value>,
+    body: web::Json<super::body::Strict<serde_json::Value>>,
 ) -> Result<HttpResponse, ApiError> {
     let snap = state.current();
-    let which = ScenarioRef::Inline(body.into_inner());
-    let body = compute(&state, move || {
+    let which = ScenarioRef::Inline(body.into_inner().0);
+    let body = super::compute_heavy(&state, move || {
         let on = snap.snapshot.choose(Some(&which), "scenario")?;
         let scenario = on
             .scenario()
@@ -140,7 +140,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             web::resource("/v1/scenarios/preview")
                 .app_data(super::capacity::json_config())
-                .route(web::post().to(preview)),
+                .route(web::post().to(preview))
+                .default_service(web::to(super::methods::fallback)),
         )
         .route("/v1/scenarios/{name}", web::get().to(one))
         .route("/v1/demand", web::get().to(demand));

@@ -46,9 +46,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::source::Source;
-use super::{
-    CapacityUnit, Edits, LINKS_FILE, LinkKind, LoadError, NODES_FILE, Network, Problem, Status,
-};
+use super::{CapacityUnit, Edits, LINKS_FILE, LinkKind, LoadError, Network, Problem, Status};
 use crate::fields::{suggest, truncate};
 
 /// Folder of scenario files inside a data directory.
@@ -520,6 +518,7 @@ impl Scenario {
             Some(Value::Array(items)) => {
                 let mut seen: HashMap<(bool, String), usize> = HashMap::new();
                 for (i, item) in items.iter().enumerate() {
+                    crate::cancel::checkpoint();
                     if let Some(c) = parse_change(&mut r, i, item, net, &mut seen) {
                         changes.push(c);
                     }
@@ -673,22 +672,40 @@ impl Scenario {
                 let change =
                     p.id.as_deref()
                         .and_then(|id| origin.get(&(is_link, id)).copied());
+                // The path in the scenario document the user wrote: an edit's fields are under
+                // `set`, an addition's under `add_link.properties` (its geometry beside them).
+                let field = match change {
+                    Some(i) => {
+                        let member = match &self.changes[i].target {
+                            Target::Link(_) | Target::Node(_) => "set",
+                            Target::AddLink(_) if p.field == "geometry" => "add_link",
+                            Target::AddNode(_) if p.field == "geometry" => "add_node",
+                            Target::AddLink(_) => "add_link.properties",
+                            Target::AddNode(_) => "add_node.properties",
+                        };
+                        if p.field.starts_with('(') {
+                            format!("changes[{i}]")
+                        } else {
+                            format!("changes[{i}].{member}.{}", p.field)
+                        }
+                    }
+                    None => p.field.clone(),
+                };
+                // In the user's terms (the link or node), not the data files' feature numbers.
+                let what = if is_link { "link" } else { "node" };
+                let message = match &p.id {
+                    Some(id) => format!(
+                        "with this change the {what} '{id}' is invalid: {}",
+                        p.message
+                    ),
+                    None => format!("with this scenario the network is invalid: {}", p.message),
+                };
                 Problem {
                     file: file.to_string(),
                     feature: change,
                     id: p.id.clone(),
-                    field: match change {
-                        Some(i) => format!("changes[{i}].{}", p.field),
-                        None => p.field.clone(),
-                    },
-                    message: format!(
-                        "the changed network is invalid ({}{}): {}",
-                        if is_link { LINKS_FILE } else { NODES_FILE },
-                        p.feature
-                            .map(|f| format!(" feature #{f}"))
-                            .unwrap_or_default(),
-                        p.message
-                    ),
+                    field,
+                    message,
                 }
             })
             .collect()

@@ -212,6 +212,7 @@ pub fn explore_corridors<R>(
     let mut queue: VecDeque<BTreeSet<String>> = VecDeque::from([BTreeSet::new()]);
     let mut searches = 0;
     while let Some(avoid) = queue.pop_front() {
+        crate::cancel::check_now();
         if searches >= budget || found.len() >= n {
             break;
         }

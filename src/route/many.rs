@@ -277,6 +277,7 @@ impl ManySpec<'_> {
         });
         let links = self.net.links();
         while let Some(Item { key, vert }) = scratch.heap.pop() {
+            crate::cancel::checkpoint();
             let g = scratch.dist[vert as usize];
             if key > g {
                 continue; // stale entry
@@ -348,6 +349,7 @@ impl ManySpec<'_> {
             s += 1;
         }
         while let Some(Item { key, vert: t }) = scratch.heap.pop() {
+            crate::cancel::checkpoint();
             if key > scratch.dist[t as usize] {
                 continue;
             }
@@ -422,21 +424,26 @@ pub fn matrix(
     let cols = destinations.len();
     let targets: Vec<usize> = destinations.iter().flatten().copied().collect();
     let mut cells = vec![None; sources.len() * cols];
+    // The request's deadline travels to rayon's threads, so each row's search stops too.
+    let deadline = crate::cancel::current();
     if cols > 0 {
         cells
             .par_chunks_mut(cols)
             .zip(sources.par_iter())
             .for_each(|(row, source)| {
                 let Some(source) = *source else { return };
-                with_scratch(|scratch| {
-                    spec.forward(scratch, source, &targets, f64::INFINITY);
-                    for (cell, dest) in row.iter_mut().zip(destinations) {
-                        *cell = match *dest {
-                            Some(d) if d == source => Some(Reached::default()),
-                            Some(d) => scratch.reached(d),
-                            None => None,
-                        };
-                    }
+                crate::cancel::enter(deadline.as_ref(), || {
+                    crate::cancel::check_now();
+                    with_scratch(|scratch| {
+                        spec.forward(scratch, source, &targets, f64::INFINITY);
+                        for (cell, dest) in row.iter_mut().zip(destinations) {
+                            *cell = match *dest {
+                                Some(d) if d == source => Some(Reached::default()),
+                                Some(d) => scratch.reached(d),
+                                None => None,
+                            };
+                        }
+                    });
                 });
             });
     }

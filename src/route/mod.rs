@@ -442,8 +442,11 @@ pub fn plan<'a>(
             .map(|p| (p, None))
             .collect(),
     };
-    if found.is_empty()
-        && let Some(e) = clock.as_ref().and_then(Clock::failure)
+    // A timed search that met a crossing it could not time (reached after the calendar's
+    // end) does not know the earliest arrival: a route through another crossing may only
+    // look earliest because the faster one was skipped. Refuse rather than guess.
+    if let Some(e) = clock.as_ref().and_then(Clock::failure)
+        && (found.is_empty() || timed_search.is_some())
     {
         return Err(e);
     }
@@ -452,9 +455,15 @@ pub fn plan<'a>(
     }
     let mut routes = Vec::with_capacity(found.len());
     for (i, (path, corridor)) in found.drain(..).enumerate() {
-        let mut route = to_route(net, graph, &problem, &req.profile, &path, i + 1);
+        let mut route = to_route(net, graph, &problem, &req.profile, &path, routes.len() + 1);
         if let Some(c) = &clock {
-            c.time(net, &mut route)?;
+            match c.time(net, &mut route) {
+                Ok(()) => {}
+                // The best route must be timed; an alternative that cannot be (it crosses
+                // after the calendar's end) is left out rather than failing the answer.
+                Err(e) if i == 0 => return Err(e),
+                Err(_) => continue,
+            }
         }
         route.corridor = corridor;
         routes.push(route);
@@ -652,6 +661,7 @@ fn yen_routes(
     let cap = (req.alternatives + 1) * alternatives::CANDIDATES_PER_ALTERNATIVE;
     let mut k = req.alternatives + 1;
     loop {
+        crate::cancel::check_now();
         let yen = SCRATCH.with(|cell| problem.k_shortest(k, &mut cell.borrow_mut()));
         let exhausted = yen.len() < k;
         // Dijkstra's best and Yen's first may differ on a tie: the same links twice are one
@@ -720,7 +730,14 @@ impl<'a> Clock<'a> {
         depart: DateTime<FixedOffset>,
     ) -> Result<Self, RouteError> {
         let (first, last) = snap.schedules.covered_years();
-        if !(first..=last).contains(&depart.year()) {
+        // The departure's year is judged loosely here (its instant in the widest zone span,
+        // UTC−12 to UTC+14): each crossing checks the instant in its own zone when reached
+        // (`Schedule::next_open`), so a departure just after midnight on 1 January in a zone
+        // east of the crossing's, still in the last covered year there, is timed.
+        let utc = depart.naive_utc();
+        let earliest = (utc - chrono::Duration::hours(12)).year();
+        let latest = (utc + chrono::Duration::hours(14)).year();
+        if latest < first || earliest > last {
             return Err(outside_calendar(OutsideCalendar {
                 first_year: first,
                 last_year: last,

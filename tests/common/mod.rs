@@ -83,7 +83,12 @@ pub fn assert_feature_collection(v: &serde_json::Value) -> Vec<serde_json::Value
 
 /// Reports a skipped test loudly: written straight to the process's stderr, which the test
 /// harness does not capture (it captures only the print macros), so CI logs always show it.
+/// Under CI (env `CI` set) a missing tool is a failure, not a skip: `.ci/run` installs every
+/// tool a test needs, so a skip there means the test silently stopped testing.
 pub fn skipped(why: &str) {
     use std::io::Write;
+    if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
+        panic!("CI is set, so a missing tool is a failure: {why}");
+    }
     let _ = writeln!(std::io::stderr().lock(), "\n*** SKIPPED: {why} ***\n");
 }

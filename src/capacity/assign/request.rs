@@ -338,6 +338,7 @@ impl AssignRequest {
         let mut per_key: Vec<((ModeFilter, Cargo), Constraints)> = Vec::new();
         let mut demands = Vec::with_capacity(demands_v.len());
         for (i, dv) in demands_v.into_iter().enumerate() {
+            crate::cancel::checkpoint();
             if issues.len() > MAX_ISSUES {
                 break;
             }
@@ -516,6 +517,27 @@ fn check_demand(
 /// The typed value of a body object, or `None` when it is not an object. Unknown fields are
 /// each reported (named `{prefix}{field}`, with the accepted ones) and then set aside, so
 /// that the known fields are still checked.
+/// The members of an object body that the request does not know, as issues (`unknown field;
+/// accepted: …`); empty when the body is not an object or knows them all. Lets a caller refuse
+/// a body's real mistake before asking for what the unknown member may have been meant to be.
+pub fn unknown_members(body: &Loose<AssignRequest>) -> Vec<Issue> {
+    let Loose::Invalid(Value::Object(obj)) = body else {
+        return Vec::new();
+    };
+    let mut issues = Vec::new();
+    let only_unknown: serde_json::Map<String, Value> = obj
+        .iter()
+        .filter(|(k, _)| !field_names::<AssignRequest>().contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if only_unknown.is_empty() {
+        return issues;
+    }
+    let _ = strict::<AssignRequest>(Loose::Invalid(Value::Object(only_unknown)), "", &mut issues);
+    issues.retain(|i| i.detail.starts_with("unknown field"));
+    issues
+}
+
 fn strict<T: DeserializeOwned>(v: Loose<T>, prefix: &str, issues: &mut Vec<Issue>) -> Option<T> {
     let mut obj = match v {
         Loose::Valid(t) => return Some(t),

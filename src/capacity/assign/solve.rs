@@ -42,6 +42,7 @@ pub fn assign(net: &Network, req: &AssignQuery) -> Assignment {
     let mut remaining = caps.clone();
     let mut results = Vec::with_capacity(req.demands.len());
     for d in &req.demands {
+        crate::cancel::check_now();
         let key = (d.mode, d.cargo);
         let gi = match graphs.iter().position(|(k, _, _)| *k == key) {
             Some(i) => i,

@@ -1,0 +1,358 @@
+//! The hostile battery, generated from the service's own OpenAPI document so that a new
+//! endpoint or parameter is covered the day it is documented: every path × every method
+//! (documented or not), every query parameter × hostile values, every path parameter ×
+//! hostile values, and hostile bodies at every POST. Through the real binary on a loopback
+//! port (raw HTTP/1.1), so actix's own answers are covered too.
+//!
+//! Asserted for every answer: no 5xx except a 503 (the compute bound; it must carry
+//! `Retry-After`); every 4xx/5xx is problem+json with `status`, `type`, `title`, `detail`; a
+//! 405 carries `Allow`; no error answer exceeds 64 KB; HEAD on a GET resource answers like
+//! GET without a body. The slowest request is printed (a measurement, not an assertion).
+//!
+//! Answers that actix-http makes before any handler (a request head over 128 KiB or with more
+//! than 96 headers: 431; an unparsable request line: 400) cannot be given a body in
+//! actix-web 4; they are checked to be 4xx and to leave the server answering.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::Server;
+use serde_json::Value;
+
+/// Largest error answer allowed (issue 25's target).
+const MAX_ERROR_BYTES: usize = 64 * 1024;
+
+const METHODS: &[&str] = &["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"];
+
+/// Hostile values for a query or path parameter, already as a client would put them on the
+/// wire (percent-encoded where a real client must encode).
+const VALUES: &[&str] = &[
+    "",
+    "NaN",
+    "-1e309",
+    "99999999999999999999999999",
+    "%00",
+    "%ZZ",
+    "%C3%28",
+    "%27%20OR%201%3D1--",
+    "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    "..%2F..%2Fetc%2Fpasswd",
+    "181,91",
+    "1,2,3,4,5",
+    "RU,RU,RU",
+    "a,,b",
+    "xr-naushki-sukhbaatar:-5",
+    "2026-13-45T99:99:99Z",
+    "%E2%80%AE%F0%9F%92%A3",
+];
+
+struct Op {
+    method: String,
+    path: String,
+    params: Vec<String>,
+}
+
+fn operations(doc: &Value) -> Vec<Op> {
+    let mut ops = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("path item") {
+            let params = op["parameters"]
+                .as_array()
+                .map(|ps| {
+                    ps.iter()
+                        .filter(|p| p["in"] == "query")
+                        .filter_map(|p| p["name"].as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            ops.push(Op {
+                method: method.to_ascii_uppercase(),
+                path: path.clone(),
+                params,
+            });
+        }
+    }
+    ops
+}
+
+/// A concrete path for a template: every `{param}` replaced by `value`.
+fn fill(template: &str, value: &str) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find('}')
+            .map_or(rest.len(), |e| start + e + 1);
+        out.push_str(value);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A real value for each path parameter, so that query parameters reach their handler.
+fn good_path(template: &str) -> String {
+    template
+        .replace("{collectionId}", "crossings")
+        .replace("{featureId}", "xr-naushki-sukhbaatar")
+        .replace("{name}", "naushki-closed")
+}
+
+struct Battery<'a> {
+    server: &'a Server,
+    sent: usize,
+    slowest: (Duration, String),
+    largest_error: (usize, String),
+}
+
+impl Battery<'_> {
+    fn send(&mut self, what: &str, request: &[u8]) -> common::RawResponse {
+        let t = Instant::now();
+        let r = common::send_raw(self.server.addr(), request);
+        let took = t.elapsed();
+        self.sent += 1;
+        if took > self.slowest.0 {
+            self.slowest = (took, what.to_string());
+        }
+        self.check(what, &r);
+        r
+    }
+
+    fn check(&mut self, what: &str, r: &common::RawResponse) {
+        let status = r.status;
+        let body = r.text();
+        assert!(status != 0, "{what}: no HTTP response");
+        assert!(
+            status < 500 || status == 503,
+            "{what}: got {status}: {body}"
+        );
+        if status == 503 {
+            assert!(
+                r.header("retry-after").is_some(),
+                "{what}: 503 without Retry-After"
+            );
+        }
+        if status >= 400 {
+            if body.len() > self.largest_error.0 {
+                self.largest_error = (body.len(), what.to_string());
+            }
+            assert!(
+                body.len() <= MAX_ERROR_BYTES,
+                "{what}: error answer of {} bytes",
+                body.len()
+            );
+            if what.starts_with("HEAD ") {
+                assert!(body.is_empty(), "{what}: HEAD answered with a body");
+                return;
+            }
+            assert_eq!(
+                r.content_type(),
+                "application/problem+json",
+                "{what}: {status} {body}"
+            );
+            let v: Value =
+                serde_json::from_str(&body).unwrap_or_else(|e| panic!("{what}: {e}: {body}"));
+            assert_eq!(
+                v["status"].as_u64(),
+                Some(u64::from(status)),
+                "{what}: {body}"
+            );
+            for member in ["type", "title", "detail"] {
+                assert!(v[member].is_string(), "{what}: no {member}: {body}");
+            }
+            let detail = v["detail"].as_str().unwrap_or_default();
+            for internal in ["Error {", "Custom {", "kind:", "Os {", "panicked", "src/"] {
+                assert!(
+                    !detail.contains(internal),
+                    "{what}: internals in detail: {detail}"
+                );
+            }
+            if status == 405 {
+                assert!(r.header("allow").is_some(), "{what}: 405 without Allow");
+            }
+        }
+    }
+
+    fn request(
+        &mut self,
+        method: &str,
+        target: &str,
+        extra: &str,
+        body: &[u8],
+    ) -> common::RawResponse {
+        let mut req = format!(
+            "{method} {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{extra}"
+        )
+        .into_bytes();
+        if !body.is_empty() || method == "POST" {
+            req.extend_from_slice(format!("Content-Length: {}\r\n", body.len()).as_bytes());
+        }
+        req.extend_from_slice(b"\r\n");
+        req.extend_from_slice(body);
+        let shown: String = String::from_utf8_lossy(body).chars().take(80).collect();
+        self.send(&format!("{method} {target} {extra:?} {shown}"), &req)
+    }
+}
+
+fn hostile_bodies() -> Vec<(String, Vec<u8>)> {
+    let json = "Content-Type: application/json\r\n".to_string();
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    let unknowns: Vec<String> = (0..3000)
+        .map(|i| format!("\"zz-no-such-place-{i}\""))
+        .collect();
+    let many_changes: Vec<String> = (0..3000)
+        .map(|i| format!("{{\"link\": \"no-such-link-{i}\", \"set\": {{\"dwell_h\": 1}}}}"))
+        .collect();
+    vec![
+        (json.clone(), Vec::new()),
+        (json.clone(), b"{".to_vec()),
+        (json.clone(), b"[]".to_vec()),
+        (json.clone(), b"null".to_vec()),
+        (json.clone(), b"{\"a\": 1, \"a\": 2}".to_vec()),
+        (json.clone(), deep.into_bytes()),
+        (
+            json.clone(),
+            b"{\"scenario\": {\"changes\": [{\"link\": 5}]}}".to_vec(),
+        ),
+        (
+            json.clone(),
+            format!(
+                "{{\"sources\": [{}], \"destinations\": [\"cn-beijing\"]}}",
+                unknowns.join(",")
+            )
+            .into_bytes(),
+        ),
+        (
+            json.clone(),
+            format!(
+                "{{\"name\": \"x\", \"title\": \"x\", \"changes\": [{}]}}",
+                many_changes.join(",")
+            )
+            .into_bytes(),
+        ),
+        (
+            format!("{json}Content-Encoding: gzip\r\n"),
+            b"\x1f\x8b\x08\x00not really gzip".to_vec(),
+        ),
+        ("Content-Type: text/plain\r\n".into(), b"{}".to_vec()),
+        (
+            json,
+            format!("{{\"pad\": \"{}\"}}", "x".repeat(3 << 20)).into_bytes(),
+        ),
+    ]
+}
+
+/// Every documented operation and path, with every method, hostile parameters and bodies.
+#[test]
+fn the_openapi_document_s_every_operation_survives_hostile_input() {
+    let server = Server::start(None, &[]);
+    let (status, _, text) = server.get("/openapi.json");
+    assert_eq!(status, 200);
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let ops = operations(&doc);
+    assert!(ops.len() >= 20, "only {} operations documented", ops.len());
+    let mut b = Battery {
+        server: &server,
+        sent: 0,
+        slowest: (Duration::ZERO, String::new()),
+        largest_error: (0, String::new()),
+    };
+
+    // Every path × every method.
+    let mut paths: Vec<&str> = ops.iter().map(|o| o.path.as_str()).collect();
+    paths.dedup();
+    for path in &paths {
+        let target = good_path(path);
+        let documented: Vec<&str> = ops
+            .iter()
+            .filter(|o| o.path == *path)
+            .map(|o| o.method.as_str())
+            .collect();
+        for method in METHODS {
+            let r = b.request(method, &target, "", b"");
+            let takes =
+                documented.contains(method) || (*method == "HEAD" && documented.contains(&"GET"));
+            if !takes && *method != "OPTIONS" {
+                assert_eq!(
+                    r.status, 405,
+                    "{method} {target} is not documented: must be 405"
+                );
+                let allow = r.header("allow").unwrap_or_default().to_string();
+                for m in &documented {
+                    assert!(
+                        allow.contains(m),
+                        "{method} {target}: Allow {allow} lacks {m}"
+                    );
+                }
+            }
+            if *method == "HEAD" && documented.contains(&"GET") {
+                let get = b.request("GET", &target, "", b"");
+                assert_eq!(r.status, get.status, "HEAD {target} answers as GET does");
+                assert!(r.text().is_empty(), "HEAD {target} has no body");
+            }
+        }
+        // Every path parameter × hostile values.
+        if path.contains('{') {
+            for v in VALUES {
+                b.request("GET", &fill(path, v), "", b"");
+            }
+        }
+    }
+
+    // Every query parameter × hostile values; unknown and repeated parameters too.
+    for op in ops.iter().filter(|o| o.method == "GET") {
+        let target = good_path(&op.path);
+        for p in &op.params {
+            for v in VALUES {
+                b.request("GET", &format!("{target}?{p}={v}"), "", b"");
+            }
+            b.request("GET", &format!("{target}?{p}=1&{p}=2"), "", b"");
+        }
+        let many_unknown: String = (0..2000)
+            .map(|i| format!("{}=&", (b'a' + (i % 26) as u8) as char))
+            .collect();
+        let r = b.request("GET", &format!("{target}?{many_unknown}"), "", b"");
+        assert!(r.status >= 400, "GET {target} with 2000 unknown parameters");
+    }
+
+    // Every POST × hostile bodies.
+    for op in ops.iter().filter(|o| o.method == "POST") {
+        for (headers, body) in hostile_bodies() {
+            let r = b.request("POST", &op.path, &headers, &body);
+            assert!(r.status >= 400, "POST {} accepted a hostile body", op.path);
+        }
+    }
+
+    // Requests actix-http refuses before any handler: 4xx (possibly without a body), and the
+    // server keeps answering.
+    let long_line = format!(
+        "GET /v1/route?from={} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "a".repeat(140 * 1024)
+    );
+    let r = common::send_raw(server.addr(), long_line.as_bytes());
+    assert!(
+        (400..500).contains(&r.status),
+        "long request line: {}",
+        r.status
+    );
+    let many_headers: String = (0..120).map(|i| format!("X-H{i}: v\r\n")).collect();
+    let r = common::send_raw(
+        server.addr(),
+        format!("GET /health HTTP/1.1\r\nHost: x\r\n{many_headers}Connection: close\r\n\r\n")
+            .as_bytes(),
+    );
+    assert!((400..500).contains(&r.status), "120 headers: {}", r.status);
+    let (status, _, _) = server.get("/health");
+    assert_eq!(status, 200, "still answering");
+
+    eprintln!(
+        "hostile battery: {} requests; slowest {:?} ({}); largest error answer {} bytes ({})",
+        b.sent,
+        b.slowest.0,
+        b.slowest.1.chars().take(120).collect::<String>(),
+        b.largest_error.0,
+        b.largest_error.1.chars().take(120).collect::<String>()
+    );
+}
