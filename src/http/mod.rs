@@ -14,6 +14,7 @@ pub mod route;
 pub mod scenario;
 pub mod schema;
 pub mod spatial;
+pub mod tiles;
 pub mod web_map;
 
 use std::sync::Arc;
@@ -71,6 +72,8 @@ pub struct Served {
     pub network_json: web::Bytes,
     /// Strong ETag of this snapshot's data (hash of the serialised network).
     pub etag: String,
+    /// Vector tiles encoded for this snapshot (bounded; see [`tiles::TileCache`]).
+    pub tiles: tiles::TileCache,
 }
 
 impl Served {
@@ -83,6 +86,7 @@ impl Served {
             snapshot,
             network_json: bytes.into(),
             etag,
+            tiles: tiles::TileCache::default(),
         }
     }
 }
@@ -170,6 +174,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(scenario::configure)
         .configure(compare::configure)
         .configure(spatial::configure)
+        .configure(tiles::configure)
         .configure(ogc::configure)
         .configure(web_map::configure)
         .configure(openapi::configure)
