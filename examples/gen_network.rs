@@ -213,9 +213,7 @@ fn args() -> Result<Args, String> {
             "--nodes" => a.nodes = val()?.parse().map_err(|e| format!("--nodes: {e}"))?,
             "--seed" => a.seed = val()?.parse().map_err(|e| format!("--seed: {e}"))?,
             "--out" => a.out = PathBuf::from(val()?),
-            "--vertices" => {
-                a.vertices = val()?.parse().map_err(|e| format!("--vertices: {e}"))?
-            }
+            "--vertices" => a.vertices = val()?.parse().map_err(|e| format!("--vertices: {e}"))?,
             "--demands" => a.demands = val()?.parse().map_err(|e| format!("--demands: {e}"))?,
             "-h" | "--help" => {
                 return Err("usage: gen_network --nodes N [--seed S] [--out DIR] \
@@ -465,7 +463,8 @@ fn write_nodes(args: &Args, net: &Net, source: &str) -> std::io::Result<Vec<&'st
         kinds.push(kind);
         let intermodal = rail
             && road
-            && (matches!(kind, "terminal" | "port" | "city") || (kind == "border_point" && u < 0.5));
+            && (matches!(kind, "terminal" | "port" | "city")
+                || (kind == "border_point" && u < 0.5));
         let modes = match (rail, road) {
             (true, true) => "[\"rail\", \"road\"]",
             (true, false) => "[\"rail\"]",
@@ -577,7 +576,9 @@ fn write_links(args: &Args, net: &Net, source: &str) -> std::io::Result<Vec<Cros
         for &forward in directions {
             line.clear();
             let (from, to) = if forward { (a, b) } else { (b, a) };
-            link_feature(&mut line, &mut rng, net, e, k, from, to, &geom, forward, source);
+            link_feature(
+                &mut line, &mut rng, net, e, k, from, to, &geom, forward, source,
+            );
             if e.crossing {
                 crossings.push(CrossingOut {
                     id: link_id(e, k, forward),
@@ -642,7 +643,11 @@ fn link_feature(
     let speed;
     if e.rail {
         let g = rail_gauge(net, e, k);
-        speed = if e.crossing { 20.0 } else { 40.0 + 5.0 * rng.below(5) as f64 };
+        speed = if e.crossing {
+            20.0
+        } else {
+            40.0 + 5.0 * rng.below(5) as f64
+        };
         let _ = write!(s, ", \"gauge_mm\": {g}");
         if !e.crossing {
             let _ = write!(s, ", \"name\": \"{} line {}\"", ca.code(), k % 997);
@@ -663,12 +668,26 @@ fn link_feature(
     }
     let _ = write!(s, ", \"speed_kmh\": {speed}");
     if e.crossing {
-        let dwell = if e.rail { 4 + rng.below(9) } else { 1 + rng.below(6) };
+        let dwell = if e.rail {
+            4 + rng.below(9)
+        } else {
+            1 + rng.below(6)
+        };
         let (oh, hours) = match rng.below(10) {
-            0..=3 => (None, if e.rail { "24/7" } else { "09:00–18:00 (approx.)" }),
+            0..=3 => (
+                None,
+                if e.rail {
+                    "24/7"
+                } else {
+                    "09:00–18:00 (approx.)"
+                },
+            ),
             4..=5 => (Some("24/7"), "24/7"),
             6 => (Some("09:00-18:00; PH off"), "09:00–18:00 (approx.)"),
-            7 => (Some("Mo-Fr 09:00-18:00; PH off"), "09:00–18:00 weekdays (approx.)"),
+            7 => (
+                Some("Mo-Fr 09:00-18:00; PH off"),
+                "09:00–18:00 weekdays (approx.)",
+            ),
             8 => (Some("08:00-20:00; PH off"), "08:00–20:00 daily (approx.)"),
             _ => (
                 Some("May-Oct Mo-Fr 09:00-18:00; PH off"),
@@ -736,7 +755,8 @@ fn link_feature(
     let _ = write!(s, ", \"status\": \"{status}\", \"source\": \"{source}\"");
     if e.rail && !e.crossing {
         let (c, r) = (from, to);
-        let electrified = (net.pos[c].1 * 10.0) as i64 % 2 == 0 || (net.pos[r].0 * 10.0) as i64 % 5 == 0;
+        let electrified =
+            (net.pos[c].1 * 10.0) as i64 % 2 == 0 || (net.pos[r].0 * 10.0) as i64 % 5 == 0;
         if electrified {
             let _ = write!(
                 s,
@@ -757,11 +777,12 @@ fn link_feature(
         geom.iter().rev().copied().collect()
     };
     if rng.chance(0.5) {
-        let km: f64 = oriented
-            .windows(2)
-            .map(|p| haversine_km(p[0], p[1]))
-            .sum();
-        let _ = write!(s, ", \"length_km\": {:.1}", (km * 10.0).round().max(1.0) / 10.0);
+        let km: f64 = oriented.windows(2).map(|p| haversine_km(p[0], p[1])).sum();
+        let _ = write!(
+            s,
+            ", \"length_km\": {:.1}",
+            (km * 10.0).round().max(1.0) / 10.0
+        );
     }
     s.push_str("}, \"geometry\": {\"type\": \"LineString\", \"coordinates\": [");
     for (j, (x, y)) in oriented.iter().enumerate() {
@@ -803,7 +824,10 @@ fn write_scenarios(args: &Args, crossings: &[CrossingOut]) -> std::io::Result<()
         "description": "What-if on the generated network: up to 20 road crossings of Russia get a higher capacity.",
         "source": "hypothetical what-if on the generated network (examples/gen_network.rs)",
         "changes": upgrades});
-    for (name, doc) in [("gen-crossing-closed", closed), ("gen-border-upgrade", upgrade)] {
+    for (name, doc) in [
+        ("gen-crossing-closed", closed),
+        ("gen-border-upgrade", upgrade),
+    ] {
         let path = args.out.join("scenarios").join(format!("{name}.json"));
         fs::write(path, serde_json::to_string_pretty(&doc)? + "\n")?;
     }
@@ -840,8 +864,10 @@ fn write_demand(args: &Args, net: &Net, kinds: &[&str]) -> std::io::Result<()> {
     }
     let densities: Vec<_> = commodities
         .iter()
-        .map(|(c, usd, _, _)| json!({"commodity": c, "usd_per_t": usd, "estimate": true,
-            "basis": "round figure for the generated network (synthetic)"}))
+        .map(|(c, usd, _, _)| {
+            json!({"commodity": c, "usd_per_t": usd, "estimate": true,
+            "basis": "round figure for the generated network (synthetic)"})
+        })
         .collect();
     let doc = json!({"name": "gen-flows", "title": "Synthetic flows on the generated network",
         "description": format!("{} origin-destination flows between generated cities and terminals in different countries.", demands.len()),

@@ -118,6 +118,18 @@ fn ogrinfo_reads_a_served_tile_and_lists_the_four_layers_with_fields() {
 fn decode_layer(bytes: &[u8], t: TileId, layer: &str, dir: &std::path::Path) -> Vec<Value> {
     let file = dir.join(format!("{}-{}-{}.mvt", t.z, t.x, t.y));
     std::fs::write(&file, bytes).unwrap();
+    // A tile without the layer has none of its features (GDAL refuses to name it).
+    let mut list: Vec<String> = vec!["-ro".into(), "-q".into()];
+    list.extend(tile_options(t));
+    list.push(format!("MVT:{}", file.display()));
+    let list: Vec<&str> = list.iter().map(String::as_str).collect();
+    let listing = run("ogrinfo", &list);
+    if !listing
+        .lines()
+        .any(|l| l.split_whitespace().nth(1) == Some(layer))
+    {
+        return Vec::new();
+    }
     let mut args: Vec<String> = vec!["-f".into(), "GeoJSON".into(), "/vsistdout/".into()];
     args.extend(tile_options(t));
     args.extend([
@@ -254,7 +266,11 @@ async fn z10_tiles_hold_exactly_the_rail_lines_of_their_box() {
             );
             assert_eq!(f["properties"]["status"], link.status.as_str());
             if let Some(g) = link.gauge_mm {
-                assert_eq!(f["properties"]["gauge"], g, "{id}");
+                assert_eq!(
+                    f["properties"]["gauge"].as_f64(),
+                    Some(f64::from(g)),
+                    "{id}"
+                );
             }
             let src: Vec<(f64, f64)> = link
                 .geometry

@@ -26,7 +26,9 @@ pub const TILE_CACHE_BYTES: usize = 64 << 20;
 
 /// Registers this module's routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    // HEAD too: GDAL's /vsicurl/ (and other clients) ask for a tile's size before reading it.
     cfg.route("/tiles/{z}/{x}/{y}", web::get().to(get_tile))
+        .route("/tiles/{z}/{x}/{y}", web::head().to(get_tile))
         .route("/tiles.json", web::get().to(get_tilejson))
         .route("/style.json", web::get().to(get_style));
 }

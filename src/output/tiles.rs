@@ -744,13 +744,20 @@ mod tests {
             (20.0, 5.0),
         ];
         let parts = clip_line(&pts, 0.0, 10.0);
-        assert_eq!(
-            parts,
-            vec![
-                vec![(0.0, 5.0), (5.0, 5.0), (5.0, 10.0)],
-                vec![(8.0, 10.0), (8.0, 5.0), (10.0, 5.0)],
-            ]
-        );
+        let want = [
+            vec![(0.0, 5.0), (5.0, 5.0), (5.0, 10.0)],
+            vec![(8.0, 10.0), (8.0, 5.0), (10.0, 5.0)],
+        ];
+        assert_eq!(parts.len(), want.len(), "{parts:?}");
+        for (got, want) in parts.iter().zip(&want) {
+            assert_eq!(got.len(), want.len(), "{parts:?}");
+            for (g, w) in got.iter().zip(want) {
+                assert!(
+                    (g.0 - w.0).abs() < 1e-9 && (g.1 - w.1).abs() < 1e-9,
+                    "{parts:?}"
+                );
+            }
+        }
     }
 
     #[test]
