@@ -6,7 +6,8 @@
 //!
 //! With `CORRIDOR_TILES_NET=DIR` the large network is read from `DIR` (written by
 //! `cargo run --release --example gen_network -- --nodes 100000 --seed 7 --out DIR`: four
-//! countries, ~24 vertices a link); without it, a plain grid of 10⁵ nodes drawn here.
+//! countries, ~24 vertices a link); without it, a plain grid of 10⁵ nodes drawn here;
+//! `CORRIDOR_TILES_NET=none` measures the embedded network only.
 //! The large network's size, load time and each tile's bytes (raw and gzipped) are printed
 //! once before the measurements.
 
@@ -37,16 +38,16 @@ fn generated() -> Network {
     let at = |i: usize, j: usize| [lon0 + dlon * i as f64, lat0 + dlat * j as f64];
     let id = |i: usize, j: usize| format!("n{i}-{j}");
     let class = |j: usize| match j {
-        j if j % 40 == 0 => "motorway",
-        j if j % 10 == 0 => "trunk",
-        j if j % 4 == 0 => "primary",
-        j if j % 2 == 0 => "secondary",
+        j if j.is_multiple_of(40) => "motorway",
+        j if j.is_multiple_of(10) => "trunk",
+        j if j.is_multiple_of(4) => "primary",
+        j if j.is_multiple_of(2) => "secondary",
         _ => "track",
     };
     let mut d = Draw::new();
     for i in 0..SIDE {
         for j in 0..SIDE {
-            let kind = if i % 25 == 0 && j % 25 == 0 {
+            let kind = if i.is_multiple_of(25) && j.is_multiple_of(25) {
                 "city"
             } else {
                 "junction"
@@ -71,7 +72,7 @@ fn generated() -> Network {
             if j + 1 < SIDE {
                 let (from, to) = (id(i, j), id(i, j + 1));
                 let through = kink(at(i, j), at(i, j + 1));
-                d = if i % 8 == 0 {
+                d = if i.is_multiple_of(8) {
                     d.rail(&format!("r{i}-{j}"), &from, &to).through(&through)
                 } else {
                     d.road(&format!("s{i}-{j}"), &from, &to)
@@ -125,6 +126,7 @@ fn tiles(c: &mut Criterion) {
     bench_on(c, "tiles embedded", &embedded);
     let start = Instant::now();
     let built = match std::env::var_os("CORRIDOR_TILES_NET") {
+        Some(v) if v == "none" => return,
         Some(dir) => Snapshot::build(
             corridor::network::source::Source::Dir(dir.into())
                 .load()
