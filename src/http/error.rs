@@ -462,6 +462,15 @@ impl From<crate::network::scenario::ScenarioError> for ApiError {
     }
 }
 
+impl From<crate::output::tiles::TileError> for ApiError {
+    fn from(e: crate::output::tiles::TileError) -> Self {
+        match e.field() {
+            Some(field) => ApiError::bad(field, e.to_string()),
+            None => ApiError::Internal(e.to_string()),
+        }
+    }
+}
+
 impl From<crate::network::scenario::UnknownScenario> for ApiError {
     fn from(e: crate::network::scenario::UnknownScenario) -> Self {
         ApiError::NotFound {

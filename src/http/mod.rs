@@ -18,6 +18,7 @@ pub mod scenario;
 pub mod schema;
 pub mod security;
 pub mod spatial;
+pub mod tiles;
 pub mod web_map;
 
 use std::sync::Arc;
@@ -93,6 +94,8 @@ pub struct Served {
     pub network_json: Option<web::Bytes>,
     /// Strong ETag of this snapshot's data (hash of the serialised network).
     pub etag: String,
+    /// Vector tiles encoded for this snapshot (bounded; see [`tiles::TileCache`]).
+    pub tiles: tiles::TileCache,
 }
 
 /// A writer that only hashes (FNV-1a, as [`etag::content_etag`]) what goes through it.
@@ -131,6 +134,7 @@ impl Served {
             snapshot,
             network_json,
             etag,
+            tiles: tiles::TileCache::default(),
         }
     }
 }
@@ -285,6 +289,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(compare::configure)
         .configure(spatial::configure)
         .configure(places::configure)
+        .configure(tiles::configure)
         .configure(ogc::configure)
         .configure(web_map::configure)
         .configure(openapi::configure)

@@ -1,0 +1,776 @@
+//! Mapbox Vector Tiles (MVT 2.1) of the network: the `rail`, `road`, `crossings` and `places`
+//! layers of one web-mercator tile `z/x/y`, encoded with the `mvt` crate (protobuf through
+//! `prost`, the spec's `vector_tile.proto`); plus the TileJSON 3.0 description of those layers
+//! and a MapLibre style drawing them. No HTTP here.
+//!
+//! # What a tile holds
+//! The features whose geometry touches the tile grown by [`BUFFER`] tile units on each side
+//! (found through the rstar index, [`SpatialIndex::links_in_bbox`] and
+//! [`SpatialIndex::nodes_in_bbox`]) and that the zoom rules let in at this zoom:
+//!
+//! | layer | geometry | from zoom |
+//! |---|---|---|
+//! | `rail` | rail lines (links of kind `line`) | every rail line from z0; `closed` lines from z[`RAIL_CLOSED_MIN_ZOOM`] |
+//! | `road` | roads (links of kind `road`) | `motorway`, `trunk` z0; `primary` z5; `secondary` and unclassified z7; `track` z9 ([`road_min_zoom`]) |
+//! | `crossings` | a point halfway along each border-crossing link | z0 |
+//! | `places` | nodes | `label_rank` 1 (cities, ports) z0; 2 (terminals) z4; 3 (border points) z5; 4–5 (stations, junctions) z7 ([`place_min_zoom`]) |
+//!
+//! Lines are projected to tile units ([`EXTENT`] per tile side), clipped to the buffered tile
+//! (a line that leaves and re-enters becomes a multi-line), simplified with Douglas–Peucker at
+//! [`SIMPLIFY_TOLERANCE`] tile units, and rounded to whole units; a part that collapses to one
+//! unit is dropped (it would be an invalid MVT line). So a z10 tile holds every rail line that
+//! touches it, each vertex within one tile unit (~10 m at z10) of the source geometry.
+
+use std::f64::consts::PI;
+
+use geo::{Coord, LineString, Simplify};
+use mvt::{GeomEncoder, GeomType, Tile};
+use serde_json::{Value, json};
+
+use crate::index::{BBox, SpatialIndex};
+use crate::network::{CapacityConversion, LinkKind, Mode, Network, NodeKind, RoadClass, Status};
+
+/// Tile side in tile units (the MVT `extent`): 4096, the spec's usual value.
+pub const EXTENT: u32 = 4096;
+/// Tile units kept beyond each tile edge, so lines and point symbols join across tiles without
+/// seams: 64 (1/64 of the tile).
+pub const BUFFER: f64 = 64.0;
+/// Lowest zoom served.
+pub const MIN_ZOOM: u8 = 0;
+/// Highest zoom served: 14 (a tile unit is ~2.4 m at the equator; clients overzoom beyond).
+pub const MAX_ZOOM: u8 = 14;
+/// Douglas–Peucker tolerance, tile units: 1 (below what a map draws).
+pub const SIMPLIFY_TOLERANCE: f64 = 1.0;
+/// Zoom from which `closed` rail lines appear (they clutter the overview).
+pub const RAIL_CLOSED_MIN_ZOOM: u8 = 6;
+/// Web mercator's latitude limit, degrees.
+pub const MAX_LAT: f64 = 85.051_128_779_806_59;
+
+/// The layer names, in the order they are written.
+pub const LAYER_NAMES: [&str; 4] = ["rail", "road", "crossings", "places"];
+
+/// A tile address in the XYZ scheme (y counted from the north), checked against the zoom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TileId {
+    /// Zoom, [`MIN_ZOOM`]..=[`MAX_ZOOM`].
+    pub z: u8,
+    /// Column, 0..2^z.
+    pub x: u32,
+    /// Row, 0..2^z, from the north.
+    pub y: u32,
+}
+
+/// Why a tile address or a tile was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TileError {
+    /// `z` beyond [`MAX_ZOOM`].
+    #[error("z {0} is above maxzoom {MAX_ZOOM}")]
+    Zoom(u64),
+    /// `x` or `y` not below 2^z.
+    #[error("{axis} {value} is out of range 0..={} at zoom {z}", (1u64 << z) - 1)]
+    OutOfRange {
+        /// `x` or `y`.
+        axis: &'static str,
+        /// The value given.
+        value: u64,
+        /// The zoom.
+        z: u8,
+    },
+    /// The encoder refused a geometry or layer (a bug, not the client's).
+    #[error("encoding the tile: {0}")]
+    Encode(String),
+}
+
+impl TileError {
+    /// The address part at fault (`z`, `x`, `y`), or `None` for an encoding error.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            TileError::Zoom(_) => Some("z"),
+            TileError::OutOfRange { axis, .. } => Some(axis),
+            TileError::Encode(_) => None,
+        }
+    }
+}
+
+impl From<mvt::Error> for TileError {
+    fn from(e: mvt::Error) -> Self {
+        TileError::Encode(e.to_string())
+    }
+}
+
+impl TileId {
+    /// A checked address.
+    ///
+    /// # Errors
+    /// [`TileError::Zoom`] above [`MAX_ZOOM`], [`TileError::OutOfRange`] for `x` or `y` not
+    /// below 2^z (every part is checked; the first at fault is returned, z first).
+    pub fn new(z: u64, x: u64, y: u64) -> Result<Self, TileError> {
+        if z > u64::from(MAX_ZOOM) {
+            return Err(TileError::Zoom(z));
+        }
+        let z8 = z as u8;
+        let n = 1u64 << z;
+        for (axis, value) in [("x", x), ("y", y)] {
+            if value >= n {
+                return Err(TileError::OutOfRange { axis, value, z: z8 });
+            }
+        }
+        Ok(Self {
+            z: z8,
+            x: x as u32,
+            y: y as u32,
+        })
+    }
+
+    /// Tile units per world side at this zoom.
+    fn world_units(&self) -> f64 {
+        f64::from(EXTENT) * f64::from(1u32 << self.z)
+    }
+
+    /// (lon, lat) in this tile's units: x east from the west edge, y south from the north edge.
+    pub fn project(&self, lon: f64, lat: f64) -> (f64, f64) {
+        let n = self.world_units();
+        let lat = lat.clamp(-MAX_LAT, MAX_LAT).to_radians();
+        let wx = (lon + 180.0) / 360.0 * n;
+        let wy = (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / PI) / 2.0 * n;
+        let e = f64::from(EXTENT);
+        (wx - f64::from(self.x) * e, wy - f64::from(self.y) * e)
+    }
+
+    /// The (lon, lat) of a point in this tile's units (the inverse of [`TileId::project`]).
+    pub fn unproject(&self, tx: f64, ty: f64) -> (f64, f64) {
+        let n = self.world_units();
+        let e = f64::from(EXTENT);
+        let wx = tx + f64::from(self.x) * e;
+        let wy = ty + f64::from(self.y) * e;
+        let lon = wx / n * 360.0 - 180.0;
+        let lat = (PI * (1.0 - 2.0 * wy / n)).sinh().atan().to_degrees();
+        (lon, lat)
+    }
+
+    /// The tile's box grown by `buffer` tile units, in lon/lat (clamped to the world).
+    pub fn bounds(&self, buffer: f64) -> BBox {
+        let e = f64::from(EXTENT);
+        let (w, n) = self.unproject(-buffer, -buffer);
+        let (east, s) = self.unproject(e + buffer, e + buffer);
+        BBox {
+            min_lon: w.max(-180.0),
+            min_lat: s.max(-90.0),
+            max_lon: east.min(180.0),
+            max_lat: n.min(90.0),
+        }
+    }
+}
+
+/// The first zoom at which a road of this class appears (minor roads later).
+pub fn road_min_zoom(class: Option<RoadClass>) -> u8 {
+    match class {
+        Some(RoadClass::Motorway | RoadClass::Trunk) => 0,
+        Some(RoadClass::Primary) => 5,
+        Some(RoadClass::Secondary) | None => 7,
+        Some(RoadClass::Track) => 9,
+    }
+}
+
+/// The first zoom at which a rail line of this status appears.
+pub fn rail_min_zoom(status: Status) -> u8 {
+    if status == Status::Closed {
+        RAIL_CLOSED_MIN_ZOOM
+    } else {
+        0
+    }
+}
+
+/// A place's label rank: 1 (cities, ports) is labelled first; 5 (junctions) last.
+pub fn label_rank(kind: NodeKind) -> u8 {
+    match kind {
+        NodeKind::City | NodeKind::Port => 1,
+        NodeKind::Terminal => 2,
+        NodeKind::BorderPoint => 3,
+        NodeKind::Station => 4,
+        NodeKind::Junction => 5,
+    }
+}
+
+/// The first zoom at which a place of this kind appears.
+pub fn place_min_zoom(kind: NodeKind) -> u8 {
+    match label_rank(kind) {
+        1 => 0,
+        2 => 4,
+        3 => 5,
+        _ => 7,
+    }
+}
+
+/// One field of a layer, as TileJSON's `vector_layers` lists it.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldSpec {
+    /// Attribute name in the tile.
+    pub name: &'static str,
+    /// What it holds, with its unit.
+    pub description: &'static str,
+}
+
+/// One layer of the tiles: name, what it holds, its fields and the zoom it starts at.
+#[derive(Debug, Clone, Copy)]
+pub struct LayerSpec {
+    /// Layer name in the tile.
+    pub name: &'static str,
+    /// What the layer holds.
+    pub description: &'static str,
+    /// Its attributes.
+    pub fields: &'static [FieldSpec],
+}
+
+const fn f(name: &'static str, description: &'static str) -> FieldSpec {
+    FieldSpec { name, description }
+}
+
+/// The four layers and their fields (TileJSON `vector_layers`; the README's table).
+pub const LAYERS: [LayerSpec; 4] = [
+    LayerSpec {
+        name: "rail",
+        description: "Rail lines (links of kind line); every rail line from z0, closed lines from z6",
+        fields: &[
+            f("id", "String: link id"),
+            f("name", "String: line name, when the data has one"),
+            f("gauge", "Number: track gauge, mm (1520, 1435)"),
+            f(
+                "status",
+                "String: open, seasonal, planned, under_construction, closed",
+            ),
+            f("electrified", "Boolean: electric traction"),
+            f(
+                "capacity",
+                "Number: capacity, t/yr (absent when the data has none)",
+            ),
+            f("source", "String: where the facts come from"),
+        ],
+    },
+    LayerSpec {
+        name: "road",
+        description: "Roads (links of kind road): motorway and trunk from z0, primary z5, secondary z7, track z9",
+        fields: &[
+            f("id", "String: link id"),
+            f("name", "String: road name, when the data has one"),
+            f(
+                "class",
+                "String: motorway, trunk, primary, secondary, track (absent: unclassified)",
+            ),
+            f("ref", "String: road number, e.g. A340"),
+            f(
+                "status",
+                "String: open, seasonal, planned, under_construction, closed",
+            ),
+            f("source", "String: where the facts come from"),
+        ],
+    },
+    LayerSpec {
+        name: "crossings",
+        description: "Border crossings: a point halfway along each crossing link, every zoom",
+        fields: &[
+            f("id", "String: crossing link id"),
+            f("name", "String: crossing name"),
+            f("modes", "String: rail or road"),
+            f(
+                "countries",
+                "String: the two countries in link order, e.g. RU-MN",
+            ),
+            f(
+                "status",
+                "String: open, seasonal, planned, under_construction, closed",
+            ),
+            f(
+                "capacity",
+                "Number: capacity, t/yr (absent when the data has none)",
+            ),
+            f("dwell", "Number: typical time at the border, hours"),
+            f("source", "String: where the facts come from"),
+        ],
+    },
+    LayerSpec {
+        name: "places",
+        description: "Nodes: cities and ports from z0, terminals z4, border points z5, stations and junctions z7",
+        fields: &[
+            f("id", "String: node id"),
+            f("name", "String: English name"),
+            f(
+                "kind",
+                "String: city, station, border_point, terminal, port, junction",
+            ),
+            f("country", "String: ISO 3166-1 alpha-2 code"),
+            f(
+                "label_rank",
+                "Number: 1 (cities, ports) is labelled first, 5 (junctions) last",
+            ),
+            f("source", "String: where the facts come from"),
+        ],
+    },
+];
+
+/// What is drawn: the network (baseline or a scenario's) and the capacity conversion.
+#[derive(Debug, Clone, Copy)]
+pub struct TileSource<'a> {
+    /// The network.
+    pub network: &'a Network,
+    /// Its spatial index.
+    pub index: &'a SpatialIndex,
+    /// How capacities become t/yr.
+    pub conversion: &'a CapacityConversion,
+}
+
+impl<'a> From<&'a crate::snapshot::Snapshot> for TileSource<'a> {
+    fn from(s: &'a crate::snapshot::Snapshot) -> Self {
+        Self {
+            network: &s.network,
+            index: &s.index,
+            conversion: &s.conversion,
+        }
+    }
+}
+
+/// The encoded tile, or `None` when no layer has a feature (served as 204).
+///
+/// # Errors
+/// [`TileError::Encode`] when the encoder refuses a geometry (not expected: every geometry is
+/// checked before it is written).
+///
+/// # Complexity
+/// O(log s + c) for the index query of c candidate segments, plus O(v log v) to clip and
+/// simplify the v vertices of the features let in.
+pub fn encode_tile(src: TileSource<'_>, tile: TileId) -> Result<Option<Vec<u8>>, TileError> {
+    let bbox = tile.bounds(BUFFER);
+    let links = src.index.links_in_bbox(&bbox);
+    let mut out = Tile::new(EXTENT);
+    let mut rail = out.create_layer("rail");
+    let mut road = out.create_layer("road");
+    let mut crossings = out.create_layer("crossings");
+    let mut places = out.create_layer("places");
+    let lo = -BUFFER;
+    let hi = f64::from(EXTENT) + BUFFER;
+    let cap = |l: &crate::network::Link| l.capacity_tpy(src.conversion);
+    for &ix in &links {
+        let link = &src.network.links()[ix];
+        let id = ix as u64 + 1;
+        match link.kind {
+            LinkKind::Line if link.mode == Mode::Rail => {
+                if tile.z < rail_min_zoom(link.status) {
+                    continue;
+                }
+                let Some(geom) = line_geometry(tile, &link.geometry, lo, hi)? else {
+                    continue;
+                };
+                let mut feat = rail.into_feature(geom);
+                feat.set_id(id);
+                feat.add_tag_string("id", &link.id.0);
+                if let Some(name) = link.properties.get("name").and_then(Value::as_str) {
+                    feat.add_tag_string("name", name);
+                }
+                if let Some(g) = link.gauge_mm {
+                    feat.add_tag_uint("gauge", u64::from(g));
+                }
+                feat.add_tag_string("status", link.status.as_str());
+                feat.add_tag_bool("electrified", link.electrified);
+                if let Some(c) = cap(link) {
+                    feat.add_tag_double("capacity", c);
+                }
+                feat.add_tag_string("source", &link.source);
+                rail = feat.into_layer();
+            }
+            LinkKind::Line | LinkKind::Road => {
+                if tile.z < road_min_zoom(link.road_class) {
+                    continue;
+                }
+                let Some(geom) = line_geometry(tile, &link.geometry, lo, hi)? else {
+                    continue;
+                };
+                let mut feat = road.into_feature(geom);
+                feat.set_id(id);
+                feat.add_tag_string("id", &link.id.0);
+                if let Some(name) = link.properties.get("name").and_then(Value::as_str) {
+                    feat.add_tag_string("name", name);
+                }
+                if let Some(c) = link.road_class {
+                    feat.add_tag_string("class", c.as_str());
+                }
+                if let Some(r) = link.properties.get("ref").and_then(Value::as_str) {
+                    feat.add_tag_string("ref", r);
+                }
+                feat.add_tag_string("status", link.status.as_str());
+                feat.add_tag_string("source", &link.source);
+                road = feat.into_layer();
+            }
+            LinkKind::Crossing => {
+                let Some((mx, my)) = midpoint(&link.geometry) else {
+                    continue;
+                };
+                let (px, py) = tile.project(mx, my);
+                let (px, py) = (px.round(), py.round());
+                if !(lo..=hi).contains(&px) || !(lo..=hi).contains(&py) {
+                    continue;
+                }
+                let geom = GeomEncoder::new(GeomType::Point).point(px, py)?.encode()?;
+                let mut feat = crossings.into_feature(geom);
+                feat.set_id(id);
+                feat.add_tag_string("id", &link.id.0);
+                let info = link.crossing.as_ref();
+                feat.add_tag_string("name", info.map_or(link.id.0.as_str(), |c| &c.name));
+                feat.add_tag_string("modes", link.mode.as_str());
+                if let Some(c) = info {
+                    feat.add_tag_string(
+                        "countries",
+                        &format!("{}-{}", c.countries[0], c.countries[1]),
+                    );
+                    feat.add_tag_double("dwell", c.dwell_h);
+                }
+                feat.add_tag_string("status", link.status.as_str());
+                if let Some(c) = cap(link) {
+                    feat.add_tag_double("capacity", c);
+                }
+                feat.add_tag_string("source", &link.source);
+                crossings = feat.into_layer();
+            }
+        }
+    }
+    for ix in src.index.nodes_in_bbox(&bbox) {
+        let node = &src.network.nodes()[ix];
+        if tile.z < place_min_zoom(node.kind) {
+            continue;
+        }
+        let (px, py) = tile.project(node.point.x(), node.point.y());
+        let (px, py) = (px.round(), py.round());
+        if !(lo..=hi).contains(&px) || !(lo..=hi).contains(&py) {
+            continue;
+        }
+        let geom = GeomEncoder::new(GeomType::Point).point(px, py)?.encode()?;
+        let mut feat = places.into_feature(geom);
+        feat.set_id(ix as u64 + 1);
+        feat.add_tag_string("id", &node.id.0);
+        feat.add_tag_string("name", &node.name);
+        feat.add_tag_string("kind", node.kind.as_str());
+        feat.add_tag_string("country", &node.country);
+        feat.add_tag_uint("label_rank", u64::from(label_rank(node.kind)));
+        feat.add_tag_string("source", &node.source);
+        places = feat.into_layer();
+    }
+    let mut any = false;
+    for layer in [rail, road, crossings, places] {
+        if layer.num_features() > 0 {
+            any = true;
+            out.add_layer(layer)?;
+        }
+    }
+    if !any {
+        return Ok(None);
+    }
+    Ok(Some(out.to_bytes()?))
+}
+
+/// A link's MVT line geometry in `tile`: projected, clipped to `[lo, hi]²`, simplified and
+/// rounded; `None` when nothing of at least two distinct tile units is left.
+fn line_geometry(
+    tile: TileId,
+    line: &LineString<f64>,
+    lo: f64,
+    hi: f64,
+) -> Result<Option<mvt::GeomData>, TileError> {
+    let projected: Vec<(f64, f64)> = line.0.iter().map(|c| tile.project(c.x, c.y)).collect();
+    let mut enc = GeomEncoder::new(GeomType::Linestring);
+    let mut parts = 0;
+    for part in clip_line(&projected, lo, hi) {
+        let ls: LineString<f64> = part.into_iter().map(|(x, y)| Coord { x, y }).collect();
+        let simple = ls.simplify(&SIMPLIFY_TOLERANCE);
+        let mut pts: Vec<(f64, f64)> = Vec::with_capacity(simple.0.len());
+        for c in &simple.0 {
+            let p = (c.x.round(), c.y.round());
+            if pts.last() != Some(&p) {
+                pts.push(p);
+            }
+        }
+        if pts.len() < 2 {
+            continue;
+        }
+        for (x, y) in pts {
+            enc.add_point(x, y)?;
+        }
+        enc.complete_geom()?;
+        parts += 1;
+    }
+    if parts == 0 {
+        return Ok(None);
+    }
+    Ok(Some(enc.encode()?))
+}
+
+/// The parts of a polyline inside the square `[lo, hi]²` (Liang–Barsky per segment): a line
+/// that leaves and re-enters gives several parts.
+pub fn clip_line(pts: &[(f64, f64)], lo: f64, hi: f64) -> Vec<Vec<(f64, f64)>> {
+    let mut parts = Vec::new();
+    let mut cur: Vec<(f64, f64)> = Vec::new();
+    for w in pts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        match clip_segment(a, b, lo, hi) {
+            Some((t0, t1)) => {
+                let at = |t: f64| {
+                    if t == 0.0 {
+                        a
+                    } else if t == 1.0 {
+                        b
+                    } else {
+                        (a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1))
+                    }
+                };
+                if t0 > 0.0 || cur.is_empty() {
+                    if cur.len() >= 2 {
+                        parts.push(std::mem::take(&mut cur));
+                    }
+                    cur.clear();
+                    cur.push(at(t0));
+                }
+                cur.push(at(t1));
+                if t1 < 1.0 {
+                    parts.push(std::mem::take(&mut cur));
+                }
+            }
+            None => {
+                if cur.len() >= 2 {
+                    parts.push(std::mem::take(&mut cur));
+                }
+                cur.clear();
+            }
+        }
+    }
+    if cur.len() >= 2 {
+        parts.push(cur);
+    }
+    parts
+}
+
+/// The parameter range `[t0, t1]` of segment `a`→`b` inside `[lo, hi]²`, if any.
+fn clip_segment(a: (f64, f64), b: (f64, f64), lo: f64, hi: f64) -> Option<(f64, f64)> {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let mut t0 = 0.0f64;
+    let mut t1 = 1.0f64;
+    for (p, q) in [
+        (-dx, a.0 - lo),
+        (dx, hi - a.0),
+        (-dy, a.1 - lo),
+        (dy, hi - a.1),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let r = q / p;
+            if p < 0.0 {
+                t0 = t0.max(r);
+            } else {
+                t1 = t1.min(r);
+            }
+            if t0 > t1 {
+                return None;
+            }
+        }
+    }
+    Some((t0, t1))
+}
+
+/// The point halfway along a line's vertices (the web map's crossing symbol position): the
+/// middle vertex, or the middle of a two-point line.
+fn midpoint(line: &LineString<f64>) -> Option<(f64, f64)> {
+    match line.0.as_slice() {
+        [] => None,
+        [a, b] => Some(((a.x + b.x) / 2.0, (a.y + b.y) / 2.0)),
+        cs => {
+            let c = cs[cs.len() / 2];
+            Some((c.x, c.y))
+        }
+    }
+}
+
+/// TileJSON 3.0 of the tiles at `tiles_url` (a `{z}/{x}/{y}` template), covering `bounds`.
+pub fn tilejson(tiles_url: &str, bounds: Option<BBox>, name: &str) -> Value {
+    let bounds = bounds.map_or([-180.0, -MAX_LAT, 180.0, MAX_LAT], |b| {
+        [b.min_lon, b.min_lat, b.max_lon, b.max_lat]
+    });
+    let center_lon = (bounds[0] + bounds[2]) / 2.0;
+    let center_lat = (bounds[1] + bounds[3]) / 2.0;
+    let layers: Vec<Value> = LAYERS
+        .iter()
+        .map(|l| {
+            let fields: serde_json::Map<String, Value> = l
+                .fields
+                .iter()
+                .map(|f| (f.name.to_string(), Value::from(f.description)))
+                .collect();
+            json!({
+                "id": l.name,
+                "description": l.description,
+                "minzoom": MIN_ZOOM,
+                "maxzoom": MAX_ZOOM,
+                "fields": fields,
+            })
+        })
+        .collect();
+    json!({
+        "tilejson": "3.0.0",
+        "name": name,
+        "description": "The Corridor network (rail, roads, border crossings, places) as Mapbox Vector Tiles 2.1",
+        "attribution": "Corridor network data: see each feature's source",
+        "scheme": "xyz",
+        "tiles": [tiles_url],
+        "minzoom": MIN_ZOOM,
+        "maxzoom": MAX_ZOOM,
+        "bounds": bounds,
+        "center": [center_lon, center_lat, 4],
+        "vector_layers": layers,
+    })
+}
+
+/// A MapLibre style (version 8) drawing the tiles as the web map draws the network: rail by
+/// gauge (1520 red, 1435 blue; dashed when not in service, grey when closed), roads by class,
+/// crossings as circles by mode sized by capacity, places as circles (larger for cities and
+/// ports). No labels: a style with text needs a glyph server, and the service has none.
+pub fn style(tilejson_url: &str) -> Value {
+    let in_service = json!(["in", ["get", "status"], ["literal", ["open", "seasonal"]]]);
+    let not_in_service = json!(["!", in_service.clone()]);
+    json!({
+        "version": 8,
+        "name": "Corridor",
+        "sources": {
+            "corridor": { "type": "vector", "url": tilejson_url }
+        },
+        "layers": [
+            { "id": "background", "type": "background", "paint": { "background-color": "#f4f1ea" } },
+            {
+                "id": "road", "type": "line", "source": "corridor", "source-layer": "road",
+                "filter": in_service,
+                "layout": { "line-cap": "round", "line-join": "round" },
+                "paint": {
+                    "line-color": ["match", ["get", "class"],
+                        "motorway", "#d35400", "trunk", "#e67e22", "primary", "#e6b800",
+                        "secondary", "#9aa0a6", "track", "#a1887f", "#b0b0b0"],
+                    "line-width": ["match", ["get", "class"],
+                        "motorway", 4, "trunk", 3.4, "primary", 2.8, "secondary", 2.2, "track", 1.6, 2],
+                    "line-opacity": 0.9
+                }
+            },
+            {
+                "id": "road-planned", "type": "line", "source": "corridor", "source-layer": "road",
+                "filter": not_in_service,
+                "paint": {
+                    "line-color": "#b0b0b0", "line-width": 2, "line-opacity": 0.7,
+                    "line-dasharray": [3, 3]
+                }
+            },
+            {
+                "id": "rail", "type": "line", "source": "corridor", "source-layer": "rail",
+                "filter": in_service,
+                "layout": { "line-cap": "round", "line-join": "round" },
+                "paint": {
+                    "line-color": ["match", ["get", "gauge"], 1520, "#c0392b", 1435, "#2471a3", "#7f8c8d"],
+                    "line-width": 2.6, "line-opacity": 0.9
+                }
+            },
+            {
+                "id": "rail-planned", "type": "line", "source": "corridor", "source-layer": "rail",
+                "filter": not_in_service,
+                "paint": {
+                    "line-color": ["case", ["==", ["get", "status"], "closed"], "#999999",
+                        ["match", ["get", "gauge"], 1520, "#c0392b", 1435, "#2471a3", "#7f8c8d"]],
+                    "line-width": 2.6, "line-opacity": 0.7, "line-dasharray": [3, 3]
+                }
+            },
+            {
+                "id": "places", "type": "circle", "source": "corridor", "source-layer": "places",
+                "paint": {
+                    "circle-radius": ["case", ["==", ["get", "label_rank"], 1], 4.5, 3],
+                    "circle-color": ["case", ["==", ["get", "label_rank"], 1], "#ffffff", "#dddddd"],
+                    "circle-stroke-color": "#1d2733", "circle-stroke-width": 1.2
+                }
+            },
+            {
+                "id": "crossings", "type": "circle", "source": "corridor", "source-layer": "crossings",
+                "paint": {
+                    "circle-radius": ["max", 5, ["min", 22,
+                        ["+", 4, ["*", 2.4, ["sqrt", ["/", ["coalesce", ["get", "capacity"], 0], 1000000]]]]]],
+                    "circle-color": ["match", ["get", "modes"], "rail", "#6a1b9a", "road", "#2e7d32", "#555555"],
+                    "circle-opacity": ["case", in_service, 0.85, 0.3],
+                    "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5
+                }
+            }
+        ]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn project_and_unproject_are_inverse() {
+        let t = TileId::new(6, 51, 22).unwrap();
+        let (x, y) = t.project(106.9, 47.9);
+        let (lon, lat) = t.unproject(x, y);
+        assert!((lon - 106.9).abs() < 1e-9 && (lat - 47.9).abs() < 1e-9);
+        // Ulaanbaatar lies in z6 tile 51/22.
+        assert!(
+            (0.0..4096.0).contains(&x) && (0.0..4096.0).contains(&y),
+            "{x},{y}"
+        );
+    }
+
+    #[test]
+    fn addresses_are_checked() {
+        assert_eq!(TileId::new(15, 0, 0), Err(TileError::Zoom(15)));
+        assert_eq!(
+            TileId::new(2, 4, 0).unwrap_err().field(),
+            Some("x"),
+            "x must be below 2^z"
+        );
+        assert_eq!(TileId::new(2, 3, 4).unwrap_err().field(), Some("y"));
+        assert!(TileId::new(0, 0, 0).is_ok());
+    }
+
+    #[test]
+    fn a_line_leaving_and_reentering_is_split() {
+        let pts = [
+            (-10.0, 5.0),
+            (5.0, 5.0),
+            (5.0, 20.0),
+            (8.0, 20.0),
+            (8.0, 5.0),
+            (20.0, 5.0),
+        ];
+        let parts = clip_line(&pts, 0.0, 10.0);
+        let want = [
+            vec![(0.0, 5.0), (5.0, 5.0), (5.0, 10.0)],
+            vec![(8.0, 10.0), (8.0, 5.0), (10.0, 5.0)],
+        ];
+        assert_eq!(parts.len(), want.len(), "{parts:?}");
+        for (got, want) in parts.iter().zip(&want) {
+            assert_eq!(got.len(), want.len(), "{parts:?}");
+            for (g, w) in got.iter().zip(want) {
+                assert!(
+                    (g.0 - w.0).abs() < 1e-9 && (g.1 - w.1).abs() < 1e-9,
+                    "{parts:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_line_crossing_the_box_without_a_vertex_inside_is_kept() {
+        let parts = clip_line(&[(-5.0, -5.0), (15.0, 15.0)], 0.0, 10.0);
+        assert_eq!(parts, vec![vec![(0.0, 0.0), (10.0, 10.0)]]);
+        assert!(clip_line(&[(-5.0, 11.0), (15.0, 11.0)], 0.0, 10.0).is_empty());
+    }
+
+    #[test]
+    fn minor_roads_appear_later() {
+        assert_eq!(road_min_zoom(Some(RoadClass::Motorway)), 0);
+        assert!(road_min_zoom(Some(RoadClass::Track)) > road_min_zoom(Some(RoadClass::Primary)));
+        assert!(place_min_zoom(NodeKind::Junction) > place_min_zoom(NodeKind::City));
+    }
+}

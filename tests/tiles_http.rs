@@ -1,0 +1,243 @@
+//! `/tiles/{z}/{x}/{y}.mvt`, `/tiles.json`, `/style.json` in process: status codes, caching
+//! headers, compression, scenarios, and every kind of bad address as problem+json. What the
+//! tiles hold is checked with GDAL in `tiles_gdal.rs`.
+
+mod common;
+
+use actix_web::http::{StatusCode, header};
+use actix_web::test::TestRequest;
+use common::app::{call, call_all, embedded};
+use corridor::output::tiles::{LAYERS, MAX_ZOOM, TileId};
+
+/// The z6 tile over Ulaanbaatar (106.9°E, 47.9°N).
+const UB_Z6: &str = "/tiles/6/51/22.mvt";
+
+fn get(path: &str) -> TestRequest {
+    TestRequest::get().uri(path)
+}
+
+#[actix_web::test]
+async fn a_tile_over_mongolia_is_a_vector_tile_with_an_etag() {
+    let t = TileId::new(6, 51, 22).unwrap();
+    let (x, y) = t.project(106.9, 47.9);
+    assert!((0.0..4096.0).contains(&x) && (0.0..4096.0).contains(&y));
+    let r = call(&embedded(), get(UB_Z6)).await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    assert_eq!(r.content_type(), "application/vnd.mapbox-vector-tile");
+    assert!(r.body.len() > 100, "{} bytes", r.body.len());
+    let etag = r.header(header::ETAG).expect("ETag");
+    // Layer names are written into the tile verbatim (protobuf strings). Ulaanbaatar's z6
+    // tile has no border crossing; the z5 tile around it has all four layers.
+    let has = |body: &[u8], name: &str| body.windows(name.len()).any(|w| w == name.as_bytes());
+    for name in ["rail", "road", "places"] {
+        assert!(has(&r.body, name), "layer {name} missing");
+    }
+    assert!(!has(&r.body, "crossings"));
+    let z5 = call(&embedded(), get("/tiles/5/25/11.mvt")).await;
+    for name in ["rail", "road", "crossings", "places"] {
+        assert!(has(&z5.body, name), "layer {name} missing at z5");
+    }
+    let again = call(
+        &embedded(),
+        get(UB_Z6).insert_header((header::IF_NONE_MATCH, etag.clone())),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert_eq!(again.header(header::ETAG), Some(etag.clone()));
+    // Another tile, another ETag.
+    let other = call(&embedded(), get("/tiles/6/50/22.mvt")).await;
+    assert_ne!(other.header(header::ETAG), Some(etag));
+}
+
+#[actix_web::test]
+async fn head_answers_like_get_without_a_body() {
+    let r = call(
+        &embedded(),
+        TestRequest::default()
+            .method(actix_web::http::Method::HEAD)
+            .uri(UB_Z6),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.content_type(), "application/vnd.mapbox-vector-tile");
+}
+
+#[actix_web::test]
+async fn the_same_tile_twice_is_the_same_bytes_from_the_cache() {
+    let st = embedded();
+    let rs = call_all(
+        &st,
+        vec![get("/tiles/5/25/11.mvt"), get("/tiles/5/25/11.mvt")],
+    )
+    .await;
+    assert_eq!(rs[0].status, StatusCode::OK);
+    assert_eq!(rs[0].body, rs[1].body);
+    assert!(st.current().tiles.usage().0 >= 1);
+}
+
+#[actix_web::test]
+async fn an_empty_tile_is_204() {
+    // Mid-Atlantic: nothing of the network.
+    let r = call(&embedded(), get("/tiles/8/106/105.mvt")).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert!(r.body.is_empty());
+    assert!(r.header(header::ETAG).is_some());
+}
+
+#[actix_web::test]
+async fn gzip_when_asked() {
+    let r = call(
+        &embedded(),
+        get(UB_Z6).insert_header((header::ACCEPT_ENCODING, "gzip")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.header(header::CONTENT_ENCODING).as_deref(), Some("gzip"));
+    assert_eq!(&r.body[..2], &[0x1f, 0x8b], "gzip magic");
+    let plain = call(&embedded(), get(UB_Z6)).await;
+    assert!(r.body.len() < plain.body.len());
+}
+
+#[actix_web::test]
+async fn a_scenario_changes_the_tiles_it_touches() {
+    // Naushki (106.1°E, 50.4°N) at z7: the closed crossing's status is in the tile.
+    let t = "/tiles/7/101/43.mvt";
+    let st = embedded();
+    let rs = call_all(
+        &st,
+        vec![get(t), get(&format!("{t}?scenario=naushki-closed"))],
+    )
+    .await;
+    assert_eq!(rs[0].status, StatusCode::OK);
+    assert_eq!(rs[1].status, StatusCode::OK);
+    assert_ne!(
+        rs[0].body, rs[1].body,
+        "the scenario closes a crossing in this tile"
+    );
+    assert_ne!(rs[0].header(header::ETAG), rs[1].header(header::ETAG));
+    assert!(rs[1].body.windows(6).any(|w| w == b"closed"));
+}
+
+async fn problem(path: &str) -> (StatusCode, serde_json::Value) {
+    let r = call(&embedded(), get(path)).await;
+    assert_eq!(r.content_type(), "application/problem+json", "{path}");
+    (r.status, r.json_strict())
+}
+
+#[actix_web::test]
+async fn bad_addresses_are_named_problems() {
+    for (path, status, field) in [
+        ("/tiles/15/0/0.mvt", 400, "z"),
+        ("/tiles/99999999999999999999/0/0.mvt", 400, "z"),
+        ("/tiles/3/8/0.mvt", 400, "x"),
+        ("/tiles/3/0/8.mvt", 400, "y"),
+        ("/tiles/a/0/0.mvt", 400, "z"),
+        ("/tiles/3/-1/0.mvt", 400, "x"),
+        ("/tiles/3/0/zero.mvt", 400, "y"),
+        ("/tiles/3/0/0.png", 400, "y"),
+        ("/tiles/3/0/0.mvt?scenario=nope", 404, "scenario"),
+        ("/tiles/3/0/0.mvt?zoom=3", 400, "zoom"),
+        ("/tiles.json?scenario=nope", 404, "scenario"),
+        ("/style.json?bogus=1", 400, "bogus"),
+    ] {
+        let (s, doc) = problem(path).await;
+        assert_eq!(s.as_u16(), status, "{path}: {doc}");
+        assert_eq!(doc["status"], status, "{path}");
+        assert_eq!(doc["field"], field, "{path}: {doc}");
+        assert!(doc["detail"].as_str().is_some_and(|d| !d.is_empty()));
+    }
+    // Every malformed part at once.
+    let (_, doc) = problem("/tiles/a/b/c.mvt").await;
+    let fields: Vec<_> = doc["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(fields, ["z", "x", "y"]);
+}
+
+#[actix_web::test]
+async fn tilejson_describes_the_layers_and_their_fields() {
+    let r = call(
+        &embedded(),
+        get("/tiles.json?scenario=naushki-closed").insert_header((header::HOST, "maps.test:8080")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let doc = r.json_strict();
+    assert_eq!(doc["tilejson"], "3.0.0");
+    assert_eq!(
+        doc["tiles"][0],
+        "http://maps.test:8080/tiles/{z}/{x}/{y}.mvt?scenario=naushki-closed"
+    );
+    assert_eq!(doc["minzoom"], 0);
+    assert_eq!(doc["maxzoom"], MAX_ZOOM);
+    let b: Vec<f64> = doc["bounds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    // The network spans Kazakhstan to the Pacific.
+    assert!(
+        b[0] < 60.0 && b[2] > 130.0 && b[1] < 45.0 && b[3] > 50.0,
+        "{b:?}"
+    );
+    let layers = doc["vector_layers"].as_array().unwrap();
+    let ids: Vec<_> = layers.iter().map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["rail", "road", "crossings", "places"]);
+    for (l, spec) in layers.iter().zip(LAYERS) {
+        for f in spec.fields {
+            assert!(l["fields"][f.name].is_string(), "{} {}", spec.name, f.name);
+        }
+    }
+    for (layer, field) in [
+        ("rail", "gauge"),
+        ("rail", "status"),
+        ("rail", "electrified"),
+        ("rail", "capacity"),
+        ("road", "class"),
+        ("road", "ref"),
+        ("crossings", "modes"),
+        ("crossings", "dwell"),
+        ("crossings", "capacity"),
+        ("places", "kind"),
+        ("places", "country"),
+        ("places", "label_rank"),
+    ] {
+        let l = layers.iter().find(|l| l["id"] == layer).unwrap();
+        assert!(l["fields"][field].is_string(), "{layer}.{field}");
+    }
+}
+
+#[actix_web::test]
+async fn style_draws_every_layer_from_the_tilejson() {
+    let r = call(
+        &embedded(),
+        get("/style.json").insert_header((header::HOST, "maps.test")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let doc = r.json_strict();
+    assert_eq!(doc["version"], 8);
+    assert_eq!(
+        doc["sources"]["corridor"]["url"],
+        "http://maps.test/tiles.json"
+    );
+    let drawn: std::collections::BTreeSet<_> = doc["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l["source-layer"].as_str())
+        .collect();
+    assert_eq!(
+        drawn.into_iter().collect::<Vec<_>>(),
+        ["crossings", "places", "rail", "road"]
+    );
+}
