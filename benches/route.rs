@@ -6,8 +6,9 @@
 //!
 //! Run: `cargo bench --bench route -- --warm-up-time 1 --measurement-time 3`.
 //!
-//! With `CORRIDOR_BENCH_NODES=N` (e.g. 100000) the `large` group also runs on a generated
-//! grid network of about N nodes ([`grid`]): 50 fixed-seed pairs, each measure, plain Dijkstra
+//! With `CORRIDOR_BENCH_DATA=DIR` (a directory written by `examples/gen_network.rs`) or
+//! `CORRIDOR_BENCH_NODES=N` (a simpler grid of about N nodes made here, [`grid`]) the `large`
+//! group also runs on that network: 50 fixed-seed pairs, each measure, plain Dijkstra
 //! against ALT on the same graph, an avoided link on the best path, an avoided country, a
 //! departure, and best + 3 alternatives. Run it with `--sample-size 10`.
 
@@ -193,14 +194,18 @@ fn grid(n: usize) -> Network {
 
 /// Route benchmarks on a generated network of `CORRIDOR_BENCH_NODES` nodes (skipped unset).
 fn bench_large(c: &mut Criterion) {
-    let Some(n) = std::env::var("CORRIDOR_BENCH_NODES")
+    let t = std::time::Instant::now();
+    let net = if let Ok(dir) = std::env::var("CORRIDOR_BENCH_DATA") {
+        Network::load_dir(std::path::Path::new(&dir)).expect("CORRIDOR_BENCH_DATA loads")
+    } else if let Some(n) = std::env::var("CORRIDOR_BENCH_NODES")
         .ok()
         .and_then(|v| v.parse::<usize>().ok())
-    else {
+    {
+        grid(n)
+    } else {
         return;
     };
-    let t = std::time::Instant::now();
-    let snap = Snapshot::build(grid(n));
+    let snap = Snapshot::build(net);
     eprintln!(
         "large: {} nodes, {} links, {} states, {} edges; built in {:.1} s",
         snap.network.nodes().len(),
@@ -278,11 +283,13 @@ fn bench_large(c: &mut Criterion) {
         .map(|(a, b)| {
             let mut r = base(a, b, Optimize::Time);
             let ends = [a, b].map(|x| net.nodes()[net.node_ix(x).unwrap()].country.clone());
-            let c = ["AA", "BB", "CC", "DD"]
-                .into_iter()
-                .find(|c| !ends.iter().any(|e| e == c))
-                .unwrap();
-            r.avoid_countries = vec![c.to_string()];
+            let c = net
+                .countries()
+                .iter()
+                .find(|c| !ends.iter().any(|e| e == *c))
+                .cloned()
+                .unwrap_or_default();
+            r.avoid_countries = vec![c];
             r
         })
         .collect();

@@ -71,7 +71,11 @@ fn same_best(
                 a.routes[0].measures.get(req.optimize),
             );
             prop_assert!(close(vp, va), "plain {vp} vs ALT {va}");
-            if let (Some(tp), Some(ta)) = (&p.routes[0].timing, &a.routes[0].timing) {
+            // With a departure the time-optimal route is timed: same arrival. (Optimising
+            // another measure, equal-valued routes may arrive at different times.)
+            if req.optimize == Optimize::Time
+                && let (Some(tp), Some(ta)) = (&p.routes[0].timing, &a.routes[0].timing)
+            {
                 prop_assert_eq!(tp.arrive, ta.arrive);
             }
         }
