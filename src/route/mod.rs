@@ -4,7 +4,8 @@
 //! - [`request`]: the typed [`RouteRequest`] and its resolution (places to nodes, avoid lists
 //!   checked, [`Constraints`] built);
 //! - [`graph`]: the [`SearchGraph`] (node × arriving mode × gauge), built once per snapshot;
-//! - [`search`]: Dijkstra, A* and Yen's k-shortest loopless paths over it;
+//! - [`search`]: Dijkstra, A* (exact backward distances, or ALT [`landmarks`] on large
+//!   graphs) and Yen's k-shortest loopless paths over it;
 //! - this module: [`plan`], which runs them and turns paths into [`Route`]s, and explains
 //!   a failure by relaxing one constraint at a time.
 
@@ -343,8 +344,9 @@ fn sorted(set: &std::collections::HashSet<String>) -> Vec<String> {
 ///
 /// # Returns
 /// The best route and up to `alternatives` more, sorted by the optimised measure:
-/// - `alternatives_by=route`: Yen's loopless k-shortest paths, keeping those that pass the
-///   request's sharing and stretch [`Limits`] ([`alternatives::select_alternatives`]);
+/// - `alternatives_by=route`: routes from the penalty method (Yen's loopless k-shortest paths
+///   when the request sets no sharing limit), keeping those that pass the request's sharing
+///   and stretch [`Limits`] ([`alternatives::select_alternatives`]);
 /// - `alternatives_by=corridor`: the best route of each distinct transit corridor
 ///   ([`alternatives::explore_corridors`]), each labelled with its corridor.
 ///
