@@ -8,6 +8,7 @@
 //! - [`cost`]: what a request allows and what links and transfers cost;
 //! - [`route`]: shortest paths and alternatives;
 //! - [`capacity`]: max-flow, min-cut and demand assignment;
+//! - [`import`]: networks built from outside data (OpenStreetMap PBF);
 //! - [`output`]: GeoJSON serialisation;
 //! - [`http`]: the actix-web service (thin handlers);
 //! - [`cli`]: the command line.
@@ -18,6 +19,7 @@ pub mod cli;
 pub mod cost;
 pub mod fields;
 pub mod http;
+pub mod import;
 pub mod index;
 pub mod network;
 pub mod output;

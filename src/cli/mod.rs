@@ -3,6 +3,7 @@
 
 pub mod capacity;
 pub mod compare;
+pub mod import;
 pub mod matrix;
 pub mod route;
 pub mod validate;
@@ -66,6 +67,9 @@ pub enum Command {
     /// The same question on the baseline and on a scenario: a before/after table.
     #[command(subcommand)]
     Compare(compare::CompareCommand),
+    /// Build a network from outside data: `corridor import osm FILE.osm.pbf --out DIR`.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
 }
 
 /// Loads the network from `dir` (or the embedded data) with its scenarios and demand sets.
@@ -90,6 +94,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             capacity::run_assign(&snap, &args)
         }
         Command::Validate(args) => validate::run(&args),
+        Command::Import(cmd) => import::run(cmd),
         Command::Serve(_) => {
             anyhow::bail!("`corridor serve` is started by the binary, not by cli::run")
         }
