@@ -113,7 +113,8 @@ fn osmium_rail_km(pbf: &Path, dir: &Path) -> f64 {
 #[actix_web::test]
 async fn helsinki_imports_validates_serves_routes_and_agrees_with_osmium() {
     let Some(pbf) = extract() else { return };
-    let tmp = Tmp(std::env::temp_dir().join(format!("corridor-osm-helsinki-{}", std::process::id())));
+    let tmp =
+        Tmp(std::env::temp_dir().join(format!("corridor-osm-helsinki-{}", std::process::id())));
     let _ = std::fs::remove_dir_all(&tmp.0);
     std::fs::create_dir_all(&tmp.0).unwrap();
     let out = tmp.0.join("net");
@@ -152,7 +153,11 @@ async fn helsinki_imports_validates_serves_routes_and_agrees_with_osmium() {
     let theirs = osmium_rail_km(&pbf, &tmp.0);
     assert!(theirs > 10.0, "osmium found {theirs} km");
     let diff = (ours - theirs).abs() / theirs;
-    assert!(diff < 0.01, "rail km: ours {ours:.2}, osmium {theirs:.2} ({:.2} %)", diff * 100.0);
+    assert!(
+        diff < 0.01,
+        "rail km: ours {ours:.2}, osmium {theirs:.2} ({:.2} %)",
+        diff * 100.0
+    );
     // Finland's gauge is kept as it is.
     assert!(
         net.links()
@@ -166,7 +171,11 @@ async fn helsinki_imports_validates_serves_routes_and_agrees_with_osmium() {
     let snap = corridor::Snapshot::load(&Source::Dir(out.clone())).expect("serves");
     let data = web::Data::new(AppState::new(snap, ServerConfig::default()));
     let app = test::init_service(corridor_app!(data)).await;
-    let res = test::call_service(&app, test::TestRequest::get().uri("/v1/network").to_request()).await;
+    let res = test::call_service(
+        &app,
+        test::TestRequest::get().uri("/v1/network").to_request(),
+    )
+    .await;
     assert_eq!(res.status().as_u16(), 200);
     // A rail route from one rail node to every other: most of the rail layer is reachable.
     // Start from the busiest rail junction (most links), which sits in the main component.
@@ -190,15 +199,26 @@ async fn helsinki_imports_validates_serves_routes_and_agrees_with_osmium() {
         assert!(status == 200 || status == 422, "{uri}: {status} {body}");
         if status == 200 {
             routed += 1;
-            let km = body["features"][0]["properties"]["distance_km"].as_f64().unwrap();
+            let km = body["features"][0]["properties"]["distance_km"]
+                .as_f64()
+                .unwrap();
             longest = longest.max(km);
         }
     }
-    assert!(routed * 2 >= rail.len(), "only {routed} of {} rail nodes reachable from {}", rail.len(), rail[0]);
+    assert!(
+        routed * 2 >= rail.len(),
+        "only {routed} of {} rail nodes reachable from {}",
+        rail.len(),
+        rail[0]
+    );
     // The extract is the city centre (about 2 km across): its longest rail route is ~1 km.
     assert!(longest > 0.5, "longest rail route {longest} km");
     // Place search: the city of the extract is found by name (a road node took it).
-    let city = net.nodes().iter().find(|n| n.name == "Helsinki").expect("Helsinki named");
+    let city = net
+        .nodes()
+        .iter()
+        .find(|n| n.name == "Helsinki")
+        .expect("Helsinki named");
     assert_eq!(city.kind, NodeKind::City);
     let mut found = false;
     for to in net.nodes().iter().filter(|n| n.serves(Mode::Road)).take(40) {

@@ -57,7 +57,9 @@ fn osmium_available(test: &str) -> bool {
 
 /// The fixture `name` as PBF in `dir`.
 fn pbf(name: &str, dir: &Path) -> PathBuf {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/osm").join(name);
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/osm")
+        .join(name);
     let out = dir.join(format!("{name}.pbf"));
     let st = Command::new("osmium")
         .args(["cat", "--no-progress", "-O", "-o"])
@@ -152,7 +154,13 @@ fn n(kind: &str, cc: &str, g: Option<u64>, name: &str) -> (String, String, Optio
     (kind.into(), cc.into(), g, name.into())
 }
 
-fn l(from: &str, to: &str, kind: &str, g: Option<u64>, oneway: bool) -> (String, String, String, Option<u64>, bool) {
+fn l(
+    from: &str,
+    to: &str,
+    kind: &str,
+    g: Option<u64>,
+    oneway: bool,
+) -> (String, String, String, Option<u64>, bool) {
     (from.into(), to.into(), kind.into(), g, oneway)
 }
 
@@ -186,14 +194,36 @@ fn a_border_crossed_by_a_railway_and_a_road_becomes_two_crossings_between_border
     let (nodes, links) = graph(&out);
     let want_nodes: Nodes = [
         ("osm-rail-1", n("station", "RU", Some(1520), "Naushki")),
-        ("osm-rail-3", n("border_point", "RU", Some(1520), "Border point RU (OSM node 3)")),
-        ("osm-rail-4", n("border_point", "MN", Some(1520), "Border point MN (OSM node 4)")),
+        (
+            "osm-rail-3",
+            n(
+                "border_point",
+                "RU",
+                Some(1520),
+                "Border point RU (OSM node 3)",
+            ),
+        ),
+        (
+            "osm-rail-4",
+            n(
+                "border_point",
+                "MN",
+                Some(1520),
+                "Border point MN (OSM node 4)",
+            ),
+        ),
         ("osm-rail-5", n("station", "MN", Some(1520), "Sukhbaatar")),
         // The road's crossing ends at the tagged border controls (nodes 12 and 15), not at
         // the two vertices either side of the line.
         ("osm-road-11", n("junction", "RU", None, "OSM node 11")),
-        ("osm-road-12", n("border_point", "RU", None, "Border point RU (OSM node 12)")),
-        ("osm-road-15", n("border_point", "MN", None, "Border point MN (OSM node 15)")),
+        (
+            "osm-road-12",
+            n("border_point", "RU", None, "Border point RU (OSM node 12)"),
+        ),
+        (
+            "osm-road-15",
+            n("border_point", "MN", None, "Border point MN (OSM node 15)"),
+        ),
         ("osm-road-16", n("junction", "MN", None, "OSM node 16")),
     ]
     .into_iter()
@@ -201,12 +231,30 @@ fn a_border_crossed_by_a_railway_and_a_road_becomes_two_crossings_between_border
     .collect();
     assert_eq!(nodes, want_nodes);
     let want_links: Links = [
-        ("osm-rail-w100-1", l("osm-rail-1", "osm-rail-3", "line", Some(1520), false)),
-        ("osm-xrail-w100-2", l("osm-rail-3", "osm-rail-4", "crossing", Some(1520), false)),
-        ("osm-rail-w100-3", l("osm-rail-4", "osm-rail-5", "line", Some(1520), false)),
-        ("osm-road-w200-1", l("osm-road-11", "osm-road-12", "road", None, false)),
-        ("osm-xroad-w200-2", l("osm-road-12", "osm-road-15", "crossing", None, false)),
-        ("osm-road-w200-3", l("osm-road-15", "osm-road-16", "road", None, false)),
+        (
+            "osm-rail-w100-1",
+            l("osm-rail-1", "osm-rail-3", "line", Some(1520), false),
+        ),
+        (
+            "osm-xrail-w100-2",
+            l("osm-rail-3", "osm-rail-4", "crossing", Some(1520), false),
+        ),
+        (
+            "osm-rail-w100-3",
+            l("osm-rail-4", "osm-rail-5", "line", Some(1520), false),
+        ),
+        (
+            "osm-road-w200-1",
+            l("osm-road-11", "osm-road-12", "road", None, false),
+        ),
+        (
+            "osm-xroad-w200-2",
+            l("osm-road-12", "osm-road-15", "crossing", None, false),
+        ),
+        (
+            "osm-road-w200-3",
+            l("osm-road-15", "osm-road-16", "road", None, false),
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
@@ -214,7 +262,10 @@ fn a_border_crossed_by_a_railway_and_a_road_becomes_two_crossings_between_border
     assert_eq!(links, want_links);
     let x = &link_props(&out, "osm-xroad-w200-2")["properties"];
     assert_eq!(x["countries"], serde_json::json!(["RU", "MN"]));
-    assert_eq!(x["status"], "planned", "an inferred crossing is not open: {x}");
+    assert_eq!(
+        x["status"], "planned",
+        "an inferred crossing is not open: {x}"
+    );
     assert_eq!(x["verification"], "unverified");
     assert_eq!(x["ah_ref"], "AH3", "Asian Highway relation membership");
     assert_eq!(x["ref"], "A340");
@@ -234,8 +285,15 @@ fn the_overlay_gives_osm_crossings_their_curated_ids_and_facts() {
     let (summary, net) = import(&options(input, out.clone(), true)).expect("imports");
     let o = summary.overlay.as_ref().expect("overlay ran");
     let matched: Vec<&str> = o.crossings_matched.iter().map(|m| m.0.as_str()).collect();
-    assert_eq!(matched, vec!["xr-naushki-sukhbaatar", "xd-kyakhta-altanbulag"]);
-    assert!(o.crossings_inferred.is_empty(), "{:?}", o.crossings_inferred);
+    assert_eq!(
+        matched,
+        vec!["xr-naushki-sukhbaatar", "xd-kyakhta-altanbulag"]
+    );
+    assert!(
+        o.crossings_inferred.is_empty(),
+        "{:?}",
+        o.crossings_inferred
+    );
     let rail = net.link("xr-naushki-sukhbaatar").expect("curated id kept");
     assert_eq!(rail.from.0, "ru-naushki");
     assert_eq!(rail.to.0, "mn-sukhbaatar");
@@ -244,7 +302,10 @@ fn the_overlay_gives_osm_crossings_their_curated_ids_and_facts() {
     assert!(rail.source.contains("seed 003") && rail.source.contains("OpenStreetMap"));
     assert_eq!(rail.properties["osm_crossing"], "osm-xrail-w100-2");
     let road = net.link("xd-kyakhta-altanbulag").expect("curated id kept");
-    assert_eq!((road.from.0.as_str(), road.to.0.as_str()), ("ru-kyakhta", "mn-altanbulag"));
+    assert_eq!(
+        (road.from.0.as_str(), road.to.0.as_str()),
+        ("ru-kyakhta", "mn-altanbulag")
+    );
     assert_eq!(format!("{}", road.status), "open");
 }
 
@@ -265,10 +326,22 @@ async fn a_dual_gauge_line_between_two_stations_is_one_link_per_gauge() {
     .collect();
     assert_eq!(nodes, want_nodes);
     let want_links: Links = [
-        ("osm-rail-w10-1", l("osm-rail-1", "osm-rail-2", "line", Some(1520), false)),
-        ("osm-rail-w11-1-g1435", l("osm-rail-2", "osm-rail-3", "line", Some(1435), false)),
-        ("osm-rail-w11-1-g1520", l("osm-rail-2", "osm-rail-3", "line", Some(1520), false)),
-        ("osm-rail-w12-1", l("osm-rail-3", "osm-rail-4", "line", Some(1435), false)),
+        (
+            "osm-rail-w10-1",
+            l("osm-rail-1", "osm-rail-2", "line", Some(1520), false),
+        ),
+        (
+            "osm-rail-w11-1-g1435",
+            l("osm-rail-2", "osm-rail-3", "line", Some(1435), false),
+        ),
+        (
+            "osm-rail-w11-1-g1520",
+            l("osm-rail-2", "osm-rail-3", "line", Some(1520), false),
+        ),
+        (
+            "osm-rail-w12-1",
+            l("osm-rail-3", "osm-rail-4", "line", Some(1435), false),
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
@@ -298,8 +371,14 @@ async fn a_break_of_gauge_station_has_no_gauge_and_routes_with_one_transshipment
     .collect();
     assert_eq!(nodes, want_nodes);
     let want_links: Links = [
-        ("osm-rail-w20-1", l("osm-rail-1", "osm-rail-2", "line", Some(1520), false)),
-        ("osm-rail-w21-1", l("osm-rail-2", "osm-rail-3", "line", Some(1435), false)),
+        (
+            "osm-rail-w20-1",
+            l("osm-rail-1", "osm-rail-2", "line", Some(1520), false),
+        ),
+        (
+            "osm-rail-w21-1",
+            l("osm-rail-2", "osm-rail-3", "line", Some(1435), false),
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
@@ -324,15 +403,25 @@ fn a_oneway_trunk_road_keeps_its_direction_and_oneway_minus_one_is_reversed() {
     // Node 3 joins two oneway ways that both point at it: it stays a graph node.
     assert_eq!(ids, vec!["osm-road-1", "osm-road-3", "osm-road-5"]);
     let want_links: Links = [
-        ("osm-road-w30-1", l("osm-road-1", "osm-road-3", "road", None, true)),
-        ("osm-road-w31-1", l("osm-road-5", "osm-road-3", "road", None, true)),
+        (
+            "osm-road-w30-1",
+            l("osm-road-1", "osm-road-3", "road", None, true),
+        ),
+        (
+            "osm-road-w31-1",
+            l("osm-road-5", "osm-road-3", "road", None, true),
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
     assert_eq!(links, want_links);
     let g = link_props(&out, "osm-road-w31-1")["geometry"]["coordinates"].clone();
-    assert_eq!(g[0][0].as_f64(), Some(105.2), "oneway=-1 runs against the way: {g}");
+    assert_eq!(
+        g[0][0].as_f64(),
+        Some(105.2),
+        "oneway=-1 runs against the way: {g}"
+    );
     let p = link_props(&out, "osm-road-w30-1")["properties"].clone();
     assert_eq!(p["road_class"], "trunk");
     assert_eq!(p["speed_kmh"], 60.0);
@@ -357,15 +446,24 @@ fn a_station_on_a_degree_two_chain_splits_it_and_the_rest_is_one_link() {
     // Ways 40 and 41 meet at node 3 (degree 2, same tags): one link 1 → 4 over both; the
     // siding (way 42, service=siding) is not selected.
     let want_links: Links = [
-        ("osm-rail-w40-1", l("osm-rail-1", "osm-rail-4", "line", Some(1520), false)),
-        ("osm-rail-w41-1", l("osm-rail-4", "osm-rail-5", "line", Some(1520), false)),
+        (
+            "osm-rail-w40-1",
+            l("osm-rail-1", "osm-rail-4", "line", Some(1520), false),
+        ),
+        (
+            "osm-rail-w41-1",
+            l("osm-rail-4", "osm-rail-5", "line", Some(1520), false),
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
     assert_eq!(links, want_links);
     let f = link_props(&out, "osm-rail-w40-1");
-    assert_eq!(f["geometry"]["coordinates"].as_array().map(Vec::len), Some(4));
+    assert_eq!(
+        f["geometry"]["coordinates"].as_array().map(Vec::len),
+        Some(4)
+    );
     assert_eq!(f["properties"]["osm_ways"], serde_json::json!([40, 41]));
     // 0.15° of longitude along 52.5° N on the WGS84 ellipsoid: the parallel's radius is
     // N·cos φ = 6,391,616 m × 0.60876 = 3,890,983 m, so 0.15° (0.0026180 rad) is 10.187 km.
@@ -380,8 +478,14 @@ fn a_way_with_no_gauge_tag_takes_its_countrys_standard_gauge() {
     };
     let (_, links) = graph(&out);
     let want_links: Links = [
-        ("osm-rail-w50-1", l("osm-rail-1", "osm-rail-2", "line", Some(1520), false)),
-        ("osm-rail-w51-1", l("osm-rail-3", "osm-rail-4", "line", Some(1435), false)),
+        (
+            "osm-rail-w50-1",
+            l("osm-rail-1", "osm-rail-2", "line", Some(1520), false),
+        ),
+        (
+            "osm-rail-w51-1",
+            l("osm-rail-3", "osm-rail-4", "line", Some(1435), false),
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
@@ -438,23 +542,47 @@ fn bad_input_is_refused_with_a_clear_error_and_no_out_directory() {
             "{}: {err}",
             input.display()
         );
-        assert!(!out.exists(), "{}: partial --out left behind", input.display());
+        assert!(
+            !out.exists(),
+            "{}: partial --out left behind",
+            input.display()
+        );
         let leftovers: Vec<_> = std::fs::read_dir(&tmp.0)
             .unwrap()
             .filter_map(Result::ok)
             .filter(|e| e.file_name().to_string_lossy().contains("importing"))
             .collect();
-        assert!(leftovers.is_empty(), "temporary directory left: {leftovers:?}");
+        assert!(
+            leftovers.is_empty(),
+            "temporary directory left: {leftovers:?}"
+        );
     }
     // Bad flags name the flag; a good run into a non-empty --out is refused.
     let out = tmp.0.join("net");
-    let (code, err) = run_import(&[good.as_os_str(), "--out".as_ref(), out.as_os_str(), "--bbox".as_ref(), "1,2,3".as_ref()]);
+    let (code, err) = run_import(&[
+        good.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--bbox".as_ref(),
+        "1,2,3".as_ref(),
+    ]);
     assert_ne!(code, 0);
     assert!(err.contains("--bbox"), "{err}");
-    let (code, err) = run_import(&[good.as_os_str(), "--out".as_ref(), out.as_os_str(), "--modes".as_ref(), "ship".as_ref()]);
+    let (code, err) = run_import(&[
+        good.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--modes".as_ref(),
+        "ship".as_ref(),
+    ]);
     assert_ne!(code, 0);
     assert!(err.contains("--modes"), "{err}");
-    let (code, err) = run_import(&[good.as_os_str(), "--out".as_ref(), out.as_os_str(), "--no-overlay".as_ref()]);
+    let (code, err) = run_import(&[
+        good.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--no-overlay".as_ref(),
+    ]);
     assert_eq!(code, 0, "{err}");
     let (code, err) = run_import(&[good.as_os_str(), "--out".as_ref(), out.as_os_str()]);
     assert_ne!(code, 0);
@@ -477,10 +605,23 @@ fn points_outside_the_boundaries_stop_the_import_unless_a_default_country_is_giv
     let src = tmp.0.join("fi.osm");
     std::fs::write(&src, xml).unwrap();
     let input = tmp.0.join("fi.osm.pbf");
-    assert!(Command::new("osmium").args(["cat", "--no-progress", "-O", "-o"]).arg(&input).arg(&src).status().unwrap().success());
+    assert!(
+        Command::new("osmium")
+            .args(["cat", "--no-progress", "-O", "-o"])
+            .arg(&input)
+            .arg(&src)
+            .status()
+            .unwrap()
+            .success()
+    );
     let out = tmp.0.join("net");
-    let err = import(&options(input.clone(), out.clone(), false)).unwrap_err().to_string();
-    assert!(err.contains("1 stretch(es)") && err.contains("--default-country"), "{err}");
+    let err = import(&options(input.clone(), out.clone(), false))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("1 stretch(es)") && err.contains("--default-country"),
+        "{err}"
+    );
     assert!(!out.exists());
     let mut o = options(input, out.clone(), false);
     o.default_country = Some("FI".into());

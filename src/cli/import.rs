@@ -80,7 +80,10 @@ pub fn options(a: &OsmArgs) -> Result<ImportOptions, FlagError> {
                 .collect::<Result<_, _>>()
                 .map_err(|_| flag("bbox", format!("'{s}' is not minlon,minlat,maxlon,maxlat")))?;
             let [min_lon, min_lat, max_lon, max_lat] = v[..] else {
-                return Err(flag("bbox", "needs four numbers: minlon,minlat,maxlon,maxlat"));
+                return Err(flag(
+                    "bbox",
+                    "needs four numbers: minlon,minlat,maxlon,maxlat",
+                ));
             };
             let ok = (-180.0..=180.0).contains(&min_lon)
                 && (-180.0..=180.0).contains(&max_lon)

@@ -131,13 +131,13 @@ impl Borders {
     pub fn crosses(&self, a: (f64, f64), b: (f64, f64)) -> bool {
         let seg = Line::new(Coord { x: a.0, y: a.1 }, Coord { x: b.0, y: b.1 });
         let env = AABB::from_corners([a.0, a.1], [b.0, b.1]);
-        self.edges
-            .locate_in_envelope_intersecting(&env)
-            .any(|e| match line_intersection(seg, e.line) {
+        self.edges.locate_in_envelope_intersecting(&env).any(|e| {
+            match line_intersection(seg, e.line) {
                 Some(LineIntersection::SinglePoint { .. }) => true,
                 Some(LineIntersection::Collinear { .. }) => true,
                 None => false,
-            })
+            }
+        })
     }
 }
 

@@ -176,7 +176,11 @@ pub fn import(opts: &ImportOptions) -> Result<(ImportSummary, Network), OsmImpor
     let pb = bar(opts.progress, "pass 1: ways and relations");
     let ways = read::read_ways(&paths, &opts.selection, &pb)?;
     pb.finish_and_clear();
-    tracing::info!(ways = ways.len(), "pass 1 done");
+    tracing::info!(
+        ways = ways.len(),
+        peak_rss_kb = peak_rss_kb(),
+        "pass 1 done"
+    );
     if ways.is_empty() {
         let mut modes = Vec::new();
         if opts.selection.rail {
@@ -195,7 +199,12 @@ pub fn import(opts: &ImportOptions) -> Result<(ImportSummary, Network), OsmImpor
     pb.finish_and_clear();
     drop(needed);
     let read_time = t0.elapsed();
-    tracing::info!(nodes = pass.nodes_read, "pass 2 done");
+    tracing::info!(
+        nodes = pass.nodes_read,
+        kept = pass.coords.len(),
+        peak_rss_kb = peak_rss_kb(),
+        "pass 2 done"
+    );
     let (mut graph, outside) =
         topology::build(&ways, &pass, &borders, opts.default_country.as_deref());
     if outside.chains > 0 {
@@ -215,6 +224,12 @@ pub fn import(opts: &ImportOptions) -> Result<(ImportSummary, Network), OsmImpor
             "none of the selected ways has two nodes in the extract or --bbox".into(),
         ));
     }
+    tracing::info!(
+        nodes = graph.nodes.len(),
+        links = graph.links.len(),
+        peak_rss_kb = peak_rss_kb(),
+        "graph built"
+    );
     let places_named = topology::name_places(&mut graph, &pass.places);
     let crossings_found = graph.links.iter().filter(|l| l.crossing.is_some()).count();
     let overlay = curated.as_ref().map(|c| overlay::apply(&mut graph, c));
@@ -230,12 +245,18 @@ pub fn import(opts: &ImportOptions) -> Result<(ImportSummary, Network), OsmImpor
                 .to_string(),
         };
         let country = graph.nodes[l.from].country.clone();
-        *km.entry((l.mode.as_str().into(), country, class)).or_insert(0.0) += l.length_km;
+        *km.entry((l.mode.as_str().into(), country, class))
+            .or_insert(0.0) += l.length_km;
     }
+    let nodes_read = pass.nodes_read;
+    let ways_selected = ways.len();
+    drop(pass);
+    drop(ways);
     let net = write::write(&graph, &opts.out, opts.force)?;
+    tracing::info!(peak_rss_kb = peak_rss_kb(), "written and validated");
     let summary = ImportSummary {
-        osm_nodes_read: pass.nodes_read,
-        ways_selected: ways.len(),
+        osm_nodes_read: nodes_read,
+        ways_selected,
         nodes: graph.nodes.len(),
         links: graph.links.len(),
         km,
@@ -260,7 +281,10 @@ impl fmt::Display for ImportSummary {
             self.ways_selected
         )?;
         writeln!(f, "network: {} nodes, {} links", self.nodes, self.links)?;
-        writeln!(f, "km by mode, country and gauge / road class (crossings excluded):")?;
+        writeln!(
+            f,
+            "km by mode, country and gauge / road class (crossings excluded):"
+        )?;
         for ((m, c, g), km) in &self.km {
             writeln!(f, "  {m:4} {c} {g:>9}: {km:10.1} km")?;
         }

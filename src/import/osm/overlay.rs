@@ -83,13 +83,7 @@ pub fn apply(graph: &mut Graph, curated: &Network) -> OverlayReport {
     used_ids.extend(graph.links.iter().map(|l| l.id.clone()));
     for cl in curated.crossings() {
         let Some(x) = &cl.crossing else { continue };
-        let cmid = midpoint(
-            &cl.geometry
-                .0
-                .iter()
-                .map(|c| (c.x, c.y))
-                .collect::<Vec<_>>(),
-        );
+        let cmid = midpoint(&cl.geometry.0.iter().map(|c| (c.x, c.y)).collect::<Vec<_>>());
         let best = graph
             .links
             .iter()
@@ -127,7 +121,12 @@ pub fn apply(graph: &mut Graph, curated: &Network) -> OverlayReport {
         for (k, &i) in same.iter().enumerate() {
             taken_links.insert(i);
             let l = &mut graph.links[i];
-            let osm_source = l.props.get("source").and_then(Value::as_str).unwrap_or("").to_string();
+            let osm_source = l
+                .props
+                .get("source")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
             for f in CROSSING_FIELDS {
                 l.props.remove(*f);
                 if let Some(v) = cl.properties.get(*f) {
@@ -153,7 +152,9 @@ pub fn apply(graph: &mut Graph, curated: &Network) -> OverlayReport {
         // Border points take the curated ids, in the countries' order.
         let (f, t) = (graph.links[li].from, graph.links[li].to);
         for (ix, cid) in [(f, &cl.from), (t, &cl.to)] {
-            let Some(cn) = curated.node(&cid.0) else { continue };
+            let Some(cn) = curated.node(&cid.0) else {
+                continue;
+            };
             let n = &mut graph.nodes[ix];
             if n.country != cn.country {
                 // The OSM crossing runs the other way: the curated node of this country.
@@ -162,7 +163,9 @@ pub fn apply(graph: &mut Graph, curated: &Network) -> OverlayReport {
             adopt_node(n, cn, &mut used_ids);
         }
         for (ix, cid) in [(f, &cl.to), (t, &cl.from)] {
-            let Some(cn) = curated.node(&cid.0) else { continue };
+            let Some(cn) = curated.node(&cid.0) else {
+                continue;
+            };
             let n = &mut graph.nodes[ix];
             if n.country == cn.country && n.id.starts_with("osm-") {
                 adopt_node(n, cn, &mut used_ids);
@@ -186,9 +189,16 @@ fn adopt_node(n: &mut GNode, cn: &crate::network::Node, used: &mut HashSet<Strin
     if let Some(l) = &cn.name_local {
         n.props.insert("name_local".into(), json!(l));
     }
-    let osm_source = n.props.get("source").and_then(Value::as_str).unwrap_or("").to_string();
-    n.props
-        .insert("source".into(), json!(format!("{}; position: {osm_source}", cn.source)));
+    let osm_source = n
+        .props
+        .get("source")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    n.props.insert(
+        "source".into(),
+        json!(format!("{}; position: {osm_source}", cn.source)),
+    );
     if used.contains(&cn.id.0) {
         n.props.insert("curated_node".into(), json!(cn.id.0));
     } else {
@@ -275,10 +285,24 @@ fn attach_nodes(
         for (m, to, d) in joins {
             dmax = dmax.max(d);
             let to_node = &graph.nodes[to];
-            let gauge = if m == Mode::Rail { gauge_at(graph, to) } else { None };
+            let gauge = if m == Mode::Rail {
+                gauge_at(graph, to)
+            } else {
+                None
+            };
             let mut props = serde_json::Map::new();
-            props.insert("kind".into(), json!(if m == Mode::Rail { LinkKind::Line.as_str() } else { LinkKind::Road.as_str() }));
-            props.insert("name".into(), json!(format!("connector {} – {}", cn.name, to_node.name)));
+            props.insert(
+                "kind".into(),
+                json!(if m == Mode::Rail {
+                    LinkKind::Line.as_str()
+                } else {
+                    LinkKind::Road.as_str()
+                }),
+            );
+            props.insert(
+                "name".into(),
+                json!(format!("connector {} – {}", cn.name, to_node.name)),
+            );
             props.insert("speed_kmh".into(), json!(20));
             props.insert(
                 "speed_note".into(),
@@ -296,7 +320,9 @@ fn attach_nodes(
                 )),
             );
             let coords = vec![(cn.point.x(), cn.point.y()), (to_node.lon, to_node.lat)];
-            let length_km = (Haversine::distance(cn.point, Point::new(to_node.lon, to_node.lat)) / 1000.0).max(0.001);
+            let length_km = (Haversine::distance(cn.point, Point::new(to_node.lon, to_node.lat))
+                / 1000.0)
+                .max(0.001);
             graph.links.push(GLink {
                 id: format!("osm-conn-{}-{}", cn.id, m.as_str()),
                 from: ix,

@@ -193,7 +193,10 @@ pub fn read_ways(
     ways.sort_by_key(|w| w.id);
     ways.dedup_by_key(|w| w.id);
     for w in &mut ways {
-        if let Some(refs) = ah.get(&w.id).filter(|_| w.attrs.mode == crate::network::Mode::Road) {
+        if let Some(refs) = ah
+            .get(&w.id)
+            .filter(|_| w.attrs.mode == crate::network::Mode::Road)
+        {
             let mut refs = refs.clone();
             refs.sort();
             refs.dedup();
@@ -234,35 +237,36 @@ pub fn read_nodes(
     for path in paths {
         let blocks = each_block(path, pb, |block| {
             let mut part = NodePass::default();
-            let mut visit = |id: i64, lon7: i32, lat7: i32, tags: &mut dyn Iterator<Item = (&str, &str)>| {
-                part.nodes_read += 1;
-                let wanted = needed.binary_search(&id).is_ok();
-                let (lon, lat) = (f64::from(lon7) * 1e-7, f64::from(lat7) * 1e-7);
-                let inside = bbox.is_none_or(|b| b.contains(lon, lat));
-                let mut t = NodeTags::default();
-                let (mut railway, mut name, mut place) = (None, None, None);
-                for (k, v) in tags {
-                    match k {
-                        "railway" => railway = Some(v),
-                        "name" => name = Some(v),
-                        "place" => place = Some(v),
-                        "barrier" if v == "border_control" => t.border_control = true,
-                        _ => {}
+            let mut visit =
+                |id: i64, lon7: i32, lat7: i32, tags: &mut dyn Iterator<Item = (&str, &str)>| {
+                    part.nodes_read += 1;
+                    let wanted = needed.binary_search(&id).is_ok();
+                    let (lon, lat) = (f64::from(lon7) * 1e-7, f64::from(lat7) * 1e-7);
+                    let inside = bbox.is_none_or(|b| b.contains(lon, lat));
+                    let mut t = NodeTags::default();
+                    let (mut railway, mut name, mut place) = (None, None, None);
+                    for (k, v) in tags {
+                        match k {
+                            "railway" => railway = Some(v),
+                            "name" => name = Some(v),
+                            "place" => place = Some(v),
+                            "barrier" if v == "border_control" => t.border_control = true,
+                            _ => {}
+                        }
                     }
-                }
-                if let (Some("city" | "town"), Some(n), true) = (place, name, inside) {
-                    part.places.push((n.to_string(), lon, lat));
-                }
-                if wanted && inside {
-                    part.coords.push((id, lon7, lat7));
-                    if railway == Some("station") {
-                        t.station = name.map(str::to_string);
+                    if let (Some("city" | "town"), Some(n), true) = (place, name, inside) {
+                        part.places.push((n.to_string(), lon, lat));
                     }
-                    if t.station.is_some() || t.border_control {
-                        part.tags.insert(id, t);
+                    if wanted && inside {
+                        part.coords.push((id, lon7, lat7));
+                        if railway == Some("station") {
+                            t.station = name.map(str::to_string);
+                        }
+                        if t.station.is_some() || t.border_control {
+                            part.tags.insert(id, t);
+                        }
                     }
-                }
-            };
+                };
             for g in block.groups() {
                 for n in g.dense_nodes() {
                     visit(n.id(), n.decimicro_lon(), n.decimicro_lat(), &mut n.tags());

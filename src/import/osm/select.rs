@@ -268,7 +268,11 @@ mod tests {
             narrow_gauge: true,
             ..ALL
         };
-        assert!(select_way([("railway", "narrow_gauge")], &ng).unwrap().narrow);
+        assert!(
+            select_way([("railway", "narrow_gauge")], &ng)
+                .unwrap()
+                .narrow
+        );
     }
 
     #[test]

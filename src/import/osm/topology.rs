@@ -16,7 +16,9 @@ use serde_json::{Map, Value, json};
 
 use super::borders::Borders;
 use super::read::{NodePass, SelectedWay};
-use super::select::{Oneway, WayAttrs, default_rail_speed_kmh, default_road_speed_kmh, standard_gauge_mm};
+use super::select::{
+    Oneway, WayAttrs, default_rail_speed_kmh, default_road_speed_kmh, standard_gauge_mm,
+};
 use crate::network::{Mode, NodeKind};
 
 /// Licence and attribution carried by every imported feature.
@@ -135,9 +137,8 @@ pub fn build(
     default_country: Option<&str>,
 ) -> (Graph, Outside) {
     let ways: Vec<SelectedWay> = ways.iter().map(normalise_direction).collect();
-    let station = |m: Mode, n: i64| {
-        m == Mode::Rail && pass.tags.get(&n).is_some_and(|t| t.station.is_some())
-    };
+    let station =
+        |m: Mode, n: i64| m == Mode::Rail && pass.tags.get(&n).is_some_and(|t| t.station.is_some());
     // (1) runs of present nodes.
     let mut pieces: Vec<(usize, Vec<i64>)> = Vec::new();
     for (wi, w) in ways.iter().enumerate() {
@@ -187,7 +188,9 @@ pub fn build(
     for (si, (wi, s)) in segs.iter().enumerate() {
         let m = mode_ix(ways[*wi].attrs.mode);
         ends.entry((m, s[0])).or_default().push((si, true));
-        ends.entry((m, s[s.len() - 1])).or_default().push((si, false));
+        ends.entry((m, s[s.len() - 1]))
+            .or_default()
+            .push((si, false));
     }
     let mut kept: HashSet<(usize, i64)> = HashSet::new();
     for (&(m, n), e) in &ends {
@@ -352,9 +355,7 @@ impl Builder<'_> {
 
     fn chain(&mut self, attrs: &WayAttrs, c: &Chain) {
         let coords: Vec<(f64, f64)> = c.nodes.iter().map(|n| self.pos(*n)).collect();
-        let crosses = coords
-            .windows(2)
-            .any(|w| self.borders.crosses(w[0], w[1]));
+        let crosses = coords.windows(2).any(|w| self.borders.crosses(w[0], w[1]));
         let mut countries: Vec<Option<String>> = if crosses {
             c.nodes.iter().map(|n| self.country(*n)).collect()
         } else {
@@ -391,7 +392,10 @@ impl Builder<'_> {
             }
             return;
         }
-        let countries: Vec<String> = countries.into_iter().map(Option::unwrap_or_default).collect();
+        let countries: Vec<String> = countries
+            .into_iter()
+            .map(Option::unwrap_or_default)
+            .collect();
         for (n, cc) in [c.nodes[0], c.nodes[c.nodes.len() - 1]]
             .into_iter()
             .zip([&countries[0], &countries[countries.len() - 1]])
@@ -499,7 +503,10 @@ impl Builder<'_> {
             self.crossing_ends.insert(to);
         }
         let geom: Vec<(f64, f64)> = coords[a..=z].to_vec();
-        let line: LineString<f64> = geom.iter().map(|&(x, y)| geo::coord! { x: x, y: y }).collect();
+        let line: LineString<f64> = geom
+            .iter()
+            .map(|&(x, y)| geo::coord! { x: x, y: y })
+            .collect();
         let length_km = (line.length::<Geodesic>() / 1000.0).max(0.001);
         let mut props = Map::new();
         if let Some(n) = &attrs.name {
@@ -617,7 +624,11 @@ impl Builder<'_> {
             let n = &mut self.graph.nodes[ix];
             n.kind = NodeKind::BorderPoint;
             if n.name.starts_with("OSM node") {
-                n.name = format!("Border point {} (OSM node {})", n.country, n.osm_id.unwrap_or(0));
+                n.name = format!(
+                    "Border point {} (OSM node {})",
+                    n.country,
+                    n.osm_id.unwrap_or(0)
+                );
             }
         }
         (self.graph, self.outside)
@@ -635,7 +646,9 @@ fn speed(attrs: &WayAttrs, country: &str, crossing: bool) -> (f64, String) {
     let (default, what) = match attrs.mode {
         Mode::Rail => (default_rail_speed_kmh(country), format!("{country} rail")),
         Mode::Road => {
-            let class = attrs.road_class.unwrap_or(crate::network::RoadClass::Primary);
+            let class = attrs
+                .road_class
+                .unwrap_or(crate::network::RoadClass::Primary);
             let ramp = if attrs.ramp { " ramp" } else { "" };
             (
                 default_road_speed_kmh(class, attrs.ramp, country),
@@ -646,7 +659,9 @@ fn speed(attrs: &WayAttrs, country: &str, crossing: bool) -> (f64, String) {
     match attrs.maxspeed_kmh {
         Some(ms) if ms < default => (
             ms,
-            format!("OpenStreetMap maxspeed {ms} km/h (below the {default} km/h default for {what})"),
+            format!(
+                "OpenStreetMap maxspeed {ms} km/h (below the {default} km/h default for {what})"
+            ),
         ),
         _ => (
             default,

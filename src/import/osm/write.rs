@@ -43,7 +43,8 @@ fn node_gauges(graph: &Graph) -> Vec<Option<u32>> {
 /// The two documents.
 pub fn documents(graph: &Graph) -> (String, String) {
     let gauges = node_gauges(graph);
-    let mut nodes = String::from("{\"type\": \"FeatureCollection\", \"name\": \"nodes\", \"features\": [\n");
+    let mut nodes =
+        String::from("{\"type\": \"FeatureCollection\", \"name\": \"nodes\", \"features\": [\n");
     for (i, n) in graph.nodes.iter().enumerate() {
         let mut p = Map::new();
         p.insert("id".into(), json!(n.id));
@@ -67,7 +68,8 @@ pub fn documents(graph: &Graph) -> (String, String) {
         let _ = writeln!(nodes, "{f}{sep}");
     }
     nodes.push_str("]}\n");
-    let mut links = String::from("{\"type\": \"FeatureCollection\", \"name\": \"links\", \"features\": [\n");
+    let mut links =
+        String::from("{\"type\": \"FeatureCollection\", \"name\": \"links\", \"features\": [\n");
     for (i, l) in graph.links.iter().enumerate() {
         let mut p = Map::new();
         p.insert("id".into(), json!(l.id));
