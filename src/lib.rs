@@ -10,6 +10,7 @@
 //! - [`cost`]: what a request allows and what links and transfers cost;
 //! - [`route`]: shortest paths and alternatives;
 //! - [`capacity`]: max-flow, min-cut and demand assignment;
+//! - [`import`]: networks built from outside data (OpenStreetMap PBF);
 //! - [`output`]: GeoJSON serialisation;
 //! - [`http`]: the actix-web service (thin handlers);
 //! - [`cli`]: the command line.
@@ -22,6 +23,7 @@ pub mod cost;
 pub mod db;
 pub mod fields;
 pub mod http;
+pub mod import;
 pub mod index;
 pub mod network;
 pub mod output;

@@ -26,6 +26,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("network", 1),
     ("index", 2),
     ("cost", 2),
+    // Importers build geodata from outside sources over `network` (issue 21).
+    ("import", 2),
     ("route", 3),
     ("capacity", 3),
     // A served network plus its derived structures: domain level, below output.

@@ -4,6 +4,7 @@
 pub mod capacity;
 pub mod compare;
 pub mod db;
+pub mod import;
 pub mod matrix;
 pub mod route;
 pub mod validate;
@@ -87,6 +88,9 @@ pub enum Command {
     /// The PostgreSQL/PostGIS source: schema, load, dump, pgRouting import.
     #[command(subcommand)]
     Db(db::DbCommand),
+    /// Build a network from outside data: `corridor import osm FILE.osm.pbf --out DIR`.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
 }
 
 /// Loads the network from `dir` (or the embedded data) with its scenarios and demand sets.
@@ -112,6 +116,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         }
         Command::Validate(args) => validate::run(&args),
         Command::Db(cmd) => db::run(cmd),
+        Command::Import(cmd) => import::run(cmd),
         Command::Serve(_) => {
             anyhow::bail!("`corridor serve` is started by the binary, not by cli::run")
         }

@@ -1,0 +1,168 @@
+//! Writing the graph in the geodata format (`nodes.geojson`, `links.geojson`, one feature per
+//! line) into a temporary directory beside `--out`, validating it with the network's own
+//! reader, and only then renaming it into place: an interrupted or refused import never leaves
+//! a partial `--out` directory.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value, json};
+
+use super::OsmImportError;
+use super::topology::Graph;
+use crate::network::{LINKS_FILE, Mode, NODES_FILE, Network, Source};
+
+fn round(x: f64, digits: i32) -> f64 {
+    let f = 10f64.powi(digits);
+    (x * f).round() / f
+}
+
+/// Sets each node's `gauge_mm` where every rail link touching it has one gauge (absent at a
+/// break of gauge, as the data format requires).
+fn node_gauges(graph: &Graph) -> Vec<Option<u32>> {
+    let mut seen: HashMap<usize, Vec<u32>> = HashMap::new();
+    for l in &graph.links {
+        if let (Mode::Rail, Some(g)) = (l.mode, l.gauge_mm) {
+            for ix in [l.from, l.to] {
+                let v = seen.entry(ix).or_default();
+                if !v.contains(&g) {
+                    v.push(g);
+                }
+            }
+        }
+    }
+    (0..graph.nodes.len())
+        .map(|i| match seen.get(&i).map(Vec::as_slice) {
+            Some([g]) => Some(*g),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The two documents.
+pub fn documents(graph: &Graph) -> (String, String) {
+    let gauges = node_gauges(graph);
+    let mut nodes =
+        String::from("{\"type\": \"FeatureCollection\", \"name\": \"nodes\", \"features\": [\n");
+    for (i, n) in graph.nodes.iter().enumerate() {
+        let mut p = Map::new();
+        p.insert("id".into(), json!(n.id));
+        p.insert("name".into(), json!(n.name));
+        p.insert("country".into(), json!(n.country));
+        p.insert("kind".into(), json!(n.kind.as_str()));
+        p.insert(
+            "modes".into(),
+            json!(n.modes.iter().map(|m| m.as_str()).collect::<Vec<_>>()),
+        );
+        p.insert("intermodal".into(), json!(false));
+        if let Some(g) = gauges[i] {
+            p.insert("gauge_mm".into(), json!(g));
+        }
+        for (k, v) in &n.props {
+            p.insert(k.clone(), v.clone());
+        }
+        let f = json!({"type": "Feature", "properties": Value::Object(p),
+            "geometry": {"type": "Point", "coordinates": [round(n.lon, 7), round(n.lat, 7)]}});
+        let sep = if i + 1 < graph.nodes.len() { "," } else { "" };
+        let _ = writeln!(nodes, "{f}{sep}");
+    }
+    nodes.push_str("]}\n");
+    let mut links =
+        String::from("{\"type\": \"FeatureCollection\", \"name\": \"links\", \"features\": [\n");
+    for (i, l) in graph.links.iter().enumerate() {
+        let mut p = Map::new();
+        p.insert("id".into(), json!(l.id));
+        p.insert("from".into(), json!(graph.nodes[l.from].id));
+        p.insert("to".into(), json!(graph.nodes[l.to].id));
+        p.insert("mode".into(), json!(l.mode.as_str()));
+        let kind = match (&l.crossing, l.mode) {
+            (Some(_), _) => "crossing",
+            (None, Mode::Rail) => "line",
+            (None, Mode::Road) => "road",
+        };
+        p.insert("kind".into(), json!(kind));
+        if let Some(g) = l.gauge_mm {
+            p.insert("gauge_mm".into(), json!(g));
+        }
+        p.insert("length_km".into(), json!(round(l.length_km, 3)));
+        for (k, v) in &l.props {
+            p.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        let coords: Vec<[f64; 2]> = l
+            .coords
+            .iter()
+            .map(|&(x, y)| [round(x, 7), round(y, 7)])
+            .collect();
+        let f = json!({"type": "Feature", "properties": Value::Object(p),
+            "geometry": {"type": "LineString", "coordinates": coords}});
+        let sep = if i + 1 < graph.links.len() { "," } else { "" };
+        let _ = writeln!(links, "{f}{sep}");
+    }
+    links.push_str("]}\n");
+    (nodes, links)
+}
+
+/// Removes a temporary directory when dropped (unless kept).
+struct TempDir(Option<PathBuf>);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if let Some(p) = self.0.take() {
+            let _ = std::fs::remove_dir_all(p);
+        }
+    }
+}
+
+/// Writes, validates and renames into `out`. With `force`, an existing `out` is replaced
+/// (after the new network validated); without, an existing non-empty `out` is refused.
+///
+/// # Errors
+/// [`OsmImportError::OutExists`], [`OsmImportError::Io`], or
+/// [`OsmImportError::Invalid`] with every problem the validator found.
+pub fn write(graph: &Graph, out: &Path, force: bool) -> Result<Network, OsmImportError> {
+    let io = |path: &Path, source: std::io::Error| OsmImportError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let occupied = out.exists()
+        && (out.is_file()
+            || std::fs::read_dir(out)
+                .map(|mut d| d.next().is_some())
+                .unwrap_or(true));
+    if occupied && !force {
+        return Err(OsmImportError::OutExists(out.display().to_string()));
+    }
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(|e| io(&parent, e))?;
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "network".into());
+    let tmp = parent.join(format!(".{name}.importing-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir(&tmp).map_err(|e| io(&tmp, e))?;
+    let mut guard = TempDir(Some(tmp.clone()));
+    let (nodes, links) = documents(graph);
+    for (file, text) in [(NODES_FILE, nodes), (LINKS_FILE, links)] {
+        let p = tmp.join(file);
+        std::fs::write(&p, text).map_err(|e| io(&p, e))?;
+    }
+    let net = crate::network::load(&Source::Dir(tmp.clone())).map_err(|e| match e {
+        crate::network::LoadError::Invalid(problems) => OsmImportError::Invalid(problems),
+        other => OsmImportError::Load(other),
+    })?;
+    if occupied {
+        std::fs::remove_dir_all(out)
+            .or_else(|_| std::fs::remove_file(out))
+            .map_err(|e| io(out, e))?;
+    } else if out.exists() {
+        std::fs::remove_dir(out).map_err(|e| io(out, e))?;
+    }
+    std::fs::rename(&tmp, out).map_err(|e| io(out, e))?;
+    guard.0 = None;
+    Ok(net)
+}
