@@ -71,6 +71,7 @@ fn bench(c: &mut Criterion) {
             input: corridor::route::PlaceQuery::Text(net.nodes()[ix].id.0.clone()),
             node_ix: ix,
             snap_km: None,
+            matched: None,
         })
         .collect();
     group.bench_function("json_100x100", |b| {

@@ -46,7 +46,8 @@ pub fn fingerprint(f: &crate::network::source::Fetched) -> u64 {
 ///
 /// # Arguments
 /// - `served`: the fingerprint of what is served now (from [`fingerprint`] of the start-up
-///   read), so a reconnect that finds the same data reports nothing;
+///   read); afterwards the listener keeps the fingerprint of the last data it read, so a
+///   reconnect (or a notification) that finds the same data reports nothing;
 /// - `on_event`: called on the listener thread for every [`Event`].
 ///
 /// # Errors
@@ -170,10 +171,10 @@ async fn reread(
         tracing::debug!("database unchanged; nothing to reload");
         return Ok(());
     }
+    // Remember what was read, valid or not: the same data again gives the same outcome, and
+    // a return to the served data after a refused edit is validated (and reported ok).
+    *served = print;
     let outcome = load::validate(fetched);
-    if outcome.is_ok() {
-        *served = print;
-    }
     on_event(Event::Reloaded(outcome.map(Box::new)));
     Ok(())
 }
