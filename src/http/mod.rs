@@ -374,12 +374,16 @@ pub async fn network(
     let snap = state.current();
     let Some(body) = snap.network_json.clone() else {
         let n = snap.network.nodes().len() + snap.network.links().len();
-        return Err(ApiError::TooLarge(format!(
-            "the network has {n} features, more than the {MAX_NETWORK_FEATURES} served whole \
-             by /v1/network: read it by area and in pages from the OGC collections, \
-             /ogc/collections/nodes/items and /ogc/collections/links/items with \
-             bbox=minLon,minLat,maxLon,maxLat and limit (follow each page's `next` link)"
-        )));
+        return Err(ApiError::TooLarge {
+            field: "network".to_string(),
+            detail: format!(
+                "the network has {n} features, more than the {MAX_NETWORK_FEATURES} served \
+                 whole by /v1/network: read it by area and in pages from the OGC collections, \
+                 /ogc/collections/nodes/items and /ogc/collections/links/items with \
+                 bbox=minLon,minLat,maxLon,maxLat and limit (follow each page's `next` link)"
+            ),
+            limit: MAX_NETWORK_FEATURES as u64,
+        });
     };
     Ok(cached_response(&req, &snap.etag, GEOJSON, body))
 }
