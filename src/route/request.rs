@@ -757,7 +757,8 @@ mod tests {
         match find(&s, "p", ModeFilter::Rail) {
             Err(RouteError::Places(list)) => {
                 assert_eq!(list.len(), 1);
-                assert_eq!(list[0].suggestions, vec!["aa-port", "aa-pole"]);
+                // Best first: "p" is more of "Pole" than of "Portovo".
+                assert_eq!(list[0].suggestions, vec!["aa-pole", "aa-port"]);
                 assert!(list[0].detail.contains("'aa-pole' (Pole, AA, station)"));
             }
             other => panic!("{other:?}"),
