@@ -1210,7 +1210,11 @@ mod tests {
                 .all(|p| p.feature == Some(0) && p.id.as_deref() == Some("rail-new")),
             "{p:#?}"
         );
-        assert!(p.iter().any(|p| p.field == "changes[0].to"), "{p:#?}");
+        assert!(
+            p.iter()
+                .any(|p| p.field == "changes[0].add_link.properties.to"),
+            "{p:#?}"
+        );
     }
 
     #[test]
