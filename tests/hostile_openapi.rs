@@ -163,7 +163,7 @@ impl Battery<'_> {
                 assert!(v[member].is_string(), "{what}: no {member}: {body}");
             }
             let detail = v["detail"].as_str().unwrap_or_default();
-            for internal in ["Error {", "Custom {", "kind:", "Os {", "panicked", "src/"] {
+            for internal in ["Error {", "Custom {", "{ kind:", "Os {", "panicked", "src/"] {
                 assert!(
                     !detail.contains(internal),
                     "{what}: internals in detail: {detail}"

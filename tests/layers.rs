@@ -33,6 +33,8 @@ const LAYERS: &[(&str, u8)] = &[
     // A served network plus its derived structures: domain level, below output.
     ("snapshot", 3),
     ("output", 4),
+    // The PostgreSQL/PostGIS source: reads and writes the network and snapshots (issue 22).
+    ("db", 4),
     ("http", 5),
     ("cli", 5),
 ];

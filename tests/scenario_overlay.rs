@@ -234,7 +234,7 @@ fn a_schedule_that_does_not_compile_is_blamed_on_its_change() {
     assert_eq!(typed, full);
     assert_eq!(typed.len(), 1, "{typed:#?}");
     assert_eq!(typed[0].feature, Some(0));
-    assert_eq!(typed[0].field, "changes[0].opening_hours");
+    assert_eq!(typed[0].field, "changes[0].set.opening_hours");
     assert!(
         typed[0].message.contains("malformed opening_hours"),
         "{}",

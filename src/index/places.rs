@@ -21,7 +21,7 @@
 //! yards). A misspelling is never resolved: fuzzy matches are only offered, ranked by
 //! confidence, as suggestions.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use geo::{Distance, Haversine};
 use serde::Serialize;
@@ -125,7 +125,7 @@ struct Entry {
 #[derive(Debug, Default)]
 pub struct PlaceIndex {
     entries: Vec<Entry>,
-    grams: HashMap<[char; 3], Vec<u32>>,
+    grams: BTreeMap<[char; 3], Vec<u32>>,
 }
 
 /// The names a written name stands for: itself, and for `Main (Other)` also `Main` and `Other`.
@@ -195,7 +195,7 @@ impl PlaceIndex {
             (a.key.as_str(), a.node, a.source).cmp(&(b.key.as_str(), b.node, b.source))
         });
         entries.dedup_by(|a, b| a.key == b.key && a.node == b.node);
-        let mut grams: HashMap<[char; 3], Vec<u32>> = HashMap::new();
+        let mut grams: BTreeMap<[char; 3], Vec<u32>> = BTreeMap::new();
         for (i, e) in entries.iter().enumerate() {
             for g in trigrams(&e.key) {
                 grams.entry(g).or_default().push(i as u32);
