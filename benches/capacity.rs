@@ -94,5 +94,55 @@ fn assign_bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, max_flow_benches, assign_bench);
+/// With `CORRIDOR_BENCH_DATA=DIR` (a network from `examples/gen_network.rs`, with its
+/// `demand/gen-flows.json`): max-flow RU → CN by rail and in any mode, and the assignment of
+/// the demand set's first 1,000 demands (issue 18's targets at 10⁵ nodes: ≤ 200 ms and
+/// ≤ 2 s).
+fn large_benches(c: &mut Criterion) {
+    let Ok(dir) = std::env::var("CORRIDOR_BENCH_DATA") else {
+        return;
+    };
+    let snap = corridor::Snapshot::load(&corridor::network::Source::Dir(dir.into()))
+        .expect("CORRIDOR_BENCH_DATA loads");
+    let net = &snap.network;
+    let mut g = c.benchmark_group(format!("large {} nodes", net.nodes().len()));
+    g.sample_size(10);
+    for (label, mode) in [("rail", ModeFilter::Rail), ("any", ModeFilter::Any)] {
+        let q = query(net, "RU", "CN", mode);
+        g.bench_function(format!("max_flow RU→CN {label}"), |b| {
+            b.iter(|| max_flow(black_box(net), black_box(&q)))
+        });
+    }
+    if let Some(set) = snap.demand.values().next() {
+        let demands = set
+            .demands
+            .iter()
+            .take(1000)
+            .filter_map(|d| {
+                let c = Constraints {
+                    mode: d.mode,
+                    ..Constraints::default()
+                };
+                Some(Demand {
+                    from: resolve_places(net, "from", std::slice::from_ref(&d.from), &c).ok()?,
+                    to: resolve_places(net, "to", std::slice::from_ref(&d.to), &c).ok()?,
+                    tonnes_per_year: d.tonnes_per_year,
+                    mode: d.mode,
+                    cargo: d.cargo,
+                })
+            })
+            .collect();
+        let req = AssignQuery {
+            demands,
+            constraints: Constraints::default(),
+            overrides: Overrides::default(),
+        };
+        g.bench_function(format!("assign {} demands", req.demands.len()), |b| {
+            b.iter(|| assign(black_box(net), black_box(&req)))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, max_flow_benches, assign_bench, large_benches);
 criterion_main!(benches);

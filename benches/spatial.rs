@@ -89,6 +89,13 @@ fn benches(c: &mut Criterion) {
     bench_network(c, "embedded", &embedded);
     let synth = synthetic();
     bench_network(c, "synthetic 2500 nodes", &synth);
+    // A generated large network (`examples/gen_network.rs`), when asked for:
+    // `CORRIDOR_BENCH_DATA=DIR cargo bench --bench spatial`.
+    if let Ok(dir) = std::env::var("CORRIDOR_BENCH_DATA") {
+        let big = Network::load_dir(std::path::Path::new(&dir)).expect("CORRIDOR_BENCH_DATA loads");
+        let label = format!("large {} nodes", big.nodes().len());
+        bench_network(c, &label, &big);
+    }
 }
 
 criterion_group!(spatial, benches);

@@ -29,7 +29,7 @@ pub fn run(args: &PrepareArgs) -> anyhow::Result<i32> {
     let source = Source::from_dir(args.data.as_deref());
     let checked = (|| {
         let docs = source.documents()?;
-        let folders = prepared::folder_triples(&source)?;
+        let folders = folder_triples(&source)?;
         let digest = prepared::source_digest(&docs, &folders);
         let network = validate(&docs)?;
         drop(docs);
@@ -76,4 +76,20 @@ pub fn run(args: &PrepareArgs) -> anyhow::Result<i32> {
         started.elapsed().as_secs_f64() - read_s
     );
     Ok(0)
+}
+
+/// The folder documents of a source as (folder, name without `.json`, text), as a prepared
+/// file and a database hold them.
+pub fn folder_triples(
+    source: &Source,
+) -> Result<Vec<(String, String, String)>, crate::network::LoadError> {
+    let mut out = Vec::new();
+    let scenarios = crate::network::scenario::documents(source)?;
+    let demand = crate::capacity::demand::documents(source)?;
+    for d in scenarios.iter().chain(demand.iter()) {
+        let (folder, file) = d.file.split_once('/').unwrap_or(("", &d.file));
+        let name = file.strip_suffix(".json").unwrap_or(file);
+        out.push((folder.to_string(), name.to_string(), d.text.to_string()));
+    }
+    Ok(out)
 }

@@ -29,12 +29,10 @@ impl Properties {
         Self(text.into())
     }
 
-    /// Properties from JSON text already known to be an object (e.g. read back from a
-    /// prepared file whose checksum holds); `None` when it is not one.
-    pub fn from_json(text: &str) -> Option<Self> {
-        serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
-            .ok()
-            .map(|m| Self::from_map(&m))
+    /// Properties from text that [`Properties::from_map`] wrote (read back from a prepared
+    /// file, whose reader has parsed it as an object), kept as it is.
+    pub(crate) fn from_written(text: &str) -> Self {
+        Self(text.into())
     }
 
     /// All properties, parsed.

@@ -518,32 +518,19 @@ pub fn write(
     Ok(header)
 }
 
-/// The folder documents of a source as (folder, name without `.json`, text), as a prepared
-/// file and a database hold them.
-pub fn folder_triples(
-    source: &super::Source,
-) -> Result<Vec<(String, String, String)>, super::LoadError> {
-    let mut out = Vec::new();
-    let scenarios = super::scenario::documents(source)?;
-    let demand = crate::capacity::demand::documents(source)?;
-    for d in scenarios.iter().chain(demand.iter()) {
-        let (folder, file) = d.file.split_once('/').unwrap_or(("", &d.file));
-        let name = file.strip_suffix(".json").unwrap_or(file);
-        out.push((folder.to_string(), name.to_string(), d.text.to_string()));
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::network::Source;
 
     fn prepared() -> (tempfile::TempDir, PathBuf, Network) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("net.corridor");
         let net = Network::embedded().unwrap();
-        let folders = folder_triples(&Source::Embedded).unwrap();
+        let folders = vec![(
+            "scenarios".to_string(),
+            "x".to_string(),
+            "{\"name\": \"x\"}".to_string(),
+        )];
         write(&net, &folders, "test".into(), "d".into(), &path).unwrap();
         (dir, path, net)
     }
@@ -565,7 +552,7 @@ mod tests {
             assert_eq!(format!("{a:?}"), format!("{b:?}"));
         }
         assert_eq!(file.header.links, net.links().len());
-        assert!(!file.folders().unwrap().is_empty());
+        assert_eq!(file.folders().unwrap().len(), 1);
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub(super) fn read_links(text: &str, problems: &mut Vec<Problem>) -> Vec<RawLink
             let Some(mut feat) = Feat::envelope(ix, f, report) else {
                 return;
             };
-            if let Some(link) = read_link(&mut feat, None) {
+            if let Some(link) = read_link(&mut feat, None, None) {
                 out.push(RawLink { ix, link });
             }
         }
@@ -42,12 +42,26 @@ pub(super) fn reread_link(
 ) -> Option<Link> {
     let mut report = Report::new(LINKS_FILE, problems);
     let mut feat = Feat::of_properties(ix, properties, &mut report);
-    read_link(&mut feat, Some(geometry.clone()))
+    read_link(&mut feat, Some(geometry.clone()), None)
+}
+
+/// Reads a link of a prepared file: its properties `text` (as a validated network wrote
+/// them) and its geometry; the properties are kept as that text, not written again.
+pub(super) fn read_prepared_link(
+    ix: usize,
+    text: &str,
+    geometry: Line,
+    problems: &mut Vec<Problem>,
+) -> Option<Link> {
+    let properties = super::parse_props(LINKS_FILE, ix, text, problems)?;
+    let mut report = Report::new(LINKS_FILE, problems);
+    let mut feat = Feat::of_properties(ix, properties, &mut report);
+    read_link(&mut feat, Some(geometry), Some(text))
 }
 
 /// One link, when every required part of it reads; its geometry is `geometry` when given
 /// (already read), else read from the feature.
-fn read_link(feat: &mut Feat<'_, '_>, geometry: Option<Line>) -> Option<Link> {
+fn read_link(feat: &mut Feat<'_, '_>, geometry: Option<Line>, text: Option<&str>) -> Option<Link> {
     let id = feat.str_req("id");
     let from = feat.str_req("from");
     let to = feat.str_req("to");
@@ -113,7 +127,10 @@ fn read_link(feat: &mut Feat<'_, '_>, geometry: Option<Line>) -> Option<Link> {
         geometry,
         name,
         source: source.into(),
-        properties: Properties::from_map(&feat.props),
+        properties: match text {
+            Some(t) => Properties::from_written(t),
+            None => Properties::from_map(&feat.props),
+        },
     })
 }
 

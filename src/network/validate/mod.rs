@@ -241,22 +241,6 @@ pub(crate) fn from_prepared(
     link_parts: &[(&str, &[[i32; 2]], f64)],
 ) -> Result<Network, LoadError> {
     use rayon::prelude::*;
-    let props = |file: &str, ix: usize, text: &str, p: &mut Vec<Problem>| match serde_json::from_str::<
-        Map<String, Value>,
-    >(text)
-    {
-        Ok(m) => Some(m),
-        Err(e) => {
-            p.push(Problem {
-                file: file.into(),
-                feature: Some(ix),
-                id: None,
-                field: "properties".into(),
-                message: format!("does not read as a JSON object: {e}"),
-            });
-            None
-        }
-    };
     let (read_nodes, read_links) = rayon::join(
         || {
             node_parts
@@ -264,7 +248,7 @@ pub(crate) fn from_prepared(
                 .enumerate()
                 .map(|(ix, (text, point))| {
                     let mut p = Vec::new();
-                    let n = props(NODES_FILE, ix, text, &mut p)
+                    let n = parse_props(NODES_FILE, ix, text, &mut p)
                         .and_then(|m| nodes::reread_node(ix, m, *point, &mut p));
                     (n, p)
                 })
@@ -277,12 +261,10 @@ pub(crate) fn from_prepared(
                 .map(|(ix, (text, raw, km))| {
                     let mut p = Vec::new();
                     let line = super::Line::from_raw(raw);
-                    let l = props(LINKS_FILE, ix, text, &mut p)
-                        .and_then(|m| links::reread_link(ix, m, &line, &mut p))
-                        .map(|mut link| {
-                            link.length_km = *km;
-                            links::RawLink { ix, link }
-                        });
+                    let l = links::read_prepared_link(ix, text, line, &mut p).map(|mut link| {
+                        link.length_km = *km;
+                        links::RawLink { ix, link }
+                    });
                     (l, p)
                 })
                 .collect::<Vec<_>>()
@@ -316,6 +298,28 @@ pub(crate) fn from_prepared(
         ))
     } else {
         Err(LoadError::Invalid(problems))
+    }
+}
+
+/// The properties object of a prepared file's feature; a problem when it is not one.
+fn parse_props(
+    file: &str,
+    ix: usize,
+    text: &str,
+    p: &mut Vec<Problem>,
+) -> Option<Map<String, Value>> {
+    match serde_json::from_str::<Map<String, Value>>(text) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            p.push(Problem {
+                file: file.into(),
+                feature: Some(ix),
+                id: None,
+                field: "properties".into(),
+                message: format!("does not read as a JSON object: {e}"),
+            });
+            None
+        }
     }
 }
 
