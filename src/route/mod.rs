@@ -10,6 +10,7 @@
 //!   a failure by relaxing one constraint at a time.
 
 pub mod alternatives;
+pub mod corridors;
 pub mod graph;
 pub mod landmarks;
 pub mod many;
@@ -332,6 +333,9 @@ pub struct RoutePlan {
     pub routes: Vec<Route>,
     /// How many alternatives were found (fewer than asked is a correct answer).
     pub alternatives_found: usize,
+    /// With `alternatives_by=corridor`: every corridor that exists for the request, best
+    /// first, each shown or cut (by the stretch limit or the count asked).
+    pub corridors: Vec<corridors::CorridorSummary>,
 }
 
 thread_local! {
@@ -353,7 +357,9 @@ fn sorted(set: &std::collections::HashSet<String>) -> Vec<String> {
 ///   when the request sets no sharing limit), keeping those that pass the request's sharing
 ///   and stretch [`Limits`] ([`alternatives::select_alternatives`]);
 /// - `alternatives_by=corridor`: the best route of each distinct transit corridor
-///   ([`alternatives::explore_corridors`]), each labelled with its corridor.
+///   ([`corridors::explore`]: one search per feasible country sequence), each labelled with
+///   its corridor; [`RoutePlan::corridors`] lists every corridor found and why it is or is
+///   not shown.
 ///
 /// With `depart`, each route is timed through the crossings' schedules (cargo waits at a
 /// closed crossing) and, when optimising time, the best route is the earliest-arriving one
@@ -412,29 +418,40 @@ pub fn plan<'a>(
             }
         })
     };
+    // Every corridor found, with `alternatives_by=corridor`.
+    let mut corridor_list = Vec::new();
     // (path, corridor label) pairs, best first.
     let mut found: Vec<(Path, Option<String>)> = match req.alternatives_by {
         AlternativesBy::Corridor => {
-            let corridors = alternatives::explore_corridors(req.alternatives + 1, |avoid| {
-                let mask = if avoid.is_empty() {
-                    Cow::Borrowed(&link_ok[..])
-                } else {
-                    let mut c = resolved.constraints.clone();
-                    c.avoid_countries.extend(avoid.iter().cloned());
-                    Cow::Owned(link_mask(net, &c))
-                };
-                let p = SearchProblem {
-                    link_ok: &mask,
-                    ..problem
-                };
-                let path = best_of(&p)?;
-                let route = to_route(net, graph, &p, &req.profile, &path, 0);
-                let value = path.cost;
-                Some((path, value, route.countries(net)))
-            });
-            corridors
+            let ends = (
+                &net.nodes()[resolved.waypoints[0].node_ix].country,
+                &net.nodes()[resolved.waypoints[resolved.waypoints.len() - 1].node_ix].country,
+            );
+            let sequences = corridors::country_sequences(net, &link_ok, ends.0, ends.1);
+            let explored = corridors::explore(
+                &sequences,
+                req.alternatives + 1,
+                req.limits.max_stretch,
+                |seq| {
+                    let mask = match seq {
+                        None => Cow::Borrowed(&link_ok[..]),
+                        Some(seq) => Cow::Owned(corridors::sequence_mask(net, &link_ok, seq)),
+                    };
+                    let p = SearchProblem {
+                        link_ok: &mask,
+                        ..problem
+                    };
+                    let path = best_of(&p)?;
+                    let route = to_route(net, graph, &p, &req.profile, &path, 0);
+                    let value = path.cost;
+                    Some((path, value, route.countries(net)))
+                },
+            );
+            corridor_list = explored.corridors;
+            explored
+                .shown
                 .into_iter()
-                .map(|c| (c.route, Some(c.corridor)))
+                .map(|(path, c)| (path, Some(c)))
                 .collect()
         }
         AlternativesBy::Route => select_routes(net, graph, &problem, req, clock.as_ref(), &best_of)
@@ -501,6 +518,7 @@ pub fn plan<'a>(
         waypoints: resolved.waypoints,
         alternatives_found: routes.len() - 1,
         routes,
+        corridors: corridor_list,
     })
 }
 
