@@ -21,7 +21,7 @@ pub mod search;
 pub mod timed;
 
 use std::borrow::Cow;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 
 use chrono::{DateTime, Datelike, FixedOffset};
 
@@ -462,10 +462,28 @@ pub fn plan<'a>(
     // A timed search that met a crossing it could not time (reached after the calendar's
     // end) does not know the earliest arrival: a route through another crossing may only
     // look earliest because the faster one was skipped. Refuse rather than guess.
-    if let Some(e) = clock.as_ref().and_then(Clock::failure)
-        && (found.is_empty() || timed_search.is_some())
-    {
-        return Err(e);
+    if let Some(c) = &clock {
+        let uncertain = match (found.first(), timed_search) {
+            (None, _) => c.failure(),
+            (Some((best, _)), Some(_)) if !c.failed.borrow().is_empty() => {
+                // Lower bounds on the hours left from each state to the destination, in any
+                // layer (the untimed search's exact distances; waits only add).
+                let h = SCRATCH.with(|cell| problem.distances_to_target(&mut cell.borrow_mut()));
+                let states = graph.state_count();
+                c.failure_before(best.cost, |e| {
+                    let to = graph.edge(e).to as usize;
+                    h.iter()
+                        .skip(to)
+                        .step_by(states)
+                        .copied()
+                        .fold(f64::INFINITY, f64::min)
+                })
+            }
+            _ => None,
+        };
+        if let Some(e) = uncertain {
+            return Err(e);
+        }
     }
     if found.is_empty() {
         return Err(explain_failure(snap, &resolved, &problem));
@@ -736,8 +754,9 @@ struct Clock<'a> {
     profile: &'a Profile,
     depart: DateTime<FixedOffset>,
     depart_s: UnixSeconds,
-    /// Set when a search met a crossing outside the calendar's years.
-    failed: Cell<Option<OutsideCalendar>>,
+    /// Each crossing a search could not time (reached outside the calendar's years): the
+    /// search-graph edge, the hours after departure it was reached at, and why.
+    failed: RefCell<Vec<(usize, f64, OutsideCalendar)>>,
 }
 
 impl<'a> Clock<'a> {
@@ -768,7 +787,7 @@ impl<'a> Clock<'a> {
             profile,
             depart,
             depart_s: depart.timestamp(),
-            failed: Cell::new(None),
+            failed: RefCell::new(Vec::new()),
         })
     }
 
@@ -795,15 +814,33 @@ impl<'a> Clock<'a> {
         let step = self.step(edge.link as usize, edge.transshipment.is_some());
         match timed::step_arrival(self.schedules, self.depart_s, &step, t) {
             Ok(x) => Some(x.arrive_h),
-            Err(e) => {
-                self.failed.set(Some(e));
+            Err(err) => {
+                self.failed.borrow_mut().push((e, t, err));
                 None
             }
         }
     }
 
+    /// The first crossing a search could not time, if any.
     fn failure(&self) -> Option<RouteError> {
-        self.failed.get().map(outside_calendar)
+        self.failed.borrow().first().map(|f| outside_calendar(f.2))
+    }
+
+    /// The first crossing a timed search could not time that might have led to an arrival
+    /// earlier than `arrive_h` (hours after departure): reached at `t`, with `remaining_h(e)`
+    /// a lower bound on the untimed hours from edge `e`'s end to the destination (waits only
+    /// add to it). A crossing met on the way back, or so late that no route through it can
+    /// beat the arrival found, does not make that arrival uncertain.
+    fn failure_before(
+        &self,
+        arrive_h: f64,
+        remaining_h: impl Fn(usize) -> f64,
+    ) -> Option<RouteError> {
+        self.failed
+            .borrow()
+            .iter()
+            .find(|(e, t, _)| t + remaining_h(*e) < arrive_h - 1e-9)
+            .map(|f| outside_calendar(f.2))
     }
 
     fn at(&self, h: f64) -> DateTime<FixedOffset> {
