@@ -46,6 +46,10 @@ pub struct CapacityArgs {
     /// `--operating-days`).
     #[command(flatten)]
     pub conversion: ConversionInput,
+    /// Countries the flow may pass through: `any` (third countries' links assumed fully
+    /// available to it) or `direct` (only FROM's and TO's countries).
+    #[arg(long, value_enum, default_value_t = cap::Transit::Any)]
+    pub transit: cap::Transit,
     /// Data directory (default: the embedded data).
     #[arg(long)]
     pub data: Option<PathBuf>,
@@ -178,6 +182,7 @@ impl CapacityArgs {
             constraints,
             set_capacity: self.set_capacity.clone(),
             conversion: self.conversion,
+            transit: self.transit,
         })
     }
 }
@@ -260,7 +265,53 @@ pub fn summary(net: &Network, q: &CapacityQuery, r: &CapacityResult) -> String {
                 r.flows.len(),
                 r.unconstrained_with_flow
             );
+            s += &transit_table(net, q, r, *v);
         }
+    }
+    s
+}
+
+/// Where the flow goes: both figures (with and without third countries), then the flow by
+/// corridor and by crossing, transit flagged.
+fn transit_table(net: &Network, q: &CapacityQuery, r: &CapacityResult, v: f64) -> String {
+    let mut s = String::new();
+    let through: f64 = r
+        .corridors
+        .iter()
+        .filter(|c| !c.transit.is_empty())
+        .map(|c| c.flow_tpy)
+        .sum();
+    let direct = r.direct_tpy.unwrap_or(0.0);
+    s += &format!(
+        "transit {}: {} in all, {} direct (only {}), {} through third countries\n",
+        q.transit.as_str(),
+        tonnes(v),
+        tonnes(direct),
+        r.end_countries.join(", "),
+        tonnes(through)
+    );
+    if through > 0.0 {
+        s += &format!("assumption: {}\n", cap::TRANSIT_ASSUMPTION);
+    }
+    s += "by corridor (one decomposition of the max flow):\n";
+    for c in &r.corridors {
+        let flag = if c.transit.is_empty() {
+            String::new()
+        } else {
+            format!("  transit via {}", c.transit.join(", "))
+        };
+        s += &format!("  {:<24} {:>14}{flag}\n", c.corridor, tonnes(c.flow_tpy));
+    }
+    s += "by crossing:\n";
+    for c in &r.crossings {
+        let l = &net.links()[c.link_ix];
+        s += &format!(
+            "  {:<32} {:<8} {:>14}{}\n",
+            l.id.0,
+            c.countries.join("→"),
+            tonnes(c.flow_tpy),
+            if c.transit { "  transit" } else { "" }
+        );
     }
     s
 }
