@@ -111,6 +111,7 @@ pub fn route_feature(net: &Network, route: &Route) -> Feature {
                     "depart": b.depart.to_rfc3339(),
                     "wait_h": round2(b.wait_h),
                     "dwell_h": round2(b.dwell_h),
+                    "travel_h": round2(b.travel_h),
                 })
             })
             .collect();

@@ -187,6 +187,9 @@ pub struct BorderTime {
     pub wait_h: f64,
     /// Border clearance, hours.
     pub dwell_h: f64,
+    /// Running over the crossing link itself (its length at its speed), hours: `arrive` →
+    /// `depart` spans `wait_h + dwell_h + travel_h`.
+    pub travel_h: f64,
 }
 
 impl Route {
@@ -843,8 +846,10 @@ impl<'a> Clock<'a> {
             .map(|f| outside_calendar(f.2))
     }
 
+    /// The instant `h` hours after departure, rounded to the minute (answers give times to
+    /// the minute: the data's hours are not more precise than that).
     fn at(&self, h: f64) -> DateTime<FixedOffset> {
-        let s = timed::instant(self.depart_s, h);
+        let s = (timed::instant(self.depart_s, h) + 30).div_euclid(60) * 60;
         DateTime::from_timestamp(s, 0)
             .map(|d| d.with_timezone(self.depart.offset()))
             .unwrap_or(self.depart)
@@ -873,6 +878,7 @@ impl<'a> Clock<'a> {
                     depart: self.at(t.arrive_h),
                     wait_h: t.wait_h,
                     dwell_h: st.dwell_h,
+                    travel_h: st.run_h,
                 });
             }
         }

@@ -172,7 +172,7 @@ export default {
       return h("div", { id: "capacity-transit" },
         h("div", null, `Direct (${(t.end_countries || []).join(", ")} only): `, h("b", { dataset: { tpy: String(t.direct_tpy) } }, tonnes(t.direct_tpy)),
           t.through_third_countries_tpy > 0 ? `; through third countries: ${tonnes(t.through_third_countries_tpy)}` : ""),
-        rows.length ? h("div", { class: "table-wrap" }, h("table", { class: "results" },
+        rows.length ? h("div", { class: "table-wrap", style: { overflowX: "auto", maxWidth: "100%" } }, h("table", { class: "results" },
           h("thead", null, h("tr", null, h("th", null, "corridor"), h("th", null, "flow"), h("th", null, ""))),
           h("tbody", null, rows))) : null,
         t.through_third_countries_tpy > 0 ? h("div", { class: "muted" }, `Assumption: ${t.assumption}.`) : null);
