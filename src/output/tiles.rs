@@ -357,14 +357,15 @@ pub fn encode_tile(src: TileSource<'_>, tile: TileId) -> Result<Option<Vec<u8>>,
                 if tile.z < rail_min_zoom(link.status) {
                     continue;
                 }
-                let Some(geom) = line_geometry(tile, &link.geometry, lo, hi)? else {
+                let Some(geom) = line_geometry(tile, &link.geometry.to_line_string(), lo, hi)?
+                else {
                     continue;
                 };
                 let mut feat = rail.into_feature(geom);
                 feat.set_id(id);
                 feat.add_tag_string("id", &link.id.0);
-                if let Some(name) = link.properties.get("name").and_then(Value::as_str) {
-                    feat.add_tag_string("name", name);
+                if let Some(name) = link.properties.get_str("name") {
+                    feat.add_tag_string("name", &name);
                 }
                 if let Some(g) = link.gauge_mm {
                     feat.add_tag_uint("gauge", u64::from(g));
@@ -381,27 +382,28 @@ pub fn encode_tile(src: TileSource<'_>, tile: TileId) -> Result<Option<Vec<u8>>,
                 if tile.z < road_min_zoom(link.road_class) {
                     continue;
                 }
-                let Some(geom) = line_geometry(tile, &link.geometry, lo, hi)? else {
+                let Some(geom) = line_geometry(tile, &link.geometry.to_line_string(), lo, hi)?
+                else {
                     continue;
                 };
                 let mut feat = road.into_feature(geom);
                 feat.set_id(id);
                 feat.add_tag_string("id", &link.id.0);
-                if let Some(name) = link.properties.get("name").and_then(Value::as_str) {
-                    feat.add_tag_string("name", name);
+                if let Some(name) = link.properties.get_str("name") {
+                    feat.add_tag_string("name", &name);
                 }
                 if let Some(c) = link.road_class {
                     feat.add_tag_string("class", c.as_str());
                 }
-                if let Some(r) = link.properties.get("ref").and_then(Value::as_str) {
-                    feat.add_tag_string("ref", r);
+                if let Some(r) = link.properties.get_str("ref") {
+                    feat.add_tag_string("ref", &r);
                 }
                 feat.add_tag_string("status", link.status.as_str());
                 feat.add_tag_string("source", &link.source);
                 road = feat.into_layer();
             }
             LinkKind::Crossing => {
-                let Some((mx, my)) = midpoint(&link.geometry) else {
+                let Some((mx, my)) = midpoint(&link.geometry.to_line_string()) else {
                     continue;
                 };
                 let (px, py) = tile.project(mx, my);
