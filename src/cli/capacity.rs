@@ -378,11 +378,33 @@ pub fn emit(text: &str) -> anyhow::Result<()> {
     }
 }
 
+/// A capacity error as the command line shows it: each problem, an unknown place with the
+/// close names it may have meant.
+fn describe(e: CapacityError) -> String {
+    match e {
+        CapacityError::Invalid(issues) => issues
+            .iter()
+            .map(|i| format!("{}: {}", i.field, i.detail))
+            .collect::<Vec<_>>()
+            .join("\nerror: "),
+        other => {
+            let i = other.into_issue();
+            format!("{}: {}", i.field, i.detail)
+        }
+    }
+}
+
 /// Runs `corridor capacity`.
 pub fn run_capacity(net: &Network, a: &CapacityArgs) -> anyhow::Result<i32> {
+    // A question the network cannot answer (bad flag value, unknown place, no usable node)
+    // exits 1 with every problem and its suggestions, as `corridor route` does; usage errors
+    // (clap) exit 2.
     let q = match query(net, a) {
         Ok(q) => q,
-        Err(e) => bail!("{e}"),
+        Err(e) => {
+            eprintln!("error: {}", describe(e));
+            return Ok(1);
+        }
     };
     let r = cap::max_flow(net, &q);
     if a.geojson {
