@@ -21,6 +21,7 @@ fn query(net: &Network, from: &str, to: &str, mode: ModeFilter) -> CapacityQuery
         to: resolve_places(net, "to", &[to.into()], &c).expect("to"),
         constraints: c,
         overrides: Overrides::default(),
+        transit: Default::default(),
     }
 }
 

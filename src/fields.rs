@@ -493,6 +493,53 @@ pub const fn concat_names<const N: usize>(parts: &[&[&'static str]]) -> [&'stati
     out
 }
 
+/// A clap value parser that lists the spellings of `T` in `--help` (`[possible values: …]`)
+/// but accepts any string, so that the one shared parser names a wrong value for the command
+/// line as it does for every other door (exit 1 with the field named, not a usage error).
+pub struct ListedValues<T>(std::marker::PhantomData<fn() -> T>);
+
+impl<T> ListedValues<T> {
+    /// The parser.
+    pub const fn new() -> Self {
+        Self(std::marker::PhantomData)
+    }
+}
+
+impl<T> Default for ListedValues<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> Clone for ListedValues<T> {
+    fn clone(&self) -> Self {
+        Self::new()
+    }
+}
+
+impl<T: StrEnum> clap::builder::TypedValueParser for ListedValues<T> {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            T::VALUES
+                .iter()
+                .map(|v| clap::builder::PossibleValue::new(*v)),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,6 +38,7 @@ fn query(net: &Network, from: &str, to: &str, c: Constraints) -> CapacityQuery {
         to: resolve_places(net, "to", &[to.into()], &c).unwrap(),
         constraints: c,
         overrides: Overrides::default(),
+        transit: Default::default(),
     }
 }
 

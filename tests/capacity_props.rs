@@ -210,6 +210,7 @@ impl RandomNet {
             to,
             constraints: c,
             overrides: Overrides::default(),
+            transit: Default::default(),
         })
     }
 }

@@ -119,7 +119,6 @@ fn a_faster_corridor_crossing_after_the_calendar_end_is_refused_not_skipped() {
 }
 
 #[test]
-#[ignore = "open bug (issue 25): still refused as outside 2025–2028 after the merge; see the closing note"]
 fn a_departure_just_after_midnight_east_of_the_crossing_is_still_in_its_year() {
     // 00:30 on 1 January 2029 at UTC+9 is 23:30 on 31 December 2028 at the crossing (UTC+8),
     // inside the covered years there.

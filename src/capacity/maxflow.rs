@@ -1,7 +1,7 @@
 //! "How much can go?": the maximum flow between two sets of places and a minimum cut, the
 //! links that limit it.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::cost::Constraints;
 use crate::network::Network;
@@ -21,6 +21,49 @@ pub struct CapacityQuery {
     pub constraints: Constraints,
     /// Capacity overrides and conversion constants.
     pub overrides: Overrides,
+    /// Whether flow may pass through countries other than the sources' and sinks'.
+    pub transit: Transit,
+}
+
+crate::fields::str_enum!(
+    /// Which countries a max flow may pass through (`transit=`).
+    #[derive(Default, clap::ValueEnum)]
+    Transit {
+        /// Any country the constraints allow; third countries' links are assumed fully
+        /// available to this flow.
+        #[default]
+        Any = "any",
+        /// Only the sources' and sinks' countries (their own links and the crossings between
+        /// them).
+        Direct = "direct",
+    }
+);
+
+/// The assumption a max flow through third countries rests on, stated in every answer.
+pub const TRANSIT_ASSUMPTION: &str = "links and crossings in third countries (neither a source's nor a sink's) are assumed fully available to this flow, as if no other traffic used them; transit=direct answers without them";
+
+/// Flow along one corridor (ordered country sequence) in a decomposition of the max flow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CorridorFlow {
+    /// Label, e.g. `KZ-RU-CN`.
+    pub corridor: String,
+    /// Tonnes a year.
+    pub flow_tpy: f64,
+    /// Countries passed that are neither a source's nor a sink's, in order.
+    pub transit: Vec<String>,
+}
+
+/// Flow through one border crossing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrossingFlow {
+    /// Index into [`Network::links`].
+    pub link_ix: usize,
+    /// Tonnes a year.
+    pub flow_tpy: f64,
+    /// Countries in the direction of flow, `[from, to]`.
+    pub countries: [String; 2],
+    /// Whether either side is a third country (the crossing carries transit).
+    pub transit: bool,
 }
 
 /// One step of a path through the network.
@@ -109,6 +152,15 @@ pub struct CapacityResult {
     pub source_count: usize,
     /// Sink nodes after filtering.
     pub sink_count: usize,
+    /// The sources' and sinks' countries, sorted.
+    pub end_countries: Vec<String>,
+    /// The max flow by corridor, largest first: one decomposition of the flow into paths
+    /// (another maximum flow of the same value may split differently).
+    pub corridors: Vec<CorridorFlow>,
+    /// The max flow by border crossing, largest first.
+    pub crossings: Vec<CrossingFlow>,
+    /// The max flow without third countries (`transit=direct`), t/yr; `None` when unbounded.
+    pub direct_tpy: Option<f64>,
 }
 
 impl CapacityResult {
@@ -133,13 +185,139 @@ impl CapacityResult {
 /// Dinic's O(V² E) bound; the corridor network (hundreds of links) answers in well under a
 /// millisecond.
 pub fn max_flow(net: &Network, q: &CapacityQuery) -> CapacityResult {
-    let mut g = max_flow_graph(
-        net,
-        &q.constraints,
-        &q.overrides,
-        &q.from.nodes,
-        &q.to.nodes,
+    let ends = end_countries(net, q);
+    let direct = direct_constraints(net, &q.constraints, &ends);
+    let constraints = match q.transit {
+        Transit::Any => &q.constraints,
+        Transit::Direct => &direct,
+    };
+    let (mut result, paths) = solve(net, q, constraints);
+    result.end_countries = ends.iter().cloned().collect();
+    let (corridors, crossings) = breakdown(net, &ends, &paths, &result.flows);
+    let any_transit = corridors.iter().any(|c| !c.transit.is_empty());
+    result.corridors = corridors;
+    result.crossings = crossings;
+    result.direct_tpy = match (q.transit, result.max_flow_tpy()) {
+        (_, None) => None,
+        // No path of the flow leaves the end countries: it is a direct flow as it stands.
+        (Transit::Direct, v) => v,
+        (Transit::Any, v) if !any_transit => v,
+        (Transit::Any, Some(_)) => solve(net, q, &direct).0.max_flow_tpy(),
+    };
+    result
+}
+
+/// The sources' and sinks' countries.
+fn end_countries(net: &Network, q: &CapacityQuery) -> BTreeSet<String> {
+    q.from
+        .nodes
+        .iter()
+        .chain(&q.to.nodes)
+        .map(|&i| net.nodes()[i].country.clone())
+        .collect()
+}
+
+/// `c` with every country but `ends` avoided.
+fn direct_constraints(net: &Network, c: &Constraints, ends: &BTreeSet<String>) -> Constraints {
+    let mut d = c.clone();
+    d.avoid_countries.extend(
+        net.countries()
+            .iter()
+            .filter(|k| !ends.contains(*k))
+            .cloned(),
     );
+    d
+}
+
+/// One path of the decomposed flow: link steps `(link_ix, forward)` in order, and its flow.
+type LinkPath = (Vec<(usize, bool)>, f64);
+
+/// The flow by corridor and by crossing, largest first (ties by label).
+fn breakdown(
+    net: &Network,
+    ends: &BTreeSet<String>,
+    paths: &[LinkPath],
+    flows: &[LinkFlow],
+) -> (Vec<CorridorFlow>, Vec<CrossingFlow>) {
+    let mut by_corridor: BTreeMap<Vec<String>, f64> = BTreeMap::new();
+    for (steps, flow) in paths {
+        let mut countries: Vec<String> = Vec::new();
+        for &(l, forward) in steps {
+            let link = &net.links()[l];
+            let (a, b) = if forward {
+                (link.from_ix, link.to_ix)
+            } else {
+                (link.to_ix, link.from_ix)
+            };
+            for ix in [a, b] {
+                let c = &net.nodes()[ix].country;
+                if countries.last() != Some(c) {
+                    countries.push(c.clone());
+                }
+            }
+        }
+        if !countries.is_empty() {
+            *by_corridor.entry(countries).or_default() += flow;
+        }
+    }
+    let mut corridors: Vec<CorridorFlow> = by_corridor
+        .into_iter()
+        .map(|(countries, flow_tpy)| {
+            let mut seen = BTreeSet::new();
+            CorridorFlow {
+                corridor: countries.join("-"),
+                flow_tpy,
+                transit: countries
+                    .iter()
+                    .filter(|c| !ends.contains(*c) && seen.insert((*c).clone()))
+                    .cloned()
+                    .collect(),
+            }
+        })
+        .collect();
+    corridors.sort_by(|a, b| {
+        b.flow_tpy
+            .total_cmp(&a.flow_tpy)
+            .then_with(|| a.corridor.cmp(&b.corridor))
+    });
+    let mut crossings: Vec<CrossingFlow> = flows
+        .iter()
+        .filter(|f| net.links()[f.link_ix].kind == crate::network::LinkKind::Crossing)
+        .map(|f| {
+            let link = &net.links()[f.link_ix];
+            let (a, b) = if f.forward {
+                (link.from_ix, link.to_ix)
+            } else {
+                (link.to_ix, link.from_ix)
+            };
+            let countries = [
+                net.nodes()[a].country.clone(),
+                net.nodes()[b].country.clone(),
+            ];
+            let transit = countries.iter().any(|c| !ends.contains(c));
+            CrossingFlow {
+                link_ix: f.link_ix,
+                flow_tpy: f.flow_tpy,
+                countries,
+                transit,
+            }
+        })
+        .collect();
+    crossings.sort_by(|a, b| {
+        b.flow_tpy
+            .total_cmp(&a.flow_tpy)
+            .then_with(|| a.link_ix.cmp(&b.link_ix))
+    });
+    (corridors, crossings)
+}
+
+/// The max flow under `constraints`, and its decomposition into link paths.
+fn solve(
+    net: &Network,
+    q: &CapacityQuery,
+    constraints: &Constraints,
+) -> (CapacityResult, Vec<LinkPath>) {
+    let mut g = max_flow_graph(net, constraints, &q.overrides, &q.from.nodes, &q.to.nodes);
     let unconstrained_usable = g
         .link_arc
         .iter()
@@ -155,18 +333,22 @@ pub fn max_flow(net: &Network, q: &CapacityQuery) -> CapacityResult {
         unconstrained_with_flow: 0,
         source_count: q.from.nodes.len(),
         sink_count: q.to.nodes.len(),
+        end_countries: Vec::new(),
+        corridors: Vec::new(),
+        crossings: Vec::new(),
+        direct_tpy: None,
     };
     if let Some(path) = unconstrained_path(&g) {
         result.value = MaxFlowValue::Unbounded {
             path: steps(&g, &path),
         };
-        return result;
+        return (result, Vec::new());
     }
     let (s, t) = (g.source, g.sink);
     let value = g.graph.max_flow(s, t);
     result.value = MaxFlowValue::Bounded(value);
     result.cut = min_cut(&g);
-    let clean = acyclic_flows(&g);
+    let (clean, arc_paths) = acyclic_flows(&g);
     for (i, arc) in g.link_arc.iter().enumerate() {
         let Some(a) = *arc else { continue };
         let f = clean[a as usize] - clean[a as usize ^ 1];
@@ -195,7 +377,25 @@ pub fn max_flow(net: &Network, q: &CapacityQuery) -> CapacityResult {
             });
         }
     }
-    result
+    let mut arc_link: Vec<Option<(usize, bool)>> = vec![None; g.graph.arc_count()];
+    for (i, arc) in g.link_arc.iter().enumerate() {
+        if let Some(a) = *arc {
+            arc_link[a as usize] = Some((i, true));
+            arc_link[a as usize ^ 1] = Some((i, false));
+        }
+    }
+    let paths = arc_paths
+        .into_iter()
+        .map(|p| {
+            let steps = p
+                .arcs
+                .iter()
+                .filter_map(|&a| arc_link[a as usize])
+                .collect();
+            (steps, p.flow)
+        })
+        .collect();
+    (result, paths)
 }
 
 /// Links from the source side of the residual graph to the sink side.
@@ -221,7 +421,7 @@ fn min_cut(g: &MaxFlowGraph) -> Vec<CutLink> {
 
 /// Arc flows with every cycle cancelled (Dinic may leave circulations that carry nothing
 /// from source to sink but would colour a map).
-fn acyclic_flows(g: &MaxFlowGraph) -> Vec<f64> {
+fn acyclic_flows(g: &MaxFlowGraph) -> (Vec<f64>, Vec<super::flow::PathFlow>) {
     let m = g.graph.arc_count();
     let arcs: Vec<(usize, usize)> = (0..m).map(|a| (g.graph.tail(a), g.graph.head(a))).collect();
     let mut flow: Vec<f64> = (0..m).map(|a| g.graph.flow(a).max(0.0)).collect();
@@ -234,12 +434,12 @@ fn acyclic_flows(g: &MaxFlowGraph) -> Vec<f64> {
         g.graph.eps(),
     );
     let mut clean = vec![0.0; m];
-    for p in paths {
-        for a in p.arcs {
+    for p in &paths {
+        for &a in &p.arcs {
             clean[a as usize] += p.flow;
         }
     }
-    clean
+    (clean, paths)
 }
 
 /// A source–sink path over unconstrained arcs only (BFS), as arc ids.
@@ -353,6 +553,7 @@ mod tests {
             to: resolve_places(net, "to", &[to.into()], &c).unwrap(),
             constraints: c,
             overrides: Overrides::default(),
+            transit: Transit::Any,
         }
     }
 

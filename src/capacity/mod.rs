@@ -31,7 +31,10 @@ pub mod request;
 pub use assign::{
     AssignQuery, AssignRequest, Assignment, Demand, DemandRequest, Loose, StrList, assign,
 };
-pub use maxflow::{CapacityQuery, CapacityResult, MaxFlowValue, Step, max_flow};
+pub use maxflow::{
+    CapacityQuery, CapacityResult, CorridorFlow, CrossingFlow, MaxFlowValue, Step,
+    TRANSIT_ASSUMPTION, Transit, max_flow,
+};
 pub use request::{CapacityRequest, ConstraintInput, ConversionInput, Issue, Overrides, PlaceSet};
 
 /// Why a capacity question cannot be answered as asked. No HTTP here: the http layer's `error` module

@@ -99,6 +99,8 @@ pub struct CapacityRequest {
     pub set_capacity: Vec<String>,
     /// Conversion constants overriding the data's.
     pub conversion: ConversionInput,
+    /// Whether the flow may pass through third countries.
+    pub transit: super::maxflow::Transit,
 }
 
 impl CapacityRequest {
@@ -133,6 +135,7 @@ impl CapacityRequest {
                 capacity_tpy,
                 conversion,
             },
+            transit: self.transit,
         })
     }
 }

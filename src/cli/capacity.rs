@@ -46,6 +46,10 @@ pub struct CapacityArgs {
     /// `--operating-days`).
     #[command(flatten)]
     pub conversion: ConversionInput,
+    /// Countries the flow may pass through: `any` (third countries' links assumed fully
+    /// available to it) or `direct` (only FROM's and TO's countries).
+    #[arg(long, value_enum, default_value_t = cap::Transit::Any)]
+    pub transit: cap::Transit,
     /// Data directory (default: the embedded data).
     #[arg(long)]
     pub data: Option<PathBuf>,
@@ -178,6 +182,7 @@ impl CapacityArgs {
             constraints,
             set_capacity: self.set_capacity.clone(),
             conversion: self.conversion,
+            transit: self.transit,
         })
     }
 }
@@ -260,7 +265,53 @@ pub fn summary(net: &Network, q: &CapacityQuery, r: &CapacityResult) -> String {
                 r.flows.len(),
                 r.unconstrained_with_flow
             );
+            s += &transit_table(net, q, r, *v);
         }
+    }
+    s
+}
+
+/// Where the flow goes: both figures (with and without third countries), then the flow by
+/// corridor and by crossing, transit flagged.
+fn transit_table(net: &Network, q: &CapacityQuery, r: &CapacityResult, v: f64) -> String {
+    let mut s = String::new();
+    let through: f64 = r
+        .corridors
+        .iter()
+        .filter(|c| !c.transit.is_empty())
+        .map(|c| c.flow_tpy)
+        .sum();
+    let direct = r.direct_tpy.unwrap_or(0.0);
+    s += &format!(
+        "transit {}: {} in all, {} direct (only {}), {} through third countries\n",
+        q.transit.as_str(),
+        tonnes(v),
+        tonnes(direct),
+        r.end_countries.join(", "),
+        tonnes(through)
+    );
+    if through > 0.0 {
+        s += &format!("assumption: {}\n", cap::TRANSIT_ASSUMPTION);
+    }
+    s += "by corridor (one decomposition of the max flow):\n";
+    for c in &r.corridors {
+        let flag = if c.transit.is_empty() {
+            String::new()
+        } else {
+            format!("  transit via {}", c.transit.join(", "))
+        };
+        s += &format!("  {:<24} {:>14}{flag}\n", c.corridor, tonnes(c.flow_tpy));
+    }
+    s += "by crossing:\n";
+    for c in &r.crossings {
+        let l = &net.links()[c.link_ix];
+        s += &format!(
+            "  {:<32} {:<8} {:>14}{}\n",
+            l.id.0,
+            c.countries.join("→"),
+            tonnes(c.flow_tpy),
+            if c.transit { "  transit" } else { "" }
+        );
     }
     s
 }
@@ -327,11 +378,33 @@ pub fn emit(text: &str) -> anyhow::Result<()> {
     }
 }
 
+/// A capacity error as the command line shows it: each problem, an unknown place with the
+/// close names it may have meant.
+fn describe(e: CapacityError) -> String {
+    match e {
+        CapacityError::Invalid(issues) => issues
+            .iter()
+            .map(|i| format!("{}: {}", i.field, i.detail))
+            .collect::<Vec<_>>()
+            .join("\nerror: "),
+        other => {
+            let i = other.into_issue();
+            format!("{}: {}", i.field, i.detail)
+        }
+    }
+}
+
 /// Runs `corridor capacity`.
 pub fn run_capacity(net: &Network, a: &CapacityArgs) -> anyhow::Result<i32> {
+    // A question the network cannot answer (bad flag value, unknown place, no usable node)
+    // exits 1 with every problem and its suggestions, as `corridor route` does; usage errors
+    // (clap) exit 2.
     let q = match query(net, a) {
         Ok(q) => q,
-        Err(e) => bail!("{e}"),
+        Err(e) => {
+            eprintln!("error: {}", describe(e));
+            return Ok(1);
+        }
     };
     let r = cap::max_flow(net, &q);
     if a.geojson {

@@ -154,6 +154,21 @@ pub fn table(net: &Network, plan: &RoutePlan) -> String {
             q.max_stretch
         );
     }
+    let cut: Vec<String> = plan
+        .corridors
+        .iter()
+        .filter(|c| c.status != crate::route::corridors::CorridorStatus::Shown)
+        .map(|c| {
+            let why = match c.status {
+                crate::route::corridors::CorridorStatus::BeyondMaxStretch => "beyond max_stretch",
+                _ => "beyond alternatives",
+            };
+            format!("{} ×{:.2} ({why})", c.corridor, c.stretch)
+        })
+        .collect();
+    if !cut.is_empty() {
+        let _ = writeln!(s, "corridors not shown: {}", cut.join(", "));
+    }
     let timed = plan.routes.iter().any(|r| r.timing.is_some());
     let corridors = plan.routes.iter().any(|r| r.corridor.is_some());
     let _ = write!(s, "\n{:>4}", "rank");

@@ -17,10 +17,12 @@ raw_args!(
         avoid_crossings,
         /// Link ids not to use, comma-separated.
         avoid_links,
-        /// Also use planned and under-construction links (true or false; bare flag: true).
+        /// Also use planned and under-construction links: `true` or `false` (on the command line
+        /// a bare `--include-planned` means true).
         #[arg(num_args = 0..=1, default_missing_value = "true", require_equals = true)]
         include_planned,
         /// Kind of cargo (default `general`; `livestock` passes veterinary crossings only).
+        #[arg(value_parser = crate::fields::ListedValues::<super::Cargo>::new())]
         cargo,
         /// Scenario to answer on (a name from `GET /v1/scenarios`, e.g. `naushki-closed`):
         /// the network as the scenario changes it. Default: the network as it is.

@@ -42,6 +42,7 @@ pub const CAPACITY_PARAMS: &[&str] = &[
     "tonnes_per_train",
     "tonnes_per_vehicle",
     "operating_days",
+    "transit",
 ];
 
 /// The query parameters of `GET /v1/capacity` (and of `/v1/compare/capacity`, which adds
@@ -73,6 +74,9 @@ fn capacity_param_doc(name: &str) -> &'static str {
             "Net tonnes per road vehicle converting vehicles/day (range 0.1–100)"
         }
         "operating_days" => "Operating days a year (range 1–366)",
+        "transit" => {
+            "any (default: flow may pass through third countries, whose links are assumed fully available to it) or direct (only the sources' and sinks' countries)"
+        }
         _ => "",
     }
 }
@@ -88,6 +92,7 @@ impl utoipa::IntoParams for CapacityParams {
                 let schema = match name {
                     "mode" => schema::enum_schema(Some(ModeFilter::default())),
                     "cargo" => schema::enum_schema(Some(Cargo::default())),
+                    "transit" => schema::enum_schema(Some(cap::Transit::default())),
                     "include_planned" => schema::boolean_schema(),
                     "tonnes_per_train" => {
                         let (lo, hi) = limits::TONNES_PER_TRAIN_RANGE;
@@ -197,6 +202,7 @@ fn read_request(p: &mut Params) -> CapacityRequest {
             tonnes_per_vehicle: p.number("tonnes_per_vehicle", any.clone()),
             operating_days: p.number("operating_days", any),
         },
+        transit: p.choice::<cap::Transit>("transit").unwrap_or_default(),
     }
 }
 
@@ -249,14 +255,16 @@ fn check_read(
 /// Answers "how many tonnes a year can move from `from` to `to`, and which links limit it?"
 /// as a FeatureCollection with a top-level `max_flow {value, unit, unbounded}`: `flow`
 /// Features for every link carrying flow, `cut` Features for a minimum cut (capacities sum to
-/// `max_flow.value`), `transfer` Points for mode changes.
+/// `max_flow.value`), `transfer` Points for mode changes. `transit` breaks the flow down by
+/// corridor (country sequence) and by crossing, flags flow through third countries, states
+/// the assumption it rests on, and gives the flow without them (`direct_tpy`).
 #[utoipa::path(
     get,
     path = "/v1/capacity",
     tag = "capacity",
     params(CapacityParams),
     responses(
-        (status = 200, description = "Max-flow FeatureCollection with `max_flow`, `cut`, `unconstrained` and `query` members", content_type = "application/geo+json", body = serde_json::Value),
+        (status = 200, description = "Max-flow FeatureCollection with `max_flow`, `cut`, `unconstrained`, `transit` and `query` members", content_type = "application/geo+json", body = serde_json::Value),
         (status = 400, description = "Malformed parameter(s), each named; or from and to overlap", content_type = "application/problem+json"),
         (status = 404, description = "A place that is neither a node id nor a country code, or an unknown scenario (`field: scenario`)", content_type = "application/problem+json"),
         (status = 422, description = "A place standing for no usable node under the constraints", content_type = "application/problem+json"),

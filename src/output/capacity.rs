@@ -15,7 +15,9 @@ use geojson::{Feature, Geometry, JsonObject, Value as GeomValue, feature::Id};
 use serde_json::{Value, json};
 
 use crate::capacity::assign::{AssignQuery, Assignment, Demand, DemandResult};
-use crate::capacity::maxflow::{CapacityQuery, CapacityResult, MaxFlowValue, Step};
+use crate::capacity::maxflow::{
+    CapacityQuery, CapacityResult, MaxFlowValue, Step, TRANSIT_ASSUMPTION,
+};
 use crate::capacity::request::{Overrides, PlaceSet};
 use crate::cost::{Constraints, Profile};
 use crate::network::{Link, Network};
@@ -249,6 +251,7 @@ pub fn max_flow_collection(net: &Network, q: &CapacityQuery, r: &CapacityResult)
     query.insert("from".into(), places_json(net, &q.from));
     query.insert("to".into(), places_json(net, &q.to));
     query.extend(constraints_json(net, &q.constraints, &q.overrides));
+    query.insert("transit".into(), q.transit.as_str().into());
     json!({
         "type": "FeatureCollection",
         "max_flow": max_flow,
@@ -261,8 +264,55 @@ pub fn max_flow_collection(net: &Network, q: &CapacityQuery, r: &CapacityResult)
             "links_with_flow": r.unconstrained_with_flow,
             "detail": "links without capacity data are unconstrained; links_with_flow of them carry flow in this answer, which holds only if they are ample",
         },
+        "transit": transit_json(net, q, r),
         "query": Value::Object(query),
         "features": features,
+    })
+}
+
+/// Where the flow goes: by corridor and by crossing, with transit through third countries
+/// flagged, the flow without them, and the assumption.
+fn transit_json(net: &Network, q: &CapacityQuery, r: &CapacityResult) -> Value {
+    let through: f64 = r
+        .corridors
+        .iter()
+        .filter(|c| !c.transit.is_empty())
+        .map(|c| c.flow_tpy)
+        .sum();
+    let corridors: Vec<Value> = r
+        .corridors
+        .iter()
+        .map(|c| {
+            json!({
+                "corridor": c.corridor,
+                "flow_tpy": round3(c.flow_tpy),
+                "transit_countries": c.transit,
+            })
+        })
+        .collect();
+    let crossings: Vec<Value> = r
+        .crossings
+        .iter()
+        .map(|c| {
+            let l = &net.links()[c.link_ix];
+            json!({
+                "link_id": l.id.0,
+                "name": l.display_name(),
+                "countries": c.countries,
+                "flow_tpy": round3(c.flow_tpy),
+                "transit": c.transit,
+            })
+        })
+        .collect();
+    json!({
+        "mode": q.transit.as_str(),
+        "end_countries": r.end_countries,
+        "direct_tpy": r.direct_tpy.map(round3),
+        "through_third_countries_tpy": r.max_flow_tpy().map(|_| round3(through)),
+        "assumption": TRANSIT_ASSUMPTION,
+        "detail": "by_corridor is one decomposition of the maximum flow into paths; another maximum flow of the same value may split differently. direct_tpy is the maximum flow using only the end countries' links",
+        "by_corridor": corridors,
+        "by_crossing": crossings,
     })
 }
 

@@ -111,6 +111,7 @@ pub fn route_feature(net: &Network, route: &Route) -> Feature {
                     "depart": b.depart.to_rfc3339(),
                     "wait_h": round2(b.wait_h),
                     "dwell_h": round2(b.dwell_h),
+                    "travel_h": round2(b.travel_h),
                 })
             })
             .collect();
@@ -141,6 +142,23 @@ pub fn route_collection(net: &Network, plan: &RoutePlan) -> FeatureCollection {
         serde_json::to_value(&plan.query).unwrap_or(Value::Null),
     );
     foreign.insert("alternatives_found".into(), plan.alternatives_found.into());
+    if !plan.corridors.is_empty() {
+        // Every corridor that exists for the request and whether it is shown, or cut by the
+        // stretch limit or by the count asked.
+        let corridors: Vec<Value> = plan
+            .corridors
+            .iter()
+            .map(|c| {
+                json!({
+                    "corridor": c.corridor,
+                    "value": round2(c.value),
+                    "stretch": round2(c.stretch),
+                    "status": c.status,
+                })
+            })
+            .collect();
+        foreign.insert("corridors".into(), Value::Array(corridors));
+    }
     // Names taken to mean a node other than by its id or a name written exactly (folded,
     // an alternative name, a prefix): the answer says what it assumed.
     let interpreted: Vec<Value> = plan

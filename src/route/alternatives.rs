@@ -17,13 +17,10 @@
 //!
 //! # Corridors
 //! A route's *corridor* is the ordered list of countries it passes through, origin and
-//! destination included, e.g. `KZ-RU-MN`. [`explore_corridors`] finds the best route of up
-//! to `n` distinct corridors by repeatedly excluding the transit countries of routes already
-//! found, in the manner of a penalty method: exact for the corridor networks of this project
-//! (each corridor's best route avoids the other corridors' transit countries), but a
-//! corridor whose best route also passes a country excluded on the way can be missed.
+//! destination included, e.g. `KZ-RU-MN` ([`corridor_label`]); the search for the best route
+//! of each corridor is [`super::corridors`].
 
-use std::collections::{BTreeSet, HashSet, VecDeque};
+use std::collections::{BTreeSet, HashSet};
 
 /// Default largest fraction of an alternative's length that may also lie on any one better
 /// route (Valhalla's `kAtMostShared` is 0.5; OSRM's sharing limit is looser. Corridor routes
@@ -46,9 +43,6 @@ pub const CANDIDATES_PER_ALTERNATIVE: usize = 8;
 pub const PENALTY_FACTOR: f64 = 1.4;
 /// How many penalised searches the penalty method may run per alternative asked.
 pub const PENALTY_ROUNDS_PER_ALTERNATIVE: usize = 3;
-/// How many searches [`explore_corridors`] may run per corridor asked.
-pub const SEARCHES_PER_CORRIDOR: usize = 4;
-
 /// The two limits an alternative must respect.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Limits {
@@ -173,79 +167,8 @@ pub fn transit_countries<S: AsRef<str>>(countries: &[S]) -> Vec<String> {
         .collect()
 }
 
-/// One route found for a corridor.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CorridorRoute<R> {
-    /// Label, e.g. `KZ-CN-MN`.
-    pub corridor: String,
-    /// Value of the optimised measure.
-    pub value: f64,
-    /// Whatever the search returned.
-    pub route: R,
-}
-
 /// What a corridor search returns: the route, its value, and its countries in order.
 pub type Found<R> = (R, f64, Vec<String>);
-
-/// Finds the best route of up to `n` distinct corridors.
-///
-/// # Arguments
-/// * `n` — corridors wanted (`alternatives + 1`);
-/// * `search` — the best route avoiding the given countries, with its value and countries in
-///   order; `None` when there is none.
-///
-/// # Returns
-/// Up to `n` routes with distinct corridors, best first. The first is the unconstrained best.
-///
-/// # Complexity
-/// At most `SEARCHES_PER_CORRIDOR × n + 1` calls of `search`.
-pub fn explore_corridors<R>(
-    n: usize,
-    mut search: impl FnMut(&BTreeSet<String>) -> Option<Found<R>>,
-) -> Vec<CorridorRoute<R>> {
-    let mut found: Vec<CorridorRoute<R>> = Vec::new();
-    if n == 0 {
-        return found;
-    }
-    let budget = SEARCHES_PER_CORRIDOR * n + 1;
-    let mut tried: HashSet<BTreeSet<String>> = HashSet::new();
-    let mut queue: VecDeque<BTreeSet<String>> = VecDeque::from([BTreeSet::new()]);
-    let mut searches = 0;
-    while let Some(avoid) = queue.pop_front() {
-        crate::cancel::check_now();
-        if searches >= budget || found.len() >= n {
-            break;
-        }
-        if !tried.insert(avoid.clone()) {
-            continue;
-        }
-        searches += 1;
-        let Some((route, value, countries)) = search(&avoid) else {
-            continue;
-        };
-        for t in transit_countries(&countries) {
-            let mut next = avoid.clone();
-            next.insert(t);
-            queue.push_back(next);
-        }
-        let corridor = corridor_label(&countries);
-        match found.iter_mut().find(|c| c.corridor == corridor) {
-            Some(c) if value < c.value => {
-                c.value = value;
-                c.route = route;
-            }
-            Some(_) => {}
-            None => found.push(CorridorRoute {
-                corridor,
-                value,
-                route,
-            }),
-        }
-    }
-    found.sort_by(|a, b| a.value.total_cmp(&b.value));
-    found.truncate(n);
-    found
-}
 
 #[cfg(test)]
 mod tests {
@@ -384,50 +307,6 @@ mod tests {
                 ["RU", "CN"]
             );
             assert_eq!(transit_countries(&["MN"]), Vec::<String>::new());
-        }
-
-        /// A toy world: routes between KZ and MN via RU (value 30), via CN (value 20) or via
-        /// CN then RU (value 40); the search returns the cheapest avoiding the given set.
-        fn toy(avoid: &BTreeSet<String>) -> Option<Found<&'static str>> {
-            let routes: [(&str, f64, &[&str]); 3] = [
-                ("via-cn", 20.0, &["KZ", "CN", "MN"]),
-                ("via-ru", 30.0, &["KZ", "RU", "MN"]),
-                ("via-cn-ru", 40.0, &["KZ", "CN", "RU", "MN"]),
-            ];
-            routes
-                .iter()
-                .filter(|(_, _, cs)| cs.iter().all(|c| !avoid.contains(*c)))
-                .min_by(|a, b| a.1.total_cmp(&b.1))
-                .map(|(r, v, cs)| (*r, *v, cs.iter().map(|s| s.to_string()).collect()))
-        }
-
-        #[test]
-        fn finds_one_route_per_corridor_best_first() {
-            let got = explore_corridors(3, toy);
-            let labels: Vec<&str> = got.iter().map(|c| c.corridor.as_str()).collect();
-            assert_eq!(labels, ["KZ-CN-MN", "KZ-RU-MN"]);
-            assert_eq!(got[0].route, "via-cn");
-            let one = explore_corridors(1, toy);
-            assert_eq!(one.len(), 1);
-            assert_eq!(one[0].route, "via-cn");
-        }
-
-        #[test]
-        fn no_route_at_all_gives_nothing() {
-            let got = explore_corridors::<()>(2, |_| None);
-            assert!(got.is_empty());
-        }
-
-        #[test]
-        fn search_budget_is_bounded() {
-            let mut calls = 0;
-            let _ = explore_corridors(2, |avoid| {
-                calls += 1;
-                // A search that always finds a new transit country: never runs dry.
-                let c = format!("X{}", avoid.len());
-                Some(((), 1.0, vec!["A".into(), c, "B".into()]))
-            });
-            assert!(calls <= SEARCHES_PER_CORRIDOR * 2 + 1, "{calls}");
         }
     }
 }

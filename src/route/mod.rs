@@ -10,6 +10,7 @@
 //!   a failure by relaxing one constraint at a time.
 
 pub mod alternatives;
+pub mod corridors;
 pub mod graph;
 pub mod landmarks;
 pub mod many;
@@ -20,7 +21,7 @@ pub mod search;
 pub mod timed;
 
 use std::borrow::Cow;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 
 use chrono::{DateTime, Datelike, FixedOffset};
 
@@ -186,6 +187,9 @@ pub struct BorderTime {
     pub wait_h: f64,
     /// Border clearance, hours.
     pub dwell_h: f64,
+    /// Running over the crossing link itself (its length at its speed), hours: `arrive` →
+    /// `depart` spans `wait_h + dwell_h + travel_h`.
+    pub travel_h: f64,
 }
 
 impl Route {
@@ -332,6 +336,9 @@ pub struct RoutePlan {
     pub routes: Vec<Route>,
     /// How many alternatives were found (fewer than asked is a correct answer).
     pub alternatives_found: usize,
+    /// With `alternatives_by=corridor`: every corridor that exists for the request, best
+    /// first, each shown or cut (by the stretch limit or the count asked).
+    pub corridors: Vec<corridors::CorridorSummary>,
 }
 
 thread_local! {
@@ -353,7 +360,9 @@ fn sorted(set: &std::collections::HashSet<String>) -> Vec<String> {
 ///   when the request sets no sharing limit), keeping those that pass the request's sharing
 ///   and stretch [`Limits`] ([`alternatives::select_alternatives`]);
 /// - `alternatives_by=corridor`: the best route of each distinct transit corridor
-///   ([`alternatives::explore_corridors`]), each labelled with its corridor.
+///   ([`corridors::explore`]: one search per feasible country sequence), each labelled with
+///   its corridor; [`RoutePlan::corridors`] lists every corridor found and why it is or is
+///   not shown.
 ///
 /// With `depart`, each route is timed through the crossings' schedules (cargo waits at a
 /// closed crossing) and, when optimising time, the best route is the earliest-arriving one
@@ -412,29 +421,40 @@ pub fn plan<'a>(
             }
         })
     };
+    // Every corridor found, with `alternatives_by=corridor`.
+    let mut corridor_list = Vec::new();
     // (path, corridor label) pairs, best first.
     let mut found: Vec<(Path, Option<String>)> = match req.alternatives_by {
         AlternativesBy::Corridor => {
-            let corridors = alternatives::explore_corridors(req.alternatives + 1, |avoid| {
-                let mask = if avoid.is_empty() {
-                    Cow::Borrowed(&link_ok[..])
-                } else {
-                    let mut c = resolved.constraints.clone();
-                    c.avoid_countries.extend(avoid.iter().cloned());
-                    Cow::Owned(link_mask(net, &c))
-                };
-                let p = SearchProblem {
-                    link_ok: &mask,
-                    ..problem
-                };
-                let path = best_of(&p)?;
-                let route = to_route(net, graph, &p, &req.profile, &path, 0);
-                let value = path.cost;
-                Some((path, value, route.countries(net)))
-            });
-            corridors
+            let ends = (
+                &net.nodes()[resolved.waypoints[0].node_ix].country,
+                &net.nodes()[resolved.waypoints[resolved.waypoints.len() - 1].node_ix].country,
+            );
+            let sequences = corridors::country_sequences(net, &link_ok, ends.0, ends.1);
+            let explored = corridors::explore(
+                &sequences,
+                req.alternatives + 1,
+                req.limits.max_stretch,
+                |seq| {
+                    let mask = match seq {
+                        None => Cow::Borrowed(&link_ok[..]),
+                        Some(seq) => Cow::Owned(corridors::sequence_mask(net, &link_ok, seq)),
+                    };
+                    let p = SearchProblem {
+                        link_ok: &mask,
+                        ..problem
+                    };
+                    let path = best_of(&p)?;
+                    let route = to_route(net, graph, &p, &req.profile, &path, 0);
+                    let value = path.cost;
+                    Some((path, value, route.countries(net)))
+                },
+            );
+            corridor_list = explored.corridors;
+            explored
+                .shown
                 .into_iter()
-                .map(|c| (c.route, Some(c.corridor)))
+                .map(|(path, c)| (path, Some(c)))
                 .collect()
         }
         AlternativesBy::Route => select_routes(net, graph, &problem, req, clock.as_ref(), &best_of)
@@ -445,10 +465,28 @@ pub fn plan<'a>(
     // A timed search that met a crossing it could not time (reached after the calendar's
     // end) does not know the earliest arrival: a route through another crossing may only
     // look earliest because the faster one was skipped. Refuse rather than guess.
-    if let Some(e) = clock.as_ref().and_then(Clock::failure)
-        && (found.is_empty() || timed_search.is_some())
-    {
-        return Err(e);
+    if let Some(c) = &clock {
+        let uncertain = match (found.first(), timed_search) {
+            (None, _) => c.failure(),
+            (Some((best, _)), Some(_)) if !c.failed.borrow().is_empty() => {
+                // Lower bounds on the hours left from each state to the destination, in any
+                // layer (the untimed search's exact distances; waits only add).
+                let h = SCRATCH.with(|cell| problem.distances_to_target(&mut cell.borrow_mut()));
+                let states = graph.state_count();
+                c.failure_before(best.cost, |e| {
+                    let to = graph.edge(e).to as usize;
+                    h.iter()
+                        .skip(to)
+                        .step_by(states)
+                        .copied()
+                        .fold(f64::INFINITY, f64::min)
+                })
+            }
+            _ => None,
+        };
+        if let Some(e) = uncertain {
+            return Err(e);
+        }
     }
     if found.is_empty() {
         return Err(explain_failure(snap, &resolved, &problem));
@@ -501,6 +539,7 @@ pub fn plan<'a>(
         waypoints: resolved.waypoints,
         alternatives_found: routes.len() - 1,
         routes,
+        corridors: corridor_list,
     })
 }
 
@@ -718,8 +757,9 @@ struct Clock<'a> {
     profile: &'a Profile,
     depart: DateTime<FixedOffset>,
     depart_s: UnixSeconds,
-    /// Set when a search met a crossing outside the calendar's years.
-    failed: Cell<Option<OutsideCalendar>>,
+    /// Each crossing a search could not time (reached outside the calendar's years): the
+    /// search-graph edge, the hours after departure it was reached at, and why.
+    failed: RefCell<Vec<(usize, f64, OutsideCalendar)>>,
 }
 
 impl<'a> Clock<'a> {
@@ -750,7 +790,7 @@ impl<'a> Clock<'a> {
             profile,
             depart,
             depart_s: depart.timestamp(),
-            failed: Cell::new(None),
+            failed: RefCell::new(Vec::new()),
         })
     }
 
@@ -777,19 +817,39 @@ impl<'a> Clock<'a> {
         let step = self.step(edge.link as usize, edge.transshipment.is_some());
         match timed::step_arrival(self.schedules, self.depart_s, &step, t) {
             Ok(x) => Some(x.arrive_h),
-            Err(e) => {
-                self.failed.set(Some(e));
+            Err(err) => {
+                self.failed.borrow_mut().push((e, t, err));
                 None
             }
         }
     }
 
+    /// The first crossing a search could not time, if any.
     fn failure(&self) -> Option<RouteError> {
-        self.failed.get().map(outside_calendar)
+        self.failed.borrow().first().map(|f| outside_calendar(f.2))
     }
 
+    /// The first crossing a timed search could not time that might have led to an arrival
+    /// earlier than `arrive_h` (hours after departure): reached at `t`, with `remaining_h(e)`
+    /// a lower bound on the untimed hours from edge `e`'s end to the destination (waits only
+    /// add to it). A crossing met on the way back, or so late that no route through it can
+    /// beat the arrival found, does not make that arrival uncertain.
+    fn failure_before(
+        &self,
+        arrive_h: f64,
+        remaining_h: impl Fn(usize) -> f64,
+    ) -> Option<RouteError> {
+        self.failed
+            .borrow()
+            .iter()
+            .find(|(e, t, _)| t + remaining_h(*e) < arrive_h - 1e-9)
+            .map(|f| outside_calendar(f.2))
+    }
+
+    /// The instant `h` hours after departure, rounded to the minute (answers give times to
+    /// the minute: the data's hours are not more precise than that).
     fn at(&self, h: f64) -> DateTime<FixedOffset> {
-        let s = timed::instant(self.depart_s, h);
+        let s = (timed::instant(self.depart_s, h) + 30).div_euclid(60) * 60;
         DateTime::from_timestamp(s, 0)
             .map(|d| d.with_timezone(self.depart.offset()))
             .unwrap_or(self.depart)
@@ -818,6 +878,7 @@ impl<'a> Clock<'a> {
                     depart: self.at(t.arrive_h),
                     wait_h: t.wait_h,
                     dwell_h: st.dwell_h,
+                    travel_h: st.run_h,
                 });
             }
         }

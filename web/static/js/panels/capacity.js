@@ -153,6 +153,7 @@ export default {
         h("div", null, "Maximum flow"),
         h("div", { class: "big" }, mf.unbounded ? "unbounded" : flowValue(mf.value, mf.unit)),
         mf.unbounded && mf.detail ? h("div", null, mf.detail) : null,
+        transitResult(fc.transit),
         cutRows.length ? [
           h("h3", null, "Bottleneck (minimum cut)"),
           h("table", { class: "results" },
@@ -161,6 +162,20 @@ export default {
         ] : null,
         h("div", { class: "muted" }, "Line colour: utilisation of each link by the maximum flow; width: flow; dashed: estimated capacity, solid: published (design or throughput)."),
       ];
+    }
+
+    /** Where the flow goes: the figure without third countries, the flow by corridor (transit flagged) and the assumption. */
+    function transitResult(t) {
+      if (!t || t.direct_tpy == null) return null;
+      const rows = (t.by_corridor || []).map((c) => h("tr", null, h("td", null, c.corridor), h("td", null, tonnes(c.flow_tpy)),
+        h("td", null, c.transit_countries.length ? `transit via ${c.transit_countries.join(", ")}` : "direct")));
+      return h("div", { id: "capacity-transit" },
+        h("div", null, `Direct (${(t.end_countries || []).join(", ")} only): `, h("b", { dataset: { tpy: String(t.direct_tpy) } }, tonnes(t.direct_tpy)),
+          t.through_third_countries_tpy > 0 ? `; through third countries: ${tonnes(t.through_third_countries_tpy)}` : ""),
+        rows.length ? h("div", { class: "table-wrap", style: { overflowX: "auto", maxWidth: "100%" } }, h("table", { class: "results" },
+          h("thead", null, h("tr", null, h("th", null, "corridor"), h("th", null, "flow"), h("th", null, ""))),
+          h("tbody", null, rows))) : null,
+        t.through_third_countries_tpy > 0 ? h("div", { class: "muted" }, `Assumption: ${t.assumption}.`) : null);
     }
 
     /** The before/after tables of a comparison: the maximum flow, and every cut link's fate. */

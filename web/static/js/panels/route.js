@@ -121,10 +121,10 @@ export default {
         h("h3", null, `Border crossings (${xs.length})`),
         bt.length
           ? h("table", { id: "route-border-times", class: "results" },
-            h("thead", null, h("tr", null, h("th", null, "crossing"), h("th", null, "arrive"), h("th", null, "depart"), h("th", { title: "waiting for the crossing to open" }, "wait h"), h("th", { title: "dwell at the border" }, "dwell h"))),
+            h("thead", null, h("tr", null, h("th", null, "crossing"), h("th", null, "arrive"), h("th", null, "depart"), h("th", { title: "waiting for the crossing to open" }, "wait h"), h("th", { title: "dwell at the border" }, "dwell h"), h("th", { title: "running over the crossing link" }, "travel h"))),
             h("tbody", null, bt.map((b) => h("tr", { class: b.wait_h > 0 ? "waiting" : null },
               h("td", null, places.crossingName(b.crossing)), h("td", null, shortTime(b.arrive)), h("td", null, shortTime(b.depart)),
-              h("td", null, nf1.format(b.wait_h || 0)), h("td", null, nf1.format(b.dwell_h || 0))))))
+              h("td", null, nf1.format(b.wait_h || 0)), h("td", null, nf1.format(b.dwell_h || 0)), h("td", null, nf1.format(b.travel_h || 0))))))
           : list(xs.map((id) => places.crossingName(id))),
         h("h3", null, `Transshipments (${ts.length})`), list(ts.map((t) => `${places.label(t.node)}: ${t.reason}`)));
       drawCrossingMarks(p);
@@ -232,17 +232,32 @@ export default {
       const n = routes.length;
       form.status(comparing
         ? `${n} scenario route${n === 1 ? "" : "s"} over ${baseline.length} baseline (grey, dashed).`
-        : n === 1 ? "1 route." : `${n} routes: hover a row to highlight its route.`);
+        : (n === 1 ? "1 route." : `${n} routes: hover a row to highlight its route.`) + fewerWhy(fc));
     }
 
     const form = queryForm(ctx, {
       id: "route", path: () => (scen.comparing() ? COMPARE_PATH : PATH), fields,
       submitLabel: "Find routes", busy: "Searching…", draw, clear,
     });
-    form.element.append(table, delta, detail);
+    // Long tables scroll inside the panel rather than overflowing it.
+    form.element.append(h("div", { class: "table-wrap", style: { overflowX: "auto", maxWidth: "100%" } }, table), delta, detail);
     return { element: form.element, layer };
   },
 };
+
+/** Why fewer alternatives came back than asked: the limits, and the corridors they cut. */
+function fewerWhy(fc) {
+  const q = fc.query || {};
+  const asked = q.alternatives || 0;
+  const found = fc.alternatives_found || 0;
+  if (!asked || found >= asked) return "";
+  const cut = (fc.corridors || []).filter((c) => c.status !== "shown");
+  const corridors = cut.length
+    ? ` Corridors cut: ${cut.map((c) => `${c.corridor} ×${c.stretch} (${c.status === "beyond_max_stretch" ? "beyond max_stretch" : "beyond alternatives"})`).join(", ")}.`
+    : "";
+  return ` ${found} of ${asked} alternatives: the others are more than ${q.max_stretch}× the best route` +
+    (q.alternatives_by === "corridor" ? " or no further corridor exists." : ` or share more than ${q.max_sharing} of their length with a better one.`) + corridors;
+}
 
 /** "2027-07-10 08:00 +06:00" from an RFC 3339 time (as the server wrote it, its offset kept). */
 function shortTime(t) {
