@@ -113,10 +113,9 @@ fn tiled_web_map_on_a_generated_network() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20_000);
-    let dir = TempDir(std::env::temp_dir().join(format!(
-        "corridor-web-tiles-{}-{nodes}",
-        std::process::id()
-    )));
+    let dir = TempDir(
+        std::env::temp_dir().join(format!("corridor-web-tiles-{}-{nodes}", std::process::id())),
+    );
     let _ = std::fs::remove_dir_all(&dir.0);
     gen_network::generate(&gen_network::Args {
         nodes,

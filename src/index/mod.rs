@@ -18,7 +18,7 @@ use geo::{Distance, Haversine, Point};
 use rstar::primitives::{GeomWithData, Line};
 use rstar::{AABB, RTree};
 
-pub use bbox::{BBox, BBoxError};
+pub use bbox::{BBox, BBoxError, clip_polyline, clip_segment};
 pub use places::{MatchKind, NameSource, PlaceIndex, PlaceMatch, Resolution, fold};
 pub use select::{
     FeatureFilter, Layer, close_ids, find_item, layer_extent, layer_items, layer_items_in,
@@ -43,7 +43,6 @@ const RERANK_MARGIN: usize = 16;
 pub struct SpatialIndex {
     nodes: RTree<NodeEntry>,
     segments: RTree<SegmentEntry>,
-    link_count: usize,
     node_extent: Option<BBox>,
     link_extent: Option<BBox>,
     crossing_extent: Option<BBox>,
@@ -90,7 +89,6 @@ impl SpatialIndex {
         Self {
             nodes: RTree::bulk_load(entries),
             segments: RTree::bulk_load(segments),
-            link_count: net.links().len(),
             node_extent: BBox::around(net.nodes().iter().map(|n| [n.point.x(), n.point.y()])),
             link_extent: BBox::around(link_points(None)),
             crossing_extent: BBox::around(link_points(Some(LinkKind::Crossing))),
@@ -140,24 +138,23 @@ impl SpatialIndex {
     /// exactly ([`BBox::intersects_segment`]).
     ///
     /// # Complexity
-    /// O(log s + c) for c candidate segments, plus O(m log m) to order m links found.
+    /// O(log s + c log c) for c candidate segments: time and memory follow what the box
+    /// holds, not the network's size.
     pub fn links_in_bbox(&self, bbox: &BBox) -> Vec<usize> {
         let env = envelope(bbox);
-        let mut seen = vec![false; self.link_count];
+        // Only what the tree yields is touched: no per-link flags (that was O(links) per
+        // query); a link met by several segments is found several times, then deduplicated.
         let mut found = Vec::new();
         let _ = self
             .segments
             .locate_in_envelope_intersecting_int(&env, |e| {
-                let ix = e.data;
-                if seen.get(ix) == Some(&false)
-                    && bbox.intersects_segment(e.geom().from, e.geom().to)
-                {
-                    seen[ix] = true;
-                    found.push(ix);
+                if bbox.intersects_segment(e.geom().from, e.geom().to) {
+                    found.push(e.data);
                 }
                 ControlFlow::<()>::Continue(())
             });
         found.sort_unstable();
+        found.dedup();
         found
     }
 
