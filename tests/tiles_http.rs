@@ -366,3 +366,29 @@ async fn utilisation_tiles_hold_the_links_an_assignment_loads() {
     // The assignment is computed once and kept beside the tiles.
     assert_eq!(st.current().tiles.assignments_kept(), 1);
 }
+
+#[actix_web::test]
+async fn a_tile_that_outlives_the_compute_bound_is_kept_for_the_retry() {
+    // No time at all: the first request answers 503, but the worker finishes the tile and
+    // caches it, so a retry is served (from the cache, which needs no compute).
+    let st = common::app::embedded_with(corridor::http::ServerConfig {
+        compute_timeout: std::time::Duration::ZERO,
+        ..corridor::http::ServerConfig::default()
+    });
+    let first = call(&st, get("/tiles/5/25/11.mvt")).await;
+    assert_eq!(first.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(first.content_type(), "application/problem+json");
+    let mut retry = None;
+    for _ in 0..100 {
+        if st.current().tiles.usage().0 == 1 {
+            retry = Some(call(&st, get("/tiles/5/25/11.mvt")).await);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let retry = retry.expect("the worker cached the tile within 5 s");
+    assert_eq!(retry.status, StatusCode::OK);
+    assert_eq!(retry.content_type(), "application/vnd.mapbox-vector-tile");
+    let plain = call(&embedded(), get("/tiles/5/25/11.mvt")).await;
+    assert_eq!(retry.body, plain.body, "the same tile as computed in time");
+}

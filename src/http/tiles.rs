@@ -341,7 +341,11 @@ pub async fn get_tile(
         Some(b) => b,
         None => {
             let snap2 = Arc::clone(&snap);
-            let bytes = compute(&state, move || {
+            // The tile is cached by the worker itself: a network tile that outlives this
+            // request's compute bound (503) is still finished and kept (its encoding has no
+            // cancellation checkpoint), so the client's retry is served from the cache. An
+            // assignment for a utilisation tile is cancelled at the bound, as /v1/assign's is.
+            compute(&state, move || {
                 let on = snap2.scenario(query.scenario.as_deref())?;
                 let src = TileSource::from(on);
                 let body = match &query.demand {
@@ -362,12 +366,11 @@ pub async fn get_tile(
                         tiles::encode_utilisation_tile(src, tile, &loads)?
                     }
                 };
-                Ok(body.unwrap_or_default())
+                let bytes = web::Bytes::from(body.unwrap_or_default());
+                snap2.tiles.put(key, bytes.clone());
+                Ok(bytes)
             })
-            .await?;
-            let bytes = web::Bytes::from(bytes);
-            snap.tiles.put(key, bytes.clone());
-            bytes
+            .await?
         }
     };
     let mut res = if body.is_empty() {
