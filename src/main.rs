@@ -20,11 +20,21 @@ fn serve(args: ServeArgs) -> anyhow::Result<i32> {
             let (snap, print) = read_db(target).context("refusing to start")?;
             (snap, Some(print))
         }
-        None => (
-            corridor::Snapshot::load(&Source::from_dir(args.data.as_deref()))
-                .context("refusing to start on invalid data")?,
-            None,
-        ),
+        None => {
+            let source = match &args.prepared {
+                Some(path) => Source::open_prepared(path),
+                None => Ok(Source::from_dir(args.data.as_deref())),
+            };
+            match source.and_then(|s| corridor::Snapshot::load(&s)) {
+                Ok(snap) => (snap, None),
+                // Data that cannot be served (invalid, unreadable, a bad prepared file)
+                // exits 1, as `corridor validate` does; usage errors exit 2.
+                Err(e) => {
+                    eprintln!("error: refusing to start: {e}");
+                    return Ok(1);
+                }
+            }
+        }
     };
     let admin_token = match std::env::var("CORRIDOR_ADMIN_TOKEN") {
         Ok(t) if !t.is_empty() => Some(AdminToken::new(&t)?),
@@ -46,6 +56,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<i32> {
         trusted_proxies: args.trusted_proxy,
         heavy_slots: args.heavy_slots.unwrap_or(defaults.heavy_slots).max(1),
         data_dir: args.data,
+        prepared: args.prepared,
     };
     let state = actix_web::web::Data::new(AppState::new(snap, config));
     if let (Some(target), Some(print)) = (db, served_print) {

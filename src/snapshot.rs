@@ -220,6 +220,15 @@ impl Snapshot {
     /// never serves an invalid scenario.
     pub fn load(source: &Source) -> Result<Self, LoadError> {
         let network = source.load()?;
+        Self::load_with(network, source)
+    }
+
+    /// As [`Snapshot::load`], on a network already read and validated from `source` (whose
+    /// scenarios and demand sets are read here).
+    ///
+    /// # Errors
+    /// As [`Snapshot::load`].
+    pub fn load_with(network: Network, source: &Source) -> Result<Self, LoadError> {
         let docs = scenario::documents(source)?;
         let mut snap = Self::try_build(network)?;
         let mut problems = Vec::new();

@@ -300,7 +300,10 @@ fn the_overlay_gives_osm_crossings_their_curated_ids_and_facts() {
     let x = rail.crossing.as_ref().expect("crossing");
     assert_eq!(x.dwell_h, 8.0, "curated dwell");
     assert!(rail.source.contains("seed 003") && rail.source.contains("OpenStreetMap"));
-    assert_eq!(rail.properties["osm_crossing"], "osm-xrail-w100-2");
+    assert_eq!(
+        rail.properties.get("osm_crossing").unwrap(),
+        "osm-xrail-w100-2"
+    );
     let road = net.link("xd-kyakhta-altanbulag").expect("curated id kept");
     assert_eq!(
         (road.from.0.as_str(), road.to.0.as_str()),

@@ -183,7 +183,7 @@ fn check(
         }
         for piece in r.links.iter().filter(|p| p.contour == k && p.cut) {
             let g = line_piece(
-                &net.links()[piece.link_ix].geometry,
+                &net.links()[piece.link_ix].geometry.to_line_string(),
                 piece.from_fraction,
                 piece.to_fraction,
             );
@@ -204,7 +204,11 @@ fn check(
     for piece in r.links.iter().filter(|p| p.cut) {
         let link = &net.links()[piece.link_ix];
         let budget = contours[piece.contour];
-        let geom = line_piece(&link.geometry, piece.from_fraction, piece.to_fraction);
+        let geom = line_piece(
+            &link.geometry.to_line_string(),
+            piece.from_fraction,
+            piece.to_fraction,
+        );
         prop_assert!(piece.from_fraction < piece.to_fraction);
         prop_assert!(piece.from_fraction == 0.0 || piece.to_fraction == 1.0);
         let (cut_at, cut_point, entry) = if piece.from_fraction == 0.0 {
@@ -212,7 +216,7 @@ fn check(
         } else {
             (piece.from_fraction, geom.0[0], link.to_ix)
         };
-        let along = fraction_along(&link.geometry.0, cut_point);
+        let along = fraction_along(&link.geometry.to_line_string().0, cut_point);
         prop_assert!(along.is_some(), "cut point of {} off its geometry", link.id);
         prop_assert!(
             (along.unwrap() - cut_at).abs() < 1e-7,

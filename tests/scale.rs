@@ -89,7 +89,7 @@ fn generated_network_is_deterministic_and_validates_with_its_scenarios_and_deman
             .iter()
             .any(|l| l.properties.contains_key("opening_hours"))
     );
-    let vertices: usize = links.iter().map(|l| l.geometry.0.len()).sum();
+    let vertices: usize = links.iter().map(|l| l.geometry.len()).sum();
     assert!(
         vertices > links.len() * 5,
         "{vertices} vertices on {} links",

@@ -612,13 +612,13 @@ fn same_values() -> &'static (Vec<SameValue>, Vec<String>) {
             consider(
                 true,
                 &l.id.0,
-                &l.properties,
+                &l.properties.to_map(),
                 LINK_FIELDS,
                 l.kind == LinkKind::Crossing,
             );
         }
         for n in net.nodes() {
-            consider(false, &n.id.0, &n.properties, NODE_FIELDS, false);
+            consider(false, &n.id.0, &n.properties.to_map(), NODE_FIELDS, false);
         }
         (ok, refused)
     })

@@ -242,7 +242,13 @@ fn the_valid_fixture_loads_its_scenario_and_applies_it() {
     assert!(!node(&snap));
     assert!(node(&case.snapshot));
     assert_eq!(
-        case.snapshot.network.link(CROSSING).unwrap().properties["scenario"]["name"],
+        case.snapshot
+            .network
+            .link(CROSSING)
+            .unwrap()
+            .properties
+            .get("scenario")
+            .unwrap()["name"],
         "crossing-slow"
     );
 }

@@ -238,7 +238,7 @@ async fn z10_tiles_hold_exactly_the_rail_lines_of_their_box() {
         let must: BTreeSet<&str> = rail_links
             .iter()
             .map(|&i| &net.links()[i])
-            .filter(|l| brute_touches(&inner, &l.geometry))
+            .filter(|l| brute_touches(&inner, &l.geometry.to_line_string()))
             .map(|l| l.id.0.as_str())
             .collect();
         if r.status.as_u16() == 204 {
@@ -261,7 +261,7 @@ async fn z10_tiles_hold_exactly_the_rail_lines_of_their_box() {
             let id = f["properties"]["id"].as_str().unwrap();
             let link = &net.links()[net.link_ix(id).expect("a real link")];
             assert!(
-                brute_touches(&outer, &link.geometry),
+                brute_touches(&outer, &link.geometry.to_line_string()),
                 "{t:?}: {id} lies outside the buffered tile"
             );
             assert_eq!(f["properties"]["status"], link.status.as_str());
@@ -274,8 +274,7 @@ async fn z10_tiles_hold_exactly_the_rail_lines_of_their_box() {
             }
             let src: Vec<(f64, f64)> = link
                 .geometry
-                .0
-                .iter()
+                .coords()
                 .map(|c| t.project(c.x, c.y))
                 .collect();
             for part in parts(&f["geometry"]) {

@@ -38,7 +38,7 @@ mod data {
     fn every_crossing_has_a_sourced_schedule_and_every_rail_link_its_traction() {
         let net = &snap().network;
         for l in net.links() {
-            let p = &l.properties;
+            let p = &l.properties.to_map();
             if l.kind == LinkKind::Crossing {
                 for f in ["opening_hours", "timezone", "schedule_source"] {
                     assert!(p.get(f).is_some(), "{} lacks {f}", l.id);

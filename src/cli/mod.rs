@@ -6,6 +6,7 @@ pub mod compare;
 pub mod db;
 pub mod import;
 pub mod matrix;
+pub mod prepare;
 pub mod route;
 pub mod validate;
 
@@ -31,8 +32,12 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Data directory with nodes.geojson and links.geojson (default: the embedded data).
-    #[arg(long, conflicts_with = "db")]
+    #[arg(long, conflicts_with_all = ["db", "prepared"])]
     pub data: Option<PathBuf>,
+    /// Serve a prepared file (`corridor prepare`); reload (`/admin/reload`, SIGHUP) reopens
+    /// it, and a bad file leaves the old network serving.
+    #[arg(long, conflicts_with = "db")]
+    pub prepared: Option<PathBuf>,
     /// Serve from PostgreSQL/PostGIS (`corridor db init|load` first) and follow its edits
     /// (LISTEN corridor_changed); default from CORRIDOR_DB_URL. Never printed.
     #[arg(long, env = "CORRIDOR_DB_URL", hide_env_values = true)]
@@ -88,6 +93,9 @@ pub enum Command {
     /// The PostgreSQL/PostGIS source: schema, load, dump, pgRouting import.
     #[command(subcommand)]
     Db(db::DbCommand),
+    /// Validate a network once and write it as a prepared binary file that
+    /// `corridor serve --prepared FILE` opens in seconds.
+    Prepare(prepare::PrepareArgs),
     /// Build a network from outside data: `corridor import osm FILE.osm.pbf --out DIR`.
     #[command(subcommand)]
     Import(import::ImportCommand),
@@ -117,6 +125,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Validate(args) => validate::run(&args),
         Command::Db(cmd) => db::run(cmd),
         Command::Import(cmd) => import::run(cmd),
+        Command::Prepare(args) => prepare::run(&args),
         Command::Serve(_) => {
             anyhow::bail!("`corridor serve` is started by the binary, not by cli::run")
         }

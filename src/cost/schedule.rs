@@ -528,17 +528,17 @@ impl OwnedSpec {
 }
 
 /// A link's schedule fields as read from its properties, before compiling.
-struct LinkSpec<'a> {
-    opening_hours: &'a str,
-    timezone: &'a str,
+struct LinkSpec {
+    opening_hours: String,
+    timezone: String,
     holidays: Vec<String>,
 }
 
-impl LinkSpec<'_> {
+impl LinkSpec {
     fn spec(&self) -> ScheduleSpec<'_> {
         ScheduleSpec {
-            opening_hours: self.opening_hours,
-            timezone: self.timezone,
+            opening_hours: &self.opening_hours,
+            timezone: &self.timezone,
             holidays: &self.holidays,
         }
     }
@@ -569,10 +569,10 @@ fn field_of(net: &Network, ix: usize, e: &ScheduleError) -> &'static str {
 /// link without a schedule (not a crossing, or no `opening_hours`: open around the clock) or
 /// whose fields are malformed (reported into `problems`; a missing `schedule_source` is
 /// reported but the schedule is still compiled).
-fn link_spec<'n>(net: &'n Network, ix: usize, problems: &mut Vec<Problem>) -> Option<LinkSpec<'n>> {
+fn link_spec(net: &Network, ix: usize, problems: &mut Vec<Problem>) -> Option<LinkSpec> {
     let link = &net.links()[ix];
     link.crossing.as_ref()?;
-    let p = &link.properties;
+    let p = &link.properties.to_map();
     let oh = p.get("opening_hours")?;
     let mut problem =
         |field: &str, message: String| problems.push(link_problem(net, ix, field, message));
@@ -606,8 +606,8 @@ fn link_spec<'n>(net: &'n Network, ix: usize, problems: &mut Vec<Problem>) -> Op
             return None;
         };
         return Some(LinkSpec {
-            opening_hours: oh,
-            timezone: tz,
+            opening_hours: oh.to_string(),
+            timezone: tz.to_string(),
             holidays: vec![rule.to_string()],
         });
     }
@@ -637,8 +637,8 @@ fn link_spec<'n>(net: &'n Network, ix: usize, problems: &mut Vec<Problem>) -> Op
         );
     }
     Some(LinkSpec {
-        opening_hours: oh,
-        timezone: tz,
+        opening_hours: oh.to_string(),
+        timezone: tz.to_string(),
         holidays,
     })
 }
@@ -722,7 +722,7 @@ impl ScheduleTable {
     /// `links.geojson`, feature, id, field) per link that does not.
     pub fn of_network(net: &Network, calendars: &HolidayCalendars) -> (Self, Vec<Problem>) {
         let mut problems = Vec::new();
-        let read: Vec<(usize, LinkSpec<'_>)> = (0..net.links().len())
+        let read: Vec<(usize, LinkSpec)> = (0..net.links().len())
             .filter_map(|ix| link_spec(net, ix, &mut problems).map(|s| (ix, s)))
             .collect();
         let specs = read.iter().map(|(ix, s)| (*ix, s.spec()));

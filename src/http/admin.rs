@@ -87,7 +87,10 @@ impl AppState {
             .clone();
         let outcome = match loader {
             Some(Loader(f)) => f(),
-            None => Snapshot::load(&Source::from_dir(self.config.data_dir.as_deref())),
+            None => match &self.config.prepared {
+                Some(path) => Source::open_prepared(path).and_then(|s| Snapshot::load(&s)),
+                None => Snapshot::load(&Source::from_dir(self.config.data_dir.as_deref())),
+            },
         };
         self.install_locked(outcome)
     }
@@ -311,7 +314,7 @@ async fn post_reload(
             tracing::warn!(problems = problems.len(), "reload refused: invalid data");
             Err(ApiError::InvalidData(problems))
         }
-        Err(ReloadError::Load(e @ LoadError::Io { .. })) => {
+        Err(ReloadError::Load(e @ (LoadError::Io { .. } | LoadError::Prepared(_)))) => {
             tracing::warn!(error = %e, "reload refused: unreadable data");
             Err(ApiError::InvalidData(vec![crate::network::Problem {
                 file: "(data directory)".into(),

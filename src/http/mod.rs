@@ -63,6 +63,8 @@ pub struct ServerConfig {
     pub heavy_slots: usize,
     /// Data directory re-read on reload; `None` means the embedded data.
     pub data_dir: Option<std::path::PathBuf>,
+    /// Prepared file re-opened on reload (instead of `data_dir`).
+    pub prepared: Option<std::path::PathBuf>,
 }
 
 impl Default for ServerConfig {
@@ -75,6 +77,7 @@ impl Default for ServerConfig {
             trusted_proxies: Vec::new(),
             heavy_slots: std::thread::available_parallelism().map_or(2, |n| n.get()),
             data_dir: None,
+            prepared: None,
         }
     }
 }
@@ -96,22 +99,11 @@ pub struct Served {
     pub etag: String,
     /// Vector tiles encoded for this snapshot (bounded; see [`tiles::TileCache`]).
     pub tiles: tiles::TileCache,
-}
-
-/// A writer that only hashes (FNV-1a, as [`etag::content_etag`]) what goes through it.
-struct HashWriter(u64);
-
-impl std::io::Write for HashWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        for b in buf {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    /// The OGC collections' schemas (nodes, links, crossings), each computed on first use
+    /// and kept: it reads the whole layer, which no request should do again.
+    schemas: [std::sync::OnceLock<crate::output::layers::LayerSchema>; 3],
+    /// Counts for `/health`, computed once (a probe must not walk the network).
+    counts: (usize, usize),
 }
 
 impl Served {
@@ -120,10 +112,22 @@ impl Served {
     /// (the same tag as hashing the whole body), never held.
     pub fn new(snapshot: Snapshot) -> Self {
         let net = &snapshot.network;
+        let counts = (net.nodes().len(), net.links().len());
         let (network_json, etag) = if net.nodes().len() + net.links().len() > MAX_NETWORK_FEATURES {
-            let mut h = HashWriter(0xcbf2_9ce4_8422_2325);
-            let _ = crate::output::write_network_collection(net, &snapshot.conversion, &mut h);
-            (None, format!("\"{:016x}\"", h.0))
+            // Never serialised: the tag hashes what the answers are made of (every feature's
+            // properties, position or vertices, and length) instead of a body.
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            for n in net.nodes() {
+                n.properties.as_json().hash(&mut h);
+                (n.point.x().to_bits(), n.point.y().to_bits()).hash(&mut h);
+            }
+            for l in net.links() {
+                l.properties.as_json().hash(&mut h);
+                l.geometry.raw().hash(&mut h);
+                l.length_km.to_bits().hash(&mut h);
+            }
+            (None, format!("\"{:016x}\"", h.finish()))
         } else {
             let mut bytes = Vec::new();
             let _ = crate::output::write_network_collection(net, &snapshot.conversion, &mut bytes);
@@ -135,7 +139,21 @@ impl Served {
             network_json,
             etag,
             tiles: tiles::TileCache::default(),
+            schemas: Default::default(),
+            counts,
         }
+    }
+
+    /// The OGC schema of `layer` for this snapshot (computed once).
+    pub fn schema(&self, layer: crate::index::Layer) -> &crate::output::layers::LayerSchema {
+        let slot = match layer {
+            crate::index::Layer::Nodes => 0,
+            crate::index::Layer::Links => 1,
+            crate::index::Layer::Crossings => 2,
+        };
+        self.schemas[slot].get_or_init(|| {
+            crate::output::layers::LayerSchema::of(layer, &self.snapshot.network, &self.conversion)
+        })
     }
 }
 
@@ -168,7 +186,9 @@ pub struct AppState {
 impl AppState {
     /// State serving `snapshot`.
     pub fn new(snapshot: Snapshot, config: ServerConfig) -> Self {
-        let kind = if config.data_dir.is_some() {
+        let kind = if config.prepared.is_some() {
+            "prepared"
+        } else if config.data_dir.is_some() {
             "directory"
         } else {
             "embedded"
@@ -338,12 +358,12 @@ pub async fn health(
 ) -> Result<HttpResponse, ApiError> {
     Params::parse(req.query_string(), &[])?.finish()?;
     let snap = state.current();
-    let s = snap.network.summary();
+    let (nodes, links) = snap.counts;
     let status = state.status_json();
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "status": "ok",
-        "nodes": s.nodes,
-        "links": s.links,
+        "nodes": nodes,
+        "links": links,
         "etag": snap.etag,
         "source": status["source"],
         "last_reload": status["last_reload"],

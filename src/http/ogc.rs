@@ -13,7 +13,6 @@ use utoipa::IntoParams;
 use super::{ApiError, AppState, GEOJSON, Params, cached_response, derived_etag};
 use crate::fields::truncate;
 use crate::index::{BBox, Layer, close_ids, find_item, layer_extent, layer_items_in};
-use crate::output::layers::LayerSchema;
 use crate::snapshot::Snapshot;
 
 /// Registers this module's routes.
@@ -351,7 +350,7 @@ pub async fn schema(
         base_url(&req, &state),
         layer.as_str()
     );
-    let doc = LayerSchema::of(layer, &snap.network, &snap.conversion).json_schema(&url);
+    let doc = snap.schema(layer).json_schema(&url);
     Ok(HttpResponse::Ok()
         .content_type("application/schema+json")
         .body(doc.to_string()))
@@ -411,7 +410,7 @@ pub async fn items(
         return Ok(not_modified);
     }
     let matched = layer_items_in(layer, net, &snap.index, bbox.as_ref());
-    let schema = LayerSchema::of(layer, net, &snap.conversion);
+    let schema = snap.schema(layer);
     let page: Vec<usize> = matched.iter().copied().skip(offset).take(limit).collect();
     let features: Vec<Value> = page
         .iter()
@@ -514,7 +513,7 @@ pub async fn item(
     if let Some(not_modified) = super::if_none_match(&req, &etag) {
         return Ok(not_modified);
     }
-    let schema = LayerSchema::of(layer, net, &snap.conversion);
+    let schema = snap.schema(layer);
     let mut f = serde_json::to_value(schema.feature(net, ix, &snap.conversion))
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let col_url = format!(

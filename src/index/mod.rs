@@ -75,16 +75,16 @@ impl SpatialIndex {
             .iter()
             .enumerate()
             .flat_map(|(i, l)| {
-                l.geometry
-                    .lines()
-                    .map(move |s| GeomWithData::new(Line::new(s.start.into(), s.end.into()), i))
+                let cs: Vec<geo::Coord<f64>> = l.geometry.coords().collect();
+                (1..cs.len())
+                    .map(move |k| GeomWithData::new(Line::new(cs[k - 1].into(), cs[k].into()), i))
             })
             .collect();
         let link_points = |kind: Option<LinkKind>| {
             net.links()
                 .iter()
                 .filter(move |l| kind.is_none_or(|k| l.kind == k))
-                .flat_map(|l| l.geometry.0.iter().map(|c| [c.x, c.y]))
+                .flat_map(|l| l.geometry.coords().map(|c| [c.x, c.y]))
         };
         Self {
             nodes: RTree::bulk_load(entries),
@@ -281,6 +281,7 @@ mod tests {
                 .filter(|&i| {
                     net.links()[i]
                         .geometry
+                        .to_line_string()
                         .lines()
                         .any(|s| b.intersects_segment(s.start.into(), s.end.into()))
                 })

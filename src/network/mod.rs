@@ -7,6 +7,7 @@
 
 mod graph;
 mod model;
+pub mod prepared;
 pub mod scenario;
 pub mod source;
 pub mod topology;
@@ -36,7 +37,9 @@ pub struct Network {
     /// links.
     links: Arc<Vec<Arc<Link>>>,
     node_index: Arc<HashMap<String, usize>>,
-    link_index: Arc<HashMap<String, usize>>,
+    /// Link indices sorted by id, for lookup by binary search: 4 bytes a link, where a hash
+    /// map of ids held a third copy of every id.
+    link_index: Arc<Vec<u32>>,
     /// Countries that have at least one node, sorted (computed once: requests check
     /// country lists against it).
     countries: Arc<Vec<String>>,
@@ -44,7 +47,7 @@ pub struct Network {
     graph: Arc<LinkGraph>,
     /// For each node, the indices of the links touching it, in file order (from `graph`,
     /// flattened for the hot paths that walk it).
-    incident: Arc<Vec<Vec<usize>>>,
+    incident: Arc<Incidence>,
 }
 
 impl Network {
@@ -54,7 +57,25 @@ impl Network {
         node_index: HashMap<String, usize>,
         link_index: HashMap<String, usize>,
     ) -> Self {
-        let links: Vec<Arc<Link>> = links.into_iter().map(Arc::new).collect();
+        let mut sources: HashMap<Arc<str>, ()> = HashMap::new();
+        let links: Vec<Arc<Link>> = links
+            .into_iter()
+            .map(|mut l| {
+                // One text per distinct source, shared by the links citing it.
+                match sources.get_key_value(&l.source) {
+                    Some((shared, _)) => l.source = Arc::clone(shared),
+                    None => {
+                        sources.insert(Arc::clone(&l.source), ());
+                    }
+                }
+                Arc::new(l)
+            })
+            .collect();
+        drop(sources);
+        debug_assert_eq!(link_index.len(), links.len());
+        drop(link_index);
+        let mut by_id: Vec<u32> = (0..links.len() as u32).collect();
+        by_id.sort_unstable_by(|&a, &b| links[a as usize].id.cmp(&links[b as usize].id));
         let (graph, incident) = Self::topology(nodes.len(), &links);
         let mut countries: Vec<String> = nodes.iter().map(|n| n.country.clone()).collect();
         countries.sort();
@@ -64,16 +85,23 @@ impl Network {
             nodes: Arc::new(nodes),
             links: Arc::new(links),
             node_index: Arc::new(node_index),
-            link_index: Arc::new(link_index),
+            link_index: Arc::new(by_id),
             graph,
             incident,
         }
     }
 
-    #[allow(clippy::type_complexity)]
-    fn topology(n_nodes: usize, links: &[Arc<Link>]) -> (Arc<LinkGraph>, Arc<Vec<Vec<usize>>>) {
+    fn topology(n_nodes: usize, links: &[Arc<Link>]) -> (Arc<LinkGraph>, Arc<Incidence>) {
         let graph = LinkGraph::build(n_nodes, links);
-        let incident = (0..n_nodes).map(|u| graph.links_at(u)).collect();
+        let mut incident = Incidence {
+            start: Vec::with_capacity(n_nodes + 1),
+            links: Vec::with_capacity(2 * links.len()),
+        };
+        incident.start.push(0);
+        for u in 0..n_nodes {
+            incident.links.extend(graph.links_at(u));
+            incident.start.push(incident.links.len());
+        }
         (Arc::new(graph), Arc::new(incident))
     }
 
@@ -154,17 +182,21 @@ impl Network {
 
     /// The link with this id.
     pub fn link(&self, id: &str) -> Option<&Link> {
-        self.link_index.get(id).map(|&i| &*self.links[i])
+        self.link_ix(id).map(|i| &*self.links[i])
     }
 
     /// Index of the link with this id in [`Network::links`].
     pub fn link_ix(&self, id: &str) -> Option<usize> {
-        self.link_index.get(id).copied()
+        self.link_index
+            .binary_search_by(|&i| self.links[i as usize].id.0.as_str().cmp(id))
+            .ok()
+            .map(|k| self.link_index[k] as usize)
     }
 
     /// Indices of the links touching node `node_ix`.
     pub fn incident(&self, node_ix: usize) -> &[usize] {
-        &self.incident[node_ix]
+        let inc = &self.incident;
+        &inc.links[inc.start[node_ix]..inc.start[node_ix + 1]]
     }
 
     /// Border-crossing links.
@@ -225,6 +257,14 @@ impl Network {
         }
         s
     }
+}
+
+/// For each node, the links touching it, in one flat list (compressed sparse rows): the links
+/// of node `u` are `links[start[u]..start[u + 1]]`.
+#[derive(Debug)]
+struct Incidence {
+    start: Vec<usize>,
+    links: Vec<usize>,
 }
 
 /// Counts by kind, mode and country, and lengths.

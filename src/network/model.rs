@@ -11,9 +11,162 @@ use std::sync::Arc;
 use geo::{LineString, Point};
 use serde::{Deserialize, Serialize};
 
-/// A feature's properties as found in the file, kept whole for faithful output. Behind an
-/// `Arc`: a scenario's network shares the properties of every feature it does not change.
-pub type Properties = Arc<serde_json::Map<String, serde_json::Value>>;
+/// A feature's properties as found in the file, kept whole for faithful output: the JSON
+/// object as one compact text, parsed on demand ([`Properties::to_map`], [`Properties::get`]).
+///
+/// The typed fields of [`Node`] and [`Link`] are what searches read; this is what answers
+/// show. Kept as text it costs its length once (a parsed `serde_json::Map` costs ~10× that in
+/// nodes, keys and values), and behind an `Arc` a scenario's network shares the properties of
+/// every feature it does not change.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Properties(Arc<str>);
+
+impl Properties {
+    /// The properties `map`, as compact JSON text.
+    pub fn from_map(map: &serde_json::Map<String, serde_json::Value>) -> Self {
+        // Serialising a map of JSON values cannot fail (string keys, finite numbers).
+        let text = serde_json::to_string(map).unwrap_or_else(|_| "{}".into());
+        Self(text.into())
+    }
+
+    /// Properties from JSON text already known to be an object (e.g. read back from a
+    /// prepared file whose checksum holds); `None` when it is not one.
+    pub fn from_json(text: &str) -> Option<Self> {
+        serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
+            .ok()
+            .map(|m| Self::from_map(&m))
+    }
+
+    /// All properties, parsed.
+    pub fn to_map(&self) -> serde_json::Map<String, serde_json::Value> {
+        // The text was written by `from_map`: it parses.
+        serde_json::from_str(&self.0).unwrap_or_default()
+    }
+
+    /// The value of one property, parsed (the others are skipped, not built).
+    pub fn get(&self, key: &str) -> Option<serde_json::Value> {
+        use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+        struct Find<'k>(&'k str);
+        impl<'de> Visitor<'de> for Find<'_> {
+            type Value = Option<serde_json::Value>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut found = None;
+                while let Some(k) = m.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if found.is_none() && k == self.0 {
+                        found = Some(m.next_value::<serde_json::Value>()?);
+                    } else {
+                        m.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(found)
+            }
+        }
+        impl<'de> DeserializeSeed<'de> for Find<'_> {
+            type Value = Option<serde_json::Value>;
+            fn deserialize<D: serde::Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> Result<Self::Value, D::Error> {
+                d.deserialize_map(self)
+            }
+        }
+        let mut de = serde_json::Deserializer::from_str(&self.0);
+        Find(key).deserialize(&mut de).ok().flatten()
+    }
+
+    /// The value of one property when it is a string.
+    pub fn get_str(&self, key: &str) -> Option<String> {
+        match self.get(key) {
+            Some(serde_json::Value::String(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Whether the property is present (even as `null`).
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// The compact JSON text.
+    pub fn as_json(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Properties {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Scale of [`Line`]'s fixed-point coordinates: 10⁷ units per degree (10⁻⁷° ≈ 1 cm).
+pub const LINE_SCALE: f64 = 1e7;
+
+/// A link's geometry: its (lon, lat) vertices as `i32` at 10⁻⁷° (≈ 1 cm, OpenStreetMap's own
+/// precision), half the size of `f64` pairs. Coordinates written with up to 7 decimals read
+/// back exactly (the same `f64` as parsing the text); finer ones are rounded to 10⁻⁷°. Behind
+/// an `Arc`: a scenario's network shares the geometry of every link.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Line(Arc<[[i32; 2]]>);
+
+impl Line {
+    /// The line through `coords` (longitudes within ±180°, latitudes within ±90°, as
+    /// validation guarantees; anything beyond saturates).
+    pub fn new(coords: impl IntoIterator<Item = geo::Coord<f64>>) -> Self {
+        let fix = |v: f64| (v * LINE_SCALE).round() as i32;
+        Self(coords.into_iter().map(|c| [fix(c.x), fix(c.y)]).collect())
+    }
+
+    /// The vertices, in order (`from` → `to`).
+    pub fn coords(&self) -> impl ExactSizeIterator<Item = geo::Coord<f64>> + Clone + '_ {
+        self.0.iter().map(|&[x, y]| geo::Coord {
+            x: f64::from(x) / LINE_SCALE,
+            y: f64::from(y) / LINE_SCALE,
+        })
+    }
+
+    /// The geometry as a `geo` line string (allocates).
+    pub fn to_line_string(&self) -> LineString<f64> {
+        LineString::new(self.coords().collect())
+    }
+
+    /// Number of vertices.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the line has no vertex (never, once validated).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The fixed-point vertices as stored (for the prepared file).
+    pub fn raw(&self) -> &[[i32; 2]] {
+        &self.0
+    }
+
+    /// A line from fixed-point vertices as stored (from the prepared file).
+    pub fn from_raw(raw: &[[i32; 2]]) -> Self {
+        Self(raw.into())
+    }
+}
+
+impl fmt::Debug for Line {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.coords().map(|c| (c.x, c.y)))
+            .finish()
+    }
+}
+
+impl From<&LineString<f64>> for Line {
+    fn from(ls: &LineString<f64>) -> Self {
+        Self::new(ls.0.iter().copied())
+    }
+}
 
 /// Stable identifier of a node, e.g. `ru-naushki`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -280,9 +433,12 @@ pub struct Link {
     /// one pointer instead of the whole record (112 bytes).
     pub crossing: Option<Box<CrossingInfo>>,
     /// Geometry, oriented `from` → `to` (shared between a network and its scenario networks).
-    pub geometry: Arc<LineString<f64>>,
-    /// Where the facts come from.
-    pub source: String,
+    pub geometry: Line,
+    /// The data's `name`, if any (a line's name; crossings have theirs in `crossing`).
+    pub name: Option<Box<str>>,
+    /// Where the facts come from: one shared text per distinct source (a network's links
+    /// cite a few hundred sources between them, not one each).
+    pub source: Arc<str>,
     /// All properties as found in the file (plus `length_km` when derived), shared between a
     /// network and the scenario networks that do not change this link.
     pub properties: Properties,
@@ -311,10 +467,7 @@ impl Link {
         if let Some(c) = &self.crossing {
             return &c.name;
         }
-        self.properties
-            .get("name")
-            .and_then(|v| v.as_str())
-            .unwrap_or(&self.id.0)
+        self.name.as_deref().unwrap_or(&self.id.0)
     }
 }
 

@@ -31,6 +31,9 @@ pub enum Source {
     /// Documents already read from elsewhere (a PostgreSQL database: `crate::db`), checked
     /// exactly as files are.
     Fetched(std::sync::Arc<Fetched>),
+    /// A prepared file (`corridor prepare`), opened and checked: its network is decoded, not
+    /// parsed from GeoJSON ([`super::prepared`]).
+    Prepared(std::sync::Arc<super::prepared::PreparedFile>),
 }
 
 /// The documents of a network read from a non-file source, held in memory.
@@ -51,6 +54,17 @@ impl Source {
     /// The directory when one is given, else the embedded data (the CLI's `--data` rule).
     pub fn from_dir(dir: Option<&Path>) -> Self {
         dir.map_or(Source::Embedded, |d| Source::Dir(d.to_path_buf()))
+    }
+
+    /// A prepared file (`corridor prepare`) as a source, opened and checked (magic, version,
+    /// length, checksum).
+    ///
+    /// # Errors
+    /// [`LoadError::Prepared`] naming what is wrong with the file.
+    pub fn open_prepared(path: &Path) -> Result<Self, LoadError> {
+        let file = super::prepared::PreparedFile::open(path)
+            .map_err(|e| LoadError::Prepared(Box::new(e)))?;
+        Ok(Source::Prepared(std::sync::Arc::new(file)))
     }
 
     /// Reads and validates this source: [`load`].
@@ -76,6 +90,14 @@ impl Source {
                 nodes: Cow::Owned(f.nodes.clone()),
                 links: Cow::Owned(f.links.clone()),
             }),
+            Source::Prepared(p) => Err(LoadError::Io {
+                path: p.path().display().to_string(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::Unsupported,
+                    "a prepared file holds a decoded network, not GeoJSON documents: use the \
+                     data directory it was prepared from",
+                ),
+            }),
         }
     }
 }
@@ -86,6 +108,7 @@ impl fmt::Display for Source {
             Source::Embedded => f.write_str("the embedded data"),
             Source::Dir(d) => write!(f, "{}", d.display()),
             Source::Fetched(x) => f.write_str(&x.origin),
+            Source::Prepared(p) => write!(f, "{}", p.path().display()),
         }
     }
 }
@@ -113,6 +136,9 @@ pub struct Documents<'a> {
 /// The network, [`LoadError::Io`] when the source cannot be read, or [`LoadError::Invalid`]
 /// listing every problem in the data.
 pub fn load(source: &Source) -> Result<Network, LoadError> {
+    if let Source::Prepared(p) = source {
+        return p.network();
+    }
     let docs = source.documents()?;
     validate::validate(&docs)
 }
@@ -177,6 +203,16 @@ pub fn folder_documents(
             .map(|(f, t)| FolderDocument {
                 file: format!("{folder}/{f}"),
                 text: Cow::Borrowed(t),
+            })
+            .collect()),
+        Source::Prepared(p) => Ok(p
+            .folders()
+            .map_err(|e| LoadError::Prepared(Box::new(e)))?
+            .into_iter()
+            .filter(|(dir, _, _)| dir == folder)
+            .map(|(_, name, text)| FolderDocument {
+                file: format!("{folder}/{name}.json"),
+                text: Cow::Owned(text),
             })
             .collect()),
         Source::Fetched(f) => Ok(f

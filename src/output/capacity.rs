@@ -35,8 +35,7 @@ fn round3(x: f64) -> f64 {
 fn oriented_geometry(link: &Link, forward: bool) -> Geometry {
     let mut coords: Vec<Vec<f64>> = link
         .geometry
-        .0
-        .iter()
+        .coords()
         .map(|c| vec![round6(c.x), round6(c.y)])
         .collect();
     if !forward {

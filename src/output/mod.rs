@@ -31,8 +31,7 @@ pub fn node_geometry(node: &Node) -> Geometry {
 pub fn link_geometry(link: &Link) -> Geometry {
     Geometry::new(GeomValue::LineString(
         link.geometry
-            .0
-            .iter()
+            .coords()
             .map(|c| vec![round6(c.x), round6(c.y)])
             .collect(),
     ))
@@ -56,7 +55,7 @@ pub fn feature(geometry: Geometry, properties: JsonObject) -> Feature {
 
 /// A node as a Feature with all its properties plus `layer: "node"`.
 pub fn node_feature(node: &Node) -> Feature {
-    let mut p = (*node.properties).clone();
+    let mut p = node.properties.to_map();
     p.insert("layer".into(), "node".into());
     feature(node_geometry(node), p)
 }
@@ -64,7 +63,7 @@ pub fn node_feature(node: &Node) -> Feature {
 /// A link as a Feature with all its properties plus `layer: "link"`, the derived
 /// `length_km`, and `capacity_tpy` when it has a capacity.
 pub fn link_feature(link: &Link, conv: &CapacityConversion) -> Feature {
-    let mut p = (*link.properties).clone();
+    let mut p = link.properties.to_map();
     p.insert("layer".into(), "link".into());
     if let Some(t) = link.capacity_tpy(conv) {
         p.insert("capacity_tpy".into(), Value::from(t.round()));

@@ -42,9 +42,13 @@ pub fn reach_collection(net: &Network, reach: &Reach, query: Value) -> FeatureCo
     for piece in &reach.links {
         let link = &net.links()[piece.link_ix];
         let line = if piece.cut {
-            line_piece(&link.geometry, piece.from_fraction, piece.to_fraction)
+            line_piece(
+                &link.geometry.to_line_string(),
+                piece.from_fraction,
+                piece.to_fraction,
+            )
         } else {
-            (*link.geometry).clone()
+            link.geometry.to_line_string()
         };
         let mut coords = ring(&line.0);
         coords.dedup();

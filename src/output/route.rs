@@ -29,7 +29,7 @@ fn insert_measures(obj: &mut Value, measures: &Measures) {
 pub fn route_geometry(net: &Network, route: &Route) -> Geometry {
     let mut coords: Vec<Vec<f64>> = Vec::new();
     for step in &route.steps {
-        let line = &net.links()[step.link_ix].geometry.0;
+        let line: Vec<geo::Coord<f64>> = net.links()[step.link_ix].geometry.coords().collect();
         let mut push = |c: &geo::Coord<f64>| {
             let p = vec![round6(c.x), round6(c.y)];
             if coords.last() != Some(&p) {

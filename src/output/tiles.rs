@@ -366,8 +366,8 @@ pub fn encode_tile(src: TileSource<'_>, tile: TileId) -> Result<Option<Vec<u8>>,
                 let mut feat = rail.into_feature(geom);
                 feat.set_id(id);
                 feat.add_tag_string("id", &link.id.0);
-                if let Some(name) = link.properties.get("name").and_then(Value::as_str) {
-                    feat.add_tag_string("name", name);
+                if let Some(name) = link.properties.get_str("name") {
+                    feat.add_tag_string("name", &name);
                 }
                 if let Some(g) = link.gauge_mm {
                     feat.add_tag_uint("gauge", u64::from(g));
@@ -390,14 +390,14 @@ pub fn encode_tile(src: TileSource<'_>, tile: TileId) -> Result<Option<Vec<u8>>,
                 let mut feat = road.into_feature(geom);
                 feat.set_id(id);
                 feat.add_tag_string("id", &link.id.0);
-                if let Some(name) = link.properties.get("name").and_then(Value::as_str) {
-                    feat.add_tag_string("name", name);
+                if let Some(name) = link.properties.get_str("name") {
+                    feat.add_tag_string("name", &name);
                 }
                 if let Some(c) = link.road_class {
                     feat.add_tag_string("class", c.as_str());
                 }
-                if let Some(r) = link.properties.get("ref").and_then(Value::as_str) {
-                    feat.add_tag_string("ref", r);
+                if let Some(r) = link.properties.get_str("ref") {
+                    feat.add_tag_string("ref", &r);
                 }
                 feat.add_tag_string("status", link.status.as_str());
                 feat.add_tag_string("source", &link.source);
@@ -471,8 +471,8 @@ pub fn encode_tile(src: TileSource<'_>, tile: TileId) -> Result<Option<Vec<u8>>,
 
 /// A link's vertices, lon/lat: the one place this module reads a link's geometry, so a change
 /// of how the network stores it is adapted here.
-fn link_coords(link: &Link) -> &[Coord<f64>] {
-    &link.geometry.0
+fn link_coords(link: &Link) -> impl ExactSizeIterator<Item = Coord<f64>> + Clone + '_ {
+    link.geometry.coords()
 }
 
 /// A link's MVT line geometry in `tile`: projected, clipped to `[lo, hi]²`
@@ -480,12 +480,11 @@ fn link_coords(link: &Link) -> &[Coord<f64>] {
 /// nothing of at least two distinct tile units is left.
 fn line_geometry(
     tile: TileId,
-    coords: &[Coord<f64>],
+    coords: impl Iterator<Item = Coord<f64>>,
     lo: f64,
     hi: f64,
 ) -> Result<Option<mvt::GeomData>, TileError> {
     let projected: Vec<[f64; 2]> = coords
-        .iter()
         .map(|c| {
             let (x, y) = tile.project(c.x, c.y);
             [x, y]
@@ -520,14 +519,14 @@ fn line_geometry(
 
 /// The point halfway along a line's vertices (the web map's crossing symbol position): the
 /// middle vertex, or the middle of a two-point line.
-fn midpoint(coords: &[Coord<f64>]) -> Option<(f64, f64)> {
-    match coords {
-        [] => None,
-        [a, b] => Some(((a.x + b.x) / 2.0, (a.y + b.y) / 2.0)),
-        cs => {
-            let c = cs[cs.len() / 2];
-            Some((c.x, c.y))
+fn midpoint(mut coords: impl ExactSizeIterator<Item = Coord<f64>>) -> Option<(f64, f64)> {
+    match coords.len() {
+        0 => None,
+        2 => {
+            let (a, b) = (coords.next()?, coords.next()?);
+            Some(((a.x + b.x) / 2.0, (a.y + b.y) / 2.0))
         }
+        n => coords.nth(n / 2).map(|c| (c.x, c.y)),
     }
 }
 

@@ -357,7 +357,7 @@ pub fn reach(
             let count = reached.clone().count();
             must.extend(reached.map(|n| net.nodes()[n.node_ix].point.0));
             for piece in links.iter().filter(|p| p.contour == k) {
-                let line = &net.links()[piece.link_ix].geometry;
+                let line = &net.links()[piece.link_ix].geometry.to_line_string();
                 if piece.cut {
                     let g = line_piece(line, piece.from_fraction, piece.to_fraction);
                     let (first, last) = (g.0[0], g.0[g.0.len() - 1]);

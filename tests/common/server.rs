@@ -32,6 +32,11 @@ impl Server {
         Self::spawn(data, &[], args)
     }
 
+    /// Like [`Server::start`], with extra environment and `serve` arguments.
+    pub fn spawn_with(data: Option<&Path>, env: &[(&str, &str)], args: &[&str]) -> Server {
+        Self::spawn(data, env, args)
+    }
+
     fn spawn(data: Option<&Path>, env: &[(&str, &str)], args: &[&str]) -> Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_corridor"));
         cmd.args(["serve", "--bind", "127.0.0.1:0"]).args(args);

@@ -83,7 +83,7 @@ pub fn apply(graph: &mut Graph, curated: &Network) -> OverlayReport {
     used_ids.extend(graph.links.iter().map(|l| l.id.clone()));
     for cl in curated.crossings() {
         let Some(x) = &cl.crossing else { continue };
-        let cmid = midpoint(&cl.geometry.0.iter().map(|c| (c.x, c.y)).collect::<Vec<_>>());
+        let cmid = midpoint(&cl.geometry.coords().map(|c| (c.x, c.y)).collect::<Vec<_>>());
         let best = graph
             .links
             .iter()
@@ -260,7 +260,7 @@ fn attach_nodes(
             continue;
         }
         let modes: Vec<Mode> = joins.iter().map(|j| j.0).collect();
-        let mut props: serde_json::Map<String, Value> = (*cn.properties).clone();
+        let mut props: serde_json::Map<String, Value> = cn.properties.to_map();
         for f in ["id", "name", "country", "kind", "modes", "gauge_mm"] {
             props.remove(f);
         }

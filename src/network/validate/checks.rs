@@ -174,9 +174,10 @@ fn resolve_ends(c: &mut Check<'_>, link: &Link, nodes: &NodeSet<'_>) -> Option<(
 /// Geometry: the line starts at its from-node and ends at its to-node, within
 /// [`ENDPOINT_TOLERANCE_KM`].
 fn check_geometry_ends(c: &mut Check<'_>, link: &Link, a: &Node, b: &Node) {
-    let line = &link.geometry.0;
-    let first = Point::from(line[0]);
-    let last = Point::from(*line.last().unwrap_or(&line[0]));
+    let mut line = link.geometry.coords();
+    let Some(start) = line.next() else { return };
+    let first = Point::from(start);
+    let last = Point::from(line.last().unwrap_or(start));
     let d0 = Haversine::distance(first, a.point) / 1000.0;
     let d1 = Haversine::distance(last, b.point) / 1000.0;
     let tol = ENDPOINT_TOLERANCE_KM;

@@ -1,9 +1,7 @@
 //! The reader of `links.geojson`: each feature on its own (fields, the rules between its own
 //! fields, its geometry and length), before the cross-checks against nodes.
 
-use std::sync::Arc;
-
-use geo::{Haversine, Length, LineString};
+use geo::{Haversine, Length};
 use serde_json::{Map, Value};
 
 use super::reader::{Feat, Report, Streamed, coord};
@@ -39,17 +37,17 @@ pub(super) fn read_links(text: &str, problems: &mut Vec<Problem>) -> Vec<RawLink
 pub(super) fn reread_link(
     ix: usize,
     properties: Map<String, Value>,
-    geometry: &Arc<LineString<f64>>,
+    geometry: &Line,
     problems: &mut Vec<Problem>,
 ) -> Option<Link> {
     let mut report = Report::new(LINKS_FILE, problems);
     let mut feat = Feat::of_properties(ix, properties, &mut report);
-    read_link(&mut feat, Some(Arc::clone(geometry)))
+    read_link(&mut feat, Some(geometry.clone()))
 }
 
 /// One link, when every required part of it reads; its geometry is `geometry` when given
 /// (already read), else read from the feature.
-fn read_link(feat: &mut Feat<'_, '_>, geometry: Option<Arc<LineString<f64>>>) -> Option<Link> {
+fn read_link(feat: &mut Feat<'_, '_>, geometry: Option<Line>) -> Option<Link> {
     let id = feat.str_req("id");
     let from = feat.str_req("from");
     let to = feat.str_req("to");
@@ -76,7 +74,7 @@ fn read_link(feat: &mut Feat<'_, '_>, geometry: Option<Arc<LineString<f64>>>) ->
     };
     let geometry = match geometry {
         Some(g) => Some(g),
-        None => read_line(feat).map(Arc::new),
+        None => read_line(feat),
     };
     let crossing_ok = kind != Some(LinkKind::Crossing) || crossing.is_some();
     let gauge_ok = mode != Some(Mode::Rail) || gauge_mm.is_some();
@@ -87,6 +85,10 @@ fn read_link(feat: &mut Feat<'_, '_>, geometry: Option<Arc<LineString<f64>>>) ->
         id?, from?, to?, mode?, kind?, status?, source?, speed_kmh?, geometry?,
     );
     let length_km = length(feat, length_given, &geometry)?;
+    let name = match feat.value("name") {
+        Some(Value::String(s)) => Some(s.as_str().into()),
+        _ => None,
+    };
     Some(Link {
         id: LinkId(id),
         from: NodeId(from),
@@ -109,8 +111,9 @@ fn read_link(feat: &mut Feat<'_, '_>, geometry: Option<Arc<LineString<f64>>>) ->
         country: CountryCode::default(),
         crossing: crossing.map(Box::new),
         geometry,
-        source,
-        properties: Arc::new(std::mem::take(&mut feat.props)),
+        name,
+        source: source.into(),
+        properties: Properties::from_map(&feat.props),
     })
 }
 
@@ -348,7 +351,7 @@ fn read_countries(feat: &mut Feat<'_, '_>) -> Option<[String; 2]> {
 }
 
 /// The LineString geometry: at least two positions, each in range.
-fn read_line(feat: &mut Feat<'_, '_>) -> Option<LineString<f64>> {
+fn read_line(feat: &mut Feat<'_, '_>) -> Option<Line> {
     feat.geometry_type("LineString")?;
     let positions = match feat.geom.get("coordinates") {
         Some(Value::Array(a)) if a.len() >= 2 => a.iter().map(coord).collect::<Vec<_>>(),
@@ -368,16 +371,16 @@ fn read_line(feat: &mut Feat<'_, '_>) -> Option<LineString<f64>> {
             }
         }
     }
-    Some(LineString::new(cs))
+    Some(Line::new(cs))
 }
 
 /// The data's `length_km`, else the geodesic length of the geometry (recorded in the
 /// properties, rounded to 0.1 km, so that output shows it).
-fn length(feat: &mut Feat<'_, '_>, given: Option<f64>, geometry: &LineString<f64>) -> Option<f64> {
+fn length(feat: &mut Feat<'_, '_>, given: Option<f64>, geometry: &Line) -> Option<f64> {
     if given.is_some() {
         return given;
     }
-    let geodesic_km = geometry.length::<Haversine>() / 1000.0;
+    let geodesic_km = geometry.to_line_string().length::<Haversine>() / 1000.0;
     if geodesic_km > 0.0 {
         let rounded = (geodesic_km * 10.0).round() / 10.0;
         feat.props.insert("length_km".into(), Value::from(rounded));

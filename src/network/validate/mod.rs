@@ -71,6 +71,9 @@ pub enum LoadError {
         /// The cause.
         source: std::io::Error,
     },
+    /// A prepared file cannot be opened or decoded.
+    #[error(transparent)]
+    Prepared(Box<super::prepared::PreparedError>),
     /// The data was read but has problems; all of them are listed.
     #[error("{} problem(s) in the network data:\n{}", .0.len(), .0.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
     Invalid(Vec<Problem>),
@@ -81,7 +84,7 @@ impl LoadError {
     pub fn problems(&self) -> &[Problem] {
         match self {
             LoadError::Invalid(p) => p,
-            LoadError::Io { .. } => &[],
+            LoadError::Io { .. } | LoadError::Prepared(_) => &[],
         }
     }
 }
@@ -208,7 +211,7 @@ pub(crate) fn revalidate(net: &Network, edits: Edits) -> Result<Network, LoadErr
         .iter()
         .map(|(ix, _)| *ix)
         .chain(failed_nodes.iter().copied())
-        .flat_map(|u| net.incident[u].iter().copied())
+        .flat_map(|u| net.incident(u).iter().copied())
         .filter(|l| !checked.iter().any(|(c, _)| c == l))
         .collect();
     touching.sort_unstable();
@@ -221,6 +224,96 @@ pub(crate) fn revalidate(net: &Network, edits: Edits) -> Result<Network, LoadErr
     problems.sort_by_key(|p| (p.file != NODES_FILE, p.feature));
     if problems.is_empty() {
         Ok(net.with_replaced(new_nodes, checked))
+    } else {
+        Err(LoadError::Invalid(problems))
+    }
+}
+
+/// The network of a prepared file's features: `(properties, position)` per node and
+/// `(properties, vertices, length_km)` per link, read by the same per-feature readers as the
+/// files (in parallel, without parsing any geometry) and cross-checked the same way; the
+/// lengths are the validated ones (a derived length keeps its full precision).
+///
+/// # Errors
+/// [`LoadError::Invalid`] with every problem, as [`validate`] reports them.
+pub(crate) fn from_prepared(
+    node_parts: &[(&str, geo::Point<f64>)],
+    link_parts: &[(&str, &[[i32; 2]], f64)],
+) -> Result<Network, LoadError> {
+    use rayon::prelude::*;
+    let props = |file: &str, ix: usize, text: &str, p: &mut Vec<Problem>| match serde_json::from_str::<
+        Map<String, Value>,
+    >(text)
+    {
+        Ok(m) => Some(m),
+        Err(e) => {
+            p.push(Problem {
+                file: file.into(),
+                feature: Some(ix),
+                id: None,
+                field: "properties".into(),
+                message: format!("does not read as a JSON object: {e}"),
+            });
+            None
+        }
+    };
+    let (read_nodes, read_links) = rayon::join(
+        || {
+            node_parts
+                .par_iter()
+                .enumerate()
+                .map(|(ix, (text, point))| {
+                    let mut p = Vec::new();
+                    let n = props(NODES_FILE, ix, text, &mut p)
+                        .and_then(|m| nodes::reread_node(ix, m, *point, &mut p));
+                    (n, p)
+                })
+                .collect::<Vec<_>>()
+        },
+        || {
+            link_parts
+                .par_iter()
+                .enumerate()
+                .map(|(ix, (text, raw, km))| {
+                    let mut p = Vec::new();
+                    let line = super::Line::from_raw(raw);
+                    let l = props(LINKS_FILE, ix, text, &mut p)
+                        .and_then(|m| links::reread_link(ix, m, &line, &mut p))
+                        .map(|mut link| {
+                            link.length_km = *km;
+                            links::RawLink { ix, link }
+                        });
+                    (l, p)
+                })
+                .collect::<Vec<_>>()
+        },
+    );
+    let mut problems = Vec::new();
+    let mut node_list = Vec::with_capacity(read_nodes.len());
+    for (n, p) in read_nodes {
+        problems.extend(p);
+        node_list.extend(n);
+    }
+    let mut raw_links = Vec::with_capacity(read_links.len());
+    for (l, p) in read_links {
+        problems.extend(p);
+        raw_links.extend(l);
+    }
+    if !problems.is_empty() {
+        return Err(LoadError::Invalid(problems));
+    }
+    let node_index = checks::index_nodes(&node_list, "", &mut problems);
+    let node_set = checks::NodeSet {
+        nodes: &node_list,
+        index: &node_index,
+        invalid: &HashSet::new(),
+    };
+    let (links, link_index) = checks::check_links(raw_links, &node_set, &mut problems);
+    problems.sort_by_key(|p| (p.file != NODES_FILE, p.feature));
+    if problems.is_empty() {
+        Ok(Network::from_parts(
+            node_list, links, node_index, link_index,
+        ))
     } else {
         Err(LoadError::Invalid(problems))
     }

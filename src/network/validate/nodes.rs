@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::reader::{Feat, Report, Streamed, coord};
 use super::{NODES_FILE, Problem};
-use crate::network::model::{Mode, Node, NodeId, NodeKind};
+use crate::network::model::{Mode, Node, NodeId, NodeKind, Properties};
 
 /// Nodes read from the file: those valid on their own, and the ids of those that are not
 /// (so that links naming them are not reported a second time as naming no node).
@@ -101,7 +101,7 @@ fn read_node(feat: &mut Feat<'_, '_>, point: Option<Point<f64>>) -> Result<Node,
             gauge_mm,
             point,
             source,
-            properties: std::sync::Arc::new(std::mem::take(&mut feat.props)),
+            properties: Properties::from_map(&feat.props),
         }),
         (id, ..) => Err(id),
     }
