@@ -257,17 +257,15 @@ fn tile_query(req: &HttpRequest, snap: &Served) -> Result<TileQuery, ApiError> {
     if let Some(n) = &scenario {
         snap.scenario(Some(n))?;
     }
-    if let Some(d) = &demand {
-        if !snap.demand.contains_key(d) {
-            return Err(ApiError::NotFound {
-                field: "demand".into(),
-                detail: format!(
-                    "no demand set '{}' (GET /v1/demand lists them)",
-                    crate::fields::truncate(d, 60)
-                ),
-                suggestions: Vec::new(),
-            });
-        }
+    if let Some(d) = demand.as_ref().filter(|d| !snap.demand.contains_key(*d)) {
+        return Err(ApiError::NotFound {
+            field: "demand".into(),
+            detail: format!(
+                "no demand set '{}' (GET /v1/demand lists them)",
+                crate::fields::truncate(d, 60)
+            ),
+            suggestions: Vec::new(),
+        });
     }
     Ok(TileQuery {
         scenario,

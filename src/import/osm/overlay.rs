@@ -129,7 +129,7 @@ pub fn apply(graph: &mut Graph, curated: &Network) -> OverlayReport {
                 .to_string();
             for f in CROSSING_FIELDS {
                 l.props.remove(*f);
-                if let Some(v) = cl.properties.get(*f) {
+                if let Some(v) = cl.properties.get(f) {
                     l.props.insert((*f).into(), v.clone());
                 }
             }
