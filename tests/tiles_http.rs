@@ -144,6 +144,16 @@ async fn bad_addresses_are_named_problems() {
         ("/tiles/3/0/0.mvt?zoom=3", 400, "zoom"),
         ("/tiles.json?scenario=nope", 404, "scenario"),
         ("/style.json?bogus=1", 400, "bogus"),
+        ("/tiles/3/0/0.mvt?layer=bogus", 400, "layer"),
+        ("/tiles/3/0/0.mvt?layer=utilisation", 400, "demand"),
+        ("/tiles/3/0/0.mvt?demand=mongolia-trade-2023", 400, "demand"),
+        (
+            "/tiles/3/0/0.mvt?layer=utilisation&demand=nope",
+            404,
+            "demand",
+        ),
+        ("/tiles.json?layer=utilisation&demand=nope", 404, "demand"),
+        ("/style.json?layer=utilisation", 400, "demand"),
     ] {
         let (s, doc) = problem(path).await;
         assert_eq!(s.as_u16(), status, "{path}: {doc}");
@@ -240,4 +250,145 @@ async fn style_draws_every_layer_from_the_tilejson() {
         drawn.into_iter().collect::<Vec<_>>(),
         ["crossings", "places", "rail", "road"]
     );
+}
+
+/// The XYZ tile at zoom `z` holding (`lon`, `lat`).
+fn tile_of(z: u8, lon: f64, lat: f64) -> (u32, u32) {
+    let n = f64::from(1u32 << z);
+    let x = ((lon + 180.0) / 360.0 * n).floor();
+    let lr = lat.to_radians();
+    let y = ((1.0 - (lr.tan() + 1.0 / lr.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor();
+    (x as u32, y as u32)
+}
+
+#[actix_web::test]
+async fn utilisation_tiles_hold_the_links_an_assignment_loads() {
+    let st = embedded();
+    let demand = "mongolia-trade-2023";
+    // The assignment as GeoJSON: the most loaded link and a point on it.
+    let a = call(
+        &st,
+        TestRequest::post()
+            .uri("/v1/assign")
+            .set_json(serde_json::json!({ "demand": demand })),
+    )
+    .await;
+    assert_eq!(
+        a.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&a.body)
+    );
+    let doc = a.json();
+    let busiest = doc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["properties"]["flow_tpy"]
+                .as_f64()
+                .is_some_and(|v| v > 0.0)
+        })
+        .filter(|f| f["geometry"]["type"] == "LineString")
+        .max_by(|a, b| {
+            let v = |f: &serde_json::Value| f["properties"]["flow_tpy"].as_f64().unwrap();
+            v(a).total_cmp(&v(b))
+        })
+        .expect("a loaded link");
+    let link_id = busiest["properties"]["link_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let coords = busiest["geometry"]["coordinates"].as_array().unwrap();
+    let mid = &coords[coords.len() / 2];
+    let (x, y) = tile_of(8, mid[0].as_f64().unwrap(), mid[1].as_f64().unwrap());
+    let path = format!("/tiles/8/{x}/{y}.mvt?layer=utilisation&demand={demand}");
+    let rs = call_all(
+        &st,
+        vec![
+            get(&path),
+            get(&format!("/tiles/8/{x}/{y}.mvt")),
+            // Mid-Atlantic: nothing loaded there.
+            get(&format!(
+                "/tiles/8/100/100.mvt?layer=utilisation&demand={demand}"
+            )),
+            get(&format!("/tiles.json?layer=utilisation&demand={demand}")),
+            get(&format!("/style.json?layer=utilisation&demand={demand}")),
+        ],
+    )
+    .await;
+    assert_eq!(
+        rs[0].status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&rs[0].body)
+    );
+    assert_eq!(rs[0].content_type(), "application/vnd.mapbox-vector-tile");
+    let has = |body: &[u8], s: &str| body.windows(s.len()).any(|w| w == s.as_bytes());
+    assert!(has(&rs[0].body, "utilisation"), "the layer is named");
+    assert!(
+        has(&rs[0].body, &link_id),
+        "the busiest link {link_id} is in its tile"
+    );
+    assert!(
+        has(&rs[0].body, demand),
+        "each feature's source names the demand set"
+    );
+    assert!(!has(&rs[0].body, "places"), "only the utilisation layer");
+    // The network's tile at the same address is another tile, with another ETag.
+    assert_eq!(rs[1].status, StatusCode::OK);
+    assert_ne!(rs[0].body, rs[1].body);
+    assert_ne!(rs[0].header(header::ETAG), rs[1].header(header::ETAG));
+    assert_eq!(rs[2].status, StatusCode::NO_CONTENT);
+    // Its TileJSON lists the one layer with its fields, and points at these tiles.
+    let tj = rs[3].json();
+    assert_eq!(tj["vector_layers"].as_array().unwrap().len(), 1, "{tj}");
+    assert_eq!(tj["vector_layers"][0]["id"], "utilisation");
+    for field in ["id", "flow", "capacity", "utilisation", "source"] {
+        assert!(
+            tj["vector_layers"][0]["fields"][field].is_string(),
+            "{field}: {tj}"
+        );
+    }
+    let url = tj["tiles"][0].as_str().unwrap();
+    assert!(
+        url.ends_with(&format!("?layer=utilisation&demand={demand}")),
+        "{url}"
+    );
+    let style = rs[4].json();
+    assert!(
+        style["sources"]["corridor"]["url"]
+            .as_str()
+            .unwrap()
+            .contains("layer=utilisation")
+    );
+    assert_eq!(style["layers"][0]["source-layer"], "utilisation");
+    // The assignment is computed once and kept beside the tiles.
+    assert_eq!(st.current().tiles.assignments_kept(), 1);
+}
+
+#[actix_web::test]
+async fn a_tile_that_outlives_the_compute_bound_is_kept_for_the_retry() {
+    // No time at all: the first request answers 503, but the worker finishes the tile and
+    // caches it, so a retry is served (from the cache, which needs no compute).
+    let st = common::app::embedded_with(corridor::http::ServerConfig {
+        compute_timeout: std::time::Duration::ZERO,
+        ..corridor::http::ServerConfig::default()
+    });
+    let first = call(&st, get("/tiles/5/25/11.mvt")).await;
+    assert_eq!(first.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(first.content_type(), "application/problem+json");
+    let mut retry = None;
+    for _ in 0..100 {
+        if st.current().tiles.usage().0 == 1 {
+            retry = Some(call(&st, get("/tiles/5/25/11.mvt")).await);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let retry = retry.expect("the worker cached the tile within 5 s");
+    assert_eq!(retry.status, StatusCode::OK);
+    assert_eq!(retry.content_type(), "application/vnd.mapbox-vector-tile");
+    let plain = call(&embedded(), get("/tiles/5/25/11.mvt")).await;
+    assert_eq!(retry.body, plain.body, "the same tile as computed in time");
 }

@@ -6,6 +6,11 @@
 //! and the tile's address (and scenario); `If-None-Match` answers 304 before any work. An empty
 //! tile is a 204. gzip (or brotli) is applied by the service's compression middleware when the
 //! client asks (`Accept-Encoding`).
+//!
+//! `?layer=utilisation&demand=NAME` asks for an assignment's link loads instead of the network
+//! (one `utilisation` layer: what `POST /v1/assign {"demand": NAME}` answers as GeoJSON, for a
+//! network too large for that answer). The assignment is computed once per snapshot, scenario
+//! and demand set and kept beside the tiles.
 
 use std::sync::{Arc, Mutex};
 
@@ -13,13 +18,20 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::{ApiError, AppState, FieldError, Params, Served, compute, derived_etag, to_json};
-use crate::output::tiles::{self, TileId, TileSource};
+use crate::capacity::{self as cap, AssignRequest, Loose, demand};
+use crate::output::tiles::{self, LinkLoads, TileId, TileSource};
 
 /// Media type of a Mapbox Vector Tile.
 pub const MVT: &str = "application/vnd.mapbox-vector-tile";
 
 /// Parameters accepted by the tile, TileJSON and style endpoints.
-pub const TILE_PARAMS: &[&str] = &["scenario"];
+pub const TILE_PARAMS: &[&str] = &["scenario", "layer", "demand"];
+
+/// The `layer` value asking for an assignment's link loads.
+pub const UTILISATION: &str = "utilisation";
+
+/// Most assignments kept per snapshot (each its loaded links); the oldest is dropped beyond.
+pub const MAX_KEPT_ASSIGNMENTS: usize = 8;
 
 /// Bytes of encoded tiles kept per snapshot: 64 MiB.
 pub const TILE_CACHE_BYTES: usize = 64 << 20;
@@ -42,7 +54,12 @@ type Key = (Box<str>, TileId);
 pub struct TileCache {
     inner: Mutex<CacheInner>,
     budget: usize,
+    /// Assignments drawn as `utilisation` tiles, by scenario and demand set (insertion order).
+    loads: Mutex<Vec<(Key0, Arc<LinkLoads>)>>,
 }
+
+/// Scenario name (empty for the baseline) and demand set name.
+type Key0 = (Box<str>, Box<str>);
 
 #[derive(Debug)]
 struct CacheInner {
@@ -59,7 +76,33 @@ impl TileCache {
                 bytes: 0,
             }),
             budget,
+            loads: Mutex::new(Vec::new()),
         }
+    }
+
+    /// How many assignments are kept for `utilisation` tiles.
+    pub fn assignments_kept(&self) -> usize {
+        self.loads.lock().map(|k| k.len()).unwrap_or(0)
+    }
+
+    fn loads(&self, key: &Key0) -> Option<Arc<LinkLoads>> {
+        let kept = self.loads.lock().ok()?;
+        kept.iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, l)| Arc::clone(l))
+    }
+
+    fn keep_loads(&self, key: Key0, loads: Arc<LinkLoads>) {
+        let Ok(mut kept) = self.loads.lock() else {
+            return;
+        };
+        if kept.iter().any(|(k, _)| *k == key) {
+            return;
+        }
+        if kept.len() >= MAX_KEPT_ASSIGNMENTS {
+            kept.remove(0);
+        }
+        kept.push((key, loads));
     }
 
     /// Bytes an entry counts for: its body plus the key and bookkeeping.
@@ -144,15 +187,107 @@ fn parse_address(z: &str, x: &str, y: &str) -> Result<TileId, ApiError> {
     }
 }
 
-/// The scenario asked for (checked to exist), if any.
-fn scenario_param(req: &HttpRequest, snap: &Served) -> Result<Option<String>, ApiError> {
+/// What the tile, TileJSON and style endpoints were asked for: a scenario (checked to exist)
+/// and, for `layer=utilisation`, the demand set whose assignment is drawn (checked to exist).
+#[derive(Debug, Clone, Default)]
+struct TileQuery {
+    scenario: Option<String>,
+    demand: Option<String>,
+}
+
+impl TileQuery {
+    /// The cache and ETag name of what is drawn: the scenario, plus the demand set if any.
+    fn cache_name(&self) -> String {
+        let scenario = self.scenario.as_deref().unwrap_or("");
+        match &self.demand {
+            None => scenario.to_string(),
+            Some(d) => format!("{scenario}\u{1f}{UTILISATION}={d}"),
+        }
+    }
+
+    /// The query string that asks for the same thing (for TileJSON and style URLs).
+    fn query_string(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(s) = &self.scenario {
+            parts.push(format!("scenario={}", encode(s)));
+        }
+        if let Some(d) = &self.demand {
+            parts.push(format!("layer={UTILISATION}&demand={}", encode(d)));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    }
+}
+
+/// Reads `scenario`, `layer` and `demand`: every malformed one named at once (400), then an
+/// unknown scenario or demand set (404).
+fn tile_query(req: &HttpRequest, snap: &Served) -> Result<TileQuery, ApiError> {
     let mut params = Params::parse(req.query_string(), TILE_PARAMS)?;
-    let name = params.str("scenario");
+    let scenario = params.str("scenario");
+    let layer = params.str("layer");
+    let demand = params.str("demand");
+    let utilisation = match layer.as_deref() {
+        None | Some("network") => false,
+        Some(UTILISATION) => true,
+        Some(other) => {
+            params.error(
+                "layer",
+                format!(
+                    "'{}' is not a layer: network (default) or {UTILISATION}",
+                    crate::fields::truncate(other, 40)
+                ),
+            );
+            false
+        }
+    };
+    match (&demand, utilisation) {
+        (None, true) => params.error(
+            "demand",
+            "required with layer=utilisation: the name of a demand set (GET /v1/demand)",
+        ),
+        (Some(_), false) if layer.is_none() || layer.as_deref() == Some("network") => {
+            params.error("demand", "only with layer=utilisation")
+        }
+        _ => {}
+    }
     params.finish()?;
-    if let Some(n) = &name {
+    if let Some(n) = &scenario {
         snap.scenario(Some(n))?;
     }
-    Ok(name)
+    if let Some(d) = demand.as_ref().filter(|d| !snap.demand.contains_key(*d)) {
+        return Err(ApiError::NotFound {
+            field: "demand".into(),
+            detail: format!(
+                "no demand set '{}' (GET /v1/demand lists them)",
+                crate::fields::truncate(d, 60)
+            ),
+            suggestions: Vec::new(),
+        });
+    }
+    Ok(TileQuery {
+        scenario,
+        demand: demand.filter(|_| utilisation),
+    })
+}
+
+/// The link loads of demand set `name` assigned on the network `on` (as `POST /v1/assign
+/// {"demand": NAME}` computes them).
+fn assign_loads(
+    on: &crate::snapshot::Snapshot,
+    sets: &std::collections::BTreeMap<String, demand::DemandSet>,
+    name: &str,
+) -> Result<LinkLoads, ApiError> {
+    let mut body = AssignRequest {
+        demand: Some(Loose::Valid(name.to_string())),
+        ..AssignRequest::default()
+    };
+    demand::expand(&mut body, sets)?;
+    let q = AssignRequest::check(Loose::Valid(body), &on.network, on.conversion)?;
+    let a = cap::assign(&on.network, &q);
+    Ok(LinkLoads::new(a.links, name))
 }
 
 /// One vector tile of the network (or of a loaded scenario's network).
@@ -165,13 +300,15 @@ fn scenario_param(req: &HttpRequest, snap: &Served) -> Result<Option<String>, Ap
         ("x" = u32, Path, description = "Column, 0 to 2^z − 1"),
         ("y" = u32, Path, description = "Row from the north, 0 to 2^z − 1"),
         ("scenario" = Option<String>, Query, description = "A loaded scenario's name: the network as it changes it"),
+        ("layer" = Option<String>, Query, description = "network (default: layers rail, road, crossings, places) or utilisation (one layer: the link loads of the assignment of `demand`)"),
+        ("demand" = Option<String>, Query, description = "With layer=utilisation: a demand set's name (GET /v1/demand)"),
     ),
     responses(
-        (status = 200, description = "The tile (MVT 2.1): layers rail, road, crossings, places.", content_type = "application/vnd.mapbox-vector-tile"),
+        (status = 200, description = "The tile (MVT 2.1): layers rail, road, crossings, places; or utilisation.", content_type = "application/vnd.mapbox-vector-tile"),
         (status = 204, description = "No feature in this tile."),
         (status = 304, description = "Not modified (If-None-Match matched the ETag)."),
-        (status = 400, description = "z above 14, x or y out of range, a non-numeric part, an unknown parameter.", content_type = "application/problem+json", body = super::schema::Problem),
-        (status = 404, description = "Unknown scenario.", content_type = "application/problem+json", body = super::schema::Problem),
+        (status = 400, description = "z above 14, x or y out of range, a non-numeric part, an unknown parameter or layer, demand missing with layer=utilisation (or given without it), an assignment the network refuses.", content_type = "application/problem+json", body = super::schema::Problem),
+        (status = 404, description = "Unknown scenario or demand set.", content_type = "application/problem+json", body = super::schema::Problem),
     )
 )]
 #[tracing::instrument(skip_all, fields(path = %req.path()))]
@@ -183,8 +320,8 @@ pub async fn get_tile(
     let (z, x, y) = path.into_inner();
     let snap = state.current();
     let addr = parse_address(&z, &x, &y);
-    let scenario = scenario_param(&req, &snap);
-    let (tile, scenario) = match (addr, scenario) {
+    let query = tile_query(&req, &snap);
+    let (tile, query) = match (addr, query) {
         (Ok(t), Ok(s)) => (t, s),
         (Err(ApiError::BadRequest(mut a)), Err(ApiError::BadRequest(b))) => {
             a.extend(b);
@@ -192,7 +329,7 @@ pub async fn get_tile(
         }
         (Err(e), _) | (_, Err(e)) => return Err(e),
     };
-    let key: Key = (scenario.as_deref().unwrap_or("").into(), tile);
+    let key: Key = (query.cache_name().into(), tile);
     let address = format!("{}/{}/{}", tile.z, tile.x, tile.y);
     let etag = derived_etag(&snap.etag, &["tile", &key.0, &address]);
     if let Some(r) = super::if_none_match(&req, &etag) {
@@ -202,15 +339,36 @@ pub async fn get_tile(
         Some(b) => b,
         None => {
             let snap2 = Arc::clone(&snap);
-            let name = scenario.clone();
-            let bytes = compute(&state, move || {
-                let on = snap2.scenario(name.as_deref())?;
-                Ok(tiles::encode_tile(TileSource::from(on), tile)?.unwrap_or_default())
+            // The tile is cached by the worker itself: a network tile that outlives this
+            // request's compute bound (503) is still finished and kept (its encoding has no
+            // cancellation checkpoint), so the client's retry is served from the cache. An
+            // assignment for a utilisation tile is cancelled at the bound, as /v1/assign's is.
+            compute(&state, move || {
+                let on = snap2.scenario(query.scenario.as_deref())?;
+                let src = TileSource::from(on);
+                let body = match &query.demand {
+                    None => tiles::encode_tile(src, tile)?,
+                    Some(d) => {
+                        let k: Key0 = (
+                            query.scenario.as_deref().unwrap_or("").into(),
+                            d.as_str().into(),
+                        );
+                        let loads = match snap2.tiles.loads(&k) {
+                            Some(l) => l,
+                            None => {
+                                let l = Arc::new(assign_loads(on, &snap2.demand, d)?);
+                                snap2.tiles.keep_loads(k, Arc::clone(&l));
+                                l
+                            }
+                        };
+                        tiles::encode_utilisation_tile(src, tile, &loads)?
+                    }
+                };
+                let bytes = web::Bytes::from(body.unwrap_or_default());
+                snap2.tiles.put(key, bytes.clone());
+                Ok(bytes)
             })
-            .await?;
-            let bytes = web::Bytes::from(bytes);
-            snap.tiles.put(key, bytes.clone());
-            bytes
+            .await?
         }
     };
     let mut res = if body.is_empty() {
@@ -231,20 +389,17 @@ fn origin(req: &HttpRequest) -> String {
     format!("{}://{}", info.scheme(), info.host())
 }
 
-fn scenario_query(scenario: Option<&str>) -> String {
-    scenario.map_or(String::new(), |s| {
-        let enc: String = s
-            .bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect();
-        format!("?scenario={enc}")
-    })
+/// Percent-encodes a query value (unreserved characters kept).
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 fn json_with_etag(
@@ -267,69 +422,106 @@ fn json_with_etag(
         .body(to_json(doc, what)?))
 }
 
+/// Which tile document [`tile_document`] writes.
+#[derive(Debug, Clone, Copy)]
+enum TileDoc {
+    TileJson,
+    Style,
+}
+
+/// The TileJSON or the style of the tiles asked for (scenario, utilisation): one handler body
+/// for both, as they differ only in the document written.
+fn tile_document(
+    req: &HttpRequest,
+    state: &AppState,
+    which: TileDoc,
+) -> Result<HttpResponse, ApiError> {
+    let snap = state.current();
+    let query = tile_query(req, &snap)?;
+    let qs = query.query_string();
+    let (what, doc) = match which {
+        TileDoc::TileJson => {
+            let on = snap.scenario(query.scenario.as_deref())?;
+            let bounds = match (on.index.link_extent(), on.index.node_extent()) {
+                (Some(a), Some(b)) => Some(crate::index::BBox {
+                    min_lon: a.min_lon.min(b.min_lon),
+                    min_lat: a.min_lat.min(b.min_lat),
+                    max_lon: a.max_lon.max(b.max_lon),
+                    max_lat: a.max_lat.max(b.max_lat),
+                }),
+                (a, b) => a.or(b),
+            };
+            let url = format!("{}/tiles/{{z}}/{{x}}/{{y}}.mvt{qs}", origin(req));
+            let mut name = match &query.scenario {
+                None => "corridor".to_string(),
+                Some(s) => format!("corridor ({s})"),
+            };
+            let layers: &[tiles::LayerSpec] = match &query.demand {
+                None => &tiles::LAYERS,
+                Some(d) => {
+                    name.push_str(&format!(": utilisation of {d}"));
+                    std::slice::from_ref(&tiles::UTILISATION_LAYER)
+                }
+            };
+            ("tilejson", tiles::tilejson(&url, bounds, &name, layers))
+        }
+        TileDoc::Style => {
+            let url = format!("{}/tiles.json{qs}", origin(req));
+            let doc = match &query.demand {
+                None => tiles::style(&url),
+                Some(_) => tiles::utilisation_style(&url),
+            };
+            ("style", doc)
+        }
+    };
+    json_with_etag(req, &snap, what, &doc, "application/json")
+}
+
 /// TileJSON 3.0 of the tiles: URL template, zooms, bounds and `vector_layers` with fields.
 #[utoipa::path(
     get,
     path = "/tiles.json",
     tag = "tiles",
-    params(("scenario" = Option<String>, Query, description = "A loaded scenario's name: its tiles")),
+    params(
+        ("scenario" = Option<String>, Query, description = "A loaded scenario's name: its tiles"),
+        ("layer" = Option<String>, Query, description = "network (default) or utilisation: the tiles of an assignment's link loads"),
+        ("demand" = Option<String>, Query, description = "With layer=utilisation: a demand set's name"),
+    ),
     responses(
         (status = 200, description = "TileJSON 3.0.0.", content_type = "application/json"),
-        (status = 400, description = "An unknown parameter.", content_type = "application/problem+json", body = super::schema::Problem),
-        (status = 404, description = "Unknown scenario.", content_type = "application/problem+json", body = super::schema::Problem),
+        (status = 400, description = "An unknown parameter or layer; demand missing with layer=utilisation or given without it.", content_type = "application/problem+json", body = super::schema::Problem),
+        (status = 404, description = "Unknown scenario or demand set.", content_type = "application/problem+json", body = super::schema::Problem),
     )
 )]
 pub async fn get_tilejson(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let snap = state.current();
-    let scenario = scenario_param(&req, &snap)?;
-    let on = snap.scenario(scenario.as_deref())?;
-    let bounds = match (on.index.link_extent(), on.index.node_extent()) {
-        (Some(a), Some(b)) => Some(crate::index::BBox {
-            min_lon: a.min_lon.min(b.min_lon),
-            min_lat: a.min_lat.min(b.min_lat),
-            max_lon: a.max_lon.max(b.max_lon),
-            max_lat: a.max_lat.max(b.max_lat),
-        }),
-        (a, b) => a.or(b),
-    };
-    let url = format!(
-        "{}/tiles/{{z}}/{{x}}/{{y}}.mvt{}",
-        origin(&req),
-        scenario_query(scenario.as_deref())
-    );
-    let name = scenario.map_or("corridor".to_string(), |s| format!("corridor ({s})"));
-    let doc = tiles::tilejson(&url, bounds, &name);
-    json_with_etag(&req, &snap, "tilejson", &doc, "application/json")
+    tile_document(&req, &state, TileDoc::TileJson)
 }
 
-/// A MapLibre style (version 8) drawing the tiles as the web map draws the network.
+/// A MapLibre style (version 8) drawing the tiles as the web map draws the network (or, for
+/// `layer=utilisation`, the loaded links coloured by utilisation as the web map's assign panel).
 #[utoipa::path(
     get,
     path = "/style.json",
     tag = "tiles",
-    params(("scenario" = Option<String>, Query, description = "A loaded scenario's name: its tiles")),
+    params(
+        ("scenario" = Option<String>, Query, description = "A loaded scenario's name: its tiles"),
+        ("layer" = Option<String>, Query, description = "network (default) or utilisation: a style for an assignment's link loads"),
+        ("demand" = Option<String>, Query, description = "With layer=utilisation: a demand set's name"),
+    ),
     responses(
         (status = 200, description = "MapLibre style.", content_type = "application/json"),
-        (status = 400, description = "An unknown parameter.", content_type = "application/problem+json", body = super::schema::Problem),
-        (status = 404, description = "Unknown scenario.", content_type = "application/problem+json", body = super::schema::Problem),
+        (status = 400, description = "An unknown parameter or layer; demand missing with layer=utilisation or given without it.", content_type = "application/problem+json", body = super::schema::Problem),
+        (status = 404, description = "Unknown scenario or demand set.", content_type = "application/problem+json", body = super::schema::Problem),
     )
 )]
 pub async fn get_style(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let snap = state.current();
-    let scenario = scenario_param(&req, &snap)?;
-    let url = format!(
-        "{}/tiles.json{}",
-        origin(&req),
-        scenario_query(scenario.as_deref())
-    );
-    let doc = tiles::style(&url);
-    json_with_etag(&req, &snap, "style", &doc, "application/json")
+    tile_document(&req, &state, TileDoc::Style)
 }
 
 #[cfg(test)]

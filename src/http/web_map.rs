@@ -1,10 +1,11 @@
-//! The web map at `/`, its embedded assets (page, ES modules, style, vendored Leaflet) and the
-//! offline basemap of country borders at `/v1/boundaries`. Nothing is fetched from the
-//! internet: every byte the page needs is compiled into the binary.
+//! The web map at `/`, its embedded assets (page, ES modules, style, vendored Leaflet and
+//! MapLibre GL JS) and the offline basemap of country borders at `/v1/boundaries`. Nothing is
+//! fetched from the internet: every byte the page needs is compiled into the binary.
 //!
-//! Every file under `web/static/` and `web/vendor/leaflet/` with a known media type is served
-//! under `/assets/` (`web/static/js/panels/route.js` → `/assets/js/panels/route.js`), so a new
-//! module needs no change here.
+//! Every file under `web/static/`, `web/vendor/leaflet/` and `web/vendor/maplibre/` with a
+//! known media type is served under `/assets/` (`web/static/js/panels/route.js` →
+//! `/assets/js/panels/route.js`, `web/vendor/maplibre/maplibre-gl.mjs` →
+//! `/assets/maplibre/maplibre-gl.mjs`), so a new module needs no change here.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -32,6 +33,9 @@ pub const BOUNDARIES: &[u8] = include_bytes!("../../geodata/boundaries/countries
 static STATIC: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/web/static");
 /// Leaflet as vendored by `web/vendor.sh`, served from `/assets/leaflet/`.
 static LEAFLET: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/web/vendor/leaflet");
+/// MapLibre GL JS and its Leaflet binding as vendored by `web/vendor.sh`, served from
+/// `/assets/maplibre/` (the worker module is found next to `maplibre-gl.mjs`).
+static MAPLIBRE: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/web/vendor/maplibre");
 
 /// One embedded file.
 struct Asset {
@@ -62,6 +66,7 @@ fn assets() -> &'static HashMap<String, Asset> {
         let mut out = HashMap::new();
         collect(&STATIC, "", &mut out);
         collect(&LEAFLET, "leaflet/", &mut out);
+        collect(&MAPLIBRE, "maplibre/", &mut out);
         out
     })
 }

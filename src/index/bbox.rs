@@ -170,46 +170,109 @@ impl BBox {
     }
 
     /// Whether the straight segment `a`–`b` (planar in lon/lat, as RFC 7946 draws it)
-    /// touches the box, edges included.
-    ///
-    /// Liang–Barsky clipping: the segment `a + t (b - a)`, `t ∈ [0, 1]`, is clipped against
-    /// each of the four half-planes; it meets the box iff an interval of `t` survives.
+    /// touches the box, edges included ([`clip_segment`] keeps part of it).
     ///
     /// # Complexity
     /// O(1).
     pub fn intersects_segment(&self, a: [f64; 2], b: [f64; 2]) -> bool {
-        if self.contains(a) || self.contains(b) {
-            return true;
-        }
-        let d = [b[0] - a[0], b[1] - a[1]];
-        let mut t0 = 0.0_f64;
-        let mut t1 = 1.0_f64;
-        // (p, q) per edge: the segment is inside the half-plane where p·t <= q.
-        let edges = [
-            (-d[0], a[0] - self.min_lon),
-            (d[0], self.max_lon - a[0]),
-            (-d[1], a[1] - self.min_lat),
-            (d[1], self.max_lat - a[1]),
-        ];
-        for (p, q) in edges {
-            if p == 0.0 {
-                if q < 0.0 {
-                    return false;
-                }
+        self.contains(a)
+            || self.contains(b)
+            || clip_segment(
+                a,
+                b,
+                [self.min_lon, self.min_lat],
+                [self.max_lon, self.max_lat],
+            )
+            .is_some()
+    }
+}
+
+/// The parameter range `[t0, t1]` of the segment `a + t (b − a)`, `t ∈ [0, 1]`, inside the
+/// rectangle `[min, max]` (edges included), or `None` when it misses it.
+///
+/// Liang–Barsky clipping: the segment is clipped against each of the four half-planes; it
+/// meets the rectangle iff an interval of `t` survives. The one clip of the crate: the index's
+/// segment–box test ([`BBox::intersects_segment`]) and the tiles' line clipping
+/// ([`clip_polyline`], in tile units) both use it.
+///
+/// # Complexity
+/// O(1).
+pub fn clip_segment(a: [f64; 2], b: [f64; 2], min: [f64; 2], max: [f64; 2]) -> Option<(f64, f64)> {
+    let d = [b[0] - a[0], b[1] - a[1]];
+    let mut t0 = 0.0_f64;
+    let mut t1 = 1.0_f64;
+    // (p, q) per edge: the segment is inside the half-plane where p·t <= q.
+    let edges = [
+        (-d[0], a[0] - min[0]),
+        (d[0], max[0] - a[0]),
+        (-d[1], a[1] - min[1]),
+        (d[1], max[1] - a[1]),
+    ];
+    for (p, q) in edges {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let r = q / p;
+            if p < 0.0 {
+                t0 = t0.max(r);
             } else {
-                let r = q / p;
-                if p < 0.0 {
-                    t0 = t0.max(r);
-                } else {
-                    t1 = t1.min(r);
-                }
-                if t0 > t1 {
-                    return false;
-                }
+                t1 = t1.min(r);
+            }
+            if t0 > t1 {
+                return None;
             }
         }
-        true
     }
+    Some((t0, t1))
+}
+
+/// The parts of a polyline inside the rectangle `[min, max]` ([`clip_segment`] per segment): a
+/// line that leaves and re-enters gives several parts; vertices inside are kept exactly.
+///
+/// # Complexity
+/// O(v) for v vertices.
+pub fn clip_polyline(pts: &[[f64; 2]], min: [f64; 2], max: [f64; 2]) -> Vec<Vec<[f64; 2]>> {
+    let mut parts = Vec::new();
+    let mut cur: Vec<[f64; 2]> = Vec::new();
+    for w in pts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        match clip_segment(a, b, min, max) {
+            Some((t0, t1)) => {
+                let at = |t: f64| {
+                    if t == 0.0 {
+                        a
+                    } else if t == 1.0 {
+                        b
+                    } else {
+                        [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]
+                    }
+                };
+                if t0 > 0.0 || cur.is_empty() {
+                    if cur.len() >= 2 {
+                        parts.push(std::mem::take(&mut cur));
+                    }
+                    cur.clear();
+                    cur.push(at(t0));
+                }
+                cur.push(at(t1));
+                if t1 < 1.0 {
+                    parts.push(std::mem::take(&mut cur));
+                }
+            }
+            None => {
+                if cur.len() >= 2 {
+                    parts.push(std::mem::take(&mut cur));
+                }
+                cur.clear();
+            }
+        }
+    }
+    if cur.len() >= 2 {
+        parts.push(cur);
+    }
+    parts
 }
 
 impl fmt::Display for BBox {
@@ -225,6 +288,59 @@ impl fmt::Display for BBox {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    mod clip {
+        use super::*;
+
+        #[test]
+        fn a_line_leaving_and_reentering_is_split() {
+            let pts = [
+                [-10.0, 5.0],
+                [5.0, 5.0],
+                [5.0, 20.0],
+                [8.0, 20.0],
+                [8.0, 5.0],
+                [20.0, 5.0],
+            ];
+            let parts = clip_polyline(&pts, [0.0, 0.0], [10.0, 10.0]);
+            let want = [
+                vec![[0.0, 5.0], [5.0, 5.0], [5.0, 10.0]],
+                vec![[8.0, 10.0], [8.0, 5.0], [10.0, 5.0]],
+            ];
+            assert_eq!(parts.len(), want.len(), "{parts:?}");
+            for (got, want) in parts.iter().zip(&want) {
+                assert_eq!(got.len(), want.len(), "{parts:?}");
+                for (g, w) in got.iter().zip(want) {
+                    assert!(
+                        (g[0] - w[0]).abs() < 1e-9 && (g[1] - w[1]).abs() < 1e-9,
+                        "{parts:?}"
+                    );
+                }
+            }
+        }
+
+        #[test]
+        fn a_line_crossing_the_box_without_a_vertex_inside_is_kept() {
+            let parts = clip_polyline(&[[-5.0, -5.0], [15.0, 15.0]], [0.0, 0.0], [10.0, 10.0]);
+            assert_eq!(parts, vec![vec![[0.0, 0.0], [10.0, 10.0]]]);
+            assert!(
+                clip_polyline(&[[-5.0, 11.0], [15.0, 11.0]], [0.0, 0.0], [10.0, 10.0]).is_empty()
+            );
+        }
+
+        #[test]
+        fn the_rectangle_need_not_be_square() {
+            // A segment along y = 15 crosses [0, 10] × [0, 20] but misses [0, 10]².
+            assert_eq!(
+                clip_segment([-10.0, 15.0], [10.0, 15.0], [0.0, 0.0], [10.0, 20.0]),
+                Some((0.5, 1.0))
+            );
+            assert_eq!(
+                clip_segment([-10.0, 15.0], [10.0, 15.0], [0.0, 0.0], [10.0, 10.0]),
+                None
+            );
+        }
+    }
 
     fn unit() -> BBox {
         BBox::new(0.0, 0.0, 1.0, 1.0).unwrap()

@@ -1,4 +1,4 @@
-//! Spatial indexes (rstar) over nodes and link segments, built once per snapshot, for snapping
+//! Spatial indexes (rstar) over nodes and link bounding boxes, built once per snapshot, for snapping
 //! (like Valhalla's loki) and map queries; and the name index of the place resolver
 //! ([`places`]), built with them.
 //!
@@ -20,7 +20,7 @@ use geo::{Distance, Haversine, Point};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
-pub use bbox::{BBox, BBoxError};
+pub use bbox::{BBox, BBoxError, clip_polyline, clip_segment};
 pub use places::{MatchKind, NameSource, PlaceIndex, PlaceMatch, Resolution, fold};
 pub use select::{
     FeatureFilter, Layer, close_ids, find_item, layer_extent, layer_items, layer_items_in,
@@ -66,7 +66,7 @@ impl SpatialIndex {
     /// Builds the indexes (bulk-loaded) and the extents of each layer.
     ///
     /// # Complexity
-    /// O(s log s) for s nodes plus link segments.
+    /// O(s log s) for s nodes plus links.
     pub fn build(net: &Network) -> Self {
         let entries = net
             .nodes()

@@ -27,8 +27,11 @@ use geo::{Coord, LineString, Simplify};
 use mvt::{GeomEncoder, GeomType, Tile};
 use serde_json::{Value, json};
 
-use crate::index::{BBox, SpatialIndex};
-use crate::network::{CapacityConversion, LinkKind, Mode, Network, NodeKind, RoadClass, Status};
+use crate::capacity::assign::LinkLoad;
+use crate::index::{BBox, SpatialIndex, clip_polyline};
+use crate::network::{
+    CapacityConversion, Link, LinkKind, Mode, Network, NodeKind, RoadClass, Status,
+};
 
 /// Tile side in tile units (the MVT `extent`): 4096, the spec's usual value.
 pub const EXTENT: u32 = 4096;
@@ -357,8 +360,7 @@ pub fn encode_tile(src: TileSource<'_>, tile: TileId) -> Result<Option<Vec<u8>>,
                 if tile.z < rail_min_zoom(link.status) {
                     continue;
                 }
-                let Some(geom) = line_geometry(tile, &link.geometry.to_line_string(), lo, hi)?
-                else {
+                let Some(geom) = line_geometry(tile, link_coords(link), lo, hi)? else {
                     continue;
                 };
                 let mut feat = rail.into_feature(geom);
@@ -382,8 +384,7 @@ pub fn encode_tile(src: TileSource<'_>, tile: TileId) -> Result<Option<Vec<u8>>,
                 if tile.z < road_min_zoom(link.road_class) {
                     continue;
                 }
-                let Some(geom) = line_geometry(tile, &link.geometry.to_line_string(), lo, hi)?
-                else {
+                let Some(geom) = line_geometry(tile, link_coords(link), lo, hi)? else {
                     continue;
                 };
                 let mut feat = road.into_feature(geom);
@@ -403,7 +404,7 @@ pub fn encode_tile(src: TileSource<'_>, tile: TileId) -> Result<Option<Vec<u8>>,
                 road = feat.into_layer();
             }
             LinkKind::Crossing => {
-                let Some((mx, my)) = midpoint(&link.geometry.to_line_string()) else {
+                let Some((mx, my)) = midpoint(link_coords(link)) else {
                     continue;
                 };
                 let (px, py) = tile.project(mx, my);
@@ -468,19 +469,31 @@ pub fn encode_tile(src: TileSource<'_>, tile: TileId) -> Result<Option<Vec<u8>>,
     Ok(Some(out.to_bytes()?))
 }
 
-/// A link's MVT line geometry in `tile`: projected, clipped to `[lo, hi]²`, simplified and
-/// rounded; `None` when nothing of at least two distinct tile units is left.
+/// A link's vertices, lon/lat: the one place this module reads a link's geometry, so a change
+/// of how the network stores it is adapted here.
+fn link_coords(link: &Link) -> impl ExactSizeIterator<Item = Coord<f64>> + Clone + '_ {
+    link.geometry.coords()
+}
+
+/// A link's MVT line geometry in `tile`: projected, clipped to `[lo, hi]²`
+/// ([`clip_polyline`], the index's Liang–Barsky clip), simplified and rounded; `None` when
+/// nothing of at least two distinct tile units is left.
 fn line_geometry(
     tile: TileId,
-    line: &LineString<f64>,
+    coords: impl Iterator<Item = Coord<f64>>,
     lo: f64,
     hi: f64,
 ) -> Result<Option<mvt::GeomData>, TileError> {
-    let projected: Vec<(f64, f64)> = line.0.iter().map(|c| tile.project(c.x, c.y)).collect();
+    let projected: Vec<[f64; 2]> = coords
+        .map(|c| {
+            let (x, y) = tile.project(c.x, c.y);
+            [x, y]
+        })
+        .collect();
     let mut enc = GeomEncoder::new(GeomType::Linestring);
     let mut parts = 0;
-    for part in clip_line(&projected, lo, hi) {
-        let ls: LineString<f64> = part.into_iter().map(|(x, y)| Coord { x, y }).collect();
+    for part in clip_polyline(&projected, [lo, lo], [hi, hi]) {
+        let ls: LineString<f64> = part.into_iter().map(|[x, y]| Coord { x, y }).collect();
         let simple = ls.simplify(&SIMPLIFY_TOLERANCE);
         let mut pts: Vec<(f64, f64)> = Vec::with_capacity(simple.0.len());
         for c in &simple.0 {
@@ -504,101 +517,153 @@ fn line_geometry(
     Ok(Some(enc.encode()?))
 }
 
-/// The parts of a polyline inside the square `[lo, hi]²` (Liang–Barsky per segment): a line
-/// that leaves and re-enters gives several parts.
-pub fn clip_line(pts: &[(f64, f64)], lo: f64, hi: f64) -> Vec<Vec<(f64, f64)>> {
-    let mut parts = Vec::new();
-    let mut cur: Vec<(f64, f64)> = Vec::new();
-    for w in pts.windows(2) {
-        let (a, b) = (w[0], w[1]);
-        match clip_segment(a, b, lo, hi) {
-            Some((t0, t1)) => {
-                let at = |t: f64| {
-                    if t == 0.0 {
-                        a
-                    } else if t == 1.0 {
-                        b
-                    } else {
-                        (a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1))
-                    }
-                };
-                if t0 > 0.0 || cur.is_empty() {
-                    if cur.len() >= 2 {
-                        parts.push(std::mem::take(&mut cur));
-                    }
-                    cur.clear();
-                    cur.push(at(t0));
-                }
-                cur.push(at(t1));
-                if t1 < 1.0 {
-                    parts.push(std::mem::take(&mut cur));
-                }
-            }
-            None => {
-                if cur.len() >= 2 {
-                    parts.push(std::mem::take(&mut cur));
-                }
-                cur.clear();
-            }
-        }
-    }
-    if cur.len() >= 2 {
-        parts.push(cur);
-    }
-    parts
-}
-
-/// The parameter range `[t0, t1]` of segment `a`→`b` inside `[lo, hi]²`, if any.
-fn clip_segment(a: (f64, f64), b: (f64, f64), lo: f64, hi: f64) -> Option<(f64, f64)> {
-    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-    let mut t0 = 0.0f64;
-    let mut t1 = 1.0f64;
-    for (p, q) in [
-        (-dx, a.0 - lo),
-        (dx, hi - a.0),
-        (-dy, a.1 - lo),
-        (dy, hi - a.1),
-    ] {
-        if p == 0.0 {
-            if q < 0.0 {
-                return None;
-            }
-        } else {
-            let r = q / p;
-            if p < 0.0 {
-                t0 = t0.max(r);
-            } else {
-                t1 = t1.min(r);
-            }
-            if t0 > t1 {
-                return None;
-            }
-        }
-    }
-    Some((t0, t1))
-}
-
 /// The point halfway along a line's vertices (the web map's crossing symbol position): the
 /// middle vertex, or the middle of a two-point line.
-fn midpoint(line: &LineString<f64>) -> Option<(f64, f64)> {
-    match line.0.as_slice() {
-        [] => None,
-        [a, b] => Some(((a.x + b.x) / 2.0, (a.y + b.y) / 2.0)),
-        cs => {
-            let c = cs[cs.len() / 2];
-            Some((c.x, c.y))
+fn midpoint(mut coords: impl ExactSizeIterator<Item = Coord<f64>>) -> Option<(f64, f64)> {
+    match coords.len() {
+        0 => None,
+        2 => {
+            let (a, b) = (coords.next()?, coords.next()?);
+            Some(((a.x + b.x) / 2.0, (a.y + b.y) / 2.0))
         }
+        n => coords.nth(n / 2).map(|c| (c.x, c.y)),
     }
 }
 
-/// TileJSON 3.0 of the tiles at `tiles_url` (a `{z}/{x}/{y}` template), covering `bounds`.
-pub fn tilejson(tiles_url: &str, bounds: Option<BBox>, name: &str) -> Value {
+/// The `utilisation` layer: the links an assignment loads (`POST /v1/assign`'s link loads),
+/// served as tiles where the network is too large for its GeoJSON answer.
+pub const UTILISATION_LAYER: LayerSpec = LayerSpec {
+    name: "utilisation",
+    description: "Links carrying flow in the assignment of a demand set (every loaded link at every zoom)",
+    fields: &[
+        f("id", "String: link id"),
+        f("mode", "String: rail or road"),
+        f("kind", "String: line, road or crossing"),
+        f("flow", "Number: tonnes a year carried, both directions"),
+        f(
+            "forward",
+            "Number: tonnes a year carried from → to as the link is drawn",
+        ),
+        f("backward", "Number: tonnes a year carried to → from"),
+        f(
+            "capacity",
+            "Number: capacity, t/yr (absent when unconstrained)",
+        ),
+        f(
+            "utilisation",
+            "Number: share of the capacity used, 0–1 and beyond (absent when unconstrained)",
+        ),
+        f("demands", "Number: how many demands use the link"),
+        f(
+            "source",
+            "String: the assignment computed by this service from the named demand set",
+        ),
+    ],
+};
+
+/// One assignment's link loads, ordered by link index for lookup by the tiles.
+#[derive(Debug, Clone, Default)]
+pub struct LinkLoads {
+    loads: Vec<LinkLoad>,
+    source: String,
+}
+
+impl LinkLoads {
+    /// The loads of an assignment of demand set `demand` (`Assignment::links`).
+    pub fn new(mut loads: Vec<LinkLoad>, demand: &str) -> Self {
+        loads.sort_unstable_by_key(|l| l.link_ix);
+        Self {
+            loads,
+            source: format!(
+                "computed by this service: assignment of demand set '{demand}' (GET /v1/demand; POST /v1/assign gives the same loads as GeoJSON)"
+            ),
+        }
+    }
+
+    /// The load of link `ix`, if the assignment uses it.
+    pub fn get(&self, ix: usize) -> Option<&LinkLoad> {
+        self.loads
+            .binary_search_by_key(&ix, |l| l.link_ix)
+            .ok()
+            .map(|i| &self.loads[i])
+    }
+
+    /// How many links carry flow.
+    pub fn len(&self) -> usize {
+        self.loads.len()
+    }
+
+    /// Whether no link carries flow.
+    pub fn is_empty(&self) -> bool {
+        self.loads.is_empty()
+    }
+}
+
+/// The `utilisation` tile of an assignment: every link of `loads` touching the buffered tile,
+/// clipped and simplified as the network's lines are; `None` when none is in it (204).
+///
+/// # Errors
+/// [`TileError::Encode`] when the encoder refuses a geometry (not expected).
+///
+/// # Complexity
+/// As [`encode_tile`]: the index query, plus O(log l) per link found to look its load up.
+pub fn encode_utilisation_tile(
+    src: TileSource<'_>,
+    tile: TileId,
+    loads: &LinkLoads,
+) -> Result<Option<Vec<u8>>, TileError> {
+    let bbox = tile.bounds(BUFFER);
+    let lo = -BUFFER;
+    let hi = f64::from(EXTENT) + BUFFER;
+    let mut out = Tile::new(EXTENT);
+    let mut layer = out.create_layer(UTILISATION_LAYER.name);
+    for ix in src.index.links_in_bbox(&bbox) {
+        let Some(load) = loads.get(ix) else {
+            continue;
+        };
+        let link = &src.network.links()[ix];
+        let Some(geom) = line_geometry(tile, link_coords(link), lo, hi)? else {
+            continue;
+        };
+        let mut feat = layer.into_feature(geom);
+        feat.set_id(ix as u64 + 1);
+        feat.add_tag_string("id", &link.id.0);
+        feat.add_tag_string("mode", link.mode.as_str());
+        feat.add_tag_string("kind", link.kind.as_str());
+        feat.add_tag_double("flow", load.flow_tpy());
+        feat.add_tag_double("forward", load.forward_tpy);
+        feat.add_tag_double("backward", load.backward_tpy);
+        if let Some(c) = load.capacity_tpy {
+            feat.add_tag_double("capacity", c);
+        }
+        if let Some(u) = load.utilization() {
+            feat.add_tag_double("utilisation", u);
+        }
+        feat.add_tag_uint("demands", load.demand_count as u64);
+        feat.add_tag_string("source", &loads.source);
+        layer = feat.into_layer();
+    }
+    if layer.num_features() == 0 {
+        return Ok(None);
+    }
+    out.add_layer(layer)?;
+    Ok(Some(out.to_bytes()?))
+}
+
+/// TileJSON 3.0 of the tiles at `tiles_url` (a `{z}/{x}/{y}` template), covering `bounds`,
+/// holding `layers` ([`LAYERS`], or [`UTILISATION_LAYER`] for an assignment's tiles).
+pub fn tilejson(tiles_url: &str, bounds: Option<BBox>, name: &str, layers: &[LayerSpec]) -> Value {
     let bounds = bounds.map_or([-180.0, -MAX_LAT, 180.0, MAX_LAT], |b| {
         [b.min_lon, b.min_lat, b.max_lon, b.max_lat]
     });
     let center_lon = (bounds[0] + bounds[2]) / 2.0;
     let center_lat = (bounds[1] + bounds[3]) / 2.0;
-    let layers: Vec<Value> = LAYERS
+    let description = if layers.iter().any(|l| l.name == UTILISATION_LAYER.name) {
+        "Link loads of an assignment (POST /v1/assign) as Mapbox Vector Tiles 2.1"
+    } else {
+        "The Corridor network (rail, roads, border crossings, places) as Mapbox Vector Tiles 2.1"
+    };
+    let layers: Vec<Value> = layers
         .iter()
         .map(|l| {
             let fields: serde_json::Map<String, Value> = l
@@ -618,7 +683,7 @@ pub fn tilejson(tiles_url: &str, bounds: Option<BBox>, name: &str) -> Value {
     json!({
         "tilejson": "3.0.0",
         "name": name,
-        "description": "The Corridor network (rail, roads, border crossings, places) as Mapbox Vector Tiles 2.1",
+        "description": description,
         "attribution": "Corridor network data: see each feature's source",
         "scheme": "xyz",
         "tiles": [tiles_url],
@@ -706,6 +771,35 @@ pub fn style(tilejson_url: &str) -> Value {
     })
 }
 
+/// A MapLibre style (version 8) for an assignment's `utilisation` tiles: each loaded link
+/// coloured by its utilisation as the web map's assign panel colours it (teal at 0, amber at
+/// 50%, red at 100% and beyond; grey without a capacity), wider with more flow.
+pub fn utilisation_style(tilejson_url: &str) -> Value {
+    json!({
+        "version": 8,
+        "name": "Corridor utilisation",
+        "sources": {
+            "corridor": { "type": "vector", "url": tilejson_url }
+        },
+        "layers": [
+            {
+                "id": "utilisation", "type": "line", "source": "corridor",
+                "source-layer": UTILISATION_LAYER.name,
+                "layout": { "line-cap": "round", "line-join": "round" },
+                "paint": {
+                    "line-color": ["case", ["has", "utilisation"],
+                        ["interpolate", ["linear"], ["get", "utilisation"],
+                            0, "#2a9d8f", 0.5, "#e9c46a", 1, "#e63946"],
+                        "#9aa0a6"],
+                    "line-width": ["interpolate", ["linear"], ["get", "flow"],
+                        0, 2, 10_000_000, 5, 50_000_000, 9],
+                    "line-opacity": 0.9
+                }
+            }
+        ]
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -733,40 +827,6 @@ mod tests {
         );
         assert_eq!(TileId::new(2, 3, 4).unwrap_err().field(), Some("y"));
         assert!(TileId::new(0, 0, 0).is_ok());
-    }
-
-    #[test]
-    fn a_line_leaving_and_reentering_is_split() {
-        let pts = [
-            (-10.0, 5.0),
-            (5.0, 5.0),
-            (5.0, 20.0),
-            (8.0, 20.0),
-            (8.0, 5.0),
-            (20.0, 5.0),
-        ];
-        let parts = clip_line(&pts, 0.0, 10.0);
-        let want = [
-            vec![(0.0, 5.0), (5.0, 5.0), (5.0, 10.0)],
-            vec![(8.0, 10.0), (8.0, 5.0), (10.0, 5.0)],
-        ];
-        assert_eq!(parts.len(), want.len(), "{parts:?}");
-        for (got, want) in parts.iter().zip(&want) {
-            assert_eq!(got.len(), want.len(), "{parts:?}");
-            for (g, w) in got.iter().zip(want) {
-                assert!(
-                    (g.0 - w.0).abs() < 1e-9 && (g.1 - w.1).abs() < 1e-9,
-                    "{parts:?}"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn a_line_crossing_the_box_without_a_vertex_inside_is_kept() {
-        let parts = clip_line(&[(-5.0, -5.0), (15.0, 15.0)], 0.0, 10.0);
-        assert_eq!(parts, vec![vec![(0.0, 0.0), (10.0, 10.0)]]);
-        assert!(clip_line(&[(-5.0, 11.0), (15.0, 11.0)], 0.0, 10.0).is_empty());
     }
 
     #[test]

@@ -107,7 +107,19 @@ try {
   await page.waitForSelector("body[data-ready]", { timeout: 20000 });
   check((await page.getAttribute("body", "data-ready")) === "1", "page loaded its data");
   check(await page.evaluate(() => [...document.scripts].some((s) => s.type === "module")), "the page runs as ES modules");
-  check(await page.locator(".leaflet-overlay-pane path").count() > 0, "network lines drawn in the overlay pane");
+  {
+    // The network is drawn from the service's vector tiles by MapLibre GL JS.
+    const drawn = await page.evaluate(() => new Promise((resolve) => {
+      const gl = window.corridor.gl;
+      const count = () => resolve({
+        rail: gl.queryRenderedFeatures({ layers: ["rail"] }).length,
+        road: gl.queryRenderedFeatures({ layers: ["road"] }).length,
+      });
+      if (gl.loaded() && gl.areTilesLoaded()) count(); else gl.once("idle", count);
+    }));
+    check(drawn.rail > 0 && drawn.road > 0, `rail and roads drawn from the vector tiles: ${JSON.stringify(drawn)}`);
+    check(await page.locator(".leaflet-network-pane canvas").count() === 1, "the tiles' canvas sits in the network pane, under the answers");
+  }
   check(await page.locator(".leaflet-boundaries-pane path").count() > 0, "country borders drawn (offline basemap)");
   check(await page.locator("path.crossing-symbol").count() > 0, "crossing symbols drawn");
   check(await page.locator("#places option").count() === nodes.size, "place list filled from /v1/network");

@@ -1,12 +1,13 @@
 // The base layers: the offline basemap of country borders (/v1/boundaries), rail by gauge and
-// roads by class (/v1/network), places, and border crossings sized by capacity
-// (/v1/crossings), with their tooltips, popups and legend sections.
+// roads by class from the vector tiles (/style.json), places (markers from /v1/network while
+// the network is small, tiles beyond), and border crossings sized by capacity
+// (/v1/crossings), with their tooltips, popups and legend sections. The legend's colours are
+// the style's (src/output/tiles.rs `style`).
 
 import { h, titled } from "./dom.js";
 import { nf0, nf1, num, tonnes } from "./format.js";
 
 const GAUGE_COLORS = { 1520: "#c0392b", 1435: "#2471a3" };
-const GAUGE_OTHER = "#7f8c8d";
 const ROAD_STYLES = {
   motorway: { color: "#d35400", weight: 4 },
   trunk: { color: "#e67e22", weight: 3.4 },
@@ -28,10 +29,21 @@ export function midpoint(coords) {
   return [c[1], c[0]];
 }
 
-/** Draws everything loaded at start and the legend sections for it. */
-export function drawBase(view, { boundaries, network, crossings }, places) {
+/**
+ * Draws everything loaded at start and the legend sections for it. `style` is /style.json:
+ * rail, roads (and places when `network` is absent) come from the vector tiles. `network`,
+ * loaded only while the network is small enough to list, gives the place markers (clickable
+ * for the picker, with popups); crossings are drawn from /v1/crossings (a few hundred at most:
+ * one per border crossing, whatever the network's size) with their full popups.
+ */
+export function drawBase(view, { boundaries, network, crossings, style, bounds }, places) {
   if (boundaries) drawBoundaries(view, boundaries);
-  drawNetwork(view, network, places);
+  const glMap = view.drawTiles(style, { hidden: network ? ["crossings", "places"] : ["crossings"] });
+  if (network) drawPlaces(view, places);
+  else tilePlacePopups(view, glMap);
+  if (!places.nodes.size && Array.isArray(bounds) && bounds.length === 4) {
+    view.map.fitBounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]], { maxZoom: 6, animate: false });
+  }
   drawCrossings(view, crossings);
   view.legendSection("Rail", [
     { line: GAUGE_COLORS[1520], label: "1520 mm (RU, MN, KZ)" },
@@ -65,39 +77,7 @@ function drawBoundaries(view, fc) {
   }
 }
 
-function railStyle(p) {
-  const s = { color: GAUGE_COLORS[p.gauge_mm] || GAUGE_OTHER, weight: 2.6, opacity: 0.9 };
-  if (!IN_SERVICE.has(p.status)) Object.assign(s, { dashArray: "6 6", opacity: 0.7 });
-  if (p.status === "closed") s.color = "#999";
-  return s;
-}
-
-function roadStyle(p) {
-  const s = { opacity: 0.9, ...(ROAD_STYLES[p.road_class] || ROAD_DEFAULT) };
-  if (!IN_SERVICE.has(p.status)) Object.assign(s, { dashArray: "6 6", opacity: 0.7 });
-  return s;
-}
-
-function linkTooltip(p) {
-  const bits = [
-    p.mode,
-    p.kind === "line" ? (p.gauge_mm ? `${p.gauge_mm} mm` : "") : p.road_class || "",
-    p.status,
-    typeof p.length_km === "number" ? `${nf0.format(p.length_km)} km` : "",
-  ].filter(Boolean);
-  return titled(p.name || p.id, bits.join(" · "));
-}
-
-function drawNetwork(view, fc, places) {
-  for (const f of fc.features) {
-    const p = f.properties || {};
-    if (!f.geometry || f.geometry.type === "Point" || p.kind === "crossing") continue; // crossings: /v1/crossings
-    const rail = p.mode === "rail";
-    const style = rail ? railStyle(p) : roadStyle(p);
-    L.geoJSON(f, { style: () => style })
-      .bindTooltip(() => linkTooltip(p), { sticky: true })
-      .addTo(rail ? view.layers.rail : view.layers.roads);
-  }
+function drawPlaces(view, places) {
   for (const f of places.nodes.values()) {
     const p = f.properties;
     const [lon, lat] = f.geometry.coordinates;
@@ -117,6 +97,24 @@ function drawNetwork(view, fc, places) {
     const pts = [...places.nodes.values()].map((f) => [f.geometry.coordinates[1], f.geometry.coordinates[0]]);
     view.map.fitBounds(L.latLngBounds(pts).pad(0.08), { maxZoom: 6, animate: false });
   }
+}
+
+/**
+ * On a network too large to list, places are drawn by the tiles: a click on one (when no
+ * picker is armed) opens a popup with the fields its tile carries.
+ */
+function tilePlacePopups(view, glMap) {
+  view.map.on("click", (e) => {
+    if (document.body.classList.contains("picking") || !glMap.getLayer("places")) return;
+    const p = glMap.project([e.latlng.lng, e.latlng.lat]);
+    const hit = glMap.queryRenderedFeatures([[p.x - 5, p.y - 5], [p.x + 5, p.y + 5]], { layers: ["places"] })[0];
+    if (!hit) return;
+    const q = hit.properties;
+    L.popup()
+      .setLatLng(e.latlng)
+      .setContent(titled(q.name, [q.country, String(q.kind || "").replace("_", " ")].filter(Boolean).join(" · ")))
+      .openOn(view.map);
+  });
 }
 
 function crossingRadius(p) {

@@ -1,5 +1,5 @@
-// Corridor web map: loads the map data and the API description from this server (no CDN, no
-// tiles) and mounts the panels. A panel is one module in ./panels/ (see panel.js for its
+// Corridor web map: loads the map data and the API description from this server (no CDN;
+// the network is drawn from the service's own vector tiles) and mounts the panels. A panel is one module in ./panels/ (see panel.js for its
 // shape) plus its name in PANELS.
 
 import { ApiSpec } from "./openapi.js";
@@ -13,16 +13,27 @@ import { Picker, Places } from "./places.js";
 
 const PANELS = ["route", "capacity", "assign", "reach"];
 
+/**
+ * Up to this many nodes the page loads /v1/network once for the place list, markers and
+ * labels (the curated network: 175 places, under 1 MB). Above it the page loads no network
+ * at all: places are drawn by the tiles and named as the user types (/v1/places).
+ */
+export const PLACE_LIST_MAX = 5000;
+
 async function start() {
   const view = new MapView(byId("map"));
-  const [boundaries, network, crossings, doc, scenarios, demandSets, modules] = await Promise.all([
+  const health = await getJson("/health");
+  const small = health.nodes <= PLACE_LIST_MAX;
+  const [boundaries, network, crossings, style, tilejson, doc, scenarios, demandSets, modules] = await Promise.all([
     // The basemap is decoration: the page works without it.
     getJson("/v1/boundaries").catch((e) => {
       console.warn("no country borders:", e.message);
       return null;
     }),
-    getJson("/v1/network"),
+    small ? getJson("/v1/network") : null,
     getJson("/v1/crossings"),
+    getJson("/style.json"),
+    getJson("/tiles.json"),
     // Without the API description every choice is a free-text field, checked by the server.
     getJson("/openapi.json").catch((e) => {
       console.warn("no API description:", e.message);
@@ -41,12 +52,16 @@ async function start() {
   ]);
   const spec = new ApiSpec(doc);
   const places = new Places(network, crossings);
-  drawBase(view, { boundaries, network, crossings }, places);
-  labelPlaces(view, places, network);
-  places.fillDatalists();
+  drawBase(view, { boundaries, network, crossings, style, bounds: tilejson.bounds }, places);
+  if (network) {
+    labelPlaces(view, places, network);
+    places.fillDatalists();
+  } else {
+    places.suggestAsTyped();
+  }
   const ctx = { spec, view, places, picker: new Picker(view, places, spec), scenarios, demandSets };
   mountPanels(ctx, modules.map((m) => m.default), byId("tabs"), byId("panels"));
-  window.corridor = { ...ctx, map: view.map };
+  window.corridor = { ...ctx, map: view.map, gl: view.gl.getMaplibreMap(), placeList: small };
   document.body.dataset.ready = "1";
 }
 

@@ -1,7 +1,11 @@
 // The Leaflet map (vendored, loaded as the global `L`): panes, the base layer groups, the
-// layer switcher, the scale and the legend. Panels add their own overlay and legend section
-// through `MapView.overlay` and `MapView.legendSection`.
+// layer switcher, the scale and the legend. The network itself is drawn from the service's
+// vector tiles by MapLibre GL JS inside the Leaflet map (`MapView.drawTiles`, through the
+// MapLibre org's Leaflet binding), so its size no longer matters to the page; the panels'
+// answers stay GeoJSON drawn by Leaflet above it. Panels add their own overlay and legend
+// section through `MapView.overlay` and `MapView.legendSection`.
 
+import { maplibreGL } from "/assets/maplibre/leaflet-maplibre-gl.mjs";
 import { h } from "./dom.js";
 
 const FIT_MAX_ZOOM = 7;
@@ -13,6 +17,7 @@ export class MapView {
     map.attributionControl.setPrefix("Leaflet");
     map.attributionControl.addAttribution("Borders: Natural Earth");
     map.createPane("boundaries").style.zIndex = 250;
+    map.createPane("network").style.zIndex = 300; // the tiles: above the borders, under answers
     map.createPane("places").style.zIndex = 470;
     map.createPane("crossings").style.zIndex = 480;
     map.createPane("cuts").style.zIndex = 490; // a bottleneck stays above crossing symbols
@@ -45,6 +50,32 @@ export class MapView {
       return d;
     };
     legend.addTo(map);
+  }
+
+  /**
+   * Draws the network from the service's vector tiles: `style` is /style.json as served. Its
+   * background is dropped (the country borders lie beneath) and the tile layers whose
+   * `source-layer` is in `hidden` are not drawn (the page draws those itself). The switcher's
+   * Rail, Roads and Places entries show and hide the tile layers of `rail`, `road` and
+   * `places`. Returns the MapLibre map (for `queryRenderedFeatures`).
+   */
+  drawTiles(style, { hidden = [] } = {}) {
+    const layers = style.layers.filter((l) => l.type !== "background" && !hidden.includes(l["source-layer"]));
+    this.gl = maplibreGL({ style: { ...style, layers }, pane: "network", interactive: false }).addTo(this.map);
+    const glMap = this.gl.getMaplibreMap();
+    const bind = (group, sourceLayer) => {
+      const ids = layers.filter((l) => l["source-layer"] === sourceLayer).map((l) => l.id);
+      if (!ids.length) return;
+      const show = (v) => {
+        const apply = () => ids.forEach((id) => glMap.setLayoutProperty(id, "visibility", v));
+        if (glMap.isStyleLoaded()) apply(); else glMap.once("load", apply);
+      };
+      group.on("add", () => show("visible")).on("remove", () => show("none"));
+    };
+    bind(this.layers.rail, "rail");
+    bind(this.layers.roads, "road");
+    bind(this.layers.places, "places");
+    return glMap;
   }
 
   /** A new feature group shown on the map and listed in the layer switcher as `name`. */

@@ -7,13 +7,16 @@ import { byId, h, svg } from "./dom.js";
 const COUNTRY = /^[A-Za-z]{2}$/;
 
 export class Places {
-  /** `network`, `crossings`: the FeatureCollections of /v1/network and /v1/crossings. */
+  /**
+   * `network`, `crossings`: the FeatureCollections of /v1/network and /v1/crossings. Without
+   * `network` (too large to list) places become known as they are suggested or picked.
+   */
   constructor(network, crossings) {
     this.nodes = new Map(); // id → Point feature
     this.nameToId = new Map(); // display name → id
     this.idToName = new Map();
     this.crossings = new Map(); // id → crossing feature
-    const points = network.features.filter((f) => f.geometry && f.geometry.type === "Point");
+    const points = network ? network.features.filter((f) => f.geometry && f.geometry.type === "Point") : [];
     const count = new Map();
     for (const f of points) count.set(f.properties.name, (count.get(f.properties.name) || 0) + 1);
     for (const f of points) {
@@ -25,7 +28,9 @@ export class Places {
       this.idToName.set(p.id, name);
     }
     for (const f of crossings.features) this.crossings.set(f.properties.id, f);
-    this.countries = [...new Set(points.map((f) => f.properties.country))].sort();
+    this.countries = network
+      ? [...new Set(points.map((f) => f.properties.country))].sort()
+      : [...new Set(crossings.features.flatMap((f) => f.properties.countries || []))].sort();
     this.label = this.label.bind(this);
   }
 
@@ -70,6 +75,45 @@ export class Places {
   resolvePlaceOrCountry(text) {
     const t = text.trim();
     return COUNTRY.test(t) ? t.toUpperCase() : this.resolve(t);
+  }
+
+  /** Makes a place (a Point feature of /v1/places or /v1/nearest) known by name and id. */
+  remember(f) {
+    const p = f.properties;
+    if (!p || !p.id || this.idToName.has(p.id)) return;
+    const name = this.nameToId.has(p.name) ? `${p.name} (${p.id})` : p.name || p.id;
+    this.nodes.set(p.id, f);
+    this.nameToId.set(name, p.id);
+    this.idToName.set(p.id, name);
+  }
+
+  /**
+   * For a network too large to list: as the user types in a place field, its datalist is
+   * refilled with the best matches of /v1/places (ten at most), and those become known.
+   */
+  suggestAsTyped() {
+    let timer = null;
+    let asked = 0;
+    document.addEventListener("input", (e) => {
+      const input = e.target;
+      const listId = input && input.getAttribute && input.getAttribute("list");
+      if (listId !== "places" && listId !== "places-and-countries") return;
+      const q = input.value.trim();
+      clearTimeout(timer);
+      if (!q || COUNTRY.test(q) || this.nameToId.has(q)) return;
+      timer = setTimeout(async () => {
+        const n = ++asked;
+        const fc = await getJson("/v1/places", { q: q.slice(0, 100), limit: "10" }).catch(() => null);
+        if (!fc || n !== asked) return;
+        for (const f of fc.features || []) this.remember(f);
+        const opts = (fc.features || []).map((f) => h("option", {
+          value: this.displayName(f.properties.id),
+          label: `${f.properties.country} · ${String(f.properties.kind).replace("_", " ")}`,
+        }));
+        const countries = listId === "places-and-countries" ? this.countries.map((c) => h("option", { value: c, label: "country" })) : [];
+        byId(listId).replaceChildren(...countries, ...opts);
+      }, 150);
+    });
   }
 
   /** Fills `<datalist id=places>` (places) and `<datalist id=places-and-countries>`. */
@@ -160,6 +204,7 @@ export class Picker {
     const fc = await getJson("/v1/nearest", q);
     const fs = fc.features || [];
     const hit = fs.find((f) => !mode || q.mode || (f.properties.modes || []).includes(mode)) || fs[0];
+    if (hit) this.places.remember(hit);
     return hit ? hit.properties.id : null;
   }
 
