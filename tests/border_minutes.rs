@@ -1,17 +1,16 @@
 //! Issue 24 item 7: times in answers are rounded to the minute, and a crossing's `arrive` →
 //! `depart` span is accounted for: wait + dwell + travel over the crossing link.
 
+mod common;
+
 use std::sync::OnceLock;
 
 use actix_web::http::StatusCode;
-use actix_web::test as atest;
-use actix_web::web;
 use chrono::Timelike;
+use corridor::Snapshot;
 use corridor::cost::ModeFilter;
-use corridor::http::{AppState, ServerConfig};
 use corridor::route::request::parse_depart;
 use corridor::route::{AlternativesBy, PlaceQuery, RouteRequest, plan};
-use corridor::{Snapshot, corridor_app};
 use serde_json::Value;
 
 fn snap() -> &'static Snapshot {
@@ -91,20 +90,13 @@ fn a_crossings_span_is_its_wait_dwell_and_travel() {
 
 #[actix_web::test]
 async fn the_http_answer_has_minutes_and_the_split() {
-    let data = web::Data::new(AppState::new(
-        Snapshot::embedded().unwrap(),
-        ServerConfig::default(),
-    ));
-    let app = atest::init_service(corridor_app!(data)).await;
-    let res = atest::call_service(
-        &app,
-        atest::TestRequest::get()
-            .uri("/v1/route?from=kz-almaty&to=mn-ulaanbaatar&mode=road&depart=2027-07-10T08:00%2B06:00")
-            .to_request(),
+    let res = common::app::get(
+        &common::app::embedded(),
+        "/v1/route?from=kz-almaty&to=mn-ulaanbaatar&mode=road&depart=2027-07-10T08:00%2B06:00",
     )
     .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let doc: Value = serde_json::from_slice(&atest::read_body(res).await).unwrap();
+    assert_eq!(res.status, StatusCode::OK);
+    let doc: Value = res.json();
     let p = &doc["features"][0]["properties"];
     let minute = |s: &Value| s.as_str().unwrap()[17..19].to_string();
     assert_eq!(minute(&p["arrive"]), "00", "{}", p["arrive"]);

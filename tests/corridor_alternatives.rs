@@ -2,16 +2,15 @@
 //! or not the best route crosses a third country, and says which corridors exist and which the
 //! stretch limit cut.
 
+mod common;
+
 use std::sync::OnceLock;
 
 use actix_web::http::StatusCode;
-use actix_web::test as atest;
-use actix_web::web;
+use corridor::Snapshot;
 use corridor::cost::ModeFilter;
-use corridor::http::{AppState, ServerConfig};
 use corridor::route::corridors::CorridorStatus;
 use corridor::route::{AlternativesBy, PlaceQuery, RoutePlan, RouteRequest, plan};
-use corridor::{Snapshot, corridor_app};
 use serde_json::Value;
 
 fn snap() -> &'static Snapshot {
@@ -101,20 +100,13 @@ fn a_route_search_without_corridors_lists_none() {
 
 #[actix_web::test]
 async fn the_http_answer_lists_every_corridor_with_its_status() {
-    let data = web::Data::new(AppState::new(
-        Snapshot::embedded().unwrap(),
-        ServerConfig::default(),
-    ));
-    let app = atest::init_service(corridor_app!(data)).await;
-    let res = atest::call_service(
-        &app,
-        atest::TestRequest::get()
-            .uri("/v1/route?from=Ulaanbaatar&to=Beijing&mode=rail&alternatives=3&alternatives_by=corridor")
-            .to_request(),
+    let res = common::app::get(
+        &common::app::embedded(),
+        "/v1/route?from=Ulaanbaatar&to=Beijing&mode=rail&alternatives=3&alternatives_by=corridor",
     )
     .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let doc: Value = serde_json::from_slice(&atest::read_body(res).await).unwrap();
+    assert_eq!(res.status, StatusCode::OK);
+    let doc: Value = res.json();
     let list = doc["corridors"].as_array().expect("a corridors member");
     let find = |c: &str| list.iter().find(|x| x["corridor"] == c).cloned();
     assert_eq!(find("MN-CN").unwrap()["status"], "shown", "{list:?}");

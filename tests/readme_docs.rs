@@ -2,10 +2,9 @@
 //! OpenAPI document lists them), quotes the embedded network's size as it is, and `/docs`
 //! does not promise the API a bare `include_planned`.
 
-use actix_web::test as atest;
-use actix_web::web;
-use corridor::http::{AppState, ServerConfig};
-use corridor::{Snapshot, corridor_app};
+mod common;
+
+use corridor::Snapshot;
 use serde_json::Value;
 
 fn readme() -> String {
@@ -13,18 +12,9 @@ fn readme() -> String {
 }
 
 async fn openapi() -> Value {
-    let data = web::Data::new(AppState::new(
-        Snapshot::embedded().unwrap(),
-        ServerConfig::default(),
-    ));
-    let app = atest::init_service(corridor_app!(data)).await;
-    let res = atest::call_service(
-        &app,
-        atest::TestRequest::get().uri("/openapi.json").to_request(),
-    )
-    .await;
-    assert!(res.status().is_success());
-    serde_json::from_slice(&atest::read_body(res).await).unwrap()
+    let res = common::app::get(&common::app::embedded(), "/openapi.json").await;
+    assert!(res.status.is_success());
+    res.json()
 }
 
 #[actix_web::test]

@@ -171,6 +171,16 @@ impl CapacityResult {
             MaxFlowValue::Unbounded { .. } => None,
         }
     }
+
+    /// The part of the flow in [`CapacityResult::corridors`] that transits a third country,
+    /// t/yr.
+    pub fn transit_flow_tpy(&self) -> f64 {
+        self.corridors
+            .iter()
+            .filter(|c| !c.transit.is_empty())
+            .map(|c| c.flow_tpy)
+            .sum()
+    }
 }
 
 /// Computes the maximum flow from `q.from` to `q.to` and a minimum cut.

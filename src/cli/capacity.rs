@@ -275,12 +275,7 @@ pub fn summary(net: &Network, q: &CapacityQuery, r: &CapacityResult) -> String {
 /// corridor and by crossing, transit flagged.
 fn transit_table(net: &Network, q: &CapacityQuery, r: &CapacityResult, v: f64) -> String {
     let mut s = String::new();
-    let through: f64 = r
-        .corridors
-        .iter()
-        .filter(|c| !c.transit.is_empty())
-        .map(|c| c.flow_tpy)
-        .sum();
+    let through = r.transit_flow_tpy();
     let direct = r.direct_tpy.unwrap_or(0.0);
     s += &format!(
         "transit {}: {} in all, {} direct (only {}), {} through third countries\n",

@@ -273,12 +273,7 @@ pub fn max_flow_collection(net: &Network, q: &CapacityQuery, r: &CapacityResult)
 /// Where the flow goes: by corridor and by crossing, with transit through third countries
 /// flagged, the flow without them, and the assumption.
 fn transit_json(net: &Network, q: &CapacityQuery, r: &CapacityResult) -> Value {
-    let through: f64 = r
-        .corridors
-        .iter()
-        .filter(|c| !c.transit.is_empty())
-        .map(|c| c.flow_tpy)
-        .sum();
+    let through = r.transit_flow_tpy();
     let corridors: Vec<Value> = r
         .corridors
         .iter()
