@@ -365,6 +365,8 @@ mod tests {
             "tonnes_per_train",
             "tonnes_per_vehicle",
             "operating_days",
+            // Issue 24: with or without third countries.
+            "transit",
         ]);
         let mut got = super::CAPACITY_PARAMS.to_vec();
         got.sort_unstable();
