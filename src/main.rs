@@ -30,7 +30,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<i32> {
                 // Data that cannot be served (invalid, unreadable, a bad prepared file)
                 // exits 1, as `corridor validate` does; usage errors exit 2.
                 Err(e) => {
-                    eprintln!("error: refusing to start: {e}");
+                    eprintln!("error: refusing to start on invalid data: {e}");
                     return Ok(1);
                 }
             }
