@@ -8,7 +8,7 @@ mod common;
 #[allow(dead_code)]
 mod gen_network;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use common::app;
@@ -18,25 +18,6 @@ use corridor::network::prepared::{self, PreparedFile};
 use corridor::snapshot::Snapshot;
 
 const TOKEN: &str = "prepared-test-token-0123456789abcdef";
-
-/// A temporary directory removed on drop (also when the test fails).
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let p =
-            std::env::temp_dir().join(format!("corridor-prepared-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).expect("temp dir");
-        Self(p)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn corridor(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_corridor"))
@@ -154,8 +135,8 @@ async fn same_answers(data: &app::State, prepared: &app::State, reqs: &[String])
 
 #[actix_web::test]
 async fn the_embedded_network_answers_the_same_from_its_prepared_file() {
-    let tmp = TempDir::new("embedded");
-    let file = tmp.0.join("embedded.corridor");
+    let tmp = common::TempDir::new("embedded");
+    let file = tmp.path().join("embedded.corridor");
     prepare(None, &file);
     let from_data = Snapshot::embedded().unwrap();
     let reqs = requests(&from_data, 1, 80);
@@ -179,8 +160,8 @@ async fn the_embedded_network_answers_the_same_from_its_prepared_file() {
 #[actix_web::test]
 async fn generated_networks_answer_the_same_from_their_prepared_files() {
     for seed in [3u64, 5, 8] {
-        let tmp = TempDir::new(&format!("gen{seed}"));
-        let dir = tmp.0.join("data");
+        let tmp = common::TempDir::new(&format!("gen{seed}"));
+        let dir = tmp.path().join("data");
         gen_network::generate(&gen_network::Args {
             nodes: 1200 + 400 * seed as usize,
             seed,
@@ -189,7 +170,7 @@ async fn generated_networks_answer_the_same_from_their_prepared_files() {
             demands: 20,
         })
         .expect("generator writes its files");
-        let file = tmp.0.join("net.corridor");
+        let file = tmp.path().join("net.corridor");
         prepare(Some(&dir), &file);
         let from_data = Snapshot::load(&Source::Dir(dir)).unwrap_or_else(|e| panic!("{e}"));
         let reqs = requests(&from_data, seed, 60);
@@ -216,12 +197,12 @@ fn damaged(good: &[u8]) -> Vec<(&'static str, Vec<u8>, &'static str)> {
 
 #[test]
 fn damaged_prepared_files_are_refused_naming_the_problem_with_exit_1() {
-    let tmp = TempDir::new("damaged");
-    let good_path = tmp.0.join("good.corridor");
+    let tmp = common::TempDir::new("damaged");
+    let good_path = tmp.path().join("good.corridor");
     prepare(None, &good_path);
     let good = std::fs::read(&good_path).unwrap();
     for (name, bytes, says) in damaged(&good) {
-        let path = tmp.0.join(format!("{name}.corridor"));
+        let path = tmp.path().join(format!("{name}.corridor"));
         std::fs::write(&path, bytes).unwrap();
         let o = corridor(&[
             "serve",
@@ -249,14 +230,14 @@ fn damaged_prepared_files_are_refused_naming_the_problem_with_exit_1() {
 
 #[test]
 fn prepare_refuses_invalid_data_listing_every_problem_and_writes_nothing() {
-    let tmp = TempDir::new("invalid");
-    let dir = tmp.0.join("data");
+    let tmp = common::TempDir::new("invalid");
+    let dir = tmp.path().join("data");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("nodes.geojson"), corridor::network::EMBEDDED_NODES).unwrap();
     let links =
         corridor::network::EMBEDDED_LINKS.replacen("\"speed_kmh\": ", "\"speed_kmh\": -", 2);
     std::fs::write(dir.join("links.geojson"), links).unwrap();
-    let out = tmp.0.join("net.corridor");
+    let out = tmp.path().join("net.corridor");
     let o = corridor(&[
         "prepare",
         "--data",
@@ -290,8 +271,8 @@ fn node_count(server: &Server) -> u64 {
 
 #[test]
 fn reload_takes_a_new_prepared_file_and_refuses_a_bad_one_keeping_the_old_serving() {
-    let tmp = TempDir::new("reload");
-    let file = tmp.0.join("serve.corridor");
+    let tmp = common::TempDir::new("reload");
+    let file = tmp.path().join("serve.corridor");
     prepare(None, &file);
     let embedded_nodes = Snapshot::embedded().unwrap().network.nodes().len() as u64;
     let server = Server::spawn_with(
@@ -312,7 +293,7 @@ fn reload_takes_a_new_prepared_file_and_refuses_a_bad_one_keeping_the_old_servin
         assert_eq!(node_count(&server), embedded_nodes, "{name}");
     }
     // A new good file (another network): served.
-    let generated = tmp.0.join("gen");
+    let generated = tmp.path().join("gen");
     gen_network::generate(&gen_network::Args {
         nodes: 900,
         seed: 2,

@@ -7,30 +7,12 @@ mod common;
 #[allow(dead_code)]
 mod gen_network;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use actix_web::http::StatusCode;
 use common::app;
 use corridor::network::{EMBEDDED_LINKS, EMBEDDED_NODES, LINKS_FILE, Source, load_from_strs};
 use corridor::snapshot::Snapshot;
-
-/// A temporary directory removed on drop (also when the test fails).
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let p = std::env::temp_dir().join(format!("corridor-scale-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).expect("temp dir");
-        Self(p)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn generate(out: &Path, nodes: usize, seed: u64, vertices: f64) {
     gen_network::generate(&gen_network::Args {
@@ -45,8 +27,8 @@ fn generate(out: &Path, nodes: usize, seed: u64, vertices: f64) {
 
 #[test]
 fn generated_network_is_deterministic_and_validates_with_its_scenarios_and_demand() {
-    let dir = TempDir::new("small");
-    let (a, b) = (dir.0.join("a"), dir.0.join("b"));
+    let dir = common::TempDir::new("small");
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     generate(&a, 3000, 11, 12.0);
     generate(&b, 3000, 11, 12.0);
     for f in [
@@ -165,9 +147,10 @@ fn problems_of_features_read_before_the_file_proves_no_collection_are_withdrawn(
 async fn a_network_beyond_the_bound_answers_413_pointing_to_the_ogc_collections() {
     // About 40,000 nodes and 100,000 links: past the 100,000 features served whole, with few
     // vertices per link to stay CI-sized.
-    let dir = TempDir::new("bound");
-    generate(&dir.0, 40_000, 7, 4.0);
-    let snap = Snapshot::load(&Source::Dir(dir.0.clone())).unwrap_or_else(|e| panic!("{e}"));
+    let dir = common::TempDir::new("bound");
+    generate(dir.path(), 40_000, 7, 4.0);
+    let snap =
+        Snapshot::load(&Source::Dir(dir.path().to_path_buf())).unwrap_or_else(|e| panic!("{e}"));
     let features = snap.network.nodes().len() + snap.network.links().len();
     assert!(
         features > corridor::http::MAX_NETWORK_FEATURES,
