@@ -139,6 +139,8 @@ pub struct PreparedFile {
     words: Vec<u64>,
     len: usize,
     payload_at: usize,
+    /// The folder documents (small), decoded once at open: a load reads them per folder.
+    folders: Vec<(String, String, String)>,
 }
 
 impl PartialEq for PreparedFile {
@@ -250,13 +252,22 @@ impl PreparedFile {
                 computed,
             });
         }
-        Ok(Self {
+        let mut file = Self {
             path: path.to_path_buf(),
             header,
             words,
             len,
             payload_at,
-        })
+            folders: Vec::new(),
+        };
+        // Decoding every section here also refuses a payload that does not decode at open.
+        file.folders = file
+            .payload()?
+            .folders
+            .into_iter()
+            .map(|(f, n, t)| (f.to_string(), n.to_string(), t.to_string()))
+            .collect();
+        Ok(file)
     }
 
     /// The path it was read from.
@@ -278,13 +289,8 @@ impl PreparedFile {
     }
 
     /// The folder documents (scenarios, demand sets), as a database source holds them.
-    pub(crate) fn folders(&self) -> Result<Vec<(String, String, String)>, PreparedError> {
-        Ok(self
-            .payload()?
-            .folders
-            .into_iter()
-            .map(|(f, n, t)| (f.to_string(), n.to_string(), t.to_string()))
-            .collect())
+    pub(crate) fn folders(&self) -> &[(String, String, String)] {
+        &self.folders
     }
 
     /// Builds the network: every feature read and cross-checked as from the files.
@@ -552,7 +558,7 @@ mod tests {
             assert_eq!(format!("{a:?}"), format!("{b:?}"));
         }
         assert_eq!(file.header.links, net.links().len());
-        assert_eq!(file.folders().unwrap().len(), 1);
+        assert_eq!(file.folders().len(), 1);
     }
 
     #[test]

@@ -207,12 +207,11 @@ pub fn folder_documents(
             .collect()),
         Source::Prepared(p) => Ok(p
             .folders()
-            .map_err(|e| LoadError::Prepared(Box::new(e)))?
-            .into_iter()
+            .iter()
             .filter(|(dir, _, _)| dir == folder)
             .map(|(_, name, text)| FolderDocument {
                 file: format!("{folder}/{name}.json"),
-                text: Cow::Owned(text),
+                text: Cow::Owned(text.clone()),
             })
             .collect()),
         Source::Fetched(f) => Ok(f
