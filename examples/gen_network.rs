@@ -860,6 +860,16 @@ fn write_demand(args: &Args, net: &Net, kinds: &[&str]) -> std::io::Result<()> {
         }
         let (commodity, usd_per_t, cargo, mode) =
             commodities[rng.below(commodities.len() as u64) as usize];
+        // A rail (road) flow starts and ends at a place with a rail (road) link: the service
+        // refuses one that does not ("node … serves no rail link").
+        let serves = |i: usize| match mode {
+            "rail" => net.flags[i] & RAIL != 0,
+            "road" => net.flags[i] & ROAD != 0,
+            _ => true,
+        };
+        if !(serves(a) && serves(b)) {
+            continue;
+        }
         let t = 10_000.0 * (1 + rng.below(100)) as f64;
         demands.push(json!({"from": node_id(net, a), "to": node_id(net, b),
             "commodity": commodity, "cargo": cargo, "mode": mode, "tonnes_per_year": t,

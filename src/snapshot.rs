@@ -168,9 +168,17 @@ impl Snapshot {
         file: &str,
         network: Network,
     ) -> Result<Snapshot, Vec<Problem>> {
+        // The schedules to compile again: added links, and edited links whose edit sets a
+        // field a schedule is read from (a capacity or status edit keeps the schedule).
         let touched: Vec<usize> = scenario
-            .link_ids()
-            .filter_map(|id| network.link_ix(id))
+            .changes
+            .iter()
+            .filter(|c| match &c.target {
+                Target::AddLink(_) => true,
+                Target::Link(_) => c.set.keys().any(|k| ScheduleTable::reads_field(k)),
+                Target::Node(_) | Target::AddNode(_) => false,
+            })
+            .filter_map(|c| network.link_ix(c.target.id()))
             .collect();
         let (schedules, problems) =
             self.schedules

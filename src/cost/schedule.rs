@@ -572,7 +572,9 @@ fn field_of(net: &Network, ix: usize, e: &ScheduleError) -> &'static str {
 fn link_spec(net: &Network, ix: usize, problems: &mut Vec<Problem>) -> Option<LinkSpec> {
     let link = &net.links()[ix];
     link.crossing.as_ref()?;
-    let p = &link.properties.to_map();
+    // Only the schedule's own fields are parsed out of the properties text (a crossing's
+    // properties run to kilobytes of notes and sources).
+    let p = &link.properties.select(SCHEDULE_FIELDS);
     let oh = p.get("opening_hours")?;
     let mut problem =
         |field: &str, message: String| problems.push(link_problem(net, ix, field, message));
@@ -643,8 +645,26 @@ fn link_spec(net: &Network, ix: usize, problems: &mut Vec<Problem>) -> Option<Li
     })
 }
 
+/// The properties a crossing's schedule is read from ([`link_spec`]).
+const SCHEDULE_FIELDS: &[&str] = &[
+    "opening_hours",
+    "timezone",
+    "closure_rule",
+    "holidays",
+    "schedule_source",
+];
+
 impl ScheduleTable {
     const NONE: u16 = u16::MAX;
+
+    /// Whether a change of property `field` can change a link's compiled schedule: one of the
+    /// schedule's own fields, or `kind` (only crossings have schedules). A scenario whose
+    /// edits set none of them keeps every schedule it does not name (see
+    /// [`ScheduleTable::overlay`]).
+    pub fn reads_field(field: &str) -> bool {
+        field == "kind" || SCHEDULE_FIELDS.contains(&field)
+    }
+
     /// Distinct schedules a table can hold (indices below [`Self::NONE`]).
     pub const MAX_SCHEDULES: usize = u16::MAX as usize;
 

@@ -75,6 +75,132 @@ impl Properties {
         Find(key).deserialize(&mut de).ok().flatten()
     }
 
+    /// The properties named in `keys` that are present, parsed; the others are skipped, not
+    /// built (one pass over the text).
+    pub fn select(&self, keys: &[&str]) -> serde_json::Map<String, serde_json::Value> {
+        use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+        struct Select<'k>(&'k [&'k str]);
+        impl<'de> Visitor<'de> for Select<'_> {
+            type Value = serde_json::Map<String, serde_json::Value>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut found = serde_json::Map::new();
+                while let Some(k) = m.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if self.0.contains(&k.as_ref()) {
+                        let v = m.next_value::<serde_json::Value>()?;
+                        found.insert(k.into_owned(), v);
+                    } else {
+                        m.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(found)
+            }
+        }
+        impl<'de> DeserializeSeed<'de> for Select<'_> {
+            type Value = serde_json::Map<String, serde_json::Value>;
+            fn deserialize<D: serde::Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> Result<Self::Value, D::Error> {
+                d.deserialize_map(self)
+            }
+        }
+        let mut de = serde_json::Deserializer::from_str(&self.0);
+        Select(keys).deserialize(&mut de).unwrap_or_default()
+    }
+
+    /// These properties with `changes` made (a `null` change removes the property), as the
+    /// text [`Properties::from_map`] would write for the changed map: the unchanged values are
+    /// copied as text, not parsed and written again.
+    pub fn patched(&self, changes: &serde_json::Map<String, serde_json::Value>) -> Self {
+        use serde::de::{DeserializeSeed, MapAccess, Visitor};
+        use serde_json::value::RawValue;
+        /// The top-level members in text order, keys and values borrowed from the text (a key
+        /// borrows only when it has no escape, so it is written back as it is).
+        struct Members;
+        impl<'de> Visitor<'de> for Members {
+            type Value = Vec<(&'de str, &'de RawValue)>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::with_capacity(m.size_hint().unwrap_or(32));
+                while let Some(k) = m.next_key::<&'de str>()? {
+                    out.push((k, m.next_value::<&'de RawValue>()?));
+                }
+                Ok(out)
+            }
+        }
+        impl<'de> DeserializeSeed<'de> for Members {
+            type Value = Vec<(&'de str, &'de RawValue)>;
+            fn deserialize<D: serde::Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> Result<Self::Value, D::Error> {
+                d.deserialize_map(self)
+            }
+        }
+        let mut de = serde_json::Deserializer::from_str(&self.0);
+        let members = match Members.deserialize(&mut de) {
+            // In key order, as `from_map` writes them.
+            Ok(m) if m.windows(2).all(|w| w[0].0 < w[1].0) => m,
+            _ => {
+                // Not text `from_map` wrote (or a key with an escape): the slow, certain way.
+                let mut map = self.to_map();
+                for (k, v) in changes {
+                    match v {
+                        serde_json::Value::Null => map.remove(k),
+                        v => map.insert(k.clone(), v.clone()),
+                    };
+                }
+                return Self::from_map(&map);
+            }
+        };
+        let mut out = String::with_capacity(self.0.len() + 512);
+        out.push('{');
+        let mut first = true;
+        let mut sep = |out: &mut String| {
+            if !std::mem::take(&mut first) {
+                out.push(',');
+            }
+        };
+        let mut kept = members.iter().peekable();
+        let mut changed = changes.iter().peekable();
+        loop {
+            // Both in key order: merge them.
+            let take_kept = match (kept.peek(), changed.peek()) {
+                (None, None) => break,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (Some((a, _)), Some((b, _))) => *a < b.as_str(),
+            };
+            if take_kept {
+                let (k, v) = kept.next().expect("peeked");
+                sep(&mut out);
+                out.push('"');
+                out.push_str(k);
+                out.push_str("\":");
+                out.push_str(v.get());
+            } else {
+                let (k, v) = changed.next().expect("peeked");
+                if kept.peek().is_some_and(|(a, _)| *a == k.as_str()) {
+                    kept.next();
+                }
+                if !v.is_null() {
+                    sep(&mut out);
+                    // A string key and a JSON value always serialise.
+                    out.push_str(&serde_json::to_string(k).unwrap_or_default());
+                    out.push(':');
+                    out.push_str(&serde_json::to_string(v).unwrap_or_default());
+                }
+            }
+        }
+        out.push('}');
+        Self(out.into())
+    }
+
     /// The value of one property when it is a string.
     pub fn get_str(&self, key: &str) -> Option<String> {
         match self.get(key) {

@@ -570,9 +570,16 @@ impl Scenario {
             match &c.target {
                 Target::Link(id) => {
                     if let Some(ix) = net.link_ix(id) {
-                        let mut props = link_properties(&net.links()[ix]);
-                        self.stamp(c, &mut props);
-                        edits.links.push((ix, props));
+                        let link = &net.links()[ix];
+                        let fields = self.changed_fields(c);
+                        // The new text is the old one with the changed fields spliced in,
+                        // unless the edit touches `length_km` (a derived length is written
+                        // rounded, so only the reader knows what the text should say).
+                        let text = (!c.set.contains_key("length_km"))
+                            .then(|| link.properties.patched(&fields));
+                        let mut props = link_properties(link);
+                        set_fields(&mut props, fields);
+                        edits.links.push((ix, props, text));
                     }
                 }
                 Target::Node(id) => {
@@ -598,14 +605,14 @@ impl Scenario {
     /// Sets the change's fields in `props` (`null` removes one) and stamps it with the
     /// scenario.
     fn stamp(&self, c: &Change, props: &mut Map<String, Value>) {
-        for (k, v) in &c.set {
-            if v.is_null() {
-                props.remove(k);
-            } else {
-                props.insert(k.clone(), v.clone());
-            }
-        }
-        props.insert(
+        set_fields(props, self.changed_fields(c));
+    }
+
+    /// The fields change `c` writes into a feature's properties: its `set` (`null` for a
+    /// removal) and the `scenario` stamp (name, source, estimate, note).
+    fn changed_fields(&self, c: &Change) -> Map<String, Value> {
+        let mut fields = c.set.clone();
+        fields.insert(
             "scenario".into(),
             json!({
                 "name": self.name,
@@ -614,6 +621,7 @@ impl Scenario {
                 "note": c.note,
             }),
         );
+        fields
     }
 
     /// The network with this scenario's changes, by the reference path: the whole network is
@@ -999,6 +1007,17 @@ fn node_feature(n: &super::Node) -> Value {
 }
 
 /// A link's properties as its feature in the file has them.
+/// Sets `fields` in `props`; a `null` removes the field.
+fn set_fields(props: &mut Map<String, Value>, fields: Map<String, Value>) {
+    for (k, v) in fields {
+        if v.is_null() {
+            props.remove(&k);
+        } else {
+            props.insert(k, v);
+        }
+    }
+}
+
 fn link_properties(l: &super::Link) -> Map<String, Value> {
     let mut props = l.properties.to_map();
     // A length the loader derived from the geometry is recorded rounded: leave it out so that
@@ -1063,6 +1082,7 @@ pub fn load(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::network::Properties;
 
     fn net() -> Network {
         Network::embedded().expect("embedded network")
@@ -1076,6 +1096,47 @@ mod tests {
         format!(
             r#"{{"name":"t","title":"T","description":"d","source":"s","changes":[{changes}]}}"#
         )
+    }
+
+    /// The spliced text of an edited link is what writing the changed map would give, for
+    /// every link of the network and edits that add, replace and remove fields (first, last
+    /// and middle keys, escapes and non-ASCII text among them).
+    #[test]
+    fn patched_properties_are_the_changed_map_written() {
+        let n = net();
+        let edits: Vec<Map<String, Value>> = vec![
+            json!({"capacity": {"value": 7, "unit": "trains/day"}, "scenario": {"name": "t"}}),
+            json!({"status": "closed", "notes": null, "aaa": "first \"quoted\" \u{e9}"}),
+            json!({"zzz": [1, 2.5, "Наушки"], "id": null, "source": "replaced"}),
+            json!({"opening_hours": null, "timezone": "Asia/Ulaanbaatar"}),
+            json!({}),
+        ]
+        .into_iter()
+        .map(|v| v.as_object().cloned().expect("an object"))
+        .collect();
+        for link in n.links() {
+            for changes in &edits {
+                let mut map = link.properties.to_map();
+                for (k, v) in changes {
+                    if v.is_null() {
+                        map.remove(k);
+                    } else {
+                        map.insert(k.clone(), v.clone());
+                    }
+                }
+                let want = Properties::from_map(&map);
+                let got = link.properties.patched(changes);
+                assert_eq!(got.as_json(), want.as_json(), "link {}", link.id.0);
+            }
+            let picked = link.properties.select(&["timezone", "id", "not-a-field"]);
+            let mut want = Map::new();
+            for k in ["id", "timezone"] {
+                if let Some(v) = link.properties.get(k) {
+                    want.insert(k.into(), v);
+                }
+            }
+            assert_eq!(picked, want, "link {}", link.id.0);
+        }
     }
 
     #[test]

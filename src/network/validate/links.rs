@@ -37,12 +37,13 @@ pub(super) fn read_links(text: &str, problems: &mut Vec<Problem>) -> Vec<RawLink
 pub(super) fn reread_link(
     ix: usize,
     properties: Map<String, Value>,
+    text: Option<Properties>,
     geometry: &Line,
     problems: &mut Vec<Problem>,
 ) -> Option<Link> {
     let mut report = Report::new(LINKS_FILE, problems);
     let mut feat = Feat::of_properties(ix, properties, &mut report);
-    read_link(&mut feat, Some(geometry.clone()), None)
+    read_link(&mut feat, Some(geometry.clone()), text)
 }
 
 /// Reads a link of a prepared file: its properties `text` (as a validated network wrote
@@ -56,12 +57,20 @@ pub(super) fn read_prepared_link(
     let properties = super::parse_props(LINKS_FILE, ix, text, problems)?;
     let mut report = Report::new(LINKS_FILE, problems);
     let mut feat = Feat::of_properties(ix, properties, &mut report);
-    read_link(&mut feat, Some(geometry), Some(text))
+    read_link(
+        &mut feat,
+        Some(geometry),
+        Some(Properties::from_written(text)),
+    )
 }
 
 /// One link, when every required part of it reads; its geometry is `geometry` when given
 /// (already read), else read from the feature.
-fn read_link(feat: &mut Feat<'_, '_>, geometry: Option<Line>, text: Option<&str>) -> Option<Link> {
+fn read_link(
+    feat: &mut Feat<'_, '_>,
+    geometry: Option<Line>,
+    text: Option<Properties>,
+) -> Option<Link> {
     let id = feat.str_req("id");
     let from = feat.str_req("from");
     let to = feat.str_req("to");
@@ -128,7 +137,7 @@ fn read_link(feat: &mut Feat<'_, '_>, geometry: Option<Line>, text: Option<&str>
         name,
         source: source.into(),
         properties: match text {
-            Some(t) => Properties::from_written(t),
+            Some(t) => t,
             None => Properties::from_map(&feat.props),
         },
     })
@@ -141,9 +150,8 @@ fn read_link(feat: &mut Feat<'_, '_>, geometry: Option<Line>, text: Option<&str>
 /// `capacity_source`, `gauge_source`.
 fn check_audit_fields(feat: &mut Feat<'_, '_>, has_length: bool) {
     if let Some(d) = feat.str_opt("as_of") {
-        let day = chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").is_ok();
-        let month = chrono::NaiveDate::parse_from_str(&format!("{d}-01"), "%Y-%m-%d").is_ok();
-        if !(day || month) {
+        let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok();
+        if !(day(&d) || day(&format!("{d}-01"))) {
             let msg = format!("must be a date YYYY-MM-DD (or YYYY-MM), found '{d}'");
             feat.problem("as_of", msg);
         }

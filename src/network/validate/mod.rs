@@ -132,8 +132,10 @@ pub fn validate(docs: &Documents<'_>) -> Result<Network, LoadError> {
 pub(crate) struct Edits {
     /// Changed nodes: index into [`Network::nodes`] and the node's new properties.
     pub nodes: Vec<(usize, Map<String, Value>)>,
-    /// Changed links: index into [`Network::links`] and the link's new properties.
-    pub links: Vec<(usize, Map<String, Value>)>,
+    /// Changed links: index into [`Network::links`], the link's new properties, and, when the
+    /// editor has it, their text as [`super::Properties::from_map`] would write it (kept as
+    /// the link's properties instead of writing the map out again).
+    pub links: Vec<(usize, Map<String, Value>, Option<super::Properties>)>,
 }
 
 /// `net` with `edits`, checked as [`validate`] would check the edited files, but only where an
@@ -162,9 +164,9 @@ pub(crate) fn revalidate(net: &Network, edits: Edits) -> Result<Network, LoadErr
         }
     }
     let mut new_links = Vec::with_capacity(edits.links.len());
-    for (ix, props) in edits.links {
+    for (ix, props, text) in edits.links {
         let old = &net.links[ix];
-        if let Some(l) = links::reread_link(ix, props, &old.geometry, &mut problems) {
+        if let Some(l) = links::reread_link(ix, props, text, &old.geometry, &mut problems) {
             new_links.push((ix, l));
         }
     }
