@@ -470,6 +470,11 @@ pub async fn serve(state: web::Data<AppState>, bind: &str) -> std::io::Result<()
         // bounding the threads bounds that memory (actix's default is 512 ÷ cores per
         // worker). Requests beyond them queue, and a wait past the compute bound is a 503.
         .worker_max_blocking_threads(BLOCKING_THREADS_PER_WORKER)
+        // A client that closes its side is gone: actix's default keeps a half-closed HTTP/1
+        // connection's request running to the end (the client might still read the answer),
+        // so abandoned work ran on for nobody. Refusing half-closure drops the handler as
+        // soon as the EOF is read, which raises the request's cancellation flag.
+        .h1_allow_half_closed(false)
         .bind(bind)?
         .shutdown_timeout(10);
     for addr in server.addrs() {
