@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::body::Strict;
 use super::params::MAX_LIST_LEN;
 use super::schema;
-use super::{ApiError, AppState, Params, compute, geojson_response};
+use super::{ApiError, AppState, Params, geojson_response};
 use crate::capacity::demand;
 use crate::capacity::request as limits;
 use crate::capacity::{
@@ -280,7 +280,7 @@ pub async fn get_capacity(
     let scenario = capacity_scenario(req.query_string())?;
     let on = snap.snapshot.scenario(scenario.as_deref())?;
     let q = capacity_query(req.query_string(), &on.network, on.conversion)?;
-    let body = compute(&state, move || {
+    let body = super::compute_heavy(&state, move || {
         let on = snap.snapshot.scenario(scenario.as_deref())?;
         let r = cap::max_flow(&on.network, &q);
         let doc = output::capacity::max_flow_collection(&on.network, &q, &r);
@@ -304,7 +304,7 @@ pub async fn get_capacity(
         (status = 200, description = "Assignment FeatureCollection with `summary`, `demands`, `cost_model` and `query` members", content_type = "application/geo+json", body = serde_json::Value),
         (status = 400, description = "Invalid body or demand fields, each named (e.g. `demands[3].tonnes_per_year`)", content_type = "application/problem+json"),
         (status = 404, description = "Unknown scenario or demand set (`field: scenario` or `demand`), with suggestions", content_type = "application/problem+json"),
-        (status = 413, description = "Body over 1 MiB or more than 10,000 demands", content_type = "application/problem+json"),
+        (status = 413, description = "Body over 1 MiB, more than 10,000 demands, or demands × network size over the work cap (`field: demands`)", content_type = "application/problem+json"),
         (status = 503, description = "Compute bound exceeded", content_type = "application/problem+json"),
     )
 )]
@@ -316,6 +316,11 @@ pub async fn post_assign(
     let snap = state.current();
     let mut body = body.into_inner().0;
     let scenario = prepare_assign(&mut body, &snap.demand)?;
+    crate::cancel::check_work(
+        "demands",
+        super::demand_count(&body),
+        super::network_size(&snap.network),
+    )?;
     let out = super::compute_heavy(&state, move || {
         let on = snap.snapshot.choose(scenario.as_ref(), "scenario")?;
         let req = AssignRequest::check(body, &on.network, on.conversion)?;

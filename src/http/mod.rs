@@ -58,7 +58,8 @@ pub struct ServerConfig {
     /// Peers whose `Forwarded` / `X-Forwarded-*` headers are believed; from any other peer
     /// they are ignored.
     pub trusted_proxies: Vec<std::net::IpAddr>,
-    /// Heavy requests (matrix, reach, assign, compare/assign, preview) computed at once;
+    /// Heavy requests (matrix, reach, capacity, assign, compare/capacity, compare/assign,
+    /// preview) computed at once;
     /// more wait in line, and a wait past the compute bound is a 503. Default: the cores.
     pub heavy_slots: usize,
     /// Data directory re-read on reload; `None` means the embedded data.
@@ -250,7 +251,33 @@ where
     out
 }
 
-async fn run_bounded<T, F>(limit: Duration, start: Instant, work: F) -> Result<T, ApiError>
+/// Network elements (nodes + links) one search over `net` may visit: the size a request's
+/// work is measured in ([`crate::cancel::check_work`]).
+pub fn network_size(net: &crate::network::Network) -> usize {
+    net.nodes().len() + net.links().len()
+}
+
+/// The number of demands an assignment body asks for (0 when `demands` is malformed: the
+/// domain reports that).
+pub fn demand_count(
+    body: &crate::capacity::assign::Loose<crate::capacity::assign::AssignRequest>,
+) -> usize {
+    use crate::capacity::assign::Loose;
+    match body {
+        Loose::Valid(b) => match &b.demands {
+            Some(Loose::Valid(d)) => d.len(),
+            _ => 0,
+        },
+        Loose::Invalid(_) => 0,
+    }
+}
+
+async fn run_bounded<T, F>(
+    limit: Duration,
+    start: Instant,
+    work: F,
+    pool: Option<&HeavyPool>,
+) -> Result<T, ApiError>
 where
     F: FnOnce() -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
