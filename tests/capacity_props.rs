@@ -99,13 +99,15 @@ mod flow_graph {
     }
 }
 
+/// A drawn link: `(a, b, rail, capacity, oneway, per-direction capacities [a → b, b → a])`.
+type RandomLink = (usize, usize, bool, Option<u32>, bool, Option<(u32, u32)>);
+
 /// A random corridor: nodes of one country, each serving rail, road or both, some intermodal;
 /// links of a mode both ends serve, some without capacity, some one-way.
 #[derive(Debug, Clone)]
 struct RandomNet {
     modes: Vec<(u8, bool)>,
-    /// `(a, b, rail, capacity, oneway, per-direction capacities [a → b, b → a])`.
-    links: Vec<(usize, usize, bool, Option<u32>, bool, Option<(u32, u32)>)>,
+    links: Vec<RandomLink>,
     sources: Vec<usize>,
     sinks: Vec<usize>,
     mode: ModeFilter,
