@@ -131,9 +131,57 @@ pub fn check_now() {
     }
 }
 
+/// Most units of work one request may ask for: searches (or assignment demands) × network
+/// elements (nodes + links) each of them may visit. A one-to-many search costs about 0.1 µs
+/// per element here, so this is about what fits in the default 2 s compute bound: a request
+/// that could only end in a 503 is refused at once instead (413), before it is admitted.
+/// The embedded network (~470 elements) never reaches it within the 10,000-cell and
+/// 10,000-demand caps; a 10⁵-node network allows ~60 sources per matrix.
+pub const MAX_WORK: u64 = 20_000_000;
+
+/// A request asking for more than [`MAX_WORK`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{count} {field} × {size} network elements (nodes + links) = {} units of work; at most \
+     {MAX_WORK} per request: split the request",
+    *count as u64 * *size as u64
+)]
+pub struct TooMuchWork {
+    /// The parameter or member whose count is at fault (`sources`, `demands`, …).
+    pub field: &'static str,
+    /// How many searches it asks for.
+    pub count: usize,
+    /// Network elements each may visit.
+    pub size: usize,
+}
+
+/// Refuses `count` searches over a network of `size` elements beyond [`MAX_WORK`].
+///
+/// # Errors
+/// [`TooMuchWork`] naming `field`.
+pub fn check_work(field: &'static str, count: usize, size: usize) -> Result<(), TooMuchWork> {
+    if (count as u64).saturating_mul(size as u64) > MAX_WORK {
+        return Err(TooMuchWork { field, count, size });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn work_beyond_the_cap_is_refused_naming_the_field() {
+        assert!(check_work("sources", 10_000, 2_000).is_ok());
+        let e = check_work("sources", 10_000, 2_001).unwrap_err();
+        assert_eq!(e.field, "sources");
+        assert!(
+            e.to_string()
+                .starts_with("10000 sources × 2001 network elements"),
+            "{e}"
+        );
+        assert!(check_work("demands", usize::MAX, usize::MAX).is_err());
+    }
 
     #[test]
     fn work_stops_at_a_checkpoint_once_raised() {

@@ -3,7 +3,10 @@
 //! Oracles: petgraph's `algo::ford_fulkerson` (Edmonds–Karp) for the value; max-flow equals
 //! the capacity of the returned cut, and removing the cut disconnects sources from sinks;
 //! flow is conserved at every node and no link exceeds its capacity; the first demand of an
-//! assignment is served up to the max-flow.
+//! assignment is served up to the max-flow. Some links carry direction-specific capacities
+//! (`capacity_forward` / `capacity_backward`), and an unbounded answer is checked against the
+//! reference too: it is unbounded exactly when links without capacity alone join a source to
+//! a sink, and its path is such a walk.
 
 mod common;
 
@@ -96,12 +99,15 @@ mod flow_graph {
     }
 }
 
+/// A drawn link: `(a, b, rail, capacity, oneway, per-direction capacities [a → b, b → a])`.
+type RandomLink = (usize, usize, bool, Option<u32>, bool, Option<(u32, u32)>);
+
 /// A random corridor: nodes of one country, each serving rail, road or both, some intermodal;
 /// links of a mode both ends serve, some without capacity, some one-way.
 #[derive(Debug, Clone)]
 struct RandomNet {
     modes: Vec<(u8, bool)>,
-    links: Vec<(usize, usize, bool, Option<u32>, bool)>,
+    links: Vec<RandomLink>,
     sources: Vec<usize>,
     sinks: Vec<usize>,
     mode: ModeFilter,
@@ -118,6 +124,7 @@ fn random_net() -> impl Strategy<Value = RandomNet> {
                     any::<bool>(),
                     prop::option::weighted(0.8, 1u32..40),
                     prop::bool::weighted(0.2),
+                    prop::option::weighted(0.3, (1u32..40, 1u32..40)),
                 ),
                 1..24,
             ),
@@ -171,7 +178,7 @@ impl RandomNet {
                 .node(&format!("n{i}"), "RU", "station", serves(m), [x, y])
                 .set("intermodal", inter.into());
         }
-        for (j, &(a, b, rail, cap, oneway)) in self.links.iter().enumerate() {
+        for (j, &(a, b, rail, cap, oneway, directed)) in self.links.iter().enumerate() {
             if a == b {
                 continue;
             }
@@ -190,8 +197,22 @@ impl RandomNet {
                     kind,
                 )
                 .oneway(oneway);
-            if let Some(c) = cap {
-                t = t.capacity(f64::from(c), "t/yr");
+            match (cap, directed) {
+                (Some(_), Some((f, b))) => {
+                    t = t
+                        .capacity(f64::from(f.max(b)), "t/yr")
+                        .set(
+                            "capacity_forward",
+                            serde_json::json!({"value": f, "unit": "t/yr"}),
+                        )
+                        .set(
+                            "capacity_backward",
+                            serde_json::json!({"value": b, "unit": "t/yr"}),
+                        )
+                        .set("capacity_note", "test: lanes per direction".into());
+                }
+                (Some(c), None) => t = t.capacity(f64::from(c), "t/yr"),
+                (None, _) => {}
             }
         }
         t.network()
@@ -237,6 +258,16 @@ fn transfers(net: &Network, n: usize, mode: ModeFilter) -> bool {
     mode == ModeFilter::Any && node.intermodal && node.serves(Mode::Rail) && node.serves(Mode::Road)
 }
 
+/// A link's capacity from `from` to `to` (`forward`) or back, t/yr, read off the data as
+/// drawn: the direction's own figure when it has one, else `capacity`.
+fn capacity_towards(l: &corridor::network::Link, forward: bool) -> Option<f64> {
+    match l.capacity_directed {
+        Some(d) if forward => Some(d.forward.value),
+        Some(d) => Some(d.backward.value),
+        None => l.capacity.map(|c| c.value),
+    }
+}
+
 /// The reference: the model written out directly as a petgraph graph (states, transfers,
 /// super-source and super-sink), solved by petgraph's Ford–Fulkerson.
 fn reference_max_flow(net: &Network, q: &CapacityQuery) -> f64 {
@@ -244,7 +275,7 @@ fn reference_max_flow(net: &Network, q: &CapacityQuery) -> f64 {
         .links()
         .iter()
         .filter(|l| q.constraints.mode.allows(l.mode))
-        .filter_map(|l| l.capacity.map(|c| c.value))
+        .filter_map(|l| l.capacity.map(|c| 2.0 * c.value))
         .sum();
     let big = 4.0 * finite + 1.0;
     let mut g = Graph::<(), f64>::new();
@@ -256,11 +287,10 @@ fn reference_max_flow(net: &Network, q: &CapacityQuery) -> f64 {
         if !q.constraints.mode.allows(l.mode) {
             continue;
         }
-        let c = l.capacity.map_or(big, |c| c.value);
         let (u, v) = (2 * l.from_ix + slot(l.mode), 2 * l.to_ix + slot(l.mode));
-        g.add_edge(ids[u], ids[v], c);
+        g.add_edge(ids[u], ids[v], capacity_towards(l, true).unwrap_or(big));
         if !l.oneway {
-            g.add_edge(ids[v], ids[u], c);
+            g.add_edge(ids[v], ids[u], capacity_towards(l, false).unwrap_or(big));
         }
     }
     for n in 0..net.nodes().len() {
@@ -341,14 +371,49 @@ proptest! {
         prop_assume!(q.is_some());
         let q = q.unwrap();
         let res = max_flow(&net, &q);
+        // Unbounded exactly when the links without capacity alone join a source to a sink.
+        let capacitated: HashSet<usize> = (0..net.links().len())
+            .filter(|&i| net.links()[i].capacity.is_some())
+            .collect();
+        let unbounded = connected_without(&net, &q, &capacitated);
+        prop_assert_eq!(
+            matches!(res.value, MaxFlowValue::Unbounded { .. }),
+            unbounded,
+            "{:?}",
+            res.value
+        );
         match &res.value {
             MaxFlowValue::Unbounded { path } => {
+                // The path is a walk from a source to a sink over usable links without
+                // capacity, each taken in a direction it may be, changing mode only where
+                // the model allows.
                 prop_assert!(!path.is_empty());
+                let mut at: Option<usize> = None;
                 for s in path {
-                    if let Step::Link { link_ix, .. } = s {
-                        prop_assert!(net.links()[*link_ix].capacity.is_none());
+                    match *s {
+                        Step::Link { link_ix, forward } => {
+                            let l = &net.links()[link_ix];
+                            prop_assert!(l.capacity.is_none(), "{} has a capacity", l.id);
+                            prop_assert!(q.constraints.mode.allows(l.mode), "{}", l.id);
+                            prop_assert!(forward || !l.oneway, "{} against its one-way", l.id);
+                            let (a, b) = if forward { (l.from_ix, l.to_ix) } else { (l.to_ix, l.from_ix) };
+                            match at {
+                                None => prop_assert!(q.from.nodes.contains(&a), "starts at n{a}"),
+                                Some(u) => prop_assert_eq!(u, a, "the path jumps at {}", l.id),
+                            }
+                            at = Some(b);
+                        }
+                        Step::Transshipment { node_ix, .. } => {
+                            prop_assert!(transfers(&net, node_ix, q.constraints.mode));
+                            if let Some(u) = at {
+                                prop_assert_eq!(u, node_ix);
+                            }
+                            at = Some(node_ix);
+                        }
                     }
                 }
+                let end = at.unwrap();
+                prop_assert!(q.to.nodes.contains(&end), "ends at n{end}");
             }
             MaxFlowValue::Bounded(value) => {
                 let value = *value;
@@ -363,7 +428,7 @@ proptest! {
                 let mut balance = vec![0.0f64; net.nodes().len()];
                 for f in &res.flows {
                     let l = &net.links()[f.link_ix];
-                    if let Some(c) = f.capacity_tpy {
+                    if let Some(c) = capacity_towards(l, f.forward) {
                         prop_assert!(f.flow_tpy <= c * (1.0 + 1e-9), "{} over capacity", l.id);
                     }
                     prop_assert!(!l.oneway || f.forward, "{} against its one-way", l.id);

@@ -167,12 +167,9 @@ fn sighup_reloads_and_refuses_broken_data() {
     let (_tmp, dir) = temp_data_dir("hup");
     install(&dir, "A");
     let server = Server::start(Some(&dir), &[]);
-    let etag = |s: &Server| {
+    let health = |s: &Server| -> serde_json::Value {
         let (_, _, body) = s.get("/health");
-        serde_json::from_str::<serde_json::Value>(&body).unwrap()["etag"]
-            .as_str()
-            .unwrap()
-            .to_string()
+        serde_json::from_str(&body).unwrap()
     };
     let hup = |pid: u32| {
         let st = std::process::Command::new("kill")
@@ -181,23 +178,46 @@ fn sighup_reloads_and_refuses_broken_data() {
             .unwrap();
         assert!(st.success());
     };
-    let before = etag(&server);
+    // The reload a SIGHUP starts is over when `/health`'s `last_reload.at` moves: poll for
+    // that, not for a fixed time, so a slow reload is waited for and a refusal is seen.
+    let after_hup = |s: &Server, before: &serde_json::Value| -> serde_json::Value {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let h = health(s);
+            if h["last_reload"]["at"] != before["last_reload"]["at"] {
+                return h;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "SIGHUP did not finish a reload: {h}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    let before = health(&server);
+    assert_eq!(before["last_reload"]["ok"], true, "{before}");
+    // `at` has millisecond resolution: let the clock move past the start-up reload's.
+    std::thread::sleep(Duration::from_millis(5));
     install(&dir, "broken");
     hup(server.pid());
-    std::thread::sleep(Duration::from_millis(500));
+    let refused = after_hup(&server, &before);
+    assert_eq!(refused["last_reload"]["ok"], false, "{refused}");
+    assert!(
+        refused["last_reload"]["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["field"] == "gauge_mm" && p["id"] == "xr-naushki-sukhbaatar"),
+        "{refused}"
+    );
     assert_eq!(
-        etag(&server),
-        before,
+        refused["etag"], before["etag"],
         "broken data must not replace the served network"
     );
+    std::thread::sleep(Duration::from_millis(5));
     install(&dir, "B");
     hup(server.pid());
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while etag(&server) == before {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "SIGHUP did not reload"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let reloaded = after_hup(&server, &refused);
+    assert_eq!(reloaded["last_reload"]["ok"], true, "{reloaded}");
+    assert_ne!(reloaded["etag"], before["etag"], "SIGHUP did not swap in B");
 }

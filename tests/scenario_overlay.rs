@@ -318,3 +318,87 @@ fn a_scenario_that_adds_takes_the_full_path_and_rebuilds_the_index() {
     assert!(!Arc::ptr_eq(&typed.index, &base.index));
     assert_same_snapshot(&typed, &reference(&base, &s, "scenarios/t.json"), "add");
 }
+
+/// One scenario per settable field (and for `status`, one value the graph reads and one it
+/// does not): the search graph is shared with the base snapshot exactly when the field cannot
+/// change it, and the overlay still answers as the full rebuild. The table is written out
+/// here (not derived from `SearchGraph::same_link_inputs`): the graph reads closed-or-not,
+/// speed, direction, dwell (time weights) and a node's `intermodal` (transfers); capacities,
+/// their notes, opening hours and veterinary control are read per request, never by it.
+#[test]
+fn the_search_graph_is_shared_exactly_when_the_changed_field_cannot_change_it() {
+    let base = base();
+    let tashanta = "xd-tashanta-tsagaannuur";
+    // (target kind, id, field, value unlike the data's, graph shared?)
+    let cases: [(&str, &str, &str, serde_json::Value, bool); 12] = [
+        ("link", tashanta, "status", "seasonal".into(), true),
+        ("link", tashanta, "status", "closed".into(), false),
+        (
+            "link",
+            tashanta,
+            "capacity",
+            serde_json::json!({"value": 4.5, "unit": "trains/day"}),
+            true,
+        ),
+        ("link", tashanta, "capacity_basis", "estimate".into(), true),
+        (
+            "link",
+            tashanta,
+            "capacity_note",
+            "a test figure".into(),
+            true,
+        ),
+        ("link", tashanta, "speed_kmh", 17.25.into(), false),
+        ("link", tashanta, "oneway", true.into(), false),
+        ("link", tashanta, "dwell_h", 0.into(), false),
+        ("link", tashanta, "hours", "Mo-Sa 08:00-20:00".into(), true),
+        (
+            "link",
+            tashanta,
+            "opening_hours",
+            "Mo-Sa 08:00-20:00; PH off".into(),
+            true,
+        ),
+        ("link", tashanta, "veterinary", false.into(), true),
+        ("node", "mn-sukhbaatar", "intermodal", false.into(), false),
+    ];
+    // Every settable field has a row: a new field must be decided here.
+    for f in LINK_FIELDS.iter().chain(NODE_FIELDS) {
+        assert!(
+            cases.iter().any(|c| c.2 == f.name),
+            "no case for the settable field {}",
+            f.name
+        );
+    }
+    for (kind, id, field, value, shared) in cases {
+        let what = format!("{kind} {id}: {field} = {value}");
+        let text = serde_json::json!({
+            "name": "t", "title": "T", "description": "d", "source": "s",
+            "changes": [{kind: id, "set": {field: value}, "source": "test", "estimate": false}]
+        })
+        .to_string();
+        let s = Scenario::parse("scenarios/t.json", &text, &base.network)
+            .unwrap_or_else(|p| panic!("{what}: {p:?}"));
+        let typed = base
+            .overlay(&s, "scenarios/t.json")
+            .unwrap_or_else(|p| panic!("{what}: {p:?}"));
+        // The change is real: the feature differs from the base's.
+        let before_after = match kind {
+            "link" => (
+                format!("{:?}", base.network.link(id).unwrap()),
+                format!("{:?}", typed.network.link(id).unwrap()),
+            ),
+            _ => (
+                format!("{:?}", base.network.node(id).unwrap()),
+                format!("{:?}", typed.network.node(id).unwrap()),
+            ),
+        };
+        assert_ne!(before_after.0, before_after.1, "{what}: nothing changed");
+        assert_eq!(
+            Arc::ptr_eq(&typed.search, &base.search),
+            shared,
+            "{what}: graph shared"
+        );
+        assert_same_snapshot(&typed, &reference(&base, &s, "scenarios/t.json"), &what);
+    }
+}

@@ -402,24 +402,136 @@ mod http {
         )
         .await;
         assert_eq!(s, StatusCode::OK, "{doc}");
-        let f = &doc["features"][0]["properties"];
-        for key in [
-            "depart",
-            "arrive",
-            "wait_h",
-            "border_times",
-            "corridor",
-            "co2e_kg_per_t",
-        ] {
-            assert!(!f[key].is_null(), "{key}: {f}");
+        let routes: Vec<&Value> = doc["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["geometry"]["type"] == "LineString")
+            .collect();
+        assert_eq!(
+            doc["alternatives_found"].as_u64(),
+            Some(routes.len() as u64 - 1),
+            "{doc}"
+        );
+        // Best first: no alternative arrives sooner than the best route.
+        let arrivals: Vec<f64> = routes
+            .iter()
+            .map(|r| r["properties"]["time_h"].as_f64().unwrap())
+            .collect();
+        assert!(arrivals.windows(2).all(|w| w[0] <= w[1]), "{arrivals:?}");
+        for r in &routes {
+            check_timing(&r["properties"]);
         }
+        let f = &routes[0]["properties"];
         assert_eq!(f["depart"], "2027-07-10T08:00:00+06:00");
-        let b = &f["border_times"][0];
-        for key in ["crossing", "arrive", "depart", "wait_h", "dwell_h"] {
-            assert!(!b[key].is_null(), "{key}: {b}");
+        // Known schedule facts of this trip: via Russia; Veseloyarsk–Aul is open around the
+        // clock (no wait); cargo reaches Kyakhta–Altanbulag (08:00-20:00, Asia/Irkutsk, UTC+8)
+        // at 05:47 local on Tuesday 13 July, waits 2 h 13 min and enters at 08:00 sharp.
+        assert_eq!(f["corridor"], "KZ-RU-MN");
+        let b = f["border_times"].as_array().unwrap();
+        assert_eq!(b.len(), 2, "{f}");
+        assert_eq!(
+            (b[0]["crossing"].as_str(), b[0]["wait_h"].as_f64()),
+            (Some("xd-veseloyarsk-aul"), Some(0.0))
+        );
+        assert_eq!(b[1]["crossing"], "xd-kyakhta-altanbulag");
+        let irkutsk = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+        let reached = at(&b[1]["arrive"]).with_timezone(&irkutsk);
+        assert_eq!(reached.to_rfc3339(), "2027-07-13T05:47:00+08:00");
+        assert_eq!(b[1]["wait_h"].as_f64(), Some(2.22));
+        let entered = reached + chrono::Duration::minutes(133);
+        assert_eq!(entered.to_rfc3339(), "2027-07-13T08:00:00+08:00");
+        // Every figure of the answer agrees with the domain's plan of the same request.
+        let mut r = req("kz-almaty", "mn-ulaanbaatar");
+        r.mode = ModeFilter::Road;
+        r.depart = Some(parse_depart("2027-07-10T08:00+06:00").unwrap());
+        let best = run(&r).routes.remove(0);
+        let timing = best.timing.as_ref().unwrap();
+        assert_eq!(f["arrive"], timing.arrive.to_rfc3339());
+        assert!((f["wait_h"].as_f64().unwrap() - timing.wait_h).abs() <= 0.005);
+        // CO2e per tonne is the sum of the legs'.
+        let legs = f["legs"].as_array().unwrap();
+        let sum: f64 = legs
+            .iter()
+            .map(|l| l["co2e_kg_per_t"].as_f64().unwrap())
+            .sum();
+        let co2 = f["co2e_kg_per_t"].as_f64().unwrap();
+        // Each figure is rounded to 0.01 in the answer.
+        let rounding = 0.005 * (legs.len() + 1) as f64;
+        assert!(co2 > 0.0 && (sum - co2).abs() <= rounding, "{sum} vs {co2}");
+    }
+
+    fn at(v: &Value) -> chrono::DateTime<chrono::FixedOffset> {
+        chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap_or_else(|| panic!("{v}")))
+            .unwrap_or_else(|e| panic!("{v}: {e}"))
+    }
+
+    /// A timed route's arithmetic, from its own figures and the data: the span from `depart`
+    /// to `arrive` is `time_h`; each border's stay (`arrive` → `depart`) is its wait + dwell +
+    /// travel, its dwell the crossing's `dwell_h` in the data and its travel the crossing
+    /// link's length at its speed; borders come in the route's order and in time order; the
+    /// waits add up to `wait_h`; and cargo enters each crossing inside its opening hours.
+    fn check_timing(f: &Value) {
+        let net = &snap().network;
+        let (depart, arrive) = (at(&f["depart"]), at(&f["arrive"]));
+        let hours = |a: chrono::DateTime<chrono::FixedOffset>,
+                     b: chrono::DateTime<chrono::FixedOffset>| {
+            (b - a).num_seconds() as f64 / 3600.0
+        };
+        let time_h = f["time_h"].as_f64().unwrap();
+        assert!((hours(depart, arrive) - time_h).abs() <= 0.01, "{f}");
+        let borders = f["border_times"].as_array().unwrap();
+        let ids: Vec<&str> = borders
+            .iter()
+            .map(|b| b["crossing"].as_str().unwrap())
+            .collect();
+        let crossings: Vec<&str> = f["crossings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        assert_eq!(ids, crossings);
+        assert!(!ids.is_empty(), "{f}");
+        let (mut prev, mut waits) = (depart, 0.0);
+        for b in borders {
+            let l = net.link(b["crossing"].as_str().unwrap()).unwrap();
+            let (a, d) = (at(&b["arrive"]), at(&b["depart"]));
+            let wait = b["wait_h"].as_f64().unwrap();
+            let dwell = b["dwell_h"].as_f64().unwrap();
+            let travel = b["travel_h"].as_f64().unwrap();
+            assert!(a >= prev, "{b} before the previous border");
+            assert!(wait >= 0.0, "{b}");
+            assert_eq!(dwell, l.crossing.as_ref().unwrap().dwell_h, "{b}");
+            assert!((travel - l.length_km / l.speed_kmh).abs() <= 0.005, "{b}");
+            assert!(
+                (hours(a, d) - (wait + dwell + travel)).abs() <= 0.02,
+                "{b}: stay {} h",
+                hours(a, d)
+            );
+            // The instant cargo enters: open then, and (after a wait) opening just then.
+            let entered = a + chrono::Duration::seconds((wait * 3600.0).round() as i64);
+            let ix = net.link_ix(&l.id.0).unwrap();
+            let probe = entered.timestamp() + 60;
+            match snap().schedules.of(ix) {
+                None => assert_eq!(wait, 0.0, "{b}: no schedule, no wait"),
+                Some(s) => {
+                    let w = s.next_open(probe).unwrap();
+                    assert!(w.opens <= probe, "{b}: closed when entered");
+                    if wait > 0.0 {
+                        let w = s.next_open(entered.timestamp() - 120).unwrap();
+                        assert!(
+                            w.opens > entered.timestamp() - 120,
+                            "{b}: waited although open"
+                        );
+                    }
+                }
+            }
+            waits += wait;
+            prev = d;
         }
-        assert!(doc["alternatives_found"].as_u64().is_some());
-        assert!(!f["legs"][0]["co2e_kg_per_t"].is_null());
+        assert!(arrive >= prev);
+        assert!((waits - f["wait_h"].as_f64().unwrap()).abs() <= 0.02, "{f}");
     }
 
     #[actix_web::test]

@@ -117,17 +117,26 @@ impl AppState {
                 message: e.to_string(),
             }],
         };
-        {
+        // The status is written last, after any swap: once `/health` shows this reload's
+        // `at`, the network it reports is the one the reload left (tests wait on it).
+        let record = |ok: bool, problems: Vec<Problem>| {
             let mut st = self.status.lock().unwrap_or_else(|p| p.into_inner());
-            st.last_ok = outcome.is_ok();
+            st.last_ok = ok;
             st.last_at = now_rfc3339();
             st.last_problems = problems;
-        }
-        let snap = outcome?;
+        };
+        let snap = match outcome {
+            Ok(snap) => snap,
+            Err(e) => {
+                record(false, problems);
+                return Err(e.into());
+            }
+        };
         let summary = snap.network.summary();
         let served = Served::new(snap);
         tracing::info!(nodes = summary.nodes, links = summary.links, etag = %served.etag, "network reloaded");
         self.served.store(std::sync::Arc::new(served));
+        record(true, problems);
         Ok(summary)
     }
 

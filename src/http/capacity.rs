@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::body::Strict;
 use super::params::MAX_LIST_LEN;
 use super::schema;
-use super::{ApiError, AppState, Params, compute, geojson_response};
+use super::{ApiError, AppState, Params, geojson_response};
 use crate::capacity::demand;
 use crate::capacity::request as limits;
 use crate::capacity::{
@@ -280,7 +280,7 @@ pub async fn get_capacity(
     let scenario = capacity_scenario(req.query_string())?;
     let on = snap.snapshot.scenario(scenario.as_deref())?;
     let q = capacity_query(req.query_string(), &on.network, on.conversion)?;
-    let body = compute(&state, move || {
+    let body = super::compute_heavy(&state, move || {
         let on = snap.snapshot.scenario(scenario.as_deref())?;
         let r = cap::max_flow(&on.network, &q);
         let doc = output::capacity::max_flow_collection(&on.network, &q, &r);
@@ -304,7 +304,7 @@ pub async fn get_capacity(
         (status = 200, description = "Assignment FeatureCollection with `summary`, `demands`, `cost_model` and `query` members", content_type = "application/geo+json", body = serde_json::Value),
         (status = 400, description = "Invalid body or demand fields, each named (e.g. `demands[3].tonnes_per_year`)", content_type = "application/problem+json"),
         (status = 404, description = "Unknown scenario or demand set (`field: scenario` or `demand`), with suggestions", content_type = "application/problem+json"),
-        (status = 413, description = "Body over 1 MiB or more than 10,000 demands", content_type = "application/problem+json"),
+        (status = 413, description = "Body over 1 MiB, more than 10,000 demands, or demands × network size over the work cap (`field: demands`)", content_type = "application/problem+json"),
         (status = 503, description = "Compute bound exceeded", content_type = "application/problem+json"),
     )
 )]
@@ -316,6 +316,11 @@ pub async fn post_assign(
     let snap = state.current();
     let mut body = body.into_inner().0;
     let scenario = prepare_assign(&mut body, &snap.demand)?;
+    crate::cancel::check_work(
+        "demands",
+        super::demand_count(&body),
+        super::network_size(&snap.network),
+    )?;
     let out = super::compute_heavy(&state, move || {
         let on = snap.snapshot.choose(scenario.as_ref(), "scenario")?;
         let req = AssignRequest::check(body, &on.network, on.conversion)?;
@@ -335,42 +340,123 @@ mod tests {
     #[openapi(paths(super::get_capacity, super::post_assign))]
     struct Doc;
 
-    #[test]
-    fn handlers_describe_themselves_for_openapi() {
-        let doc = serde_json::to_value(Doc::openapi()).unwrap();
-        let get = &doc["paths"]["/v1/capacity"]["get"];
-        let names: Vec<&str> = get["parameters"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p["name"].as_str().unwrap())
-            .collect();
-        assert_eq!(names, super::CAPACITY_PARAMS);
-        let post = &doc["paths"]["/v1/assign"]["post"];
-        assert!(post["requestBody"]["content"]["application/json"].is_object());
-        assert!(
-            doc["components"]["schemas"]["AssignBody"].is_object(),
-            "{doc}"
-        );
+    /// The `GET /v1/capacity` section of the README, up to `### POST /v1/assign`.
+    fn readme_capacity() -> &'static str {
+        let readme = include_str!("../../README.md");
+        let start = readme
+            .find("### `GET /v1/capacity`")
+            .expect("README section");
+        let end = readme[start..]
+            .find("### `POST /v1/assign`")
+            .expect("README section end");
+        &readme[start..start + end]
     }
 
+    /// The capacity parameters as the README documents them, written out here rather than
+    /// read from `CAPACITY_PARAMS` (which builds the document): a parameter dropped or added,
+    /// an enum value lost, a range or a conversion default changed fails.
     #[test]
-    fn parameters_are_the_shared_args_and_capacitys_own() {
-        use crate::cost::ConstraintArgs;
-        let mut expected: Vec<&str> = vec!["from", "to", "mode"];
-        expected.extend(ConstraintArgs::NAMES);
-        expected.extend([
-            ConstraintArgs::CLOSE_ALIAS,
+    fn openapi_parameters_are_the_documented_ones() {
+        let doc = serde_json::to_value(Doc::openapi()).unwrap();
+        let params = doc["paths"]["/v1/capacity"]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .clone();
+        let names: Vec<&str> = params.iter().map(|p| p["name"].as_str().unwrap()).collect();
+        let expected = [
+            "from",
+            "to",
+            "mode",
+            "include_planned",
+            "cargo",
+            "avoid_countries",
+            "avoid_crossings",
+            "avoid_links",
+            "close",
+            "scenario",
             "set_capacity",
             "tonnes_per_train",
             "tonnes_per_vehicle",
             "operating_days",
-            // Issue 24: with or without third countries.
             "transit",
-        ]);
-        let mut got = super::CAPACITY_PARAMS.to_vec();
-        got.sort_unstable();
-        expected.sort_unstable();
-        assert_eq!(got, expected);
+        ];
+        assert_eq!(names, expected);
+        let param = |n: &str| params.iter().find(|p| p["name"] == n).unwrap().clone();
+        for n in expected {
+            assert_eq!(
+                param(n)["required"] == true,
+                matches!(n, "from" | "to"),
+                "{n}"
+            );
+            assert!(
+                !param(n)["description"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .is_empty(),
+                "{n} has no description"
+            );
+        }
+        let schema = |n: &str| param(n)["schema"].clone();
+        assert_eq!(
+            schema("mode")["enum"],
+            serde_json::json!(["rail", "road", "any"])
+        );
+        assert_eq!(schema("mode")["default"], "any");
+        assert_eq!(
+            schema("cargo")["enum"],
+            serde_json::json!(["general", "container", "bulk", "livestock"])
+        );
+        assert_eq!(
+            schema("transit")["enum"],
+            serde_json::json!(["any", "direct"])
+        );
+        assert_eq!(schema("transit")["default"], "any");
+        // README: "conversion overrides (1–20000, 0.1–100, 1–366)" and "trains/day × 3000 t ×
+        // 365 d, vehicles/day × 20 t".
+        let readme = readme_capacity();
+        assert!(readme.contains("(1–20000, 0.1–100, 1–366)"));
+        assert!(readme.contains("trains/day × 3000 t ×\n365 d, vehicles/day × 20 t × 365 d"));
+        for (n, lo, hi, default) in [
+            ("tonnes_per_train", 1.0, 20000.0, 3000.0),
+            ("tonnes_per_vehicle", 0.1, 100.0, 20.0),
+            ("operating_days", 1.0, 366.0, 365.0),
+        ] {
+            let s = schema(n);
+            let num = |k: &str| s[k].as_f64().unwrap_or(f64::NAN);
+            assert_eq!(
+                (num("minimum"), num("maximum"), num("default")),
+                (lo, hi, default),
+                "{n}: {s}"
+            );
+        }
+        // The README's parameter table names every parameter.
+        let table: String = readme
+            .lines()
+            .filter(|l| l.starts_with("| `"))
+            .map(|l| l.split(" | ").next().unwrap_or_default())
+            .collect();
+        for n in expected {
+            assert!(
+                table.contains(&format!("`{n}`")),
+                "README's table lacks `{n}`"
+            );
+        }
+        let post = &doc["paths"]["/v1/assign"]["post"];
+        assert!(post["requestBody"]["content"]["application/json"].is_object());
+    }
+
+    #[test]
+    fn the_parser_accepts_exactly_the_documented_names() {
+        // Every documented name is accepted, an undocumented one refused naming it.
+        let query = "from=RU&to=MN&mode=rail&include_planned=false&cargo=bulk&avoid_countries=CN\
+                     &avoid_crossings=xr-naushki-sukhbaatar&avoid_links=xr-naushki-sukhbaatar\
+                     &close=xr-naushki-sukhbaatar&set_capacity=xr-zamyn-uud-erenhot:1000\
+                     &tonnes_per_train=2000&tonnes_per_vehicle=10&operating_days=300&transit=any";
+        let parse = |q: &str| {
+            crate::http::Params::parse(q, super::CAPACITY_PARAMS).and_then(|p| p.finish())
+        };
+        assert!(parse(query).is_ok());
+        let err = parse("from=RU&to=MN&colour=red").unwrap_err();
+        assert_eq!(err.problem()["field"], "colour", "{}", err.problem());
     }
 }

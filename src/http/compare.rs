@@ -74,6 +74,8 @@ pub async fn get_compare_route(
             content_type = "application/problem+json", body = serde_json::Value),
         (status = 422, description = "A place standing for no usable node on the baseline or on the scenario",
             content_type = "application/problem+json", body = serde_json::Value),
+        (status = 503, description = "The compute bound was exceeded, or the service is busy with other heavy requests (`Retry-After`)",
+            content_type = "application/problem+json", body = serde_json::Value),
     )
 )]
 #[tracing::instrument(skip_all, fields(query = %req.query_string()))]
@@ -86,7 +88,7 @@ pub async fn get_compare_capacity(
     let on = snap.snapshot.scenario(Some(&name))?;
     let base_q = capacity_query(req.query_string(), &snap.network, snap.snapshot.conversion)?;
     let q = capacity_query(req.query_string(), &on.network, on.conversion)?;
-    let body = compute(&state, move || {
+    let body = super::compute_heavy(&state, move || {
         let on = snap.snapshot.scenario(Some(&name))?;
         let base = cap::max_flow(&snap.network, &base_q);
         let scen = cap::max_flow(&on.network, &q);
@@ -119,7 +121,7 @@ pub async fn get_compare_capacity(
             content_type = "application/problem+json", body = serde_json::Value),
         (status = 404, description = "Unknown scenario or demand set, with suggestions",
             content_type = "application/problem+json", body = serde_json::Value),
-        (status = 413, description = "Body over 1 MiB or more than 10,000 demands",
+        (status = 413, description = "Body over 1 MiB, more than 10,000 demands, or twice the demands × network size over the work cap (`field: demands`)",
             content_type = "application/problem+json", body = serde_json::Value),
     )
 )]
@@ -136,6 +138,12 @@ pub async fn post_compare_assign(
             "required: the scenario to compare with the baseline (a name from GET /v1/scenarios, or a scenario object)",
         )
     })?;
+    // Both cases are assigned: twice the work.
+    crate::cancel::check_work(
+        "demands",
+        2 * super::demand_count(&body),
+        super::network_size(&snap.network),
+    )?;
     let out = super::compute_heavy(&state, move || {
         let on = snap.snapshot.choose(Some(&which), "scenario")?;
         let name = on.scenario().map(|s| s.name.clone()).unwrap_or_default();

@@ -435,6 +435,16 @@ impl From<crate::capacity::CapacityError> for ApiError {
     }
 }
 
+impl From<crate::cancel::TooMuchWork> for ApiError {
+    fn from(e: crate::cancel::TooMuchWork) -> Self {
+        ApiError::TooLarge {
+            field: e.field.into(),
+            detail: e.to_string(),
+            limit: crate::cancel::MAX_WORK,
+        }
+    }
+}
+
 impl From<crate::network::scenario::ScenarioError> for ApiError {
     fn from(e: crate::network::scenario::ScenarioError) -> Self {
         use crate::network::scenario::ScenarioError as E;

@@ -150,6 +150,12 @@ async fn answer_matrix(
 ) -> Result<HttpResponse, ApiError> {
     let csv = wants_csv(req, fmt.as_deref());
     let snap = state.current();
+    // One search per source: refuse at once what could only time out.
+    crate::cancel::check_work(
+        "sources",
+        request.sources.len(),
+        super::network_size(&snap.network),
+    )?;
     let body = super::compute_heavy(&state, move || {
         let on = snap
             .snapshot
@@ -190,7 +196,7 @@ async fn answer_matrix(
             content_type = "application/problem+json", body = serde_json::Value),
         (status = 404, description = "Unknown places: every one listed in `errors`, each with `suggestions`",
             content_type = "application/problem+json", body = serde_json::Value),
-        (status = 413, description = "More than 10,000 cells (sources × destinations)",
+        (status = 413, description = "More than 10,000 cells (sources × destinations), or sources × network size over the work cap (`field: sources`)",
             content_type = "application/problem+json", body = serde_json::Value),
         (status = 422, description = "A position that cannot be snapped to a node serving the mode",
             content_type = "application/problem+json", body = serde_json::Value),
@@ -226,7 +232,7 @@ pub async fn get_matrix(
             content_type = "application/problem+json", body = serde_json::Value),
         (status = 404, description = "Unknown places, every one listed",
             content_type = "application/problem+json", body = serde_json::Value),
-        (status = 413, description = "More than 10,000 cells, or a body over 1 MiB",
+        (status = 413, description = "More than 10,000 cells, sources × network size over the work cap (`field: sources`), or a body over 1 MiB",
             content_type = "application/problem+json", body = serde_json::Value),
         (status = 422, description = "A position that cannot be snapped",
             content_type = "application/problem+json", body = serde_json::Value),

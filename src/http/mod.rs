@@ -58,7 +58,8 @@ pub struct ServerConfig {
     /// Peers whose `Forwarded` / `X-Forwarded-*` headers are believed; from any other peer
     /// they are ignored.
     pub trusted_proxies: Vec<std::net::IpAddr>,
-    /// Heavy requests (matrix, reach, assign, compare/assign, preview) computed at once;
+    /// Heavy requests (matrix, reach, capacity, assign, compare/capacity, compare/assign,
+    /// preview) computed at once;
     /// more wait in line, and a wait past the compute bound is a 503. Default: the cores.
     pub heavy_slots: usize,
     /// Data directory re-read on reload; `None` means the embedded data.
@@ -181,6 +182,73 @@ pub struct AppState {
     pub admin_failures: admin::FailureLimiter,
     /// Admission of heavy requests ([`ServerConfig::heavy_slots`] permits).
     pub heavy: tokio::sync::Semaphore,
+    /// Where admitted heavy work runs ([`HeavyPool`]), apart from the blocking threads that
+    /// compute routes.
+    pub heavy_pool: HeavyPool,
+}
+
+/// The threads heavy requests compute on: a rayon pool of [`ServerConfig::heavy_slots`]
+/// threads (their fan-out, e.g. a matrix's rows, stays inside it) running at a lower CPU
+/// priority ([`HEAVY_NICE`]). Routes run on actix's blocking threads at normal priority, so a
+/// flood of heavy requests neither queues routes behind it nor takes their CPU: the kernel
+/// gives a runnable route thread ~10× the share of a heavy one.
+#[derive(Debug)]
+pub struct HeavyPool(Option<rayon::ThreadPool>);
+
+/// Nice value of the heavy threads (Linux, per thread; 0 is normal). Under CFS a nice-10
+/// thread weighs 110 against a nice-0 thread's 1024.
+pub const HEAVY_NICE: i32 = 10;
+
+impl HeavyPool {
+    /// A pool of `threads` threads, each lowering its own priority to [`HEAVY_NICE`]. `None`
+    /// inside (work then runs on actix's blocking threads) if the pool cannot be built.
+    pub fn new(threads: usize) -> Self {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.max(1))
+            .thread_name(|i| format!("corridor-heavy-{i}"))
+            .start_handler(|_| lower_priority())
+            .build();
+        match pool {
+            Ok(p) => Self(Some(p)),
+            Err(e) => {
+                tracing::warn!(error = %e, "no heavy pool; heavy work shares the blocking threads");
+                Self(None)
+            }
+        }
+    }
+
+    /// Runs `work` on the pool; its panics come back as `Err`.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, String> {
+        let Some(pool) = &self.0 else {
+            return web::block(work).await.map_err(|e| e.to_string());
+        };
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        pool.spawn(move || {
+            let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
+                .map_err(|_| "heavy work panicked".to_string());
+            let _ = tx.send(out);
+        });
+        rx.await.map_err(|e| e.to_string())?
+    }
+}
+
+/// Lowers the calling thread's CPU priority to [`HEAVY_NICE`] (Linux: the nice value is per
+/// thread). Elsewhere, or if refused, nothing changes.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: gettid and setpriority take and return plain integers and touch no memory.
+        let r = unsafe {
+            let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+            libc::setpriority(libc::PRIO_PROCESS, tid, HEAVY_NICE)
+        };
+        if r != 0 {
+            tracing::warn!("could not lower a heavy thread's priority");
+        }
+    }
 }
 
 impl AppState {
@@ -196,6 +264,7 @@ impl AppState {
         Self {
             served: ArcSwap::from_pointee(Served::new(snapshot)),
             heavy: tokio::sync::Semaphore::new(config.heavy_slots.max(1)),
+            heavy_pool: HeavyPool::new(config.heavy_slots),
             config,
             reload_lock: std::sync::Mutex::new(()),
             status: std::sync::Mutex::new(admin::SourceStatus::new(kind)),
@@ -221,10 +290,11 @@ where
     T: Send + 'static,
 {
     let limit = state.config.compute_timeout;
-    run_bounded(limit, Instant::now(), work).await
+    run_bounded(limit, Instant::now(), work, None).await
 }
 
-/// As [`compute`], for the heavy endpoints (matrix, reach, assign, compare/assign, preview):
+/// As [`compute`], for the heavy endpoints (matrix, reach, capacity, assign, the compare
+/// endpoints of capacity and assign, preview):
 /// admitted through a bounded queue of [`ServerConfig::heavy_slots`] permits, so a flood of
 /// them leaves the other blocking threads to routes. Waiting counts against the same compute
 /// bound.
@@ -245,12 +315,38 @@ where
             )));
         }
     };
-    let out = run_bounded(limit, start, work).await;
+    let out = run_bounded(limit, start, work, Some(&state.heavy_pool)).await;
     drop(permit);
     out
 }
 
-async fn run_bounded<T, F>(limit: Duration, start: Instant, work: F) -> Result<T, ApiError>
+/// Network elements (nodes + links) one search over `net` may visit: the size a request's
+/// work is measured in ([`crate::cancel::check_work`]).
+pub fn network_size(net: &crate::network::Network) -> usize {
+    net.nodes().len() + net.links().len()
+}
+
+/// The number of demands an assignment body asks for (0 when `demands` is malformed: the
+/// domain reports that).
+pub fn demand_count(
+    body: &crate::capacity::assign::Loose<crate::capacity::assign::AssignRequest>,
+) -> usize {
+    use crate::capacity::assign::Loose;
+    match body {
+        Loose::Valid(b) => match &b.demands {
+            Some(Loose::Valid(d)) => d.len(),
+            _ => 0,
+        },
+        Loose::Invalid(_) => 0,
+    }
+}
+
+async fn run_bounded<T, F>(
+    limit: Duration,
+    start: Instant,
+    work: F,
+    pool: Option<&HeavyPool>,
+) -> Result<T, ApiError>
 where
     F: FnOnce() -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
@@ -268,13 +364,19 @@ where
     let _raise = deadline.raise_on_drop();
     let worker_deadline = deadline.clone();
     let cancelled = exceeded();
-    let job = web::block(move || {
+    let job = move || {
         crate::fields::with_suggestion_budget(crate::fields::SUGGESTED_UNKNOWNS, || {
             crate::cancel::with_deadline(worker_deadline, work)
         })
         .unwrap_or(Err(cancelled))
-    });
-    match tokio::time::timeout(remaining, job).await {
+    };
+    let done = async move {
+        match pool {
+            Some(pool) => pool.run(job).await,
+            None => web::block(job).await.map_err(|e| e.to_string()),
+        }
+    };
+    match tokio::time::timeout(remaining, done).await {
         // Work that finished, but only after the bound, is refused too: the bound is a
         // promise about latency, whichever side of the timer's poll the work completed on.
         Ok(Ok(_)) if start.elapsed() > limit => Err(exceeded()),
@@ -470,6 +572,11 @@ pub async fn serve(state: web::Data<AppState>, bind: &str) -> std::io::Result<()
         // bounding the threads bounds that memory (actix's default is 512 ÷ cores per
         // worker). Requests beyond them queue, and a wait past the compute bound is a 503.
         .worker_max_blocking_threads(BLOCKING_THREADS_PER_WORKER)
+        // A client that closes its side is gone: actix's default keeps a half-closed HTTP/1
+        // connection's request running to the end (the client might still read the answer),
+        // so abandoned work ran on for nobody. Refusing half-closure drops the handler as
+        // soon as the EOF is read, which raises the request's cancellation flag.
+        .h1_allow_half_closed(false)
         .bind(bind)?
         .shutdown_timeout(10);
     for addr in server.addrs() {

@@ -151,30 +151,145 @@ mod tests {
             .unwrap_or_default()
     }
 
+    /// The README's section on routing, from its heading to the next `## `.
+    fn readme_routing() -> String {
+        let readme = include_str!("../../README.md");
+        let start = readme
+            .find("## Routing: `GET /v1/route`")
+            .expect("README routing section");
+        let rest = &readme[start + 3..];
+        rest[..rest.find("\n## ").unwrap_or(rest.len())].to_string()
+    }
+
+    /// The route parameters as the README documents them, written out here (not read from
+    /// the Rust types that build the document): a parameter dropped, renamed or reordered, an
+    /// enum value lost, a range or default changed fails.
     #[test]
-    fn openapi_parameters_come_from_the_rust_types() {
+    fn openapi_parameters_are_the_documented_ones() {
         let params = route_params();
         let names: Vec<&str> = params.iter().filter_map(|p| p["name"].as_str()).collect();
-        assert_eq!(names, ALLOWED);
-        let schema = |n: &str| {
-            params
-                .iter()
-                .find(|p| p["name"] == n)
-                .map(|p| p["schema"].clone())
-                .unwrap_or_default()
-        };
-        assert_eq!(schema("mode")["enum"], json!(ModeFilter::VALUES));
-        assert_eq!(schema("optimize")["enum"], json!(Measure::VALUES));
-        assert_eq!(schema("cargo")["enum"], json!(Cargo::VALUES));
-        assert_eq!(schema("optimize")["default"], "time");
-        assert_eq!(schema("alternatives")["minimum"], 0);
-        assert_eq!(schema("alternatives")["maximum"], MAX_ALTERNATIVES);
-        for f in Profile::FIELDS {
-            assert_eq!(schema(f.name)["maximum"], f.max, "{}", f.name);
+        let expected = [
+            "from",
+            "to",
+            "via",
+            "mode",
+            "optimize",
+            "alternatives",
+            "alternatives_by",
+            "max_sharing",
+            "max_stretch",
+            "depart",
+            "avoid_countries",
+            "avoid_crossings",
+            "avoid_links",
+            "include_planned",
+            "cargo",
+            "scenario",
+            "dwell_scale",
+            "transshipment_h",
+            "transshipment_usd_per_t",
+            "rail_usd_per_tkm",
+            "road_usd_per_tkm",
+            "border_usd_per_t",
+            "road_truck_kg_per_tkm",
+            "rail_diesel_kg_per_tkm",
+            "rail_electric_kwh_per_tkm",
+            "grid_ru_kg_per_kwh",
+            "grid_mn_kg_per_kwh",
+            "grid_cn_kg_per_kwh",
+            "grid_kz_kg_per_kwh",
+            "grid_other_kg_per_kwh",
+            "transshipment_kg_per_t",
+        ];
+        assert_eq!(names, expected);
+        // The parser accepts exactly these names.
+        assert_eq!(ALLOWED, expected);
+        let param = |n: &str| params.iter().find(|p| p["name"] == n).unwrap().clone();
+        for n in ["from", "to"] {
+            assert_eq!(param(n)["required"], true, "{n}");
         }
-        for p in &params {
-            let d = p["description"].as_str().unwrap_or_default();
-            assert!(!d.is_empty(), "{p}");
+        for n in &expected[2..] {
+            assert_ne!(param(n)["required"], true, "{n}");
+            let d = param(n)["description"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            assert!(!d.is_empty(), "{n} has no description");
+        }
+        let schema = |n: &str| param(n)["schema"].clone();
+        assert_eq!(schema("mode")["enum"], json!(["rail", "road", "any"]));
+        assert_eq!(schema("mode")["default"], "any");
+        assert_eq!(
+            schema("optimize")["enum"],
+            json!(["distance", "time", "cost", "co2"])
+        );
+        assert_eq!(schema("optimize")["default"], "time");
+        assert_eq!(
+            schema("cargo")["enum"],
+            json!(["general", "container", "bulk", "livestock"])
+        );
+        assert_eq!(schema("cargo")["default"], "general");
+        assert_eq!(
+            schema("alternatives_by")["enum"],
+            json!(["route", "corridor"])
+        );
+        assert_eq!(schema("alternatives_by")["default"], "route");
+        assert_eq!(schema("depart")["format"], "date-time");
+        // (name, minimum, maximum, default): README "Parameters" and "Costing profile".
+        let ranges: [(&str, f64, f64, f64); 18] = [
+            ("alternatives", 0.0, 5.0, 0.0),
+            ("max_sharing", 0.0, 1.0, 0.75),
+            ("max_stretch", 1.0, 10.0, 1.5),
+            ("dwell_scale", 0.0, 10.0, 1.0),
+            ("transshipment_h", 0.0, 720.0, 24.0),
+            ("transshipment_usd_per_t", 0.0, 1000.0, 15.0),
+            ("rail_usd_per_tkm", 0.0, 10.0, 0.04),
+            ("road_usd_per_tkm", 0.0, 10.0, 0.10),
+            ("border_usd_per_t", 0.0, 1000.0, 8.0),
+            ("road_truck_kg_per_tkm", 0.0, 1.0, 0.065),
+            ("rail_diesel_kg_per_tkm", 0.0, 1.0, 0.023),
+            ("rail_electric_kwh_per_tkm", 0.0, 1.0, 0.025),
+            ("grid_ru_kg_per_kwh", 0.0, 2.0, 0.475),
+            ("grid_mn_kg_per_kwh", 0.0, 2.0, 0.84),
+            ("grid_cn_kg_per_kwh", 0.0, 2.0, 0.63),
+            ("grid_kz_kg_per_kwh", 0.0, 2.0, 0.70),
+            ("grid_other_kg_per_kwh", 0.0, 2.0, 0.52),
+            ("transshipment_kg_per_t", 0.0, 100.0, 1.5),
+        ];
+        for (n, lo, hi, default) in ranges {
+            let s = schema(n);
+            let num = |k: &str| s[k].as_f64().unwrap_or(f64::NAN);
+            assert_eq!(
+                (num("minimum"), num("maximum"), num("default")),
+                (lo, hi, default),
+                "{n}: {s}"
+            );
+        }
+        // Every parameter is in the README's routing section, and each costing default the
+        // README's table states is the document's.
+        let readme = readme_routing();
+        for n in expected {
+            assert!(
+                readme.contains(&format!("`{n}`")),
+                "README routing lacks `{n}`"
+            );
+        }
+        for (n, default) in [
+            ("rail_usd_per_tkm", "0.04 USD/t·km"),
+            ("road_usd_per_tkm", "0.10 USD/t·km"),
+            ("border_usd_per_t", "8 USD/t"),
+            ("transshipment_h", "24 h"),
+            ("transshipment_usd_per_t", "15 USD/t"),
+            ("dwell_scale", "1"),
+            ("road_truck_kg_per_tkm", "0.065 kg"),
+            ("rail_diesel_kg_per_tkm", "0.023 kg"),
+            ("rail_electric_kwh_per_tkm", "0.025 kWh"),
+            ("transshipment_kg_per_t", "1.5 kg"),
+        ] {
+            let row = format!("| `{n}` | {default}");
+            assert!(readme.contains(&row), "README lacks the row {row}");
+            let figure: f64 = default.split(' ').next().unwrap().parse().unwrap();
+            assert_eq!(schema(n)["default"].as_f64(), Some(figure), "{n}");
         }
     }
 

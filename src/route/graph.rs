@@ -395,18 +395,84 @@ mod tests {
       {"type":"Feature","geometry":{"type":"LineString","coordinates":[[1,0],[2,0]]},"properties":{"id":"bc-road","from":"b","to":"c","mode":"road","kind":"road","speed_kmh":50,"status":"open","source":"t"}}
     ]}"#;
 
+    /// The precomputed weights against the README's formulas and default figures written out
+    /// here as literals (not read from `Profile`): a changed default, a measure stored under
+    /// another's index, a dwell or transshipment left out, or the wrong grid all fail.
     #[test]
-    fn default_weights_are_the_default_profiles() {
+    fn default_weights_are_the_readmes_formulas_and_figures() {
+        // README "Costing profile": USD/t·km, USD/t, h, kg CO2e.
+        const RAIL_USD_PER_TKM: f64 = 0.04;
+        const ROAD_USD_PER_TKM: f64 = 0.10;
+        const BORDER_USD_PER_T: f64 = 8.0;
+        const TRANSSHIPMENT_H: f64 = 24.0;
+        const TRANSSHIPMENT_USD_PER_T: f64 = 15.0;
+        const TRANSSHIPMENT_KG_PER_T: f64 = 1.5;
+        const ROAD_KG_PER_TKM: f64 = 0.065;
+        const RAIL_DIESEL_KG_PER_TKM: f64 = 0.023;
+        const RAIL_KWH_PER_TKM: f64 = 0.025;
+        let grid = |country: &str| match country {
+            "RU" => 0.475,
+            "MN" => 0.84,
+            "CN" => 0.63,
+            "KZ" => 0.70,
+            _ => 0.52,
+        };
         let net = crate::network::Network::embedded().unwrap();
         let g = SearchGraph::build(&net);
-        let profile = Profile::default();
-        for &m in Measure::ALL.iter() {
-            assert_eq!(
-                g.default_weights(m),
-                &g.weights(&net, &profile, m)[..],
-                "{m:?}"
-            );
+        let (mut crossings, mut transfers, mut electric) = (0, 0, 0);
+        for e in 0..g.edge_count() {
+            let edge = g.edge(e);
+            let l = &net.links()[edge.link as usize];
+            let rail = l.mode == Mode::Rail;
+            let dwell_h = l.crossing.as_ref().map_or(0.0, |c| c.dwell_h);
+            let shipped = edge.transshipment.is_some();
+            crossings += usize::from(l.crossing.is_some());
+            transfers += usize::from(shipped);
+            electric += usize::from(l.electrified);
+            // The grid is the `from` node's country's (README: the link's `from` country).
+            let from_country = net.nodes()[l.from_ix].country.as_str();
+            let kg_per_tkm = match (rail, l.electrified) {
+                (false, _) => ROAD_KG_PER_TKM,
+                (true, false) => RAIL_DIESEL_KG_PER_TKM,
+                (true, true) => RAIL_KWH_PER_TKM * grid(from_country),
+            };
+            let t = if shipped { 1.0 } else { 0.0 };
+            let usd_per_tkm = if rail {
+                RAIL_USD_PER_TKM
+            } else {
+                ROAD_USD_PER_TKM
+            };
+            let border_usd = if l.crossing.is_some() {
+                BORDER_USD_PER_T
+            } else {
+                0.0
+            };
+            let expected = [
+                (Measure::Distance, l.length_km),
+                (
+                    Measure::Time,
+                    l.length_km / l.speed_kmh + dwell_h + t * TRANSSHIPMENT_H,
+                ),
+                (
+                    Measure::Cost,
+                    l.length_km * usd_per_tkm + border_usd + t * TRANSSHIPMENT_USD_PER_T,
+                ),
+                (
+                    Measure::Co2,
+                    l.length_km * kg_per_tkm + t * TRANSSHIPMENT_KG_PER_T,
+                ),
+            ];
+            for (m, want) in expected {
+                let got = g.default_weights(m)[e];
+                assert!(
+                    (got - want).abs() <= 1e-9 * (1.0 + want.abs()),
+                    "{m:?} of edge {e} on {}: {got} ≠ {want}",
+                    l.id
+                );
+            }
         }
+        // The data exercises every term.
+        assert!(crossings > 0 && transfers > 0 && electric > 0);
     }
 
     #[test]
