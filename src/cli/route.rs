@@ -78,8 +78,8 @@ fn describe(e: &RouteError) -> String {
     s
 }
 
-/// Runs `corridor route`. Returns the exit code: 0 with routes, 1 when the request has no
-/// answer (bad parameter, unknown place, no route).
+/// Runs `corridor route`. Returns the exit code ([`super::exit`]): 0 with routes, 1 for a
+/// bad parameter value, 3 for an unknown place or no route.
 pub fn run(args: RouteArgs) -> anyhow::Result<i32> {
     let base: Snapshot =
         super::load_snapshot(args.data.as_ref()).context("cannot load the network")?;
@@ -87,14 +87,14 @@ pub fn run(args: RouteArgs) -> anyhow::Result<i32> {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{}", describe(&e));
-            return Ok(1);
+            return Ok(super::exit::of_route(&e));
         }
     };
     let snap = match base.scenario(request.scenario.as_deref()) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: --scenario: {e}");
-            return Ok(1);
+            return Ok(super::exit::INVALID);
         }
     };
     let outcome = crate::route::plan(snap, &request);
@@ -102,7 +102,7 @@ pub fn run(args: RouteArgs) -> anyhow::Result<i32> {
         Ok(plan) => plan,
         Err(e) => {
             eprintln!("{}", describe(&e));
-            return Ok(1);
+            return Ok(super::exit::of_route(&e));
         }
     };
     if args.geojson {
