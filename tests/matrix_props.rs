@@ -182,10 +182,10 @@ fn check_tall_equals_forward(
         prop_assert_eq!(chosen.search, MatrixSearch::Backward);
     }
     let mut routed = 0;
-    for i in 0..sources.len() {
-        for j in 0..destinations.len() {
+    for (i, &s) in sources.iter().enumerate() {
+        for (j, &d) in destinations.iter().enumerate() {
             let (f, b) = (fwd.get(i, j), back.get(i, j));
-            let at = format!("{}→{} {:?}", id(sources[i]), id(destinations[j]), o);
+            let at = format!("{}→{} {:?}", id(s), id(d), o);
             match (f, b) {
                 (None, None) => {}
                 (Some(f), Some(b)) => {

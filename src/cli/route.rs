@@ -278,13 +278,25 @@ mod tests {
 
     #[test]
     fn every_mistake_is_reported_with_its_field() {
-        let args = parse(&["a", "b", "--mode", "boat", "--alternatives", "9"]);
+        let args = parse(&["a", "b", "--alternatives", "9", "--max-sharing", "2"]);
         match args.request() {
             Err(RouteError::Invalid(errors)) => {
                 let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-                assert_eq!(fields, ["mode", "alternatives"]);
+                assert_eq!(fields, ["alternatives", "max_sharing"]);
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn an_enum_value_not_listed_is_a_usage_error_naming_the_values() {
+        let argv = ["corridor", "route", "a", "b", "--mode", "boat"];
+        let e = Cli::try_parse_from(argv).expect_err("boat is not a mode");
+        assert_eq!(e.exit_code(), crate::cli::exit::USAGE);
+        let msg = e.to_string();
+        assert!(
+            msg.contains("--mode") && msg.contains("rail, road, any"),
+            "{msg}"
+        );
     }
 }

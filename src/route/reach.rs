@@ -285,10 +285,10 @@ pub fn reach(
             Direction::From => spec.forward(scratch, origin, &[], max),
             Direction::To => spec.backward(scratch, origin, &[], max),
         }
-        if let Some((at_h, e)) = scratch.calendar_failure() {
-            if at_h <= max {
-                return Err(e);
-            }
+        if let Some((at_h, e)) = scratch.calendar_failure()
+            && at_h <= max
+        {
+            return Err(e);
         }
         let mut nodes: Vec<ReachNode> = (0..spec.graph.node_count())
             .filter_map(|u| {
