@@ -7,6 +7,7 @@
 //!   repeat: the network has 183 nodes) × 2 destinations, optimising time, searched one
 //!   forward search per source (before) or one backward search per destination (after;
 //!   what `matrix` chooses for a tall matrix).
+//! - `matrix/square_100x100/{forward,backward}`: the 100 × 100 matrix searched each way.
 //! - `matrix/depart_100x100/time`: the 100 × 100 matrix with a departure (time-dependent
 //!   search through the crossings' schedules, earliest arrival per cell).
 //! - `reach/3_contours/{origin}`: a reach with budgets 24, 48, 72 h, the search, link
@@ -89,6 +90,10 @@ fn bench(c: &mut Criterion) {
     ] {
         group.bench_function(format!("tall_1000x2/{name}"), |b| {
             b.iter(|| black_box(matrix_by(&spec, &tall, &two, search)))
+        });
+        // Near-square: where the choice between the two directions hardly matters.
+        group.bench_function(format!("square_100x100/{name}"), |b| {
+            b.iter(|| black_box(matrix_by(&spec, &sources, &destinations, search)))
         });
     }
     let profile = Profile::default();

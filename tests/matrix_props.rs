@@ -8,7 +8,9 @@ mod common;
 use corridor::Snapshot;
 use corridor::cost::{Cargo, ConstraintInput, Constraints, Measure, ModeFilter};
 use corridor::network::Network;
-use corridor::route::many::{Costing, MatrixCells, MatrixSearch, matrix, matrix_by, usable};
+use corridor::route::many::{
+    Costing, MatrixCells, MatrixSearch, TALL_RATIO, matrix, matrix_by, usable,
+};
 use corridor::route::{PlaceQuery, RouteError, RouteRequest, plan};
 use proptest::prelude::*;
 
@@ -178,9 +180,8 @@ fn check_tall_equals_forward(
             .collect::<std::collections::HashSet<_>>()
             .len()
     };
-    if distinct(destinations) < distinct(sources) {
-        prop_assert_eq!(chosen.search, MatrixSearch::Backward);
-    }
+    let tall = TALL_RATIO * distinct(destinations) <= distinct(sources);
+    prop_assert_eq!(chosen.search == MatrixSearch::Backward, tall);
     let mut routed = 0;
     for (i, &s) in sources.iter().enumerate() {
         for (j, &d) in destinations.iter().enumerate() {
