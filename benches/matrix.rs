@@ -3,6 +3,13 @@
 //!   network's nodes), one one-to-many search per source on rayon's pool, costing (weights,
 //!   link mask) included; not JSON.
 //! - `matrix/json_100x100`: serialising that matrix as JSON.
+//! - `matrix/tall_1000x2/{forward,backward}`: 1,000 sources (fixed-seed draws, so places
+//!   repeat: the network has 183 nodes) × 2 destinations, optimising time, searched one
+//!   forward search per source (before) or one backward search per destination (after;
+//!   what `matrix` chooses for a tall matrix).
+//! - `matrix/square_100x100/{forward,backward}`: the 100 × 100 matrix searched each way.
+//! - `matrix/depart_100x100/time`: the 100 × 100 matrix with a departure (time-dependent
+//!   search through the crossings' schedules, earliest arrival per cell).
 //! - `reach/3_contours/{origin}`: a reach with budgets 24, 48, 72 h, the search, link
 //!   pieces and three concave hulls included; not GeoJSON.
 //!
@@ -13,7 +20,9 @@ use std::hint::black_box;
 
 use corridor::Snapshot;
 use corridor::cost::{Constraints, Measure, Profile};
-use corridor::route::many::{Costing, Direction, matrix};
+use corridor::route::many::{
+    Costing, Direction, EdgeClock, ManySpec, MatrixSearch, Timed, matrix, matrix_by,
+};
 use corridor::route::reach::reach;
 
 /// xorshift64*: a fixed-seed generator, so every run benches the same places.
@@ -74,6 +83,39 @@ fn bench(c: &mut Criterion) {
             matched: None,
         })
         .collect();
+    let (tall, two) = (draw(1000), draw(2));
+    for (name, search) in [
+        ("forward", MatrixSearch::Forward),
+        ("backward", MatrixSearch::Backward),
+    ] {
+        group.bench_function(format!("tall_1000x2/{name}"), |b| {
+            b.iter(|| black_box(matrix_by(&spec, &tall, &two, search)))
+        });
+        // Near-square: where the choice between the two directions hardly matters.
+        group.bench_function(format!("square_100x100/{name}"), |b| {
+            b.iter(|| black_box(matrix_by(&spec, &sources, &destinations, search)))
+        });
+    }
+    let profile = Profile::default();
+    let depart = chrono::DateTime::parse_from_rfc3339("2027-07-09T17:30:00+06:00")
+        .expect("a valid instant")
+        .timestamp();
+    let timed = ManySpec {
+        timed: Some(Timed {
+            clock: EdgeClock {
+                net,
+                graph: &snap.search,
+                schedules: &snap.schedules,
+                profile: &profile,
+                depart_s: depart,
+            },
+            by_arrival: true,
+        }),
+        ..spec
+    };
+    group.bench_function("depart_100x100/time", |b| {
+        b.iter(|| black_box(matrix(&timed, &sources, &destinations)))
+    });
     group.bench_function("json_100x100", |b| {
         b.iter(|| {
             let v = corridor::output::matrix::matrix_json(

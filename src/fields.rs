@@ -7,7 +7,8 @@
 //! - [`suggest`] / [`closest`]: the one name-suggestion function (Jaro–Winkler);
 //! - [`truncate`]: the one way to shorten user input before echoing it;
 //! - [`str_enum!`](crate::fields::str_enum) and [`StrEnum`]: the one enum macro, so every
-//!   string enum parses, prints and lists its spellings the same way.
+//!   string enum parses, prints and lists its spellings the same way (also as a clap
+//!   `ValueEnum`, read on the command line by [`spelling_parser`]).
 
 use std::collections::HashMap;
 use std::ops::RangeInclusive;
@@ -207,6 +208,15 @@ macro_rules! str_enum {
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+        // The command line's values are the API's: one list of spellings per enum.
+        impl ::clap::ValueEnum for $name {
+            fn value_variants<'a>() -> &'a [Self] {
+                Self::ALL
+            }
+            fn to_possible_value(&self) -> ::std::option::Option<::clap::builder::PossibleValue> {
+                Some(::clap::builder::PossibleValue::new(self.as_str()))
             }
         }
     };
@@ -493,51 +503,33 @@ pub const fn concat_names<const N: usize>(parts: &[&[&'static str]]) -> [&'stati
     out
 }
 
-/// A clap value parser that lists the spellings of `T` in `--help` (`[possible values: …]`)
-/// but accepts any string, so that the one shared parser names a wrong value for the command
-/// line as it does for every other door (exit 1 with the field named, not a usage error).
-pub struct ListedValues<T>(std::marker::PhantomData<fn() -> T>);
-
-impl<T> ListedValues<T> {
-    /// The parser.
-    pub const fn new() -> Self {
-        Self(std::marker::PhantomData)
-    }
-}
-
-impl<T> Default for ListedValues<T> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<T> Clone for ListedValues<T> {
-    fn clone(&self) -> Self {
-        Self::new()
-    }
-}
-
-impl<T: StrEnum> clap::builder::TypedValueParser for ListedValues<T> {
-    type Value = String;
-
-    fn parse_ref(
-        &self,
-        cmd: &clap::Command,
-        arg: Option<&clap::Arg>,
-        value: &std::ffi::OsStr,
-    ) -> Result<String, clap::Error> {
-        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
-    }
-
-    fn possible_values(
-        &self,
-    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
-        Some(Box::new(
-            T::VALUES
-                .iter()
-                .map(|v| clap::builder::PossibleValue::new(*v)),
-        ))
-    }
+/// The command line's parser of a [`str_enum!`](crate::fields::str_enum) value: clap's
+/// [`ValueEnum`](clap::ValueEnum) parser over the same enum (every `str_enum!` implements it
+/// from its one list of spellings), handing the spelling on as a string, so the value then
+/// goes through the one shared reader ([`Fields`]) like every other door's. `--help` lists
+/// the values (`[possible values: …]`), and a value not among them is a usage error (exit 2)
+/// naming the allowed values, as clap reports it.
+///
+/// # Example
+/// ```
+/// use clap::Parser;
+/// #[derive(Parser)]
+/// struct Args {
+///     #[arg(long, value_parser = corridor::fields::spelling_parser::<corridor::cost::Measure>())]
+///     optimize: Option<String>,
+/// }
+/// let a = Args::try_parse_from(["x", "--optimize", "co2"]).unwrap();
+/// assert_eq!(a.optimize.as_deref(), Some("co2"));
+/// let e = Args::try_parse_from(["x", "--optimize", "speed"]).err().unwrap();
+/// assert_eq!(e.exit_code(), 2);
+/// assert!(e.to_string().contains("distance, time, cost, co2"));
+/// ```
+pub fn spelling_parser<T>() -> impl clap::builder::TypedValueParser<Value = String>
+where
+    T: StrEnum + clap::ValueEnum + Send + Sync + 'static,
+{
+    use clap::builder::TypedValueParser as _;
+    clap::builder::EnumValueParser::<T>::new().map(|v: T| v.spelling().to_string())
 }
 
 #[cfg(test)]

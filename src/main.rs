@@ -125,7 +125,7 @@ fn main() {
         Ok(code) => std::process::exit(code),
         Err(e) => {
             eprintln!("error: {e:#}");
-            std::process::exit(2);
+            std::process::exit(corridor::cli::exit::of_error(&e));
         }
     }
 }

@@ -8,7 +8,9 @@ mod common;
 use corridor::Snapshot;
 use corridor::cost::{Cargo, ConstraintInput, Constraints, Measure, ModeFilter};
 use corridor::network::Network;
-use corridor::route::many::{Costing, MatrixCells, matrix, usable};
+use corridor::route::many::{
+    Costing, MatrixCells, MatrixSearch, TALL_RATIO, matrix, matrix_by, usable,
+};
 use corridor::route::{PlaceQuery, RouteError, RouteRequest, plan};
 use proptest::prelude::*;
 
@@ -106,6 +108,17 @@ fn run_matrix(
     sources: &[usize],
     destinations: &[usize],
 ) -> MatrixCells {
+    run_matrix_by(snap, template, sources, destinations, None)
+}
+
+/// [`run_matrix`], searched the way given (`None`: the way `matrix` chooses).
+fn run_matrix_by(
+    snap: &Snapshot,
+    template: &RouteRequest,
+    sources: &[usize],
+    destinations: &[usize],
+    search: Option<MatrixSearch>,
+) -> MatrixCells {
     let net = &snap.network;
     let input = ConstraintInput {
         mode: template.mode,
@@ -123,7 +136,84 @@ fn run_matrix(
     let place = |&i: &usize| usable(net, &c, i).then_some(i);
     let s: Vec<Option<usize>> = sources.iter().map(place).collect();
     let d: Vec<Option<usize>> = destinations.iter().map(place).collect();
-    matrix(&spec, &s, &d)
+    match search {
+        None => matrix(&spec, &s, &d),
+        Some(search) => matrix_by(&spec, &s, &d, search),
+    }
+}
+
+/// Tall matrices (issue 25): the backward search per destination gives every cell the
+/// forward search per source gives — the same reachability, every measure equal up to
+/// floating-point rounding, the same crossings — and `matrix` chooses it when there are
+/// more sources than destinations. Returns how many cells had a route.
+fn check_tall_equals_forward(
+    snap: &Snapshot,
+    o: &Opts,
+    sources: &[usize],
+    destinations: &[usize],
+) -> Result<usize, TestCaseError> {
+    let net = &snap.network;
+    let id = |i: usize| net.nodes()[i].id.0.clone();
+    let template = route_request(net, o, &id(sources[0]), &id(destinations[0]));
+    let fwd = run_matrix_by(
+        snap,
+        &template,
+        sources,
+        destinations,
+        Some(MatrixSearch::Forward),
+    );
+    let back = run_matrix_by(
+        snap,
+        &template,
+        sources,
+        destinations,
+        Some(MatrixSearch::Backward),
+    );
+    prop_assert_eq!(fwd.search, MatrixSearch::Forward);
+    prop_assert_eq!(back.search, MatrixSearch::Backward);
+    let chosen = run_matrix(snap, &template, sources, destinations);
+    // `matrix` counts the places that may start or end a route under the constraints.
+    let c = constraints_of(net, &template);
+    let distinct = |v: &[usize]| {
+        v.iter()
+            .filter(|&&i| usable(net, &c, i))
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+    };
+    let tall = TALL_RATIO * distinct(destinations) <= distinct(sources);
+    prop_assert_eq!(chosen.search == MatrixSearch::Backward, tall);
+    let mut routed = 0;
+    for (i, &s) in sources.iter().enumerate() {
+        for (j, &d) in destinations.iter().enumerate() {
+            let (f, b) = (fwd.get(i, j), back.get(i, j));
+            let at = format!("{}→{} {:?}", id(s), id(d), o);
+            match (f, b) {
+                (None, None) => {}
+                (Some(f), Some(b)) => {
+                    for &m in Measure::ALL {
+                        let (x, y) = (f.measures.get(m), b.measures.get(m));
+                        prop_assert!(
+                            (x - y).abs() <= 1e-9 * x.abs().max(1.0),
+                            "{}: {:?} forward {} backward {}",
+                            at,
+                            m,
+                            x,
+                            y
+                        );
+                    }
+                    prop_assert_eq!(f.crossings, b.crossings, "{}", at);
+                    routed += 1;
+                }
+                _ => {
+                    return Err(TestCaseError::fail(format!(
+                        "{at}: forward {f:?} backward {b:?}"
+                    )));
+                }
+            }
+            prop_assert_eq!(chosen.get(i, j).is_some(), f.is_some());
+        }
+    }
+    Ok(routed)
 }
 
 /// Checks every cell against `route::plan`; returns how many cells had a route.
@@ -197,6 +287,62 @@ proptest! {
         let all: Vec<usize> = (0..snap.network.nodes().len()).collect();
         check_against_routes(&snap, &o, &all, &all)?;
     }
+
+    #[test]
+    fn tall_matrices_searched_backward_equal_forward_cell_by_cell(
+        g in gen_net(NETS),
+        o in gen_opts(),
+        picks in prop::collection::vec(0usize..64, 4..24),
+        cols in 1usize..4,
+    ) {
+        let snap = Snapshot::build(g.build());
+        let n = snap.network.nodes().len();
+        let sources: Vec<usize> = picks.iter().map(|p| p % n).collect();
+        let destinations: Vec<usize> = picks.iter().rev().take(cols).map(|p| (p * 7 + 3) % n).collect();
+        check_tall_equals_forward(&snap, &o, &sources, &destinations)?;
+        // And against the routes themselves.
+        check_against_routes_near(&snap, &o, &sources, &destinations)?;
+    }
+}
+
+/// Every cell of a (tall) matrix against `route::plan`, measures equal up to rounding.
+fn check_against_routes_near(
+    snap: &Snapshot,
+    o: &Opts,
+    sources: &[usize],
+    destinations: &[usize],
+) -> Result<(), TestCaseError> {
+    let net = &snap.network;
+    let id = |i: usize| net.nodes()[i].id.0.clone();
+    let template = route_request(net, o, &id(sources[0]), &id(destinations[0]));
+    let cells = run_matrix(snap, &template, sources, destinations);
+    for (i, &s) in sources.iter().enumerate() {
+        for (j, &d) in destinations.iter().enumerate() {
+            if s == d {
+                continue;
+            }
+            let cell = cells.get(i, j);
+            match plan(snap, &route_request(net, o, &id(s), &id(d))) {
+                Ok(p) => {
+                    let r = &p.routes[0];
+                    let c = cell
+                        .ok_or_else(|| TestCaseError::fail(format!("{s}→{d}: route, no cell")))?;
+                    let (x, y) = (c.measures.get(o.optimize), r.measures.get(o.optimize));
+                    prop_assert!(
+                        (x - y).abs() <= 1e-9 * y.abs().max(1.0),
+                        "{}→{}: cell {} route {}",
+                        s,
+                        d,
+                        x,
+                        y
+                    );
+                }
+                Err(RouteError::NoRoute { .. }) => prop_assert!(cell.is_none()),
+                Err(e) => return Err(TestCaseError::fail(format!("{s}→{d}: {e}"))),
+            }
+        }
+    }
+    Ok(())
 }
 
 /// xorshift64*: fixed-seed choices on the real network.
@@ -241,4 +387,30 @@ fn on_the_corridor_network_every_cell_equals_its_route() {
         routed * 2 > cases,
         "only {routed} of {cases} cells had a route"
     );
+}
+
+#[test]
+fn on_the_corridor_network_tall_matrices_equal_forward_ones() {
+    let snap = Snapshot::embedded().expect("embedded network");
+    let n = snap.network.nodes().len();
+    let all: Vec<usize> = (0..n).collect();
+    let mut rng = Rng(0x7a11_0fba_c40a_1100);
+    let mut routed = 0;
+    for &optimize in Measure::ALL {
+        for mode in [ModeFilter::Any, ModeFilter::Rail, ModeFilter::Road] {
+            let o = Opts {
+                mode,
+                optimize,
+                include_planned: optimize == Measure::Cost,
+                livestock: mode == ModeFilter::Road,
+                avoid_country: None,
+                avoid_link: None,
+                transshipment_h: 24.0,
+                road_usd_per_tkm: 0.10,
+            };
+            let d: Vec<usize> = (0..3).map(|_| (rng.next() % n as u64) as usize).collect();
+            routed += check_tall_equals_forward(&snap, &o, &all, &d).expect("tall equals forward");
+        }
+    }
+    assert!(routed > n * 3, "only {routed} cells had a route");
 }

@@ -66,6 +66,7 @@ fn run(
         measure,
         contours,
     )
+    .expect("a timeless reach is never outside the calendar")
 }
 
 /// The route's value between the origin and `node` in the reach's direction, `None` when

@@ -287,12 +287,16 @@ fn cli_prints_a_table_and_geojson() {
         .args(["route", "Ulan-Udee", "cn-beijing"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3), "an unknown place is not found");
     assert!(String::from_utf8_lossy(&out.stderr).contains("ru-ulan-ude"));
     let out = std::process::Command::new(bin)
         .args(["route", "ru-ulan-ude", "cn-beijing", "--mode", "boat"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a value not listed is a usage error"
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("mode"));
 }

@@ -27,7 +27,7 @@ pub struct CapacityQuery {
 
 crate::fields::str_enum!(
     /// Which countries a max flow may pass through (`transit=`).
-    #[derive(Default, clap::ValueEnum)]
+    #[derive(Default)]
     Transit {
         /// Any country the constraints allow; third countries' links are assumed fully
         /// available to this flow.

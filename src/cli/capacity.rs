@@ -30,7 +30,7 @@ pub struct CapacityArgs {
     /// Sinks, as FROM.
     pub to: String,
     /// rail, road or any.
-    #[arg(long, default_value = "any", value_parser = clap::builder::PossibleValuesParser::new(ModeFilter::VALUES))]
+    #[arg(long, default_value = "any", value_parser = crate::fields::spelling_parser::<ModeFilter>())]
     pub mode: String,
     /// Constraints shared with routing (`--avoid-countries`, `--avoid-crossings`,
     /// `--avoid-links`, `--include-planned`, `--cargo`).
@@ -391,14 +391,15 @@ fn describe(e: CapacityError) -> String {
 
 /// Runs `corridor capacity`.
 pub fn run_capacity(net: &Network, a: &CapacityArgs) -> anyhow::Result<i32> {
-    // A question the network cannot answer (bad flag value, unknown place, no usable node)
-    // exits 1 with every problem and its suggestions, as `corridor route` does; usage errors
-    // (clap) exit 2.
+    // A question the network cannot answer prints every problem and its suggestions, as
+    // `corridor route` does, and exits 1 (a bad value) or 3 (an unknown place, no usable
+    // node); usage errors (clap) exit 2.
     let q = match query(net, a) {
         Ok(q) => q,
         Err(e) => {
+            let code = super::exit::of_capacity(&e);
             eprintln!("error: {}", describe(e));
-            return Ok(1);
+            return Ok(code);
         }
     };
     let r = cap::max_flow(net, &q);

@@ -81,7 +81,7 @@ fn run_capacity(args: &CapacityArgs) -> anyhow::Result<i32> {
         Ok(q) => q,
         Err(e) => {
             eprintln!("error: {e}");
-            return Ok(1);
+            return Ok(super::exit::of_capacity(&e));
         }
     };
     let b = cap::max_flow(&base.network, &bq);
@@ -199,7 +199,7 @@ fn run_route(args: RouteArgs) -> anyhow::Result<i32> {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
-            return Ok(1);
+            return Ok(super::exit::of_route(&e));
         }
     };
     let (name, on) = match scenario_of(&base, request.scenario.clone()) {
@@ -215,7 +215,7 @@ fn run_route(args: RouteArgs) -> anyhow::Result<i32> {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");
-            return Ok(1);
+            return Ok(super::exit::of_route(&e));
         }
     };
     if args.geojson {

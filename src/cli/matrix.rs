@@ -104,10 +104,13 @@ impl ReachArgs {
     }
 }
 
-/// An error as lines for a terminal (every unknown place with its suggestions).
-/// The value, or `None` after printing why there is none.
-fn reported<T>(r: Result<T, ManyError>) -> Option<T> {
-    r.map_err(|e| eprintln!("{}", describe(&e))).ok()
+/// The value, or the exit code ([`super::exit`]) after printing why there is none (every
+/// unknown place with its suggestions).
+fn reported<T>(r: Result<T, ManyError>) -> Result<T, i32> {
+    r.map_err(|e| {
+        eprintln!("{}", describe(&e));
+        super::exit::of_many(&e)
+    })
 }
 
 fn describe(e: &ManyError) -> String {
@@ -126,16 +129,18 @@ fn describe(e: &ManyError) -> String {
     s
 }
 
-/// Runs `corridor matrix`. Returns the exit code: 0 with a matrix, 1 when the request has no
-/// answer.
+/// Runs `corridor matrix`. Returns the exit code ([`super::exit`]): 0 with a matrix, 1 for
+/// a bad parameter value, 3 for unknown places.
 pub fn run_matrix(args: MatrixArgs) -> anyhow::Result<i32> {
     let all = super::load_snapshot(args.data.as_ref()).context("cannot load the network")?;
-    let Some(request) = reported(args.request()) else {
-        return Ok(1);
+    let request = match reported(args.request()) {
+        Ok(r) => r,
+        Err(code) => return Ok(code),
     };
     let snap = all.scenario(request.constraints.scenario.as_deref())?;
-    let Some(plan) = reported(plan_matrix(snap, &request)) else {
-        return Ok(1);
+    let plan = match reported(plan_matrix(snap, &request)) {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
     };
     let net = &snap.network;
     if args.csv {
@@ -162,19 +167,30 @@ pub fn run_matrix(args: MatrixArgs) -> anyhow::Result<i32> {
 /// The matrix as a table: one line per cell with every measure and the crossings.
 pub fn matrix_table(net: &Network, plan: &MatrixPlan) -> String {
     let mut s = String::new();
-    let _ = writeln!(
+    let _ = write!(
         s,
         "{} × {} cells, optimize {}",
         plan.sources.len(),
         plan.destinations.len(),
         plan.echo.measure.as_str()
     );
+    let timed = plan.cells.depart;
+    match timed {
+        Some(d) => {
+            let _ = writeln!(s, ", depart {}", d.to_rfc3339());
+        }
+        None => s.push('\n'),
+    }
     let _ = write!(s, "{:<28} {:<28}", "source", "destination");
     for m in Measure::ALL {
         let (w, _) = m.column();
         let _ = write!(s, " {:>w$}", m.heading());
     }
-    let _ = writeln!(s, " {:>9}", "crossings");
+    let _ = write!(s, " {:>9}", "crossings");
+    if timed.is_some() {
+        let _ = write!(s, " {:>7} arrive", "wait h");
+    }
+    s.push('\n');
     for (i, src) in plan.sources.iter().enumerate() {
         for (j, dst) in plan.destinations.iter().enumerate() {
             let (a, b) = (
@@ -188,7 +204,16 @@ pub fn matrix_table(net: &Network, plan: &MatrixPlan) -> String {
                         let (w, d) = m.column();
                         let _ = write!(s, " {:>w$.d$}", c.measures.get(*m));
                     }
-                    let _ = writeln!(s, " {:>9}", c.crossings);
+                    let _ = write!(s, " {:>9}", c.crossings);
+                    if let (Some(d), Some(t)) = (timed, c.timing) {
+                        let _ = write!(
+                            s,
+                            " {:>7.1} {}",
+                            t.wait_h,
+                            crate::route::timed::at_minute(d, t.arrive_h).to_rfc3339()
+                        );
+                    }
+                    s.push('\n');
                 }
                 None => {
                     let _ = writeln!(s, " no route");
@@ -199,15 +224,17 @@ pub fn matrix_table(net: &Network, plan: &MatrixPlan) -> String {
     s
 }
 
-/// Runs `corridor reach`.
+/// Runs `corridor reach`. Returns the exit code ([`super::exit`]).
 pub fn run_reach(args: ReachArgs) -> anyhow::Result<i32> {
     let all = super::load_snapshot(args.data.as_ref()).context("cannot load the network")?;
-    let Some(request) = reported(args.request()) else {
-        return Ok(1);
+    let request = match reported(args.request()) {
+        Ok(r) => r,
+        Err(code) => return Ok(code),
     };
     let snap = all.scenario(request.constraints.scenario.as_deref())?;
-    let Some(plan) = reported(plan_reach(snap, &request)) else {
-        return Ok(1);
+    let plan = match reported(plan_reach(snap, &request)) {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
     };
     let net = &snap.network;
     if args.geojson {
@@ -218,10 +245,8 @@ pub fn run_reach(args: ReachArgs) -> anyhow::Result<i32> {
     }
     let r = &plan.reach;
     let origin = &net.nodes()[r.origin];
-    let unit = r.measure.unit();
-    let _ = unit;
     let mut s = String::new();
-    let _ = writeln!(
+    let _ = write!(
         s,
         "{} ({}), direction {}, measure {} ({})",
         origin.name,
@@ -230,6 +255,12 @@ pub fn run_reach(args: ReachArgs) -> anyhow::Result<i32> {
         r.measure.as_str(),
         r.measure.unit()
     );
+    match &plan.echo.depart {
+        Some(d) => {
+            let _ = writeln!(s, ", depart {d}: hours after departure, waits included");
+        }
+        None => s.push('\n'),
+    }
     for c in &r.contours {
         let links = r
             .links

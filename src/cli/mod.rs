@@ -18,9 +18,72 @@ use clap::{Args, Parser, Subcommand};
 use crate::network::source::Source;
 use crate::snapshot::Snapshot;
 
+/// The process exit codes of every command (the table is [`EXIT_CODES_HELP`], shown by
+/// `--help` and in the README).
+pub mod exit {
+    /// Answered.
+    pub const ANSWERED: i32 = 0;
+    /// Invalid data or value: the network, scenario, demand or prepared file is refused
+    /// (every problem listed), or a parameter's value is (named, with what is expected).
+    pub const INVALID: i32 = 1;
+    /// Usage error (clap: an unknown flag, a missing argument, a value not among those
+    /// listed) or an I/O failure.
+    pub const USAGE: i32 = 2;
+    /// Not found: an unknown or ambiguous place (with suggestions or candidates), or no
+    /// route or flow between the places under the constraints (naming what cut it off).
+    pub const NOT_FOUND: i32 = 3;
+
+    /// The exit code of a route request's refusal.
+    pub fn of_route(e: &crate::route::RouteError) -> i32 {
+        use crate::route::RouteError as E;
+        match e {
+            E::UnknownPlace { .. } | E::Places(_) | E::NoRoute { .. } => NOT_FOUND,
+            E::Invalid(_) | E::OutsideCalendar { .. } => INVALID,
+        }
+    }
+
+    /// The exit code of a matrix or reach request's refusal.
+    pub fn of_many(e: &crate::route::matrix::ManyError) -> i32 {
+        use crate::route::matrix::ManyError as E;
+        match e {
+            E::UnknownPlaces(_) | E::Unusable { .. } => NOT_FOUND,
+            E::Invalid(_) | E::TooLarge { .. } | E::OutsideCalendar { .. } => INVALID,
+        }
+    }
+
+    /// The exit code of a capacity or assignment request's refusal.
+    pub fn of_capacity(e: &crate::capacity::CapacityError) -> i32 {
+        use crate::capacity::CapacityError as E;
+        match e {
+            E::UnknownPlace { .. } | E::NoPlaces { .. } => NOT_FOUND,
+            E::Invalid(_) | E::SameSourceSink { .. } | E::TooManyDemands { .. } => INVALID,
+        }
+    }
+
+    /// The exit code of an error that ended a command early: invalid data when the data (or
+    /// the scenario asked for) is refused, else a usage or I/O failure.
+    pub fn of_error(e: &anyhow::Error) -> i32 {
+        let invalid = e.chain().any(|c| {
+            c.is::<crate::network::LoadError>()
+                || c.is::<crate::network::scenario::UnknownScenario>()
+        });
+        if invalid { INVALID } else { USAGE }
+    }
+}
+
+/// The exit-code table, as `--help` shows it.
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  answered
+  1  invalid data or value: the network, scenario, demand or prepared file refused (every
+     problem listed), or a parameter's value refused (named, with what is expected)
+  2  usage error (unknown flag, missing argument, a value not among those listed) or I/O failure
+  3  not found: an unknown or ambiguous place (with suggestions or candidates), or no route
+     or flow under the constraints (naming what cut it off)";
+
 /// Corridor: rail and road network of Russia, Mongolia, China and Kazakhstan.
 #[derive(Debug, Parser)]
-#[command(name = "corridor", version, about)]
+#[command(name = "corridor", version, about, after_help = EXIT_CODES_HELP)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -73,19 +136,25 @@ pub enum Command {
     Serve(ServeArgs),
     /// Validate network data: list every problem and exit non-zero, or print a summary and
     /// the connected components and single points of failure per mode.
+    #[command(after_help = EXIT_CODES_HELP)]
     Validate(validate::ValidateArgs),
     /// Find the best route and alternatives between two places (same options as
     /// `GET /v1/route`): a comparison table, or GeoJSON with `--geojson`.
+    #[command(after_help = EXIT_CODES_HELP)]
     Route(Box<route::RouteArgs>),
     /// Distance, time, cost and crossings from every source to every destination (same
     /// options as `GET /v1/matrix`): a table, CSV with `--csv`, JSON with `--json`.
+    #[command(after_help = EXIT_CODES_HELP)]
     Matrix(Box<matrix::MatrixArgs>),
     /// Where one gets from a place (or who gets to it) within budgets (same options as
     /// `GET /v1/reach`): a table, or GeoJSON with `--geojson`.
+    #[command(after_help = EXIT_CODES_HELP)]
     Reach(Box<matrix::ReachArgs>),
     /// Maximum flow and bottleneck (minimum cut) between two sets of places.
+    #[command(after_help = EXIT_CODES_HELP)]
     Capacity(Box<capacity::CapacityArgs>),
     /// Assign demands (a JSON file as for POST /v1/assign) within link capacities.
+    #[command(after_help = EXIT_CODES_HELP)]
     Assign(capacity::AssignArgs),
     /// The same question on the baseline and on a scenario: a before/after table.
     #[command(subcommand)]

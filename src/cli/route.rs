@@ -78,8 +78,8 @@ fn describe(e: &RouteError) -> String {
     s
 }
 
-/// Runs `corridor route`. Returns the exit code: 0 with routes, 1 when the request has no
-/// answer (bad parameter, unknown place, no route).
+/// Runs `corridor route`. Returns the exit code ([`super::exit`]): 0 with routes, 1 for a
+/// bad parameter value, 3 for an unknown place or no route.
 pub fn run(args: RouteArgs) -> anyhow::Result<i32> {
     let base: Snapshot =
         super::load_snapshot(args.data.as_ref()).context("cannot load the network")?;
@@ -87,14 +87,14 @@ pub fn run(args: RouteArgs) -> anyhow::Result<i32> {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{}", describe(&e));
-            return Ok(1);
+            return Ok(super::exit::of_route(&e));
         }
     };
     let snap = match base.scenario(request.scenario.as_deref()) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: --scenario: {e}");
-            return Ok(1);
+            return Ok(super::exit::INVALID);
         }
     };
     let outcome = crate::route::plan(snap, &request);
@@ -102,7 +102,7 @@ pub fn run(args: RouteArgs) -> anyhow::Result<i32> {
         Ok(plan) => plan,
         Err(e) => {
             eprintln!("{}", describe(&e));
-            return Ok(1);
+            return Ok(super::exit::of_route(&e));
         }
     };
     if args.geojson {
@@ -278,13 +278,25 @@ mod tests {
 
     #[test]
     fn every_mistake_is_reported_with_its_field() {
-        let args = parse(&["a", "b", "--mode", "boat", "--alternatives", "9"]);
+        let args = parse(&["a", "b", "--alternatives", "9", "--max-sharing", "2"]);
         match args.request() {
             Err(RouteError::Invalid(errors)) => {
                 let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-                assert_eq!(fields, ["mode", "alternatives"]);
+                assert_eq!(fields, ["alternatives", "max_sharing"]);
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn an_enum_value_not_listed_is_a_usage_error_naming_the_values() {
+        let argv = ["corridor", "route", "a", "b", "--mode", "boat"];
+        let e = Cli::try_parse_from(argv).expect_err("boat is not a mode");
+        assert_eq!(e.exit_code(), crate::cli::exit::USAGE);
+        let msg = e.to_string();
+        assert!(
+            msg.contains("--mode") && msg.contains("rail, road, any"),
+            "{msg}"
+        );
     }
 }

@@ -22,7 +22,7 @@ raw_args!(
         #[arg(num_args = 0..=1, default_missing_value = "true", require_equals = true)]
         include_planned,
         /// Kind of cargo (default `general`; `livestock` passes veterinary crossings only).
-        #[arg(value_parser = crate::fields::ListedValues::<super::Cargo>::new())]
+        #[arg(value_parser = crate::fields::spelling_parser::<super::Cargo>())]
         cargo,
         /// Scenario to answer on (a name from `GET /v1/scenarios`, e.g. `naushki-closed`):
         /// the network as the scenario changes it. Default: the network as it is.

@@ -357,6 +357,11 @@ impl From<crate::route::matrix::ManyError> for ApiError {
                 limit: crate::route::matrix::MAX_CELLS as u64,
             },
             E::Unusable { detail, field } => ApiError::Unprocessable { detail, field },
+            // As a route's `depart` outside the calendar.
+            e @ E::OutsideCalendar { .. } => ApiError::Unprocessable {
+                detail: e.to_string(),
+                field: Some("depart".into()),
+            },
         }
     }
 }

@@ -64,6 +64,7 @@ fn schema_of(name: &str) -> Schema {
         "direction" => schema::enum_schema(Some(Direction::default())),
         "cargo" => schema::enum_schema(Some(Cargo::default())),
         "include_planned" => schema::boolean_schema(),
+        "depart" => schema::date_time_schema(),
         _ => schema::string_schema(),
     }
 }
@@ -182,15 +183,18 @@ async fn answer_matrix(
 }
 
 /// Distance, time, cost and crossings from every source to every destination: one
-/// one-to-many search per source; each cell is the route `/v1/route` gives for that pair
-/// with the same options (`optimize` picks it; the other measures are that route's).
+/// one-to-many search per source (or, for many more sources than destinations, one backward
+/// search per destination); each cell is the route `/v1/route` gives for that pair with the
+/// same options (`optimize` picks it; the other measures are that route's). With `depart`,
+/// each cell is timed through the crossings' schedules as a timed route is, and with
+/// `optimize=time` it is the earliest arrival.
 #[utoipa::path(
     get,
     path = "/v1/matrix",
     tag = "routing",
     params(MatrixParams),
     responses(
-        (status = 200, description = "The matrix: `sources` and `destinations` as resolved, then one array of rows per measure (`distance_km`, `time_h`, `cost_usd_per_t`) and `crossings`, `null` where no route exists; with `f=csv` or `Accept: text/csv`, one CSV row per cell",
+        (status = 200, description = "The matrix: `sources` and `destinations` as resolved, then one array of rows per measure (`distance_km`, `time_h`, `cost_usd_per_t`, `co2e_kg_per_t`) and `crossings`, `null` where no route exists; with `depart`, also `arrive` (RFC 3339, to the minute) and `wait_h` per cell, and `time_h` includes the waits; with `f=csv` or `Accept: text/csv`, one CSV row per cell",
             content_type = "application/json", body = serde_json::Value),
         (status = 400, description = "Malformed parameters or place lists, each named in `errors`",
             content_type = "application/problem+json", body = serde_json::Value),
@@ -198,7 +202,7 @@ async fn answer_matrix(
             content_type = "application/problem+json", body = serde_json::Value),
         (status = 413, description = "More than 10,000 cells (sources × destinations), or sources × network size over the work cap (`field: sources`)",
             content_type = "application/problem+json", body = serde_json::Value),
-        (status = 422, description = "A position that cannot be snapped to a node serving the mode",
+        (status = 422, description = "A position that cannot be snapped to a node serving the mode, or `depart` (or a crossing a cell's answer depends on) outside the years the border schedules cover",
             content_type = "application/problem+json", body = serde_json::Value),
         (status = 503, description = "The searches exceeded the compute bound",
             content_type = "application/problem+json", body = serde_json::Value),
@@ -234,7 +238,7 @@ pub async fn get_matrix(
             content_type = "application/problem+json", body = serde_json::Value),
         (status = 413, description = "More than 10,000 cells, sources × network size over the work cap (`field: sources`), or a body over 1 MiB",
             content_type = "application/problem+json", body = serde_json::Value),
-        (status = 422, description = "A position that cannot be snapped",
+        (status = 422, description = "A position that cannot be snapped, or `depart` outside the calendar",
             content_type = "application/problem+json", body = serde_json::Value),
     )
 )]
@@ -319,13 +323,13 @@ fn fields_of_body(
     tag = "routing",
     params(ReachParams),
     responses(
-        (status = 200, description = "RFC 7946 FeatureCollection: `contour` Polygons (largest budget first), `reach_link` LineStrings, `reach_node` Points, and a `query` member",
+        (status = 200, description = "RFC 7946 FeatureCollection: `contour` Polygons (largest budget first), `reach_link` LineStrings, `reach_node` Points, and a `query` member; with `depart`, values are hours after departure including waits at closed crossings",
             content_type = "application/geo+json", body = serde_json::Value),
         (status = 400, description = "Malformed parameters (contours not increasing, not positive, more than 5), each named",
             content_type = "application/problem+json", body = serde_json::Value),
         (status = 404, description = "Unknown place, with `suggestions`",
             content_type = "application/problem+json", body = serde_json::Value),
-        (status = 422, description = "The place cannot be snapped, or cannot start a route under the constraints",
+        (status = 422, description = "The place cannot be snapped, or cannot start a route under the constraints, or `depart` (or a crossing reached within the budgets) lies outside the years the border schedules cover",
             content_type = "application/problem+json", body = serde_json::Value),
         (status = 503, description = "The search exceeded the compute bound",
             content_type = "application/problem+json", body = serde_json::Value),

@@ -10,8 +10,12 @@
 //!   "query": {…} }                                        the normalised request
 //! ```
 //!
-//! CSV: one row per cell, `source,destination,distance_km,time_h,cost_usd_per_t,crossings`,
-//! empty fields where no route exists. Figures are rounded to 2 decimals in both, as routes
+//! With a departure, JSON adds `arrive` (RFC 3339, to the minute, in the departure's offset)
+//! and `wait_h` grids, and `time_h` includes the waits.
+//!
+//! CSV: one row per cell, `source,destination,distance_km,time_h,cost_usd_per_t,
+//! co2e_kg_per_t,crossings` (plus `arrive,wait_h` with a departure), empty fields where no
+//! route exists. Figures are rounded to 2 decimals in both, as routes
 //! are, so the two carry the same numbers.
 
 use serde_json::{Map, Value, json};
@@ -20,6 +24,15 @@ use crate::cost::{Measure, Measures};
 use crate::network::Network;
 use crate::route::Waypoint;
 use crate::route::many::{MatrixCells, Reached};
+use crate::route::timed::at_minute;
+
+/// The arrival instant of a timed cell, RFC 3339 to the minute.
+fn arrive_of(cells: &MatrixCells, r: &Reached) -> Option<String> {
+    let (depart, t) = (cells.depart?, r.timing?);
+    t.arrive_h
+        .is_finite()
+        .then(|| at_minute(depart, t.arrive_h).to_rfc3339())
+}
 
 /// Rounds a measure to 2 decimals, as route output does.
 pub fn round2(x: f64) -> f64 {
@@ -79,6 +92,16 @@ pub fn matrix_json(
         );
     }
     out.insert("crossings".into(), grid(&|r: &Reached| json!(r.crossings)));
+    if cells.depart.is_some() {
+        out.insert(
+            "arrive".into(),
+            grid(&|r: &Reached| json!(arrive_of(cells, r))),
+        );
+        out.insert(
+            "wait_h".into(),
+            grid(&|r: &Reached| json!(r.timing.map(|t| round2(t.wait_h)))),
+        );
+    }
     out.insert("query".into(), query);
     Value::Object(out)
 }
@@ -106,7 +129,12 @@ pub fn matrix_csv(
         out.push(',');
         out.push_str(m.property());
     }
-    out.push_str(",crossings\r\n");
+    out.push_str(",crossings");
+    let timed = cells.depart.is_some();
+    if timed {
+        out.push_str(",arrive,wait_h");
+    }
+    out.push_str("\r\n");
     for (i, s) in sources.iter().enumerate() {
         let sid = csv_field(&net.nodes()[s.node_ix].id.0);
         for (j, d) in destinations.iter().enumerate() {
@@ -121,9 +149,18 @@ pub fn matrix_csv(
                     }
                     out.push(',');
                     out.push_str(&r.crossings.to_string());
+                    if timed {
+                        out.push(',');
+                        out.push_str(&arrive_of(cells, r).unwrap_or_default());
+                        out.push(',');
+                        if let Some(t) = r.timing {
+                            out.push_str(&round2(t.wait_h).to_string());
+                        }
+                    }
                 }
                 None => {
-                    for _ in 0..=Measure::ALL.len() {
+                    let empty = Measure::ALL.len() + 1 + if timed { 2 } else { 0 };
+                    for _ in 0..empty {
                         out.push(',');
                     }
                 }

@@ -26,6 +26,28 @@
 //! equals the route's figure up to floating-point rounding (about 1e-12 relative), not bit for
 //! bit.
 //!
+//! # With a departure (`depart`)
+//! A [`Timed`] spec times every edge through the crossings' schedules
+//! ([`EdgeClock`], the same step timing as the timed route). Optimising time, the keys are
+//! arrival hours after departure: a time-dependent Dijkstra, exact because every step's
+//! arrival is non-decreasing in its start (FIFO), relaxing edges exactly as
+//! `SearchProblem::earliest_arrival` does, so a node's first settled state is its earliest
+//! arrival. Optimising another measure, the keys stay the weights and each state also
+//! carries the clock along its path, as the route's timing simulates its chosen route. A
+//! crossing reached outside the calendar's years cannot be timed; its earliest reach is
+//! kept ([`ManyScratch::calendar_failure`]) so a caller can tell which answers it leaves
+//! uncertain (see [`matrix`]).
+//!
+//! # Tall matrices: backward
+//! With many more sources than destinations ([`TALL_RATIO`]; no departure), [`matrix`] runs one
+//! backward search per destination instead of one forward search per source. The backward
+//! search records each state's successor edge; a source's route is the successor chain from
+//! its `Start` state to the destination, and its measures are summed along that chain in
+//! travel order, as the forward search and `route::plan` sum theirs. Oneway links and
+//! direction-dependent costs are honoured because the backward search walks the same edges
+//! (in-edges of the state graph) with the same weights. Among routes of exactly equal
+//! optimised weight the two directions may pick different ones.
+//!
 //! # Buffers
 //! Per-state arrays live in a [`ManyScratch`] kept per thread (the HTTP workers and the
 //! matrix's thread pool each keep one) and are reset in O(1) by a generation stamp, so a
@@ -38,8 +60,10 @@ use std::collections::BinaryHeap;
 use rayon::prelude::*;
 
 use super::graph::SearchGraph;
+pub use super::timed::EdgeClock;
 // The heap entry is search's, so both searches settle states in the same order.
 use super::search::Item;
+use crate::cost::schedule::OutsideCalendar;
 use crate::cost::{Constraints, Measure, Measures, Profile};
 use crate::fields::str_enum;
 use crate::network::{LinkKind, Network};
@@ -70,6 +94,18 @@ pub struct ManySpec<'a> {
     pub link_ok: &'a [bool],
     /// Costing figures, the same the weights were computed with.
     pub profile: &'a Profile,
+    /// A departure: every edge is timed through the crossings' schedules (`None`: timeless).
+    pub timed: Option<Timed<'a>>,
+}
+
+/// A departure for a one-to-many search (see the module docs).
+#[derive(Debug, Clone, Copy)]
+pub struct Timed<'a> {
+    /// Times each edge for the departure.
+    pub clock: EdgeClock<'a>,
+    /// Whether the search's keys are arrival hours (optimising time: the earliest arrival)
+    /// rather than the request's weights (another measure, its routes timed as found).
+    pub by_arrival: bool,
 }
 
 /// The weights and link mask of one request, as `route::plan` builds them: the precomputed
@@ -113,6 +149,7 @@ impl<'g> Costing<'g> {
             weights: &self.weights,
             link_ok: &self.link_ok,
             profile: &self.profile,
+            timed: None,
         }
     }
 }
@@ -130,9 +167,21 @@ pub fn usable(net: &Network, c: &Constraints, ix: usize) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Reached {
     /// Distance, time and cost of the route (the optimised one and the others of that route).
+    /// With a departure, the time includes the waits at closed crossings.
     pub measures: Measures,
     /// Border crossings on the route.
     pub crossings: u32,
+    /// With a departure: when the route arrives and how long it waits at crossings.
+    pub timing: Option<CellTiming>,
+}
+
+/// The timing of a route found with a departure.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CellTiming {
+    /// Arrival, hours after departure (`+∞` when a crossing on the route could not be timed).
+    pub arrive_h: f64,
+    /// Hours spent waiting for crossings to open.
+    pub wait_h: f64,
 }
 
 const UNSET: u32 = u32::MAX;
@@ -147,6 +196,15 @@ pub struct ManyScratch {
     measures: Vec<Measures>,
     /// Crossings on the path to each state (forward searches).
     crossings: Vec<u32>,
+    /// With a departure: clock (hours after departure) and waits on the path to each state.
+    clock_h: Vec<f64>,
+    wait_h: Vec<f64>,
+    /// Successor edge of each state towards the target (backward searches).
+    succ: Vec<u32>,
+    /// Whether the last search was timed.
+    timed: bool,
+    /// The earliest clock at which the last timed search met a crossing it could not time.
+    failed: Option<(f64, OutsideCalendar)>,
     stamp: Vec<u32>,
     /// `== generation` once a state is settled.
     settled: Vec<u32>,
@@ -165,6 +223,9 @@ impl ManyScratch {
             self.dist.resize(states, f64::INFINITY);
             self.measures.resize(states, Measures::default());
             self.crossings.resize(states, 0);
+            self.clock_h.resize(states, 0.0);
+            self.wait_h.resize(states, 0.0);
+            self.succ.resize(states, UNSET);
             self.stamp.resize(states, 0);
             self.settled.resize(states, 0);
         }
@@ -186,6 +247,22 @@ impl ManyScratch {
             self.generation = 1;
         }
         self.heap.clear();
+        self.timed = false;
+        self.failed = None;
+    }
+
+    /// The earliest clock (hours after departure) at which the last timed search met a
+    /// crossing it could not time (reached outside the calendar's years), and why. An
+    /// earliest-arrival answer later than that clock is uncertain: the untimeable crossing
+    /// might have led to an earlier arrival.
+    pub fn calendar_failure(&self) -> Option<(f64, OutsideCalendar)> {
+        self.failed
+    }
+
+    fn record_failure(&mut self, at_h: f64, e: OutsideCalendar) {
+        if self.failed.is_none_or(|(h, _)| at_h < h) {
+            self.failed = Some((at_h, e));
+        }
     }
 
     /// Final distance of state `s` after a search: `+∞` when not settled.
@@ -213,10 +290,31 @@ impl ManyScratch {
     /// The answer for `node` after a forward search: the measures and crossings of the path
     /// to its first settled state.
     pub fn reached(&self, node: usize) -> Option<Reached> {
-        self.best_state(node).map(|s| Reached {
-            measures: self.measures[s as usize],
-            crossings: self.crossings[s as usize],
+        self.best_state(node).map(|s| {
+            let s = s as usize;
+            let mut measures = self.measures[s];
+            let timing = self.timed.then(|| {
+                measures[Measure::Time] += self.wait_h[s];
+                CellTiming {
+                    arrive_h: self.clock_h[s],
+                    wait_h: self.wait_h[s],
+                }
+            });
+            Reached {
+                measures,
+                crossings: self.crossings[s],
+                timing,
+            }
         })
+    }
+
+    /// Hours after departure at which the last timed search first reached `node` (its
+    /// first settled state): `+∞` when not reached or not timeable.
+    pub fn clock_at(&self, node: usize) -> f64 {
+        match self.best_state(node) {
+            Some(s) if self.timed => self.clock_h[s as usize],
+            _ => f64::INFINITY,
+        }
     }
 }
 
@@ -271,6 +369,9 @@ impl ManySpec<'_> {
         scratch.stamp[start as usize] = generation;
         scratch.measures[start as usize] = Measures::default();
         scratch.crossings[start as usize] = 0;
+        scratch.clock_h[start as usize] = 0.0;
+        scratch.wait_h[start as usize] = 0.0;
+        scratch.timed = self.timed.is_some();
         scratch.heap.push(Item {
             key: 0.0,
             vert: start,
@@ -304,14 +405,47 @@ impl ManySpec<'_> {
                 scratch.measures[vert as usize],
                 scratch.crossings[vert as usize],
             );
+            let (c_here, w_here) = (
+                scratch.clock_h[vert as usize],
+                scratch.wait_h[vert as usize],
+            );
             for e in graph.out_edges(vert) {
                 if !self.edge_ok(e) {
                     continue;
                 }
                 let edge = graph.edge(e);
                 let t = edge.to;
-                let nd = g + self.weights[e];
+                // With a departure: the step's timing from the clock here (`None` when the
+                // clock is unknown or the crossing cannot be timed).
+                let timing = match self.timed {
+                    Some(timed) if c_here.is_finite() => match timed.clock.edge(e, c_here) {
+                        Ok(x) => Some(x),
+                        Err(err) => {
+                            scratch.record_failure(c_here, err);
+                            None
+                        }
+                    },
+                    _ => None,
+                };
+                let nd = match self.timed {
+                    // As the timed route search: the arrival is the key; an edge that
+                    // cannot be timed is not taken.
+                    Some(Timed {
+                        by_arrival: true, ..
+                    }) => match timing {
+                        Some(x) => x.arrive_h,
+                        None => continue,
+                    },
+                    _ => g + self.weights[e],
+                };
                 if nd < scratch.tentative(t) {
+                    if self.timed.is_some() {
+                        let (c, w) = timing.map_or((f64::INFINITY, f64::INFINITY), |x| {
+                            (x.arrive_h, w_here + x.wait_h)
+                        });
+                        scratch.clock_h[t as usize] = c;
+                        scratch.wait_h[t as usize] = w;
+                    }
                     let link = &links[edge.link as usize];
                     let mut m = m_here;
                     m += self.profile.step_measures(link, edge.transshipment);
@@ -330,21 +464,41 @@ impl ManySpec<'_> {
     /// state is the least weight of a route from it to `target` (ending there at first
     /// arrival), and the value of a node is that of its `Start` state.
     ///
+    /// Each settled state also gets its successor edge towards `target`
+    /// ([`ManySpec::walk`] follows them). Timeless: a departure (`timed`) is ignored here.
+    ///
     /// # Arguments
+    /// * `sources` — when non-empty, stop once the `Start` state of every one of these nodes
+    ///   is settled (their values and successor chains are final then).
     /// * `max_key` — stop once the smallest tentative distance exceeds it.
-    pub fn backward(&self, scratch: &mut ManyScratch, target: usize, max_key: f64) {
+    pub fn backward(
+        &self,
+        scratch: &mut ManyScratch,
+        target: usize,
+        sources: &[usize],
+        max_key: f64,
+    ) {
         let graph = self.graph;
         scratch.prepare(graph.state_count(), graph.node_count());
         if target >= graph.node_count() {
             return;
         }
         let generation = scratch.generation;
+        let mut remaining = 0usize;
+        for &u in sources {
+            if u < graph.node_count() && scratch.target[u] != generation {
+                scratch.target[u] = generation;
+                remaining += 1;
+            }
+        }
+        let bounded = !sources.is_empty();
         let goal = target as u32;
         let first = graph.start_state(target);
         let mut s = first;
         while (s as usize) < graph.state_count() && graph.node_of(s) == goal {
             scratch.dist[s as usize] = 0.0;
             scratch.stamp[s as usize] = generation;
+            scratch.succ[s as usize] = UNSET;
             scratch.heap.push(Item { key: 0.0, vert: s });
             s += 1;
         }
@@ -360,6 +514,15 @@ impl ManySpec<'_> {
                 continue;
             }
             scratch.settled[t as usize] = generation;
+            if bounded {
+                let node = graph.node_of(t) as usize;
+                if scratch.target[node] == generation && graph.start_state(node) == t {
+                    remaining -= 1;
+                    if remaining == 0 {
+                        break;
+                    }
+                }
+            }
             for &e in graph.in_edges(t) {
                 let e = e as usize;
                 if !self.edge_ok(e) {
@@ -373,6 +536,7 @@ impl ManySpec<'_> {
                 if nd < scratch.tentative(from) {
                     scratch.dist[from as usize] = nd;
                     scratch.stamp[from as usize] = generation;
+                    scratch.succ[from as usize] = e as u32;
                     scratch.heap.push(Item {
                         key: nd,
                         vert: from,
@@ -380,6 +544,46 @@ impl ManySpec<'_> {
                 }
             }
         }
+    }
+    /// After a [`ManySpec::backward`] search towards `target`: the route from `source`, its
+    /// measures summed in travel order along the successor chain from its `Start` state
+    /// (as the forward search sums them), `None` when it cannot reach `target`.
+    ///
+    /// # Complexity
+    /// O(edges of the route).
+    pub fn walk(&self, scratch: &ManyScratch, source: usize, target: usize) -> Option<Reached> {
+        let graph = self.graph;
+        if source >= graph.node_count() || target >= graph.node_count() {
+            return None;
+        }
+        let mut s = graph.start_state(source);
+        if !scratch.settled_dist(s).is_finite() {
+            return None;
+        }
+        let links = self.net.links();
+        let mut measures = Measures::default();
+        let mut crossings = 0u32;
+        // A successor chain ends at the target (settled states point at states settled
+        // before them); the bound only guards against a corrupted scratch.
+        for _ in 0..graph.state_count() {
+            if graph.node_of(s) as usize == target {
+                return Some(Reached {
+                    measures,
+                    crossings,
+                    timing: None,
+                });
+            }
+            let e = scratch.succ[s as usize];
+            if e == UNSET {
+                return None;
+            }
+            let edge = graph.edge(e as usize);
+            let link = &links[edge.link as usize];
+            measures += self.profile.step_measures(link, edge.transshipment);
+            crossings += u32::from(link.kind == LinkKind::Crossing);
+            s = edge.to;
+        }
+        None
     }
 }
 
@@ -393,6 +597,24 @@ pub struct MatrixCells {
     /// `cells[i * cols + j]`: the route from source `i` to destination `j`, `None` where
     /// there is none.
     pub cells: Vec<Option<Reached>>,
+    /// With a departure: set when some cell's answer is uncertain because its search met a
+    /// crossing it could not time (reached outside the calendar's years) — its earliest
+    /// arrival or its route's timing is not known. Callers refuse the matrix then, as a
+    /// route is refused.
+    pub outside_calendar: Option<OutsideCalendar>,
+    /// Which way the cells were searched.
+    pub search: MatrixSearch,
+    /// The departure the cells' timings count from (set by the planner; `None`: timeless).
+    pub depart: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+/// How a matrix's cells are searched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatrixSearch {
+    /// One forward search per source.
+    Forward,
+    /// One backward search per destination (tall matrices without a departure).
+    Backward,
 }
 
 impl MatrixCells {
@@ -402,9 +624,18 @@ impl MatrixCells {
     }
 }
 
-/// Distances, times, costs and crossings from every source to every destination: one
-/// forward search per source (stopping once all destinations are settled), sources in
-/// parallel on rayon's pool.
+/// A matrix is searched backward (one search per destination) when it has at least this
+/// many times as many distinct sources as distinct destinations (and no departure). A
+/// backward search that must settle every source costs about twice a forward one that stops
+/// at its destinations (`benches/matrix.rs`: 100 × 100 on the curated network, 10.6 ms
+/// backward against 5.1 ms forward), so below that ratio forward is as fast or faster.
+pub const TALL_RATIO: usize = 3;
+
+/// Distances, times, costs and crossings from every source to every destination, sources
+/// or destinations in parallel on rayon's pool: one forward search per source (stopping once
+/// all destinations are settled), or, for a tall matrix ([`TALL_RATIO`] times as many
+/// distinct sources as destinations) without a departure, one backward search per
+/// destination (stopping once every source is settled; see the module docs).
 ///
 /// # Arguments
 /// * `sources`, `destinations` — node indices; `None` marks a place that cannot start or end
@@ -413,45 +644,150 @@ impl MatrixCells {
 /// # Returns
 /// Cells row-major. A source equal to its destination gets all-zero measures (`route::plan`
 /// refuses such a pair as having no extent; a matrix's diagonal is 0, as in OSRM's `table`).
+/// With a departure, [`MatrixCells::outside_calendar`] is set when a cell is uncertain: an
+/// earliest arrival later than (or no arrival after) the clock at which its search met an
+/// untimeable crossing, or a route whose own crossings cannot be timed.
 ///
 /// # Complexity
-/// `sources` one-to-many searches, O((S + E) log S) each, divided among the pool's threads.
+/// `min(sources, destinations)` one-to-many searches, O((S + E) log S) each, divided among
+/// the pool's threads; backward adds O(route edges) per cell.
 pub fn matrix(
     spec: &ManySpec<'_>,
     sources: &[Option<usize>],
     destinations: &[Option<usize>],
 ) -> MatrixCells {
-    let cols = destinations.len();
-    let targets: Vec<usize> = destinations.iter().flatten().copied().collect();
-    let mut cells = vec![None; sources.len() * cols];
-    // The request's deadline travels to rayon's threads, so each row's search stops too.
+    let distinct = |v: &[Option<usize>]| {
+        let mut d: Vec<usize> = v.iter().flatten().copied().collect();
+        d.sort_unstable();
+        d.dedup();
+        d.len()
+    };
+    let search = if spec.timed.is_none() && TALL_RATIO * distinct(destinations) <= distinct(sources)
+    {
+        MatrixSearch::Backward
+    } else {
+        MatrixSearch::Forward
+    };
+    matrix_by(spec, sources, destinations, search)
+}
+
+/// [`matrix`] with the search direction chosen by the caller (a departure always searches
+/// forward: the backward search is timeless).
+pub fn matrix_by(
+    spec: &ManySpec<'_>,
+    sources: &[Option<usize>],
+    destinations: &[Option<usize>],
+    search: MatrixSearch,
+) -> MatrixCells {
+    let search = if spec.timed.is_some() {
+        MatrixSearch::Forward
+    } else {
+        search
+    };
+    let (rows, cols) = (sources.len(), destinations.len());
+    let mut cells = vec![None; rows * cols];
+    // The request's deadline travels to rayon's threads, so each search stops too.
     let deadline = crate::cancel::current();
-    if cols > 0 {
-        cells
-            .par_chunks_mut(cols)
-            .zip(sources.par_iter())
-            .for_each(|(row, source)| {
-                let Some(source) = *source else { return };
-                crate::cancel::enter(deadline.as_ref(), || {
-                    crate::cancel::check_now();
-                    with_scratch(|scratch| {
-                        spec.forward(scratch, source, &targets, f64::INFINITY);
-                        for (cell, dest) in row.iter_mut().zip(destinations) {
-                            *cell = match *dest {
-                                Some(d) if d == source => Some(Reached::default()),
-                                Some(d) => scratch.reached(d),
-                                None => None,
-                            };
-                        }
-                    });
-                });
-            });
+    let mut outside_calendar = None;
+    match search {
+        MatrixSearch::Forward if cols > 0 => {
+            let targets: Vec<usize> = destinations.iter().flatten().copied().collect();
+            let failures: Vec<Option<OutsideCalendar>> = cells
+                .par_chunks_mut(cols)
+                .zip(sources.par_iter())
+                .map(|(row, source)| {
+                    let source = (*source)?;
+                    crate::cancel::enter(deadline.as_ref(), || {
+                        crate::cancel::check_now();
+                        with_scratch(|scratch| {
+                            spec.forward(scratch, source, &targets, f64::INFINITY);
+                            forward_row(spec, scratch, source, destinations, row)
+                        })
+                    })
+                })
+                .collect();
+            outside_calendar = failures.into_iter().flatten().next();
+        }
+        MatrixSearch::Forward => {}
+        MatrixSearch::Backward => {
+            let from: Vec<usize> = sources.iter().flatten().copied().collect();
+            let columns: Vec<Vec<Option<Reached>>> = destinations
+                .par_iter()
+                .map(|dest| {
+                    let Some(d) = *dest else {
+                        return vec![None; rows];
+                    };
+                    crate::cancel::enter(deadline.as_ref(), || {
+                        crate::cancel::check_now();
+                        with_scratch(|scratch| {
+                            spec.backward(scratch, d, &from, f64::INFINITY);
+                            sources
+                                .iter()
+                                .map(|s| match *s {
+                                    Some(s) if s == d => Some(Reached::default()),
+                                    Some(s) => spec.walk(scratch, s, d),
+                                    None => None,
+                                })
+                                .collect()
+                        })
+                    })
+                })
+                .collect();
+            for (j, column) in columns.into_iter().enumerate() {
+                for (i, cell) in column.into_iter().enumerate() {
+                    cells[i * cols + j] = cell;
+                }
+            }
+        }
     }
     MatrixCells {
-        rows: sources.len(),
+        rows,
         cols,
         cells,
+        outside_calendar,
+        search,
+        depart: None,
     }
+}
+
+/// Fills one row after a forward search from `source`; with a departure, returns why a cell
+/// of it is uncertain, if one is.
+fn forward_row(
+    spec: &ManySpec<'_>,
+    scratch: &ManyScratch,
+    source: usize,
+    destinations: &[Option<usize>],
+    row: &mut [Option<Reached>],
+) -> Option<OutsideCalendar> {
+    let mut uncertain = None;
+    for (cell, dest) in row.iter_mut().zip(destinations) {
+        *cell = match *dest {
+            Some(d) if d == source => Some(Reached {
+                timing: spec.timed.map(|_| CellTiming::default()),
+                ..Reached::default()
+            }),
+            Some(d) => scratch.reached(d),
+            None => None,
+        };
+        let (Some(timed), Some(_)) = (spec.timed, dest) else {
+            continue;
+        };
+        let arrive_h = cell
+            .as_ref()
+            .and_then(|c| c.timing)
+            .map_or(f64::INFINITY, |t| t.arrive_h);
+        let certain = match (timed.by_arrival, scratch.calendar_failure()) {
+            // Earliest arrival: certain when no untimeable crossing was met before it.
+            (true, Some((failed_h, _))) => arrive_h <= failed_h,
+            (true, None) => true,
+            // Another measure: the route is the timeless one; only its own timing counts.
+            (false, _) => cell.is_none() || arrive_h.is_finite(),
+        };
+        if !certain {
+            uncertain = uncertain.or(scratch.calendar_failure().map(|f| f.1));
+        }
+    }
+    uncertain
 }
 
 /// The running part of a link's measure: the part that accrues along its geometry (length,
@@ -599,6 +935,7 @@ mod tests {
                 weights: &w,
                 link_ok: &ok,
                 profile: &profile,
+                timed: None,
             };
             let all: Vec<Option<usize>> = (0..4).map(Some).collect();
             let m = matrix(&spec, &all, &all);
@@ -632,10 +969,11 @@ mod tests {
             weights: &w,
             link_ok: &ok,
             profile: &profile,
+            timed: None,
         };
         for target in 0..4 {
             let back: Vec<f64> = with_scratch(|sc| {
-                spec.backward(sc, target, f64::INFINITY);
+                spec.backward(sc, target, &[], f64::INFINITY);
                 (0..4)
                     .map(|u| sc.settled_dist(s.search.start_state(u)))
                     .collect()
@@ -668,6 +1006,7 @@ mod tests {
             weights: &w,
             link_ok: &ok,
             profile: &profile,
+            timed: None,
         };
         let m = matrix(&spec, &[Some(0), None], &[Some(1), Some(3)]);
         assert_eq!(m.cells, vec![None, None, None, None]);

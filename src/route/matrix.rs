@@ -4,11 +4,13 @@
 //! route request: the same [`PlaceQuery`], the same resolution (`request::resolve_place`),
 //! the same [`ConstraintArgs`] and [`ProfileArgs`], the same [`Measure`].
 
+use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
-use super::many::{Costing, Direction, MatrixCells, matrix, usable};
+use super::many::{Costing, Direction, MatrixCells, Timed, matrix, usable};
 use super::reach::{MAX_CONTOURS, Reach, check_contours, reach};
-use super::request::{PlaceQuery, Waypoint, resolve_place};
+use super::request::{PlaceQuery, Waypoint, parse_depart, resolve_place};
+use super::timed::{EdgeClock, check_depart};
 use super::{ConstraintsEcho, RouteData, RouteError};
 use crate::cost::{
     ConstraintArgs, ConstraintInput, Constraints, Measure, ModeFilter, Profile, ProfileArgs,
@@ -29,9 +31,13 @@ raw_args!(
         #[arg(visible_alias = "to")]
         destinations,
         /// Modes allowed (default `any`: multimodal, changing mode only at intermodal nodes).
+        #[arg(value_parser = crate::fields::spelling_parser::<ModeFilter>())]
         mode,
         /// Measure that picks each cell's route (default `time`); every measure of that route is given.
+        #[arg(value_parser = crate::fields::spelling_parser::<Measure>())]
         optimize,
+        /// Departure, RFC 3339 with offset (e.g. `2027-07-10T08:00+06:00`): each cell is timed through the crossings' schedules (cargo waits while a crossing is closed); with `optimize=time` each cell is the earliest arrival. Adds `arrive` and `wait_h` per cell.
+        depart,
     }
 );
 
@@ -40,13 +46,18 @@ raw_args!(
     /// [`ProfileArgs`] they make every parameter of `/v1/reach` and `corridor reach`.
     ReachOptions {
         /// `from` (default: where the place gets to) or `to` (who gets to the place: a catchment).
+        #[arg(value_parser = crate::fields::spelling_parser::<Direction>())]
         direction,
         /// Measure of the budgets (default `time`).
+        #[arg(value_parser = crate::fields::spelling_parser::<Measure>())]
         measure,
         /// Up to 5 increasing budgets in the measure's unit, comma-separated (e.g. `24,48,72` hours).
         contours,
         /// Modes allowed (default `any`: multimodal, changing mode only at intermodal nodes).
+        #[arg(value_parser = crate::fields::spelling_parser::<ModeFilter>())]
         mode,
+        /// Departure, RFC 3339 with offset: values become earliest arrivals in hours after departure, waits at closed crossings included (with `direction=from` and `measure=time` only).
+        depart,
     }
 );
 
@@ -79,6 +90,8 @@ pub struct MatrixRequest {
     pub constraints: ConstraintInput,
     /// Costing figures. Default [`Profile::default`].
     pub profile: Profile,
+    /// Departure: cells timed through the crossings' schedules.
+    pub depart: Option<DateTime<FixedOffset>>,
 }
 
 /// A reach request, as typed values.
@@ -96,6 +109,13 @@ pub struct ReachRequest {
     pub constraints: ConstraintInput,
     /// Costing figures.
     pub profile: Profile,
+    /// Departure: values are earliest arrivals (outwards, in hours).
+    pub depart: Option<DateTime<FixedOffset>>,
+}
+
+/// Reads `depart` as routes do (RFC 3339 with offset), recording a mistake.
+fn depart(f: &mut Fields) -> Option<DateTime<FixedOffset>> {
+    f.parsed("depart", parse_depart)
 }
 
 fn places(f: &mut Fields, key: &str) -> Vec<PlaceQuery> {
@@ -123,6 +143,7 @@ impl MatrixRequest {
         let destinations = places(f, "destinations");
         let mode = f.choice::<ModeFilter>("mode").unwrap_or_default();
         let optimize = f.choice::<Measure>("optimize").unwrap_or_default();
+        let depart = depart(f);
         let mut constraints = ConstraintArgs::read(f);
         constraints.mode = mode;
         let profile = ProfileArgs::read(f);
@@ -132,6 +153,7 @@ impl MatrixRequest {
             optimize,
             constraints,
             profile,
+            depart,
         }
     }
 }
@@ -176,6 +198,23 @@ impl ReachRequest {
             }
         });
         let mode = f.choice::<ModeFilter>("mode").unwrap_or_default();
+        let depart = depart(f);
+        if depart.is_some() {
+            // A departure times the way out; inwards it would be an arrival deadline, and
+            // budgets in another measure do not depend on the clock.
+            if direction != Direction::From {
+                f.error(
+                    "depart",
+                    "applies to direction=from only (the time after leaving the place)",
+                );
+            }
+            if measure != Measure::Time {
+                f.error(
+                    "depart",
+                    "applies to measure=time only (budgets in hours after departure)",
+                );
+            }
+        }
         let mut constraints = ConstraintArgs::read(f);
         constraints.mode = mode;
         let profile = ProfileArgs::read(f);
@@ -186,6 +225,7 @@ impl ReachRequest {
             contours: contours?,
             constraints,
             profile,
+            depart,
         })
     }
 }
@@ -210,6 +250,15 @@ pub enum ManyError {
         /// Destinations given.
         destinations: usize,
     },
+    /// A departure (or a crossing reached after it, before the answer is certain) outside
+    /// the years the border schedules cover.
+    #[error("depart: outside the years the border schedules cover ({first_year}–{last_year})")]
+    OutsideCalendar {
+        /// First covered year.
+        first_year: i32,
+        /// Last covered year.
+        last_year: i32,
+    },
     /// A place that cannot be used under the request (a position too far from any node
     /// serving the mode; a reach origin in an avoided country or not serving the mode).
     #[error("{detail}")]
@@ -232,6 +281,9 @@ pub struct ManyEcho {
     pub constraints: ConstraintsEcho,
     /// Costing figures used.
     pub profile: Profile,
+    /// Departure (RFC 3339), when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub depart: Option<String>,
 }
 
 /// The answer to a matrix request.
@@ -264,8 +316,14 @@ fn sorted(set: &std::collections::HashSet<String>) -> Vec<String> {
     v
 }
 
-fn echo(c: &Constraints, measure: Measure, profile: Profile) -> ManyEcho {
+fn echo(
+    c: &Constraints,
+    measure: Measure,
+    profile: Profile,
+    depart: Option<DateTime<FixedOffset>>,
+) -> ManyEcho {
     ManyEcho {
+        depart: depart.map(|d| d.to_rfc3339()),
         mode: c.mode,
         measure,
         constraints: ConstraintsEcho {
@@ -277,6 +335,34 @@ fn echo(c: &Constraints, measure: Measure, profile: Profile) -> ManyEcho {
         },
         profile,
     }
+}
+
+fn outside(e: crate::cost::schedule::OutsideCalendar) -> ManyError {
+    ManyError::OutsideCalendar {
+        first_year: e.first_year,
+        last_year: e.last_year,
+    }
+}
+
+/// The timing of a search departing at `depart` (checked against the calendar's years).
+fn timed<'a>(
+    data: RouteData<'a>,
+    profile: &'a Profile,
+    depart: Option<DateTime<FixedOffset>>,
+    by_arrival: bool,
+) -> Result<Option<Timed<'a>>, ManyError> {
+    let Some(d) = depart else { return Ok(None) };
+    check_depart(data.schedules, d).map_err(outside)?;
+    Ok(Some(Timed {
+        clock: EdgeClock {
+            net: data.network,
+            graph: data.search,
+            schedules: data.schedules,
+            profile,
+            depart_s: d.timestamp(),
+        },
+        by_arrival,
+    }))
 }
 
 fn constraints(data: RouteData<'_>, input: &ConstraintInput) -> Result<Constraints, ManyError> {
@@ -360,7 +446,12 @@ fn resolve_all(
 /// Answers a matrix request: one one-to-many search per source ([`super::many::matrix`]),
 /// each cell equal to the route `plan` gives for its pair with the same options.
 ///
+/// With `depart`, every cell is timed through the crossings' schedules; optimising time,
+/// each cell is the earliest arrival (a time-dependent one-to-many search).
+///
 /// # Errors
+/// [`ManyError::OutsideCalendar`] when `depart` lies outside the calendar's years, or a
+/// cell's answer depends on a crossing reached beyond them;
 /// [`ManyError::TooLarge`] beyond [`MAX_CELLS`] (checked first, before any work);
 /// [`ManyError::Invalid`], [`ManyError::UnknownPlaces`], [`ManyError::Unusable`] as for
 /// the places and constraints. A place in an avoided country or not serving the mode is not
@@ -378,6 +469,12 @@ pub fn plan_matrix<'a>(
         });
     }
     let c = constraints(data, &req.constraints)?;
+    let timing = timed(
+        data,
+        &req.profile,
+        req.depart,
+        req.optimize == Measure::Time,
+    )?;
     let mut lists = resolve_all(
         data,
         &c,
@@ -391,16 +488,23 @@ pub fn plan_matrix<'a>(
     let destinations = lists.next().unwrap_or_default();
     let net = data.network;
     let costing = Costing::new(net, data.search, &c, req.profile, req.optimize);
-    let spec = costing.spec(net, data.search);
+    let spec = super::many::ManySpec {
+        timed: timing,
+        ..costing.spec(net, data.search)
+    };
     let usable_ix = |w: &Waypoint| usable(net, &c, w.node_ix).then_some(w.node_ix);
     let s: Vec<Option<usize>> = sources.iter().map(usable_ix).collect();
     let d: Vec<Option<usize>> = destinations.iter().map(usable_ix).collect();
-    let cells = matrix(&spec, &s, &d);
+    let mut cells = matrix(&spec, &s, &d);
+    if let Some(e) = cells.outside_calendar {
+        return Err(outside(e));
+    }
+    cells.depart = req.depart;
     Ok(MatrixPlan {
         sources,
         destinations,
         cells,
-        echo: echo(&c, req.optimize, req.profile),
+        echo: echo(&c, req.optimize, req.profile, req.depart),
     })
 }
 
@@ -440,19 +544,29 @@ pub fn plan_reach<'a>(
             field: Some("from".into()),
         });
     }
+    let timing = timed(
+        data,
+        &req.profile,
+        req.depart.filter(|_| req.direction == Direction::From),
+        req.measure == Measure::Time,
+    )?;
     let costing = Costing::new(net, data.search, &c, req.profile, req.measure);
-    let spec = costing.spec(net, data.search);
+    let spec = super::many::ManySpec {
+        timed: timing,
+        ..costing.spec(net, data.search)
+    };
     let r = reach(
         &spec,
         origin.node_ix,
         req.direction,
         req.measure,
         &req.contours,
-    );
+    )
+    .map_err(outside)?;
     debug_assert!(r.contours.len() <= MAX_CONTOURS);
     Ok(ReachPlan {
         origin,
         reach: r,
-        echo: echo(&c, req.measure, req.profile),
+        echo: echo(&c, req.measure, req.profile, req.depart),
     })
 }

@@ -23,7 +23,7 @@ pub mod timed;
 use std::borrow::Cow;
 use std::cell::RefCell;
 
-use chrono::{DateTime, Datelike, FixedOffset};
+use chrono::{DateTime, FixedOffset};
 
 use serde::Serialize;
 
@@ -769,20 +769,7 @@ impl<'a> Clock<'a> {
         profile: &'a Profile,
         depart: DateTime<FixedOffset>,
     ) -> Result<Self, RouteError> {
-        let (first, last) = snap.schedules.covered_years();
-        // The departure's year is judged loosely here (its instant in the widest zone span,
-        // UTC−12 to UTC+14): each crossing checks the instant in its own zone when reached
-        // (`Schedule::next_open`), so a departure just after midnight on 1 January in a zone
-        // east of the crossing's, still in the last covered year there, is timed.
-        let utc = depart.naive_utc();
-        let earliest = (utc - chrono::Duration::hours(12)).year();
-        let latest = (utc + chrono::Duration::hours(14)).year();
-        if latest < first || earliest > last {
-            return Err(outside_calendar(OutsideCalendar {
-                first_year: first,
-                last_year: last,
-            }));
-        }
+        timed::check_depart(snap.schedules, depart).map_err(outside_calendar)?;
         Ok(Self {
             net: snap.network,
             graph: snap.search,
@@ -794,28 +781,23 @@ impl<'a> Clock<'a> {
         })
     }
 
-    fn step(&self, link_ix: usize, transshipment: bool) -> StepTime {
-        let link = &self.net.links()[link_ix];
-        StepTime {
-            link_ix,
-            transfer_h: if transshipment {
-                self.profile.transshipment_h
-            } else {
-                0.0
-            },
-            dwell_h: link
-                .crossing
-                .as_ref()
-                .map_or(0.0, |c| c.dwell_h * self.profile.dwell_scale),
-            run_h: link.length_km / link.speed_kmh,
+    fn edges(&self) -> timed::EdgeClock<'a> {
+        timed::EdgeClock {
+            net: self.net,
+            graph: self.graph,
+            schedules: self.schedules,
+            profile: self.profile,
+            depart_s: self.depart_s,
         }
+    }
+
+    fn step(&self, link_ix: usize, transshipment: bool) -> StepTime {
+        self.edges().step(link_ix, transshipment)
     }
 
     /// Arrival time at edge `e`'s end, reached its start at `t` hours after departure.
     fn arrive(&self, e: usize, t: f64) -> Option<f64> {
-        let edge = self.graph.edge(e);
-        let step = self.step(edge.link as usize, edge.transshipment.is_some());
-        match timed::step_arrival(self.schedules, self.depart_s, &step, t) {
+        match self.edges().edge(e, t) {
             Ok(x) => Some(x.arrive_h),
             Err(err) => {
                 self.failed.borrow_mut().push((e, t, err));
@@ -849,10 +831,7 @@ impl<'a> Clock<'a> {
     /// The instant `h` hours after departure, rounded to the minute (answers give times to
     /// the minute: the data's hours are not more precise than that).
     fn at(&self, h: f64) -> DateTime<FixedOffset> {
-        let s = (timed::instant(self.depart_s, h) + 30).div_euclid(60) * 60;
-        DateTime::from_timestamp(s, 0)
-            .map(|d| d.with_timezone(self.depart.offset()))
-            .unwrap_or(self.depart)
+        timed::at_minute(self.depart, h)
     }
 
     /// Times `route`: sets its [`Timing`] and adds each wait to its crossing step's (and the

@@ -30,6 +30,14 @@
 //! when they meet. Pieces are given per budget (cumulative: the 48 h pieces include the 24 h
 //! ones), so a map can draw each budget on its own.
 //!
+//! # With a departure
+//! Outwards with a [`Timed`](super::many::Timed) spec (`depart`, budgets in hours), values
+//! are earliest arrivals in hours after departure, waits at closed crossings included
+//! (the time-dependent search of [`super::many`]). A link's running part then starts once
+//! the cargo has waited for the crossing and cleared it: at its timed arrival less its
+//! running hours. A crossing reached outside the calendar's years within the largest budget
+//! makes the answer uncertain, and [`reach`] refuses it.
+//!
 //! # Contour polygons: a concave hull
 //! Each budget's polygon is geo's [`ConcaveHull`] of the budget's reached nodes, the cut
 //! points of its link pieces, and the inner vertices of its link pieces thinned to one per
@@ -59,6 +67,7 @@ use geo::{
 use super::graph::SearchGraph;
 use super::many::{Direction, ManyScratch, ManySpec, running_measure, with_scratch};
 use crate::cost::Measure;
+use crate::cost::schedule::OutsideCalendar;
 
 /// Most budgets in one reach request.
 pub const MAX_CONTOURS: usize = 5;
@@ -213,9 +222,16 @@ fn link_bases(
                     continue;
                 }
                 let r = running_measure(spec.profile, &spec.net.links()[l], measure);
-                // The fixed part: the edge's weight less its running part.
-                let fixed = (spec.weights[e] - r).max(0.0);
-                (v + fixed, usize::from(!edge.forward))
+                let base = match spec.timed {
+                    // Timed: the running part starts after the wait and the dwell.
+                    Some(t) if t.by_arrival => match t.clock.edge(e, v) {
+                        Ok(x) => (x.arrive_h - r).max(v),
+                        Err(_) => continue,
+                    },
+                    // The fixed part: the edge's weight less its running part.
+                    _ => v + (spec.weights[e] - r).max(0.0),
+                };
+                (base, usize::from(!edge.forward))
             }
             Direction::To => {
                 let w = scratch.settled_dist(edge.to);
@@ -245,7 +261,12 @@ thread_local! {
 ///
 /// # Returns
 /// Nodes with value ≤ the largest budget (the origin at 0), link pieces per budget, and one
-/// polygon per budget (see the module docs for the cut rule and the hull).
+/// polygon per budget (see the module docs for the cut rule and the hull). With a departure
+/// (outwards only; inwards the search is timeless), values are earliest arrivals.
+///
+/// # Errors
+/// [`OutsideCalendar`] when, with a departure, a crossing reached within the largest budget
+/// cannot be timed (it lies outside the calendar's years): what lies beyond it is unknown.
 ///
 /// # Complexity
 /// One one-to-many search bounded by the largest budget, O(edges) for the links, and a
@@ -256,13 +277,18 @@ pub fn reach(
     direction: Direction,
     measure: Measure,
     contours: &[f64],
-) -> Reach {
+) -> Result<Reach, OutsideCalendar> {
     let max = contours.last().copied().unwrap_or(0.0);
     let net = spec.net;
     let (nodes, links) = with_scratch(|scratch| {
         match direction {
             Direction::From => spec.forward(scratch, origin, &[], max),
-            Direction::To => spec.backward(scratch, origin, max),
+            Direction::To => spec.backward(scratch, origin, &[], max),
+        }
+        if let Some((at_h, e)) = scratch.calendar_failure()
+            && at_h <= max
+        {
+            return Err(e);
         }
         let mut nodes: Vec<ReachNode> = (0..spec.graph.node_count())
             .filter_map(|u| {
@@ -334,8 +360,8 @@ pub fn reach(
                 }
             }
         });
-        (nodes, links)
-    });
+        Ok((nodes, links))
+    })?;
 
     let mut must: Vec<Coord<f64>> = Vec::new();
     let mut extra: Vec<Coord<f64>> = Vec::new();
@@ -387,14 +413,14 @@ pub fn reach(
             }
         })
         .collect();
-    Reach {
+    Ok(Reach {
         origin,
         direction,
         measure,
         nodes,
         links,
         contours,
-    }
+    })
 }
 
 /// The part of `line` between fractions `f0 < f1` of its geodesic (haversine) length.
@@ -573,6 +599,7 @@ mod tests {
             weights: &w,
             link_ok: &ok,
             profile: &profile,
+            timed: None,
         };
         reach(
             &spec,
@@ -581,6 +608,7 @@ mod tests {
             Measure::Time,
             contours,
         )
+        .unwrap()
     }
 
     #[test]

@@ -123,17 +123,17 @@ raw_args!(
         /// items).
         via,
         /// Modes allowed (default `any`: multimodal, changing mode only at intermodal nodes).
-        #[arg(value_parser = crate::fields::ListedValues::<crate::cost::ModeFilter>::new())]
+        #[arg(value_parser = crate::fields::spelling_parser::<crate::cost::ModeFilter>())]
         mode,
         /// Measure minimised (default `time`).
-        #[arg(value_parser = crate::fields::ListedValues::<crate::cost::Measure>::new())]
+        #[arg(value_parser = crate::fields::spelling_parser::<crate::cost::Measure>())]
         optimize,
         /// Extra routes, 0–5 (default 0): Yen's loopless k-shortest paths that pass
         /// `max_sharing` and `max_stretch`.
         alternatives,
         /// How alternatives differ: `route` (default; sharing and stretch limits) or
         /// `corridor` (the best route per ordered list of transit countries).
-        #[arg(value_parser = crate::fields::ListedValues::<AlternativesBy>::new())]
+        #[arg(value_parser = crate::fields::spelling_parser::<AlternativesBy>())]
         alternatives_by,
         /// Largest fraction of an alternative's length on any one better route, 0–1
         /// (default 0.75).

@@ -7,7 +7,12 @@
 //! Dijkstra that uses it as the edge cost is exact (time-dependent shortest paths with FIFO
 //! links, Dreyfus 1969).
 
+use chrono::{DateTime, Datelike, FixedOffset};
+
+use super::graph::SearchGraph;
+use crate::cost::Profile;
 use crate::cost::schedule::{OutsideCalendar, ScheduleTable, UnixSeconds};
+use crate::network::Network;
 
 /// One traversal as the clock sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -38,6 +43,15 @@ pub fn instant(depart: UnixSeconds, h: f64) -> UnixSeconds {
     depart + (h * 3600.0).round() as i64
 }
 
+/// The instant `h` hours after `depart`, rounded to the minute, in `depart`'s offset
+/// (answers give times to the minute: the data's hours are not more precise than that).
+pub fn at_minute(depart: DateTime<FixedOffset>, h: f64) -> DateTime<FixedOffset> {
+    let s = (instant(depart.timestamp(), h) + 30).div_euclid(60) * 60;
+    DateTime::from_timestamp(s, 0)
+        .map(|d| d.with_timezone(depart.offset()))
+        .unwrap_or(depart)
+}
+
 /// The timing of one step started (arrival at its start node) at `start_h`.
 ///
 /// # Errors
@@ -65,6 +79,80 @@ pub fn step_arrival(
         wait_h: enter_h - ready_h,
         arrive_h: enter_h + step.dwell_h + step.run_h,
     })
+}
+
+/// Checks a departure against the years the schedules cover.
+///
+/// The departure's year is judged loosely here (its instant in the widest zone span, UTC−12
+/// to UTC+14): each crossing checks the instant in its own zone when reached
+/// (`Schedule::next_open`), so a departure just after midnight on 1 January in a zone east
+/// of the crossing's, still in the last covered year there, is timed.
+///
+/// # Errors
+/// [`OutsideCalendar`] when the departure lies outside the covered years in every zone.
+pub fn check_depart(
+    schedules: &ScheduleTable,
+    depart: DateTime<FixedOffset>,
+) -> Result<(), OutsideCalendar> {
+    let (first, last) = schedules.covered_years();
+    let utc = depart.naive_utc();
+    let earliest = (utc - chrono::Duration::hours(12)).year();
+    let latest = (utc + chrono::Duration::hours(14)).year();
+    if latest < first || earliest > last {
+        return Err(OutsideCalendar {
+            first_year: first,
+            last_year: last,
+        });
+    }
+    Ok(())
+}
+
+/// Times the edges of the search graph for one departure: the one definition of a step's
+/// transshipment, border dwell and running hours, shared by the route's clock and the
+/// one-to-many searches (matrix and reach with `depart`). Holds only shared references, so
+/// it is `Copy` and `Sync` (a matrix's rows run on several threads).
+#[derive(Debug, Clone, Copy)]
+pub struct EdgeClock<'a> {
+    /// The network.
+    pub net: &'a Network,
+    /// Its state graph.
+    pub graph: &'a SearchGraph,
+    /// The crossings' schedules.
+    pub schedules: &'a ScheduleTable,
+    /// Costing figures (transshipment hours, dwell scale).
+    pub profile: &'a Profile,
+    /// The departure, UTC seconds.
+    pub depart_s: UnixSeconds,
+}
+
+impl EdgeClock<'_> {
+    /// One traversal of link `link_ix`, with a transshipment before it or not.
+    pub fn step(&self, link_ix: usize, transshipment: bool) -> StepTime {
+        let link = &self.net.links()[link_ix];
+        StepTime {
+            link_ix,
+            transfer_h: if transshipment {
+                self.profile.transshipment_h
+            } else {
+                0.0
+            },
+            dwell_h: link
+                .crossing
+                .as_ref()
+                .map_or(0.0, |c| c.dwell_h * self.profile.dwell_scale),
+            run_h: link.length_km / link.speed_kmh,
+        }
+    }
+
+    /// The timing of search-graph edge `e` started `start_h` hours after departure.
+    ///
+    /// # Errors
+    /// See [`step_arrival`].
+    pub fn edge(&self, e: usize, start_h: f64) -> Result<StepTiming, OutsideCalendar> {
+        let edge = self.graph.edge(e);
+        let step = self.step(edge.link as usize, edge.transshipment.is_some());
+        step_arrival(self.schedules, self.depart_s, &step, start_h)
+    }
 }
 
 /// The timings of a whole route's steps, in order, starting at departure.
