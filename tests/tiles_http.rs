@@ -392,3 +392,81 @@ async fn a_tile_that_outlives_the_compute_bound_is_kept_for_the_retry() {
     let plain = call(&embedded(), get("/tiles/5/25/11.mvt")).await;
     assert_eq!(retry.body, plain.body, "the same tile as computed in time");
 }
+
+/// A comb inside the z4 tile 4/12/5 (90–112.5°E, 41–48.9°N): a rail spine of 41 cities along
+/// 45°N, and at every city 12 rail spurs of 0.2° north to junctions. 40 spine links carry
+/// every city-to-city path; the 492 spurs carry none.
+fn comb() -> corridor::Network {
+    let mut d = common::Draw::new();
+    for i in 0..41 {
+        let lon = 92.0 + 0.45 * f64::from(i);
+        d = d.node(
+            &format!("city-{i:02}"),
+            "MN",
+            "city",
+            &["rail"],
+            [lon, 45.0],
+        );
+        for j in 0..12 {
+            let at = [lon + 0.03 * f64::from(j), 45.2 + 0.01 * f64::from(j)];
+            d = d.node(
+                &format!("end-{i:02}-{j:02}"),
+                "MN",
+                "junction",
+                &["rail"],
+                at,
+            );
+        }
+    }
+    for i in 0..41 {
+        if i > 0 {
+            let (a, b) = (format!("city-{:02}", i - 1), format!("city-{i:02}"));
+            d = d.rail(&format!("spine-{i:02}"), &a, &b);
+        }
+        for j in 0..12 {
+            let (a, b) = (format!("city-{i:02}"), format!("end-{i:02}-{j:02}"));
+            d = d.rail(&format!("spur-{i:02}-{j:02}"), &a, &b);
+        }
+    }
+    d.network()
+}
+
+#[actix_web::test]
+async fn a_dense_network_keeps_its_main_lines_at_low_zoom() {
+    use corridor::output::thinning::{RAIL_PER_TILE, Thinned, Thinning};
+    let net = comb();
+    let thin = Thinning::of(&net);
+    // One occupied z4 tile: 532 rail lines against a budget of 400, so z4 is thinned; z7 and
+    // above never are.
+    assert_eq!(thin.occupied(4), Some(1));
+    assert_eq!(thin.kept(4, Thinned::Rail), Some(RAIL_PER_TILE));
+    assert!(!thin.thins(7, Thinned::Rail));
+    let st = common::app::state(net);
+    let z4 = call(&st, get("/tiles/4/12/5.mvt")).await;
+    assert_eq!(z4.status, StatusCode::OK);
+    let has = |body: &[u8], s: &str| body.windows(s.len()).any(|w| w == s.as_bytes());
+    for i in 1..41 {
+        let id = format!("spine-{i:02}");
+        assert!(has(&z4.body, &id), "main line {id} missing at z4");
+    }
+    let spurs = |body: &[u8]| {
+        (0..41)
+            .flat_map(|i| (0..12).map(move |j| format!("spur-{i:02}-{j:02}")))
+            .filter(|id| has(body, id))
+            .count()
+    };
+    let at_z4 = spurs(&z4.body);
+    assert!(
+        at_z4 + 40 <= RAIL_PER_TILE as usize,
+        "{at_z4} spurs at z4: over the budget"
+    );
+    assert!(at_z4 > 0, "the budget left room for the longest spurs");
+    // At z7 every spur is back: the z7 tile at 92°E 45.1°N holds all of city 0's.
+    let (x, y) = tile_of(7, 92.0, 45.1);
+    let z7 = call(&st, get(&format!("/tiles/7/{x}/{y}.mvt"))).await;
+    assert_eq!(z7.status, StatusCode::OK);
+    for j in 0..12 {
+        let id = format!("spur-00-{j:02}");
+        assert!(has(&z7.body, &id), "{id} missing at z7");
+    }
+}

@@ -12,14 +12,14 @@
 //! network too large for that answer). The assignment is computed once per snapshot, scenario
 //! and demand set and kept beside the tiles.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::{ApiError, AppState, FieldError, Params, Served, compute, derived_etag, to_json};
 use crate::capacity::{self as cap, AssignRequest, Loose, demand};
-use crate::output::tiles::{self, LinkLoads, TileId, TileSource};
+use crate::output::tiles::{self, LinkLoads, Thinning, TileId, TileSource};
 
 /// Media type of a Mapbox Vector Tile.
 pub const MVT: &str = "application/vnd.mapbox-vector-tile";
@@ -56,6 +56,9 @@ pub struct TileCache {
     budget: usize,
     /// Assignments drawn as `utilisation` tiles, by scenario and demand set (insertion order).
     loads: Mutex<Vec<(Key0, Arc<LinkLoads>)>>,
+    /// Low-zoom thinning of the network and of each scenario's (key: scenario name, empty for
+    /// the baseline), built by the first tile that needs it.
+    thinning: Mutex<Vec<(Box<str>, Arc<OnceLock<Thinning>>)>>,
 }
 
 /// Scenario name (empty for the baseline) and demand set name.
@@ -77,7 +80,40 @@ impl TileCache {
             }),
             budget,
             loads: Mutex::new(Vec::new()),
+            thinning: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Calls `f` with the thinning of `on`, the network of scenario `scenario` ("" for the
+    /// baseline): built on first use (once, however many tiles ask at the same time) and kept
+    /// with the cache.
+    fn with_thinning<R>(
+        &self,
+        scenario: &str,
+        on: &crate::snapshot::Snapshot,
+        f: impl FnOnce(&Thinning) -> R,
+    ) -> R {
+        let cell = {
+            let mut kept = self.thinning.lock().unwrap_or_else(|e| e.into_inner());
+            match kept.iter().find(|(k, _)| &**k == scenario) {
+                Some((_, c)) => Arc::clone(c),
+                None => {
+                    let c = Arc::new(OnceLock::new());
+                    kept.push((scenario.into(), Arc::clone(&c)));
+                    c
+                }
+            }
+        };
+        f(cell.get_or_init(|| {
+            let start = std::time::Instant::now();
+            let t = Thinning::of(&on.network);
+            tracing::info!(
+                scenario,
+                millis = start.elapsed().as_millis() as u64,
+                "tile thinning built"
+            );
+            t
+        }))
     }
 
     /// How many assignments are kept for `utilisation` tiles.
@@ -345,9 +381,13 @@ pub async fn get_tile(
             // assignment for a utilisation tile is cancelled at the bound, as /v1/assign's is.
             compute(&state, move || {
                 let on = snap2.scenario(query.scenario.as_deref())?;
-                let src = TileSource::from(on);
                 let body = match &query.demand {
-                    None => tiles::encode_tile(src, tile)?,
+                    None => {
+                        let name = query.scenario.as_deref().unwrap_or("");
+                        snap2.tiles.with_thinning(name, on, |thin| {
+                            tiles::encode_tile(TileSource::new(on, thin), tile)
+                        })?
+                    }
                     Some(d) => {
                         let k: Key0 = (
                             query.scenario.as_deref().unwrap_or("").into(),
@@ -361,7 +401,8 @@ pub async fn get_tile(
                                 l
                             }
                         };
-                        tiles::encode_utilisation_tile(src, tile, &loads)?
+                        let none = Thinning::none();
+                        tiles::encode_utilisation_tile(TileSource::new(on, &none), tile, &loads)?
                     }
                 };
                 let bytes = web::Bytes::from(body.unwrap_or_default());
