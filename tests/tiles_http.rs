@@ -103,6 +103,78 @@ async fn gzip_when_asked() {
     assert!(r.body.len() < plain.body.len());
 }
 
+fn gunzip(gz: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(gz)
+        .read_to_end(&mut out)
+        .expect("a gzip body");
+    out
+}
+
+#[actix_web::test]
+async fn each_coding_is_its_own_representation_for_caches() {
+    let st = embedded();
+    let t = "/tiles/5/25/11.mvt";
+    let ae = |v: &'static str| get(t).insert_header((header::ACCEPT_ENCODING, v));
+    let rs = call_all(
+        &st,
+        vec![
+            ae("gzip, deflate, br"),
+            ae("gzip"),
+            get(t),
+            ae("br"),
+            ae("identity"),
+        ],
+    )
+    .await;
+    let (gz, gz2, plain, br, identity) = (&rs[0], &rs[1], &rs[2], &rs[3], &rs[4]);
+    for r in &rs {
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(r.content_type(), "application/vnd.mapbox-vector-tile");
+        assert!(
+            r.header_all(header::VARY)
+                .iter()
+                .flat_map(|v| v.split(','))
+                .any(|v| v.trim().eq_ignore_ascii_case("accept-encoding")),
+            "Vary: Accept-Encoding on every tile answer: {:?}",
+            r.header_all(header::VARY)
+        );
+    }
+    // The cached gzip bytes, served as they are (the same bytes twice, inflating to the tile).
+    assert_eq!(gz.header(header::CONTENT_ENCODING).as_deref(), Some("gzip"));
+    assert_eq!(gz.body, gz2.body);
+    assert_eq!(gunzip(&gz.body), plain.body);
+    assert_eq!(plain.header(header::CONTENT_ENCODING), None);
+    assert_eq!(identity.body, plain.body);
+    // br for a client that takes br only, from the middleware.
+    assert_eq!(br.header(header::CONTENT_ENCODING).as_deref(), Some("br"));
+    assert_ne!(br.body, plain.body);
+    // Different bytes, different validators.
+    let tags: std::collections::BTreeSet<_> = [gz, plain, br]
+        .iter()
+        .map(|r| r.header(header::ETAG).expect("ETag"))
+        .collect();
+    assert_eq!(tags.len(), 3, "{tags:?}");
+    // 304 for the representation the client holds, and only for it.
+    let gz_tag = gz.header(header::ETAG).unwrap();
+    let again = call(
+        &st,
+        ae("gzip").insert_header((header::IF_NONE_MATCH, gz_tag.clone())),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert_eq!(again.header(header::ETAG), Some(gz_tag.clone()));
+    assert!(again.body.is_empty());
+    let other = call(&st, get(t).insert_header((header::IF_NONE_MATCH, gz_tag))).await;
+    assert_eq!(
+        other.status,
+        StatusCode::OK,
+        "a gzip ETag does not validate the plain tile"
+    );
+    assert_eq!(other.body, plain.body);
+}
+
 #[actix_web::test]
 async fn a_scenario_changes_the_tiles_it_touches() {
     // Naushki (106.1°E, 50.4°N) at z7: the closed crossing's status is in the tile.
