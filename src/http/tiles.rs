@@ -153,7 +153,7 @@ impl TileCache {
     /// Calls `f` with the thinning of `on`, the network of scenario `scenario` ("" for the
     /// baseline): built on first use (once, however many tiles ask at the same time) and kept
     /// with the cache.
-    fn with_thinning<R>(
+    pub(crate) fn with_thinning<R>(
         &self,
         scenario: &str,
         on: &crate::snapshot::Snapshot,

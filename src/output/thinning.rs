@@ -7,13 +7,16 @@
 //! every tile from z0, which no map at that scale draws. So, at zooms
 //! 0..=[`THIN_MAX_ZOOM`]:
 //!
-//! 1. **A budget per layer and tile.** Zoom `z` keeps at most [`RAIL_PER_TILE`] rail lines,
-//!    [`ROAD_PER_TILE`] roads and [`PLACES_PER_TILE`] places per *occupied* tile on average:
-//!    `K = budget × (tiles at z holding a node)`. A layer whose features allowed at `z` by the
-//!    class rules number at most `K` is not thinned at `z` (the curated network never is).
-//! 2. **Importance decides which `K`.** Features are ordered once per network, most important
-//!    first, and a thinned zoom keeps the first `K` of them, the same in every tile (so a line
-//!    kept in one tile is kept in its neighbours):
+//! 1. **A budget per layer and tile.** No tile at a zoom up to [`THIN_MAX_ZOOM`] holds more
+//!    than [`RAIL_PER_TILE`] rail lines, [`ROAD_PER_TILE`] roads and [`PLACES_PER_TILE`]
+//!    places (each feature counted in the tile of its middle: a place's position, the middle
+//!    of a line's two ends). A layer whose features allowed at `z` by the class rules fit the
+//!    budget in every tile is not thinned at `z` (the curated network never is).
+//! 2. **Importance decides which.** Features are ordered once per network, most important
+//!    first, and a thinned zoom keeps every feature above one threshold in that order: the
+//!    lowest that leaves no tile over its budget (the fullest tile keeps exactly the budget,
+//!    the others fewer). One threshold for the whole zoom, not one per tile, so a line kept in
+//!    one tile is kept in its neighbours:
 //!    - rail lines: in service (open, seasonal) before planned or under construction before
 //!      closed; then by **through traffic**, the number of sampled place-to-place fastest rail
 //!      paths using the line (see below); then longer first;
@@ -34,12 +37,12 @@
 //! between many places, come out on top; branch lines and spurs at the bottom.
 //!
 //! # Complexity
-//! [`Thinning::of`]: O(n) for the occupied tiles, and when any layer is thinned,
-//! O(s · (m + n) log n) for `s` sampled trees over `n` nodes and `m` links (parallel over
-//! the sources), plus O(m log m) to order the links.
+//! [`Thinning::of`]: O(z · (n + m)) to count the features per tile at each of the `z` zooms,
+//! and when any layer is thinned, O(s · (m + n) log n) for `s` sampled trees over `n` nodes
+//! and `m` links (parallel over the sources), plus O(m log m) to order the links.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashSet};
+use std::collections::{BinaryHeap, HashMap};
 
 use rayon::prelude::*;
 
@@ -49,18 +52,18 @@ use crate::network::{LinkKind, Mode, Network, RoadClass, Status};
 /// Highest zoom at which a layer may be thinned: 6 (z7 and above show every feature the
 /// class rules let in).
 pub const THIN_MAX_ZOOM: u8 = 6;
-/// Rail lines kept per occupied tile on average at a thinned zoom: 400.
-pub const RAIL_PER_TILE: u32 = 400;
-/// Roads kept per occupied tile on average at a thinned zoom: 400.
-pub const ROAD_PER_TILE: u32 = 400;
-/// Places kept per occupied tile on average at a thinned zoom: 150.
-pub const PLACES_PER_TILE: u32 = 150;
+/// Most rail lines in one tile at zooms up to [`THIN_MAX_ZOOM`]: 300.
+pub const RAIL_PER_TILE: u32 = 300;
+/// Most roads in one tile at zooms up to [`THIN_MAX_ZOOM`]: 300.
+pub const ROAD_PER_TILE: u32 = 300;
+/// Most places in one tile at zooms up to [`THIN_MAX_ZOOM`]: 100.
+pub const PLACES_PER_TILE: u32 = 100;
 /// One pixel of a 512-pixel tile (as MapLibre draws them), in tile units: 8.
 pub const PIXEL: f64 = 8.0;
 /// Douglas–Peucker tolerance in a thinned layer, tile units: 4 (half a pixel).
 pub const THIN_TOLERANCE: f64 = 4.0;
-/// Fastest-path trees sampled per mode for through traffic: 24.
-pub const SAMPLE_SOURCES: usize = 24;
+/// Fastest-path trees sampled per mode for through traffic: 16.
+pub const SAMPLE_SOURCES: usize = 16;
 /// Anchor places counted as path ends per tree: at most 400.
 pub const SAMPLE_TARGETS: usize = 400;
 
@@ -89,7 +92,7 @@ const ZOOMS: usize = THIN_MAX_ZOOM as usize + 1;
 const NONE: u32 = u32::MAX;
 
 /// The thinning of one network: each feature's place in its layer's importance order and,
-/// per thinned zoom and layer, how many are kept. Built once per network ([`Thinning::of`]).
+/// per thinned zoom and layer, the threshold in that order. Built once per network ([`Thinning::of`]).
 #[derive(Debug, Clone)]
 pub struct Thinning {
     /// Per link: position in the rail or road order (0 = most important); [`NONE`] for
@@ -97,10 +100,9 @@ pub struct Thinning {
     link_pos: Vec<u32>,
     /// Per node: position in the places order.
     node_pos: Vec<u32>,
-    /// Per zoom 0..=[`THIN_MAX_ZOOM`], per layer: features kept, `None` when not thinned.
+    /// Per zoom 0..=[`THIN_MAX_ZOOM`], per layer: features whose position is below this are
+    /// kept; `None` when the layer is not thinned.
     keep: [[Option<u32>; 3]; ZOOMS],
-    /// Per zoom: tiles holding at least one node.
-    occupied: [u32; ZOOMS],
 }
 
 impl Thinning {
@@ -110,7 +112,6 @@ impl Thinning {
             link_pos: Vec::new(),
             node_pos: Vec::new(),
             keep: [[None; 3]; ZOOMS],
-            occupied: [0; ZOOMS],
         }
     }
 
@@ -118,54 +119,54 @@ impl Thinning {
     pub fn of(network: &Network) -> Self {
         let nodes = network.nodes();
         let links = network.links();
-        let mut occupied = [0u32; ZOOMS];
-        for (z, occ) in occupied.iter_mut().enumerate() {
-            let t0 = TileId {
-                z: z as u8,
-                x: 0,
-                y: 0,
-            };
+        // Each feature counts in the tile of one point: a place's, a line's ends' middle.
+        let at = |z: u8, (lon, lat): (f64, f64)| -> (u32, u32) {
+            let (x, y) = TileId { z, x: 0, y: 0 }.project(lon, lat);
             let e = f64::from(super::tiles::EXTENT);
             let max = (1u32 << z) - 1;
-            let tiles: HashSet<(u32, u32)> = nodes
-                .iter()
-                .map(|n| {
-                    let (x, y) = t0.project(n.point.x(), n.point.y());
-                    let c = |v: f64| ((v / e).floor().max(0.0) as u32).min(max);
-                    (c(x), c(y))
-                })
-                .collect();
-            *occ = tiles.len() as u32;
-        }
-        let mut keep = [[None; 3]; ZOOMS];
-        let mut any = false;
-        for z in 0..=THIN_MAX_ZOOM {
-            let zi = usize::from(z);
-            let mut eligible = [0u32; 3];
-            for l in links.iter() {
-                match layer_of(l) {
-                    Some(Thinned::Rail) if rail_min_zoom(l.status) <= z => eligible[0] += 1,
-                    Some(Thinned::Road) if road_min_zoom(l.road_class) <= z => eligible[1] += 1,
-                    _ => {}
+            let c = |v: f64| ((v / e).floor().max(0.0) as u32).min(max);
+            (c(x), c(y))
+        };
+        let link_point = |l: &crate::network::Link| {
+            let (a, b) = (nodes[l.from_ix].point, nodes[l.to_ix].point);
+            ((a.x() + b.x()) / 2.0, (a.y() + b.y()) / 2.0)
+        };
+        let eligible_link = |z: u8, l: &crate::network::Link| match layer_of(l) {
+            Some(Thinned::Rail) if rail_min_zoom(l.status) <= z => Some(Thinned::Rail),
+            Some(Thinned::Road) if road_min_zoom(l.road_class) <= z => Some(Thinned::Road),
+            _ => None,
+        };
+        // The features of each layer at each zoom, as (tile, position in the order); the
+        // order is the identity until through traffic is known, enough to count.
+        let per_tile = |z: u8, link_pos: &dyn Fn(usize) -> u32, node_pos: &dyn Fn(usize) -> u32| {
+            let mut by: [HashMap<(u32, u32), Vec<u32>>; 3] = Default::default();
+            for (i, l) in links.iter().enumerate() {
+                if let Some(layer) = eligible_link(z, l) {
+                    by[layer.slot()]
+                        .entry(at(z, link_point(l)))
+                        .or_default()
+                        .push(link_pos(i));
                 }
             }
-            eligible[2] = nodes.iter().filter(|n| place_min_zoom(n.kind) <= z).count() as u32;
-            for (slot, budget) in [RAIL_PER_TILE, ROAD_PER_TILE, PLACES_PER_TILE]
-                .into_iter()
-                .enumerate()
-            {
-                let k = budget.saturating_mul(occupied[zi]);
-                if eligible[slot] > k {
-                    keep[zi][slot] = Some(k);
-                    any = true;
+            for (i, n) in nodes.iter().enumerate() {
+                if place_min_zoom(n.kind) <= z {
+                    by[2]
+                        .entry(at(z, (n.point.x(), n.point.y())))
+                        .or_default()
+                        .push(node_pos(i));
                 }
             }
-        }
-        if !any {
-            return Self {
-                occupied,
-                ..Self::none()
-            };
+            by
+        };
+        let caps = [RAIL_PER_TILE, ROAD_PER_TILE, PLACES_PER_TILE];
+        let dense = (0..=THIN_MAX_ZOOM).any(|z| {
+            let by = per_tile(z, &|i| i as u32, &|i| i as u32);
+            by.iter()
+                .zip(caps)
+                .any(|(tiles, cap)| tiles.values().any(|v| v.len() > cap as usize))
+        });
+        if !dense {
+            return Self::none();
         }
         let mut usage = vec![0u32; links.len()];
         for mode in [Mode::Rail, Mode::Road] {
@@ -215,11 +216,24 @@ impl Thinning {
         for (p, &i) in order.iter().enumerate() {
             node_pos[i] = p as u32;
         }
+        // Per zoom and layer: the largest position threshold that leaves no tile more than
+        // its budget, i.e. the (budget+1)-th smallest position of the fullest tile.
+        let mut keep = [[None; 3]; ZOOMS];
+        for z in 0..=THIN_MAX_ZOOM {
+            let by = per_tile(z, &|i| link_pos[i], &|i| node_pos[i]);
+            for (slot, (mut tiles, cap)) in by.into_iter().zip(caps).enumerate() {
+                let cap = cap as usize;
+                keep[usize::from(z)][slot] = tiles
+                    .values_mut()
+                    .filter(|v| v.len() > cap)
+                    .map(|v| *v.select_nth_unstable(cap).1)
+                    .min();
+            }
+        }
         Self {
             link_pos,
             node_pos,
             keep,
-            occupied,
         }
     }
 
@@ -228,14 +242,10 @@ impl Thinning {
         self.kept(z, layer).is_some()
     }
 
-    /// How many features of `layer` zoom `z` keeps in all, `None` when it keeps every one.
+    /// The position in `layer`'s importance order below which zoom `z` keeps a feature,
+    /// `None` when it keeps every one.
     pub fn kept(&self, z: u8, layer: Thinned) -> Option<u32> {
         self.keep.get(usize::from(z)).and_then(|k| k[layer.slot()])
-    }
-
-    /// Tiles at zoom `z` (0..=[`THIN_MAX_ZOOM`]) holding at least one node.
-    pub fn occupied(&self, z: u8) -> Option<u32> {
-        self.occupied.get(usize::from(z)).copied()
     }
 
     /// Whether the rail or road link `ix` is in `layer`'s tiles at zoom `z` (the class rules
@@ -427,7 +437,6 @@ mod tests {
                 assert!(!t.thins(z, layer), "z{z} {layer:?}");
             }
         }
-        assert!(t.occupied(3).unwrap() >= 1);
         assert!(t.keeps_link(3, Thinned::Rail, 0));
     }
 
