@@ -16,7 +16,7 @@
 //! | `places` | nodes | `label_rank` 1 (cities, ports) z0; 2 (terminals) z4; 3 (border points) z5; 4–5 (stations, junctions) z7 ([`place_min_zoom`]) |
 //!
 //! On a dense network, zooms 0..=6 keep only the most important of those features: at most
-//! a few hundred rail lines, roads and places per tile on average, chosen by class and sampled
+//! 300 rail lines, 300 roads and 100 places in any one tile, chosen by class and sampled
 //! through traffic, with sub-pixel geometry dropped ([`super::thinning`] states the rule). The
 //! curated network is never thinned.
 //!
@@ -239,7 +239,7 @@ const fn f(name: &'static str, description: &'static str) -> FieldSpec {
 pub const LAYERS: [LayerSpec; 4] = [
     LayerSpec {
         name: "rail",
-        description: "Rail lines (links of kind line): from z0, closed lines from z6; on a dense network z0-z6 keep the main lines only (about 400 a tile, by status and through traffic)",
+        description: "Rail lines (links of kind line): from z0, closed lines from z6; on a dense network z0-z6 keep the main lines only (at most 300 a tile, by status and through traffic)",
         fields: &[
             f("id", "String: link id"),
             f("name", "String: line name, when the data has one"),
@@ -258,7 +258,7 @@ pub const LAYERS: [LayerSpec; 4] = [
     },
     LayerSpec {
         name: "road",
-        description: "Roads (links of kind road): motorway and trunk from z0, primary z5, secondary z7, track z9; on a dense network z0-z6 keep about 400 a tile, by class and through traffic",
+        description: "Roads (links of kind road): motorway and trunk from z0, primary z5, secondary z7, track z9; on a dense network z0-z6 keep at most 300 a tile, by class and through traffic",
         fields: &[
             f("id", "String: link id"),
             f("name", "String: road name, when the data has one"),
@@ -299,7 +299,7 @@ pub const LAYERS: [LayerSpec; 4] = [
     },
     LayerSpec {
         name: "places",
-        description: "Nodes: cities and ports from z0, terminals z4, border points z5, stations and junctions z7; on a dense network z0-z6 keep about 150 a tile, by label rank and through traffic",
+        description: "Nodes: cities and ports from z0, terminals z4, border points z5, stations and junctions z7; on a dense network z0-z6 keep at most 100 a tile, by label rank and through traffic",
         fields: &[
             f("id", "String: node id"),
             f("name", "String: English name"),
