@@ -124,8 +124,11 @@ pub struct TileCache {
     loads: Mutex<Vec<(Key0, Arc<LinkLoads>)>>,
     /// Low-zoom thinning of the network and of each scenario's (key: scenario name, empty for
     /// the baseline), built by the first tile that needs it.
-    thinning: Mutex<Vec<(Box<str>, Arc<OnceLock<Thinning>>)>>,
+    thinning: Mutex<Vec<(Box<str>, ThinningCell)>>,
 }
+
+/// One network's thinning, built once by whichever tile asks first.
+type ThinningCell = Arc<OnceLock<Thinning>>;
 
 /// Scenario name (empty for the baseline) and demand set name.
 type Key0 = (Box<str>, Box<str>);

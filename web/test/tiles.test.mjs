@@ -9,7 +9,8 @@
 // service's tiles (every tile answered 200 or 204, features rendered), that a place is named
 // as it is typed (/v1/places fills the datalist) and picked on the map (/v1/nearest), that a
 // route asked through the form is drawn as GeoJSON with the places sent as ids, that a border
-// crossing's popup shows its fields, that a tile place's popup names it, and that the console
+// crossing's popup shows its fields, that a tile place's popup names it, that hovering a tiled
+// rail line shows its tooltip, and that the console
 // stays clean and nothing leaves the server. Prints `first render: N ms`: from navigation
 // start until the map first drew every tile in view (MapLibre's first `idle`).
 import { chromium } from "playwright-core";
@@ -76,6 +77,36 @@ try {
   check(tiles.length > 0 && tiles.every((s) => s === 200 || s === 204), `tiles loaded: ${tiles.length} answers, all 200/204 (${[...new Set(tiles)].join(", ")})`);
   check(drawn.rail > 0 && drawn.road > 0 && drawn.places > 0, `rail, roads and places drawn from the tiles: ${JSON.stringify(drawn)}`);
   check(!paths.has("/v1/network"), "the whole network (/v1/network) is never loaded");
+
+  // Hovering a tiled rail line shows its tooltip (MapLibre's queryRenderedFeatures under the
+  // pointer): a vertex of a drawn rail feature well inside the map, away from the controls.
+  const railAt = await page.evaluate(() => {
+    const { gl, map } = window.corridor;
+    const size = map.getSize();
+    for (const f of gl.queryRenderedFeatures({ layers: ["rail"] })) {
+      const g = f.geometry;
+      const lines = g.type === "LineString" ? [g.coordinates] : g.type === "MultiLineString" ? g.coordinates : [];
+      for (const line of lines) {
+        for (const [lon, lat] of line) {
+          const p = map.latLngToContainerPoint([lat, lon]);
+          if (p.x > 80 && p.x < size.x - 320 && p.y > 80 && p.y < size.y - 80) {
+            return { x: p.x, y: p.y, id: f.properties.id, name: f.properties.name || f.properties.id };
+          }
+        }
+      }
+    }
+    return null;
+  });
+  let hoverText = "";
+  if (railAt) {
+    const box = await page.locator("#map").boundingBox();
+    await page.mouse.move(box.x + railAt.x - 3, box.y + railAt.y - 3);
+    await page.mouse.move(box.x + railAt.x, box.y + railAt.y);
+    await page.waitForSelector(".tile-line-tip", { timeout: 5000 }).catch(() => {});
+    hoverText = (await page.locator(".tile-line-tip").allInnerTexts()).join(" ");
+    await page.mouse.move(box.x + 5, box.y + box.height - 5);
+  }
+  check(railAt && hoverText.includes("rail") && hoverText.includes("mm"), `hovering a tiled rail line shows its tooltip: ${JSON.stringify(hoverText)}`);
   check(await page.locator("#places option").count() === 0, "no place list loaded up front");
 
   // A place picked on the map: the nearest one by /v1/nearest, shown by name.
