@@ -466,8 +466,8 @@ async fn a_tile_that_outlives_the_compute_bound_is_kept_for_the_retry() {
 }
 
 /// A comb inside the z4 tile 4/12/5 (90–112.5°E, 41–48.9°N): a rail spine of 41 cities along
-/// 45°N, and at every city 12 rail spurs of 0.2° or more north to junctions. 40 spine links
-/// carry every city-to-city path; the 492 spurs carry none.
+/// 45°N, and at every city 30 rail spurs of 0.2° or more north-east to junctions. 40 spine
+/// links carry every city-to-city path; the 1,230 spurs carry none.
 fn comb() -> corridor::Network {
     let mut d = common::Draw::new();
     for i in 0..41 {
@@ -479,7 +479,7 @@ fn comb() -> corridor::Network {
             &["rail"],
             [lon, 45.0],
         );
-        for j in 0..12 {
+        for j in 0..30 {
             let at = [lon + 0.03 * f64::from(j), 45.2 + 0.01 * f64::from(j)];
             d = d.node(
                 &format!("end-{i:02}-{j:02}"),
@@ -495,7 +495,7 @@ fn comb() -> corridor::Network {
             let (a, b) = (format!("city-{:02}", i - 1), format!("city-{i:02}"));
             d = d.rail(&format!("spine-{i:02}"), &a, &b);
         }
-        for j in 0..12 {
+        for j in 0..30 {
             let (a, b) = (format!("city-{i:02}"), format!("end-{i:02}-{j:02}"));
             d = d.rail(&format!("spur-{i:02}-{j:02}"), &a, &b);
         }
@@ -508,7 +508,7 @@ async fn a_dense_network_keeps_its_main_lines_at_low_zoom() {
     use corridor::output::thinning::{RAIL_PER_TILE, Thinned, Thinning};
     let net = comb();
     let thin = Thinning::of(&net);
-    // One z4 tile holds the 532 rail lines, over the budget, so z4 is thinned; z7 and above
+    // One z4 tile holds the 1,270 rail lines, over the budget, so z4 is thinned; z7 and above
     // never are.
     assert!(thin.thins(4, Thinned::Rail));
     assert!(!thin.thins(7, Thinned::Rail));
@@ -522,7 +522,7 @@ async fn a_dense_network_keeps_its_main_lines_at_low_zoom() {
     }
     let spurs = |body: &[u8]| {
         (0..41)
-            .flat_map(|i| (0..12).map(move |j| format!("spur-{i:02}-{j:02}")))
+            .flat_map(|i| (0..30).map(move |j| format!("spur-{i:02}-{j:02}")))
             .filter(|id| has(body, id))
             .count()
     };
@@ -537,7 +537,7 @@ async fn a_dense_network_keeps_its_main_lines_at_low_zoom() {
     let (x, y) = tile_of(7, 92.0, 45.1);
     let z7 = call(&st, get(&format!("/tiles/7/{x}/{y}.mvt"))).await;
     assert_eq!(z7.status, StatusCode::OK);
-    for j in 0..12 {
+    for j in 0..30 {
         let id = format!("spur-00-{j:02}");
         assert!(has(&z7.body, &id), "{id} missing at z7");
     }

@@ -18,10 +18,13 @@
 //!    the others fewer). One threshold for the whole zoom, not one per tile, so a line kept in
 //!    one tile is kept in its neighbours:
 //!    - rail lines: in service (open, seasonal) before planned or under construction before
-//!      closed; then by **through traffic**, the number of sampled place-to-place fastest rail
-//!      paths using the line (see below); then longer first;
+//!      closed; then by the length of their **stroke** (the line they continue straight on
+//!      through nodes, see [`strokes`]), a whole stroke before the next, so a line is kept end
+//!      to end; then by **through traffic**, the number of sampled place-to-place fastest rail
+//!      paths using the link (see below); then longer first;
 //!    - roads: by class (motorway, trunk, primary, secondary and unclassified, track); then by
-//!      through traffic on the road network; then longer first;
+//!      stroke length, a whole stroke at a time; then by through traffic on the road network;
+//!      then longer first;
 //!    - places: by label rank (cities and ports first); then by the through traffic of their
 //!      busiest link.
 //! 3. **Sub-pixel geometry goes.** In a thinned layer, lines are simplified at
@@ -52,12 +55,13 @@ use crate::network::{LinkKind, Mode, Network, RoadClass, Status};
 /// Highest zoom at which a layer may be thinned: 6 (z7 and above show every feature the
 /// class rules let in).
 pub const THIN_MAX_ZOOM: u8 = 6;
-/// Most rail lines in one tile at zooms up to [`THIN_MAX_ZOOM`]: 300.
-pub const RAIL_PER_TILE: u32 = 300;
-/// Most roads in one tile at zooms up to [`THIN_MAX_ZOOM`]: 300.
-pub const ROAD_PER_TILE: u32 = 300;
-/// Most places in one tile at zooms up to [`THIN_MAX_ZOOM`]: 100.
-pub const PLACES_PER_TILE: u32 = 100;
+/// Most rail lines (links) in one tile at zooms up to [`THIN_MAX_ZOOM`]: 1,000 (a link is a
+/// feature: strokes are not merged into one, so the budget counts their links).
+pub const RAIL_PER_TILE: u32 = 1000;
+/// Most roads (links) in one tile at zooms up to [`THIN_MAX_ZOOM`]: 1,000.
+pub const ROAD_PER_TILE: u32 = 1000;
+/// Most places in one tile at zooms up to [`THIN_MAX_ZOOM`]: 150.
+pub const PLACES_PER_TILE: u32 = 150;
 /// One pixel of a 512-pixel tile (as MapLibre draws them), in tile units: 8.
 pub const PIXEL: f64 = 8.0;
 /// Douglas–Peucker tolerance in a thinned layer, tile units: 4 (half a pixel).
@@ -174,6 +178,7 @@ impl Thinning {
                 *u += v;
             }
         }
+        let (stroke, stroke_km) = strokes(network);
         let mut link_pos = vec![NONE; links.len()];
         for layer in [Thinned::Rail, Thinned::Road] {
             let mut order: Vec<usize> = (0..links.len())
@@ -185,8 +190,12 @@ impl Thinning {
                     Thinned::Rail => status_tier(l.status),
                     _ => class_tier(l.road_class),
                 };
+                let (sa, sb) = (stroke[a] as usize, stroke[b] as usize);
+                // A whole stroke before the next, so a kept line is kept end to end.
                 tier(la)
                     .cmp(&tier(lb))
+                    .then(stroke_km[sb].total_cmp(&stroke_km[sa]))
+                    .then(sa.cmp(&sb))
                     .then(usage[b].cmp(&usage[a]))
                     .then(lb.length_km.total_cmp(&la.length_km))
                     .then(a.cmp(&b))
@@ -300,6 +309,87 @@ fn class_tier(c: Option<RoadClass>) -> u8 {
         Some(RoadClass::Secondary) | None => 3,
         Some(RoadClass::Track) => 4,
     }
+}
+
+/// Smallest turn for a line to carry on through a node: the two links' directions from the
+/// node (to their other ends) at least 135° apart.
+const STROKE_MIN_COS: f64 = -0.707;
+
+/// Strokes ("good continuation", Thomson & Richardson 1999): at each node, the rail lines (or
+/// roads) of one layer and look (rail: gauge and status tier; road: class) are paired
+/// straightest first, when they continue within 45° of straight on; the chains of paired links
+/// are the strokes, the lines a map reads as one. Returns each link's stroke (its chain's
+/// lowest link index) and each stroke's length, km (by that index; 0 elsewhere).
+fn strokes(network: &Network) -> (Vec<u32>, Vec<f64>) {
+    let nodes = network.nodes();
+    let links = network.links();
+    let mut parent: Vec<u32> = (0..links.len() as u32).collect();
+    fn root(parent: &mut [u32], mut i: u32) -> u32 {
+        while parent[i as usize] != i {
+            parent[i as usize] = parent[parent[i as usize] as usize];
+            i = parent[i as usize];
+        }
+        i
+    }
+    let look = |l: &crate::network::Link| match layer_of(l) {
+        Some(Thinned::Rail) => Some((0u8, status_tier(l.status), l.gauge_mm.unwrap_or(0))),
+        Some(Thinned::Road) => Some((1u8, class_tier(l.road_class), 0)),
+        _ => None,
+    };
+    let mut here: Vec<(usize, (f64, f64))> = Vec::new();
+    let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
+    for v in 0..nodes.len() {
+        let p = nodes[v].point;
+        let k = p.y().to_radians().cos();
+        here.clear();
+        for &l in network.incident(v).iter().take(16) {
+            let link = &links[l];
+            if look(link).is_none() || link.from_ix == link.to_ix {
+                continue;
+            }
+            let w = if link.from_ix == v {
+                link.to_ix
+            } else {
+                link.from_ix
+            };
+            let q = nodes[w].point;
+            let (dx, dy) = ((q.x() - p.x()) * k, q.y() - p.y());
+            let n = dx.hypot(dy);
+            if n > 0.0 {
+                here.push((l, (dx / n, dy / n)));
+            }
+        }
+        pairs.clear();
+        for (i, &(a, da)) in here.iter().enumerate() {
+            for &(b, db) in &here[i + 1..] {
+                let cos = da.0 * db.0 + da.1 * db.1;
+                if cos <= STROKE_MIN_COS && look(&links[a]) == look(&links[b]) {
+                    pairs.push((cos, a, b));
+                }
+            }
+        }
+        pairs.sort_by(|x, y| x.0.total_cmp(&y.0));
+        let mut used: Vec<usize> = Vec::new();
+        for &(_, a, b) in &pairs {
+            if used.contains(&a) || used.contains(&b) {
+                continue;
+            }
+            used.extend([a, b]);
+            let (ra, rb) = (root(&mut parent, a as u32), root(&mut parent, b as u32));
+            if ra != rb {
+                let (lo, hi) = (ra.min(rb), ra.max(rb));
+                parent[hi as usize] = lo;
+            }
+        }
+    }
+    let mut km = vec![0.0; links.len()];
+    let of: Vec<u32> = (0..links.len() as u32)
+        .map(|i| root(&mut parent, i))
+        .collect();
+    for (i, &r) in of.iter().enumerate() {
+        km[r as usize] += links[i].length_km;
+    }
+    (of, km)
 }
 
 /// Sampled through traffic of the links of `mode` (zero elsewhere): for each sampled source

@@ -16,8 +16,8 @@
 //! | `places` | nodes | `label_rank` 1 (cities, ports) z0; 2 (terminals) z4; 3 (border points) z5; 4–5 (stations, junctions) z7 ([`place_min_zoom`]) |
 //!
 //! On a dense network, zooms 0..=6 keep only the most important of those features: at most
-//! 300 rail lines, 300 roads and 100 places in any one tile, chosen by class and sampled
-//! through traffic, with sub-pixel geometry dropped ([`super::thinning`] states the rule). The
+//! 1,000 rail links, 1,000 roads and 150 places in any one tile, chosen by class, line length and
+//! sampled through traffic, with sub-pixel geometry dropped ([`super::thinning`] states the rule). The
 //! curated network is never thinned.
 //!
 //! Lines are projected to tile units ([`EXTENT`] per tile side), clipped to the buffered tile
@@ -239,7 +239,7 @@ const fn f(name: &'static str, description: &'static str) -> FieldSpec {
 pub const LAYERS: [LayerSpec; 4] = [
     LayerSpec {
         name: "rail",
-        description: "Rail lines (links of kind line): from z0, closed lines from z6; on a dense network z0-z6 keep the main lines only (at most 300 a tile, by status and through traffic)",
+        description: "Rail lines (links of kind line): from z0, closed lines from z6; on a dense network z0-z6 keep the main lines only (at most 1000 links a tile, whole lines by status and length, then through traffic)",
         fields: &[
             f("id", "String: link id"),
             f("name", "String: line name, when the data has one"),
@@ -258,7 +258,7 @@ pub const LAYERS: [LayerSpec; 4] = [
     },
     LayerSpec {
         name: "road",
-        description: "Roads (links of kind road): motorway and trunk from z0, primary z5, secondary z7, track z9; on a dense network z0-z6 keep at most 300 a tile, by class and through traffic",
+        description: "Roads (links of kind road): motorway and trunk from z0, primary z5, secondary z7, track z9; on a dense network z0-z6 keep at most 1000 a tile, whole lines by class and length, then through traffic",
         fields: &[
             f("id", "String: link id"),
             f("name", "String: road name, when the data has one"),
@@ -299,7 +299,7 @@ pub const LAYERS: [LayerSpec; 4] = [
     },
     LayerSpec {
         name: "places",
-        description: "Nodes: cities and ports from z0, terminals z4, border points z5, stations and junctions z7; on a dense network z0-z6 keep at most 100 a tile, by label rank and through traffic",
+        description: "Nodes: cities and ports from z0, terminals z4, border points z5, stations and junctions z7; on a dense network z0-z6 keep at most 150 a tile, by label rank and through traffic",
         fields: &[
             f("id", "String: node id"),
             f("name", "String: English name"),
