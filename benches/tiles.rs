@@ -1,6 +1,8 @@
-//! Vector tile encoding, in process and uncached (`encode_tile` itself, no HTTP cache): a z6
-//! tile over Mongolia (Ulaanbaatar's, 6/51/22) and a z12 tile in Ulaanbaatar, on the embedded
-//! network and on a generated one of 10⁵ nodes (a grid over Mongolia, below).
+//! Vector tile encoding, in process and uncached (`encode_tile` itself, no HTTP cache): a z3
+//! and a z6 tile over Mongolia (3/6/2 and Ulaanbaatar's 6/51/22), a z10 and a z12 tile in
+//! Ulaanbaatar, on the embedded network and on a generated one of 10⁵ nodes (a grid over
+//! Mongolia, below). The low-zoom thinning is built once per network before (its time is
+//! printed), as the server builds it once per snapshot.
 //!
 //! `cargo bench --bench tiles -- --warm-up-time 1 --measurement-time 3`
 //!
@@ -20,7 +22,7 @@ mod common;
 
 use common::Draw;
 use corridor::Network;
-use corridor::output::tiles::{TileId, TileSource, encode_tile};
+use corridor::output::tiles::{Thinning, TileId, TileSource, encode_tile};
 use corridor::snapshot::Snapshot;
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -98,10 +100,21 @@ fn bench_on(c: &mut Criterion, label: &str, snap: &Snapshot) {
         let (x, y) = t.project(106.92, 47.92);
         TileId::new(12, (x / 4096.0) as u64, (y / 4096.0) as u64).unwrap()
     };
-    for t in [z6, z12] {
-        let bytes = encode_tile(TileSource::from(snap), t)
-            .unwrap()
-            .unwrap_or_default();
+    let z3 = TileId::new(3, 6, 2).unwrap();
+    let z10 = {
+        let t = TileId::new(10, 0, 0).unwrap();
+        let (x, y) = t.project(106.92, 47.92);
+        TileId::new(10, (x / 4096.0) as u64, (y / 4096.0) as u64).unwrap()
+    };
+    let start = Instant::now();
+    let thinning = Thinning::of(&snap.network);
+    eprintln!(
+        "{label}: thinning built in {:.2} s",
+        start.elapsed().as_secs_f64()
+    );
+    let src = TileSource::new(snap, &thinning);
+    for t in [z3, z6, z10, z12] {
+        let bytes = encode_tile(src, t).unwrap().unwrap_or_default();
         eprintln!(
             "{label}: tile {}/{}/{}: {} bytes, {} gzipped",
             t.z,
@@ -112,11 +125,17 @@ fn bench_on(c: &mut Criterion, label: &str, snap: &Snapshot) {
         );
     }
     let mut g = c.benchmark_group(label);
+    g.bench_function("z3 over Mongolia, uncached", |b| {
+        b.iter(|| encode_tile(src, black_box(z3)).unwrap())
+    });
     g.bench_function("z6 over Mongolia, uncached", |b| {
-        b.iter(|| encode_tile(TileSource::from(snap), black_box(z6)).unwrap())
+        b.iter(|| encode_tile(src, black_box(z6)).unwrap())
+    });
+    g.bench_function("z10 Ulaanbaatar, uncached", |b| {
+        b.iter(|| encode_tile(src, black_box(z10)).unwrap())
     });
     g.bench_function("z12 Ulaanbaatar, uncached", |b| {
-        b.iter(|| encode_tile(TileSource::from(snap), black_box(z12)).unwrap())
+        b.iter(|| encode_tile(src, black_box(z12)).unwrap())
     });
     g.finish();
 }

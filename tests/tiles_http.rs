@@ -103,6 +103,78 @@ async fn gzip_when_asked() {
     assert!(r.body.len() < plain.body.len());
 }
 
+fn gunzip(gz: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(gz)
+        .read_to_end(&mut out)
+        .expect("a gzip body");
+    out
+}
+
+#[actix_web::test]
+async fn each_coding_is_its_own_representation_for_caches() {
+    let st = embedded();
+    let t = "/tiles/5/25/11.mvt";
+    let ae = |v: &'static str| get(t).insert_header((header::ACCEPT_ENCODING, v));
+    let rs = call_all(
+        &st,
+        vec![
+            ae("gzip, deflate, br"),
+            ae("gzip"),
+            get(t),
+            ae("br"),
+            ae("identity"),
+        ],
+    )
+    .await;
+    let (gz, gz2, plain, br, identity) = (&rs[0], &rs[1], &rs[2], &rs[3], &rs[4]);
+    for r in &rs {
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(r.content_type(), "application/vnd.mapbox-vector-tile");
+        assert!(
+            r.header_all(header::VARY)
+                .iter()
+                .flat_map(|v| v.split(','))
+                .any(|v| v.trim().eq_ignore_ascii_case("accept-encoding")),
+            "Vary: Accept-Encoding on every tile answer: {:?}",
+            r.header_all(header::VARY)
+        );
+    }
+    // The cached gzip bytes, served as they are (the same bytes twice, inflating to the tile).
+    assert_eq!(gz.header(header::CONTENT_ENCODING).as_deref(), Some("gzip"));
+    assert_eq!(gz.body, gz2.body);
+    assert_eq!(gunzip(&gz.body), plain.body);
+    assert_eq!(plain.header(header::CONTENT_ENCODING), None);
+    assert_eq!(identity.body, plain.body);
+    // br for a client that takes br only, from the middleware.
+    assert_eq!(br.header(header::CONTENT_ENCODING).as_deref(), Some("br"));
+    assert_ne!(br.body, plain.body);
+    // Different bytes, different validators.
+    let tags: std::collections::BTreeSet<_> = [gz, plain, br]
+        .iter()
+        .map(|r| r.header(header::ETAG).expect("ETag"))
+        .collect();
+    assert_eq!(tags.len(), 3, "{tags:?}");
+    // 304 for the representation the client holds, and only for it.
+    let gz_tag = gz.header(header::ETAG).unwrap();
+    let again = call(
+        &st,
+        ae("gzip").insert_header((header::IF_NONE_MATCH, gz_tag.clone())),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert_eq!(again.header(header::ETAG), Some(gz_tag.clone()));
+    assert!(again.body.is_empty());
+    let other = call(&st, get(t).insert_header((header::IF_NONE_MATCH, gz_tag))).await;
+    assert_eq!(
+        other.status,
+        StatusCode::OK,
+        "a gzip ETag does not validate the plain tile"
+    );
+    assert_eq!(other.body, plain.body);
+}
+
 #[actix_web::test]
 async fn a_scenario_changes_the_tiles_it_touches() {
     // Naushki (106.1°E, 50.4°N) at z7: the closed crossing's status is in the tile.
@@ -391,4 +463,82 @@ async fn a_tile_that_outlives_the_compute_bound_is_kept_for_the_retry() {
     assert_eq!(retry.content_type(), "application/vnd.mapbox-vector-tile");
     let plain = call(&embedded(), get("/tiles/5/25/11.mvt")).await;
     assert_eq!(retry.body, plain.body, "the same tile as computed in time");
+}
+
+/// A comb inside the z4 tile 4/12/5 (90–112.5°E, 41–48.9°N): a rail spine of 41 cities along
+/// 45°N, and at every city 30 rail spurs of 0.2° or more north-east to junctions. 40 spine
+/// links carry every city-to-city path; the 1,230 spurs carry none.
+fn comb() -> corridor::Network {
+    let mut d = common::Draw::new();
+    for i in 0..41 {
+        let lon = 92.0 + 0.45 * f64::from(i);
+        d = d.node(
+            &format!("city-{i:02}"),
+            "MN",
+            "city",
+            &["rail"],
+            [lon, 45.0],
+        );
+        for j in 0..30 {
+            let at = [lon + 0.03 * f64::from(j), 45.2 + 0.01 * f64::from(j)];
+            d = d.node(
+                &format!("end-{i:02}-{j:02}"),
+                "MN",
+                "junction",
+                &["rail"],
+                at,
+            );
+        }
+    }
+    for i in 0..41 {
+        if i > 0 {
+            let (a, b) = (format!("city-{:02}", i - 1), format!("city-{i:02}"));
+            d = d.rail(&format!("spine-{i:02}"), &a, &b);
+        }
+        for j in 0..30 {
+            let (a, b) = (format!("city-{i:02}"), format!("end-{i:02}-{j:02}"));
+            d = d.rail(&format!("spur-{i:02}-{j:02}"), &a, &b);
+        }
+    }
+    d.network()
+}
+
+#[actix_web::test]
+async fn a_dense_network_keeps_its_main_lines_at_low_zoom() {
+    use corridor::output::thinning::{RAIL_PER_TILE, Thinned, Thinning};
+    let net = comb();
+    let thin = Thinning::of(&net);
+    // One z4 tile holds the 1,270 rail lines, over the budget, so z4 is thinned; z7 and above
+    // never are.
+    assert!(thin.thins(4, Thinned::Rail));
+    assert!(!thin.thins(7, Thinned::Rail));
+    let st = common::app::state(net);
+    let z4 = call(&st, get("/tiles/4/12/5.mvt")).await;
+    assert_eq!(z4.status, StatusCode::OK);
+    let has = |body: &[u8], s: &str| body.windows(s.len()).any(|w| w == s.as_bytes());
+    for i in 1..41 {
+        let id = format!("spine-{i:02}");
+        assert!(has(&z4.body, &id), "main line {id} missing at z4");
+    }
+    let spurs = |body: &[u8]| {
+        (0..41)
+            .flat_map(|i| (0..30).map(move |j| format!("spur-{i:02}-{j:02}")))
+            .filter(|id| has(body, id))
+            .count()
+    };
+    let at_z4 = spurs(&z4.body);
+    assert_eq!(
+        at_z4 + 40,
+        RAIL_PER_TILE as usize,
+        "the one tile keeps the budget: the spine and the longest spurs"
+    );
+    assert!(at_z4 > 0, "the budget left room for the longest spurs");
+    // At z7 every spur is back: the z7 tile at 92°E 45.1°N holds all of city 0's.
+    let (x, y) = tile_of(7, 92.0, 45.1);
+    let z7 = call(&st, get(&format!("/tiles/7/{x}/{y}.mvt"))).await;
+    assert_eq!(z7.status, StatusCode::OK);
+    for j in 0..30 {
+        let id = format!("spur-00-{j:02}");
+        assert!(has(&z7.body, &id), "{id} missing at z7");
+    }
 }

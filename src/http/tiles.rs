@@ -2,24 +2,31 @@
 //! Vector Tiles (encoded by [`crate::output::tiles`]), their TileJSON 3.0 and a MapLibre style.
 //!
 //! Tiles are cached per served snapshot ([`TileCache`], bounded by bytes, least recently used
-//! first out), so a reload starts a fresh cache. Each tile has an ETag of the snapshot's data
-//! and the tile's address (and scenario); `If-None-Match` answers 304 before any work. An empty
-//! tile is a 204. gzip (or brotli) is applied by the service's compression middleware when the
-//! client asks (`Accept-Encoding`).
+//! first out), so a reload starts a fresh cache. The cache holds each tile **gzipped**, as it
+//! was compressed once by the worker that encoded it: a client that accepts gzip gets those
+//! bytes with `Content-Encoding: gzip` (the compression middleware leaves a response that
+//! already has a `Content-Encoding` alone), so a warm tile costs no compression; any other
+//! client gets the tile inflated (and brotli from the middleware if it asks for that).
+//!
+//! Each tile has an ETag of the snapshot's data, the tile's address (and scenario) and the
+//! representation served (the gzip bytes, or the inflated tile with the `Accept-Encoding` the
+//! middleware encodes it for: each representation its own validator), and every tile answer
+//! says `Vary: Accept-Encoding`, so a shared cache keeps the codings apart.
+//! `If-None-Match` answers 304 before any work. An empty tile is a 204.
 //!
 //! `?layer=utilisation&demand=NAME` asks for an assignment's link loads instead of the network
 //! (one `utilisation` layer: what `POST /v1/assign {"demand": NAME}` answers as GeoJSON, for a
 //! network too large for that answer). The assignment is computed once per snapshot, scenario
 //! and demand set and kept beside the tiles.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::{ApiError, AppState, FieldError, Params, Served, compute, derived_etag, to_json};
 use crate::capacity::{self as cap, AssignRequest, Loose, demand};
-use crate::output::tiles::{self, LinkLoads, TileId, TileSource};
+use crate::output::tiles::{self, LinkLoads, Thinning, TileId, TileSource};
 
 /// Media type of a Mapbox Vector Tile.
 pub const MVT: &str = "application/vnd.mapbox-vector-tile";
@@ -33,8 +40,67 @@ pub const UTILISATION: &str = "utilisation";
 /// Most assignments kept per snapshot (each its loaded links); the oldest is dropped beyond.
 pub const MAX_KEPT_ASSIGNMENTS: usize = 8;
 
-/// Bytes of encoded tiles kept per snapshot: 64 MiB.
+/// Bytes of gzipped tiles kept per snapshot: 64 MiB.
 pub const TILE_CACHE_BYTES: usize = 64 << 20;
+
+/// Whether a tile is served as the cached gzip bytes, from the request's `Accept-Encoding`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Coding {
+    /// The cached gzip bytes as they are.
+    Gzip,
+    /// Inflated here; the compression middleware then applies whatever else the client asked
+    /// for (br, deflate), or nothing.
+    Inflated,
+}
+
+impl Coding {
+    /// Gzip when `accept` (an `Accept-Encoding` value) lists `gzip` (or `x-gzip`, or `*`
+    /// without naming gzip) with a non-zero `q`; an explicit `q=0` refuses it.
+    fn of(accept: Option<&str>) -> Self {
+        let Some(accept) = accept else {
+            return Coding::Inflated;
+        };
+        let mut star = None;
+        let mut gzip = None;
+        for item in accept.split(',') {
+            let mut parts = item.split(';');
+            let coding = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = parts
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|v| v.trim().parse::<f64>().ok())
+                .unwrap_or(1.0);
+            match coding.as_str() {
+                "gzip" | "x-gzip" => gzip = Some(q),
+                "*" => star = Some(q),
+                _ => {}
+            }
+        }
+        if gzip.or(star).is_some_and(|q| q > 0.0) {
+            Coding::Gzip
+        } else {
+            Coding::Inflated
+        }
+    }
+}
+
+/// `body` gzipped (flate2's default level 6), done once per tile by the worker that encodes it.
+fn gzip(body: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Write as _;
+    let mut gz = flate2::write::GzEncoder::new(
+        Vec::with_capacity(body.len() / 2 + 64),
+        flate2::Compression::default(),
+    );
+    gz.write_all(body)?;
+    gz.finish()
+}
+
+/// A cached tile inflated, for a client that does not take gzip.
+fn gunzip(gz: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut out = Vec::with_capacity(gz.len() * 3);
+    flate2::read::GzDecoder::new(gz).read_to_end(&mut out)?;
+    Ok(out)
+}
 
 /// Registers this module's routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -48,15 +114,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// A cached tile's key: scenario name (empty for the baseline) and address.
 type Key = (Box<str>, TileId);
 
-/// Encoded tiles of one snapshot, least recently used evicted first once their bytes pass the
-/// budget. An empty body stands for an empty tile (204).
+/// Encoded tiles of one snapshot, gzipped, least recently used evicted first once their bytes
+/// pass the budget. An empty body stands for an empty tile (204).
 #[derive(Debug)]
 pub struct TileCache {
     inner: Mutex<CacheInner>,
     budget: usize,
     /// Assignments drawn as `utilisation` tiles, by scenario and demand set (insertion order).
     loads: Mutex<Vec<(Key0, Arc<LinkLoads>)>>,
+    /// Low-zoom thinning of the network and of each scenario's (key: scenario name, empty for
+    /// the baseline), built by the first tile that needs it.
+    thinning: Mutex<Vec<(Box<str>, ThinningCell)>>,
 }
+
+/// One network's thinning, built once by whichever tile asks first.
+type ThinningCell = Arc<OnceLock<Thinning>>;
 
 /// Scenario name (empty for the baseline) and demand set name.
 type Key0 = (Box<str>, Box<str>);
@@ -77,7 +149,40 @@ impl TileCache {
             }),
             budget,
             loads: Mutex::new(Vec::new()),
+            thinning: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Calls `f` with the thinning of `on`, the network of scenario `scenario` ("" for the
+    /// baseline): built on first use (once, however many tiles ask at the same time) and kept
+    /// with the cache.
+    pub(crate) fn with_thinning<R>(
+        &self,
+        scenario: &str,
+        on: &crate::snapshot::Snapshot,
+        f: impl FnOnce(&Thinning) -> R,
+    ) -> R {
+        let cell = {
+            let mut kept = self.thinning.lock().unwrap_or_else(|e| e.into_inner());
+            match kept.iter().find(|(k, _)| &**k == scenario) {
+                Some((_, c)) => Arc::clone(c),
+                None => {
+                    let c = Arc::new(OnceLock::new());
+                    kept.push((scenario.into(), Arc::clone(&c)));
+                    c
+                }
+            }
+        };
+        f(cell.get_or_init(|| {
+            let start = std::time::Instant::now();
+            let t = Thinning::of(&on.network);
+            tracing::info!(
+                scenario,
+                millis = start.elapsed().as_millis() as u64,
+                "tile thinning built"
+            );
+            t
+        }))
     }
 
     /// How many assignments are kept for `utilisation` tiles.
@@ -331,11 +436,27 @@ pub async fn get_tile(
     };
     let key: Key = (query.cache_name().into(), tile);
     let address = format!("{}/{}/{}", tile.z, tile.x, tile.y);
-    let etag = derived_etag(&snap.etag, &["tile", &key.0, &address]);
-    if let Some(r) = super::if_none_match(&req, &etag) {
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok());
+    let coding = Coding::of(accept);
+    // Each representation its own validator: the gzip bytes, or the inflated tile as the
+    // middleware then encodes it for this Accept-Encoding.
+    let variant = match coding {
+        Coding::Gzip => "gzip".to_string(),
+        Coding::Inflated => format!("inflated;{}", accept.unwrap_or("")),
+    };
+    let etag = derived_etag(&snap.etag, &["tile", &key.0, &address, &variant]);
+    let vary = (header::VARY, "Accept-Encoding");
+    if let Some(mut r) = super::if_none_match(&req, &etag) {
+        r.headers_mut().insert(
+            header::VARY,
+            header::HeaderValue::from_static("Accept-Encoding"),
+        );
         return Ok(r);
     }
-    let body = match snap.tiles.get(&key) {
+    let gz = match snap.tiles.get(&key) {
         Some(b) => b,
         None => {
             let snap2 = Arc::clone(&snap);
@@ -345,9 +466,13 @@ pub async fn get_tile(
             // assignment for a utilisation tile is cancelled at the bound, as /v1/assign's is.
             compute(&state, move || {
                 let on = snap2.scenario(query.scenario.as_deref())?;
-                let src = TileSource::from(on);
                 let body = match &query.demand {
-                    None => tiles::encode_tile(src, tile)?,
+                    None => {
+                        let name = query.scenario.as_deref().unwrap_or("");
+                        snap2.tiles.with_thinning(name, on, |thin| {
+                            tiles::encode_tile(TileSource::new(on, thin), tile)
+                        })?
+                    }
                     Some(d) => {
                         let k: Key0 = (
                             query.scenario.as_deref().unwrap_or("").into(),
@@ -361,26 +486,40 @@ pub async fn get_tile(
                                 l
                             }
                         };
-                        tiles::encode_utilisation_tile(src, tile, &loads)?
+                        let none = Thinning::none();
+                        tiles::encode_utilisation_tile(TileSource::new(on, &none), tile, &loads)?
                     }
                 };
-                let bytes = web::Bytes::from(body.unwrap_or_default());
-                snap2.tiles.put(key, bytes.clone());
-                Ok(bytes)
+                let gz = match body {
+                    None => web::Bytes::new(),
+                    Some(b) => web::Bytes::from(gzip(&b).map_err(|e| {
+                        ApiError::Internal(format!("gzipping tile {address}: {e}"))
+                    })?),
+                };
+                snap2.tiles.put(key, gz.clone());
+                Ok(gz)
             })
             .await?
         }
     };
-    let mut res = if body.is_empty() {
-        HttpResponse::NoContent()
-    } else {
-        HttpResponse::Ok()
-    };
-    res.insert_header((header::ETAG, etag));
-    if body.is_empty() {
-        return Ok(res.finish());
+    if gz.is_empty() {
+        return Ok(HttpResponse::NoContent()
+            .insert_header((header::ETAG, etag))
+            .insert_header(vary)
+            .finish());
     }
-    Ok(res.content_type(MVT).body(body))
+    let mut res = HttpResponse::Ok();
+    res.content_type(MVT)
+        .insert_header((header::ETAG, etag))
+        .insert_header(vary);
+    if coding == Coding::Gzip {
+        // Already compressed: the middleware sees the header and leaves the body alone.
+        res.insert_header((header::CONTENT_ENCODING, "gzip"));
+        return Ok(res.body(gz));
+    }
+    let raw =
+        gunzip(&gz).map_err(|e| ApiError::Internal(format!("inflating a cached tile: {e}")))?;
+    Ok(res.body(raw))
 }
 
 /// The service's own address as the client reached it (`http://host:port`).
@@ -541,6 +680,27 @@ mod tests {
         assert!(c.get(&k(1)).is_none(), "1 was least recently used");
         assert!(c.get(&k(0)).is_some() && c.get(&k(3)).is_some());
         assert_eq!(c.usage(), (3, 3 * 164));
+    }
+
+    #[test]
+    fn gzip_is_served_when_the_client_takes_it() {
+        for (accept, want) in [
+            (None, Coding::Inflated),
+            (Some("gzip"), Coding::Gzip),
+            (Some("gzip, deflate, br, zstd"), Coding::Gzip),
+            (Some("br;q=1.0, gzip;q=0.5"), Coding::Gzip),
+            (Some("x-gzip"), Coding::Gzip),
+            (Some("*"), Coding::Gzip),
+            (Some("br"), Coding::Inflated),
+            (Some("identity"), Coding::Inflated),
+            (Some("gzip;q=0, br"), Coding::Inflated),
+            (Some("*;q=0.5, gzip;q=0"), Coding::Inflated),
+            (Some("GZIP ; q=0.3"), Coding::Gzip),
+        ] {
+            assert_eq!(Coding::of(accept), want, "{accept:?}");
+        }
+        let body = b"tile bytes tile bytes tile bytes".repeat(10);
+        assert_eq!(gunzip(&gzip(&body).unwrap()).unwrap(), body);
     }
 
     #[test]

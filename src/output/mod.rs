@@ -7,6 +7,7 @@ pub mod matrix;
 pub mod reach;
 pub mod route;
 pub mod scenario;
+pub mod thinning;
 pub mod tiles;
 
 use geojson::{Feature, FeatureCollection, Geometry, JsonObject, Value as GeomValue};

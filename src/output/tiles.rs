@@ -15,6 +15,11 @@
 //! | `crossings` | a point halfway along each border-crossing link | z0 |
 //! | `places` | nodes | `label_rank` 1 (cities, ports) z0; 2 (terminals) z4; 3 (border points) z5; 4–5 (stations, junctions) z7 ([`place_min_zoom`]) |
 //!
+//! On a dense network, zooms 0..=6 keep only the most important of those features: at most
+//! 1,000 rail links, 1,000 roads and 150 places in any one tile, chosen by class, line length and
+//! sampled through traffic, with sub-pixel geometry dropped ([`super::thinning`] states the rule). The
+//! curated network is never thinned.
+//!
 //! Lines are projected to tile units ([`EXTENT`] per tile side), clipped to the buffered tile
 //! (a line that leaves and re-enters becomes a multi-line), simplified with Douglas–Peucker at
 //! [`SIMPLIFY_TOLERANCE`] tile units, and rounded to whole units; a part that collapses to one
@@ -27,6 +32,7 @@ use geo::{Coord, LineString, Simplify};
 use mvt::{GeomEncoder, GeomType, Tile};
 use serde_json::{Value, json};
 
+pub use super::thinning::{Thinned, Thinning};
 use crate::capacity::assign::LinkLoad;
 use crate::index::{BBox, SpatialIndex, clip_polyline};
 use crate::network::{
@@ -233,7 +239,7 @@ const fn f(name: &'static str, description: &'static str) -> FieldSpec {
 pub const LAYERS: [LayerSpec; 4] = [
     LayerSpec {
         name: "rail",
-        description: "Rail lines (links of kind line); every rail line from z0, closed lines from z6",
+        description: "Rail lines (links of kind line): from z0, closed lines from z6; on a dense network z0-z6 keep the main lines only (at most 1000 links a tile, whole lines by status and length, then through traffic)",
         fields: &[
             f("id", "String: link id"),
             f("name", "String: line name, when the data has one"),
@@ -252,7 +258,7 @@ pub const LAYERS: [LayerSpec; 4] = [
     },
     LayerSpec {
         name: "road",
-        description: "Roads (links of kind road): motorway and trunk from z0, primary z5, secondary z7, track z9",
+        description: "Roads (links of kind road): motorway and trunk from z0, primary z5, secondary z7, track z9; on a dense network z0-z6 keep at most 1000 a tile, whole lines by class and length, then through traffic",
         fields: &[
             f("id", "String: link id"),
             f("name", "String: road name, when the data has one"),
@@ -293,7 +299,7 @@ pub const LAYERS: [LayerSpec; 4] = [
     },
     LayerSpec {
         name: "places",
-        description: "Nodes: cities and ports from z0, terminals z4, border points z5, stations and junctions z7",
+        description: "Nodes: cities and ports from z0, terminals z4, border points z5, stations and junctions z7; on a dense network z0-z6 keep at most 150 a tile, by label rank and through traffic",
         fields: &[
             f("id", "String: node id"),
             f("name", "String: English name"),
@@ -311,7 +317,8 @@ pub const LAYERS: [LayerSpec; 4] = [
     },
 ];
 
-/// What is drawn: the network (baseline or a scenario's) and the capacity conversion.
+/// What is drawn: the network (baseline or a scenario's), the capacity conversion, and which
+/// features low zooms keep ([`Thinning`], built once per network).
 #[derive(Debug, Clone, Copy)]
 pub struct TileSource<'a> {
     /// The network.
@@ -320,14 +327,19 @@ pub struct TileSource<'a> {
     pub index: &'a SpatialIndex,
     /// How capacities become t/yr.
     pub conversion: &'a CapacityConversion,
+    /// Low-zoom thinning of this network ([`Thinning::of`]).
+    pub thinning: &'a Thinning,
 }
 
-impl<'a> From<&'a crate::snapshot::Snapshot> for TileSource<'a> {
-    fn from(s: &'a crate::snapshot::Snapshot) -> Self {
+impl<'a> TileSource<'a> {
+    /// The tiles of snapshot `s`, thinned as `thinning` (which must be `Thinning::of(&s.network)`,
+    /// or [`Thinning::none`] for every feature at every zoom).
+    pub fn new(s: &'a crate::snapshot::Snapshot, thinning: &'a Thinning) -> Self {
         Self {
             network: &s.network,
             index: &s.index,
             conversion: &s.conversion,
+            thinning,
         }
     }
 }
@@ -357,10 +369,13 @@ pub fn encode_tile(src: TileSource<'_>, tile: TileId) -> Result<Option<Vec<u8>>,
         let id = ix as u64 + 1;
         match link.kind {
             LinkKind::Line if link.mode == Mode::Rail => {
-                if tile.z < rail_min_zoom(link.status) {
+                if tile.z < rail_min_zoom(link.status)
+                    || !src.thinning.keeps_link(tile.z, Thinned::Rail, ix)
+                {
                     continue;
                 }
-                let Some(geom) = line_geometry(tile, link_coords(link), lo, hi)? else {
+                let rules = src.thinning.line_rules(tile.z, Thinned::Rail);
+                let Some(geom) = line_geometry(tile, link_coords(link), lo, hi, rules)? else {
                     continue;
                 };
                 let mut feat = rail.into_feature(geom);
@@ -381,10 +396,13 @@ pub fn encode_tile(src: TileSource<'_>, tile: TileId) -> Result<Option<Vec<u8>>,
                 rail = feat.into_layer();
             }
             LinkKind::Line | LinkKind::Road => {
-                if tile.z < road_min_zoom(link.road_class) {
+                if tile.z < road_min_zoom(link.road_class)
+                    || !src.thinning.keeps_link(tile.z, Thinned::Road, ix)
+                {
                     continue;
                 }
-                let Some(geom) = line_geometry(tile, link_coords(link), lo, hi)? else {
+                let rules = src.thinning.line_rules(tile.z, Thinned::Road);
+                let Some(geom) = line_geometry(tile, link_coords(link), lo, hi, rules)? else {
                     continue;
                 };
                 let mut feat = road.into_feature(geom);
@@ -437,7 +455,7 @@ pub fn encode_tile(src: TileSource<'_>, tile: TileId) -> Result<Option<Vec<u8>>,
     }
     for ix in src.index.nodes_in_bbox(&bbox) {
         let node = &src.network.nodes()[ix];
-        if tile.z < place_min_zoom(node.kind) {
+        if tile.z < place_min_zoom(node.kind) || !src.thinning.keeps_node(tile.z, ix) {
             continue;
         }
         let (px, py) = tile.project(node.point.x(), node.point.y());
@@ -476,13 +494,15 @@ fn link_coords(link: &Link) -> impl ExactSizeIterator<Item = Coord<f64>> + Clone
 }
 
 /// A link's MVT line geometry in `tile`: projected, clipped to `[lo, hi]²`
-/// ([`clip_polyline`], the index's Liang–Barsky clip), simplified and rounded; `None` when
-/// nothing of at least two distinct tile units is left.
+/// ([`clip_polyline`], the index's Liang–Barsky clip), simplified at `rules.0` tile units and
+/// rounded; a part shorter than `rules.1` tile units is dropped ([`Thinning::line_rules`]).
+/// `None` when nothing of at least two distinct tile units is left.
 fn line_geometry(
     tile: TileId,
     coords: impl Iterator<Item = Coord<f64>>,
     lo: f64,
     hi: f64,
+    (tolerance, min_len): (f64, f64),
 ) -> Result<Option<mvt::GeomData>, TileError> {
     let projected: Vec<[f64; 2]> = coords
         .map(|c| {
@@ -494,7 +514,7 @@ fn line_geometry(
     let mut parts = 0;
     for part in clip_polyline(&projected, [lo, lo], [hi, hi]) {
         let ls: LineString<f64> = part.into_iter().map(|[x, y]| Coord { x, y }).collect();
-        let simple = ls.simplify(&SIMPLIFY_TOLERANCE);
+        let simple = ls.simplify(&tolerance);
         let mut pts: Vec<(f64, f64)> = Vec::with_capacity(simple.0.len());
         for c in &simple.0 {
             let p = (c.x.round(), c.y.round());
@@ -504,6 +524,15 @@ fn line_geometry(
         }
         if pts.len() < 2 {
             continue;
+        }
+        if min_len > 0.0 {
+            let len: f64 = pts
+                .windows(2)
+                .map(|w| (w[1].0 - w[0].0).hypot(w[1].1 - w[0].1))
+                .sum();
+            if len < min_len {
+                continue;
+            }
         }
         for (x, y) in pts {
             enc.add_point(x, y)?;
@@ -622,7 +651,8 @@ pub fn encode_utilisation_tile(
             continue;
         };
         let link = &src.network.links()[ix];
-        let Some(geom) = line_geometry(tile, link_coords(link), lo, hi)? else {
+        let rules = (SIMPLIFY_TOLERANCE, 0.0);
+        let Some(geom) = line_geometry(tile, link_coords(link), lo, hi, rules)? else {
             continue;
         };
         let mut feat = layer.into_feature(geom);

@@ -9,7 +9,8 @@
 // service's tiles (every tile answered 200 or 204, features rendered), that a place is named
 // as it is typed (/v1/places fills the datalist) and picked on the map (/v1/nearest), that a
 // route asked through the form is drawn as GeoJSON with the places sent as ids, that a border
-// crossing's popup shows its fields, that a tile place's popup names it, and that the console
+// crossing's popup shows its fields, that a tile place's popup names it, that hovering a tiled
+// rail line shows its tooltip, and that the console
 // stays clean and nothing leaves the server. Prints `first render: N ms`: from navigation
 // start until the map first drew every tile in view (MapLibre's first `idle`).
 import { chromium } from "playwright-core";
@@ -76,6 +77,37 @@ try {
   check(tiles.length > 0 && tiles.every((s) => s === 200 || s === 204), `tiles loaded: ${tiles.length} answers, all 200/204 (${[...new Set(tiles)].join(", ")})`);
   check(drawn.rail > 0 && drawn.road > 0 && drawn.places > 0, `rail, roads and places drawn from the tiles: ${JSON.stringify(drawn)}`);
   check(!paths.has("/v1/network"), "the whole network (/v1/network) is never loaded");
+
+  // Hovering a tiled rail line shows its tooltip (MapLibre's queryRenderedFeatures under the
+  // pointer): vertices of drawn rail features well inside the map, away from the controls,
+  // tried in turn (one may lie under a crossing's marker, which has its own tooltip).
+  const railAts = await page.evaluate(() => {
+    const { gl, map } = window.corridor;
+    const size = map.getSize();
+    const out = [];
+    for (const f of gl.queryRenderedFeatures({ layers: ["rail"] })) {
+      const g = f.geometry;
+      const lines = g.type === "LineString" ? [g.coordinates] : g.type === "MultiLineString" ? g.coordinates : [];
+      const line = lines[0] || [];
+      const [lon, lat] = line[Math.floor(line.length / 2)] || [];
+      if (lon === undefined) continue;
+      const p = map.latLngToContainerPoint([lat, lon]);
+      if (p.x > 80 && p.x < size.x - 320 && p.y > 80 && p.y < size.y - 80) out.push({ x: p.x, y: p.y });
+      if (out.length >= 12) break;
+    }
+    return out;
+  });
+  let hoverText = "";
+  const mapAt = await page.locator("#map").boundingBox();
+  for (const at of railAts) {
+    await page.mouse.move(mapAt.x + at.x - 3, mapAt.y + at.y - 3);
+    await page.mouse.move(mapAt.x + at.x, mapAt.y + at.y);
+    await page.waitForSelector(".tile-line-tip", { timeout: 1500 }).catch(() => {});
+    hoverText = (await page.locator(".tile-line-tip").allInnerTexts()).join(" ");
+    if (hoverText) break;
+  }
+  await page.mouse.move(mapAt.x + 5, mapAt.y + mapAt.height - 5);
+  check(railAts.length > 0 && hoverText.includes("rail") && hoverText.includes("mm"), `hovering a tiled rail line shows its tooltip: ${JSON.stringify(hoverText)}`);
   check(await page.locator("#places option").count() === 0, "no place list loaded up front");
 
   // A place picked on the map: the nearest one by /v1/nearest, shown by name.

@@ -41,6 +41,7 @@ export function drawBase(view, { boundaries, network, crossings, style, bounds }
   const glMap = view.drawTiles(style, { hidden: network ? ["crossings", "places"] : ["crossings"] });
   if (network) drawPlaces(view, places);
   else tilePlacePopups(view, glMap);
+  tileLineTooltips(view, glMap);
   if (!places.nodes.size && Array.isArray(bounds) && bounds.length === 4) {
     view.map.fitBounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]], { maxZoom: 6, animate: false });
   }
@@ -114,6 +115,64 @@ function tilePlacePopups(view, glMap) {
       .setLatLng(e.latlng)
       .setContent(titled(q.name, [q.country, String(q.kind || "").replace("_", " ")].filter(Boolean).join(" · ")))
       .openOn(view.map);
+  });
+}
+
+/** MapLibre style layers of the tiled lines (`rail`, `road` and their not-in-service twins). */
+const LINE_LAYERS = ["rail", "rail-planned", "road", "road-planned"];
+
+/**
+ * Hover tooltips on the tiled rail lines and roads, as the GeoJSON lines had: the MapLibre
+ * map draws without input of its own, so the Leaflet map's `mousemove` asks it for the line
+ * rendered under the pointer (`queryRenderedFeatures`, ±4 px, once per animation frame) and
+ * shows its name and what its tile carries. Lines the panels draw above (routes, flows) keep
+ * their own tooltips.
+ */
+function tileLineTooltips(view, glMap) {
+  const tip = L.tooltip({ sticky: true, direction: "top", offset: [0, -6], className: "tile-line-tip" });
+  let pending = null;
+  let shown = null;
+  const hide = () => {
+    if (shown) view.map.closeTooltip(tip);
+    shown = null;
+  };
+  const probe = (e) => {
+    pending = null;
+    const over = e.originalEvent && e.originalEvent.target;
+    if (over && over.closest && over.closest(".leaflet-interactive, .leaflet-marker-icon")) return hide();
+    const layers = LINE_LAYERS.filter((id) => glMap.getLayer(id) && glMap.getLayoutProperty(id, "visibility") !== "none");
+    if (!layers.length) return hide();
+    const p = glMap.project([e.latlng.lng, e.latlng.lat]);
+    const hit = glMap.queryRenderedFeatures([[p.x - 4, p.y - 4], [p.x + 4, p.y + 4]], { layers })[0];
+    if (!hit) return hide();
+    const q = hit.properties || {};
+    const rail = hit.sourceLayer === "rail";
+    const bits = [
+      rail ? "rail" : "road",
+      rail ? (q.gauge ? `${q.gauge} mm` : "") : q.class || "",
+      q.ref || "",
+      q.status,
+      rail && q.electrified ? "electrified" : "",
+      typeof q.capacity === "number" ? tonnes(q.capacity) : "",
+    ].filter(Boolean);
+    const key = `${hit.sourceLayer}/${q.id}`;
+    tip.setLatLng(e.latlng);
+    if (shown !== key) {
+      tip.setContent(titled(q.name || q.id, bits.join(" · ")));
+      if (!shown) view.map.openTooltip(tip);
+      shown = key;
+    }
+  };
+  view.map.on("mousemove", (e) => {
+    if (pending) pending.e = e;
+    else {
+      pending = { e };
+      requestAnimationFrame(() => pending && probe(pending.e));
+    }
+  });
+  view.map.on("mouseout zoomstart movestart", () => {
+    pending = null;
+    hide();
   });
 }
 
