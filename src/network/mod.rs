@@ -20,10 +20,10 @@ use std::sync::Arc;
 pub use graph::LinkGraph;
 pub use model::*;
 pub use source::{Documents, EMBEDDED_LINKS, EMBEDDED_NODES, Source, load};
+pub(crate) use validate::{CAPACITY_FIELDS, Edits, revalidate};
 pub use validate::{
     ENDPOINT_TOLERANCE_KM, LINKS_FILE, LoadError, NODES_FILE, Problem, load_from_strs, validate,
 };
-pub(crate) use validate::{Edits, revalidate};
 
 /// A validated network of nodes and links.
 ///

@@ -46,7 +46,9 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::source::Source;
-use super::{CapacityUnit, Edits, LINKS_FILE, LinkKind, LoadError, Network, Problem, Status};
+use super::{
+    CAPACITY_FIELDS, CapacityUnit, Edits, LINKS_FILE, LinkKind, LoadError, Network, Problem, Status,
+};
 use crate::fields::{suggest, truncate};
 
 /// Folder of scenario files inside a data directory.
@@ -577,9 +579,23 @@ impl Scenario {
                         // rounded, so only the reader knows what the text should say).
                         let text = (!c.set.contains_key("length_km"))
                             .then(|| link.properties.patched(&fields));
-                        let mut props = link_properties(link);
-                        set_fields(&mut props, fields);
-                        edits.links.push((ix, props, text));
+                        let capacity_only =
+                            c.set.keys().all(|k| CAPACITY_FIELDS.contains(&k.as_str()));
+                        match text {
+                            // Only capacity fields change: only they are read again.
+                            Some(text) if capacity_only => {
+                                let mut read: Vec<&str> = CAPACITY_FIELDS.to_vec();
+                                read.push("id");
+                                let mut props = link.properties.select(&read);
+                                set_fields(&mut props, c.set.clone());
+                                edits.capacity.push((ix, props, text));
+                            }
+                            text => {
+                                let mut props = link_properties(link);
+                                set_fields(&mut props, fields);
+                                edits.links.push((ix, props, text));
+                            }
+                        }
                     }
                 }
                 Target::Node(id) => {

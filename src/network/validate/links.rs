@@ -179,20 +179,64 @@ fn check_audit_fields(feat: &mut Feat<'_, '_>, has_length: bool) {
         feat.problem("closure_rule", "must name a rule of calendar/holidays.json");
     }
     for field in ["length_source", "capacity_source", "gauge_source"] {
-        if let Some(s) = feat.str_opt(field)
-            && s.trim().is_empty()
-        {
-            feat.problem(
-                field,
-                "must not be empty: a reference, or 'estimate: …' saying how",
-            );
-        }
+        check_source_field(feat, field);
     }
     if given(feat, "length_source") && !has_length {
         feat.problem(
             "length_km",
             "required with length_source: the length it sources",
         );
+    }
+}
+
+/// A source string (`length_source`, `capacity_source`, `gauge_source`): not empty.
+fn check_source_field(feat: &mut Feat<'_, '_>, field: &str) {
+    if let Some(s) = feat.str_opt(field)
+        && s.trim().is_empty()
+    {
+        feat.problem(
+            field,
+            "must not be empty: a reference, or 'estimate: …' saying how",
+        );
+    }
+}
+
+/// The properties only the capacity readers read ([`read_capacity`],
+/// [`read_capacity_extras`], and the `capacity_source` check): no other rule of the link
+/// reader looks at them, so an edit of these alone is read by [`reread_capacity`]. Keep in
+/// step with those readers (`tests/scenario_overlay.rs` compares the result with a full read).
+pub(crate) const CAPACITY_FIELDS: &[&str] = &[
+    "capacity",
+    "capacity_basis",
+    "capacity_note",
+    "capacity_forward",
+    "capacity_backward",
+    "capacity_source",
+];
+
+/// Link `old` after an edit of [`CAPACITY_FIELDS`] only: `fields` holds its `id` and its new
+/// capacity fields, `text` its new properties. The capacity fields are read by the same
+/// readers, in the same order, as [`read_link`] reads them (so the same problems, the same
+/// way), and the rest of the link is kept: no other field changed.
+pub(super) fn reread_capacity(
+    ix: usize,
+    fields: Map<String, Value>,
+    text: Properties,
+    old: &Link,
+    problems: &mut Vec<Problem>,
+) -> Link {
+    let mut report = Report::new(LINKS_FILE, problems);
+    let mut feat = Feat::of_properties(ix, fields, &mut report);
+    check_source_field(&mut feat, "capacity_source");
+    let capacity = read_capacity(&mut feat, "capacity");
+    let (capacity_basis, capacity_directed, capacity_note) = read_capacity_extras(&mut feat);
+    Link {
+        capacity,
+        capacity_basis,
+        capacity_directed,
+        capacity_note,
+        properties: text,
+        ..old.clone()
     }
 }
 

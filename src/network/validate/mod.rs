@@ -13,6 +13,8 @@ mod links;
 mod nodes;
 mod reader;
 
+pub(crate) use links::CAPACITY_FIELDS;
+
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -136,6 +138,9 @@ pub(crate) struct Edits {
     /// editor has it, their text as [`super::Properties::from_map`] would write it (kept as
     /// the link's properties instead of writing the map out again).
     pub links: Vec<(usize, Map<String, Value>, Option<super::Properties>)>,
+    /// Links of which only [`CAPACITY_FIELDS`] changed: index, the link's `id` and new
+    /// capacity fields, and its new properties text (read by [`links::reread_capacity`]).
+    pub capacity: Vec<(usize, Map<String, Value>, super::Properties)>,
 }
 
 /// `net` with `edits`, checked as [`validate`] would check the edited files, but only where an
@@ -170,6 +175,12 @@ pub(crate) fn revalidate(net: &Network, edits: Edits) -> Result<Network, LoadErr
             new_links.push((ix, l));
         }
     }
+    for (ix, fields, text) in edits.capacity {
+        let l = links::reread_capacity(ix, fields, text, &net.links[ix], &mut problems);
+        new_links.push((ix, l));
+    }
+    // In link order, as a read of the whole file would meet them.
+    new_links.sort_by_key(|(ix, _)| *ix);
     // The nodes the cross-checks read: the edited ones in place of the old.
     let patched;
     let node_list: &[Node] = if new_nodes.is_empty() {
