@@ -470,25 +470,36 @@ impl FlowGraph {
             for &v in &order {
                 pot[v] += dist[v] - dt;
             }
-            let mut b = amount - sent;
-            let mut v = t;
-            while pred[v] != u32::MAX {
-                let a = pred[v] as usize;
-                b = b.min(self.res[a]);
-                v = self.tail(a);
-            }
-            if b <= eps {
+            let Some(b) = self.augment_path(&pred, t, amount - sent, eps) else {
                 break;
-            }
-            let mut v = t;
-            while pred[v] != u32::MAX {
-                let a = pred[v] as usize;
-                self.push(a, b);
-                v = self.tail(a);
-            }
+            };
             sent += b;
         }
         sent
+    }
+
+    /// Sends up to `limit` along the path that `pred` (the arc into each node) leads back from
+    /// `t`, and returns the amount sent: `None` when the path carries nothing above `eps`, or
+    /// is longer than the graph has nodes (a cycle left by rounding), and nothing is sent.
+    fn augment_path(&mut self, pred: &[u32], t: usize, limit: f64, eps: f64) -> Option<f64> {
+        let n = self.node_count();
+        let (mut b, mut v, mut steps) = (limit, t, 0);
+        while pred[v] != u32::MAX && steps <= n {
+            let a = pred[v] as usize;
+            b = b.min(self.res[a]);
+            v = self.tail(a);
+            steps += 1;
+        }
+        if b <= eps || steps > n {
+            return None;
+        }
+        let mut v = t;
+        while pred[v] != u32::MAX {
+            let a = pred[v] as usize;
+            self.push(a, b);
+            v = self.tail(a);
+        }
+        Some(b)
     }
 
     /// [`FlowGraph::min_cost_flow`] on a graph whose residual arcs may have negative costs.
@@ -552,24 +563,9 @@ impl FlowGraph {
             else {
                 break;
             };
-            let mut b = amount - sent;
-            let mut v = t;
-            let mut steps = 0;
-            while pred[v] != u32::MAX && steps <= n {
-                let a = pred[v] as usize;
-                b = b.min(self.res[a]);
-                v = self.tail(a);
-                steps += 1;
-            }
-            if b <= eps || steps > n {
+            let Some(b) = self.augment_path(&pred, t, amount - sent, eps) else {
                 break;
-            }
-            let mut v = t;
-            while pred[v] != u32::MAX {
-                let a = pred[v] as usize;
-                self.push(a, b);
-                v = self.tail(a);
-            }
+            };
             sent += b;
         }
         sent
