@@ -24,7 +24,7 @@ use crate::network::scenario::{
     self, Scenario, ScenarioError, ScenarioRef, Target, UnknownScenario,
 };
 use crate::network::source::Source;
-use crate::network::{CapacityConversion, LoadError, Network, Problem};
+use crate::network::{CapacityConversion, LoadError, Network, Problem, Status};
 use crate::route::{RouteData, SearchGraph};
 
 /// A validated network plus its derived, read-only structures.
@@ -193,11 +193,16 @@ impl Snapshot {
             Arc::clone(&self.index)
         };
         // The search graph reads few fields (status closed or not, mode, gauge, direction,
-        // length, speed, dwell, …): a scenario that changes none of them shares it.
+        // length, speed, dwell, …): a scenario that changes none of them shares it. A link
+        // the scenario closes keeps its edges in the shared graph, as a mask: every search
+        // refuses a closed link by the scenario network's status (`Constraints`' link mask),
+        // and closing only lengthens routes, so the graph's landmarks stay lower bounds.
+        // Opening a closed link needs edges the graph left out: that rebuilds it.
         let graph_holds = !scenario.adds()
             && scenario.changes.iter().all(|c| match &c.target {
                 Target::Link(id) => self.network.link_ix(id).is_some_and(|ix| {
-                    SearchGraph::same_link_inputs(&self.network.links()[ix], &network.links()[ix])
+                    let (old, new) = (&self.network.links()[ix], &network.links()[ix]);
+                    new.status == Status::Closed || SearchGraph::same_link_inputs(old, new)
                 }),
                 Target::Node(id) => self.network.node_ix(id).is_some_and(|ix| {
                     SearchGraph::same_node_inputs(&self.network.nodes()[ix], &network.nodes()[ix])

@@ -9,11 +9,13 @@ use std::sync::Arc;
 use chrono::DateTime;
 use corridor::Snapshot;
 use corridor::cost::ModeFilter;
+use corridor::cost::{ConstraintInput, Measure, Profile};
 use corridor::network::scenario::{self, INLINE_NAME, LINK_FIELDS, NODE_FIELDS, Scenario, Target};
 use corridor::network::source::Source;
-use corridor::network::{Network, Problem};
+use corridor::network::{Network, Problem, Status};
 
-use corridor::route::{PlaceQuery, RouteRequest, plan};
+use corridor::route::matrix::{MatrixRequest, plan_matrix};
+use corridor::route::{PlaceQuery, RouteRequest, SearchGraph, plan};
 
 fn base() -> Snapshot {
     Snapshot::embedded().expect("embedded network and scenarios")
@@ -36,13 +38,86 @@ fn assert_same_network(a: &Network, b: &Network, what: &str) {
 
 /// The network, the search graph, every link's schedule and the spatial index are equal, and
 /// so are a few route answers (one timed through the schedules).
-fn assert_same_snapshot(typed: &Snapshot, full: &Snapshot, what: &str) {
+fn assert_same_snapshot(base: &Snapshot, typed: &Snapshot, full: &Snapshot, what: &str) {
     assert_same_network(&typed.network, &full.network, what);
-    assert_eq!(
-        format!("{:?}", typed.search),
-        format!("{:?}", full.search),
-        "{what}: search graph"
-    );
+    // The overlay's graph is the full rebuild's, or the base's graph shared with the links
+    // the scenario closes left in it (every search refuses a closed link by its status):
+    // then the base and the overlay differ in nothing else the graph reads, and the answers
+    // below (routes, timed routes, matrices) must not tell the two apart.
+    let graph = |g: &SearchGraph| format!("{g:?}");
+    if Arc::ptr_eq(&typed.search, &base.search) && graph(&typed.search) != graph(&full.search) {
+        let mut closed = 0;
+        for (t, b) in typed.network.links().iter().zip(base.network.links()) {
+            if t.status == Status::Closed && b.status != Status::Closed {
+                closed += 1;
+            } else {
+                assert!(
+                    SearchGraph::same_link_inputs(b, t),
+                    "{what}: the shared graph reads a changed field of {}",
+                    t.id
+                );
+            }
+        }
+        assert!(
+            closed > 0,
+            "{what}: the graph is shared, differs from the rebuild's, and no link was closed"
+        );
+        for (t, b) in typed.network.nodes().iter().zip(base.network.nodes()) {
+            assert!(SearchGraph::same_node_inputs(b, t), "{what}: node {}", t.id);
+        }
+    } else {
+        assert_eq!(
+            graph(&typed.search),
+            graph(&full.search),
+            "{what}: search graph"
+        );
+    }
+    let places = [
+        "ru-ulan-ude",
+        "cn-beijing",
+        "mn-ulaanbaatar",
+        "kz-almaty",
+        "ru-novosibirsk",
+        "mn-zamyn-uud",
+        "cn-erenhot",
+        "mn-khovd",
+    ];
+    let depart = DateTime::parse_from_rfc3339("2025-03-07T16:00:00+08:00").unwrap();
+    for (mode, timed) in [
+        (ModeFilter::Any, false),
+        (ModeFilter::Road, true),
+        (ModeFilter::Rail, false),
+    ] {
+        let req = MatrixRequest {
+            sources: places
+                .iter()
+                .map(|p| PlaceQuery::Text((*p).into()))
+                .collect(),
+            destinations: places
+                .iter()
+                .rev()
+                .map(|p| PlaceQuery::Text((*p).into()))
+                .collect(),
+            optimize: Measure::Time,
+            constraints: ConstraintInput {
+                mode,
+                include_planned: true,
+                ..ConstraintInput::default()
+            },
+            profile: Profile::default(),
+            depart: timed.then_some(depart),
+        };
+        let cells = |s: &Snapshot| {
+            plan_matrix(s, &req)
+                .map(|m| format!("{:?}", m.cells))
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(
+            cells(typed),
+            cells(full),
+            "{what}: {mode:?} matrix, timed {timed}"
+        );
+    }
     for ix in 0..full.network.links().len() {
         assert_eq!(
             typed.schedules.of(ix),
@@ -57,7 +132,6 @@ fn assert_same_snapshot(typed: &Snapshot, full: &Snapshot, what: &str) {
         format!("{:?}", full.index),
         "{what}: spatial index"
     );
-    let depart = DateTime::parse_from_rfc3339("2025-03-07T16:00:00+08:00").unwrap();
     for (from, to, mode, timed) in [
         ("ru-ulan-ude", "cn-beijing", ModeFilter::Rail, false),
         ("ru-irkutsk", "mn-ulaanbaatar", ModeFilter::Road, true),
@@ -95,20 +169,15 @@ fn every_shipped_scenario_overlays_as_the_full_rebuild() {
         let s = Scenario::parse(&d.file, &d.text, &base.network).unwrap();
         assert!(!s.adds(), "{}: shipped scenarios only edit", d.file);
         let typed = base.overlay(&s, &d.file).unwrap();
-        assert_same_snapshot(&typed, &reference(&base, &s, &d.file), &d.file);
+        assert_same_snapshot(&base, &typed, &reference(&base, &s, &d.file), &d.file);
         // What it does not change is shared, not copied: the index always (edits only), the
-        // search graph unless a link closes (the others change capacities and status between
-        // planned and open, which the graph does not read).
+        // search graph too (they change capacities, status between planned and open, which
+        // the graph does not read, and close links, which searches refuse by status).
         assert!(Arc::ptr_eq(&typed.index, &base.index), "{}", d.file);
-        assert_eq!(
-            Arc::ptr_eq(&typed.search, &base.search),
-            s.name != "naushki-closed",
-            "{}",
-            d.file
-        );
+        assert!(Arc::ptr_eq(&typed.search, &base.search), "{}", d.file);
         // And the snapshot served for the name is the same.
         let served = base.scenario(Some(&s.name)).unwrap();
-        assert_same_snapshot(served, &typed, &d.file);
+        assert_same_snapshot(&base, served, &typed, &d.file);
     }
 }
 
@@ -168,7 +237,7 @@ fn a_scenario_setting_every_field_overlays_as_the_full_rebuild() {
     }
     let typed = base.overlay(&s, "scenarios/t.json").unwrap();
     let full = reference(&base, &s, "scenarios/t.json");
-    assert_same_snapshot(&typed, &full, "every field");
+    assert_same_snapshot(&base, &typed, &full, "every field");
     // The edits reached the model.
     let l = typed.network.link("xd-tashanta-tsagaannuur").unwrap();
     assert_eq!(l.speed_kmh, 17.25);
@@ -316,7 +385,12 @@ fn a_scenario_that_adds_takes_the_full_path_and_rebuilds_the_index() {
     let typed = base.overlay(&s, "scenarios/t.json").unwrap();
     assert_eq!(typed.network.links().len(), net.links().len() + 1);
     assert!(!Arc::ptr_eq(&typed.index, &base.index));
-    assert_same_snapshot(&typed, &reference(&base, &s, "scenarios/t.json"), "add");
+    assert_same_snapshot(
+        &base,
+        &typed,
+        &reference(&base, &s, "scenarios/t.json"),
+        "add",
+    );
 }
 
 /// One scenario per settable field (and for `status`, one value the graph reads and one it
@@ -330,9 +404,12 @@ fn the_search_graph_is_shared_exactly_when_the_changed_field_cannot_change_it() 
     let base = base();
     let tashanta = "xd-tashanta-tsagaannuur";
     // (target kind, id, field, value unlike the data's, graph shared?)
-    let cases: [(&str, &str, &str, serde_json::Value, bool); 12] = [
+    let cases: [(&str, &str, &str, serde_json::Value, bool); 13] = [
         ("link", tashanta, "status", "seasonal".into(), true),
-        ("link", tashanta, "status", "closed".into(), false),
+        // Closing keeps the link's edges in the shared graph; searches refuse it by status.
+        ("link", tashanta, "status", "closed".into(), true),
+        // Opening the closed Zheltura–Zelter needs edges the graph left out.
+        ("link", "xd-zheltura-zelter", "status", "open".into(), false),
         (
             "link",
             tashanta,
@@ -399,6 +476,11 @@ fn the_search_graph_is_shared_exactly_when_the_changed_field_cannot_change_it() 
             shared,
             "{what}: graph shared"
         );
-        assert_same_snapshot(&typed, &reference(&base, &s, "scenarios/t.json"), &what);
+        assert_same_snapshot(
+            &base,
+            &typed,
+            &reference(&base, &s, "scenarios/t.json"),
+            &what,
+        );
     }
 }

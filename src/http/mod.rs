@@ -87,6 +87,10 @@ impl Default for ServerConfig {
 /// endpoint answers 413 and points to the OGC collections with `bbox` and paging.
 pub const MAX_NETWORK_FEATURES: usize = 100_000;
 
+/// From this many links on, the tiles' thinning is built on a thread of its own while the
+/// network is already served (below it, at once: a few milliseconds on the curated network).
+pub const BACKGROUND_THINNING_MIN_LINKS: usize = 50_000;
+
 /// A snapshot as served: the domain snapshot plus the output cached for it (the `/v1/network`
 /// bytes and the data's ETag). Built once per load; derefs to the [`Snapshot`].
 #[derive(Debug)]
@@ -144,8 +148,28 @@ impl Served {
             counts,
         };
         // The tiles' low-zoom thinning, built with the snapshot rather than by its first tile
-        // (~1 s at 10^5 nodes; nothing to build on a network no tile finds dense).
-        served.tiles.with_thinning("", &served.snapshot, |_| ());
+        // (nothing to build on a network no tile finds dense): at once on a small network, on
+        // a thread of its own on a large one (~1.5 s at 10^5 nodes, ~40 s of a 10^6-node
+        // network's opening), which is served meanwhile; a tile that needs it waits for it.
+        if served.snapshot.network.links().len() >= BACKGROUND_THINNING_MIN_LINKS {
+            served
+                .tiles
+                .build_thinning_in_background("", served.snapshot.network.clone());
+            // The searches' landmarks likewise, rather than by the first route of each
+            // measure (~1.5 s at 10^5 nodes).
+            let search = Arc::clone(&served.snapshot.search);
+            let spawned = std::thread::Builder::new()
+                .name("landmarks".into())
+                .spawn(move || search.prepare_landmarks());
+            if let Err(e) = spawned {
+                tracing::warn!(error = %e, "landmarks not started in the background");
+            }
+        } else {
+            served.tiles.with_thinning("", &served.snapshot, |_| ());
+        }
+        // Hashing the network for its ETag read every text and vertex: a network read from a
+        // prepared file gives those pages back (the thinning's thread does after it).
+        served.snapshot.network.release_file_pages();
         served
     }
 

@@ -5,6 +5,7 @@
 //! network builds its topology once as a petgraph graph ([`LinkGraph`]); [`topology`]
 //! analyses it (components, bridges, articulation points).
 
+mod filebytes;
 mod graph;
 mod model;
 pub mod prepared;
@@ -48,6 +49,9 @@ pub struct Network {
     /// For each node, the indices of the links touching it, in file order (from `graph`,
     /// flattened for the hot paths that walk it).
     incident: Arc<Incidence>,
+    /// The prepared file whose bytes the features' texts and vertices lie in, when read from
+    /// one ([`filebytes`]).
+    file: Option<Arc<filebytes::FileBytes>>,
 }
 
 impl Network {
@@ -88,6 +92,17 @@ impl Network {
             link_index: Arc::new(by_id),
             graph,
             incident,
+            file: None,
+        }
+    }
+
+    /// Hands the resident pages of the prepared file this network reads its texts and
+    /// vertices from back to the kernel, after a pass that read all of them (opening,
+    /// hashing, the tiles' thinning): answers fault in again only what they show. Nothing
+    /// for a network read from GeoJSON.
+    pub fn release_file_pages(&self) {
+        if let Some(f) = &self.file {
+            f.release();
         }
     }
 

@@ -11,6 +11,8 @@ use std::sync::Arc;
 use geo::{LineString, Point};
 use serde::{Deserialize, Serialize};
 
+use super::filebytes::{FileBytes, InFile};
+
 /// A feature's properties as found in the file, kept whole for faithful output: the JSON
 /// object as one compact text, parsed on demand ([`Properties::to_map`], [`Properties::get`]).
 ///
@@ -18,27 +20,65 @@ use serde::{Deserialize, Serialize};
 /// show. Kept as text it costs its length once (a parsed `serde_json::Map` costs ~10× that in
 /// nodes, keys and values), and behind an `Arc` a scenario's network shares the properties of
 /// every feature it does not change.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Properties(Arc<str>);
+///
+/// Read from a prepared file, the text stays in the file ([`super::filebytes`]): the
+/// network keeps where it is, not a copy.
+#[derive(Clone)]
+pub struct Properties(Text);
+
+#[derive(Clone)]
+enum Text {
+    Owned(Arc<str>),
+    InFile(InFile),
+}
+
+impl PartialEq for Properties {
+    fn eq(&self, other: &Self) -> bool {
+        self.text() == other.text()
+    }
+}
+impl Eq for Properties {}
 
 impl Properties {
+    fn owned(text: impl Into<Arc<str>>) -> Self {
+        Self(Text::Owned(text.into()))
+    }
+
+    /// The compact JSON text, wherever it is kept.
+    fn text(&self) -> &str {
+        match &self.0 {
+            Text::Owned(s) => s,
+            // Checked as UTF-8 (and as an object) when the file was opened.
+            Text::InFile(r) => std::str::from_utf8(r.bytes()).unwrap_or("{}"),
+        }
+    }
+
+    /// Properties from text that [`Properties::from_map`] wrote, lying in `file` (a prepared
+    /// file's bytes, whose reader has parsed it as an object): kept where it is, not copied.
+    pub(crate) fn in_file(file: &Arc<FileBytes>, text: &str) -> Self {
+        match InFile::of(file, text.as_bytes()) {
+            Some(r) => Self(Text::InFile(r)),
+            None => Self::from_written(text),
+        }
+    }
+
     /// The properties `map`, as compact JSON text.
     pub fn from_map(map: &serde_json::Map<String, serde_json::Value>) -> Self {
         // Serialising a map of JSON values cannot fail (string keys, finite numbers).
         let text = serde_json::to_string(map).unwrap_or_else(|_| "{}".into());
-        Self(text.into())
+        Self::owned(text)
     }
 
     /// Properties from text that [`Properties::from_map`] wrote (read back from a prepared
     /// file, whose reader has parsed it as an object), kept as it is.
     pub(crate) fn from_written(text: &str) -> Self {
-        Self(text.into())
+        Self::owned(text)
     }
 
     /// All properties, parsed.
     pub fn to_map(&self) -> serde_json::Map<String, serde_json::Value> {
         // The text was written by `from_map`: it parses.
-        serde_json::from_str(&self.0).unwrap_or_default()
+        serde_json::from_str(self.text()).unwrap_or_default()
     }
 
     /// The value of one property, parsed (the others are skipped, not built).
@@ -71,7 +111,7 @@ impl Properties {
                 d.deserialize_map(self)
             }
         }
-        let mut de = serde_json::Deserializer::from_str(&self.0);
+        let mut de = serde_json::Deserializer::from_str(self.text());
         Find(key).deserialize(&mut de).ok().flatten()
     }
 
@@ -107,7 +147,7 @@ impl Properties {
                 d.deserialize_map(self)
             }
         }
-        let mut de = serde_json::Deserializer::from_str(&self.0);
+        let mut de = serde_json::Deserializer::from_str(self.text());
         Select(keys).deserialize(&mut de).unwrap_or_default()
     }
 
@@ -142,7 +182,7 @@ impl Properties {
                 d.deserialize_map(self)
             }
         }
-        let mut de = serde_json::Deserializer::from_str(&self.0);
+        let mut de = serde_json::Deserializer::from_str(self.text());
         let members = match Members.deserialize(&mut de) {
             // In key order, as `from_map` writes them.
             Ok(m) if m.windows(2).all(|w| w[0].0 < w[1].0) => m,
@@ -158,7 +198,7 @@ impl Properties {
                 return Self::from_map(&map);
             }
         };
-        let mut out = String::with_capacity(self.0.len() + 512);
+        let mut out = String::with_capacity(self.text().len() + 512);
         out.push('{');
         let mut first = true;
         let mut sep = |out: &mut String| {
@@ -198,7 +238,7 @@ impl Properties {
             }
         }
         out.push('}');
-        Self(out.into())
+        Self::owned(out)
     }
 
     /// The value of one property when it is a string.
@@ -216,13 +256,13 @@ impl Properties {
 
     /// The compact JSON text.
     pub fn as_json(&self) -> &str {
-        &self.0
+        self.text()
     }
 }
 
 impl fmt::Debug for Properties {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.text())
     }
 }
 
@@ -233,20 +273,46 @@ pub const LINE_SCALE: f64 = 1e7;
 /// precision), half the size of `f64` pairs. Coordinates written with up to 7 decimals read
 /// back exactly (the same `f64` as parsing the text); finer ones are rounded to 10⁻⁷°. Behind
 /// an `Arc`: a scenario's network shares the geometry of every link.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Line(Arc<[[i32; 2]]>);
+///
+/// Read from a prepared file, the vertices stay in the file ([`super::filebytes`]).
+#[derive(Clone)]
+pub struct Line(Vertices);
+
+#[derive(Clone)]
+enum Vertices {
+    Owned(Arc<[[i32; 2]]>),
+    InFile(InFile),
+}
+
+impl PartialEq for Line {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw() == other.raw()
+    }
+}
+impl Eq for Line {}
 
 impl Line {
+    /// A line from fixed-point vertices lying in `file` (a prepared file's bytes): kept
+    /// where they are, not copied.
+    pub(crate) fn in_file(file: &Arc<FileBytes>, raw: &[[i32; 2]]) -> Self {
+        match InFile::of(file, bytemuck::cast_slice(raw)) {
+            Some(r) => Self(Vertices::InFile(r)),
+            None => Self::from_raw(raw),
+        }
+    }
+
     /// The line through `coords` (longitudes within ±180°, latitudes within ±90°, as
     /// validation guarantees; anything beyond saturates).
     pub fn new(coords: impl IntoIterator<Item = geo::Coord<f64>>) -> Self {
         let fix = |v: f64| (v * LINE_SCALE).round() as i32;
-        Self(coords.into_iter().map(|c| [fix(c.x), fix(c.y)]).collect())
+        Self(Vertices::Owned(
+            coords.into_iter().map(|c| [fix(c.x), fix(c.y)]).collect(),
+        ))
     }
 
     /// The vertices, in order (`from` → `to`).
     pub fn coords(&self) -> impl ExactSizeIterator<Item = geo::Coord<f64>> + Clone + '_ {
-        self.0.iter().map(|&[x, y]| geo::Coord {
+        self.raw().iter().map(|&[x, y]| geo::Coord {
             x: f64::from(x) / LINE_SCALE,
             y: f64::from(y) / LINE_SCALE,
         })
@@ -259,22 +325,26 @@ impl Line {
 
     /// Number of vertices.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.raw().len()
     }
 
     /// Whether the line has no vertex (never, once validated).
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.raw().is_empty()
     }
 
     /// The fixed-point vertices as stored (for the prepared file).
     pub fn raw(&self) -> &[[i32; 2]] {
-        &self.0
+        match &self.0 {
+            Vertices::Owned(v) => v,
+            // Aligned and whole when the file was opened (its reader cast them).
+            Vertices::InFile(r) => bytemuck::try_cast_slice(r.bytes()).unwrap_or_default(),
+        }
     }
 
     /// A line from fixed-point vertices as stored (from the prepared file).
     pub fn from_raw(raw: &[[i32; 2]]) -> Self {
-        Self(raw.into())
+        Self(Vertices::Owned(raw.into()))
     }
 }
 

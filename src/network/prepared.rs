@@ -25,12 +25,14 @@
 //! can never serve what the validator would refuse.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use geo::Point;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::Network;
+use super::filebytes::FileBytes;
 use super::source::Documents;
 
 /// The format version this build writes and reads.
@@ -135,9 +137,9 @@ pub struct PreparedFile {
     path: PathBuf,
     /// The header.
     pub header: Header,
-    /// The file's bytes, in 8-byte words (aligned for the payload's arrays).
-    words: Vec<u64>,
-    len: usize,
+    /// The file's bytes, mapped (aligned for the payload's arrays): the network read from
+    /// them keeps its features' texts and vertices there ([`super::filebytes`]).
+    bytes: Arc<FileBytes>,
     payload_at: usize,
     /// The folder documents (small), decoded once at open: a load reads them per folder.
     folders: Vec<(String, String, String)>,
@@ -171,26 +173,27 @@ impl PreparedFile {
             path: shown.clone(),
             source,
         };
-        // Read into 8-byte words, so that the payload's arrays are aligned for reading in
-        // place (the writer pads the header to make the payload start on a word).
-        use std::io::Read;
-        let mut f = std::fs::File::open(path).map_err(io)?;
-        let len = f.metadata().map_err(io)?.len() as usize;
-        let mut words = vec![0u64; len.div_ceil(8)];
-        f.read_exact(&mut bytemuck::cast_slice_mut::<u64, u8>(&mut words)[..len])
-            .map_err(io)?;
-        Self::from_words(path, words, len)
+        // Mapped, so that the payload's arrays are aligned for reading in place (the writer
+        // pads the header to make the payload start on a word) and the network keeps its
+        // texts and vertices in the file instead of copying them.
+        let f = std::fs::File::open(path).map_err(io)?;
+        let bytes = if f.metadata().map_err(io)?.len() == 0 {
+            // An empty file cannot be mapped; it is refused as not prepared below.
+            FileBytes::owned(&[])
+        } else {
+            FileBytes::map(&f).map_err(io)?
+        };
+        Self::from_file_bytes(path, Arc::new(bytes))
     }
 
     #[cfg(test)]
     fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Self, PreparedError> {
-        let mut words = vec![0u64; bytes.len().div_ceil(8)];
-        bytemuck::cast_slice_mut::<u64, u8>(&mut words)[..bytes.len()].copy_from_slice(&bytes);
-        Self::from_words(path, words, bytes.len())
+        Self::from_file_bytes(path, Arc::new(FileBytes::owned(&bytes)))
     }
 
-    fn from_words(path: &Path, words: Vec<u64>, len: usize) -> Result<Self, PreparedError> {
-        let bytes = &bytemuck::cast_slice::<u64, u8>(&words)[..len];
+    fn from_file_bytes(path: &Path, file: Arc<FileBytes>) -> Result<Self, PreparedError> {
+        let bytes = file.bytes();
+        let len = bytes.len();
         let shown = path.display().to_string();
         let file_len = len as u64;
         let truncated = |what, at: usize, needed: usize| PreparedError::Truncated {
@@ -255,8 +258,7 @@ impl PreparedFile {
         let mut file = Self {
             path: path.to_path_buf(),
             header,
-            words,
-            len,
+            bytes: Arc::clone(&file),
             payload_at,
             folders: Vec::new(),
         };
@@ -276,7 +278,7 @@ impl PreparedFile {
     }
 
     pub(crate) fn payload(&self) -> Result<Payload<'_>, PreparedError> {
-        let bytes = &bytemuck::cast_slice::<u64, u8>(&self.words)[..self.len];
+        let bytes = self.bytes.bytes();
         let mut r = Reader {
             buf: &bytes[self.payload_at..],
             at: 0,
@@ -298,7 +300,11 @@ impl PreparedFile {
         let payload = self
             .payload()
             .map_err(|e| super::LoadError::Prepared(Box::new(e)))?;
-        super::validate::from_prepared(&payload.nodes, &payload.links)
+        let network = super::validate::from_prepared(&self.bytes, &payload.nodes, &payload.links);
+        // Reading touched every text and vertex: hand those pages back, so that the network
+        // holds resident only what answers read again.
+        self.bytes.release();
+        network
     }
 }
 

@@ -49,6 +49,7 @@ pub(super) fn reread_link(
 /// Reads a link of a prepared file: its properties `text` (as a validated network wrote
 /// them) and its geometry; the properties are kept as that text, not written again.
 pub(super) fn read_prepared_link(
+    file: &std::sync::Arc<crate::network::filebytes::FileBytes>,
     ix: usize,
     text: &str,
     geometry: Line,
@@ -60,7 +61,7 @@ pub(super) fn read_prepared_link(
     read_link(
         &mut feat,
         Some(geometry),
-        Some(Properties::from_written(text)),
+        Some(Properties::in_file(file, text)),
     )
 }
 

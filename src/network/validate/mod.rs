@@ -250,6 +250,7 @@ pub(crate) fn revalidate(net: &Network, edits: Edits) -> Result<Network, LoadErr
 /// # Errors
 /// [`LoadError::Invalid`] with every problem, as [`validate`] reports them.
 pub(crate) fn from_prepared(
+    file: &std::sync::Arc<super::filebytes::FileBytes>,
     node_parts: &[(&str, geo::Point<f64>)],
     link_parts: &[(&str, &[[i32; 2]], f64)],
 ) -> Result<Network, LoadError> {
@@ -262,7 +263,15 @@ pub(crate) fn from_prepared(
                 .map(|(ix, (text, point))| {
                     let mut p = Vec::new();
                     let n = parse_props(NODES_FILE, ix, text, &mut p)
-                        .and_then(|m| nodes::reread_node(ix, m, *point, &mut p));
+                        .and_then(|m| nodes::reread_node(ix, m, *point, &mut p))
+                        .map(|mut n| {
+                            // The text as read, kept in the file, when it is what the reader
+                            // writes (as `corridor prepare` wrote it).
+                            if n.properties.as_json() == *text {
+                                n.properties = super::Properties::in_file(file, text);
+                            }
+                            n
+                        });
                     (n, p)
                 })
                 .collect::<Vec<_>>()
@@ -273,11 +282,12 @@ pub(crate) fn from_prepared(
                 .enumerate()
                 .map(|(ix, (text, raw, km))| {
                     let mut p = Vec::new();
-                    let line = super::Line::from_raw(raw);
-                    let l = links::read_prepared_link(ix, text, line, &mut p).map(|mut link| {
-                        link.length_km = *km;
-                        links::RawLink { ix, link }
-                    });
+                    let line = super::Line::in_file(file, raw);
+                    let l =
+                        links::read_prepared_link(file, ix, text, line, &mut p).map(|mut link| {
+                            link.length_km = *km;
+                            links::RawLink { ix, link }
+                        });
                     (l, p)
                 })
                 .collect::<Vec<_>>()
@@ -306,9 +316,9 @@ pub(crate) fn from_prepared(
     let (links, link_index) = checks::check_links(raw_links, &node_set, &mut problems);
     problems.sort_by_key(|p| (p.file != NODES_FILE, p.feature));
     if problems.is_empty() {
-        Ok(Network::from_parts(
-            node_list, links, node_index, link_index,
-        ))
+        let mut net = Network::from_parts(node_list, links, node_index, link_index);
+        net.file = Some(std::sync::Arc::clone(file));
+        Ok(net)
     } else {
         Err(LoadError::Invalid(problems))
     }
