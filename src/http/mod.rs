@@ -152,18 +152,15 @@ impl Served {
         // a thread of its own on a large one (~1.5 s at 10^5 nodes, ~40 s of a 10^6-node
         // network's opening), which is served meanwhile; a tile that needs it waits for it.
         if served.snapshot.network.links().len() >= BACKGROUND_THINNING_MIN_LINKS {
-            served
+            // On the background threads, at a lower priority than requests: the thinning, and
+            // the searches' landmarks (rather than by the first route of each measure, ~3 s at
+            // 10^5 nodes; routes asked meanwhile search without them).
+            let thinning = served
                 .tiles
-                .build_thinning_in_background("", served.snapshot.network.clone());
-            // The searches' landmarks likewise, rather than by the first route of each
-            // measure (~1.5 s at 10^5 nodes).
+                .thinning_job("", served.snapshot.network.clone());
             let search = Arc::clone(&served.snapshot.search);
-            let spawned = std::thread::Builder::new()
-                .name("landmarks".into())
-                .spawn(move || search.prepare_landmarks());
-            if let Err(e) = spawned {
-                tracing::warn!(error = %e, "landmarks not started in the background");
-            }
+            in_background(thinning);
+            in_background(move || search.prepare_landmarks());
         } else {
             served.tiles.with_thinning("", &served.snapshot, |_| ());
         }
@@ -260,6 +257,26 @@ impl HeavyPool {
             let _ = tx.send(out);
         });
         rx.await.map_err(|e| e.to_string())?
+    }
+}
+
+/// Runs `work` on the background threads: as many as cores, at [`HEAVY_NICE`], shared by
+/// every snapshot (what a large network's answers can do without at first: the tiles'
+/// thinning, the searches' landmarks). Their parallel loops stay on these threads.
+fn in_background(work: impl FnOnce() + Send + 'static) {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("background-{i}"))
+            .start_handler(|_| lower_priority())
+            .build()
+            .map_err(|e| tracing::warn!(error = %e, "no background threads"))
+            .ok()
+    });
+    match pool {
+        Some(p) => p.spawn(work),
+        // Then the first request that needs it builds it.
+        None => drop(work),
     }
 }
 

@@ -180,22 +180,21 @@ impl TileCache {
             .get_or_init(|| build_thinning(scenario, &on.network)))
     }
 
-    /// Starts building the thinning of `network` (scenario `scenario`, "" for the baseline)
-    /// on a thread of its own, so that a large network is served before its tiles' thinning
-    /// is ready (it takes about a third of opening a 10⁶-node network). A tile that needs it
-    /// meanwhile waits for that build instead of starting another.
-    pub(crate) fn build_thinning_in_background(&self, scenario: &str, network: Network) {
+    /// The work of building the thinning of `network` (scenario `scenario`, "" for the
+    /// baseline), to run on a thread of its own so that a large network is served before its
+    /// tiles' thinning is ready (it takes about a third of opening a 10⁶-node network). A tile
+    /// that needs it meanwhile waits for that build instead of starting another. The
+    /// prepared file's pages the build read are handed back after it.
+    pub(crate) fn thinning_job(
+        &self,
+        scenario: &str,
+        network: Network,
+    ) -> impl FnOnce() + Send + 'static {
         let cell = self.thinning_cell(scenario);
         let name: Box<str> = scenario.into();
-        let spawned = std::thread::Builder::new()
-            .name("tile-thinning".into())
-            .spawn(move || {
-                cell.get_or_init(|| build_thinning(&name, &network));
-                network.release_file_pages();
-            });
-        if let Err(e) = spawned {
-            // The first tile that needs it builds it instead.
-            tracing::warn!(error = %e, "tile thinning not started in the background");
+        move || {
+            cell.get_or_init(|| build_thinning(&name, &network));
+            network.release_file_pages();
         }
     }
 

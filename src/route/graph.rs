@@ -18,9 +18,8 @@
 //! Edge weights for the default [`Profile`] are precomputed for each [`Measure`]; a request
 //! with overridden figures recomputes one weight array (O(edges), a few microseconds).
 
-use std::sync::OnceLock;
-
 use super::landmarks::{ALT_MIN_STATES, LANDMARKS, Landmarks};
+use super::lazy::Lazy;
 use crate::cost::{MEASURE_COUNT, Measure, Profile, TransshipmentKind};
 use crate::network::{Link, Mode, Network, Node, Status};
 
@@ -79,7 +78,7 @@ pub struct SearchGraph {
     default_weights: [Vec<f64>; MEASURE_COUNT],
     /// ALT landmarks per measure over the default weights, computed on first use (or by
     /// [`SearchGraph::prepare_landmarks`]); see [`super::landmarks`].
-    landmarks: [OnceLock<Landmarks>; MEASURE_COUNT],
+    landmarks: [Lazy<Landmarks>; MEASURE_COUNT],
     /// Below this many states searches use plain Dijkstra ([`ALT_MIN_STATES`] unless set).
     alt_min_states: usize,
 }
@@ -205,7 +204,7 @@ impl SearchGraph {
             rev_first,
             rev_edges,
             default_weights: std::array::from_fn(|_| Vec::new()),
-            landmarks: std::array::from_fn(|_| OnceLock::new()),
+            landmarks: std::array::from_fn(|_| Lazy::new()),
             alt_min_states: ALT_MIN_STATES,
         };
         // The default weights: each link's measures once, then one array per measure (the
@@ -317,12 +316,17 @@ impl SearchGraph {
     }
 
     /// The ALT landmarks of `measure` (over its default weights), computed on first use;
-    /// `None` when the graph is smaller than the ALT threshold (plain Dijkstra is as fast).
+    /// `None` when the graph is smaller than the ALT threshold (plain Dijkstra is as fast),
+    /// and while another thread computes them (the caller searches without: same values).
     pub fn landmarks(&self, measure: Measure) -> Option<&Landmarks> {
         if self.state_count() < self.alt_min_states {
             return None;
         }
-        Some(self.landmarks[measure.index()].get_or_init(|| {
+        self.landmarks[measure.index()].get_unless_building(|| self.build_landmarks(measure))
+    }
+
+    fn build_landmarks(&self, measure: Measure) -> Landmarks {
+        {
             let t = std::time::Instant::now();
             let lm = Landmarks::build(self, self.default_weights(measure), LANDMARKS);
             tracing::info!(
@@ -333,15 +337,23 @@ impl SearchGraph {
                 "ALT landmarks computed"
             );
             lm
-        }))
+        }
     }
 
     /// Computes the landmarks of every measure now (in parallel) rather than on the first
     /// request that needs them; nothing when the graph is below the ALT threshold.
     pub fn prepare_landmarks(&self) {
         use rayon::prelude::*;
+        if self.state_count() < self.alt_min_states {
+            return;
+        }
+        // Claimed before any is built, so that a request meanwhile searches without them
+        // rather than building one itself.
+        for m in Measure::ALL {
+            self.landmarks[m.index()].claim();
+        }
         Measure::ALL.par_iter().for_each(|&m| {
-            self.landmarks(m);
+            self.landmarks[m.index()].get_or_build(|| self.build_landmarks(m));
         });
     }
 

@@ -13,6 +13,7 @@ pub mod alternatives;
 pub mod corridors;
 pub mod graph;
 pub mod landmarks;
+pub mod lazy;
 pub mod many;
 pub mod matrix;
 pub mod reach;
