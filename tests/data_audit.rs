@@ -8,6 +8,8 @@
 //!   `schedule_source` present; rail crossings also `gauge_source` and `electrified_source`;
 //!   an `as_of` date; a `closure_rule` that `calendar/holidays.json` defines (and no `holidays`
 //!   list beside it);
+//! - every rail link carries `electrified` and an `electrified_source`; Karymskaya–Zabaikalsk
+//!   is electric (regression) and Mongolia's lines are diesel;
 //! - the operating crossings per border equal the counts documented in `geodata/README.md`;
 //! - on every day of a rule the road crossings following it are closed all day and every rail
 //!   crossing is open; on a bridged non-working day of China's calendar that is not a statutory
@@ -451,6 +453,78 @@ fn rail_lengths_are_sourced_and_match_the_geometry_or_are_listed() {
         flagged.join("\n  ")
     );
     fail_all("rail lengths", failures);
+}
+
+/// Every rail link (line or crossing) says how it is worked: a boolean `electrified` and an
+/// `electrified_source` naming the publication, or starting with `estimate` and saying how it
+/// was judged. Traction decides a link's CO2e (diesel 0.023 kg/t·km against 0.012–0.022 on the
+/// grids), so an unsourced flag is an unsourced emission figure.
+#[test]
+fn every_rail_link_names_its_traction_source() {
+    let all = links();
+    let mut failures = Vec::new();
+    let mut rail = 0;
+    for p in all.iter().map(props).filter(|p| s(p, "mode") == "rail") {
+        rail += 1;
+        let id = s(p, "id");
+        if !p.get("electrified").is_some_and(Value::is_boolean) {
+            failures.push(format!("{id}: no boolean electrified"));
+        }
+        let source = s(p, "electrified_source").trim();
+        if source.is_empty() {
+            failures.push(format!("{id}: no electrified_source"));
+        }
+    }
+    assert!(rail >= 100, "only {rail} rail links");
+    fail_all("rail links without a traction source", failures);
+}
+
+/// Regression (issue 23): Karymskaya–Zabaikalsk, the line to the largest Russia–China rail
+/// crossing, was marked diesel although its last section, Borzya–Zabaikalsk, went electric on
+/// 22 Mar 2021. Mongolia has no electrified railway, so its lines stay diesel.
+#[test]
+fn karymskaya_zabaikalsk_is_electric_and_mongolian_lines_are_diesel() {
+    let all = links();
+    let by_id = |id: &str| {
+        all.iter()
+            .map(props)
+            .find(|p| s(p, "id") == id)
+            .unwrap_or_else(|| panic!("{id} missing"))
+    };
+    for id in [
+        "rail-karymskaya-tarskaya",
+        "rail-tarskaya-borzya",
+        "rail-borzya-zabaikalsk",
+        "rail-zabaikalsk-terminal",
+    ] {
+        let p = by_id(id);
+        assert_eq!(p.get("electrified"), Some(&Value::Bool(true)), "{id}");
+        assert!(!s(p, "electrified_source").starts_with("estimate"), "{id}");
+    }
+    let nodes: Value = serde_json::from_str(&read("nodes.geojson")).expect("nodes.geojson is JSON");
+    let country: BTreeMap<&str, &str> = nodes["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .map(|f| (s(props(f), "id"), s(props(f), "country")))
+        .collect();
+    let mongolian: Vec<&str> = all
+        .iter()
+        .map(props)
+        .filter(|p| s(p, "mode") == "rail" && s(p, "kind") == "line")
+        .filter(|p| {
+            country.get(s(p, "from")) == Some(&"MN") && country.get(s(p, "to")) == Some(&"MN")
+        })
+        .map(|p| s(p, "id"))
+        .collect();
+    assert!(mongolian.len() >= 10, "{mongolian:?}");
+    for id in mongolian {
+        assert_eq!(
+            by_id(id).get("electrified"),
+            Some(&Value::Bool(false)),
+            "{id}"
+        );
+    }
 }
 
 mod unverified {
