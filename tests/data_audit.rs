@@ -18,7 +18,9 @@
 //!   published length whose drawn geometry differs by more than 10 % is listed, and fails when
 //!   the geometry is the longer one (a length can be longer than a schematic alignment, never
 //!   shorter); a length estimated by circuity is within 10 % of its geometry times the median
-//!   published/geometry ratio.
+//!   published/geometry ratio;
+//! - the same for the roads of the main routes (R256, AH3, AH4, the Kazakh A3 and the road to
+//!   Khorgos, the Trans-Siberian road), calibrated on the published road lengths.
 
 use chrono::{NaiveDate, TimeZone};
 use chrono_tz::Tz;
@@ -453,6 +455,107 @@ fn rail_lengths_are_sourced_and_match_the_geometry_or_are_listed() {
         flagged.join("\n  ")
     );
     fail_all("rail lengths", failures);
+}
+
+/// Road refs of the main routes (the Chuysky trakt R256, AH3 through Kyakhta and Mongolia, AH4,
+/// the Kazakh A3, the Trans-Siberian road R255–R258–R297–A370, R257 and A322) and the Kazakh
+/// trunk road to Khorgos, whose links must not take their length from the schematic geometry.
+const MAIN_ROAD_REFS: [&str; 11] = [
+    "R256", "A340", "AH3", "AH4", "A3", "R255", "R258", "R297", "R257", "A370", "A322",
+];
+const MAIN_ROAD_IDS: [&str; 2] = ["road-almaty-shelek", "road-shelek-nur-zholy"];
+
+/// Roads as rail: every link of a main route carries a `length_km` with a `length_source`, and
+/// any road with a `length_km` says where it comes from. A published length (km posts, a road's
+/// official length, shared along its links) that differs from the drawn geometry by more than
+/// 10 % is listed, and fails when the geometry is the longer one; a length estimated by
+/// circuity (`estimate (circuity): …`) is within 10 % of its geometry times the median ratio of
+/// published road length to geometry.
+#[test]
+fn road_lengths_on_the_main_routes_are_sourced_and_match_the_geometry_or_are_listed() {
+    let all = links();
+    let mut failures = Vec::new();
+    let mut flagged = Vec::new();
+    let mut ratios = Vec::new();
+    let mut estimated = Vec::new();
+    let mut main = 0;
+    for f in all
+        .iter()
+        .filter(|f| s(props(f), "mode") == "road" && s(props(f), "kind") == "road")
+    {
+        let p = props(f);
+        let id = s(p, "id");
+        let on_main = MAIN_ROAD_REFS.contains(&s(p, "ref")) || MAIN_ROAD_IDS.contains(&id);
+        main += usize::from(on_main);
+        let Some(len) = p.get("length_km").and_then(Value::as_f64) else {
+            if on_main {
+                failures.push(format!(
+                    "{id} ({}): a main-route road without length_km (its cost would use the \
+                     schematic geometry, {:.0} km)",
+                    s(p, "ref"),
+                    geodesic_km(f)
+                ));
+            }
+            continue;
+        };
+        let source = s(p, "length_source").trim();
+        if source.is_empty() {
+            failures.push(format!("{id}: length_km {len} without length_source"));
+            continue;
+        }
+        let geodesic = geodesic_km(f);
+        if source.starts_with(CIRCUITY) {
+            estimated.push((id, len, geodesic));
+            continue;
+        }
+        if !source.starts_with("estimate") {
+            ratios.push(len / geodesic);
+        }
+        let diff = (len - geodesic) / len;
+        if diff.abs() > LENGTH_TOLERANCE {
+            flagged.push(format!(
+                "{id}: length_km {len} vs geometry {geodesic:.0} km ({:+.0} %)",
+                -diff * 100.0
+            ));
+            if geodesic > len {
+                failures.push(format!(
+                    "{id}: drawn geometry {geodesic:.0} km is longer than the road's {len} km"
+                ));
+            }
+        }
+    }
+    assert!(main >= 30, "only {main} main-route road links");
+    assert!(
+        ratios.len() >= 10,
+        "too few published road lengths to calibrate: {}",
+        ratios.len()
+    );
+    let factor = median(ratios.clone());
+    assert!(
+        (1.0..1.5).contains(&factor),
+        "median published/geometry ratio {factor:.3} outside 1.0–1.5"
+    );
+    for (id, len, geodesic) in &estimated {
+        let expected = geodesic * factor;
+        if (len - expected).abs() > LENGTH_TOLERANCE * expected {
+            failures.push(format!(
+                "{id}: estimated length_km {len} is not its geometry {geodesic:.0} km × {factor:.3} \
+                 = {expected:.0} km (±{:.0} %)",
+                LENGTH_TOLERANCE * 100.0
+            ));
+        }
+    }
+    eprintln!(
+        "{main} main-route road links; {} roads with a published length (median length/geometry \
+         {factor:.3}), {} estimated by circuity; {} lengths differ from their schematic geometry \
+         by more than {:.0} % (their cost uses length_km):\n  {}",
+        ratios.len(),
+        estimated.len(),
+        flagged.len(),
+        LENGTH_TOLERANCE * 100.0,
+        flagged.join("\n  ")
+    );
+    fail_all("road lengths", failures);
 }
 
 /// Every rail link (line or crossing) says how it is worked: a boolean `electrified` and an
