@@ -8,6 +8,8 @@
 //!   `schedule_source` present; rail crossings also `gauge_source` and `electrified_source`;
 //!   an `as_of` date; a `closure_rule` that `calendar/holidays.json` defines (and no `holidays`
 //!   list beside it);
+//! - every rail link carries `electrified` and an `electrified_source`; Karymskaya–Zabaikalsk
+//!   is electric (regression) and Mongolia's lines are diesel;
 //! - the operating crossings per border equal the counts documented in `geodata/README.md`;
 //! - on every day of a rule the road crossings following it are closed all day and every rail
 //!   crossing is open; on a bridged non-working day of China's calendar that is not a statutory
@@ -16,7 +18,9 @@
 //!   published length whose drawn geometry differs by more than 10 % is listed, and fails when
 //!   the geometry is the longer one (a length can be longer than a schematic alignment, never
 //!   shorter); a length estimated by circuity is within 10 % of its geometry times the median
-//!   published/geometry ratio.
+//!   published/geometry ratio;
+//! - the same for the roads of the main routes (R256, AH3, AH4, the Kazakh A3 and the road to
+//!   Khorgos, the Trans-Siberian road), calibrated on the published road lengths.
 
 use chrono::{NaiveDate, TimeZone};
 use chrono_tz::Tz;
@@ -451,6 +455,179 @@ fn rail_lengths_are_sourced_and_match_the_geometry_or_are_listed() {
         flagged.join("\n  ")
     );
     fail_all("rail lengths", failures);
+}
+
+/// Road refs of the main routes (the Chuysky trakt R256, AH3 through Kyakhta and Mongolia, AH4,
+/// the Kazakh A3, the Trans-Siberian road R255–R258–R297–A370, R257 and A322) and the Kazakh
+/// trunk road to Khorgos, whose links must not take their length from the schematic geometry.
+const MAIN_ROAD_REFS: [&str; 11] = [
+    "R256", "A340", "AH3", "AH4", "A3", "R255", "R258", "R297", "R257", "A370", "A322",
+];
+const MAIN_ROAD_IDS: [&str; 2] = ["road-almaty-shelek", "road-shelek-nur-zholy"];
+
+/// Roads as rail: every link of a main route carries a `length_km` with a `length_source`, and
+/// any road with a `length_km` says where it comes from. A published length (km posts, a road's
+/// official length, shared along its links) that differs from the drawn geometry by more than
+/// 10 % is listed, and fails when the geometry is the longer one; a length estimated by
+/// circuity (`estimate (circuity): …`) is within 10 % of its geometry times the median ratio of
+/// published road length to geometry.
+#[test]
+fn road_lengths_on_the_main_routes_are_sourced_and_match_the_geometry_or_are_listed() {
+    let all = links();
+    let mut failures = Vec::new();
+    let mut flagged = Vec::new();
+    let mut ratios = Vec::new();
+    let mut estimated = Vec::new();
+    let mut main = 0;
+    for f in all
+        .iter()
+        .filter(|f| s(props(f), "mode") == "road" && s(props(f), "kind") == "road")
+    {
+        let p = props(f);
+        let id = s(p, "id");
+        let on_main = MAIN_ROAD_REFS.contains(&s(p, "ref")) || MAIN_ROAD_IDS.contains(&id);
+        main += usize::from(on_main);
+        let Some(len) = p.get("length_km").and_then(Value::as_f64) else {
+            if on_main {
+                failures.push(format!(
+                    "{id} ({}): a main-route road without length_km (its cost would use the \
+                     schematic geometry, {:.0} km)",
+                    s(p, "ref"),
+                    geodesic_km(f)
+                ));
+            }
+            continue;
+        };
+        let source = s(p, "length_source").trim();
+        if source.is_empty() {
+            failures.push(format!("{id}: length_km {len} without length_source"));
+            continue;
+        }
+        let geodesic = geodesic_km(f);
+        if source.starts_with(CIRCUITY) {
+            estimated.push((id, len, geodesic));
+            continue;
+        }
+        if !source.starts_with("estimate") {
+            ratios.push(len / geodesic);
+        }
+        let diff = (len - geodesic) / len;
+        if diff.abs() > LENGTH_TOLERANCE {
+            flagged.push(format!(
+                "{id}: length_km {len} vs geometry {geodesic:.0} km ({:+.0} %)",
+                -diff * 100.0
+            ));
+            if geodesic > len {
+                failures.push(format!(
+                    "{id}: drawn geometry {geodesic:.0} km is longer than the road's {len} km"
+                ));
+            }
+        }
+    }
+    assert!(main >= 30, "only {main} main-route road links");
+    assert!(
+        ratios.len() >= 10,
+        "too few published road lengths to calibrate: {}",
+        ratios.len()
+    );
+    let factor = median(ratios.clone());
+    assert!(
+        (1.0..1.5).contains(&factor),
+        "median published/geometry ratio {factor:.3} outside 1.0–1.5"
+    );
+    for (id, len, geodesic) in &estimated {
+        let expected = geodesic * factor;
+        if (len - expected).abs() > LENGTH_TOLERANCE * expected {
+            failures.push(format!(
+                "{id}: estimated length_km {len} is not its geometry {geodesic:.0} km × {factor:.3} \
+                 = {expected:.0} km (±{:.0} %)",
+                LENGTH_TOLERANCE * 100.0
+            ));
+        }
+    }
+    eprintln!(
+        "{main} main-route road links; {} roads with a published length (median length/geometry \
+         {factor:.3}), {} estimated by circuity; {} lengths differ from their schematic geometry \
+         by more than {:.0} % (their cost uses length_km):\n  {}",
+        ratios.len(),
+        estimated.len(),
+        flagged.len(),
+        LENGTH_TOLERANCE * 100.0,
+        flagged.join("\n  ")
+    );
+    fail_all("road lengths", failures);
+}
+
+/// Every rail link (line or crossing) says how it is worked: a boolean `electrified` and an
+/// `electrified_source` naming the publication, or starting with `estimate` and saying how it
+/// was judged. Traction decides a link's CO2e (diesel 0.023 kg/t·km against 0.012–0.022 on the
+/// grids), so an unsourced flag is an unsourced emission figure.
+#[test]
+fn every_rail_link_names_its_traction_source() {
+    let all = links();
+    let mut failures = Vec::new();
+    let mut rail = 0;
+    for p in all.iter().map(props).filter(|p| s(p, "mode") == "rail") {
+        rail += 1;
+        let id = s(p, "id");
+        if !p.get("electrified").is_some_and(Value::is_boolean) {
+            failures.push(format!("{id}: no boolean electrified"));
+        }
+        let source = s(p, "electrified_source").trim();
+        if source.is_empty() {
+            failures.push(format!("{id}: no electrified_source"));
+        }
+    }
+    assert!(rail >= 100, "only {rail} rail links");
+    fail_all("rail links without a traction source", failures);
+}
+
+/// Regression (issue 23): Karymskaya–Zabaikalsk, the line to the largest Russia–China rail
+/// crossing, was marked diesel although its last section, Borzya–Zabaikalsk, went electric on
+/// 22 Mar 2021. Mongolia has no electrified railway, so its lines stay diesel.
+#[test]
+fn karymskaya_zabaikalsk_is_electric_and_mongolian_lines_are_diesel() {
+    let all = links();
+    let by_id = |id: &str| {
+        all.iter()
+            .map(props)
+            .find(|p| s(p, "id") == id)
+            .unwrap_or_else(|| panic!("{id} missing"))
+    };
+    for id in [
+        "rail-karymskaya-tarskaya",
+        "rail-tarskaya-borzya",
+        "rail-borzya-zabaikalsk",
+        "rail-zabaikalsk-terminal",
+    ] {
+        let p = by_id(id);
+        assert_eq!(p.get("electrified"), Some(&Value::Bool(true)), "{id}");
+        assert!(!s(p, "electrified_source").starts_with("estimate"), "{id}");
+    }
+    let nodes: Value = serde_json::from_str(&read("nodes.geojson")).expect("nodes.geojson is JSON");
+    let country: BTreeMap<&str, &str> = nodes["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .map(|f| (s(props(f), "id"), s(props(f), "country")))
+        .collect();
+    let mongolian: Vec<&str> = all
+        .iter()
+        .map(props)
+        .filter(|p| s(p, "mode") == "rail" && s(p, "kind") == "line")
+        .filter(|p| {
+            country.get(s(p, "from")) == Some(&"MN") && country.get(s(p, "to")) == Some(&"MN")
+        })
+        .map(|p| s(p, "id"))
+        .collect();
+    assert!(mongolian.len() >= 10, "{mongolian:?}");
+    for id in mongolian {
+        assert_eq!(
+            by_id(id).get("electrified"),
+            Some(&Value::Bool(false)),
+            "{id}"
+        );
+    }
 }
 
 mod unverified {

@@ -279,7 +279,7 @@ fn postgis_source_of_truth() {
 
     let loaded = ok(&corridor(&["db", "load", "--db", &url]));
     assert!(
-        loaded.contains("183 nodes, 287 links, 6 scenarios, 2 demand sets"),
+        loaded.contains("185 nodes, 290 links, 6 scenarios, 2 demand sets"),
         "{loaded}"
     );
 

@@ -51,15 +51,15 @@ raw_args!(
         rail_diesel_kg_per_tkm,
         /// Electric rail, kWh per tonne-km, 0–1 (default 0.025).
         rail_electric_kwh_per_tkm,
-        /// Russian grid, kg CO2e per kWh, 0–2 (default 0.475).
+        /// Russian grid, kg CO2e per kWh, 0–2 (default 0.482, Ember 2024).
         grid_ru_kg_per_kwh,
-        /// Mongolian grid, kg CO2e per kWh, 0–2 (default 0.84).
+        /// Mongolian grid, kg CO2e per kWh, 0–2 (default 0.876, Ember 2024).
         grid_mn_kg_per_kwh,
-        /// Chinese grid, kg CO2e per kWh, 0–2 (default 0.63).
+        /// Chinese grid, kg CO2e per kWh, 0–2 (default 0.600, Ember 2024).
         grid_cn_kg_per_kwh,
-        /// Kazakh grid, kg CO2e per kWh, 0–2 (default 0.70).
+        /// Kazakh grid, kg CO2e per kWh, 0–2 (default 0.866, Ember 2024).
         grid_kz_kg_per_kwh,
-        /// Any other grid, kg CO2e per kWh, 0–2 (default 0.52).
+        /// Any other grid, kg CO2e per kWh, 0–2 (default 0.509, world, Ember 2024).
         grid_other_kg_per_kwh,
         /// Handling per transshipment, kg CO2e per tonne, 0–100 (default 1.5).
         transshipment_kg_per_t,

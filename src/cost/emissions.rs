@@ -14,35 +14,41 @@
 //! The grid of the link's `from` country is used (a crossing link is a few kilometres).
 //! Waiting at borders (idling trucks, shunting) is not counted.
 //!
-//! # Defaults (estimates) and their derivation
-//! All figures are WTW (fuel or electricity production included) and per **net** tonne-km,
-//! with average loading and empty running folded in. They are planning estimates, not
-//! measured operator data (ISO 14083 "default values" tier):
+//! # Defaults, their sources and their scope
+//! Every figure is **well-to-wheel** (WTW: fuel or electricity production included, as ISO
+//! 14083:2023 and the GLEC Framework v3.0 require for reporting) and per **net** tonne-km,
+//! with average loading and empty running folded in. [`EmissionFactors::SOURCES`] holds one
+//! record per default (value, unit, WTW, basis, year, source) and a unit test keeps it equal
+//! to [`EmissionFactors::default`]. Only the grid intensities come from a published series;
+//! the haulage and handling figures are estimates with the derivation given here, not
+//! default values copied from GLEC or ISO 14083 tables (which this repository does not hold):
 //!
-//! - **Heavy truck 0.065 kg/t·km.** A 40 t articulated truck on regional trunk roads burns
-//!   about 32 l/100 km of diesel; diesel's WTW factor is 3.24 kg CO2e/l (EN 16258, also used
-//!   by GLEC); an average net load of 16 t including empty returns gives
-//!   0.32 × 3.24 / 16 = 0.065. GLEC default intensities for long-haul trucks lie in the same
-//!   60–80 g/t·km range.
-//! - **Diesel rail 0.023 kg/t·km.** Heavy-haul diesel freight in North America uses about
-//!   0.0055 l/t·km (AAR fuel-efficiency statistics: ~470 ton-miles per gallon); trains on the
-//!   Mongolian and Kazakh single-track lines are shorter and climb more, so 0.007 l/t·km is
-//!   assumed: 0.007 × 3.24 = 0.023.
-//! - **Electric rail 0.025 kWh/t·km** at the pantograph, including regenerative braking and
-//!   empty running (European averages used by EcoTransIT are 0.02–0.04 kWh/t·km; Russian
-//!   Railways' heavy trains are at the low end).
-//! - **Grid intensities, kg CO2e per kWh consumed** = generation intensity × 1.08 (8% network
-//!   losses): Russia 0.44 × 1.08 ≈ 0.475, Mongolia 0.78 × 1.08 ≈ 0.84, China 0.582 × 1.08 ≈
-//!   0.63, Kazakhstan 0.65 × 1.08 ≈ 0.70, elsewhere (world average) 0.48 × 1.08 ≈ 0.52.
-//!   Generation intensities: Ember yearly electricity data for 2023 as published by Our World
-//!   in Data (China 582 g/kWh); the Russian, Mongolian and Kazakh figures are rounded from
-//!   the same series and should be checked against its latest release.
-//! - **Transshipment 1.5 kg CO2e/t** handled: cranes, reach stackers and shunting at a
-//!   transloading or bogie-exchange terminal; GLEC's default intensities for transshipment
-//!   sites are of the order of 1–2 kg CO2e per tonne.
+//! - **Heavy truck 0.065 kg/t·km** (estimate). A 40 t articulated truck on regional trunk
+//!   roads burns about 32 l/100 km of diesel; diesel's WTW factor is 3.24 kg CO2e/l (EN
+//!   16258:2012, Annex A: 2.67 tank-to-wheel + 0.57 well-to-tank); an average net load of
+//!   16 t including empty returns gives 0.32 × 3.24 / 16 = 0.065.
+//! - **Diesel rail 0.023 kg/t·km** (estimate). Heavy-haul diesel freight in North America
+//!   uses about 0.0055 l/t·km (Association of American Railroads: about 470 ton-miles per
+//!   gallon); trains on the Mongolian and Kazakh single-track lines are shorter and climb
+//!   more, so 0.007 l/t·km is assumed: 0.007 × 3.24 = 0.023.
+//! - **Electric rail 0.025 kWh/t·km** at the pantograph (estimate), including regenerative
+//!   braking and empty running; heavy 1520 mm trains are assumed at the efficient end of
+//!   European electric freight.
+//! - **Grid intensities, kg CO2e per kWh consumed** = generation intensity × 1.08 (8 %
+//!   transmission and distribution losses, an estimate). Generation intensities are Ember's
+//!   life-cycle figures for **2024** (Ember, *Yearly Electricity Data*, release of January
+//!   2026, as republished by Our World in Data in `owid/energy-data`, column
+//!   `carbon_intensity_elec`, g CO2e/kWh): Russia 445.98, Mongolia 810.66, China 555.40,
+//!   Kazakhstan 802.04, world 471.08. Life-cycle generation figures include fuel extraction
+//!   and transport, so with losses they are the WTW factor of electricity at the pantograph:
+//!   Russia 0.482, Mongolia 0.876, China 0.600, Kazakhstan 0.866, elsewhere (world) 0.509.
+//! - **Transshipment 1.5 kg CO2e/t** handled (estimate, order of magnitude): cranes, reach
+//!   stackers and shunting at a transloading or bogie-exchange terminal.
 //!
-//! Thus on the default figures an electrified Russian line emits 0.025 × 0.475 ≈ 0.012
-//! kg/t·km, half of a diesel line (0.023), and road emits about three times diesel rail.
+//! Thus on the default figures an electrified Russian line emits 0.025 × 0.482 ≈ 0.012
+//! kg/t·km, half of a diesel line (0.023), and road emits about three times diesel rail. On
+//! the Mongolian and Kazakh grids (coal) electric traction saves only about 5–6 % against
+//! diesel.
 
 use serde::Serialize;
 
@@ -108,15 +114,15 @@ pub struct EmissionFactors {
     pub rail_diesel_kg_per_tkm: f64,
     /// Electric rail, kWh at the pantograph per tonne-km. Default 0.025.
     pub rail_electric_kwh_per_tkm: f64,
-    /// Russian grid, kg CO2e per kWh consumed. Default 0.475.
+    /// Russian grid, kg CO2e per kWh consumed. Default 0.482 (Ember 2024).
     pub grid_ru_kg_per_kwh: f64,
-    /// Mongolian grid, kg CO2e per kWh consumed. Default 0.84.
+    /// Mongolian grid, kg CO2e per kWh consumed. Default 0.876 (Ember 2024).
     pub grid_mn_kg_per_kwh: f64,
-    /// Chinese grid, kg CO2e per kWh consumed. Default 0.63.
+    /// Chinese grid, kg CO2e per kWh consumed. Default 0.600 (Ember 2024).
     pub grid_cn_kg_per_kwh: f64,
-    /// Kazakh grid, kg CO2e per kWh consumed. Default 0.70.
+    /// Kazakh grid, kg CO2e per kWh consumed. Default 0.866 (Ember 2024).
     pub grid_kz_kg_per_kwh: f64,
-    /// Any other grid (world average), kg CO2e per kWh consumed. Default 0.52.
+    /// Any other grid (world average), kg CO2e per kWh consumed. Default 0.509 (Ember 2024).
     pub grid_other_kg_per_kwh: f64,
     /// Handling per transshipment, kg CO2e per tonne. Default 1.5.
     pub transshipment_kg_per_t: f64,
@@ -128,17 +134,159 @@ impl Default for EmissionFactors {
             road_truck_kg_per_tkm: 0.065,
             rail_diesel_kg_per_tkm: 0.023,
             rail_electric_kwh_per_tkm: 0.025,
-            grid_ru_kg_per_kwh: 0.475,
-            grid_mn_kg_per_kwh: 0.84,
-            grid_cn_kg_per_kwh: 0.63,
-            grid_kz_kg_per_kwh: 0.70,
-            grid_other_kg_per_kwh: 0.52,
+            grid_ru_kg_per_kwh: 0.482,
+            grid_mn_kg_per_kwh: 0.876,
+            grid_cn_kg_per_kwh: 0.600,
+            grid_kz_kg_per_kwh: 0.866,
+            grid_other_kg_per_kwh: 0.509,
             transshipment_kg_per_t: 1.5,
         }
     }
 }
 
+/// Where one default emission figure comes from: a record of [`EmissionFactors::SOURCES`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FactorSource {
+    /// The [`EmissionFactors`] field (and request parameter) it is the default of.
+    pub field: &'static str,
+    /// The default value, in `unit`.
+    pub value: f64,
+    /// Unit of `value`.
+    pub unit: &'static str,
+    /// Whether the figure is well-to-wheel (fuel or electricity production included).
+    pub well_to_wheel: bool,
+    /// `"published"` (taken from the named series) or `"estimate"` (derived as `source` says).
+    pub basis: &'static str,
+    /// The year the figure describes, where the source is a yearly series.
+    pub year: Option<u16>,
+    /// The publication, or the derivation of an estimate.
+    pub source: &'static str,
+}
+
+/// Ember's life-cycle generation intensity, and what this crate adds to it.
+const EMBER_2024: &str = "Ember, Yearly Electricity Data (release of January 2026), life-cycle \
+     generation intensity for 2024 as republished by Our World in Data (owid/energy-data, \
+     owid-energy-data.csv, column carbon_intensity_elec); × 1.08 for transmission and \
+     distribution losses (estimate)";
+
 impl EmissionFactors {
+    /// One source record per default figure, in field order. Every figure is well-to-wheel;
+    /// the grid intensities are published (Ember, year 2024) with an estimated loss factor,
+    /// the rest are estimates whose derivation is given (module documentation).
+    pub const SOURCES: [FactorSource; 9] = [
+        FactorSource {
+            field: "road_truck_kg_per_tkm",
+            value: 0.065,
+            unit: "kg CO2e/t·km",
+            well_to_wheel: true,
+            basis: "estimate",
+            year: None,
+            source: "estimate: 32 l/100 km (40 t articulated truck) × 3.24 kg CO2e/l diesel WTW \
+                     (EN 16258:2012, Annex A) / 16 t average net load including empty returns",
+        },
+        FactorSource {
+            field: "rail_diesel_kg_per_tkm",
+            value: 0.023,
+            unit: "kg CO2e/t·km",
+            well_to_wheel: true,
+            basis: "estimate",
+            year: None,
+            source: "estimate: 0.007 l/t·km (above the ~0.0055 l/t·km of North American heavy \
+                     haul, Association of American Railroads ~470 ton-miles per gallon, for \
+                     shorter, climbing trains) × 3.24 kg CO2e/l diesel WTW (EN 16258:2012)",
+        },
+        FactorSource {
+            field: "rail_electric_kwh_per_tkm",
+            value: 0.025,
+            unit: "kWh/t·km",
+            well_to_wheel: true,
+            basis: "estimate",
+            year: None,
+            source: "estimate: energy at the pantograph per net t·km including regenerative \
+                     braking and empty running; its CO2e comes from the grid intensity (WTW)",
+        },
+        FactorSource {
+            field: "grid_ru_kg_per_kwh",
+            value: 0.482,
+            unit: "kg CO2e/kWh",
+            well_to_wheel: true,
+            basis: "published",
+            year: Some(2024),
+            source: EMBER_2024,
+        },
+        FactorSource {
+            field: "grid_mn_kg_per_kwh",
+            value: 0.876,
+            unit: "kg CO2e/kWh",
+            well_to_wheel: true,
+            basis: "published",
+            year: Some(2024),
+            source: EMBER_2024,
+        },
+        FactorSource {
+            field: "grid_cn_kg_per_kwh",
+            value: 0.600,
+            unit: "kg CO2e/kWh",
+            well_to_wheel: true,
+            basis: "published",
+            year: Some(2024),
+            source: EMBER_2024,
+        },
+        FactorSource {
+            field: "grid_kz_kg_per_kwh",
+            value: 0.866,
+            unit: "kg CO2e/kWh",
+            well_to_wheel: true,
+            basis: "published",
+            year: Some(2024),
+            source: EMBER_2024,
+        },
+        FactorSource {
+            field: "grid_other_kg_per_kwh",
+            value: 0.509,
+            unit: "kg CO2e/kWh",
+            well_to_wheel: true,
+            basis: "published",
+            year: Some(2024),
+            source: EMBER_2024,
+        },
+        FactorSource {
+            field: "transshipment_kg_per_t",
+            value: 1.5,
+            unit: "kg CO2e/t",
+            well_to_wheel: true,
+            basis: "estimate",
+            year: None,
+            source: "estimate (order of magnitude): cranes, reach stackers and shunting at a \
+                     transloading or bogie-exchange terminal, per tonne handled",
+        },
+    ];
+
+    /// Ember's 2024 life-cycle generation intensities, g CO2e/kWh, that the grid defaults
+    /// are derived from (× 1.08): Russia, Mongolia, China, Kazakhstan, world.
+    pub const EMBER_2024_G_PER_KWH: [(Grid, f64); 5] = [
+        (Grid::Ru, 445.98),
+        (Grid::Mn, 810.66),
+        (Grid::Cn, 555.40),
+        (Grid::Kz, 802.04),
+        (Grid::Other, 471.08),
+    ];
+
+    /// The default figures by field name, in [`Self::SOURCES`] order.
+    pub fn by_field(&self) -> [(&'static str, f64); 9] {
+        [
+            ("road_truck_kg_per_tkm", self.road_truck_kg_per_tkm),
+            ("rail_diesel_kg_per_tkm", self.rail_diesel_kg_per_tkm),
+            ("rail_electric_kwh_per_tkm", self.rail_electric_kwh_per_tkm),
+            ("grid_ru_kg_per_kwh", self.grid_ru_kg_per_kwh),
+            ("grid_mn_kg_per_kwh", self.grid_mn_kg_per_kwh),
+            ("grid_cn_kg_per_kwh", self.grid_cn_kg_per_kwh),
+            ("grid_kz_kg_per_kwh", self.grid_kz_kg_per_kwh),
+            ("grid_other_kg_per_kwh", self.grid_other_kg_per_kwh),
+            ("transshipment_kg_per_t", self.transshipment_kg_per_t),
+        ]
+    }
+
     /// Grid intensity, kg CO2e per kWh consumed.
     pub fn grid_kg_per_kwh(&self, grid: Grid) -> f64 {
         match grid {
@@ -199,16 +347,13 @@ mod tests {
         assert!((f.road_truck_kg_per_tkm - 0.32 * 3.24 / 16.0).abs() < 0.001);
         // Diesel rail: 0.007 l/t·km × 3.24.
         assert!((f.rail_diesel_kg_per_tkm - 0.007 * 3.24).abs() < 0.001);
-        // Grids: generation intensity × 1.08.
-        for (grid, generation) in [
-            (Grid::Ru, 0.44),
-            (Grid::Mn, 0.78),
-            (Grid::Cn, 0.582),
-            (Grid::Kz, 0.65),
-        ] {
+        // Grids: Ember's 2024 generation intensity × 1.08, to the third decimal.
+        for (grid, g_per_kwh) in EmissionFactors::EMBER_2024_G_PER_KWH {
+            let consumed = g_per_kwh / 1000.0 * 1.08;
             assert!(
-                (f.grid_kg_per_kwh(grid) - generation * 1.08).abs() < 0.01,
-                "{grid:?}"
+                (f.grid_kg_per_kwh(grid) - consumed).abs() < 0.0005,
+                "{grid:?}: {} against {consumed}",
+                f.grid_kg_per_kwh(grid)
             );
         }
         // Russian electric is about half of diesel.
@@ -229,5 +374,41 @@ mod tests {
         assert_eq!(Grid::of_country("KZ"), Grid::Kz);
         assert_eq!(Grid::of_country("DE"), Grid::Other);
         assert_eq!(Traction::from_electrified(true), Traction::Electric);
+    }
+
+    #[test]
+    fn every_default_has_one_well_to_wheel_source_record() {
+        let f = EmissionFactors::default();
+        let fields = f.by_field();
+        assert_eq!(fields.len(), EmissionFactors::SOURCES.len());
+        for ((name, value), src) in fields.iter().zip(EmissionFactors::SOURCES.iter()) {
+            assert_eq!(*name, src.field);
+            assert_eq!(
+                *value, src.value,
+                "{name}: default and source record differ"
+            );
+            assert!(src.well_to_wheel, "{name}");
+            assert!(
+                matches!(src.basis, "published" | "estimate"),
+                "{name}: {}",
+                src.basis
+            );
+            assert!(!src.source.is_empty(), "{name}");
+            // An estimate says so in its source; a published figure names its year.
+            match src.basis {
+                "estimate" => assert!(src.source.starts_with("estimate"), "{name}"),
+                _ => assert!(src.year.is_some(), "{name}"),
+            }
+        }
+        // The record names are exactly the costing profile's emission fields.
+        for src in EmissionFactors::SOURCES {
+            assert!(
+                crate::cost::Profile::FIELDS
+                    .iter()
+                    .any(|p| p.name == src.field),
+                "{}",
+                src.field
+            );
+        }
     }
 }

@@ -11,6 +11,6 @@ pub mod schedule;
 
 pub use args::{ConstraintArgs, MAX_AVOID, ProfileArgs};
 pub use constraints::{Cargo, ConstraintInput, ConstraintIssue, Constraints, ModeFilter, Refusal};
-pub use emissions::{EmissionFactors, Grid, Traction};
+pub use emissions::{EmissionFactors, FactorSource, Grid, Traction};
 pub use measure::{MEASURE_COUNT, Measure, Measures, Optimize};
 pub use profile::{Profile, ProfileField, TransshipmentKind};

@@ -249,11 +249,11 @@ mod tests {
             ("road_truck_kg_per_tkm", 0.0, 1.0, 0.065),
             ("rail_diesel_kg_per_tkm", 0.0, 1.0, 0.023),
             ("rail_electric_kwh_per_tkm", 0.0, 1.0, 0.025),
-            ("grid_ru_kg_per_kwh", 0.0, 2.0, 0.475),
-            ("grid_mn_kg_per_kwh", 0.0, 2.0, 0.84),
-            ("grid_cn_kg_per_kwh", 0.0, 2.0, 0.63),
-            ("grid_kz_kg_per_kwh", 0.0, 2.0, 0.70),
-            ("grid_other_kg_per_kwh", 0.0, 2.0, 0.52),
+            ("grid_ru_kg_per_kwh", 0.0, 2.0, 0.482),
+            ("grid_mn_kg_per_kwh", 0.0, 2.0, 0.876),
+            ("grid_cn_kg_per_kwh", 0.0, 2.0, 0.600),
+            ("grid_kz_kg_per_kwh", 0.0, 2.0, 0.866),
+            ("grid_other_kg_per_kwh", 0.0, 2.0, 0.509),
             ("transshipment_kg_per_t", 0.0, 100.0, 1.5),
         ];
         for (n, lo, hi, default) in ranges {

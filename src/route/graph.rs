@@ -423,11 +423,11 @@ mod tests {
         const RAIL_DIESEL_KG_PER_TKM: f64 = 0.023;
         const RAIL_KWH_PER_TKM: f64 = 0.025;
         let grid = |country: &str| match country {
-            "RU" => 0.475,
-            "MN" => 0.84,
-            "CN" => 0.63,
-            "KZ" => 0.70,
-            _ => 0.52,
+            "RU" => 0.482,
+            "MN" => 0.876,
+            "CN" => 0.600,
+            "KZ" => 0.866,
+            _ => 0.509,
         };
         let net = crate::network::Network::embedded().unwrap();
         let g = SearchGraph::build(&net);
