@@ -373,7 +373,12 @@ def run_timed(argv: list[str], log_path: Path, env=None) -> tuple[float, float]:
     t0 = time.monotonic()
     with open(log_path, "w") as f:
         proc = subprocess.Popen(argv, stdout=f, stderr=subprocess.STDOUT, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
     wall = time.monotonic() - t0
     code = os.waitstatus_to_exitcode(status)
     proc.returncode = code
@@ -610,7 +615,8 @@ def weight_precision(net: RoadNet, measure: str) -> int:
 
 
 def osrm_prepare(bins: Path, pbf: Path, measure: str, work: Path, threads: int,
-                 precision: int) -> dict:
+                 precision: int, algorithm: str) -> dict:
+    """osrm-extract, then osrm-contract (CH) or osrm-partition + osrm-customize (MLD)."""
     base_dir = work / f"osrm-{measure}"
     base_dir.mkdir()
     src = base_dir / pbf.name
@@ -621,28 +627,35 @@ def osrm_prepare(bins: Path, pbf: Path, measure: str, work: Path, threads: int,
     env = dict(os.environ, CORRIDOR_OSRM_MEASURE=measure,
                CORRIDOR_OSRM_PRECISION=str(precision))
     stem = pbf.name.split(".")[0]
-    t_ex, rss_ex = run_timed(
-        [str(bins / "osrm-extract"), "-p", str(HERE / "corridor.lua"), "-t", str(threads),
-         "--small-component-size", "1", str(src)],
-        base_dir / "extract.log", env=env,
-    )
     produced = base_dir / f"{stem}.osrm"
-    t_co, rss_co = run_timed(
-        [str(bins / "osrm-contract"), "-t", str(threads), str(produced)],
-        base_dir / "contract.log", env=env,
-    )
+    steps = [("extract", [str(bins / "osrm-extract"), "-p", str(HERE / "corridor.lua"), "-t",
+                          str(threads), "--small-component-size", "1", str(src)])]
+    if algorithm == "ch":
+        steps.append(("contract", [str(bins / "osrm-contract"), "-t", str(threads),
+                                   str(produced)]))
+    else:
+        steps.append(("partition", [str(bins / "osrm-partition"), "-t", str(threads),
+                                    str(produced)]))
+        steps.append(("customize", [str(bins / "osrm-customize"), "-t", str(threads),
+                                    str(produced)]))
+    out = {"dir": base_dir, "osrm": produced, "algorithm": algorithm, "steps": {}}
+    for name, argv in steps:
+        log(f"osrm-{name} ({measure})")
+        wall, peak = run_timed(argv, base_dir / f"{name}.log", env=env)
+        out["steps"][name] = {"s": wall, "peak_mb": peak}
     src.unlink()
-    size = sum(f.stat().st_size for f in base_dir.iterdir() if f.name.startswith(f"{stem}.osrm"))
-    return {"dir": base_dir, "osrm": produced, "extract_s": t_ex, "contract_s": t_co,
-            "extract_peak_mb": rss_ex, "contract_peak_mb": rss_co, "size_mb": size / 1e6}
+    out["size_mb"] = sum(f.stat().st_size for f in base_dir.iterdir()
+                         if f.name.startswith(f"{stem}.osrm")) / 1e6
+    return out
 
 
 def start_osrm(servers: Servers, bins: Path, prep: dict, measure: str) -> tuple[int, float]:
+    """osrm-routed on loopback, on the algorithm `prep` was made for."""
     port = free_port()
     log_path = prep["dir"] / "routed.log"
     proc = servers.start(
         f"osrm-{measure}",
-        [str(bins / "osrm-routed"), "--algorithm", "ch", "--ip", "127.0.0.1", "--port", str(port),
+        [str(bins / "osrm-routed"), "--algorithm", prep["algorithm"], "--ip", "127.0.0.1", "--port", str(port),
          "--max-table-size", "1000", "--max-viaroute-size", "1000", str(prep["osrm"])],
         log_path,
     )
@@ -807,6 +820,10 @@ def timing(net: RoadNet, pairs, cport: int, oport: int, rounds: int, matrix_n: i
     return t
 
 
+def _interrupted(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=ROOT / "geodata",
@@ -820,7 +837,11 @@ def main() -> int:
     ap.add_argument("--wrk-seconds", type=int, default=10)
     ap.add_argument("--wrk-connections", type=int, default=8)
     ap.add_argument("--wrk-threads", type=int, default=2)
-    ap.add_argument("--osrm-threads", type=int, default=2, help="osrm-extract/-contract threads")
+    ap.add_argument("--osrm-threads", type=int, default=2, help="OSRM preprocessing threads")
+    ap.add_argument("--distance-algorithm", choices=("mld", "ch"), default="mld",
+                    help="OSRM algorithm for the distance agreement check (default mld: the "
+                         "answers are the same, and CH contraction of a distance metric on a "
+                         "generated grid takes far longer); timing always uses CH on time")
     ap.add_argument("--compute-timeout-ms", type=int, default=120000,
                     help="corridor serve's compute bound (default 120 s: a benchmark, not a 503)")
     ap.add_argument("--corridor", type=Path, default=ROOT / "target" / "release" / "corridor")
@@ -829,6 +850,7 @@ def main() -> int:
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
 
+    signal.signal(signal.SIGTERM, _interrupted)
     target = ROOT / "target"
     if not args.corridor.exists():
         raise SystemExit(f"{args.corridor} missing: cargo build --release first")
@@ -884,9 +906,10 @@ def main() -> int:
         log(f"corridor serving on {cport} after {report['corridor_start_s']:.1f} s")
 
         for measure in ("distance", "time"):
-            log(f"OSRM extract + contract, {measure}")
             precision = weight_precision(net, measure)
-            prep = osrm_prepare(bins, pbf, measure, work, args.osrm_threads, precision)
+            algorithm = args.distance_algorithm if measure == "distance" else "ch"
+            prep = osrm_prepare(bins, pbf, measure, work, args.osrm_threads, precision,
+                                algorithm)
             report[f"osrm_prep_{measure}"] = {k: v for k, v in prep.items()
                                               if k not in ("dir", "osrm")}
             oport, ready = start_osrm(servers, bins, prep, measure)
@@ -989,10 +1012,11 @@ def print_report(r: dict) -> None:
                f"started in {r['corridor_start_s']:.1f} s (serve --data)")
     for m in ("distance", "time"):
         p = r[f"osrm_prep_{m}"]
-        out.append(f"OSRM preprocessing ({m}): extract {p['extract_s']:.1f} s (peak "
-                   f"{p['extract_peak_mb']:.0f} MB), contract {p['contract_s']:.1f} s (peak "
-                   f"{p['contract_peak_mb']:.0f} MB), files {p['size_mb']:.1f} MB; input "
-                   f"{r['osm_mb']:.1f} MB written in {r['convert_s']:.1f} s")
+        steps = ", ".join(f"{k} {v['s']:.1f} s (peak {v['peak_mb']:.0f} MB)"
+                          for k, v in p["steps"].items())
+        out.append(f"OSRM preprocessing ({m}, {p['algorithm'].upper()}, weight precision "
+                   f"{r[f'osrm_precision_{m}']}): {steps}; files {p['size_mb']:.1f} MB")
+    out.append(f"OSM input: {r['osm_mb']:.1f} MB (PBF), written in {r['convert_s']:.1f} s")
     print("\n".join(out))
 
 
