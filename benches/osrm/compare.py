@@ -157,6 +157,13 @@ class RoadNet:
     interior_first: list[int] = field(default_factory=list)
     links_total: int = 0
     nodes_total: int = 0
+    interior_base: int = 0  # OSM id of the first interior vertex (graph nodes are 1..n)
+    interior_count: int = 0
+    # (from, to) graph nodes -> links traversable that way (build_adjacency)
+    adj: dict[tuple[int, int], list[int]] = field(default_factory=dict)
+    # interior offsets where a link's vertices start, and that link (build_adjacency)
+    ifirst: list[int] = field(default_factory=list)
+    iowner: list[int] = field(default_factory=list)
 
 
 def _features(path: Path):
@@ -268,8 +275,8 @@ def load_and_write_osm(data: Path, osm_path: Path) -> RoadNet:
         out.write("</osm>\n")
     ways_tmp.unlink()
     interiors_tmp.unlink()
-    net.interior_base = base  # type: ignore[attr-defined]
-    net.interior_count = next_interior  # type: ignore[attr-defined]
+    net.interior_base = base
+    net.interior_count = next_interior
     return net
 
 
@@ -455,7 +462,7 @@ def osrm_path_links(net: RoadNet, nodes: list[int], a: int, b: int,
     ids name their link; between two graph nodes with no interior id, the cheapest link in that
     direction. The list also holds the far ends of the segments the two waypoints were snapped
     to (a waypoint on a graph node is the end of a segment of some link there): cut off."""
-    base = net.interior_base  # type: ignore[attr-defined]
+    base = net.interior_base
     try:
         i = nodes.index(a + 1)
         j = len(nodes) - 1 - nodes[::-1].index(b + 1)
@@ -494,7 +501,7 @@ def osrm_path_links(net: RoadNet, nodes: list[int], a: int, b: int,
 
 def _cheapest_between(net: RoadNet, a: int, b: int, measure: str) -> int | None:
     best = None
-    for li in net.adj.get((a, b), ()):  # type: ignore[attr-defined]
+    for li in net.adj.get((a, b), ()):
         if best is None or link_value(net, li, measure) < link_value(net, best, measure):
             best = li
     return best
@@ -506,21 +513,21 @@ def build_adjacency(net: RoadNet) -> None:
         adj.setdefault((a, b), []).append(li)
         if not one:
             adj.setdefault((b, a), []).append(li)
-    net.adj = adj  # type: ignore[attr-defined]
-    # _interior_link bisects interior_first, which repeats a value for links without interior
-    # vertices; keep, per start offset, the last link that has interior vertices there.
+    net.adj = adj
+    # interior_first repeats a value for links without interior vertices: keep only the links
+    # that have some, so _interior_link's bisection lands on the owner.
     firsts, owners = [], []
     for li, (first, segs) in enumerate(zip(net.interior_first, net.link_segments)):
         if segs > 1:
             firsts.append(first)
             owners.append(li)
-    net._ifirst, net._iowner = firsts, owners  # type: ignore[attr-defined]
+    net.ifirst, net.iowner = firsts, owners
 
 
 def _interior_link(net: RoadNet, k: int) -> int:
     """The link owning interior vertex k (offset from the first interior OSM id)."""
-    i = bisect.bisect_right(net._ifirst, k) - 1  # type: ignore[attr-defined]
-    return net._iowner[i]  # type: ignore[attr-defined]
+    i = bisect.bisect_right(net.ifirst, k) - 1
+    return net.iowner[i]
 
 
 def path_is_valid(net: RoadNet, links: list[int], a: int, b: int) -> bool:
@@ -888,7 +895,7 @@ def main() -> int:
         report["road_nodes"] = len(net.node_ids)
         report["nodes_total"], report["links_total"] = net.nodes_total, net.links_total
         log(f"{len(net.link_id)} road links, {len(net.node_ids)} nodes, "
-            f"{net.interior_count} interior vertices written in {report['convert_s']:.1f} s")  # type: ignore[attr-defined]
+            f"{net.interior_count} interior vertices written in {report['convert_s']:.1f} s")
         build_adjacency(net)
         pbf = osm
         if shutil.which("osmium"):
