@@ -178,7 +178,14 @@ impl Served {
             crate::index::Layer::Crossings => 2,
         };
         self.schemas[slot].get_or_init(|| {
-            crate::output::layers::LayerSchema::of(layer, &self.snapshot.network, &self.conversion)
+            let schema = crate::output::layers::LayerSchema::of(
+                layer,
+                &self.snapshot.network,
+                &self.conversion,
+            );
+            // It read every feature's properties: a prepared file's pages go back.
+            self.snapshot.network.release_file_pages();
+            schema
         })
     }
 }
