@@ -10,6 +10,7 @@
 //!   a failure by relaxing one constraint at a time.
 
 pub mod alternatives;
+pub mod cch;
 pub mod corridors;
 pub mod graph;
 pub mod landmarks;
@@ -412,7 +413,20 @@ pub fn plan<'a>(
         None => None,
     };
     let timed_search = clock.as_ref().filter(|_| req.optimize == Measure::Time);
+    // The CCH for a best route on the default weights without a timed search (its metric is
+    // customized for those weights; avoid lists are a partial customization, see
+    // [`cch`]); it declines requests that change too many links, which go on to ALT.
+    let hierarchy = match (&weights, timed_search) {
+        (Cow::Borrowed(_), None) => graph.cch(req.optimize),
+        _ => None,
+    };
     let best_of = |p: &SearchProblem<'_>| {
+        if let (Some((h, metric)), &[origin, goal]) = (hierarchy, p.waypoints)
+            && origin != goal
+            && let Some(found) = h.shortest(graph, metric, p.weights, p.link_ok, origin, goal)
+        {
+            return found;
+        }
         SCRATCH.with(|cell| {
             let mut scratch = cell.borrow_mut();
             match timed_search {
