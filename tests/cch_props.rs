@@ -82,6 +82,67 @@ fn mask(g: &GenNet, bits: &[bool], planned: bool, mode: usize) -> Vec<bool> {
         .collect()
 }
 
+/// The CCH's answer for `waypoints` against Dijkstra's: same outcome, same value, and the
+/// CCH's path a valid layered walk of allowed edges of that value ending at the destination.
+#[allow(clippy::too_many_arguments)]
+fn check(
+    graph: &SearchGraph,
+    h: &corridor::route::cch::Cch,
+    metric: &corridor::route::cch::CchMetric,
+    m: Measure,
+    w: &[f64],
+    link_ok: &[bool],
+    waypoints: &[u32],
+    scratch: &mut corridor::route::Scratch,
+) -> Result<(), TestCaseError> {
+    let problem = SearchProblem {
+        graph,
+        weights: w,
+        link_ok,
+        waypoints,
+        landmarks: None,
+    };
+    let want = problem.shortest(scratch);
+    let got = h
+        .shortest(graph, metric, w, link_ok, &[], waypoints)
+        .expect("small networks change few links");
+    match (&want, &got) {
+        (None, None) => {}
+        (Some(d), Some(c)) => {
+            prop_assert!(
+                close(d.cost, c.cost),
+                "{m:?} {waypoints:?}: Dijkstra {} vs CCH {}",
+                d.cost,
+                c.cost
+            );
+            let states = graph.state_count() as u32;
+            prop_assert_eq!(c.verts[0], graph.start_state(waypoints[0] as usize));
+            prop_assert_eq!(c.verts.len(), c.edges.len() + 1);
+            let mut sum = 0.0;
+            for (i, &e) in c.edges.iter().enumerate() {
+                let edge = graph.edge(e as usize);
+                prop_assert_eq!(edge.from, c.verts[i] % states);
+                prop_assert_eq!(edge.to, c.verts[i + 1] % states);
+                prop_assert!(c.verts[i] / states <= c.verts[i + 1] / states);
+                prop_assert!(link_ok[edge.link as usize], "masked link used");
+                sum += w[e as usize];
+            }
+            let last = *c.verts.last().unwrap();
+            prop_assert_eq!(graph.node_of(last % states), *waypoints.last().unwrap());
+            // Every via is passed: the walk ends in the last layer.
+            prop_assert_eq!((last / states) as usize, waypoints.len() - 2);
+            prop_assert!(close(sum, c.cost));
+        }
+        _ => prop_assert!(
+            false,
+            "{m:?} {waypoints:?}: Dijkstra {:?} vs CCH {:?}",
+            want.as_ref().map(|p| p.cost),
+            got.as_ref().map(|p| p.cost)
+        ),
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, max_shrink_iters: 256, .. ProptestConfig::default() })]
 
@@ -111,51 +172,24 @@ proptest! {
             ];
             masks_here.extend(masks.iter().map(|(bits, planned, mode)| mask(&g, bits, *planned, *mode)));
             for link_ok in &masks_here {
-                // Every origin, to a spread of destinations (each query re-customizes).
+                // Every origin, to a spread of destinations, directly and through a via
+                // (each query re-customizes).
                 for origin in 0..n {
-                    for goal in (0..8).map(|k| (origin * 7 + k * 5 + 1) % n) {
+                    for k in 0..8u32 {
+                        let goal = (origin * 7 + k * 5 + 1) % n;
+                        let via = (origin * 3 + k * 11 + 2) % n;
                         if origin == goal {
                             continue;
                         }
-                        let waypoints = [origin, goal];
-                        let problem = SearchProblem {
-                            graph: &graph,
-                            weights: w,
-                            link_ok,
-                            waypoints: &waypoints,
-                            landmarks: None,
+                        let direct = [origin, goal];
+                        let through = [origin, via, goal];
+                        let cases: &[&[u32]] = if via != origin && via != goal {
+                            &[&direct, &through]
+                        } else {
+                            &[&direct]
                         };
-                        let want = problem.shortest(&mut scratch);
-                        let got = h
-                            .shortest(&graph, metric, w, link_ok, origin, goal)
-                            .expect("small networks change few links");
-                        match (&want, &got) {
-                            (None, None) => {}
-                            (Some(d), Some(c)) => {
-                                prop_assert!(
-                                    close(d.cost, c.cost),
-                                    "{m:?} {origin}→{goal}: Dijkstra {} vs CCH {}", d.cost, c.cost
-                                );
-                                // A valid walk of allowed edges, origin's start state to goal.
-                                prop_assert_eq!(c.verts[0], graph.start_state(origin as usize));
-                                prop_assert_eq!(c.verts.len(), c.edges.len() + 1);
-                                let mut sum = 0.0;
-                                for (i, &e) in c.edges.iter().enumerate() {
-                                    let edge = graph.edge(e as usize);
-                                    prop_assert_eq!(edge.from, c.verts[i]);
-                                    prop_assert_eq!(edge.to, c.verts[i + 1]);
-                                    prop_assert!(link_ok[edge.link as usize], "masked link used");
-                                    sum += w[e as usize];
-                                }
-                                prop_assert_eq!(graph.node_of(*c.verts.last().unwrap()), goal);
-                                prop_assert!(close(sum, c.cost));
-                            }
-                            _ => prop_assert!(
-                                false,
-                                "{m:?} {origin}→{goal}: Dijkstra {:?} vs CCH {:?}",
-                                want.as_ref().map(|p| p.cost),
-                                got.as_ref().map(|p| p.cost)
-                            ),
+                        for &waypoints in cases {
+                            check(&graph, h, metric, m, w, link_ok, waypoints, &mut scratch)?;
                         }
                     }
                 }
@@ -164,27 +198,34 @@ proptest! {
     }
 
     /// Through `plan`: the best route with the CCH equals Dijkstra's under random avoid
-    /// lists, countries, modes, planned links and cargo, for every measure (the value; the
-    /// route the same or of the same value); failures fail the same way.
+    /// lists, countries, modes, planned links, cargo and vias, for every measure (the value; the
+    /// route the same or of the same value); failures fail the same way; alternatives are
+    /// valid walks.
     #[test]
     fn cch_plans_equal_dijkstra(
         g in gen_net(NETS),
         reqs in prop::collection::vec(
             (0usize..128, 0usize..128, 0usize..4, 0usize..3,
              prop::collection::vec(0usize..256, 0..3), prop::option::weighted(0.3, 0usize..3),
-             any::<bool>(), prop::bool::weighted(0.2)),
+             any::<bool>(), prop::bool::weighted(0.2), prop::option::weighted(0.3, 0usize..128)),
             1..8,
         ),
     ) {
         let snap = Snapshot::build(g.build());
         let (cg, pg) = (cch_graph(&snap), plain_graph(&snap));
         let n = g.nodes.len();
-        for (from, to, optimize, mode, avoid, country, planned, livestock) in reqs {
+        for (from, to, optimize, mode, avoid, country, planned, livestock, via) in reqs {
             if from % n == to % n {
                 continue;
             }
             let node = |i: usize| PlaceQuery::Text(format!("n{}", i % n));
             let mut req = RouteRequest::new(node(from), node(to));
+            if let Some(v) = via
+                && v % n != from % n
+                && v % n != to % n
+            {
+                req.via = vec![node(v)];
+            }
             req.optimize = Optimize::ALL[optimize % Optimize::ALL.len()];
             req.mode = [ModeFilter::Any, ModeFilter::Rail, ModeFilter::Road][mode];
             if !g.links.is_empty() {
@@ -201,6 +242,7 @@ proptest! {
                 }
             }
             req.include_planned = planned;
+            req.alternatives = (from + to) % 3;
             if livestock {
                 req.cargo = Cargo::Livestock;
             }
@@ -212,6 +254,27 @@ proptest! {
                         c.routes[0].measures.get(req.optimize),
                     );
                     prop_assert!(close(vp, vc), "{req:?}: Dijkstra {vp} vs CCH {vc}");
+                    // Alternatives (penalised searches on the CCH): valid walks, distinct,
+                    // no avoided link, within the count asked.
+                    prop_assert!(c.routes.len() <= req.alternatives + 1);
+                    let mut seen = std::collections::HashSet::new();
+                    for r in &c.routes {
+                        let links: Vec<usize> = r.steps.iter().map(|s| s.link_ix).collect();
+                        prop_assert!(seen.insert(links), "route repeated");
+                        prop_assert_eq!(r.steps[0].from_ix, c.routes[0].steps[0].from_ix);
+                        prop_assert_eq!(
+                            r.steps.last().unwrap().to_ix,
+                            c.routes[0].steps.last().unwrap().to_ix
+                        );
+                        for w in r.steps.windows(2) {
+                            prop_assert_eq!(w[0].to_ix, w[1].from_ix);
+                        }
+                        for s in &r.steps {
+                            let l = &snap.network.links()[s.link_ix];
+                            prop_assert!(!req.avoid_links.contains(&l.id.0));
+                            prop_assert!(s.forward || !l.oneway);
+                        }
+                    }
                 }
                 (Err(ep), Err(ec)) => prop_assert_eq!(ep, ec),
                 _ => prop_assert!(false, "{req:?}: Dijkstra {p:?} vs CCH {c:?}"),

@@ -56,6 +56,9 @@ pub const CCH_MIN_STATES: usize = super::landmarks::ALT_MIN_STATES;
 /// A request whose allowed links differ from the default constraints' in more links than this
 /// is not partially customized (it falls back to ALT or Dijkstra).
 pub const MAX_CHANGED_LINKS: usize = 64;
+/// At most this many edges with a changed weight (penalised alternatives) are partially
+/// customized; more fall back.
+pub const MAX_CHANGED_EDGES: usize = 4096;
 /// Node sets this small are ordered as they come (no further dissection).
 const LEAF_NODES: usize = 8;
 const NONE: u32 = u32::MAX;
@@ -77,7 +80,8 @@ pub struct Cch {
     down_first: Vec<u32>,
     down_tail: Vec<u32>,
     down_arc: Vec<u32>,
-    /// The arc of each search-graph edge (`NONE` for a loop on one state).
+    /// The arc of each search-graph edge (`NONE` for a loop on one state, or an edge out of
+    /// a `Start` state: those seed the query instead).
     edge_arc: Vec<u32>,
     /// Input edges of each arc (either direction): `arc_edges[arc_edge_first[a]..]`.
     arc_edge_first: Vec<u32>,
@@ -199,6 +203,7 @@ struct QueryScratch {
     fwd_arc: Vec<u32>,
     bwd_arc: Vec<u32>,
     in_bwd: Vec<bool>,
+    in_fwd: Vec<bool>,
     overlay: Overlay,
     queued: std::collections::HashSet<u32, ArcHash>,
 }
@@ -251,8 +256,11 @@ impl Cch {
         drop(pairs);
         let node_order = dissect(&adj_first, &adj, coords);
 
-        // State ranks: the states of each node consecutively, nodes in order.
+        // State ranks: every node's `Start` state first (they only begin routes: the query
+        // seeds their out-edges directly, so they take no part in the hierarchy), then the
+        // other states of each node consecutively, nodes in order.
         let mut state_of = Vec::with_capacity(n);
+        state_of.extend(node_order.iter().map(|&u| graph.start_state(u as usize)));
         for &u in &node_order {
             let first = graph.start_state(u as usize);
             let end = if (u as usize) + 1 < n_nodes {
@@ -260,19 +268,23 @@ impl Cch {
             } else {
                 n as u32
             };
-            state_of.extend(first..end);
+            state_of.extend(first + 1..end);
         }
         let mut rank = vec![0u32; n];
         for (r, &s) in state_of.iter().enumerate() {
             rank[s as usize] = r as u32;
         }
 
-        // Contraction.
+        // Contraction (of the edges between non-`Start` states).
+        let from_start = |e: usize| {
+            let from = graph.edge(e).from;
+            graph.start_state(graph.node_of(from) as usize) == from
+        };
         let mut up: Vec<Vec<u32>> = vec![Vec::new(); n];
         for e in 0..graph.edge_count() {
             let edge = graph.edge(e);
             let (a, b) = (rank[edge.from as usize], rank[edge.to as usize]);
-            if a != b {
+            if a != b && !from_start(e) {
                 up[a.min(b) as usize].push(a.max(b));
             }
         }
@@ -367,7 +379,7 @@ impl Cch {
             .map(|e| {
                 let edge = graph.edge(e);
                 let (a, b) = (cch.rank[edge.from as usize], cch.rank[edge.to as usize]);
-                if a == b {
+                if a == b || from_start(e) {
                     NONE
                 } else {
                     cch.find_arc(a.min(b), a.max(b))
@@ -591,17 +603,15 @@ impl Cch {
     }
 
     /// Appends the edges of the cheapest way `p` → `q` behind arc `{p, q}` to `out`.
-    #[allow(clippy::too_many_arguments)]
     fn unpack(
         &self,
-        graph: &SearchGraph,
-        weights: &[f64],
-        link_ok: &[bool],
+        req: &Request<'_>,
         view: &View<'_>,
         p: u32,
         q: u32,
         out: &mut Vec<u32>,
     ) -> bool {
+        let (graph, weights, link_ok) = (req.graph, req.weights, req.link_ok);
         let mut stack = vec![(p, q)];
         while let Some((p, q)) = stack.pop() {
             let (lo, hi) = (p.min(q), p.max(q));
@@ -652,28 +662,44 @@ impl Cch {
         true
     }
 
-    /// The cheapest route from `origin`'s start state to any state of `goal` (node indices),
-    /// on `weights` under `link_ok`, using `metric` (customized for the same `weights` and
-    /// its own mask) with a partial customization for the links whose permission differs.
+    /// The cheapest route from the first waypoint's start state through the others in order
+    /// to any state of the last (node indices), on `weights` under `link_ok`, using `metric`
+    /// (customized for the same `weights` and its own mask) with a partial customization for
+    /// the links whose permission differs and for `changed_edges` (edges whose weight in
+    /// `weights` may differ from the metric's, e.g. penalised ones).
+    ///
+    /// Vias: a train or truck passes a via in the state it arrived in, so legs are joined by
+    /// a small dynamic programme over the via's states (best cost of arriving in each, then
+    /// the next leg from each of those), which is the layered search's optimum.
     ///
     /// # Returns
-    /// `None` when the request changes more than [`MAX_CHANGED_LINKS`] links (the caller
-    /// falls back); `Some(None)` when no route exists; else the path (states as vertices,
-    /// one layer) and its cost summed in travel order.
+    /// `None` when the request changes more than [`MAX_CHANGED_LINKS`] links or
+    /// [`MAX_CHANGED_EDGES`] edges, or two consecutive waypoints are equal (the caller falls
+    /// back); `Some(None)` when no route exists; else the path (layered vertices, as
+    /// [`super::search::SearchProblem`] numbers them) and its cost summed in travel order.
+    ///
+    /// # Complexity
+    /// The changed arcs' recomputation, then per leg one elimination-tree query per state of
+    /// the leg's end (one for the last leg): each O(Σ upward degree along two root paths).
     pub fn shortest(
         &self,
         graph: &SearchGraph,
         metric: &CchMetric,
         weights: &[f64],
         link_ok: &[bool],
-        origin: u32,
-        goal: u32,
+        changed_edges: &[u32],
+        waypoints: &[u32],
     ) -> Option<Option<Path>> {
-        let mut changed_edges: Vec<u32> = Vec::new();
-        let mut changed_links = 0;
-        if link_ok.len() != metric.link_ok.len() {
+        if waypoints.len() < 2
+            || waypoints.windows(2).any(|w| w[0] == w[1])
+            || link_ok.len() != metric.link_ok.len()
+            || changed_edges.len() > MAX_CHANGED_EDGES
+            || weights.len() != graph.edge_count()
+        {
             return None;
         }
+        let mut changed: Vec<u32> = changed_edges.to_vec();
+        let mut changed_links = 0;
         for (l, (&a, &b)) in link_ok.iter().zip(&metric.link_ok).enumerate() {
             if a != b {
                 changed_links += 1;
@@ -681,7 +707,7 @@ impl Cch {
                     return None;
                 }
                 if l + 1 < self.link_edge_first.len() {
-                    changed_edges.extend_from_slice(
+                    changed.extend_from_slice(
                         &self.link_edges[self.link_edge_first[l] as usize
                             ..self.link_edge_first[l + 1] as usize],
                     );
@@ -690,22 +716,120 @@ impl Cch {
         }
         Some(SCRATCH.with(|cell| {
             let scratch = &mut *cell.borrow_mut();
-            self.partial(graph, metric, weights, link_ok, &changed_edges, scratch);
-            self.query(graph, metric, weights, link_ok, origin, goal, scratch)
+            self.partial(graph, metric, weights, link_ok, &changed, scratch);
+            let req = Request {
+                graph,
+                metric,
+                weights,
+                link_ok,
+            };
+            self.route(&req, waypoints, scratch)
         }))
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn query(
+    /// The legs' dynamic programme and the layered path (see [`Cch::shortest`]).
+    fn route(
         &self,
-        graph: &SearchGraph,
-        metric: &CchMetric,
-        weights: &[f64],
-        link_ok: &[bool],
-        origin: u32,
-        goal: u32,
+        req: &Request<'_>,
+        waypoints: &[u32],
         scratch: &mut QueryScratch,
     ) -> Option<Path> {
+        let graph = req.graph;
+        let states_of = |u: u32| {
+            let first = graph.start_state(u as usize);
+            let end = if (u as usize) + 1 < graph.node_count() {
+                graph.start_state(u as usize + 1)
+            } else {
+                graph.state_count() as u32
+            };
+            first..end
+        };
+        let start = graph.start_state(waypoints[0] as usize);
+        // The first leg starts along the origin's out-edges (its `Start` state is not in the
+        // hierarchy): the cheapest edge to each state.
+        let mut first_edges: Vec<(u32, f64, u32)> = graph
+            .out_edges(start)
+            .map(|e| {
+                let w = edge_weight(graph, req.weights, req.link_ok, e);
+                (graph.edge(e).to, w, e as u32)
+            })
+            .filter(|x| x.1.is_finite())
+            .collect();
+        first_edges.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        first_edges.dedup_by_key(|x| x.0);
+        // Per leg: for each state reached at its end, (state, cost, edges of the leg, state
+        // the leg left from).
+        let mut seeds: Vec<(u32, f64)> = first_edges.iter().map(|x| (x.0, x.1)).collect();
+        if seeds.is_empty() {
+            return None;
+        }
+        let mut legs: Vec<Vec<(u32, f64, Vec<u32>, u32)>> = Vec::new();
+        let last = waypoints.len() - 1;
+        for (i, &goal) in waypoints.iter().enumerate().skip(1) {
+            let mut reached = Vec::new();
+            if i == last {
+                let targets: Vec<u32> = states_of(goal).collect();
+                if let Some(found) = self.query(req, &seeds, &targets, scratch) {
+                    reached.push(found);
+                }
+            } else {
+                for t in states_of(goal) {
+                    if let Some(found) = self.query(req, &seeds, &[t], scratch) {
+                        reached.push(found);
+                    }
+                }
+            }
+            if reached.is_empty() {
+                return None;
+            }
+            seeds = reached.iter().map(|r| (r.0, r.1)).collect();
+            legs.push(reached);
+        }
+        // Back from the best end, leg by leg.
+        let mut pieces: Vec<Vec<u32>> = Vec::with_capacity(legs.len());
+        let mut want = None;
+        for leg in legs.iter().rev() {
+            let found = match want {
+                None => leg.iter().min_by(|a, b| a.1.total_cmp(&b.1)),
+                Some(s) => leg.iter().find(|r| r.0 == s),
+            }?;
+            pieces.push(found.2.clone());
+            want = Some(found.3);
+        }
+        // The origin's edge to the state the first leg left from.
+        let first = want?;
+        let first_edge = first_edges.iter().find(|x| x.0 == first)?.2;
+        pieces.push(vec![first_edge]);
+        let edges: Vec<u32> = pieces.into_iter().rev().flatten().collect();
+        // Layered vertices, advancing a layer on reaching the next waypoint (as the layered
+        // search does).
+        let n = graph.state_count();
+        let layers = waypoints.len() - 1;
+        let mut layer = 0;
+        let mut verts = Vec::with_capacity(edges.len() + 1);
+        verts.push(start);
+        let mut cost = 0.0;
+        for &e in &edges {
+            let to = graph.edge(e as usize).to;
+            let node = graph.node_of(to);
+            while layer + 1 < layers && waypoints[layer + 1] == node {
+                layer += 1;
+            }
+            verts.push((layer * n) as u32 + to);
+            cost += req.weights[e as usize];
+        }
+        Some(Path { edges, verts, cost })
+    }
+
+    /// One elimination-tree query from `seeds` (states with starting costs) to the nearest
+    /// of `targets` (states): the state reached, its cost, the edges, and the seed left from.
+    fn query(
+        &self,
+        req: &Request<'_>,
+        seeds: &[(u32, f64)],
+        targets: &[u32],
+        scratch: &mut QueryScratch,
+    ) -> Option<(u32, f64, Vec<u32>, u32)> {
         let n = self.rank.len();
         if scratch.fwd.len() != n {
             scratch.fwd = vec![f64::INFINITY; n];
@@ -713,36 +837,39 @@ impl Cch {
             scratch.fwd_arc = vec![NONE; n];
             scratch.bwd_arc = vec![NONE; n];
             scratch.in_bwd = vec![false; n];
+            scratch.in_fwd = vec![false; n];
         }
         let view = View {
-            metric,
+            metric: req.metric,
             overlay: &scratch.overlay,
         };
         let (fwd, bwd) = (&mut scratch.fwd, &mut scratch.bwd);
-        let (fwd_arc, bwd_arc, in_bwd) = (
-            &mut scratch.fwd_arc,
-            &mut scratch.bwd_arc,
-            &mut scratch.in_bwd,
-        );
-        // Backward: the union of the goal states' root paths, in rank order.
-        let first = graph.start_state(goal as usize);
-        let end = if (goal as usize) + 1 < graph.node_count() {
-            graph.start_state(goal as usize + 1)
-        } else {
-            n as u32
-        };
-        let mut chain: Vec<u32> = Vec::new();
-        for t in first..end {
-            let mut x = self.rank[t as usize];
-            bwd[x as usize] = 0.0;
-            while x != NONE && !in_bwd[x as usize] {
-                in_bwd[x as usize] = true;
-                chain.push(x);
-                x = self.parent[x as usize];
+        let (fwd_arc, bwd_arc) = (&mut scratch.fwd_arc, &mut scratch.bwd_arc);
+        let (in_fwd, in_bwd) = (&mut scratch.in_fwd, &mut scratch.in_bwd);
+        // The union of root paths of `from`, in rank order.
+        let chain = |from: &mut dyn Iterator<Item = u32>, mark: &mut Vec<bool>| {
+            let mut out = Vec::new();
+            for s in from {
+                let mut x = self.rank[s as usize];
+                while x != NONE && !mark[x as usize] {
+                    mark[x as usize] = true;
+                    out.push(x);
+                    x = self.parent[x as usize];
+                }
             }
+            out.sort_unstable();
+            out
+        };
+        let bchain = chain(&mut targets.iter().copied(), in_bwd);
+        let fchain = chain(&mut seeds.iter().map(|s| s.0), in_fwd);
+        for &t in targets {
+            bwd[self.rank[t as usize] as usize] = 0.0;
         }
-        chain.sort_unstable();
-        for &x in &chain {
+        for &(s, d) in seeds {
+            let x = self.rank[s as usize] as usize;
+            fwd[x] = fwd[x].min(d);
+        }
+        for &x in &bchain {
             let d = bwd[x as usize];
             if d == f64::INFINITY {
                 continue;
@@ -756,32 +883,29 @@ impl Cch {
                 }
             }
         }
-        // Forward: the origin's root path, meeting the backward distances.
-        let s = self.rank[graph.start_state(origin as usize) as usize];
-        fwd[s as usize] = 0.0;
-        let mut walked: Vec<u32> = Vec::new();
         let mut best = (f64::INFINITY, NONE);
-        let mut x = s;
-        while x != NONE {
-            walked.push(x);
+        for &x in &fchain {
             let d = fwd[x as usize];
-            if d != f64::INFINITY {
-                let through = d + bwd[x as usize];
-                if through < best.0 {
-                    best = (through, x);
-                }
-                for a in self.up_range(x) {
-                    let nd = d + view.up(a as u32);
-                    let y = self.up_head[a] as usize;
-                    if nd < fwd[y] {
-                        fwd[y] = nd;
-                        fwd_arc[y] = a as u32;
-                    }
+            if d == f64::INFINITY {
+                continue;
+            }
+            let through = d + bwd[x as usize];
+            if through < best.0 {
+                best = (through, x);
+            }
+            if d >= best.0 {
+                continue; // nothing above can be reached more cheaply through x
+            }
+            for a in self.up_range(x) {
+                let nd = d + view.up(a as u32);
+                let y = self.up_head[a] as usize;
+                if nd < fwd[y] {
+                    fwd[y] = nd;
+                    fwd_arc[y] = a as u32;
                 }
             }
-            x = self.parent[x as usize];
         }
-        // The path as vertex sequence s … meet … t, then unpacked.
+        // The path as vertex sequence seed … meet … target, then unpacked.
         let mut result = None;
         if best.1 != NONE {
             let meet = best.1;
@@ -800,37 +924,36 @@ impl Cch {
             let mut edges = Vec::new();
             let ok = verts
                 .windows(2)
-                .all(|w| self.unpack(graph, weights, link_ok, &view, w[0], w[1], &mut edges));
+                .all(|w| self.unpack(req, &view, w[0], w[1], &mut edges));
             debug_assert!(ok, "CCH path does not unpack");
             if ok {
-                let start = graph.start_state(origin as usize);
-                let mut states = Vec::with_capacity(edges.len() + 1);
-                states.push(start);
-                let mut cost = 0.0;
-                for &e in &edges {
-                    states.push(graph.edge(e as usize).to);
-                    cost += weights[e as usize];
-                }
-                result = Some(Path {
-                    edges,
-                    verts: states,
-                    cost,
-                });
+                let first = self.state_of[verts[0] as usize];
+                let end = self.state_of[verts[verts.len() - 1] as usize];
+                result = Some((end, best.0, edges, first));
             }
         }
-        // Reset what was touched.
-        for &x in &walked {
-            // Every upward neighbour of x is an ancestor: on `walked` too.
+        // Reset what was touched (every upward neighbour of a chain vertex is on the chain).
+        for &x in &fchain {
             fwd[x as usize] = f64::INFINITY;
             fwd_arc[x as usize] = NONE;
+            in_fwd[x as usize] = false;
         }
-        for &x in &chain {
+        for &x in &bchain {
             bwd[x as usize] = f64::INFINITY;
             bwd_arc[x as usize] = NONE;
             in_bwd[x as usize] = false;
         }
         result
     }
+}
+
+/// What a request searches with: the graph, its metric (under the scratch overlay), and the
+/// request's own weights and mask (to value input edges).
+struct Request<'a> {
+    graph: &'a SearchGraph,
+    metric: &'a CchMetric,
+    weights: &'a [f64],
+    link_ok: &'a [bool],
 }
 
 /// CSR of `keys` (each `< len` or `NONE`): first offsets and the item indices per key.
