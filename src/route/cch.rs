@@ -568,6 +568,7 @@ impl Cch {
         scratch.overlay.reset(self.arc_count());
         scratch.queued.clear();
         let mut heap: BinaryHeap<std::cmp::Reverse<u32>> = BinaryHeap::new();
+        let mut queue: Vec<u32> = Vec::new();
         for &e in changed_edges {
             let a = self.edge_arc[e as usize];
             if a != NONE && scratch.queued.insert(a) {
@@ -586,8 +587,25 @@ impl Cch {
             }
             scratch.overlay.set(a, new);
             // Arc {x, y} is a lower arc of the triangles {x, y, z}, z another upward
-            // neighbour of x: their top arc {min(y,z), max(y,z)} may change.
+            // neighbour of x, with top arc t = {min(y,z), max(y,z)} and other arc b = {x, z}.
+            // t needs recomputing only if the triangle was tight for t in the shared metric
+            // (its value may rest on it: the shared metric holds every arc's old value) or is
+            // now below t's current value; otherwise t's minimum is untouched. When both a
+            // and b change, whichever is processed second sees both new values.
             let (x, y) = (self.up_tail[a as usize], self.up_head[a as usize]);
+            let view = View {
+                metric,
+                overlay: &scratch.overlay,
+            };
+            let base = |arc: u32| (metric.up[arc as usize], metric.down[arc as usize]);
+            // (t's up, t's down) through x from the values of a and b.
+            let sums = |a: (f64, f64), b: (f64, f64), y_low: bool| {
+                if y_low {
+                    (a.1 + b.0, b.1 + a.0) // y → x → z, z → x → y
+                } else {
+                    (b.1 + a.0, a.1 + b.0) // z → x → y, y → x → z
+                }
+            };
             for k in self.up_range(x) {
                 let z = self.up_head[k];
                 if z == y {
@@ -595,6 +613,21 @@ impl Cch {
                 }
                 let top = self.find_arc(y.min(z), y.max(z));
                 debug_assert!(top != NONE, "chordal supergraph misses {{{y}, {z}}}");
+                if scratch.queued.contains(&top) {
+                    continue;
+                }
+                let b = k as u32;
+                let (t_base, t_now) = (base(top), view.arc(top));
+                let old = sums(base(a), base(b), y < z);
+                let now = sums(view.arc(a), view.arc(b), y < z);
+                let tight = (old.0 == t_base.0 && old.0 != f64::INFINITY)
+                    || (old.1 == t_base.1 && old.1 != f64::INFINITY);
+                let lower = now.0 < t_now.0 || now.1 < t_now.1;
+                if tight || lower {
+                    queue.push(top);
+                }
+            }
+            for top in queue.drain(..) {
                 if scratch.queued.insert(top) {
                     heap.push(std::cmp::Reverse(top));
                 }
