@@ -667,6 +667,7 @@ fn penalty_routes(
     let rounds = alternatives::PENALTY_ROUNDS_PER_ALTERNATIVE * req.alternatives;
     // Every edge penalised so far (what the CCH re-customizes).
     let mut penalised: Vec<u32> = Vec::new();
+    let mut cch_on = hierarchy.is_some();
     let mut is_penalised = vec![
         false;
         if hierarchy.is_some() {
@@ -693,11 +694,14 @@ fn penalty_routes(
             ..*problem
         };
         let by_hierarchy = match (hierarchy, timed) {
-            (Some((h, metric)), None) => {
+            (Some((h, metric)), None) if cch_on => {
                 h.shortest(graph, metric, &weights, p.link_ok, &penalised, p.waypoints)
             }
             _ => None,
         };
+        // Declined once (too much to re-customize), declined for every later round: the
+        // penalised set only grows.
+        cch_on &= by_hierarchy.is_some();
         let found = SCRATCH.with(|cell| {
             let mut scratch = cell.borrow_mut();
             let path = match (by_hierarchy, timed) {
