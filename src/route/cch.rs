@@ -842,7 +842,7 @@ impl Cch {
         if seeds.is_empty() {
             return None;
         }
-        let mut legs: Vec<Vec<(u32, f64, Vec<u32>, u32)>> = Vec::new();
+        let mut legs: Vec<Vec<LegEnd>> = Vec::new();
         let last = waypoints.len() - 1;
         for (i, &goal) in waypoints.iter().enumerate().skip(1) {
             let mut reached = Vec::new();
@@ -908,7 +908,7 @@ impl Cch {
         seeds: &[(u32, f64)],
         targets: &[u32],
         scratch: &mut QueryScratch,
-    ) -> Option<(u32, f64, Vec<u32>, u32)> {
+    ) -> Option<LegEnd> {
         let n = self.rank.len();
         if scratch.fwd.len() != n {
             scratch.fwd = vec![f64::INFINITY; n];
@@ -1025,6 +1025,10 @@ impl Cch {
         result
     }
 }
+
+/// One leg's end: the state reached, its cost from the route's start, the leg's edges, and
+/// the state the leg left from.
+type LegEnd = (u32, f64, Vec<u32>, u32);
 
 /// What a request searches with: the graph, its metric (under the scratch overlay), and the
 /// request's own weights and mask (to value input edges).
