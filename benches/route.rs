@@ -216,6 +216,7 @@ fn bench_large(c: &mut Criterion) {
     );
     let mut alt = (*snap.search).clone();
     alt.set_alt_min_states(0);
+    alt.set_cch_min_states(usize::MAX);
     let t = std::time::Instant::now();
     alt.prepare_landmarks();
     eprintln!(
@@ -223,8 +224,32 @@ fn bench_large(c: &mut Criterion) {
         t.elapsed().as_secs_f64(),
         alt.landmarks(Optimize::Time).map_or(0, |l| l.bytes())
     );
+    // CCH for best routes, ALT where it declines (the served configuration at this size).
+    let mut cch = alt.clone();
+    cch.set_cch_min_states(0);
+    let t = std::time::Instant::now();
+    let (h, _) = cch.cch(Optimize::Time).expect("threshold 0");
+    eprintln!(
+        "large: CCH order + contraction + time customization in {:.1} s: {} arcs, \
+         elimination tree height {}, {} bytes (order, supergraph, edge maps)",
+        t.elapsed().as_secs_f64(),
+        h.arc_count(),
+        h.tree_height(),
+        h.bytes()
+    );
+    for &m in Optimize::ALL {
+        let t = std::time::Instant::now();
+        let (_, metric) = cch.cch(m).expect("threshold 0");
+        eprintln!(
+            "large: CCH customization {} in {:.2} s (0 if done above), {} bytes",
+            m.as_str(),
+            t.elapsed().as_secs_f64(),
+            metric.bytes()
+        );
+    }
     let mut plain = (*snap.search).clone();
     plain.set_alt_min_states(usize::MAX);
+    plain.set_cch_min_states(usize::MAX);
     let data = |g: &'static SearchGraph, s: &'static Snapshot| RouteData {
         network: &s.network,
         index: &s.index,
@@ -234,6 +259,7 @@ fn bench_large(c: &mut Criterion) {
     // Leaked: the bench closures borrow them for the rest of the process.
     let snap: &'static Snapshot = Box::leak(Box::new(snap));
     let alt: &'static SearchGraph = Box::leak(Box::new(alt));
+    let cch: &'static SearchGraph = Box::leak(Box::new(cch));
     let plain: &'static SearchGraph = Box::leak(Box::new(plain));
     let pairs = pairs(snap, 50);
     let base = |a: &str, b: &str, optimize: Optimize| {
@@ -260,7 +286,8 @@ fn bench_large(c: &mut Criterion) {
             plain,
             requests.clone(),
         );
-        run(format!("{}/alt", optimize.as_str()), alt, requests);
+        run(format!("{}/alt", optimize.as_str()), alt, requests.clone());
+        run(format!("{}/cch", optimize.as_str()), cch, requests);
     }
     // One link of the unconstrained best (time) route avoided.
     let avoid: Vec<RouteRequest> = pairs
@@ -276,6 +303,7 @@ fn bench_large(c: &mut Criterion) {
         .collect();
     run("time/avoid-link/dijkstra".into(), plain, avoid.clone());
     run("time/avoid-link/alt".into(), alt, avoid.clone());
+    run("time/avoid-link/cch".into(), cch, avoid.clone());
     // A country holding neither end avoided.
     let net = &snap.network;
     let countries: Vec<RouteRequest> = pairs
@@ -298,7 +326,8 @@ fn bench_large(c: &mut Criterion) {
         plain,
         countries.clone(),
     );
-    run("time/avoid-country/alt".into(), alt, countries);
+    run("time/avoid-country/alt".into(), alt, countries.clone());
+    run("time/avoid-country/cch".into(), cch, countries);
     let depart = parse_depart("2026-03-02T06:00+08:00").unwrap();
     let timed: Vec<RouteRequest> = avoid
         .iter()
@@ -313,7 +342,8 @@ fn bench_large(c: &mut Criterion) {
         plain,
         timed.clone(),
     );
-    run("time/avoid-link+depart/alt".into(), alt, timed);
+    run("time/avoid-link+depart/alt".into(), alt, timed.clone());
+    run("time/avoid-link+depart/cch".into(), cch, timed);
     let alts: Vec<RouteRequest> = pairs
         .iter()
         .map(|(a, b)| {
@@ -323,7 +353,8 @@ fn bench_large(c: &mut Criterion) {
         })
         .collect();
     run("time/alt3/dijkstra".into(), plain, alts.clone());
-    run("time/alt3/alt".into(), alt, alts);
+    run("time/alt3/alt".into(), alt, alts.clone());
+    run("time/alt3/cch".into(), cch, alts);
     group.finish();
 }
 

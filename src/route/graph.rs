@@ -18,9 +18,10 @@
 //! Edge weights for the default [`Profile`] are precomputed for each [`Measure`]; a request
 //! with overridden figures recomputes one weight array (O(edges), a few microseconds).
 
+use super::cch::{CCH_MIN_STATES, Cch, CchMetric};
 use super::landmarks::{ALT_MIN_STATES, LANDMARKS, Landmarks};
 use super::lazy::Lazy;
-use crate::cost::{MEASURE_COUNT, Measure, Profile, TransshipmentKind};
+use crate::cost::{Constraints, MEASURE_COUNT, Measure, Profile, TransshipmentKind};
 use crate::network::{Link, Mode, Network, Node, Status};
 
 /// How a state was reached.
@@ -81,6 +82,18 @@ pub struct SearchGraph {
     landmarks: [Lazy<Landmarks>; MEASURE_COUNT],
     /// Below this many states searches use plain Dijkstra ([`ALT_MIN_STATES`] unless set).
     alt_min_states: usize,
+    /// Node positions (lon, lat), for the CCH's nested dissection.
+    coords: Vec<[f64; 2]>,
+    /// Which links the default constraints allow (the mask the CCH metrics are customized
+    /// for; a request differing in a few links is partially customized).
+    default_link_ok: Vec<bool>,
+    /// The contraction hierarchy's order and supergraph, built on first use (or by
+    /// [`SearchGraph::prepare_cch`]); see [`super::cch`].
+    cch: Lazy<Cch>,
+    /// Its customization per measure (default weights, default mask), on first use.
+    cch_metrics: [Lazy<CchMetric>; MEASURE_COUNT],
+    /// Below this many states the CCH is not used ([`CCH_MIN_STATES`] unless set).
+    cch_min_states: usize,
 }
 
 impl SearchGraph {
@@ -206,6 +219,19 @@ impl SearchGraph {
             default_weights: std::array::from_fn(|_| Vec::new()),
             landmarks: std::array::from_fn(|_| Lazy::new()),
             alt_min_states: ALT_MIN_STATES,
+            coords: net
+                .nodes()
+                .iter()
+                .map(|u| [u.point.x(), u.point.y()])
+                .collect(),
+            default_link_ok: Constraints::default()
+                .link_refusals(net)
+                .iter()
+                .map(Option::is_none)
+                .collect(),
+            cch: Lazy::new(),
+            cch_metrics: std::array::from_fn(|_| Lazy::new()),
+            cch_min_states: CCH_MIN_STATES,
         };
         // The default weights: each link's measures once, then one array per measure (the
         // same sums as `weights`, without evaluating a link once per edge and measure).
@@ -361,6 +387,78 @@ impl SearchGraph {
     /// and benchmarks compare both on the same graph).
     pub fn set_alt_min_states(&mut self, states: usize) {
         self.alt_min_states = states;
+    }
+
+    /// The contraction hierarchy and its customization for `measure` (default weights and
+    /// constraints), each built on first use; `None` below the CCH threshold.
+    pub fn cch(&self, measure: Measure) -> Option<(&Cch, &CchMetric)> {
+        if self.state_count() < self.cch_min_states {
+            return None;
+        }
+        // Built by the first request that needs it (or by `prepare_cch`); requests asked
+        // while another thread builds it search without it (ALT: the same values).
+        let cch = self.cch.get_unless_building(|| self.build_cch())?;
+        let metric = self.cch_metrics[measure.index()]
+            .get_unless_building(|| self.customize_cch(cch, measure))?;
+        Some((cch, metric))
+    }
+
+    fn build_cch(&self) -> Cch {
+        {
+            let t = std::time::Instant::now();
+            let cch = Cch::build(self, &self.coords);
+            tracing::info!(
+                states = self.state_count(),
+                arcs = cch.arc_count(),
+                height = cch.tree_height(),
+                bytes = cch.bytes(),
+                ms = t.elapsed().as_secs_f64() * 1e3,
+                "CCH order and contraction"
+            );
+            cch
+        }
+    }
+
+    fn customize_cch(&self, cch: &Cch, measure: Measure) -> CchMetric {
+        {
+            let t = std::time::Instant::now();
+            let m = cch.customize(self, self.default_weights(measure), &self.default_link_ok);
+            tracing::info!(
+                measure = ?measure,
+                bytes = m.bytes(),
+                ms = t.elapsed().as_secs_f64() * 1e3,
+                "CCH customized"
+            );
+            m
+        }
+    }
+
+    /// Builds the CCH and customizes every measure now rather than on first use; nothing
+    /// below the CCH threshold.
+    pub fn prepare_cch(&self) {
+        self.prepare_cch_of(&Measure::ALL);
+    }
+
+    /// Builds the hierarchy and the customizations of `measures` now, on this thread;
+    /// requests meanwhile search without them. Nothing below the CCH threshold.
+    pub fn prepare_cch_of(&self, measures: &[Measure]) {
+        if self.state_count() < self.cch_min_states {
+            return;
+        }
+        self.cch.claim();
+        for &m in measures {
+            self.cch_metrics[m.index()].claim();
+        }
+        let cch = self.cch.get_or_build(|| self.build_cch());
+        for &m in measures {
+            self.cch_metrics[m.index()].get_or_build(|| self.customize_cch(cch, m));
+        }
+    }
+
+    /// Sets the size from which best routes use the CCH (states); 0 makes every search use
+    /// it, `usize::MAX` none (tests and benchmarks compare them on the same graph).
+    pub fn set_cch_min_states(&mut self, states: usize) {
+        self.cch_min_states = states;
     }
 
     /// Every edge that traverses link `link` (in either direction, from any arrival state of

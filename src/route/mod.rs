@@ -10,6 +10,7 @@
 //!   a failure by relaxing one constraint at a time.
 
 pub mod alternatives;
+pub mod cch;
 pub mod corridors;
 pub mod graph;
 pub mod landmarks;
@@ -413,7 +414,19 @@ pub fn plan<'a>(
         None => None,
     };
     let timed_search = clock.as_ref().filter(|_| req.optimize == Measure::Time);
+    // The CCH for a best route on the default weights without a timed search (its metric is
+    // customized for those weights; avoid lists are a partial customization, see
+    // [`cch`]); it declines requests that change too many links, which go on to ALT.
+    let hierarchy = match (&weights, timed_search) {
+        (Cow::Borrowed(_), None) => graph.cch(req.optimize),
+        _ => None,
+    };
     let best_of = |p: &SearchProblem<'_>| {
+        if let Some((h, metric)) = hierarchy
+            && let Some(found) = h.shortest(graph, metric, p.weights, p.link_ok, &[], p.waypoints)
+        {
+            return found;
+        }
         SCRATCH.with(|cell| {
             let mut scratch = cell.borrow_mut();
             match timed_search {
@@ -458,10 +471,18 @@ pub fn plan<'a>(
                 .map(|(path, c)| (path, Some(c)))
                 .collect()
         }
-        AlternativesBy::Route => select_routes(net, graph, &problem, req, clock.as_ref(), &best_of)
-            .into_iter()
-            .map(|p| (p, None))
-            .collect(),
+        AlternativesBy::Route => select_routes(
+            net,
+            graph,
+            &problem,
+            req,
+            clock.as_ref(),
+            hierarchy,
+            &best_of,
+        )
+        .into_iter()
+        .map(|p| (p, None))
+        .collect(),
     };
     // A timed search that met a crossing it could not time (reached after the calendar's
     // end) does not know the earliest arrival: a route through another crossing may only
@@ -556,6 +577,7 @@ fn select_routes(
     problem: &SearchProblem<'_>,
     req: &RouteRequest,
     clock: Option<&Clock<'_>>,
+    hierarchy: Option<(&cch::Cch, &cch::CchMetric)>,
     best_of: &dyn Fn(&SearchProblem<'_>) -> Option<Path>,
 ) -> Vec<Path> {
     let Some(best) = best_of(problem) else {
@@ -565,7 +587,7 @@ fn select_routes(
         return vec![best];
     }
     if req.limits.max_sharing < 1.0 {
-        return penalty_routes(net, graph, problem, req, clock, best);
+        return penalty_routes(net, graph, problem, req, clock, hierarchy, best);
     }
     yen_routes(net, graph, problem, req, clock, best)
 }
@@ -624,13 +646,16 @@ fn keep_by_limits(
 /// [`alternatives::PENALTY_ROUNDS_PER_ALTERNATIVE`] searches per alternative asked.
 ///
 /// Penalties only raise weights, so the landmark bounds of `problem` stay valid and each
-/// search is ALT-guided as the best route's was.
+/// search is ALT-guided as the best route's was. With a `hierarchy` (untimed searches on the
+/// default weights), each search is a CCH query with the penalised edges partially
+/// customized ([`cch::Cch::shortest`]), falling back to ALT when too many are.
 fn penalty_routes(
     net: &Network,
     graph: &SearchGraph,
     problem: &SearchProblem<'_>,
     req: &RouteRequest,
     clock: Option<&Clock<'_>>,
+    hierarchy: Option<(&cch::Cch, &cch::CchMetric)>,
     best: Path,
 ) -> Vec<Path> {
     let timed = clock.filter(|_| req.optimize == Measure::Time);
@@ -641,25 +666,54 @@ fn penalty_routes(
     let best_value = path_value(net, graph, problem, req, clock, &best);
     let mut valued = vec![(best_value, best, penalise.clone())];
     let rounds = alternatives::PENALTY_ROUNDS_PER_ALTERNATIVE * req.alternatives;
+    // Every edge penalised so far (what the CCH re-customizes).
+    let mut penalised: Vec<u32> = Vec::new();
+    let mut cch_on = hierarchy.is_some();
+    let mut is_penalised = vec![
+        false;
+        if hierarchy.is_some() {
+            weights.len()
+        } else {
+            0
+        }
+    ];
     for _ in 0..rounds {
         for &l in &penalise {
             let link = &net.links()[l];
             for e in graph.edges_of_link(link.from_ix, link.to_ix, l) {
                 weights[e] *= alternatives::PENALTY_FACTOR;
+                if let Some(seen) = is_penalised.get_mut(e)
+                    && !*seen
+                {
+                    *seen = true;
+                    penalised.push(e as u32);
+                }
             }
         }
         let p = SearchProblem {
             weights: &weights,
             ..*problem
         };
+        let by_hierarchy = match (hierarchy, timed) {
+            (Some((h, metric)), None) if cch_on => {
+                h.shortest(graph, metric, &weights, p.link_ok, &penalised, p.waypoints)
+            }
+            _ => None,
+        };
+        // Declined once (too much to re-customize), declined for every later round: the
+        // penalised set only grows.
+        cch_on &= by_hierarchy.is_some();
         let found = SCRATCH.with(|cell| {
             let mut scratch = cell.borrow_mut();
-            let path = match timed {
-                Some(c) => p.earliest_arrival(&mut scratch, &|e, t| {
-                    c.arrive(e, t)
-                        .map(|a| a + (weights[e] - problem.weights[e]))
-                }),
-                None => p.shortest(&mut scratch),
+            let path = match (by_hierarchy, timed) {
+                (Some(found), _) => found,
+                (None, timed) => match timed {
+                    Some(c) => p.earliest_arrival(&mut scratch, &|e, t| {
+                        c.arrive(e, t)
+                            .map(|a| a + (weights[e] - problem.weights[e]))
+                    }),
+                    None => p.shortest(&mut scratch),
+                },
             }?;
             let loopless = problem.is_loopless(&path, &mut scratch);
             Some((path, loopless))
