@@ -436,7 +436,7 @@ impl SearchGraph {
     /// Builds the CCH and customizes every measure now rather than on first use; nothing
     /// below the CCH threshold.
     pub fn prepare_cch(&self) {
-        self.prepare_cch_of(&Measure::ALL);
+        self.prepare_cch_of(Measure::ALL);
     }
 
     /// Builds the hierarchy and the customizations of `measures` now, on this thread;
