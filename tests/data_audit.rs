@@ -359,6 +359,38 @@ fn geodesic_km(f: &Value) -> f64 {
     LineString::from(coords).length::<Haversine>() / 1000.0
 }
 
+/// The circuity factor: the median published/geometry ratio of `ratios` (at least 10, between
+/// 1.0 and 1.5); every estimated length `(id, length_km, geodesic km)` must be its geometry
+/// times it, within [`LENGTH_TOLERANCE`], or it is added to `failures`.
+fn circuity<I: std::fmt::Display>(
+    ratios: &[f64],
+    estimated: &[(I, f64, f64)],
+    what: &str,
+    failures: &mut Vec<String>,
+) -> f64 {
+    assert!(
+        ratios.len() >= 10,
+        "too few {what} to calibrate: {}",
+        ratios.len()
+    );
+    let factor = median(ratios.to_vec());
+    assert!(
+        (1.0..1.5).contains(&factor),
+        "median published/geometry ratio {factor:.3} outside 1.0–1.5"
+    );
+    for (id, len, geodesic) in estimated {
+        let expected = geodesic * factor;
+        if (len - expected).abs() > LENGTH_TOLERANCE * expected {
+            failures.push(format!(
+                "{id}: estimated length_km {len} is not its geometry {geodesic:.0} km × {factor:.3} \
+                 = {expected:.0} km (±{:.0} %)",
+                LENGTH_TOLERANCE * 100.0
+            ));
+        }
+    }
+    factor
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     assert!(!v.is_empty(), "median of nothing");
     v.sort_by(f64::total_cmp);
@@ -423,26 +455,7 @@ fn rail_lengths_are_sourced_and_match_the_geometry_or_are_listed() {
             }
         }
     }
-    assert!(
-        ratios.len() >= 10,
-        "too few published lengths to calibrate: {}",
-        ratios.len()
-    );
-    let factor = median(ratios.clone());
-    assert!(
-        (1.0..1.5).contains(&factor),
-        "median published/geometry ratio {factor:.3} outside 1.0–1.5"
-    );
-    for (id, len, geodesic) in &estimated {
-        let expected = geodesic * factor;
-        if (len - expected).abs() > LENGTH_TOLERANCE * expected {
-            failures.push(format!(
-                "{id}: estimated length_km {len} is not its geometry {geodesic:.0} km × {factor:.3} \
-                 = {expected:.0} km (±{:.0} %)",
-                LENGTH_TOLERANCE * 100.0
-            ));
-        }
-    }
+    let factor = circuity(&ratios, &estimated, "published lengths", &mut failures);
     eprintln!(
         "{} rail lines: {} with a published length (median length/geometry {factor:.3}), {} \
          estimated by circuity; {} published lengths differ from their schematic geometry by \
@@ -525,26 +538,7 @@ fn road_lengths_on_the_main_routes_are_sourced_and_match_the_geometry_or_are_lis
         }
     }
     assert!(main >= 30, "only {main} main-route road links");
-    assert!(
-        ratios.len() >= 10,
-        "too few published road lengths to calibrate: {}",
-        ratios.len()
-    );
-    let factor = median(ratios.clone());
-    assert!(
-        (1.0..1.5).contains(&factor),
-        "median published/geometry ratio {factor:.3} outside 1.0–1.5"
-    );
-    for (id, len, geodesic) in &estimated {
-        let expected = geodesic * factor;
-        if (len - expected).abs() > LENGTH_TOLERANCE * expected {
-            failures.push(format!(
-                "{id}: estimated length_km {len} is not its geometry {geodesic:.0} km × {factor:.3} \
-                 = {expected:.0} km (±{:.0} %)",
-                LENGTH_TOLERANCE * 100.0
-            ));
-        }
-    }
+    let factor = circuity(&ratios, &estimated, "published road lengths", &mut failures);
     eprintln!(
         "{main} main-route road links; {} roads with a published length (median length/geometry \
          {factor:.3}), {} estimated by circuity; {} lengths differ from their schematic geometry \

@@ -1127,8 +1127,8 @@ fn dissect(adj_first: &[u32], adj: &[u32], coords: &[[f64; 2]]) -> Vec<u32> {
         }
         // Every node of `set` is now marked `seen`. Best of four median splits.
         let mid = set.len() / 2;
-        let mut best: Option<(usize, [f64; 2])> = None;
-        for dir in [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [1.0, -1.0]] {
+        // Sides of a split of `set` at the median of its projection on `dir`.
+        let split = |dir: [f64; 2], keyed: &mut Vec<(f64, u32)>, side: &mut [u8]| {
             keyed.clear();
             keyed.extend(
                 set.iter()
@@ -1138,6 +1138,10 @@ fn dissect(adj_first: &[u32], adj: &[u32], coords: &[[f64; 2]]) -> Vec<u32> {
             for (i, &(_, v)) in keyed.iter().enumerate() {
                 side[v as usize] = u8::from(i >= mid);
             }
+        };
+        let mut best: Option<(usize, [f64; 2])> = None;
+        for dir in [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [1.0, -1.0]] {
+            split(dir, &mut keyed, &mut side);
             let mut cut = 0;
             for &(_, v) in &keyed[..mid] {
                 cut += neighbours(v)
@@ -1150,15 +1154,7 @@ fn dissect(adj_first: &[u32], adj: &[u32], coords: &[[f64; 2]]) -> Vec<u32> {
             }
         }
         let dir = best.map_or([1.0, 0.0], |(_, d)| d);
-        keyed.clear();
-        keyed.extend(
-            set.iter()
-                .map(|&v| (xy[v as usize][0] * dir[0] + xy[v as usize][1] * dir[1], v)),
-        );
-        keyed.select_nth_unstable_by(mid, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        for (i, &(_, v)) in keyed.iter().enumerate() {
-            side[v as usize] = u8::from(i >= mid);
-        }
+        split(dir, &mut keyed, &mut side);
         // Separator: the cut links' ends on one side (the smaller set).
         let (mut ends_a, mut ends_b) = (Vec::new(), Vec::new());
         for &v in &set {
