@@ -61,7 +61,7 @@ pub struct Edge {
 }
 
 /// The state graph of one network (see the module docs).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SearchGraph {
     /// States of node `u` are `state_first[u]..state_first[u + 1]`; the first is `Start`.
     state_first: Vec<u32>,
@@ -94,6 +94,28 @@ pub struct SearchGraph {
     cch_metrics: [Lazy<CchMetric>; MEASURE_COUNT],
     /// Below this many states the CCH is not used ([`CCH_MIN_STATES`] unless set).
     cch_min_states: usize,
+}
+
+/// The graph as searched: states, edges and default weights. What is derived from it and
+/// built on demand (landmarks, the CCH and its customizations, the default link mask the CCH
+/// is customized for, which a scenario sharing the graph may not match) is left out: two
+/// graphs that print alike answer alike.
+impl std::fmt::Debug for SearchGraph {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchGraph")
+            .field("state_first", &self.state_first)
+            .field("state_node", &self.state_node)
+            .field("state_arrival", &self.state_arrival)
+            .field("edge_first", &self.edge_first)
+            .field("edges", &self.edges)
+            .field("rev_first", &self.rev_first)
+            .field("rev_edges", &self.rev_edges)
+            .field("default_weights", &self.default_weights)
+            .field("alt_min_states", &self.alt_min_states)
+            .field("cch_min_states", &self.cch_min_states)
+            .field("coords", &self.coords)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SearchGraph {
