@@ -20,6 +20,7 @@ use std::sync::Arc;
 use crate::capacity::demand::{self, DemandSet};
 use crate::cost::schedule::{HolidayCalendars, ScheduleTable};
 use crate::index::SpatialIndex;
+use crate::network::prepared::PreparedFile;
 use crate::network::scenario::{
     self, Scenario, ScenarioError, ScenarioRef, Target, UnknownScenario,
 };
@@ -46,6 +47,10 @@ pub struct Snapshot {
     pub scenarios: BTreeMap<String, ScenarioCase>,
     /// The demand sets loaded with the network, by name (empty in a scenario's snapshot).
     pub demand: BTreeMap<String, DemandSet>,
+    /// The prepared file the network was read from, for the data derived from it that the
+    /// file stores ([`PreparedFile::section`]: the tiles' thinning); `None` for other sources
+    /// and in a scenario's snapshot.
+    pub stored: Option<Arc<PreparedFile>>,
 }
 
 /// A scenario and the snapshot of the network it changes: what a request naming the scenario
@@ -97,6 +102,7 @@ impl Snapshot {
             schedules,
             scenarios: BTreeMap::new(),
             demand: BTreeMap::new(),
+            stored: None,
         }
     }
 
@@ -222,6 +228,7 @@ impl Snapshot {
             schedules,
             scenarios: BTreeMap::new(),
             demand: BTreeMap::new(),
+            stored: None,
         })
     }
 
@@ -261,6 +268,7 @@ impl Snapshot {
         }
         let demand = demand::load(&demand::documents(source)?, &snap.network)?;
         snap.demand = demand.into_iter().map(|d| (d.name.clone(), d)).collect();
+        snap.stored = source.prepared_file().cloned();
         Ok(snap)
     }
 

@@ -15,6 +15,7 @@ use common::app;
 use common::server::Server;
 use corridor::network::Source;
 use corridor::network::prepared::{self, PreparedFile};
+use corridor::output::tiles::{Thinned, Thinning};
 use corridor::snapshot::Snapshot;
 
 const TOKEN: &str = "prepared-test-token-0123456789abcdef";
@@ -173,11 +174,63 @@ async fn generated_networks_answer_the_same_from_their_prepared_files() {
         let file = tmp.path().join("net.corridor");
         prepare(Some(&dir), &file);
         let from_data = Snapshot::load(&Source::Dir(dir)).unwrap_or_else(|e| panic!("{e}"));
-        let reqs = requests(&from_data, seed, 60);
+        let mut reqs = requests(&from_data, seed, 60);
+        // Low-zoom tiles: drawn with the thinning the file stores, from the data with the one
+        // the server builds.
+        for t in ["0/0/0", "1/1/0", "2/2/1", "3/5/2", "4/11/5", "6/46/23"] {
+            reqs.push(format!("/tiles/{t}.mvt"));
+        }
         let from_file = Snapshot::load(&Source::open_prepared(&file).unwrap()).unwrap();
         let (a, b) = (app::of_snapshot(from_data), app::of_snapshot(from_file));
         same_answers(&a, &b, &reqs).await;
     }
+}
+
+#[test]
+fn the_tiles_thinning_is_stored_by_prepare_and_read_back_as_the_server_builds_it() {
+    let tmp = common::TempDir::new("thinning");
+    let dir = tmp.path().join("data");
+    gen_network::generate(&gen_network::Args {
+        nodes: 8000,
+        seed: 4,
+        out: dir.clone(),
+        vertices: 4.0,
+        demands: 0,
+    })
+    .expect("generator writes its files");
+    let file = tmp.path().join("net.corridor");
+    prepare(Some(&dir), &file);
+    let snap = Snapshot::load(&Source::open_prepared(&file).unwrap()).unwrap();
+    let built = Thinning::of(&snap.network);
+    assert!(
+        built.thins(0, Thinned::Rail) && built.thins(0, Thinned::Road),
+        "8,000 generated nodes are dense enough to thin rail and road at z0"
+    );
+    let stored = snap
+        .stored
+        .as_ref()
+        .and_then(|f| f.section(Thinning::SECTION))
+        .expect("prepare stores the thinning");
+    assert_eq!(Thinning::from_bytes(stored, &snap.network), Some(built));
+    // Bytes written for another network are not taken for this one's.
+    let other = Snapshot::embedded().unwrap();
+    assert_eq!(Thinning::from_bytes(stored, &other.network), None);
+    assert_eq!(
+        Thinning::from_bytes(&stored[..stored.len() - 4], &snap.network),
+        None
+    );
+    // The embedded network is never thinned: its section says so in a few words.
+    let small = Thinning::of(&other.network);
+    assert_eq!(small, Thinning::none());
+    assert_eq!(
+        Thinning::from_bytes(&small.to_bytes(), &other.network),
+        Some(small)
+    );
+    let header = PreparedFile::open(&file).unwrap().header;
+    assert_eq!(
+        header.sections,
+        vec![(Thinning::SECTION.to_string(), stored.len())]
+    );
 }
 
 /// The four damaged files of the issue, each with what its refusal must say.

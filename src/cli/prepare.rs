@@ -9,6 +9,7 @@ use clap::Args;
 
 use crate::network::prepared;
 use crate::network::{Source, validate};
+use crate::output::tiles::Thinning;
 use crate::snapshot::Snapshot;
 
 /// Arguments of `corridor prepare`.
@@ -46,11 +47,16 @@ pub fn run(args: &PrepareArgs) -> anyhow::Result<i32> {
         }
     };
     let read_s = started.elapsed().as_secs_f64();
+    // Derived once here rather than at every start: the tiles' low-zoom thinning (a third of
+    // opening a 10^6-node network when built by the server).
+    let thinning = Thinning::of(&snap.network).to_bytes();
+    let derived_s = started.elapsed().as_secs_f64() - read_s;
     let header = match prepared::write(
         &snap.network,
         &folders,
         source.to_string(),
         digest,
+        &[(Thinning::SECTION, &thinning)],
         &args.out,
     ) {
         Ok(h) => h,
@@ -71,9 +77,15 @@ pub fn run(args: &PrepareArgs) -> anyhow::Result<i32> {
         header.format_version,
         header.source_digest
     );
+    let sections: Vec<String> = header
+        .sections
+        .iter()
+        .map(|(name, bytes)| format!("{name} {:.1} MB", *bytes as f64 / 1e6))
+        .collect();
+    println!("stored sections: {}", sections.join(", "));
     println!(
-        "validated in {read_s:.1} s, written in {:.1} s",
-        started.elapsed().as_secs_f64() - read_s
+        "validated in {read_s:.1} s, derived in {derived_s:.1} s, written in {:.1} s",
+        started.elapsed().as_secs_f64() - read_s - derived_s
     );
     Ok(0)
 }

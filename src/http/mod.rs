@@ -147,10 +147,12 @@ impl Served {
             schemas: Default::default(),
             counts,
         };
-        // The tiles' low-zoom thinning, built with the snapshot rather than by its first tile
+        // The tiles' low-zoom thinning: read from the prepared file when it stores it (written
+        // by `corridor prepare`); else built with the snapshot rather than by its first tile
         // (nothing to build on a network no tile finds dense): at once on a small network, on
         // a thread of its own on a large one (~1.5 s at 10^5 nodes, ~40 s of a 10^6-node
         // network's opening), which is served meanwhile; a tile that needs it waits for it.
+        let stored_thinning = served.tiles.thinning_from_file(&served.snapshot);
         if served.snapshot.network.links().len() >= BACKGROUND_THINNING_MIN_LINKS {
             // On the background threads, at a lower priority than requests: the thinning, the
             // searches' landmarks (rather than by the first route of each measure, ~3 s at
@@ -158,16 +160,18 @@ impl Served {
             // measure (2-5 s and ~200 MB at 10^5); routes asked meanwhile search without them.
             // The other measures' customizations are made by their first route (~83 MB each at
             // 10^5).
-            let thinning = served
-                .tiles
-                .thinning_job("", served.snapshot.network.clone());
+            if !stored_thinning {
+                let thinning = served
+                    .tiles
+                    .thinning_job("", served.snapshot.network.clone());
+                in_background(thinning);
+            }
             let search = Arc::clone(&served.snapshot.search);
-            in_background(thinning);
             in_background(move || {
                 search.prepare_landmarks();
                 search.prepare_cch_of(&[crate::cost::Measure::Time]);
             });
-        } else {
+        } else if !stored_thinning {
             served.tiles.with_thinning("", &served.snapshot, |_| ());
         }
         // Hashing the network for its ETag read every text and vertex: a network read from a

@@ -198,6 +198,35 @@ impl TileCache {
         }
     }
 
+    /// Takes the baseline's thinning from the prepared file `snap` was read from, when the
+    /// file stores one that fits the network ([`Thinning::SECTION`]). Returns whether it did;
+    /// otherwise the thinning is built as for any other source.
+    pub(crate) fn thinning_from_file(&self, snap: &crate::snapshot::Snapshot) -> bool {
+        let Some(file) = &snap.stored else {
+            return false;
+        };
+        let Some(bytes) = file.section(Thinning::SECTION) else {
+            tracing::info!(
+                section = Thinning::SECTION,
+                "the prepared file stores no tile thinning of this build's rules: building it"
+            );
+            return false;
+        };
+        match Thinning::from_bytes(bytes, &snap.network) {
+            Some(t) => {
+                let _ = self.thinning_cell("").set(t);
+                true
+            }
+            None => {
+                tracing::warn!(
+                    section = Thinning::SECTION,
+                    "the prepared file's tile thinning does not fit its network: building it"
+                );
+                false
+            }
+        }
+    }
+
     /// The cell holding the thinning of scenario `scenario`'s network, made empty on first
     /// use.
     fn thinning_cell(&self, scenario: &str) -> ThinningCell {
@@ -422,6 +451,38 @@ fn assign_loads(
     Ok(LinkLoads::new(a.links, name))
 }
 
+/// The query parameters shared by the tiles, TileJSON and style (documentation only: the
+/// handlers read them with [`tile_query`]).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct TileQueryDoc {
+    /// A loaded scenario's name: the network as it changes it.
+    scenario: Option<String>,
+    /// `network` (default: layers rail, road, crossings, places) or `utilisation` (one layer: the link loads of the assignment of `demand`).
+    layer: Option<String>,
+    /// With `layer=utilisation`: a demand set's name (`GET /v1/demand`).
+    demand: Option<String>,
+}
+
+/// A tile's, TileJSON's or style's unknown scenario or demand set.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+enum TileNotFound {
+    /// Unknown scenario or demand set.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(super::schema::Problem),
+}
+
+/// The TileJSON's and style's refusal of their query.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+enum TileDocRefused {
+    /// An unknown parameter or layer; demand missing with layer=utilisation or given without it.
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(super::schema::Problem),
+}
+
 /// One vector tile of the network (or of a loaded scenario's network).
 #[utoipa::path(
     get,
@@ -431,16 +492,14 @@ fn assign_loads(
         ("z" = u8, Path, description = "Zoom, 0–14"),
         ("x" = u32, Path, description = "Column, 0 to 2^z − 1"),
         ("y" = u32, Path, description = "Row from the north, 0 to 2^z − 1"),
-        ("scenario" = Option<String>, Query, description = "A loaded scenario's name: the network as it changes it"),
-        ("layer" = Option<String>, Query, description = "network (default: layers rail, road, crossings, places) or utilisation (one layer: the link loads of the assignment of `demand`)"),
-        ("demand" = Option<String>, Query, description = "With layer=utilisation: a demand set's name (GET /v1/demand)"),
+        TileQueryDoc,
     ),
     responses(
         (status = 200, description = "The tile (MVT 2.1): layers rail, road, crossings, places; or utilisation.", content_type = "application/vnd.mapbox-vector-tile"),
         (status = 204, description = "No feature in this tile."),
         (status = 304, description = "Not modified (If-None-Match matched the ETag)."),
         (status = 400, description = "z above 14, x or y out of range, a non-numeric part, an unknown parameter or layer, demand missing with layer=utilisation (or given without it), an assignment the network refuses.", content_type = "application/problem+json", body = super::schema::Problem),
-        (status = 404, description = "Unknown scenario or demand set.", content_type = "application/problem+json", body = super::schema::Problem),
+        TileNotFound,
     )
 )]
 #[tracing::instrument(skip_all, fields(path = %req.path()))]
@@ -648,15 +707,11 @@ fn tile_document(
     get,
     path = "/tiles.json",
     tag = "tiles",
-    params(
-        ("scenario" = Option<String>, Query, description = "A loaded scenario's name: its tiles"),
-        ("layer" = Option<String>, Query, description = "network (default) or utilisation: the tiles of an assignment's link loads"),
-        ("demand" = Option<String>, Query, description = "With layer=utilisation: a demand set's name"),
-    ),
+    params(TileQueryDoc),
     responses(
         (status = 200, description = "TileJSON 3.0.0.", content_type = "application/json"),
-        (status = 400, description = "An unknown parameter or layer; demand missing with layer=utilisation or given without it.", content_type = "application/problem+json", body = super::schema::Problem),
-        (status = 404, description = "Unknown scenario or demand set.", content_type = "application/problem+json", body = super::schema::Problem),
+        TileDocRefused,
+        TileNotFound,
     )
 )]
 pub async fn get_tilejson(
@@ -672,15 +727,11 @@ pub async fn get_tilejson(
     get,
     path = "/style.json",
     tag = "tiles",
-    params(
-        ("scenario" = Option<String>, Query, description = "A loaded scenario's name: its tiles"),
-        ("layer" = Option<String>, Query, description = "network (default) or utilisation: a style for an assignment's link loads"),
-        ("demand" = Option<String>, Query, description = "With layer=utilisation: a demand set's name"),
-    ),
+    params(TileQueryDoc),
     responses(
         (status = 200, description = "MapLibre style.", content_type = "application/json"),
-        (status = 400, description = "An unknown parameter or layer; demand missing with layer=utilisation or given without it.", content_type = "application/problem+json", body = super::schema::Problem),
-        (status = 404, description = "Unknown scenario or demand set.", content_type = "application/problem+json", body = super::schema::Problem),
+        TileDocRefused,
+        TileNotFound,
     )
 )]
 pub async fn get_style(

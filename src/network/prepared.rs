@@ -17,7 +17,12 @@
 //! offsets) and positions (`f64` pairs); link properties likewise, lengths (`f64`, as
 //! validated: a length derived from the geometry keeps its full precision), vertex offsets
 //! (`u64`) and all vertices in one buffer (`i32` pairs at 10⁻⁷°, [`super::Line`]); then the
-//! data folders' documents (scenarios, demand sets) as (folder, name, text).
+//! data folders' documents (scenarios, demand sets) as (folder, name, text); then **stored
+//! sections** (since version 2): named byte arrays, each 8-byte aligned, that a layer above
+//! the network derived from it once at `corridor prepare` instead of at every start (the
+//! tiles' low-zoom thinning). The network layer neither reads nor checks them: their owner
+//! decodes a section and falls back to deriving it when the name it asks for is absent (a
+//! file from a build whose derivation differed) or does not fit the network.
 //!
 //! Opening checks the magic, the version, the length (a truncated file is named so) and the
 //! checksum before anything is decoded; the features are then read by the same per-feature
@@ -36,7 +41,7 @@ use super::filebytes::FileBytes;
 use super::source::Documents;
 
 /// The format version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The first bytes of every prepared file.
 pub const MAGIC: &[u8; 16] = b"CORRIDOR-PREP\r\n\x1a";
@@ -61,6 +66,9 @@ pub struct Header {
     pub vertices: usize,
     /// Number of folder documents (scenarios, demand sets).
     pub documents: usize,
+    /// Names of the stored sections (derived data, see the module's layout), with their sizes
+    /// in bytes.
+    pub sections: Vec<(String, usize)>,
 }
 
 /// Why a prepared file cannot be written or opened.
@@ -143,6 +151,8 @@ pub struct PreparedFile {
     payload_at: usize,
     /// The folder documents (small), decoded once at open: a load reads them per folder.
     folders: Vec<(String, String, String)>,
+    /// The stored sections: name and byte range in the file.
+    sections: Vec<(String, std::ops::Range<usize>)>,
 }
 
 impl PartialEq for PreparedFile {
@@ -160,6 +170,8 @@ pub(crate) struct Payload<'a> {
     pub links: Vec<(&'a str, &'a [[i32; 2]], f64)>,
     /// Folder documents: (folder, name, text).
     pub folders: Vec<(&'a str, &'a str, &'a str)>,
+    /// Stored sections: (name, bytes).
+    pub sections: Vec<(&'a str, &'a [u8])>,
 }
 
 impl PreparedFile {
@@ -261,14 +273,26 @@ impl PreparedFile {
             bytes: Arc::clone(&file),
             payload_at,
             folders: Vec::new(),
+            sections: Vec::new(),
         };
         // Decoding every section here also refuses a payload that does not decode at open.
-        file.folders = file
-            .payload()?
+        let payload = file.payload()?;
+        let folders = payload
             .folders
             .into_iter()
             .map(|(f, n, t)| (f.to_string(), n.to_string(), t.to_string()))
             .collect();
+        let base = bytes.as_ptr() as usize;
+        let sections = payload
+            .sections
+            .into_iter()
+            .map(|(name, b)| {
+                let at = b.as_ptr() as usize - base;
+                (name.to_string(), at..at + b.len())
+            })
+            .collect();
+        file.folders = folders;
+        file.sections = sections;
         Ok(file)
     }
 
@@ -293,6 +317,12 @@ impl PreparedFile {
     /// The folder documents (scenarios, demand sets), as a database source holds them.
     pub(crate) fn folders(&self) -> &[(String, String, String)] {
         &self.folders
+    }
+
+    /// The stored section `name`'s bytes (8-byte aligned), if the file has one.
+    pub fn section(&self, name: &str) -> Option<&[u8]> {
+        let (_, range) = self.sections.iter().find(|(n, _)| n == name)?;
+        self.bytes.bytes().get(range.clone())
     }
 
     /// Builds the network: every feature read and cross-checked as from the files.
@@ -324,6 +354,13 @@ fn decode<'a>(r: &mut Reader<'a>) -> Result<Payload<'a>, String> {
         let t = r.texts(3, "a folder document")?;
         folders.push((t[0], t[1], t[2]));
     }
+    let n_sections = r.count("section count")?;
+    let mut sections = Vec::with_capacity(n_sections.min(64));
+    for _ in 0..n_sections {
+        let name = r.texts(1, "a section's name")?[0];
+        let len = r.count("a section's length")?;
+        sections.push((name, r.pods::<u8>(len, "a section")?));
+    }
     if r.at != r.buf.len() {
         return Err(format!(
             "{} bytes after the last section",
@@ -349,6 +386,7 @@ fn decode<'a>(r: &mut Reader<'a>) -> Result<Payload<'a>, String> {
         nodes,
         links,
         folders,
+        sections,
     })
 }
 
@@ -448,9 +486,10 @@ pub fn source_digest(docs: &Documents<'_>, folders: &[(String, String, String)])
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Writes `net` (validated, with its scenarios and demand sets already checked by the caller)
-/// and the folder documents to `out`, through a temporary file renamed into place, so a
-/// server reloading `out` never reads a half-written file.
+/// Writes `net` (validated, with its scenarios and demand sets already checked by the caller),
+/// the folder documents and the stored `sections` (name, bytes: data derived from `net` by a
+/// layer above, see the module's layout) to `out`, through a temporary file renamed into
+/// place, so a server reloading `out` never reads a half-written file.
 ///
 /// # Errors
 /// [`PreparedError::Io`] when the file cannot be written.
@@ -459,6 +498,7 @@ pub fn write(
     folders: &[(String, String, String)],
     source: String,
     source_digest: String,
+    sections: &[(&str, &[u8])],
     out: &Path,
 ) -> Result<Header, PreparedError> {
     let mut w = Writer::default();
@@ -488,6 +528,12 @@ pub fn write(
     for (f, n, t) in folders {
         w.texts([f.as_str(), n.as_str(), t.as_str()].into_iter());
     }
+    w.count(sections.len());
+    for (name, bytes) in sections {
+        w.texts(std::iter::once(*name));
+        w.count(bytes.len());
+        w.pods(bytes);
+    }
     let header = Header {
         format_version: FORMAT_VERSION,
         source_digest,
@@ -497,6 +543,10 @@ pub fn write(
         links: net.links().len(),
         vertices: vertices.len(),
         documents: folders.len(),
+        sections: sections
+            .iter()
+            .map(|(n, b)| (n.to_string(), b.len()))
+            .collect(),
     };
     let mut header_json = serde_json::to_vec(&header).unwrap_or_default();
     // Pad with spaces (JSON whitespace) so the payload starts on an 8-byte boundary.
@@ -543,7 +593,8 @@ mod tests {
             "x".to_string(),
             "{\"name\": \"x\"}".to_string(),
         )];
-        write(&net, &folders, "test".into(), "d".into(), &path).unwrap();
+        let sections: &[(&str, &[u8])] = &[("empty", &[]), ("some.v1", &[1, 2, 3, 4, 5])];
+        write(&net, &folders, "test".into(), "d".into(), sections, &path).unwrap();
         (dir, path, net)
     }
 
@@ -565,6 +616,15 @@ mod tests {
         }
         assert_eq!(file.header.links, net.links().len());
         assert_eq!(file.folders().len(), 1);
+        assert_eq!(file.section("some.v1"), Some(&[1u8, 2, 3, 4, 5][..]));
+        assert_eq!(file.section("empty"), Some(&[][..]));
+        assert_eq!(file.section("some.v2"), None);
+        let aligned = file.section("some.v1").unwrap().as_ptr() as usize;
+        assert_eq!(aligned % 8, 0, "a section starts on a word");
+        assert_eq!(
+            file.header.sections,
+            vec![("empty".to_string(), 0), ("some.v1".to_string(), 5)]
+        );
     }
 
     #[test]
@@ -586,7 +646,7 @@ mod tests {
             open(v),
             PreparedError::Version {
                 found: 9,
-                expected: 1,
+                expected: 2,
                 ..
             }
         ));

@@ -72,6 +72,14 @@ impl Source {
         load(self)
     }
 
+    /// The prepared file this source reads, if it is one.
+    pub fn prepared_file(&self) -> Option<&std::sync::Arc<super::prepared::PreparedFile>> {
+        match self {
+            Source::Prepared(p) => Some(p),
+            _ => None,
+        }
+    }
+
     /// Reads the raw documents, unchecked.
     ///
     /// # Returns

@@ -96,8 +96,9 @@ const ZOOMS: usize = THIN_MAX_ZOOM as usize + 1;
 const NONE: u32 = u32::MAX;
 
 /// The thinning of one network: each feature's place in its layer's importance order and,
-/// per thinned zoom and layer, the threshold in that order. Built once per network ([`Thinning::of`]).
-#[derive(Debug, Clone)]
+/// per thinned zoom and layer, the threshold in that order. Built once per network
+/// ([`Thinning::of`]), or read from the prepared file that stores it ([`Thinning::from_bytes`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Thinning {
     /// Per link: position in the rail or road order (0 = most important); [`NONE`] for
     /// crossings and when nothing is thinned.
@@ -244,6 +245,63 @@ impl Thinning {
             node_pos,
             keep,
         }
+    }
+
+    /// The prepared file's section holding a network's thinning ([`Thinning::to_bytes`]).
+    /// The name carries the rules' version: a file written by a build whose thinning differs
+    /// has no section of this name, and the thinning is built again.
+    pub const SECTION: &'static str = "tiles.thinning.v1";
+
+    /// The thinning as bytes (little-endian `u32`s): the link and node counts it was built
+    /// for, the thresholds per zoom and layer (`u32::MAX` for none), then each link's and
+    /// each node's position (none when nothing is thinned).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut words: Vec<u32> =
+            Vec::with_capacity(4 + 3 * ZOOMS + self.link_pos.len() + self.node_pos.len());
+        words.push(u32::try_from(self.link_pos.len()).unwrap_or(NONE));
+        words.push(u32::try_from(self.node_pos.len()).unwrap_or(NONE));
+        for per_zoom in &self.keep {
+            words.extend(per_zoom.iter().map(|k| k.unwrap_or(NONE)));
+        }
+        words.extend_from_slice(&self.link_pos);
+        words.extend_from_slice(&self.node_pos);
+        words.iter().flat_map(|w| w.to_le_bytes()).collect()
+    }
+
+    /// Reads [`Thinning::to_bytes`]' bytes for `network`: `None` when they do not read or
+    /// were written for another number of links or nodes (the caller builds it again).
+    pub fn from_bytes(bytes: &[u8], network: &Network) -> Option<Self> {
+        if !bytes.len().is_multiple_of(4) {
+            return None;
+        }
+        let mut words = bytes
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]));
+        let links = words.next()? as usize;
+        let nodes = words.next()? as usize;
+        let mut keep = [[None; 3]; ZOOMS];
+        for per_zoom in &mut keep {
+            for k in per_zoom.iter_mut() {
+                *k = Some(words.next()?).filter(|&w| w != NONE);
+            }
+        }
+        let thinned = keep.iter().flatten().any(Option::is_some);
+        // Positions exist for every feature exactly when something is thinned.
+        let fits = if thinned {
+            links == network.links().len() && nodes == network.nodes().len()
+        } else {
+            links == 0 && nodes == 0
+        };
+        if !fits || words.len() != links + nodes {
+            return None;
+        }
+        let link_pos: Vec<u32> = words.by_ref().take(links).collect();
+        let node_pos: Vec<u32> = words.collect();
+        Some(Self {
+            link_pos,
+            node_pos,
+            keep,
+        })
     }
 
     /// Whether `layer` is thinned at zoom `z`.
