@@ -9,7 +9,9 @@
 //! With `CORRIDOR_TILES_NET=DIR` the large network is read from `DIR` (written by
 //! `cargo run --release --example gen_network -- --nodes 100000 --seed 7 --out DIR`: four
 //! countries, ~24 vertices a link); without it, a plain grid of 10⁵ nodes drawn here;
-//! `CORRIDOR_TILES_NET=none` measures the embedded network only.
+//! `CORRIDOR_TILES_NET=FILE.corridor` opens a prepared file (`corridor prepare`) as the
+//! server does, with the thinning it stores; `CORRIDOR_TILES_NET=none` measures the embedded
+//! network only.
 //! The large network's size, load time and each tile's bytes (raw and gzipped) are printed
 //! once before the measurements.
 
@@ -107,9 +109,19 @@ fn bench_on(c: &mut Criterion, label: &str, snap: &Snapshot) {
         TileId::new(10, (x / 4096.0) as u64, (y / 4096.0) as u64).unwrap()
     };
     let start = Instant::now();
-    let thinning = Thinning::of(&snap.network);
+    let stored = snap
+        .stored
+        .as_ref()
+        .and_then(|f| f.section(Thinning::SECTION))
+        .and_then(|b| Thinning::from_bytes(b, &snap.network));
+    let how = if stored.is_some() {
+        "read from the prepared file"
+    } else {
+        "built"
+    };
+    let thinning = stored.unwrap_or_else(|| Thinning::of(&snap.network));
     eprintln!(
-        "{label}: thinning built in {:.2} s",
+        "{label}: thinning {how} in {:.2} s",
         start.elapsed().as_secs_f64()
     );
     let src = TileSource::new(snap, &thinning);
@@ -146,6 +158,12 @@ fn tiles(c: &mut Criterion) {
     let start = Instant::now();
     let built = match std::env::var_os("CORRIDOR_TILES_NET") {
         Some(v) if v == "none" => return,
+        // A prepared file (`corridor prepare`): opened as `serve --prepared` opens it.
+        Some(file) if std::path::Path::new(&file).is_file() => Snapshot::load(
+            &corridor::network::source::Source::open_prepared(std::path::Path::new(&file))
+                .expect("CORRIDOR_TILES_NET is a prepared file"),
+        )
+        .expect("CORRIDOR_TILES_NET holds a valid network"),
         Some(dir) => Snapshot::build(
             corridor::network::source::Source::Dir(dir.into())
                 .load()

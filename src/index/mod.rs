@@ -127,10 +127,18 @@ impl SpatialIndex {
     /// # Complexity
     /// O(log n + m) for m nodes found.
     pub fn nodes_in_bbox(&self, bbox: &BBox) -> Vec<usize> {
+        self.nodes_in_bbox_where(bbox, |_| true)
+    }
+
+    /// As [`SpatialIndex::nodes_in_bbox`], keeping only the nodes `wanted` accepts (asked
+    /// before anything is collected: a low-zoom tile drops most nodes of its box).
+    pub fn nodes_in_bbox_where(&self, bbox: &BBox, wanted: impl Fn(usize) -> bool) -> Vec<usize> {
         let env = envelope(bbox);
         let mut found = Vec::new();
         let _ = self.nodes.locate_in_envelope_int(&env, |e| {
-            found.push(e.data);
+            if wanted(e.data) {
+                found.push(e.data);
+            }
             ControlFlow::<()>::Continue(())
         });
         found.sort_unstable();
@@ -146,9 +154,19 @@ impl SpatialIndex {
     /// O(log l + c·v) for c candidate links of v vertices, plus O(m log m) to order the m
     /// links found.
     pub fn links_in_bbox(&self, bbox: &BBox) -> Vec<usize> {
+        self.links_in_bbox_where(bbox, |_| true)
+    }
+
+    /// As [`SpatialIndex::links_in_bbox`], keeping only the links `wanted` accepts. `wanted`
+    /// is asked before a candidate's segments are checked, so the links it refuses cost no
+    /// read of their geometry (a low-zoom tile drops most links of its box).
+    pub fn links_in_bbox_where(&self, bbox: &BBox, wanted: impl Fn(usize) -> bool) -> Vec<usize> {
         let env = envelope(bbox);
         let mut found = Vec::new();
         let _ = self.links.locate_in_envelope_intersecting_int(&env, |e| {
+            if !wanted(e.data) {
+                return ControlFlow::<()>::Continue(());
+            }
             let mut cs = self.lines[e.data].coords().map(|c| [c.x, c.y]);
             if let Some(mut a) = cs.next() {
                 // Validation gives every line at least two vertices.

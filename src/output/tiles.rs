@@ -355,7 +355,22 @@ impl<'a> TileSource<'a> {
 /// simplify the v vertices of the features let in.
 pub fn encode_tile(src: TileSource<'_>, tile: TileId) -> Result<Option<Vec<u8>>, TileError> {
     let bbox = tile.bounds(BUFFER);
-    let links = src.index.links_in_bbox(&bbox);
+    // Which features this zoom draws is decided before their geometry is read: at a low zoom
+    // of a dense network most links and nodes of the box are not drawn.
+    let links = src.index.links_in_bbox_where(&bbox, |ix| {
+        let link = &src.network.links()[ix];
+        match link.kind {
+            LinkKind::Line if link.mode == Mode::Rail => {
+                tile.z >= rail_min_zoom(link.status)
+                    && src.thinning.keeps_link(tile.z, Thinned::Rail, ix)
+            }
+            LinkKind::Line | LinkKind::Road => {
+                tile.z >= road_min_zoom(link.road_class)
+                    && src.thinning.keeps_link(tile.z, Thinned::Road, ix)
+            }
+            LinkKind::Crossing => true,
+        }
+    });
     let mut out = Tile::new(EXTENT);
     let mut rail = out.create_layer("rail");
     let mut road = out.create_layer("road");
@@ -369,11 +384,6 @@ pub fn encode_tile(src: TileSource<'_>, tile: TileId) -> Result<Option<Vec<u8>>,
         let id = ix as u64 + 1;
         match link.kind {
             LinkKind::Line if link.mode == Mode::Rail => {
-                if tile.z < rail_min_zoom(link.status)
-                    || !src.thinning.keeps_link(tile.z, Thinned::Rail, ix)
-                {
-                    continue;
-                }
                 let rules = src.thinning.line_rules(tile.z, Thinned::Rail);
                 let Some(geom) = line_geometry(tile, link_coords(link), lo, hi, rules)? else {
                     continue;
@@ -396,11 +406,6 @@ pub fn encode_tile(src: TileSource<'_>, tile: TileId) -> Result<Option<Vec<u8>>,
                 rail = feat.into_layer();
             }
             LinkKind::Line | LinkKind::Road => {
-                if tile.z < road_min_zoom(link.road_class)
-                    || !src.thinning.keeps_link(tile.z, Thinned::Road, ix)
-                {
-                    continue;
-                }
                 let rules = src.thinning.line_rules(tile.z, Thinned::Road);
                 let Some(geom) = line_geometry(tile, link_coords(link), lo, hi, rules)? else {
                     continue;
@@ -453,11 +458,12 @@ pub fn encode_tile(src: TileSource<'_>, tile: TileId) -> Result<Option<Vec<u8>>,
             }
         }
     }
-    for ix in src.index.nodes_in_bbox(&bbox) {
+    let nodes = src.index.nodes_in_bbox_where(&bbox, |ix| {
+        tile.z >= place_min_zoom(src.network.nodes()[ix].kind)
+            && src.thinning.keeps_node(tile.z, ix)
+    });
+    for ix in nodes {
         let node = &src.network.nodes()[ix];
-        if tile.z < place_min_zoom(node.kind) || !src.thinning.keeps_node(tile.z, ix) {
-            continue;
-        }
         let (px, py) = tile.project(node.point.x(), node.point.y());
         let (px, py) = (px.round(), py.round());
         if !(lo..=hi).contains(&px) || !(lo..=hi).contains(&py) {
