@@ -126,6 +126,10 @@ pub struct TileCache {
     /// Low-zoom thinning of the network and of each scenario's (key: scenario name, empty for
     /// the baseline), built by the first tile that needs it.
     thinning: Mutex<Vec<(Box<str>, ThinningCell)>>,
+    /// Tiles being encoded: a request for a tile that another worker is encoding waits for
+    /// that encoding and takes its result from the cache instead of encoding it again (64
+    /// connections asking for the same cold z3 tile cost one encoding, not 64).
+    encoding: Mutex<std::collections::HashMap<Key, Arc<Mutex<()>>>>,
 }
 
 /// One network's thinning, built once by whichever tile asks first.
@@ -163,7 +167,37 @@ impl TileCache {
             budget,
             loads: Mutex::new(Vec::new()),
             thinning: Mutex::new(Vec::new()),
+            encoding: Mutex::new(std::collections::HashMap::new()),
         }
+    }
+
+    /// Runs `encode` for `key` unless another worker is encoding it: then waits for that one
+    /// and answers from the cache (`encode` runs after all when the other failed or its tile
+    /// was not kept). `encode` puts what it makes into the cache itself.
+    fn encode_once<E>(
+        &self,
+        key: &Key,
+        encode: impl FnOnce() -> Result<web::Bytes, E>,
+    ) -> Result<web::Bytes, E> {
+        let lock = {
+            let mut busy = self.encoding.lock().unwrap_or_else(|e| e.into_inner());
+            Arc::clone(busy.entry(key.clone()).or_default())
+        };
+        let out = {
+            let _turn = lock.lock().unwrap_or_else(|e| e.into_inner());
+            match self.get(key) {
+                Some(b) => Ok(b),
+                None => encode(),
+            }
+        };
+        let mut busy = self.encoding.lock().unwrap_or_else(|e| e.into_inner());
+        // Each worker in `encode_once` holds a reference besides the map's, taken and given
+        // back under the map's lock: the last one out removes the entry.
+        drop(lock);
+        if busy.get(key).is_some_and(|l| Arc::strong_count(l) == 1) {
+            busy.remove(key);
+        }
+        out
     }
 
     /// Calls `f` with the thinning of `on`, the network of scenario `scenario` ("" for the
@@ -551,39 +585,46 @@ pub async fn get_tile(
             // cancellation checkpoint), so the client's retry is served from the cache. An
             // assignment for a utilisation tile is cancelled at the bound, as /v1/assign's is.
             compute(&state, move || {
-                let on = snap2.scenario(query.scenario.as_deref())?;
-                let body = match &query.demand {
-                    None => {
-                        let name = query.scenario.as_deref().unwrap_or("");
-                        snap2.tiles.with_thinning(name, on, |thin| {
-                            tiles::encode_tile(TileSource::new(on, thin), tile)
-                        })?
-                    }
-                    Some(d) => {
-                        let k: Key0 = (
-                            query.scenario.as_deref().unwrap_or("").into(),
-                            d.as_str().into(),
-                        );
-                        let loads = match snap2.tiles.loads(&k) {
-                            Some(l) => l,
-                            None => {
-                                let l = Arc::new(assign_loads(on, &snap2.demand, d)?);
-                                snap2.tiles.keep_loads(k, Arc::clone(&l));
-                                l
-                            }
-                        };
-                        let none = Thinning::none();
-                        tiles::encode_utilisation_tile(TileSource::new(on, &none), tile, &loads)?
-                    }
-                };
-                let gz = match body {
-                    None => web::Bytes::new(),
-                    Some(b) => web::Bytes::from(gzip(&b).map_err(|e| {
-                        ApiError::Internal(format!("gzipping tile {address}: {e}"))
-                    })?),
-                };
-                snap2.tiles.put(key, gz.clone());
-                Ok(gz)
+                let tiles = &snap2.tiles;
+                tiles.encode_once(&key.clone(), || {
+                    let on = snap2.scenario(query.scenario.as_deref())?;
+                    let body = match &query.demand {
+                        None => {
+                            let name = query.scenario.as_deref().unwrap_or("");
+                            snap2.tiles.with_thinning(name, on, |thin| {
+                                tiles::encode_tile(TileSource::new(on, thin), tile)
+                            })?
+                        }
+                        Some(d) => {
+                            let k: Key0 = (
+                                query.scenario.as_deref().unwrap_or("").into(),
+                                d.as_str().into(),
+                            );
+                            let loads = match snap2.tiles.loads(&k) {
+                                Some(l) => l,
+                                None => {
+                                    let l = Arc::new(assign_loads(on, &snap2.demand, d)?);
+                                    snap2.tiles.keep_loads(k, Arc::clone(&l));
+                                    l
+                                }
+                            };
+                            let none = Thinning::none();
+                            tiles::encode_utilisation_tile(
+                                TileSource::new(on, &none),
+                                tile,
+                                &loads,
+                            )?
+                        }
+                    };
+                    let gz = match body {
+                        None => web::Bytes::new(),
+                        Some(b) => web::Bytes::from(gzip(&b).map_err(|e| {
+                            ApiError::Internal(format!("gzipping tile {address}: {e}"))
+                        })?),
+                    };
+                    snap2.tiles.put(key, gz.clone());
+                    Ok(gz)
+                })
             })
             .await?
         }
@@ -744,6 +785,46 @@ pub async fn get_style(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_encoding_per_tile_however_many_ask_at_once() {
+        let c = Arc::new(TileCache::new(1 << 20));
+        let key: Key = ("".into(), TileId::new(3, 6, 2).unwrap());
+        let runs = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let (c, runs, key) = (Arc::clone(&c), Arc::clone(&runs), key.clone());
+                std::thread::spawn(move || {
+                    c.encode_once(&key, || {
+                        runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                        let b = web::Bytes::from_static(b"tile");
+                        c.put(key.clone(), b.clone());
+                        Ok::<_, ()>(b)
+                    })
+                })
+            })
+            .collect();
+        for t in threads {
+            assert_eq!(t.join().unwrap(), Ok(web::Bytes::from_static(b"tile")));
+        }
+        assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert!(
+            c.encoding.lock().unwrap().is_empty(),
+            "no entry left behind"
+        );
+        // A failed encoding is not shared: the next asker encodes again.
+        let other: Key = ("".into(), TileId::new(3, 5, 2).unwrap());
+        assert_eq!(
+            c.encode_once(&other, || Err::<web::Bytes, _>("refused")),
+            Err("refused")
+        );
+        assert_eq!(
+            c.encode_once(&other, || Ok::<_, &str>(web::Bytes::from_static(b"x"))),
+            Ok(web::Bytes::from_static(b"x"))
+        );
+        assert!(c.encoding.lock().unwrap().is_empty());
+    }
 
     #[test]
     fn cache_evicts_least_recently_used_by_bytes() {
