@@ -255,6 +255,7 @@ fn bench_large(c: &mut Criterion) {
         index: &s.index,
         search: g,
         schedules: &s.schedules,
+        masks: &s.masks,
     };
     // Leaked: the bench closures borrow them for the rest of the process.
     let snap: &'static Snapshot = Box::leak(Box::new(snap));

@@ -26,7 +26,7 @@ use crate::network::scenario::{
 };
 use crate::network::source::Source;
 use crate::network::{CapacityConversion, LoadError, Network, Problem, Status};
-use crate::route::{RouteData, SearchGraph};
+use crate::route::{MaskCache, RouteData, SearchGraph};
 
 /// A validated network plus its derived, read-only structures.
 #[derive(Debug)]
@@ -51,6 +51,8 @@ pub struct Snapshot {
     /// file stores ([`PreparedFile::section`]: the tiles' thinning); `None` for other sources
     /// and in a scenario's snapshot.
     pub stored: Option<Arc<PreparedFile>>,
+    /// The link masks of requests without avoid lists, computed once per network.
+    pub masks: MaskCache,
 }
 
 /// A scenario and the snapshot of the network it changes: what a request naming the scenario
@@ -103,6 +105,7 @@ impl Snapshot {
             scenarios: BTreeMap::new(),
             demand: BTreeMap::new(),
             stored: None,
+            masks: MaskCache::default(),
         }
     }
 
@@ -229,6 +232,7 @@ impl Snapshot {
             scenarios: BTreeMap::new(),
             demand: BTreeMap::new(),
             stored: None,
+            masks: MaskCache::default(),
         })
     }
 
@@ -372,6 +376,7 @@ impl<'a> From<&'a Snapshot> for RouteData<'a> {
             index: &s.index,
             search: &s.search,
             schedules: &s.schedules,
+            masks: &s.masks,
         }
     }
 }

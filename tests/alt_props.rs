@@ -50,6 +50,7 @@ fn alt_data<'a>(snap: &'a Snapshot, g: &'a SearchGraph) -> RouteData<'a> {
         index: &snap.index,
         search: g,
         schedules: &snap.schedules,
+        masks: &snap.masks,
     }
 }
 

@@ -57,6 +57,7 @@ fn data<'a>(snap: &'a Snapshot, g: &'a SearchGraph) -> RouteData<'a> {
         index: &snap.index,
         search: g,
         schedules: &snap.schedules,
+        masks: &snap.masks,
     }
 }
 

@@ -818,6 +818,7 @@ pub(crate) mod test_data {
         pub(crate) index: SpatialIndex,
         pub(crate) search: SearchGraph,
         pub(crate) schedules: ScheduleTable,
+        pub(crate) masks: crate::route::MaskCache,
     }
 
     impl Snapshot {
@@ -826,6 +827,7 @@ pub(crate) mod test_data {
                 index: SpatialIndex::build(&network),
                 search: SearchGraph::build(&network),
                 schedules: ScheduleTable::default(),
+                masks: Default::default(),
                 network,
             }
         }
@@ -838,6 +840,7 @@ pub(crate) mod test_data {
                 index: &s.index,
                 search: &s.search,
                 schedules: &s.schedules,
+                masks: &s.masks,
             }
         }
     }
