@@ -47,7 +47,10 @@ pub mod exit {
         use crate::route::matrix::ManyError as E;
         match e {
             E::UnknownPlaces(_) | E::Unusable { .. } => NOT_FOUND,
-            E::Invalid(_) | E::TooLarge { .. } | E::OutsideCalendar { .. } => INVALID,
+            E::Invalid(_)
+            | E::TooLarge { .. }
+            | E::TooMuchWork(_)
+            | E::OutsideCalendar { .. } => INVALID,
         }
     }
 
@@ -127,6 +130,11 @@ pub struct ServeArgs {
     /// default: the number of cores.
     #[arg(long)]
     pub heavy_slots: Option<usize>,
+    /// Most work one request may ask for: searches it will run × network elements (nodes +
+    /// links); beyond it a 413. Default: what the heavy threads do within the compute bound
+    /// (~6 M per thread per 2 s).
+    #[arg(long)]
+    pub max_work: Option<u64>,
 }
 
 /// Subcommands.

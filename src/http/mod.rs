@@ -62,6 +62,12 @@ pub struct ServerConfig {
     /// preview) computed at once;
     /// more wait in line, and a wait past the compute bound is a 503. Default: the cores.
     pub heavy_slots: usize,
+    /// Most units of work one request may ask for: the searches it will run (matrix sources,
+    /// or destinations for a tall matrix searched backward; assignment demands, twice for
+    /// compare/assign) × network elements (nodes + links). Beyond it a 413 naming the field.
+    /// Default: [`crate::cancel::max_work`] of the compute bound and the heavy slots, what
+    /// the heavy threads do within the bound (`serve --max-work` sets it).
+    pub max_work: u64,
     /// Data directory re-read on reload; `None` means the embedded data.
     pub data_dir: Option<std::path::PathBuf>,
     /// Prepared file re-opened on reload (instead of `data_dir`).
@@ -70,13 +76,16 @@ pub struct ServerConfig {
 
 impl Default for ServerConfig {
     fn default() -> Self {
+        let compute_timeout = Duration::from_secs(2);
+        let heavy_slots = std::thread::available_parallelism().map_or(2, |n| n.get());
         Self {
-            compute_timeout: Duration::from_secs(2),
+            compute_timeout,
             cors_origins: Vec::new(),
             admin_token: None,
             public_url: None,
             trusted_proxies: Vec::new(),
-            heavy_slots: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            heavy_slots,
+            max_work: crate::cancel::max_work(compute_timeout, heavy_slots),
             data_dir: None,
             prepared: None,
         }
@@ -379,7 +388,7 @@ where
 }
 
 /// Network elements (nodes + links) one search over `net` may visit: the size a request's
-/// work is measured in ([`crate::cancel::check_work`]).
+/// work is measured in ([`crate::cancel::check_work`], [`ServerConfig::max_work`]).
 pub fn network_size(net: &crate::network::Network) -> usize {
     net.nodes().len() + net.links().len()
 }
