@@ -7,6 +7,7 @@ pub mod capacity;
 pub mod compare;
 pub mod error;
 pub mod etag;
+pub mod head;
 pub mod matrix;
 pub mod methods;
 pub mod ogc;
@@ -482,7 +483,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(ogc::configure)
         .configure(web_map::configure)
         .configure(openapi::configure)
-        .configure(admin::configure);
+        .configure(admin::configure)
+        .configure(head::configure);
 }
 
 /// The CORS policy of `config`: with no configured origin, any origin may read (GET, HEAD,
@@ -632,26 +634,62 @@ pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
 pub const BLOCKING_THREADS_PER_WORKER: usize = 8;
 
 /// Starts the server on `bind` and runs until SIGINT/SIGTERM (graceful shutdown).
+///
+/// The server is actix-web's, assembled from its parts (actix-server's listener, actix-http's
+/// HTTP/1 service, the app) rather than through `HttpServer`, for one reason: each accepted
+/// stream is wrapped in a [`head::CheckedStream`], which checks request heads before
+/// actix-http reads them, so that a head actix-http would refuse with an empty `400`/`431`
+/// gets a problem document instead (see [`head`]). The settings are `HttpServer`'s defaults
+/// (keep-alive 5 s, head within 5 s, disconnect 1 s, one worker per core) plus ours below.
 pub async fn serve(state: web::Data<AppState>, bind: &str) -> std::io::Result<()> {
+    use actix_service::{IntoServiceFactory as _, ServiceFactoryExt as _, fn_service, map_config};
+    use actix_web::dev::AppConfig;
+    use actix_web::rt::net::TcpStream;
+
+    let listener = std::net::TcpListener::bind(bind)?;
+    let addr = listener.local_addr()?;
     let st = state.clone();
-    let server = actix_web::HttpServer::new(move || corridor_app!(st))
+    let server = actix_server::Server::build()
         // Each blocking thread keeps its search scratch (sized to the graph) for its life:
         // bounding the threads bounds that memory (actix's default is 512 ÷ cores per
         // worker). Requests beyond them queue, and a wait past the compute bound is a 503.
         .worker_max_blocking_threads(BLOCKING_THREADS_PER_WORKER)
-        // A client that closes its side is gone: actix's default keeps a half-closed HTTP/1
-        // connection's request running to the end (the client might still read the answer),
-        // so abandoned work ran on for nobody. Refusing half-closure drops the handler as
-        // soon as the EOF is read, which raises the request's cancellation flag.
-        .h1_allow_half_closed(false)
-        .bind(bind)?
-        .shutdown_timeout(10);
-    for addr in server.addrs() {
-        tracing::info!(%addr, "corridor listening");
-        // On stdout too, so scripts and tests can find an ephemeral port.
-        println!("corridor listening on http://{addr}");
-    }
+        .shutdown_timeout(10)
+        .listen("corridor", listener, move || {
+            let st = st.clone();
+            let app = corridor_app!(st)
+                .into_factory()
+                .map_err(|e: actix_web::Error| e.error_response());
+            let http = actix_http::HttpServiceBuilder::<head::CheckedStream<TcpStream>, _>::default()
+                .keep_alive(actix_http::KeepAlive::Timeout(Duration::from_secs(5)))
+                .client_request_timeout(Duration::from_secs(5))
+                .client_disconnect_timeout(Duration::from_secs(1))
+                // A client that closes its side is gone: actix's default keeps a half-closed
+                // HTTP/1 connection's request running to the end (the client might still read
+                // the answer), so abandoned work ran on for nobody. Refusing half-closure
+                // drops the handler as soon as the EOF is read, which raises the request's
+                // cancellation flag.
+                .h1_allow_half_closed(false)
+                .local_addr(addr)
+                // `HttpServer` passes the same (its constructor is crate-private; this is the
+                // one actix-web exposes for servers built outside it).
+                .h1(map_config(app, move |_: ()| {
+                    AppConfig::__priv_test_new(false, addr.to_string(), addr)
+                }));
+            fn_service(|io: TcpStream| {
+                let peer = io.peer_addr().ok();
+                std::future::ready(Ok::<_, actix_http::error::DispatchError>((
+                    head::CheckedStream::new(io),
+                    peer,
+                )))
+            })
+            .and_then(http)
+        })?
+        .run();
+    tracing::info!(%addr, "corridor listening");
+    // On stdout too, so scripts and tests can find an ephemeral port.
+    println!("corridor listening on http://{addr}");
     #[cfg(unix)]
     actix_web::rt::spawn(admin::reload_on_sighup(state));
-    server.run().await
+    server.await
 }
