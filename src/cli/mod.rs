@@ -29,8 +29,9 @@ pub mod exit {
     /// Usage error (clap: an unknown flag, a missing argument, a value not among those
     /// listed) or an I/O failure.
     pub const USAGE: i32 = 2;
-    /// Not found: an unknown or ambiguous place (with suggestions or candidates), or no
-    /// route or flow between the places under the constraints (naming what cut it off).
+    /// Not found: an unknown or ambiguous place (with suggestions or candidates), an unknown
+    /// scenario (with close names), or no route or flow between the places under the
+    /// constraints (naming what cut it off).
     pub const NOT_FOUND: i32 = 3;
 
     /// The exit code of a route request's refusal.
@@ -63,14 +64,18 @@ pub mod exit {
         }
     }
 
-    /// The exit code of an error that ended a command early: invalid data when the data (or
-    /// the scenario asked for) is refused, else a usage or I/O failure.
+    /// The exit code of an error that ended a command early: not found for a scenario name
+    /// that names none, invalid data when the data is refused, else a usage or I/O failure.
     pub fn of_error(e: &anyhow::Error) -> i32 {
-        let invalid = e.chain().any(|c| {
-            c.is::<crate::network::LoadError>()
-                || c.is::<crate::network::scenario::UnknownScenario>()
-        });
-        if invalid { INVALID } else { USAGE }
+        if e.chain()
+            .any(|c| c.is::<crate::network::scenario::UnknownScenario>())
+        {
+            NOT_FOUND
+        } else if e.chain().any(|c| c.is::<crate::network::LoadError>()) {
+            INVALID
+        } else {
+            USAGE
+        }
     }
 }
 
@@ -81,8 +86,9 @@ Exit codes:
   1  invalid data or value: the network, scenario, demand or prepared file refused (every
      problem listed), or a parameter's value refused (named, with what is expected)
   2  usage error (unknown flag, missing argument, a value not among those listed) or I/O failure
-  3  not found: an unknown or ambiguous place (with suggestions or candidates), or no route
-     or flow under the constraints (naming what cut it off)";
+  3  not found: an unknown or ambiguous place (with suggestions or candidates), an unknown
+     scenario (with close names), or no route or flow under the constraints (naming what cut
+     it off)";
 
 /// Corridor: rail and road network of Russia, Mongolia, China and Kazakhstan.
 #[derive(Debug, Parser)]
