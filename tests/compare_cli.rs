@@ -146,7 +146,13 @@ fn compare_without_a_scenario_exits_2_and_with_an_unknown_one_3_naming_it() {
     }
     // The same name in the other commands is not found too.
     for cmd in [
-        vec!["route", "ru-ulan-ude", "cn-beijing", "--scenario", "naushki"],
+        vec![
+            "route",
+            "ru-ulan-ude",
+            "cn-beijing",
+            "--scenario",
+            "naushki",
+        ],
         vec!["capacity", "RU", "MN", "--scenario", "naushki"],
     ] {
         let o = corridor(&cmd);

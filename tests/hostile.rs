@@ -236,7 +236,10 @@ fn malformed_request_lines_get_a_4xx_not_a_5xx(server: &Server) {
     let refused: serde_json::Value = serde_json::from_slice(&answers[2].body).unwrap();
     assert_eq!(answers[2].content_type(), "application/problem+json");
     assert!(
-        refused["detail"].as_str().unwrap().contains("header field value"),
+        refused["detail"]
+            .as_str()
+            .unwrap()
+            .contains("header field value"),
         "{refused}"
     );
     // The stand-in path of a refused head is not a resource a client can ask for.

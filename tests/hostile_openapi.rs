@@ -386,7 +386,12 @@ fn battery(server: &Server) -> Battery<'_> {
     };
     let many_headers: String = (0..120).map(|i| format!("X-H{i}: v\r\n")).collect();
     let heads: [(&str, Vec<u8>, u16, &str); 5] = [
-        ("request line over 128 KiB", long(140 * 1024), 431, "request head"),
+        (
+            "request line over 128 KiB",
+            long(140 * 1024),
+            431,
+            "request head",
+        ),
         (
             "120 headers",
             format!("GET /health HTTP/1.1\r\nHost: x\r\n{many_headers}Connection: close\r\n\r\n")

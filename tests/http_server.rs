@@ -155,7 +155,10 @@ fn the_work_cap_counts_the_searches_a_matrix_runs() {
     assert_eq!(r.status, 200, "{}", r.text());
     let m: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
     assert_eq!(m["sources"].as_array().unwrap().len(), 40);
-    assert!(m["distance_km"][39][1].as_f64().is_some_and(|d| d > 0.0), "{m}");
+    assert!(
+        m["distance_km"][39][1].as_f64().is_some_and(|d| d > 0.0),
+        "{m}"
+    );
     // A tall matrix over the cap names `destinations`, the side it searches from.
     assert!(40 >= 3 * over, "still tall");
     let r = post(&cities, &cities[..over]);

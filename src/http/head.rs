@@ -449,14 +449,11 @@ impl Checker {
 
 /// The end of a request head (just past its blank line), if `bytes` holds it.
 fn find_head_end(bytes: &[u8]) -> Option<usize> {
-    bytes
-        .windows(2)
-        .enumerate()
-        .find_map(|(i, w)| match w {
-            b"\n\n" => Some(i + 2),
-            b"\n\r" if bytes.get(i + 2) == Some(&b'\n') => Some(i + 3),
-            _ => None,
-        })
+    bytes.windows(2).enumerate().find_map(|(i, w)| match w {
+        b"\n\n" => Some(i + 2),
+        b"\n\r" if bytes.get(i + 2) == Some(&b'\n') => Some(i + 3),
+        _ => None,
+    })
 }
 
 /// An accepted connection whose request heads are checked before actix reads them (see the
@@ -583,10 +580,7 @@ pub async fn refused(req: HttpRequest, code: web::Path<String>) -> Result<HttpRe
 
 /// Registers the stand-in requests' route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        &format!("{REFUSED_PATH}{{code}}"),
-        web::get().to(refused),
-    );
+    cfg.route(&format!("{REFUSED_PATH}{{code}}"), web::get().to(refused));
 }
 
 #[cfg(test)]
@@ -642,7 +636,10 @@ mod tests {
 
     #[test]
     fn each_kind_of_bad_head_is_named() {
-        let long_line = format!("GET /?q={} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(140_000));
+        let long_line = format!(
+            "GET /?q={} HTTP/1.1\r\nHost: x\r\n\r\n",
+            "a".repeat(140_000)
+        );
         assert_eq!(
             refusal_of(long_line.as_bytes()),
             Some(Refusal::HeadTooLarge)
