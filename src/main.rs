@@ -57,6 +57,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<i32> {
         public_url: args.public_url.map(|u| u.trim_end_matches('/').to_string()),
         trusted_proxies: args.trusted_proxy,
         heavy_slots,
+        heavy_nice: args.heavy_nice.unwrap_or(defaults.heavy_nice),
         max_work: args
             .max_work
             .unwrap_or_else(|| corridor::cancel::max_work(compute_timeout, heavy_slots)),

@@ -48,10 +48,9 @@ pub mod exit {
         use crate::route::matrix::ManyError as E;
         match e {
             E::UnknownPlaces(_) | E::Unusable { .. } => NOT_FOUND,
-            E::Invalid(_)
-            | E::TooLarge { .. }
-            | E::TooMuchWork(_)
-            | E::OutsideCalendar { .. } => INVALID,
+            E::Invalid(_) | E::TooLarge { .. } | E::TooMuchWork(_) | E::OutsideCalendar { .. } => {
+                INVALID
+            }
         }
     }
 
@@ -141,6 +140,10 @@ pub struct ServeArgs {
     /// (~6 M per thread per 2 s).
     #[arg(long)]
     pub max_work: Option<u64>,
+    /// Nice value of the threads computing heavy requests (0 normal … 19 lowest), so that
+    /// routes keep their latency during a flood of them; default 5.
+    #[arg(long, value_parser = clap::value_parser!(i32).range(0..=19))]
+    pub heavy_nice: Option<i32>,
 }
 
 /// Subcommands.

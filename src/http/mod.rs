@@ -69,6 +69,9 @@ pub struct ServerConfig {
     /// Default: [`crate::cancel::max_work`] of the compute bound and the heavy slots, what
     /// the heavy threads do within the bound (`serve --max-work` sets it).
     pub max_work: u64,
+    /// Nice value of the heavy threads (0 normal … 19 lowest; Linux, per thread). Default
+    /// [`HEAVY_NICE`] (`serve --heavy-nice`).
+    pub heavy_nice: i32,
     /// Data directory re-read on reload; `None` means the embedded data.
     pub data_dir: Option<std::path::PathBuf>,
     /// Prepared file re-opened on reload (instead of `data_dir`).
@@ -87,6 +90,7 @@ impl Default for ServerConfig {
             trusted_proxies: Vec::new(),
             heavy_slots,
             max_work: crate::cancel::max_work(compute_timeout, heavy_slots),
+            heavy_nice: HEAVY_NICE,
             data_dir: None,
             prepared: None,
         }
@@ -237,24 +241,34 @@ pub struct AppState {
 
 /// The threads heavy requests compute on: a rayon pool of [`ServerConfig::heavy_slots`]
 /// threads (their fan-out, e.g. a matrix's rows, stays inside it) running at a lower CPU
-/// priority ([`HEAVY_NICE`]). Routes run on actix's blocking threads at normal priority, so a
+/// priority ([`ServerConfig::heavy_nice`]). Routes run on actix's blocking threads at normal priority, so a
 /// flood of heavy requests neither queues routes behind it nor takes their CPU: the kernel
 /// gives a runnable route thread ~10× the share of a heavy one.
 #[derive(Debug)]
 pub struct HeavyPool(Option<rayon::ThreadPool>);
 
-/// Nice value of the heavy threads (Linux, per thread; 0 is normal). Under CFS a nice-10
-/// thread weighs 110 against a nice-0 thread's 1024.
-pub const HEAVY_NICE: i32 = 10;
+/// Default nice value of the heavy threads (Linux, per thread; 0 is normal;
+/// [`ServerConfig::heavy_nice`]). Under CFS a nice-5 thread weighs 335 against a nice-0
+/// thread's 1024 (nice 10: 110). Chosen with `benches/load/flood.sh` (README, "Heavy requests
+/// apart from routes"): at 0, 5 and 10 route p50 under a matrix flood stayed within 1.1–1.6×
+/// idle, the target being 3×; at 10 the heavy threads starved behind other processes on a
+/// shared host (matrix 48–60 req/s, 503s at the bound), at 5 they kept 70–91 req/s and no
+/// 503, while routes still outweigh them threefold.
+pub const HEAVY_NICE: i32 = 5;
+
+/// Nice value of the background threads (tiles' thinning, landmarks): work no request waits
+/// on once it is built.
+pub const BACKGROUND_NICE: i32 = 10;
 
 impl HeavyPool {
-    /// A pool of `threads` threads, each lowering its own priority to [`HEAVY_NICE`]. `None`
-    /// inside (work then runs on actix's blocking threads) if the pool cannot be built.
-    pub fn new(threads: usize) -> Self {
+    /// A pool of `threads` threads, each lowering its own priority to `nice` (0 … 19).
+    /// `None` inside (work then runs on actix's blocking threads) if the pool cannot be
+    /// built.
+    pub fn new(threads: usize, nice: i32) -> Self {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads.max(1))
             .thread_name(|i| format!("corridor-heavy-{i}"))
-            .start_handler(|_| lower_priority())
+            .start_handler(move |_| lower_priority(nice))
             .build();
         match pool {
             Ok(p) => Self(Some(p)),
@@ -283,7 +297,7 @@ impl HeavyPool {
     }
 }
 
-/// Runs `work` on the background threads: as many as cores, at [`HEAVY_NICE`], shared by
+/// Runs `work` on the background threads: as many as cores, at [`BACKGROUND_NICE`], shared by
 /// every snapshot (what a large network's answers can do without at first: the tiles'
 /// thinning, the searches' landmarks). Their parallel loops stay on these threads.
 fn in_background(work: impl FnOnce() + Send + 'static) {
@@ -291,7 +305,7 @@ fn in_background(work: impl FnOnce() + Send + 'static) {
     let pool = POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()
             .thread_name(|i| format!("background-{i}"))
-            .start_handler(|_| lower_priority())
+            .start_handler(|_| lower_priority(BACKGROUND_NICE))
             .build()
             .map_err(|e| tracing::warn!(error = %e, "no background threads"))
             .ok()
@@ -303,20 +317,22 @@ fn in_background(work: impl FnOnce() + Send + 'static) {
     }
 }
 
-/// Lowers the calling thread's CPU priority to [`HEAVY_NICE`] (Linux: the nice value is per
-/// thread). Elsewhere, or if refused, nothing changes.
-fn lower_priority() {
+/// Lowers the calling thread's CPU priority to `nice` (Linux: the nice value is per thread;
+/// 0 leaves it). Elsewhere, or if refused, nothing changes.
+fn lower_priority(nice: i32) {
     #[cfg(target_os = "linux")]
-    {
+    if nice > 0 {
         // SAFETY: gettid and setpriority take and return plain integers and touch no memory.
         let r = unsafe {
             let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
-            libc::setpriority(libc::PRIO_PROCESS, tid, HEAVY_NICE)
+            libc::setpriority(libc::PRIO_PROCESS, tid, nice)
         };
         if r != 0 {
-            tracing::warn!("could not lower a heavy thread's priority");
+            tracing::warn!(nice, "could not lower a heavy thread's priority");
         }
     }
+    #[cfg(not(target_os = "linux"))]
+    let _ = nice;
 }
 
 impl AppState {
@@ -332,7 +348,7 @@ impl AppState {
         Self {
             served: ArcSwap::from_pointee(Served::new(snapshot)),
             heavy: tokio::sync::Semaphore::new(config.heavy_slots.max(1)),
-            heavy_pool: HeavyPool::new(config.heavy_slots),
+            heavy_pool: HeavyPool::new(config.heavy_slots, config.heavy_nice),
             config,
             reload_lock: std::sync::Mutex::new(()),
             status: std::sync::Mutex::new(admin::SourceStatus::new(kind)),
@@ -660,22 +676,23 @@ pub async fn serve(state: web::Data<AppState>, bind: &str) -> std::io::Result<()
             let app = corridor_app!(st)
                 .into_factory()
                 .map_err(|e: actix_web::Error| e.error_response());
-            let http = actix_http::HttpServiceBuilder::<head::CheckedStream<TcpStream>, _>::default()
-                .keep_alive(actix_http::KeepAlive::Timeout(Duration::from_secs(5)))
-                .client_request_timeout(Duration::from_secs(5))
-                .client_disconnect_timeout(Duration::from_secs(1))
-                // A client that closes its side is gone: actix's default keeps a half-closed
-                // HTTP/1 connection's request running to the end (the client might still read
-                // the answer), so abandoned work ran on for nobody. Refusing half-closure
-                // drops the handler as soon as the EOF is read, which raises the request's
-                // cancellation flag.
-                .h1_allow_half_closed(false)
-                .local_addr(addr)
-                // `HttpServer` passes the same (its constructor is crate-private; this is the
-                // one actix-web exposes for servers built outside it).
-                .h1(map_config(app, move |_: ()| {
-                    AppConfig::__priv_test_new(false, addr.to_string(), addr)
-                }));
+            let http =
+                actix_http::HttpServiceBuilder::<head::CheckedStream<TcpStream>, _>::default()
+                    .keep_alive(actix_http::KeepAlive::Timeout(Duration::from_secs(5)))
+                    .client_request_timeout(Duration::from_secs(5))
+                    .client_disconnect_timeout(Duration::from_secs(1))
+                    // A client that closes its side is gone: actix's default keeps a half-closed
+                    // HTTP/1 connection's request running to the end (the client might still read
+                    // the answer), so abandoned work ran on for nobody. Refusing half-closure
+                    // drops the handler as soon as the EOF is read, which raises the request's
+                    // cancellation flag.
+                    .h1_allow_half_closed(false)
+                    .local_addr(addr)
+                    // `HttpServer` passes the same (its constructor is crate-private; this is the
+                    // one actix-web exposes for servers built outside it).
+                    .h1(map_config(app, move |_: ()| {
+                        AppConfig::__priv_test_new(false, addr.to_string(), addr)
+                    }));
             fn_service(|io: TcpStream| {
                 let peer = io.peer_addr().ok();
                 std::future::ready(Ok::<_, actix_http::error::DispatchError>((
