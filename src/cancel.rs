@@ -131,37 +131,69 @@ pub fn check_now() {
     }
 }
 
-/// Most units of work one request may ask for: searches (or assignment demands) × network
-/// elements (nodes + links) each of them may visit. A one-to-many search costs about 0.1 µs
-/// per element here, so this is about what fits in the default 2 s compute bound: a request
-/// that could only end in a 503 is refused at once instead (413), before it is admitted.
-/// The embedded network (~470 elements) never reaches it within the 10,000-cell and
-/// 10,000-demand caps; a 10⁵-node network allows ~60 sources per matrix.
-pub const MAX_WORK: u64 = 20_000_000;
+/// CPU time one search spends per network element (node or link) it may visit, in
+/// nanoseconds: the unit [`max_work`] converts a compute bound into.
+///
+/// Measured on the generated 10⁵-node network (`gen_network --nodes 100000 --seed 7`:
+/// 100,000 nodes + 247,530 links = 347,530 elements) served by `corridor serve`, reading the
+/// server's CPU time (`/proc/PID/stat` utime + stime) around `POST /v1/matrix` requests: a
+/// 1 × 100 matrix took 0.11 s of CPU and a 5 × 100 one 0.59 s, ~0.33 µs per element and
+/// search, on a 2-core machine shared with compilers (load average 5). A search that must
+/// settle the whole network to reach its targets costs this; one whose targets are near
+/// stops earlier, so the cap errs towards refusing too little.
+pub const NANOS_PER_ELEMENT: u64 = 330;
 
-/// A request asking for more than [`MAX_WORK`].
+/// Most units of work (searches, or assignment demands, × network elements each may visit)
+/// a request may ask for when `threads` threads compute it within `bound`: what those
+/// threads can do at [`NANOS_PER_ELEMENT`]. A request that could only end in a 503 is
+/// refused at once instead (413). With the default 2 s bound and 2 heavy threads that is
+/// ~12 M: on the 10⁵-node network (347,530 elements) 34 searches; on the embedded network
+/// (~460 elements) the 10,000-cell and 10,000-demand caps come first.
+pub fn max_work(bound: Duration, threads: usize) -> u64 {
+    let nanos = u64::try_from(bound.as_nanos()).unwrap_or(u64::MAX);
+    (nanos / NANOS_PER_ELEMENT).saturating_mul(threads.max(1) as u64)
+}
+
+/// A request asking for more than its work cap.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "{count} {field} × {size} network elements (nodes + links) = {} units of work; at most \
-     {MAX_WORK} per request: split the request",
-    *count as u64 * *size as u64
+    "{count} {what} × {size} network elements (nodes + links) = {} units of work; at most \
+     {limit} per request: split the request",
+    (*count as u64).saturating_mul(*size as u64)
 )]
 pub struct TooMuchWork {
-    /// The parameter or member whose count is at fault (`sources`, `demands`, …).
+    /// The parameter or member whose count is at fault (`sources`, `destinations`,
+    /// `demands`, …).
     pub field: &'static str,
-    /// How many searches it asks for.
+    /// What is counted (`searches from sources`, `demands`, …).
+    pub what: &'static str,
+    /// How many searches (or demands) the request would run.
     pub count: usize,
     /// Network elements each may visit.
     pub size: usize,
+    /// The cap it is over.
+    pub limit: u64,
 }
 
-/// Refuses `count` searches over a network of `size` elements beyond [`MAX_WORK`].
+/// Refuses `count` searches (or demands) over a network of `size` elements beyond `limit`.
 ///
 /// # Errors
 /// [`TooMuchWork`] naming `field`.
-pub fn check_work(field: &'static str, count: usize, size: usize) -> Result<(), TooMuchWork> {
-    if (count as u64).saturating_mul(size as u64) > MAX_WORK {
-        return Err(TooMuchWork { field, count, size });
+pub fn check_work(
+    field: &'static str,
+    what: &'static str,
+    count: usize,
+    size: usize,
+    limit: u64,
+) -> Result<(), TooMuchWork> {
+    if (count as u64).saturating_mul(size as u64) > limit {
+        return Err(TooMuchWork {
+            field,
+            what,
+            count,
+            size,
+            limit,
+        });
     }
     Ok(())
 }
@@ -172,15 +204,30 @@ mod tests {
 
     #[test]
     fn work_beyond_the_cap_is_refused_naming_the_field() {
-        assert!(check_work("sources", 10_000, 2_000).is_ok());
-        let e = check_work("sources", 10_000, 2_001).unwrap_err();
-        assert_eq!(e.field, "sources");
+        let cap = 20_000_000;
+        assert!(check_work("sources", "searches", 10_000, 2_000, cap).is_ok());
+        let e = check_work("sources", "searches", 10_000, 2_001, cap).unwrap_err();
+        assert_eq!((e.field, e.limit), ("sources", cap));
         assert!(
             e.to_string()
-                .starts_with("10000 sources × 2001 network elements"),
+                .starts_with("10000 searches × 2001 network elements"),
             "{e}"
         );
-        assert!(check_work("demands", usize::MAX, usize::MAX).is_err());
+        // No overflow, in the check or in the message.
+        let e = check_work("demands", "demands", usize::MAX, usize::MAX, cap).unwrap_err();
+        assert!(e.to_string().contains(&u64::MAX.to_string()), "{e}");
+    }
+
+    #[test]
+    fn the_cap_is_what_the_threads_do_within_the_bound() {
+        // 2 s at 330 ns per element is 6,060,606 elements per thread.
+        assert_eq!(max_work(Duration::from_secs(2), 1), 6_060_606);
+        assert_eq!(max_work(Duration::from_secs(2), 2), 12_121_212);
+        assert_eq!(max_work(Duration::from_secs(2), 0), 6_060_606);
+        assert!(
+            max_work(Duration::MAX, 4) > 10_u64.pow(16),
+            "saturates, no overflow"
+        );
     }
 
     #[test]

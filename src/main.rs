@@ -48,13 +48,19 @@ fn serve(args: ServeArgs) -> anyhow::Result<i32> {
         );
     }
     let defaults = ServerConfig::default();
+    let compute_timeout = std::time::Duration::from_millis(args.compute_timeout_ms);
+    let heavy_slots = args.heavy_slots.unwrap_or(defaults.heavy_slots).max(1);
     let config = ServerConfig {
-        compute_timeout: std::time::Duration::from_millis(args.compute_timeout_ms),
+        compute_timeout,
         cors_origins: args.cors_origin,
         admin_token,
         public_url: args.public_url.map(|u| u.trim_end_matches('/').to_string()),
         trusted_proxies: args.trusted_proxy,
-        heavy_slots: args.heavy_slots.unwrap_or(defaults.heavy_slots).max(1),
+        heavy_slots,
+        heavy_nice: args.heavy_nice.unwrap_or(defaults.heavy_nice),
+        max_work: args
+            .max_work
+            .unwrap_or_else(|| corridor::cancel::max_work(compute_timeout, heavy_slots)),
         data_dir: args.data,
         prepared: args.prepared,
     };

@@ -124,22 +124,40 @@ fn compare_assign_takes_a_demand_set_and_prints_served_before_and_after() {
     assert!(text.contains("xr-naushki-sukhbaatar"), "{text}");
 }
 
+/// The documented exit codes (`cli::exit`): a missing `--scenario` is a usage error (2), an
+/// unknown one is not found (3) with close names, as an unknown place is.
 #[test]
-fn compare_without_or_with_an_unknown_scenario_exits_1_naming_it() {
+fn compare_without_a_scenario_exits_2_and_with_an_unknown_one_3_naming_it() {
     for cmd in [
         vec!["compare", "capacity", "RU", "MN"],
         vec!["compare", "assign", "--demand", "eaeu-fta-2027"],
         vec!["compare", "route", "ru-ulan-ude", "cn-beijing"],
     ] {
         let o = corridor(&cmd);
-        assert_eq!(o.status.code(), Some(1), "{cmd:?}");
+        assert_eq!(o.status.code(), Some(2), "{cmd:?}");
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(err.contains("--scenario is required"), "{cmd:?}: {err}");
         let mut unknown = cmd.clone();
         unknown.extend(["--scenario", "naushki"]);
         let o = corridor(&unknown);
-        assert_eq!(o.status.code(), Some(1), "{unknown:?}");
+        assert_eq!(o.status.code(), Some(3), "{unknown:?}");
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(err.contains("naushki-closed"), "{unknown:?}: {err}");
+    }
+    // The same name in the other commands is not found too.
+    for cmd in [
+        vec![
+            "route",
+            "ru-ulan-ude",
+            "cn-beijing",
+            "--scenario",
+            "naushki",
+        ],
+        vec!["capacity", "RU", "MN", "--scenario", "naushki"],
+    ] {
+        let o = corridor(&cmd);
+        assert_eq!(o.status.code(), Some(3), "{cmd:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("naushki-closed"), "{cmd:?}: {err}");
     }
 }

@@ -99,3 +99,70 @@ fn exceeding_the_compute_bound_is_503_problem_json_and_the_server_keeps_serving(
     // Cheap endpoints that need no compute keep answering.
     assert_eq!(server.get("/health").0, 200);
 }
+
+/// The work cap (`serve --max-work`) counts the searches a matrix actually runs: a square
+/// matrix searches once per source and is refused over the cap, naming `sources` and the
+/// `limit`; a tall one (three times as many sources as destinations) searches once per
+/// destination, so the same sources with two destinations fit.
+#[test]
+fn the_work_cap_counts_the_searches_a_matrix_runs() {
+    let server = Server::start_with_args(None, &["--max-work", "5000"]);
+    let (_, _, body) = server.get("/health");
+    let h: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let size = (h["nodes"].as_u64().unwrap() + h["links"].as_u64().unwrap()) as usize;
+    assert!(size > 5000 / 11 && size < 5000 / 2, "embedded size {size}");
+    let (_, _, body) = server.get("/v1/network");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let cities: Vec<String> = v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["properties"]["kind"] == "city")
+        .map(|f| f["properties"]["id"].as_str().unwrap().to_string())
+        .take(40)
+        .collect();
+    assert_eq!(cities.len(), 40);
+    let over = 5000 / size + 1;
+    let post = |sources: &[String], destinations: &[String]| {
+        let body = serde_json::json!({"sources": sources, "destinations": destinations});
+        server.request(
+            "POST",
+            "/v1/matrix",
+            &[("Content-Type", "application/json")],
+            body.to_string().as_bytes(),
+        )
+    };
+
+    // Square: one search per source, `over` of them.
+    let r = post(&cities[..over], &cities[..over]);
+    assert_eq!(r.status, 413, "{}", r.text());
+    assert_eq!(r.content_type(), "application/problem+json");
+    let p: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(p["field"], "sources", "{p}");
+    assert_eq!(p["limit"], 5000, "{p}");
+    let detail = p["detail"].as_str().unwrap();
+    assert!(
+        detail.contains(&format!("{over} searches × {size} network elements")),
+        "{detail}"
+    );
+    // One source fewer fits.
+    let r = post(&cities[..over - 1], &cities[..over]);
+    assert_eq!(r.status, 200, "{}", r.text());
+
+    // Tall: 40 sources (40 × size, eight times the cap, if counted per source), 2
+    // destinations, searched backward: 2 × size.
+    let r = post(&cities, &cities[..2]);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let m: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(m["sources"].as_array().unwrap().len(), 40);
+    assert!(
+        m["distance_km"][39][1].as_f64().is_some_and(|d| d > 0.0),
+        "{m}"
+    );
+    // A tall matrix over the cap names `destinations`, the side it searches from.
+    assert!(40 >= 3 * over, "still tall");
+    let r = post(&cities, &cities[..over]);
+    assert_eq!(r.status, 413, "{}", r.text());
+    let p: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(p["field"], "destinations", "{p}");
+}

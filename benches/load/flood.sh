@@ -4,13 +4,15 @@
 # routes alone (wrk, routes only, 4 connections), then the same route load while 16
 # connections send 100 × 100 matrices (benches/load/matrix.lua), and prints both p50s and
 # their ratio. Needs `wrk`. CORRIDOR_BIN picks another binary; DURATION (default 10s);
-# ROUTE_CONNS the route connections (default 4).
+# ROUTE_CONNS the route connections (default 4); SERVE_ARGS extra `serve` arguments (e.g.
+# "--heavy-nice 5").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin=${CORRIDOR_BIN:-target/release/corridor}
 DURATION=${DURATION:-10s}
 log=$(mktemp)
-RUST_LOG=warn "$bin" serve --bind 127.0.0.1:0 >"$log" 2>&1 &
+# shellcheck disable=SC2086 # SERVE_ARGS is split on purpose
+RUST_LOG=warn "$bin" serve --bind 127.0.0.1:0 ${SERVE_ARGS:-} >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 100); do grep -q "listening on" "$log" && break; sleep 0.1; done

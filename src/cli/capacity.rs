@@ -413,18 +413,21 @@ pub fn run_capacity(net: &Network, a: &CapacityArgs) -> anyhow::Result<i32> {
 }
 
 /// Prints why a request's scenario cannot be used (every problem of an inline one) and
-/// returns the exit code, 1.
+/// returns the exit code: not found (3) for an unknown name, invalid (1) for an inline one.
 pub fn scenario_problems(e: &ScenarioError) -> i32 {
     match e {
-        ScenarioError::Unknown(u) => eprintln!("error: --scenario: {u}"),
+        ScenarioError::Unknown(u) => {
+            eprintln!("error: --scenario: {u}");
+            super::exit::NOT_FOUND
+        }
         ScenarioError::Invalid(problems) => {
             for p in problems {
                 eprintln!("{p}");
             }
             eprintln!("error: {e}");
+            super::exit::INVALID
         }
     }
-    1
 }
 
 /// Runs `corridor assign`.

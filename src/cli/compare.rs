@@ -30,8 +30,9 @@ pub enum CompareCommand {
     Assign(AssignArgs),
 }
 
-/// Runs `corridor compare`. Returns the exit code: 0 with both answers, 1 when either has
-/// none or the request is wrong.
+/// Runs `corridor compare`. Returns the exit code ([`super::exit`]): 0 with both answers;
+/// 2 without `--scenario`; 3 for an unknown scenario, place or an answer missing on either
+/// side; 1 for a refused value or inline scenario.
 pub fn run(cmd: CompareCommand) -> anyhow::Result<i32> {
     match cmd {
         CompareCommand::Route(args) => run_route(*args),
@@ -40,14 +41,24 @@ pub fn run(cmd: CompareCommand) -> anyhow::Result<i32> {
     }
 }
 
-/// The baseline and the scenario named `name`, or a message saying why not.
-fn scenario_of(base: &Snapshot, name: Option<String>) -> Result<(String, &Snapshot), String> {
+/// Without `--scenario` there is nothing to compare: a usage error, as clap's missing
+/// arguments are.
+const SCENARIO_REQUIRED: &str =
+    "error: --scenario is required: the scenario to compare with the baseline";
+
+/// The baseline and the scenario named `name`, or, having said why not on stderr, the exit
+/// code: usage (2) without a name, not found (3) for an unknown one (with close names).
+fn scenario_of(base: &Snapshot, name: Option<String>) -> Result<(String, &Snapshot), i32> {
     let Some(name) = name else {
-        return Err("--scenario is required: the scenario to compare with the baseline".into());
+        eprintln!("{SCENARIO_REQUIRED}");
+        return Err(super::exit::USAGE);
     };
     match base.scenario(Some(&name)) {
         Ok(s) => Ok((name, s)),
-        Err(e) => Err(format!("--scenario: {e}")),
+        Err(e) => {
+            eprintln!("error: --scenario: {e}");
+            Err(super::exit::NOT_FOUND)
+        }
     }
 }
 
@@ -71,10 +82,7 @@ fn run_capacity(args: &CapacityArgs) -> anyhow::Result<i32> {
     let base = super::load_snapshot(args.data.as_ref()).context("cannot load the network")?;
     let (name, on) = match scenario_of(&base, args.constraints.scenario.clone()) {
         Ok(x) => x,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(1);
-        }
+        Err(code) => return Ok(code),
     };
     let queries = query(&base.network, args).and_then(|b| query(&on.network, args).map(|s| (b, s)));
     let (bq, sq) = match queries {
@@ -135,8 +143,8 @@ fn run_assign(args: &AssignArgs) -> anyhow::Result<i32> {
     let base = super::load_snapshot(args.data.as_ref()).context("cannot load the network")?;
     let (body, scenario) = args.body(&base)?;
     let Some(which) = scenario else {
-        eprintln!("error: --scenario is required: the scenario to compare with the baseline");
-        return Ok(1);
+        eprintln!("{SCENARIO_REQUIRED}");
+        return Ok(super::exit::USAGE);
     };
     let on = match base.choose(Some(&which), "scenario") {
         Ok(on) => on,
@@ -204,10 +212,7 @@ fn run_route(args: RouteArgs) -> anyhow::Result<i32> {
     };
     let (name, on) = match scenario_of(&base, request.scenario.clone()) {
         Ok(x) => x,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(1);
-        }
+        Err(code) => return Ok(code),
     };
     let plans = crate::route::plan(&base, &request)
         .and_then(|b| crate::route::plan(on, &request).map(|s| (b, s)));

@@ -29,8 +29,9 @@ pub mod exit {
     /// Usage error (clap: an unknown flag, a missing argument, a value not among those
     /// listed) or an I/O failure.
     pub const USAGE: i32 = 2;
-    /// Not found: an unknown or ambiguous place (with suggestions or candidates), or no
-    /// route or flow between the places under the constraints (naming what cut it off).
+    /// Not found: an unknown or ambiguous place (with suggestions or candidates), an unknown
+    /// scenario (with close names), or no route or flow between the places under the
+    /// constraints (naming what cut it off).
     pub const NOT_FOUND: i32 = 3;
 
     /// The exit code of a route request's refusal.
@@ -47,7 +48,9 @@ pub mod exit {
         use crate::route::matrix::ManyError as E;
         match e {
             E::UnknownPlaces(_) | E::Unusable { .. } => NOT_FOUND,
-            E::Invalid(_) | E::TooLarge { .. } | E::OutsideCalendar { .. } => INVALID,
+            E::Invalid(_) | E::TooLarge { .. } | E::TooMuchWork(_) | E::OutsideCalendar { .. } => {
+                INVALID
+            }
         }
     }
 
@@ -60,14 +63,18 @@ pub mod exit {
         }
     }
 
-    /// The exit code of an error that ended a command early: invalid data when the data (or
-    /// the scenario asked for) is refused, else a usage or I/O failure.
+    /// The exit code of an error that ended a command early: not found for a scenario name
+    /// that names none, invalid data when the data is refused, else a usage or I/O failure.
     pub fn of_error(e: &anyhow::Error) -> i32 {
-        let invalid = e.chain().any(|c| {
-            c.is::<crate::network::LoadError>()
-                || c.is::<crate::network::scenario::UnknownScenario>()
-        });
-        if invalid { INVALID } else { USAGE }
+        if e.chain()
+            .any(|c| c.is::<crate::network::scenario::UnknownScenario>())
+        {
+            NOT_FOUND
+        } else if e.chain().any(|c| c.is::<crate::network::LoadError>()) {
+            INVALID
+        } else {
+            USAGE
+        }
     }
 }
 
@@ -78,8 +85,9 @@ Exit codes:
   1  invalid data or value: the network, scenario, demand or prepared file refused (every
      problem listed), or a parameter's value refused (named, with what is expected)
   2  usage error (unknown flag, missing argument, a value not among those listed) or I/O failure
-  3  not found: an unknown or ambiguous place (with suggestions or candidates), or no route
-     or flow under the constraints (naming what cut it off)";
+  3  not found: an unknown or ambiguous place (with suggestions or candidates), an unknown
+     scenario (with close names), or no route or flow under the constraints (naming what cut
+     it off)";
 
 /// Corridor: rail and road network of Russia, Mongolia, China and Kazakhstan.
 #[derive(Debug, Parser)]
@@ -127,6 +135,15 @@ pub struct ServeArgs {
     /// default: the number of cores.
     #[arg(long)]
     pub heavy_slots: Option<usize>,
+    /// Most work one request may ask for: searches it will run × network elements (nodes +
+    /// links); beyond it a 413. Default: what the heavy threads do within the compute bound
+    /// (~6 M per thread per 2 s).
+    #[arg(long)]
+    pub max_work: Option<u64>,
+    /// Nice value of the threads computing heavy requests (0 normal … 19 lowest), so that
+    /// routes keep their latency during a flood of them; default 5.
+    #[arg(long, value_parser = clap::value_parser!(i32).range(0..=19))]
+    pub heavy_nice: Option<i32>,
 }
 
 /// Subcommands.

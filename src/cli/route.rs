@@ -94,7 +94,7 @@ pub fn run(args: RouteArgs) -> anyhow::Result<i32> {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: --scenario: {e}");
-            return Ok(super::exit::INVALID);
+            return Ok(super::exit::NOT_FOUND);
         }
     };
     let outcome = crate::route::plan(snap, &request);

@@ -318,8 +318,10 @@ pub async fn post_assign(
     let scenario = prepare_assign(&mut body, &snap.demand)?;
     crate::cancel::check_work(
         "demands",
+        "demands",
         super::demand_count(&body),
         super::network_size(&snap.network),
+        state.config.max_work,
     )?;
     let out = super::compute_heavy(&state, move || {
         let on = snap.snapshot.choose(scenario.as_ref(), "scenario")?;

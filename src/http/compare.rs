@@ -141,8 +141,10 @@ pub async fn post_compare_assign(
     // Both cases are assigned: twice the work.
     crate::cancel::check_work(
         "demands",
+        "demand assignments (twice the demands)",
         2 * super::demand_count(&body),
         super::network_size(&snap.network),
+        state.config.max_work,
     )?;
     let out = super::compute_heavy(&state, move || {
         let on = snap.snapshot.choose(Some(&which), "scenario")?;

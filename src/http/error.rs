@@ -356,6 +356,7 @@ impl From<crate::route::matrix::ManyError> for ApiError {
                 detail: e.to_string(),
                 limit: crate::route::matrix::MAX_CELLS as u64,
             },
+            E::TooMuchWork(w) => w.into(),
             E::Unusable { detail, field } => ApiError::Unprocessable { detail, field },
             // As a route's `depart` outside the calendar.
             e @ E::OutsideCalendar { .. } => ApiError::Unprocessable {
@@ -445,7 +446,7 @@ impl From<crate::cancel::TooMuchWork> for ApiError {
         ApiError::TooLarge {
             field: e.field.into(),
             detail: e.to_string(),
-            limit: crate::cancel::MAX_WORK,
+            limit: e.limit,
         }
     }
 }

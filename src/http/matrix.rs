@@ -17,7 +17,7 @@ use crate::output::matrix::{matrix_csv, matrix_json};
 use crate::output::reach::reach_collection;
 use crate::route::many::Direction;
 use crate::route::matrix::{
-    MatrixOptions, MatrixRequest, ReachOptions, ReachRequest, plan_matrix, plan_reach,
+    MatrixOptions, MatrixRequest, ReachOptions, ReachRequest, plan_matrix_within, plan_reach,
 };
 
 /// Largest accepted `POST /v1/matrix` body, bytes (10,000 cells of ids fit in far less).
@@ -151,17 +151,15 @@ async fn answer_matrix(
 ) -> Result<HttpResponse, ApiError> {
     let csv = wants_csv(req, fmt.as_deref());
     let snap = state.current();
-    // One search per source: refuse at once what could only time out.
-    crate::cancel::check_work(
-        "sources",
-        request.sources.len(),
-        super::network_size(&snap.network),
-    )?;
+    // The work cap counts the searches the matrix will run (per source, or per destination
+    // for a tall one), known once its places are resolved: the planner refuses beyond it
+    // before any search.
+    let max_work = state.config.max_work;
     let body = super::compute_heavy(&state, move || {
         let on = snap
             .snapshot
             .scenario(request.constraints.scenario.as_deref())?;
-        let plan = plan_matrix(on, &request)?;
+        let plan = plan_matrix_within(on, &request, max_work)?;
         let net = &on.network;
         if csv {
             return Ok(
@@ -200,7 +198,7 @@ async fn answer_matrix(
             content_type = "application/problem+json", body = serde_json::Value),
         (status = 404, description = "Unknown places: every one listed in `errors`, each with `suggestions`",
             content_type = "application/problem+json", body = serde_json::Value),
-        (status = 413, description = "More than 10,000 cells (sources × destinations), or sources × network size over the work cap (`field: sources`)",
+        (status = 413, description = "More than 10,000 cells (sources × destinations), or the searches the matrix would run × network size over the work cap (`serve --max-work`; `field: sources`, or `destinations` for a tall matrix searched per destination)",
             content_type = "application/problem+json", body = serde_json::Value),
         (status = 422, description = "A position that cannot be snapped to a node serving the mode, or `depart` (or a crossing a cell's answer depends on) outside the years the border schedules cover",
             content_type = "application/problem+json", body = serde_json::Value),
@@ -236,7 +234,7 @@ pub async fn get_matrix(
             content_type = "application/problem+json", body = serde_json::Value),
         (status = 404, description = "Unknown places, every one listed",
             content_type = "application/problem+json", body = serde_json::Value),
-        (status = 413, description = "More than 10,000 cells, sources × network size over the work cap (`field: sources`), or a body over 1 MiB",
+        (status = 413, description = "More than 10,000 cells, the searches × network size over the work cap (`field: sources` or `destinations`), or a body over 1 MiB",
             content_type = "application/problem+json", body = serde_json::Value),
         (status = 422, description = "A position that cannot be snapped, or `depart` outside the calendar",
             content_type = "application/problem+json", body = serde_json::Value),

@@ -7,6 +7,7 @@ pub mod capacity;
 pub mod compare;
 pub mod error;
 pub mod etag;
+pub mod head;
 pub mod matrix;
 pub mod methods;
 pub mod ogc;
@@ -62,6 +63,15 @@ pub struct ServerConfig {
     /// preview) computed at once;
     /// more wait in line, and a wait past the compute bound is a 503. Default: the cores.
     pub heavy_slots: usize,
+    /// Most units of work one request may ask for: the searches it will run (matrix sources,
+    /// or destinations for a tall matrix searched backward; assignment demands, twice for
+    /// compare/assign) × network elements (nodes + links). Beyond it a 413 naming the field.
+    /// Default: [`crate::cancel::max_work`] of the compute bound and the heavy slots, what
+    /// the heavy threads do within the bound (`serve --max-work` sets it).
+    pub max_work: u64,
+    /// Nice value of the heavy threads (0 normal … 19 lowest; Linux, per thread). Default
+    /// [`HEAVY_NICE`] (`serve --heavy-nice`).
+    pub heavy_nice: i32,
     /// Data directory re-read on reload; `None` means the embedded data.
     pub data_dir: Option<std::path::PathBuf>,
     /// Prepared file re-opened on reload (instead of `data_dir`).
@@ -70,13 +80,17 @@ pub struct ServerConfig {
 
 impl Default for ServerConfig {
     fn default() -> Self {
+        let compute_timeout = Duration::from_secs(2);
+        let heavy_slots = std::thread::available_parallelism().map_or(2, |n| n.get());
         Self {
-            compute_timeout: Duration::from_secs(2),
+            compute_timeout,
             cors_origins: Vec::new(),
             admin_token: None,
             public_url: None,
             trusted_proxies: Vec::new(),
-            heavy_slots: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            heavy_slots,
+            max_work: crate::cancel::max_work(compute_timeout, heavy_slots),
+            heavy_nice: HEAVY_NICE,
             data_dir: None,
             prepared: None,
         }
@@ -231,24 +245,34 @@ pub struct AppState {
 
 /// The threads heavy requests compute on: a rayon pool of [`ServerConfig::heavy_slots`]
 /// threads (their fan-out, e.g. a matrix's rows, stays inside it) running at a lower CPU
-/// priority ([`HEAVY_NICE`]). Routes run on actix's blocking threads at normal priority, so a
+/// priority ([`ServerConfig::heavy_nice`]). Routes run on actix's blocking threads at normal priority, so a
 /// flood of heavy requests neither queues routes behind it nor takes their CPU: the kernel
 /// gives a runnable route thread ~10× the share of a heavy one.
 #[derive(Debug)]
 pub struct HeavyPool(Option<rayon::ThreadPool>);
 
-/// Nice value of the heavy threads (Linux, per thread; 0 is normal). Under CFS a nice-10
-/// thread weighs 110 against a nice-0 thread's 1024.
-pub const HEAVY_NICE: i32 = 10;
+/// Default nice value of the heavy threads (Linux, per thread; 0 is normal;
+/// [`ServerConfig::heavy_nice`]). Under CFS a nice-5 thread weighs 335 against a nice-0
+/// thread's 1024 (nice 10: 110). Chosen with `benches/load/flood.sh` (README, "Heavy requests
+/// apart from routes"): at 0, 5 and 10 route p50 under a matrix flood stayed within 1.1–1.6×
+/// idle, the target being 3×; at 10 the heavy threads starved behind other processes on a
+/// shared host (matrix 48–60 req/s, 503s at the bound), at 5 they kept 70–91 req/s and no
+/// 503, while routes still outweigh them threefold.
+pub const HEAVY_NICE: i32 = 5;
+
+/// Nice value of the background threads (tiles' thinning, landmarks): work no request waits
+/// on once it is built.
+pub const BACKGROUND_NICE: i32 = 10;
 
 impl HeavyPool {
-    /// A pool of `threads` threads, each lowering its own priority to [`HEAVY_NICE`]. `None`
-    /// inside (work then runs on actix's blocking threads) if the pool cannot be built.
-    pub fn new(threads: usize) -> Self {
+    /// A pool of `threads` threads, each lowering its own priority to `nice` (0 … 19).
+    /// `None` inside (work then runs on actix's blocking threads) if the pool cannot be
+    /// built.
+    pub fn new(threads: usize, nice: i32) -> Self {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads.max(1))
             .thread_name(|i| format!("corridor-heavy-{i}"))
-            .start_handler(|_| lower_priority())
+            .start_handler(move |_| lower_priority(nice))
             .build();
         match pool {
             Ok(p) => Self(Some(p)),
@@ -277,7 +301,7 @@ impl HeavyPool {
     }
 }
 
-/// Runs `work` on the background threads: as many as cores, at [`HEAVY_NICE`], shared by
+/// Runs `work` on the background threads: as many as cores, at [`BACKGROUND_NICE`], shared by
 /// every snapshot (what a large network's answers can do without at first: the tiles'
 /// thinning, the searches' landmarks). Their parallel loops stay on these threads.
 fn in_background(work: impl FnOnce() + Send + 'static) {
@@ -285,7 +309,7 @@ fn in_background(work: impl FnOnce() + Send + 'static) {
     let pool = POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()
             .thread_name(|i| format!("background-{i}"))
-            .start_handler(|_| lower_priority())
+            .start_handler(|_| lower_priority(BACKGROUND_NICE))
             .build()
             .map_err(|e| tracing::warn!(error = %e, "no background threads"))
             .ok()
@@ -297,20 +321,22 @@ fn in_background(work: impl FnOnce() + Send + 'static) {
     }
 }
 
-/// Lowers the calling thread's CPU priority to [`HEAVY_NICE`] (Linux: the nice value is per
-/// thread). Elsewhere, or if refused, nothing changes.
-fn lower_priority() {
+/// Lowers the calling thread's CPU priority to `nice` (Linux: the nice value is per thread;
+/// 0 leaves it). Elsewhere, or if refused, nothing changes.
+fn lower_priority(nice: i32) {
     #[cfg(target_os = "linux")]
-    {
+    if nice > 0 {
         // SAFETY: gettid and setpriority take and return plain integers and touch no memory.
         let r = unsafe {
             let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
-            libc::setpriority(libc::PRIO_PROCESS, tid, HEAVY_NICE)
+            libc::setpriority(libc::PRIO_PROCESS, tid, nice)
         };
         if r != 0 {
-            tracing::warn!("could not lower a heavy thread's priority");
+            tracing::warn!(nice, "could not lower a heavy thread's priority");
         }
     }
+    #[cfg(not(target_os = "linux"))]
+    let _ = nice;
 }
 
 impl AppState {
@@ -326,7 +352,7 @@ impl AppState {
         Self {
             served: ArcSwap::from_pointee(Served::new(snapshot)),
             heavy: tokio::sync::Semaphore::new(config.heavy_slots.max(1)),
-            heavy_pool: HeavyPool::new(config.heavy_slots),
+            heavy_pool: HeavyPool::new(config.heavy_slots, config.heavy_nice),
             config,
             reload_lock: std::sync::Mutex::new(()),
             status: std::sync::Mutex::new(admin::SourceStatus::new(kind)),
@@ -383,7 +409,7 @@ where
 }
 
 /// Network elements (nodes + links) one search over `net` may visit: the size a request's
-/// work is measured in ([`crate::cancel::check_work`]).
+/// work is measured in ([`crate::cancel::check_work`], [`ServerConfig::max_work`]).
 pub fn network_size(net: &crate::network::Network) -> usize {
     net.nodes().len() + net.links().len()
 }
@@ -477,7 +503,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(ogc::configure)
         .configure(web_map::configure)
         .configure(openapi::configure)
-        .configure(admin::configure);
+        .configure(admin::configure)
+        .configure(head::configure);
 }
 
 /// The CORS policy of `config`: with no configured origin, any origin may read (GET, HEAD,
@@ -627,26 +654,63 @@ pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
 pub const BLOCKING_THREADS_PER_WORKER: usize = 8;
 
 /// Starts the server on `bind` and runs until SIGINT/SIGTERM (graceful shutdown).
+///
+/// The server is actix-web's, assembled from its parts (actix-server's listener, actix-http's
+/// HTTP/1 service, the app) rather than through `HttpServer`, for one reason: each accepted
+/// stream is wrapped in a [`head::CheckedStream`], which checks request heads before
+/// actix-http reads them, so that a head actix-http would refuse with an empty `400`/`431`
+/// gets a problem document instead (see [`head`]). The settings are `HttpServer`'s defaults
+/// (keep-alive 5 s, head within 5 s, disconnect 1 s, one worker per core) plus ours below.
 pub async fn serve(state: web::Data<AppState>, bind: &str) -> std::io::Result<()> {
+    use actix_service::{IntoServiceFactory as _, ServiceFactoryExt as _, fn_service, map_config};
+    use actix_web::dev::AppConfig;
+    use actix_web::rt::net::TcpStream;
+
+    let listener = std::net::TcpListener::bind(bind)?;
+    let addr = listener.local_addr()?;
     let st = state.clone();
-    let server = actix_web::HttpServer::new(move || corridor_app!(st))
+    let server = actix_server::Server::build()
         // Each blocking thread keeps its search scratch (sized to the graph) for its life:
         // bounding the threads bounds that memory (actix's default is 512 ÷ cores per
         // worker). Requests beyond them queue, and a wait past the compute bound is a 503.
         .worker_max_blocking_threads(BLOCKING_THREADS_PER_WORKER)
-        // A client that closes its side is gone: actix's default keeps a half-closed HTTP/1
-        // connection's request running to the end (the client might still read the answer),
-        // so abandoned work ran on for nobody. Refusing half-closure drops the handler as
-        // soon as the EOF is read, which raises the request's cancellation flag.
-        .h1_allow_half_closed(false)
-        .bind(bind)?
-        .shutdown_timeout(10);
-    for addr in server.addrs() {
-        tracing::info!(%addr, "corridor listening");
-        // On stdout too, so scripts and tests can find an ephemeral port.
-        println!("corridor listening on http://{addr}");
-    }
+        .shutdown_timeout(10)
+        .listen("corridor", listener, move || {
+            let st = st.clone();
+            let app = corridor_app!(st)
+                .into_factory()
+                .map_err(|e: actix_web::Error| e.error_response());
+            let http =
+                actix_http::HttpServiceBuilder::<head::CheckedStream<TcpStream>, _>::default()
+                    .keep_alive(actix_http::KeepAlive::Timeout(Duration::from_secs(5)))
+                    .client_request_timeout(Duration::from_secs(5))
+                    .client_disconnect_timeout(Duration::from_secs(1))
+                    // A client that closes its side is gone: actix's default keeps a half-closed
+                    // HTTP/1 connection's request running to the end (the client might still read
+                    // the answer), so abandoned work ran on for nobody. Refusing half-closure
+                    // drops the handler as soon as the EOF is read, which raises the request's
+                    // cancellation flag.
+                    .h1_allow_half_closed(false)
+                    .local_addr(addr)
+                    // `HttpServer` passes the same (its constructor is crate-private; this is the
+                    // one actix-web exposes for servers built outside it).
+                    .h1(map_config(app, move |_: ()| {
+                        AppConfig::__priv_test_new(false, addr.to_string(), addr)
+                    }));
+            fn_service(|io: TcpStream| {
+                let peer = io.peer_addr().ok();
+                std::future::ready(Ok::<_, actix_http::error::DispatchError>((
+                    head::CheckedStream::new(io),
+                    peer,
+                )))
+            })
+            .and_then(http)
+        })?
+        .run();
+    tracing::info!(%addr, "corridor listening");
+    // On stdout too, so scripts and tests can find an ephemeral port.
+    println!("corridor listening on http://{addr}");
     #[cfg(unix)]
     actix_web::rt::spawn(admin::reload_on_sighup(state));
-    server.run().await
+    server.await
 }

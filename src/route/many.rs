@@ -656,19 +656,44 @@ pub fn matrix(
     sources: &[Option<usize>],
     destinations: &[Option<usize>],
 ) -> MatrixCells {
+    matrix_by(
+        spec,
+        sources,
+        destinations,
+        matrix_search(spec, sources, destinations),
+    )
+}
+
+/// The way [`matrix`] searches these cells: backward for a tall matrix ([`TALL_RATIO`] times
+/// as many distinct sources as destinations) without a departure, else forward.
+pub fn matrix_search(
+    spec: &ManySpec<'_>,
+    sources: &[Option<usize>],
+    destinations: &[Option<usize>],
+) -> MatrixSearch {
     let distinct = |v: &[Option<usize>]| {
         let mut d: Vec<usize> = v.iter().flatten().copied().collect();
         d.sort_unstable();
         d.dedup();
         d.len()
     };
-    let search = if spec.timed.is_none() && TALL_RATIO * distinct(destinations) <= distinct(sources)
-    {
+    if spec.timed.is_none() && TALL_RATIO * distinct(destinations) <= distinct(sources) {
         MatrixSearch::Backward
     } else {
         MatrixSearch::Forward
-    };
-    matrix_by(spec, sources, destinations, search)
+    }
+}
+
+impl MatrixSearch {
+    /// How many one-to-many searches [`matrix_by`] runs this way: one per usable source
+    /// (forward) or destination (backward), repeats included.
+    pub fn searches(self, sources: &[Option<usize>], destinations: &[Option<usize>]) -> usize {
+        match self {
+            MatrixSearch::Forward if destinations.is_empty() => 0,
+            MatrixSearch::Forward => sources.iter().flatten().count(),
+            MatrixSearch::Backward => destinations.iter().flatten().count(),
+        }
+    }
 }
 
 /// [`matrix`] with the search direction chosen by the caller (a departure always searches

@@ -7,7 +7,7 @@
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
-use super::many::{Costing, Direction, MatrixCells, Timed, matrix, usable};
+use super::many::{Costing, Direction, MatrixCells, MatrixSearch, Timed, usable};
 use super::reach::{MAX_CONTOURS, Reach, check_contours, reach};
 use super::request::{PlaceQuery, Waypoint, parse_depart, resolve_place};
 use super::timed::{EdgeClock, check_depart};
@@ -259,6 +259,10 @@ pub enum ManyError {
         /// Last covered year.
         last_year: i32,
     },
+    /// More searches × network elements than the caller's work cap
+    /// ([`plan_matrix_within`]).
+    #[error(transparent)]
+    TooMuchWork(#[from] crate::cancel::TooMuchWork),
     /// A place that cannot be used under the request (a position too far from any node
     /// serving the mode; a reach origin in an avoided country or not serving the mode).
     #[error("{detail}")]
@@ -460,6 +464,22 @@ pub fn plan_matrix<'a>(
     data: impl Into<RouteData<'a>>,
     req: &MatrixRequest,
 ) -> Result<MatrixPlan, ManyError> {
+    plan_matrix_within(data, req, u64::MAX)
+}
+
+/// [`plan_matrix`] refusing, once the places are resolved and before any search, a matrix
+/// whose searches × network elements (nodes + links) exceed `max_work`. The searches counted
+/// are those the matrix will run: one per usable source, or one per usable destination when
+/// a tall matrix searches backward ([`super::many::matrix_search`]).
+///
+/// # Errors
+/// As [`plan_matrix`], and [`ManyError::TooMuchWork`] naming `sources` (or `destinations`
+/// when searching backward).
+pub fn plan_matrix_within<'a>(
+    data: impl Into<RouteData<'a>>,
+    req: &MatrixRequest,
+    max_work: u64,
+) -> Result<MatrixPlan, ManyError> {
     let data: RouteData<'a> = data.into();
     let (rows, cols) = (req.sources.len(), req.destinations.len());
     if rows.saturating_mul(cols) > MAX_CELLS {
@@ -495,7 +515,19 @@ pub fn plan_matrix<'a>(
     let usable_ix = |w: &Waypoint| usable(net, &c, w.node_ix).then_some(w.node_ix);
     let s: Vec<Option<usize>> = sources.iter().map(usable_ix).collect();
     let d: Vec<Option<usize>> = destinations.iter().map(usable_ix).collect();
-    let mut cells = matrix(&spec, &s, &d);
+    let search = super::many::matrix_search(&spec, &s, &d);
+    let field = match search {
+        MatrixSearch::Forward => "sources",
+        MatrixSearch::Backward => "destinations",
+    };
+    crate::cancel::check_work(
+        field,
+        "searches",
+        search.searches(&s, &d),
+        net.nodes().len() + net.links().len(),
+        max_work,
+    )?;
+    let mut cells = super::many::matrix_by(&spec, &s, &d, search);
     if let Some(e) = cells.outside_calendar {
         return Err(outside(e));
     }

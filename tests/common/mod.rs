@@ -20,7 +20,7 @@ pub mod server;
 #[allow(unused_imports)]
 pub use draw::Draw;
 #[allow(unused_imports)]
-pub use server::{RawResponse, Server, send_raw};
+pub use server::{RawResponse, Server, send_raw, send_raw_all};
 
 /// A fresh directory under the system temp dir, removed (with its contents) on drop, also
 /// when the test panics.

@@ -203,6 +203,45 @@ pub fn send_raw(addr: &str, request: &[u8]) -> RawResponse {
     parse_response(&buf)
 }
 
+/// As [`send_raw`], for several requests on one connection (the last one should close it):
+/// every response, in order.
+pub fn send_raw_all(addr: &str, requests: &[u8]) -> Vec<RawResponse> {
+    let mut s = TcpStream::connect(addr).unwrap_or_else(|e| panic!("connect {addr}: {e}"));
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let _ = s.write_all(requests);
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    let mut out = Vec::new();
+    let mut rest = &buf[..];
+    while !rest.is_empty() {
+        let (r, used) = parse_one(rest);
+        out.push(r);
+        if used == 0 {
+            break;
+        }
+        rest = &rest[used..];
+    }
+    out
+}
+
+/// One response at the start of `buf` framed by its `Content-Length`, and the bytes it
+/// took (0 when it has none: the rest is its body).
+fn parse_one(buf: &[u8]) -> (RawResponse, usize) {
+    let split = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(buf.len());
+    let head = parse_response(&buf[..split.min(buf.len())]);
+    let Some(len) = head
+        .header("content-length")
+        .and_then(|v| v.parse::<usize>().ok())
+    else {
+        return (parse_response(buf), 0);
+    };
+    let end = (split + 4 + len).min(buf.len());
+    (parse_response(&buf[..end]), end)
+}
+
 fn parse_response(buf: &[u8]) -> RawResponse {
     let split = buf
         .windows(4)
