@@ -165,16 +165,27 @@ async fn reread(
     served: &mut u64,
     on_event: &impl Fn(Event),
 ) -> Result<(), DbError> {
+    let started = std::time::Instant::now();
     let fetched = load::fetch(client, &target.to_string()).await?;
     let print = fingerprint(&fetched);
+    let fetch_ms = started.elapsed().as_secs_f64() * 1e3;
     if print == *served {
-        tracing::debug!("database unchanged; nothing to reload");
+        tracing::debug!(fetch_ms, "database unchanged; nothing to reload");
         return Ok(());
     }
     // Remember what was read, valid or not: the same data again gives the same outcome, and
     // a return to the served data after a refused edit is validated (and reported ok).
     *served = print;
     let outcome = load::validate(fetched);
+    let validate_ms = started.elapsed().as_secs_f64() * 1e3 - fetch_ms;
     on_event(Event::Reloaded(outcome.map(Box::new)));
+    let total_ms = started.elapsed().as_secs_f64() * 1e3;
+    // Where an edit's time goes (README "PostGIS source" → Performance).
+    tracing::info!(
+        fetch_ms,
+        validate_ms,
+        install_ms = total_ms - fetch_ms - validate_ms,
+        "database re-read"
+    );
     Ok(())
 }
