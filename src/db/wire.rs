@@ -82,9 +82,7 @@ fn push_number(out: &mut String, x: f64) {
 /// # Errors
 /// [`GeometryError`] on truncated WKB or another geometry type.
 pub fn wkb_to_geojson(wkb: &[u8], out: &mut String) -> Result<(), GeometryError> {
-    let (&order, rest) = wkb
-        .split_first()
-        .ok_or(GeometryError::Malformed("empty"))?;
+    let (&order, rest) = wkb.split_first().ok_or(GeometryError::Malformed("empty"))?;
     let little = match order {
         0 => false,
         1 => true,
@@ -283,7 +281,8 @@ mod tests {
     fn points_and_lines_come_back_exactly() {
         let p = r#"{"type": "Point", "coordinates": [107.59, 51.83]}"#;
         assert_eq!(round_trip(p), p);
-        let l = r#"{"type": "LineString", "coordinates": [[106.9, 47.9], [107.0000000000001, -0.1]]}"#;
+        let l =
+            r#"{"type": "LineString", "coordinates": [[106.9, 47.9], [107.0000000000001, -0.1]]}"#;
         assert_eq!(round_trip(l), l);
     }
 
@@ -302,7 +301,10 @@ mod tests {
         );
         out.clear();
         wkb_to_geojson(&wkb, &mut out).unwrap();
-        assert_eq!(out, r#"{"type": "LineString", "coordinates": [[1, 2], [3, 4]]}"#);
+        assert_eq!(
+            out,
+            r#"{"type": "LineString", "coordinates": [[1, 2], [3, 4]]}"#
+        );
     }
 
     #[test]
