@@ -80,8 +80,12 @@ if [ "$ONLY" != nginx ]; then
   echo "== edits ($(load))"
   python3 benches/load/replicas_edits.py "host=127.0.0.1 port=$port user=postgres dbname=postgres" \
     "$EDITS" "$u1" "$u2"
-  echo "== where the time went (replica1's last 5 re-reads)"
-  grep "database re-read" "$tmp/replica1.log" | tail -5 | sed 's/.*INFO[^ ]* //' || true
+  echo "== where the time went: each replica's re-reads (ms, in order; the first is start-up's)"
+  for r in replica1 replica2; do
+    sed "s/\x1b\[[0-9;]*m//g" "$tmp/$r.log" | awk -v r="$r" '/database re-read/ {
+      for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = v[kv[1]] " " int(kv[2]) }
+    } END { print r ": fetch_ms" v["fetch_ms"]; print r ": validate_ms" v["validate_ms"]; print r ": install_ms" v["install_ms"] }'
+  done
   echo "($(load))"
   stop_replicas
 fi
