@@ -413,6 +413,14 @@ fn link_row(
 /// Bytes of `COPY` text sent at once.
 const COPY_CHUNK: usize = 1 << 20;
 
+/// Appends one feature's `COPY` row: (buffer, feature index, properties, geometry).
+type RowWriter = fn(
+    &mut String,
+    usize,
+    serde_json::Map<String, Value>,
+    Option<&RawValue>,
+) -> Result<(), DbError>;
+
 /// Writes one FeatureCollection into its table with `COPY … FROM STDIN` (text format),
 /// feature by feature, in chunks of [`COPY_CHUNK`] bytes. Returns the rows written.
 async fn write_collection(
@@ -420,12 +428,7 @@ async fn write_collection(
     sql: &str,
     name: &str,
     doc: &str,
-    row: fn(
-        &mut String,
-        usize,
-        serde_json::Map<String, Value>,
-        Option<&RawValue>,
-    ) -> Result<(), DbError>,
+    row: RowWriter,
 ) -> Result<u64, DbError> {
     use futures_util::SinkExt;
 
