@@ -302,8 +302,219 @@ fn postgis_source_of_truth() {
     outage_keeps_serving(&pg, &a, &b);
     drop((a, b, files));
 
+    secrets_stay_out_of_output(&pg);
+    reader_role_suffices(&pg);
     pgrouting_import(&pg);
     dump_round_trip(&pg);
+    text_survives_copy(&pg);
+}
+
+const SECRET: &str = "s3cr3t-pw";
+
+/// The password of a connection string shows nowhere: not in a replica's logs (debug level,
+/// through an edit), nor in the errors of commands that cannot connect or find the database.
+fn secrets_stay_out_of_output(pg: &Cluster) {
+    // Trust authentication accepts any password: the replica connects with this one.
+    let url = format!(
+        "postgresql://postgres:{SECRET}@127.0.0.1:{}/corridor_main",
+        pg.port
+    );
+    let log = pg.root.join("replica-secret.log");
+    let file = std::fs::File::create(&log).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_corridor"))
+        .args(["serve", "--db", &url, "--bind", "127.0.0.1:0"])
+        .env("RUST_LOG", "debug")
+        .env_remove("CORRIDOR_DB_URL")
+        .stdout(file.try_clone().unwrap())
+        .stderr(file)
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let base = loop {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        if let Some(l) = text
+            .lines()
+            .find_map(|l| l.strip_prefix("corridor listening on "))
+        {
+            break l.trim().to_string();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no start: {text}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let health = || -> Value {
+        ureq::get(&format!("{base}/health"))
+            .call()
+            .unwrap()
+            .into_json()
+            .unwrap()
+    };
+    let at = health()["last_reload"]["at"].clone();
+    pg.execute(
+        "corridor_main",
+        &format!("UPDATE corridor.links SET dwell_h = dwell_h + 1 WHERE id = '{CROSSING}'"),
+    );
+    let start = Instant::now();
+    while health()["last_reload"]["at"] == at {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "the edit was not re-read"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("database re-read"), "{text}");
+    assert!(
+        !text.contains(SECRET),
+        "the password is in the replica's log"
+    );
+
+    for (args, what) in [
+        (
+            vec![
+                "db",
+                "init",
+                "--db",
+                &format!("postgresql://postgres:{SECRET}@127.0.0.1:1/x"),
+            ],
+            "nothing listens",
+        ),
+        (
+            vec![
+                "db",
+                "load",
+                "--db",
+                &format!(
+                    "postgresql://postgres:{SECRET}@127.0.0.1:{}/nosuchdb",
+                    pg.port
+                ),
+            ],
+            "no such database",
+        ),
+        (
+            vec![
+                "serve",
+                "--bind",
+                "127.0.0.1:0",
+                "--db",
+                &format!(
+                    "postgresql://postgres:{SECRET}@127.0.0.1:{}/nosuchdb",
+                    pg.port
+                ),
+            ],
+            "serve, no such database",
+        ),
+    ] {
+        let out = corridor(&args);
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!out.status.success(), "{what}: {all}");
+        assert!(
+            !all.contains(SECRET),
+            "{what}: the password is echoed: {all}"
+        );
+        assert!(
+            all.contains("postgresql://postgres@127.0.0.1"),
+            "{what}: {all}"
+        );
+    }
+}
+
+/// The role the README documents for replicas (read rights plus LISTEN) serves and follows
+/// edits, and cannot write.
+fn reader_role_suffices(pg: &Cluster) {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let sql = readme
+        .split("```sql\n")
+        .find(|b| b.starts_with("CREATE ROLE corridor_reader"))
+        .and_then(|b| b.split("```").next())
+        .expect("README documents the reader role in a sql block");
+    let sql = sql
+        .replace("PASSWORD '…'", "PASSWORD 'reader-pw'")
+        .replace("DATABASE corridor TO", "DATABASE corridor_main TO");
+    pg.execute("corridor_main", &sql);
+    let url = format!(
+        "postgresql://corridor_reader:reader-pw@127.0.0.1:{}/corridor_main",
+        pg.port
+    );
+    let r = Server::start_with_args(None, &["--db", &url]);
+    let before = route_time(&r);
+    pg.execute(
+        "corridor_main",
+        &format!("UPDATE corridor.links SET dwell_h = dwell_h + 2 WHERE id = '{CROSSING}'"),
+    );
+    until_all(
+        &[&r],
+        Duration::from_secs(2),
+        "edit seen by the reader",
+        |s| route_time(s) > before + 1.5,
+    );
+    let out = corridor(&["db", "load", "--db", &url]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "the reader role could write");
+    assert!(err.contains("permission denied"), "{err}");
+}
+
+/// Text the COPY format escapes (backslash, tab, newline, quotes) and SQL-looking values
+/// survive load → dump, in a typed column (`name`) and in `props`.
+fn text_survives_copy(pg: &Cluster) {
+    let url = pg.create_db("corridor_text");
+    ok(&corridor(&["db", "init", "--db", &url]));
+    let geodata = Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata");
+    let dir = pg.root.join("hostile");
+    copy_dir(&geodata, &dir);
+    let hostile = "O'Brien \\ \"q\" \t tab \n line; DROP TABLE corridor.nodes; -- \\N";
+    let mut nodes: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("nodes.geojson")).unwrap()).unwrap();
+    nodes["features"][0]["properties"]["name"] = Value::String(hostile.into());
+    nodes["features"][0]["properties"]["note"] = Value::String(hostile.into());
+    std::fs::write(dir.join("nodes.geojson"), nodes.to_string()).unwrap();
+    ok(&corridor(&[
+        "db",
+        "load",
+        "--db",
+        &url,
+        "--data",
+        dir.to_str().unwrap(),
+    ]));
+    let out = pg.root.join("hostile-dump");
+    ok(&corridor(&[
+        "db",
+        "dump",
+        "--db",
+        &url,
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    let back: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("nodes.geojson")).unwrap()).unwrap();
+    let p = &back["features"][0]["properties"];
+    assert_eq!(p["name"], hostile, "{p}");
+    assert_eq!(p["note"], hostile, "{p}");
+    assert_eq!(
+        pg.query_one("corridor_text", "SELECT count(*)::text FROM corridor.nodes"),
+        nodes["features"].as_array().unwrap().len().to_string()
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
 }
 
 fn same_answers(files: &Server, db: &Server) {

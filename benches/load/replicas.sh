@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
 # PostGIS source measurements on loopback (README "PostGIS source" → Performance):
-#  1. edit → new snapshot served on both replicas: N updates of a crossing's dwell_h, each
-#     timed from just before the UPDATE until both replicas' /health ETag changed (median);
-#  2. requests per second through nginx in front of one replica, then two (wrk, routes only).
+#  1. edit → new snapshot served on both replicas: EDITS updates of a crossing's dwell_h, each
+#     timed from its COMMIT until both replicas' /health ETag changed (replicas_edits.py:
+#     median, p90);
+#  2. requests per second through nginx in front of one replica, then two (wrk, routes only),
+#     everything unpinned: what the machine gives;
+#  3. the same pinned (PIN=1, default): one replica on core 0, then two on cores 0 and 1;
+#     nginx (one worker) and wrk (one thread) float. Each run also reports the replicas' CPU
+#     seconds, so requests per replica-CPU-second show what a core gives a replica.
 # Starts a throwaway PostgreSQL cluster (initdb into a temp dir, as user postgres when run as
 # root), two `corridor serve --db` replicas and nginx, and removes everything on exit.
-# Needs Debian postgresql + postgresql-postgis, nginx, wrk, curl and a release build.
+# Needs Debian postgresql + postgresql-postgis, nginx, wrk, curl, python3 and a release
+# build. Options (environment): EDITS (20), DURATION (10s), CONNS (16), PIN (1), DATA (a data
+# directory for `db load`; default the embedded network), ONLY (edits | nginx: one part).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-EDITS=${EDITS:-15}
+EDITS=${EDITS:-20}
 DURATION=${DURATION:-10s}
-CONNS=${CONNS:-32}
+CONNS=${CONNS:-16}
+PIN=${PIN:-1}
+ONLY=${ONLY:-}
 bin=$PWD/target/release/corridor
 [ -x "$bin" ] || cargo build --release
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
@@ -18,14 +27,27 @@ tmp=$(mktemp -d /tmp/corridor-replicas.XXXXXX)
 chmod 755 "$tmp"
 pids=()
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-cleanup() {
+stop_nginx() {
+  if [ -f "$tmp/nginx.pid" ]; then
+    kill "$(cat "$tmp/nginx.pid")" 2>/dev/null || true
+    for _ in $(seq 50); do [ -f "$tmp/nginx.pid" ] || break; sleep 0.1; done
+    rm -f "$tmp/nginx.pid"
+  fi
+}
+stop_replicas() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  [ -f "$tmp/nginx.pid" ] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null || true
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  pids=()
+}
+cleanup() {
+  stop_replicas
+  stop_nginx
   as_pg "$pgbin/pg_ctl" -D "$tmp/pg/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+load() { uptime | sed 's/.*load average/load average/'; }
 
 mkdir -p "$tmp/pg"; [ "$(id -u)" = 0 ] && chown postgres:postgres "$tmp/pg"
 port=$(free_port)
@@ -33,68 +55,85 @@ as_pg "$pgbin/initdb" -D "$tmp/pg/data" -A trust -U postgres --no-sync >/dev/nul
 as_pg "$pgbin/pg_ctl" -D "$tmp/pg/data" -l "$tmp/pg/log" -w \
   -o "-p $port -c listen_addresses=127.0.0.1 -k $tmp/pg -c fsync=off" start >/dev/null
 url="postgresql://postgres@127.0.0.1:$port/postgres"
-psql_() { psql -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres "$@"; }
 "$bin" db init --db "$url"
-"$bin" db load --db "$url"
+if [ -n "${DATA:-}" ]; then "$bin" db load --db "$url" --data "$DATA"; else "$bin" db load --db "$url"; fi
 
-start_replica() { # → "pid url"
-  local log="$tmp/replica$1.log"
-  RUST_LOG=warn "$bin" serve --db "$url" --bind 127.0.0.1:0 >"$log" 2>&1 &
+start_replica() { # $1: name, $2: CPU list or "" → "pid url"
+  local log="$tmp/$1.log" pin=()
+  [ -n "$2" ] && pin=(taskset -c "$2")
+  RUST_LOG=${RUST_LOG:-info} "${pin[@]}" "$bin" serve --db "$url" --bind 127.0.0.1:0 >"$log" 2>&1 &
   local pid=$!
-  for _ in $(seq 300); do grep -q "listening on" "$log" && break; sleep 0.1; done
+  for _ in $(seq 600); do grep -q "listening on" "$log" && break; sleep 0.1; done
   echo "$pid $(sed -n 's/^corridor listening on //p' "$log" | head -1)"
 }
-read -r p1 u1 < <(start_replica 1); pids+=("$p1")
-read -r p2 u2 < <(start_replica 2); pids+=("$p2")
 rss() { awk '/VmRSS/ {print $2 " kB"}' "/proc/$1/status"; }
-echo "replicas: $u1 (RSS $(rss "$p1")), $u2 (RSS $(rss "$p2"))"
+cpu_s() { # CPU seconds (user + system) of the given pids, summed
+  local t=0
+  for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done
+  echo "scale=2; $t / $(getconf CLK_TCK)" | bc
+}
 
-# Edits timed by a small poller (curl per poll was too slow to time sub-second swaps).
-python3 - "$port" "$EDITS" "$u1" "$u2" <<'PY'
-import sys, time, json, urllib.request, subprocess, statistics
-port, edits, us = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-def etag(u): return json.load(urllib.request.urlopen(u + "/health"))["etag"]
-ts = []
-for i in range(edits):
-    before = [etag(u) for u in us]
-    t0 = time.time()
-    subprocess.run(["psql", "-X", "-q", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "-d", "postgres", "-c",
-                    "UPDATE corridor.links SET dwell_h = dwell_h + 1 WHERE id = 'xr-zamyn-uud-erenhot'"], check=True)
-    seen = [None] * len(us)
-    while None in seen:
-        for k, u in enumerate(us):
-            if seen[k] is None and etag(u) != before[k]:
-                seen[k] = time.time() - t0
-        if time.time() - t0 > 10:
-            sys.exit(f"FAIL: edit {i + 1} not served on every replica within 10 s")
-    ts.append(max(seen))
-    print(f"edit {i + 1}: " + ", ".join(f"{round(x * 1000)} ms" for x in seen))
-print(f"edit -> served on every replica: median {round(statistics.median(ts) * 1000)} ms, "
-      f"min {round(min(ts) * 1000)} ms, max {round(max(ts) * 1000)} ms over {edits} edits")
-PY
+if [ "$ONLY" != nginx ]; then
+  read -r p1 u1 < <(start_replica replica1 ""); pids+=("$p1")
+  read -r p2 u2 < <(start_replica replica2 ""); pids+=("$p2")
+  echo "replicas: $u1 (RSS $(rss "$p1")), $u2 (RSS $(rss "$p2"))"
+  echo "== edits ($(load))"
+  python3 benches/load/replicas_edits.py "host=127.0.0.1 port=$port user=postgres dbname=postgres" \
+    "$EDITS" "$u1" "$u2"
+  echo "== where the time went: each replica's re-reads (ms, in order; the first is start-up's)"
+  for r in replica1 replica2; do
+    sed "s/\x1b\[[0-9;]*m//g" "$tmp/$r.log" | awk -v r="$r" '/database re-read/ {
+      for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = v[kv[1]] " " int(kv[2]) }
+    } END { print r ": fetch_ms" v["fetch_ms"]; print r ": validate_ms" v["validate_ms"]; print r ": install_ms" v["install_ms"] }'
+  done
+  echo "($(load))"
+  stop_replicas
+fi
+[ "$ONLY" = edits ] && exit 0
 
-nginx_run() { # $@: upstream host:port list
-  [ -f "$tmp/nginx.pid" ] && { kill "$(cat "$tmp/nginx.pid")"; sleep 0.5; }
+nginx_run() { # $@: upstream host:port list → front URL
+  stop_nginx
   local np; np=$(free_port)
-  { echo "user root; worker_processes auto; pid $tmp/nginx.pid; error_log $tmp/nginx.err warn;"
+  mkdir -p "$tmp/nginx"
+  { echo "user root; worker_processes 1; pid $tmp/nginx.pid; error_log $tmp/nginx.err warn;"
     echo "events { worker_connections 4096; }"
-    echo "http { access_log off; client_body_temp_path $tmp/nb; proxy_temp_path $tmp/np;"
+    echo "http { access_log off; client_body_temp_path $tmp/nginx/b; proxy_temp_path $tmp/nginx/p;"
+    echo "  fastcgi_temp_path $tmp/nginx/f; uwsgi_temp_path $tmp/nginx/u; scgi_temp_path $tmp/nginx/s;"
     echo "  upstream corridor { least_conn; keepalive 64;"
     for u in "$@"; do echo "    server $u;"; done
     echo "  }"
     echo "  server { listen 127.0.0.1:$np; location / { proxy_pass http://corridor;"
     echo "    proxy_http_version 1.1; proxy_set_header Connection \"\"; } } }"
   } >"$tmp/nginx.conf"
-  nginx -c "$tmp/nginx.conf" -p "$tmp" >/dev/null
+  nginx -e "$tmp/nginx.err" -c "$tmp/nginx.conf" -p "$tmp" >/dev/null
   for _ in $(seq 50); do curl -sf "http://127.0.0.1:$np/health" >/dev/null && break; sleep 0.1; done
   echo "http://127.0.0.1:$np"
 }
 route='/v1/route?from=ru-ulan-ude&to=cn-beijing&mode=rail&alternatives=2'
-for n in 1 2; do
-  if [ "$n" = 1 ]; then front=$(nginx_run "${u1#http://}"); else front=$(nginx_run "${u1#http://}" "${u2#http://}"); fi
-  wrk -t2 -c"$CONNS" -d2s "$front$route" >/dev/null
-  out=$(wrk -t2 -c"$CONNS" -d"$DURATION" --latency "$front$route")
-  echo "== nginx → $n replica(s), $CONNS connections, $DURATION, GET $route"
+run_wrk() { # $1: label, $2: front, rest: replica pids
+  local label=$1 front=$2; shift 2
+  wrk -t1 -c"$CONNS" -d2s "$front$route" >/dev/null
+  local c0; c0=$(cpu_s "$@")
+  local out; out=$(wrk -t1 -c"$CONNS" -d"$DURATION" --latency "$front$route")
+  local c1; c1=$(cpu_s "$@")
+  local rps; rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  echo "== $label: $CONNS connections, $DURATION, GET $route ($(load))"
   echo "$out" | grep -E "Requests/sec|Latency  |50%|99%|Non-2xx|errors" || true
-done
-echo "RSS after load: replica1 $(rss "$p1"), replica2 $(rss "$p2")"
+  local used; used=$(echo "$c1 - $c0" | bc)
+  echo "   replica CPU: ${used} s over ${DURATION}; requests per replica-CPU-second:" \
+    "$(echo "scale=0; $rps * ${DURATION%s} / $used" | bc)"
+}
+bench_pair() { # $1: CPU list for replica 1, $2: for replica 2 (""= unpinned), $3: label
+  read -r p1 u1 < <(start_replica replica1 "$1"); pids+=("$p1")
+  read -r p2 u2 < <(start_replica replica2 "$2"); pids+=("$p2")
+  local front
+  front=$(nginx_run "${u1#http://}")
+  run_wrk "$3: nginx → 1 replica${1:+ (core $1)}" "$front" "$p1"
+  front=$(nginx_run "${u1#http://}" "${u2#http://}")
+  run_wrk "$3: nginx → 2 replicas${1:+ (cores $1 and $2)}" "$front" "$p1" "$p2"
+  stop_nginx
+  stop_replicas
+}
+bench_pair "" "" "unpinned"
+[ "$PIN" = 1 ] && bench_pair 0 1 "pinned"
+exit 0

@@ -8,6 +8,7 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 
 use crate::db::{self, DbError, DbTarget, pgrouting::ImportOptions};
+use crate::network::Mode;
 use crate::network::source::Source;
 
 /// The database to use.
@@ -55,9 +56,9 @@ pub enum DbCommand {
         /// `--map maxspeed_forward=speed_kmh --map name=name`.
         #[arg(long = "map", value_parser = parse_map)]
         map: Vec<(String, String)>,
-        /// Mode of every link.
-        #[arg(long, default_value = "road", value_parser = ["rail", "road"])]
-        mode: String,
+        /// Mode of every link (the values are the data's link modes).
+        #[arg(long, value_enum, default_value_t = Mode::Road)]
+        mode: Mode,
         /// ISO 3166-1 alpha-2 country of every vertex (RU, MN, CN, KZ).
         #[arg(long)]
         country: Option<String>,
@@ -178,4 +179,39 @@ pub fn run(cmd: DbCommand) -> anyhow::Result<i32> {
         }
     }
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::cli::{Cli, Command};
+    use crate::network::Mode;
+
+    fn import_with_mode(mode: &str) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from([
+            "corridor",
+            "db",
+            "import-pgrouting",
+            "--db",
+            "postgresql://reader@db.example/corridor",
+            "--table",
+            "ways",
+            "--mode",
+            mode,
+        ])
+    }
+
+    #[test]
+    fn import_pgrouting_takes_the_modes_of_the_data() {
+        for m in Mode::ALL {
+            let cli = import_with_mode(m.as_str()).unwrap();
+            let Command::Db(super::DbCommand::ImportPgrouting { mode, .. }) = cli.command else {
+                panic!("not import-pgrouting");
+            };
+            assert_eq!(mode, *m);
+        }
+        let e = import_with_mode("boat").unwrap_err().to_string();
+        assert!(e.contains(&Mode::VALUES.join(", ")), "{e}");
+    }
 }

@@ -503,6 +503,40 @@ pub struct ScheduleTable {
     covered: (i32, i32),
 }
 
+/// Most compiled schedules kept by [`memoized`] (about 24 KB each for a daily schedule over
+/// four years); beyond, the memo starts afresh.
+const MEMO_MAX: usize = 1024;
+
+/// `spec` compiled, shared with every earlier load of this process that compiled the same
+/// spec against the embedded calendars. Compiling dominates re-validating a network whose
+/// crossings keep their schedules (a database edit of a `dwell_h`, a reload): a reload
+/// compiles only the specs it has not seen. Against other calendars (tests), compiles.
+///
+/// # Errors
+/// As [`Schedule::compile`] (errors are not kept).
+fn memoized(
+    spec: &ScheduleSpec<'_>,
+    calendars: &HolidayCalendars,
+) -> Result<Arc<Schedule>, ScheduleError> {
+    type Memo = std::sync::Mutex<HashMap<OwnedSpec, Arc<Schedule>>>;
+    static MEMO: std::sync::OnceLock<Memo> = std::sync::OnceLock::new();
+    if !std::ptr::eq(calendars, HolidayCalendars::embedded()) {
+        return Schedule::compile(spec, calendars).map(Arc::new);
+    }
+    let memo = MEMO.get_or_init(Default::default);
+    let key = OwnedSpec::of(spec);
+    if let Some(s) = memo.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        return Ok(Arc::clone(s));
+    }
+    let s = Arc::new(Schedule::compile(spec, calendars)?);
+    let mut memo = memo.lock().unwrap_or_else(|p| p.into_inner());
+    if memo.len() >= MEMO_MAX {
+        memo.clear();
+    }
+    memo.insert(key, Arc::clone(&s));
+    Ok(s)
+}
+
 /// A [`ScheduleSpec`] owned: the key under which a compiled schedule is shared.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct OwnedSpec {
@@ -727,8 +761,8 @@ impl ScheduleTable {
             .ok_or(ScheduleError::TooMany {
                 max: Self::MAX_SCHEDULES,
             })?;
-        let s = Schedule::compile(spec, calendars)?;
-        self.schedules.push(Arc::new(s));
+        let s = memoized(spec, calendars)?;
+        self.schedules.push(s);
         self.specs.push(OwnedSpec::of(spec));
         Ok(k)
     }
@@ -837,6 +871,20 @@ mod tests {
 
     fn cal() -> &'static HolidayCalendars {
         HolidayCalendars::embedded()
+    }
+
+    #[test]
+    fn a_reload_reuses_compiled_schedules() {
+        let h = vec!["MN".to_string(), "CN".to_string()];
+        let spec = ScheduleSpec {
+            opening_hours: "Mo-Fr 09:00-18:00; PH off",
+            timezone: "Asia/Ulaanbaatar",
+            holidays: &h,
+        };
+        let (a, ea) = ScheduleTable::build_lenient(1, [(0, spec)], cal());
+        let (b, eb) = ScheduleTable::build_lenient(1, [(0, spec)], cal());
+        assert!(ea.is_empty() && eb.is_empty(), "{ea:?} {eb:?}");
+        assert!(Arc::ptr_eq(&a.schedules[0], &b.schedules[0]));
     }
 
     fn utc(s: &str) -> UnixSeconds {

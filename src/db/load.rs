@@ -1,17 +1,27 @@
 //! Reading the tables as a network source, and writing geodata into them.
 //!
 //! A feature is stored as typed columns (what QGIS users edit) plus `props` (jsonb, every
-//! other property) and `geom` (PostGIS, EPSG:4326). Reading rebuilds each table as one
-//! GeoJSON FeatureCollection in a single query (`props || typed columns`, as pg_featureserv
-//! does), all tables in one repeatable-read transaction so a reader never sees half an edit.
-//! The result is a [`Source::Fetched`], validated by the same code as files; problems are
-//! then relocated to table, id and column.
+//! other property) and `geom` (PostGIS, EPSG:4326). Reading streams each table with
+//! `COPY (SELECT …) TO STDOUT (FORMAT binary)`: per row the properties as JSON text
+//! (`props || typed columns`, built in SQL) and the geometry as WKB, which Corridor writes as
+//! GeoJSON ([`wire`]); the rows become one FeatureCollection per table, the document a file
+//! holds. All tables are read in one repeatable-read transaction, so a reader never sees half
+//! an edit. The result is a [`Source::Fetched`], validated by the same code as files;
+//! problems are then relocated to table, id and column.
+//!
+//! Writing is `COPY … FROM STDIN` (text format): each feature parsed on its own, typed
+//! columns taken out of its properties, its geometry sent as hex EWKB (SRID 4326). Building
+//! the tables from one GeoJSON parameter in SQL (`jsonb_array_elements`) failed beyond
+//! PostgreSQL's 256 MB jsonb limit (a 10⁵-node network) and took about a minute below it.
 
 use std::sync::Arc;
 
+use serde_json::Value;
+use serde_json::value::RawValue;
 use tokio_postgres::Client;
 
 use super::DbError;
+use super::wire::{self, CopyRow};
 use crate::network::source::{Fetched, Source};
 use crate::network::{LINKS_FILE, LoadError, NODES_FILE, Problem};
 use crate::snapshot::Snapshot;
@@ -35,16 +45,15 @@ pub const LINK_TYPED: &[(&str, &str)] = &[
     ("capacity.unit", "capacity_unit"),
 ];
 
-const NODES_SQL: &str = "SELECT coalesce(json_agg(json_build_object(\
-     'type', 'Feature', \
-     'properties', props || jsonb_strip_nulls(jsonb_build_object(\
-         'id', id, 'name', name, 'country', country, 'kind', kind, 'gauge_mm', gauge_mm)), \
-     'geometry', ST_AsGeoJSON(geom, 15)::json) ORDER BY ord NULLS LAST, id), '[]')::text \
-     FROM corridor.nodes";
+/// Each node as (properties as JSON text, geometry as ISO WKB), in feature order: the typed
+/// columns overlay `props` in SQL (cheap, per row), the geometry is converted in Corridor.
+const NODES_COPY: &str = "COPY (SELECT (props || jsonb_strip_nulls(jsonb_build_object(\
+         'id', id, 'name', name, 'country', country, 'kind', kind, 'gauge_mm', gauge_mm)))::text, \
+     ST_AsBinary(geom) \
+     FROM corridor.nodes ORDER BY ord NULLS LAST, id) TO STDOUT (FORMAT binary)";
 
-const LINKS_SQL: &str = "SELECT coalesce(json_agg(json_build_object(\
-     'type', 'Feature', \
-     'properties', props || jsonb_strip_nulls(jsonb_build_object(\
+/// Each link as (properties as JSON text, geometry as ISO WKB), in feature order.
+const LINKS_COPY: &str = "COPY (SELECT (props || jsonb_strip_nulls(jsonb_build_object(\
          'id', id, 'from', from_node, 'to', to_node, 'mode', mode, 'kind', kind, \
          'status', status, 'gauge_mm', gauge_mm, 'speed_kmh', speed_kmh, 'dwell_h', dwell_h)) \
        || CASE WHEN capacity_value IS NULL AND capacity_unit IS NULL THEN '{}'::jsonb \
@@ -52,38 +61,24 @@ const LINKS_SQL: &str = "SELECT coalesce(json_agg(json_build_object(\
             CASE WHEN jsonb_typeof(props->'capacity') = 'object' THEN props->'capacity' \
                  ELSE '{}'::jsonb END \
             || jsonb_strip_nulls(jsonb_build_object('value', capacity_value, 'unit', capacity_unit))) \
-          END, \
-     'geometry', ST_AsGeoJSON(geom, 15)::json) ORDER BY ord NULLS LAST, id), '[]')::text \
-     FROM corridor.links";
+          END)::text, \
+     ST_AsBinary(geom) \
+     FROM corridor.links ORDER BY ord NULLS LAST, id) TO STDOUT (FORMAT binary)";
 
-const INSERT_NODES: &str = "INSERT INTO corridor.nodes \
-     (ord, id, name, country, kind, gauge_mm, props, geom) \
-     SELECT t.ord, p->>'id', p->>'name', p->>'country', p->>'kind', (p->>'gauge_mm')::numeric, \
-            p - ARRAY['id', 'name', 'country', 'kind', 'gauge_mm'], \
-            ST_SetSRID(ST_GeomFromGeoJSON(t.f->'geometry'), 4326) \
-     FROM jsonb_array_elements((($1::text)::jsonb)->'features') WITH ORDINALITY AS t(f, ord), \
-          LATERAL (SELECT coalesce(t.f->'properties', '{}'::jsonb) AS p) q";
+const NODES_COPY_IN: &str =
+    "COPY corridor.nodes (ord, id, name, country, kind, gauge_mm, props, geom) FROM STDIN";
 
-const INSERT_LINKS: &str = "INSERT INTO corridor.links \
+const LINKS_COPY_IN: &str = "COPY corridor.links \
      (ord, id, from_node, to_node, mode, kind, status, gauge_mm, speed_kmh, dwell_h, \
-      capacity_value, capacity_unit, props, geom) \
-     SELECT t.ord, p->>'id', p->>'from', p->>'to', p->>'mode', p->>'kind', p->>'status', \
-            (p->>'gauge_mm')::numeric, (p->>'speed_kmh')::numeric, (p->>'dwell_h')::numeric, \
-            CASE WHEN jsonb_typeof(p->'capacity') = 'object' \
-                 THEN (p->'capacity'->>'value')::numeric END, \
-            CASE WHEN jsonb_typeof(p->'capacity') = 'object' \
-                 THEN p->'capacity'->>'unit' END, \
-            CASE WHEN jsonb_typeof(p->'capacity') IS DISTINCT FROM 'object' THEN base \
-                 WHEN (p->'capacity') - 'value' - 'unit' = '{}'::jsonb THEN base - 'capacity' \
-                 ELSE jsonb_set(base, '{capacity}', (p->'capacity') - 'value' - 'unit') END, \
-            ST_SetSRID(ST_GeomFromGeoJSON(t.f->'geometry'), 4326) \
-     FROM jsonb_array_elements((($1::text)::jsonb)->'features') WITH ORDINALITY AS t(f, ord), \
-          LATERAL (SELECT coalesce(t.f->'properties', '{}'::jsonb) AS p) q, \
-          LATERAL (SELECT p - ARRAY['id', 'from', 'to', 'mode', 'kind', 'status', 'gauge_mm', \
-                                    'speed_kmh', 'dwell_h'] AS base) b";
+      capacity_value, capacity_unit, props, geom) FROM STDIN";
 
 /// The data folders stored as tables of named JSON documents: (folder, table).
 pub const FOLDER_TABLES: &[(&str, &str)] = &[("scenarios", "scenarios"), ("demand", "demand")];
+
+/// Every folder document as (folder, name, text), folders in [`FOLDER_TABLES`] order, each
+/// sorted by name.
+const FOLDERS_SQL: &str = "SELECT 'scenarios', name, doc::text, 0 AS k FROM corridor.scenarios \
+     UNION ALL SELECT 'demand', name, doc::text, 1 FROM corridor.demand ORDER BY k, name";
 
 /// Reads every table in one read-only, repeatable-read transaction.
 ///
@@ -101,35 +96,24 @@ pub async fn fetch(client: &mut Client, origin: &str) -> Result<Fetched, DbError
         .start()
         .await
         .map_err(|e| DbError::query("starting a read transaction", &e))?;
-    let nodes: String = tx
-        .query_one(NODES_SQL, &[])
-        .await
-        .map_err(|e| DbError::query("reading corridor.nodes", &e))?
-        .get(0);
-    let links: String = tx
-        .query_one(LINKS_SQL, &[])
-        .await
-        .map_err(|e| DbError::query("reading corridor.links", &e))?
-        .get(0);
+    let nodes = read_collection(&tx, NODES_COPY, "nodes").await?;
+    let links = read_collection(&tx, LINKS_COPY, "links").await?;
+    // Both folders' documents in one statement (one round trip less per re-read).
     let mut folders = Vec::new();
-    for (folder, table) in FOLDER_TABLES {
-        // Table names come from the constant above, never from input.
-        let sql = format!("SELECT name, doc::text FROM corridor.{table} ORDER BY name");
-        for row in tx
-            .query(&sql, &[])
-            .await
-            .map_err(|e| DbError::query(format!("reading corridor.{table}"), &e))?
-        {
-            folders.push((folder.to_string(), row.get(0), row.get(1)));
-        }
+    for row in tx
+        .query(FOLDERS_SQL, &[])
+        .await
+        .map_err(|e| DbError::query("reading corridor.scenarios and corridor.demand", &e))?
+    {
+        folders.push((row.get(0), row.get(1), row.get(2)));
     }
     tx.commit()
         .await
         .map_err(|e| DbError::query("ending the read transaction", &e))?;
     Ok(Fetched {
         origin: origin.to_string(),
-        nodes: format!(r#"{{"type": "FeatureCollection", "name": "nodes", "features": {nodes}}}"#),
-        links: format!(r#"{{"type": "FeatureCollection", "name": "links", "features": {links}}}"#),
+        nodes,
+        links,
         folders,
     })
 }
@@ -250,14 +234,8 @@ pub async fn store(client: &mut Client, docs: &Fetched) -> Result<Stored, DbErro
     )
     .await
     .map_err(|e| DbError::query("emptying the corridor tables", &e))?;
-    let nodes = tx
-        .execute(INSERT_NODES, &[&docs.nodes])
-        .await
-        .map_err(|e| DbError::query("inserting nodes", &e))?;
-    let links = tx
-        .execute(INSERT_LINKS, &[&docs.links])
-        .await
-        .map_err(|e| DbError::query("inserting links", &e))?;
+    let nodes = write_collection(&tx, NODES_COPY_IN, "nodes", &docs.nodes, node_row).await?;
+    let links = write_collection(&tx, LINKS_COPY_IN, "links", &docs.links, link_row).await?;
     let (mut scenarios, mut demand) = (0, 0);
     for (folder, name, text) in &docs.folders {
         let Some((_, table)) = FOLDER_TABLES.iter().find(|(f, _)| f == folder) else {
@@ -283,4 +261,207 @@ pub async fn store(client: &mut Client, docs: &Fetched) -> Result<Stored, DbErro
         scenarios,
         demand,
     })
+}
+
+/// Streams one table (`COPY … TO STDOUT (FORMAT binary)`: properties as JSON text, geometry
+/// as WKB) into a GeoJSON FeatureCollection, the document a file would hold.
+async fn read_collection(
+    tx: &tokio_postgres::Transaction<'_>,
+    sql: &str,
+    name: &str,
+) -> Result<String, DbError> {
+    use futures_util::StreamExt;
+    use tokio_postgres::binary_copy::BinaryCopyOutStream;
+    use tokio_postgres::types::Type;
+
+    let what = || format!("reading corridor.{name}");
+    let stream = tx
+        .copy_out(sql)
+        .await
+        .map_err(|e| DbError::query(what(), &e))?;
+    let rows = BinaryCopyOutStream::new(stream, &[Type::TEXT, Type::BYTEA]);
+    futures_util::pin_mut!(rows);
+    let mut out = format!(r#"{{"type": "FeatureCollection", "name": "{name}", "features": ["#);
+    let mut n = 0usize;
+    while let Some(row) = rows.next().await {
+        let row = row.map_err(|e| DbError::query(what(), &e))?;
+        let props: &str = row.try_get(0).map_err(|e| DbError::query(what(), &e))?;
+        let geom: Option<&[u8]> = row.try_get(1).map_err(|e| DbError::query(what(), &e))?;
+        if n > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(r#"{"type": "Feature", "properties": "#);
+        out.push_str(props);
+        out.push_str(r#", "geometry": "#);
+        match geom {
+            None => out.push_str("null"),
+            Some(wkb) => wire::wkb_to_geojson(wkb, &mut out).map_err(|e| DbError::Query {
+                what: format!("{} (row {})", what(), n + 1),
+                reason: e.to_string(),
+            })?,
+        }
+        out.push('}');
+        n += 1;
+    }
+    out.push_str("]}");
+    Ok(out)
+}
+
+/// A FeatureCollection's features, each kept as its JSON text (parsed one at a time).
+#[derive(serde::Deserialize)]
+struct CollectionIn<'a> {
+    #[serde(borrow, default)]
+    features: Vec<&'a RawValue>,
+}
+
+#[derive(serde::Deserialize)]
+struct FeatureIn<'a> {
+    #[serde(default)]
+    properties: Option<serde_json::Map<String, Value>>,
+    #[serde(borrow, default)]
+    geometry: Option<&'a RawValue>,
+}
+
+/// The text a typed column gets from a property, as `props->>'name'` gives it: a string
+/// as is, another value as its JSON text, null or absent as NULL.
+fn text_of(v: Option<&Value>) -> Option<std::borrow::Cow<'_, str>> {
+    match v {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.as_str().into()),
+        Some(v) => Some(v.to_string().into()),
+    }
+}
+
+/// Why a feature cannot be stored: named by collection, feature number and id.
+fn refused(name: &str, i: usize, id: Option<&Value>, what: impl std::fmt::Display) -> DbError {
+    let id = text_of(id)
+        .map(|s| format!(" (id {s})"))
+        .unwrap_or_default();
+    DbError::Refused(format!("{name} feature #{}{id}: {what}", i + 1))
+}
+
+fn geometry_field(
+    row: &mut CopyRow<'_>,
+    geometry: Option<&RawValue>,
+) -> Result<(), wire::GeometryError> {
+    match geometry.filter(|g| g.get() != "null") {
+        None => {
+            row.text(None);
+        }
+        Some(g) => {
+            let mut hex = String::new();
+            wire::geojson_to_ewkb_hex(g.get(), &mut hex)?;
+            row.raw(|o| o.push_str(&hex));
+        }
+    }
+    Ok(())
+}
+
+/// A node's `COPY` row: `ord, id, name, country, kind, gauge_mm, props, geom`.
+fn node_row(
+    out: &mut String,
+    i: usize,
+    mut p: serde_json::Map<String, Value>,
+    geometry: Option<&RawValue>,
+) -> Result<(), DbError> {
+    let typed: Vec<Option<Value>> = NODE_TYPED.iter().map(|k| p.remove(*k)).collect();
+    let mut row = CopyRow::new(out);
+    row.raw(|o| o.push_str(&(i + 1).to_string()));
+    for v in &typed {
+        row.text(text_of(v.as_ref()).as_deref());
+    }
+    row.text(Some(&Value::Object(p).to_string()));
+    geometry_field(&mut row, geometry).map_err(|e| refused("nodes", i, typed[0].as_ref(), e))?;
+    row.end();
+    Ok(())
+}
+
+/// A link's `COPY` row: `ord, id, from_node, to_node, mode, kind, status, gauge_mm,
+/// speed_kmh, dwell_h, capacity_value, capacity_unit, props, geom`. The `capacity` object's
+/// `value` and `unit` go to their columns; what else it holds stays in `props.capacity`.
+fn link_row(
+    out: &mut String,
+    i: usize,
+    mut p: serde_json::Map<String, Value>,
+    geometry: Option<&RawValue>,
+) -> Result<(), DbError> {
+    let typed: Vec<Option<Value>> = LINK_TYPED
+        .iter()
+        .filter(|(prop, _)| !prop.starts_with("capacity."))
+        .map(|(prop, _)| p.remove(*prop))
+        .collect();
+    let (mut value, mut unit, mut emptied) = (None, None, false);
+    if let Some(Value::Object(c)) = p.get_mut("capacity") {
+        value = c.remove("value");
+        unit = c.remove("unit");
+        emptied = c.is_empty();
+    }
+    if emptied {
+        p.remove("capacity");
+    }
+    let mut row = CopyRow::new(out);
+    row.raw(|o| o.push_str(&(i + 1).to_string()));
+    for v in typed.iter().chain([&value, &unit]) {
+        row.text(text_of(v.as_ref()).as_deref());
+    }
+    row.text(Some(&Value::Object(p).to_string()));
+    geometry_field(&mut row, geometry).map_err(|e| refused("links", i, typed[0].as_ref(), e))?;
+    row.end();
+    Ok(())
+}
+
+/// Bytes of `COPY` text sent at once.
+const COPY_CHUNK: usize = 1 << 20;
+
+/// Appends one feature's `COPY` row: (buffer, feature index, properties, geometry).
+type RowWriter = fn(
+    &mut String,
+    usize,
+    serde_json::Map<String, Value>,
+    Option<&RawValue>,
+) -> Result<(), DbError>;
+
+/// Writes one FeatureCollection into its table with `COPY … FROM STDIN` (text format),
+/// feature by feature, in chunks of [`COPY_CHUNK`] bytes. Returns the rows written.
+async fn write_collection(
+    tx: &tokio_postgres::Transaction<'_>,
+    sql: &str,
+    name: &str,
+    doc: &str,
+    row: RowWriter,
+) -> Result<u64, DbError> {
+    use futures_util::SinkExt;
+
+    let what = || format!("writing corridor.{name}");
+    let features = serde_json::from_str::<CollectionIn<'_>>(doc)
+        .map_err(|e| DbError::Refused(format!("{name}: not a FeatureCollection: {e}")))?
+        .features;
+    let sink = tx
+        .copy_in::<_, bytes::Bytes>(sql)
+        .await
+        .map_err(|e| DbError::query(what(), &e))?;
+    futures_util::pin_mut!(sink);
+    let mut buf = String::with_capacity(COPY_CHUNK + (64 << 10));
+    for (i, f) in features.iter().enumerate() {
+        let f: FeatureIn<'_> = serde_json::from_str(f.get())
+            .map_err(|e| refused(name, i, None, format!("not a feature: {e}")))?;
+        row(&mut buf, i, f.properties.unwrap_or_default(), f.geometry)?;
+        if buf.len() >= COPY_CHUNK {
+            let chunk = std::mem::replace(&mut buf, String::with_capacity(COPY_CHUNK + (64 << 10)));
+            sink.as_mut()
+                .send(bytes::Bytes::from(chunk))
+                .await
+                .map_err(|e| DbError::query(what(), &e))?;
+        }
+    }
+    if !buf.is_empty() {
+        sink.as_mut()
+            .send(bytes::Bytes::from(buf))
+            .await
+            .map_err(|e| DbError::query(what(), &e))?;
+    }
+    sink.as_mut()
+        .finish()
+        .await
+        .map_err(|e| DbError::query(what(), &e))
 }

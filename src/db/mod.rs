@@ -8,7 +8,8 @@
 //! - [`dump`]: writing the tables back as geodata files;
 //! - [`listen`]: the replica side: LISTEN `corridor_changed`, re-read, validate, hand over;
 //!   reconnect with backoff;
-//! - [`pgrouting`]: importing a pgRouting edge table.
+//! - [`pgrouting`]: importing a pgRouting edge table;
+//! - [`wire`]: geometry as WKB/EWKB and rows as `COPY` text, the formats features travel in.
 //!
 //! Connection strings are never logged nor echoed: [`DbTarget`] shows
 //! `postgresql://user@host:port/dbname` only. SQL takes values only as bound parameters.
@@ -18,6 +19,7 @@ pub mod listen;
 pub mod load;
 pub mod pgrouting;
 pub mod schema;
+pub mod wire;
 
 use std::str::FromStr;
 

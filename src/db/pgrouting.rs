@@ -18,6 +18,7 @@ use tokio_postgres::Client;
 use super::DbError;
 use super::load::{self, Stored};
 use crate::network::source::Fetched;
+use crate::network::{LinkKind, Mode};
 
 /// How to read the edge table.
 #[derive(Debug, Clone)]
@@ -26,8 +27,8 @@ pub struct ImportOptions {
     pub table: String,
     /// Column → Corridor link property, applied after the defaults.
     pub map: Vec<(String, String)>,
-    /// `rail` or `road` for every link.
-    pub mode: String,
+    /// The mode of every link.
+    pub mode: Mode,
     /// ISO 3166-1 alpha-2 code of every vertex, when no column says it.
     pub country: Option<String>,
     /// Speed of every link when no column is mapped onto `speed_kmh`.
@@ -184,7 +185,10 @@ pub async fn read(
             .push("node country: none given (pass --country)".into()),
     }
 
-    let kind = if opts.mode == "rail" { "line" } else { "road" };
+    let kind = match opts.mode {
+        Mode::Rail => LinkKind::Line,
+        Mode::Road => LinkKind::Road,
+    };
     let mut vertices: BTreeMap<i64, (f64, f64)> = BTreeMap::new();
     let mut links = Vec::new();
     for row in &rows {
@@ -235,7 +239,7 @@ pub async fn read(
         if reverse.is_some_and(|r| r < 0.0) {
             props["oneway"] = Value::Bool(true);
         }
-        if let Some(g) = opts.gauge_mm.filter(|_| opts.mode == "rail") {
+        if let Some(g) = opts.gauge_mm.filter(|_| opts.mode == Mode::Rail) {
             props["gauge_mm"] = json!(g);
         }
         for (col, field) in &opts.map {
@@ -272,7 +276,7 @@ pub async fn read(
             if let Some(c) = &opts.country {
                 p["country"] = json!(c);
             }
-            if let Some(g) = opts.gauge_mm.filter(|_| opts.mode == "rail") {
+            if let Some(g) = opts.gauge_mm.filter(|_| opts.mode == Mode::Rail) {
                 p["gauge_mm"] = json!(g);
             }
             json!({"type": "Feature", "properties": p,
