@@ -357,10 +357,10 @@ impl From<crate::route::matrix::ManyError> for ApiError {
                 limit: crate::route::matrix::MAX_CELLS as u64,
             },
             E::Unusable { detail, field } => ApiError::Unprocessable { detail, field },
-            // As a route's `depart` outside the calendar.
-            e @ E::OutsideCalendar { .. } => ApiError::Unprocessable {
+            // As a route's `depart` outside the calendar (reach's `arrive_by` likewise).
+            e @ E::OutsideCalendar { field, .. } => ApiError::Unprocessable {
                 detail: e.to_string(),
-                field: Some("depart".into()),
+                field: Some(field.into()),
             },
         }
     }
