@@ -12,6 +12,9 @@
 //!   search through the crossings' schedules, earliest arrival per cell).
 //! - `reach/3_contours/{origin}`: a reach with budgets 24, 48, 72 h, the search, link
 //!   pieces and three concave hulls included; not GeoJSON.
+//! - `reach/inwards_3_contours/{origin}` and `reach/arrive_by_3_contours/{origin}`: the same
+//!   towards the place, timeless, and with an arrival deadline (Friday 2027-07-09 19:30+06:00:
+//!   a latest-departure search through the crossings' schedules).
 //!
 //! Run: `cargo bench --bench matrix -- --warm-up-time 1 --measurement-time 3`.
 
@@ -152,6 +155,46 @@ fn bench(c: &mut Criterion) {
                 ))
             })
         });
+    }
+    let deadline = chrono::DateTime::parse_from_rfc3339("2027-07-09T19:30:00+06:00")
+        .expect("a valid instant")
+        .timestamp();
+    for origin in ["mn-ulaanbaatar", "ru-kyakhta-terminal", "kz-almaty"] {
+        let o = net.node_ix(origin).expect("origin");
+        for timed in [false, true] {
+            let name = if timed { "arrive_by" } else { "inwards" };
+            group.bench_function(format!("{name}_3_contours/{origin}"), |b| {
+                b.iter(|| {
+                    let costing = Costing::new(
+                        net,
+                        &snap.search,
+                        &constraints,
+                        Profile::default(),
+                        Measure::Time,
+                    );
+                    let spec = ManySpec {
+                        timed: timed.then_some(Timed {
+                            clock: EdgeClock {
+                                net,
+                                graph: &snap.search,
+                                schedules: &snap.schedules,
+                                profile: &profile,
+                                depart_s: deadline,
+                            },
+                            by_arrival: true,
+                        }),
+                        ..costing.spec(net, &snap.search)
+                    };
+                    black_box(reach(
+                        &spec,
+                        o,
+                        Direction::To,
+                        Measure::Time,
+                        &[24.0, 48.0, 72.0],
+                    ))
+                })
+            });
+        }
     }
     group.finish();
 }

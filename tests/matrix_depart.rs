@@ -327,6 +327,23 @@ fn depart_is_validated_as_routes_validate_it() {
         ("depart", "2027-07-10T08:00+06:00"),
         ("direction", "to")
     ]));
+    // … and says what to give instead.
+    match reach_of(
+        &snap,
+        &[
+            ("from", "kz-almaty"),
+            ("contours", "24"),
+            ("depart", "2027-07-10T08:00+06:00"),
+            ("direction", "to"),
+        ],
+    ) {
+        Err(ManyError::Invalid(p)) => assert!(
+            p.iter()
+                .any(|p| p.field == "depart" && p.message.contains("arrive_by")),
+            "{p:?}"
+        ),
+        other => panic!("{:?}", other.map(|_| ())),
+    }
     assert!(bad(&[
         ("from", "kz-almaty"),
         ("contours", "500"),
@@ -342,8 +359,181 @@ fn depart_is_validated_as_routes_validate_it() {
                 ("depart", "2024-03-01T08:00+06:00")
             ]
         ),
-        Err(ManyError::OutsideCalendar { .. })
+        Err(ManyError::OutsideCalendar {
+            field: "depart",
+            ..
+        })
     ));
+}
+
+/// Issue 24: reach towards a place by a deadline (`arrive_by`, direction=to) gives latest
+/// departures, waits included. cn-tacheng by road from kz-bakhty crosses Bakhty–Tacheng,
+/// open Mo-Fr 09:00–18:00: to arrive by Monday 10:00, the cargo must have crossed on Friday
+/// (or take a detour through a crossing open at the weekend), far longer than the timeless
+/// catchment says; by Wednesday 20:00 the crossing is open when needed and the value is the
+/// timeless one.
+#[test]
+fn reach_with_arrive_by_gives_latest_departures_waits_included() {
+    let snap = snap();
+    let net = &snap.network;
+    let bakhty = net.node_ix("kz-bakhty").unwrap();
+    let value_at = |r: &corridor::route::matrix::ReachPlan, ix: usize| {
+        r.reach
+            .nodes
+            .iter()
+            .find(|n| n.node_ix == ix)
+            .map(|n| n.value)
+    };
+    let base = [
+        ("from", "cn-tacheng"),
+        ("direction", "to"),
+        ("contours", "24,100"),
+        ("mode", "road"),
+    ];
+    let with = |deadline: Option<&str>| {
+        let mut v: Vec<(&str, &str)> = base.to_vec();
+        if let Some(d) = deadline {
+            v.push(("arrive_by", d));
+        }
+        reach_of(&snap, &v).unwrap()
+    };
+    let timeless = value_at(&with(None), bakhty).expect("Bakhty is in Tacheng's catchment");
+    assert!(timeless < 24.0, "{timeless}");
+    let open = with(Some("2027-07-07T20:00+05:00"));
+    assert_eq!(
+        open.echo.arrive_by.as_deref(),
+        Some("2027-07-07T20:00:00+05:00")
+    );
+    assert_eq!(open.echo.depart, None);
+    let v = value_at(&open, bakhty).unwrap();
+    assert!(
+        (v - timeless).abs() < 1e-6,
+        "open crossing: {v} h, timeless {timeless} h"
+    );
+    let monday = with(Some("2027-07-12T10:00+05:00"));
+    let v = value_at(&monday, bakhty).unwrap_or(f64::INFINITY);
+    assert!(
+        v > timeless + 10.0,
+        "by Monday 10:00: {v} h, timeless {timeless} h: the weekend closure was not waited for"
+    );
+    // Leaving that long before the deadline, the timed route arrives in time.
+    let deadline = parse_depart("2027-07-12T10:00+05:00").unwrap();
+    if v.is_finite() {
+        let leave = deadline - chrono::Duration::seconds((v * 3600.0).ceil() as i64);
+        let mut req = RouteRequest::new(
+            PlaceQuery::Text("kz-bakhty".into()),
+            PlaceQuery::Text("cn-tacheng".into()),
+        );
+        req.mode = corridor::cost::ModeFilter::Road;
+        req.depart = Some(leave);
+        let r = plan(&snap, &req).unwrap();
+        let t = r.routes[0].measures.get(Measure::Time);
+        assert!(
+            t <= v + 1e-6,
+            "route {t} h against the latest departure's {v} h"
+        );
+        assert!(r.routes[0].timing.as_ref().unwrap().arrive <= deadline);
+    }
+}
+
+#[test]
+fn arrive_by_is_validated_as_depart_is() {
+    let snap = snap();
+    let invalid = |pairs: &[(&str, &str)]| match reach_of(&snap, pairs) {
+        Err(ManyError::Invalid(p)) => p.iter().any(|p| p.field == "arrive_by"),
+        _ => false,
+    };
+    let to = [
+        ("from", "kz-almaty"),
+        ("contours", "24"),
+        ("direction", "to"),
+    ];
+    let plus = |extra: &[(&'static str, &'static str)]| {
+        let mut v = to.to_vec();
+        v.extend_from_slice(extra);
+        v
+    };
+    assert!(invalid(&plus(&[("arrive_by", "Friday")])));
+    assert!(invalid(&plus(&[("arrive_by", "2027-07-10T08:00")])));
+    // Outwards it is not a deadline; nor are budgets in another measure.
+    assert!(invalid(&[
+        ("from", "kz-almaty"),
+        ("contours", "24"),
+        ("arrive_by", "2027-07-10T08:00+06:00")
+    ]));
+    assert!(invalid(&plus(&[
+        ("arrive_by", "2027-07-10T08:00+06:00"),
+        ("measure", "distance")
+    ])));
+    // Outside the calendar, or needing a crossing before its first year: refused, named.
+    for deadline in ["2031-01-05T08:00+06:00", "2025-01-02T12:00+06:00"] {
+        match reach_of(
+            &snap,
+            &[
+                ("from", "cn-tacheng"),
+                ("contours", "100"),
+                ("direction", "to"),
+                ("mode", "road"),
+                ("arrive_by", deadline),
+            ],
+        ) {
+            Err(
+                e @ ManyError::OutsideCalendar {
+                    field: "arrive_by", ..
+                },
+            ) => {
+                assert!(e.to_string().starts_with("arrive_by"), "{e}")
+            }
+            other => panic!("{deadline}: {:?}", other.map(|_| ())),
+        }
+    }
+    // A `+` decoded as a space is read as the `+`, as for depart.
+    assert!(reach_of(&snap, &plus(&[("arrive_by", "2027-07-10T08:00 06:00")])).is_ok());
+}
+
+/// `corridor reach --direction to --arrive-by`: the same answer on the command line.
+#[test]
+fn the_cli_reach_takes_arrive_by() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_corridor"))
+        .args([
+            "reach",
+            "cn-tacheng",
+            "--direction",
+            "to",
+            "--mode",
+            "road",
+            "--contours",
+            "24,100",
+            "--arrive-by",
+            "2027-07-12T10:00+05:00",
+        ])
+        .output()
+        .expect("run corridor");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("arrive by 2027-07-12T10:00:00+05:00: latest departures"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("(kz-bakhty)"), "{stdout}");
+    // Outwards it is refused as invalid (exit 1), naming the option.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_corridor"))
+        .args([
+            "reach",
+            "cn-tacheng",
+            "--contours",
+            "24",
+            "--arrive-by",
+            "2027-07-12T10:00+05:00",
+        ])
+        .output()
+        .expect("run corridor");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("arrive_by"));
 }
 
 #[test]
@@ -464,5 +654,65 @@ mod http {
         .await;
         assert_eq!(r.status, 200, "{}", r.text());
         assert_eq!(r.json()["query"]["depart"], "2027-07-07T10:00:00+05:00");
+        // Inwards, by a deadline: echoed as arrive_by; its problems name arrive_by.
+        let r = app::get(
+            &state,
+            "/v1/reach?from=cn-tacheng&direction=to&contours=24,100&mode=road&arrive_by=2027-07-12T10:00%2B05:00",
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let v = r.json();
+        assert_eq!(v["query"]["arrive_by"], "2027-07-12T10:00:00+05:00");
+        assert!(v["query"].get("depart").is_none(), "{}", v["query"]);
+        for (url, status) in [
+            (
+                "/v1/reach?from=cn-tacheng&direction=to&contours=24&arrive_by=soon",
+                400,
+            ),
+            (
+                "/v1/reach?from=cn-tacheng&contours=24&arrive_by=2027-07-12T10:00Z",
+                400,
+            ),
+            (
+                "/v1/reach?from=cn-tacheng&direction=to&contours=24&arrive_by=2031-01-01T00:00Z",
+                422,
+            ),
+        ] {
+            let r = app::get(&state, url).await;
+            assert_eq!(r.status.as_u16(), status, "{url}: {}", r.text());
+            let p = r.json();
+            let named = p["field"] == "arrive_by"
+                || p["errors"]
+                    .as_array()
+                    .is_some_and(|e| e.iter().any(|e| e["field"] == "arrive_by"));
+            assert!(named, "{url}: {p}");
+        }
+    }
+
+    /// The OpenAPI document gives `depart` and `arrive_by` their calendar's years (the web
+    /// map's date inputs read them).
+    #[actix_web::test]
+    async fn timed_parameters_document_the_calendar_years() {
+        let state = app::embedded();
+        let doc = app::get(&state, "/openapi.json").await.json();
+        for (path, name) in [
+            ("/v1/reach", "depart"),
+            ("/v1/reach", "arrive_by"),
+            ("/v1/matrix", "depart"),
+        ] {
+            let p = doc["paths"][path]["get"]["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["name"] == name)
+                .unwrap_or_else(|| panic!("{path} documents no {name}"))
+                .clone();
+            assert_eq!(
+                p["schema"]["x-calendar-years"],
+                serde_json::json!([2025, 2028]),
+                "{path} {name}: {p}"
+            );
+            assert_eq!(p["schema"]["format"], "date-time");
+        }
     }
 }

@@ -378,3 +378,202 @@ fn on_the_corridor_network_reach_agrees_with_routes() {
     assert!(cut > 0, "some budget runs out part-way along a link");
     assert!(concave * 2 > total, "most polygons are concave hulls");
 }
+
+/// Issue 24: reach towards a place with an arrival deadline (`arrive_by`) gives latest
+/// departures. Over the curated network, for a drawn place, deadline, mode and budgets, every
+/// node is checked against the timed route (`route::plan` with `depart`, the earliest arrival):
+/// - a reached node left `value` hours before the deadline arrives by it (to 1e-6 h), and
+///   left a minute later does not (or has no route);
+/// - a node not reached cannot arrive in time even if it leaves `largest budget` hours
+///   (less a minute, the answers' precision) before the deadline;
+/// - the place itself is reached at 0.
+///
+/// The three deadlines are a Friday evening (crossings with weekday hours close for the
+/// weekend), Spring Festival eve and National Day eve (holiday closures).
+mod latest_departures {
+    use super::*;
+    use chrono::{DateTime, FixedOffset};
+    use corridor::fields::Fields;
+    use corridor::route::matrix::{ReachRequest, plan_reach};
+    use corridor::route::request::parse_depart;
+    use std::sync::OnceLock;
+
+    const DEADLINES: [&str; 3] = [
+        "2027-07-09T19:30+06:00",
+        "2027-02-05T18:00+08:00",
+        "2027-09-30T20:00+03:00",
+    ];
+
+    fn snap() -> &'static Snapshot {
+        static S: OnceLock<Snapshot> = OnceLock::new();
+        S.get_or_init(|| Snapshot::embedded().expect("embedded network"))
+    }
+
+    /// Hours from leaving `from` at `leave` to arriving at `to` by the earliest-arrival timed
+    /// route; `None` when there is none.
+    fn timed_route_h(
+        from: &str,
+        to: &str,
+        mode: ModeFilter,
+        leave: DateTime<FixedOffset>,
+    ) -> Result<Option<f64>, TestCaseError> {
+        let mut req = RouteRequest::new(
+            PlaceQuery::Text(from.to_string()),
+            PlaceQuery::Text(to.to_string()),
+        );
+        req.mode = mode;
+        req.optimize = Measure::Time;
+        req.depart = Some(leave);
+        match plan(snap(), &req) {
+            Ok(p) => Ok(Some(p.routes[0].measures.get(Measure::Time))),
+            Err(RouteError::NoRoute { .. }) => Ok(None),
+            Err(e) => Err(TestCaseError::fail(format!("{from}→{to} at {leave}: {e}"))),
+        }
+    }
+
+    fn at_seconds(d: DateTime<FixedOffset>, s: i64) -> DateTime<FixedOffset> {
+        DateTime::from_timestamp(s, 0)
+            .expect("in range")
+            .with_timezone(d.offset())
+    }
+
+    fn check_case(
+        target: usize,
+        deadline: &str,
+        mode: ModeFilter,
+        contours: &[f64],
+    ) -> Result<usize, TestCaseError> {
+        let snap = snap();
+        let net = &snap.network;
+        let place = net.nodes()[target].id.0.clone();
+        let joined = contours
+            .iter()
+            .map(|c| format!("{c}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut f = Fields::from_pairs([
+            ("from", place.clone()),
+            ("direction", "to".to_string()),
+            ("contours", joined),
+            ("mode", mode.as_str().to_string()),
+            ("arrive_by", deadline.to_string()),
+        ]);
+        let req = ReachRequest::read(&mut f).expect("a well-formed reach");
+        f.finish()
+            .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        let plan = match plan_reach(snap, &req) {
+            Ok(p) => p,
+            // A place not serving the mode cannot be reached at all; nothing to check.
+            Err(corridor::route::matrix::ManyError::Unusable { .. }) => return Ok(0),
+            Err(e) => return Err(TestCaseError::fail(format!("{place} by {deadline}: {e}"))),
+        };
+        let d = parse_depart(deadline).unwrap();
+        let echoed = d.to_rfc3339();
+        prop_assert_eq!(plan.echo.arrive_by.as_deref(), Some(echoed.as_str()));
+        prop_assert!(plan.echo.depart.is_none());
+        let r = &plan.reach;
+        let largest = *contours.last().unwrap();
+        let deadline_s = d.timestamp();
+        let mut checked = 0;
+        for u in 0..net.nodes().len() {
+            let id = &net.nodes()[u].id.0;
+            let found = r.nodes.iter().find(|n| n.node_ix == u);
+            if u == target {
+                prop_assert_eq!(found.map(|n| n.value), Some(0.0));
+                continue;
+            }
+            match found {
+                Some(n) => {
+                    prop_assert!(n.value <= contours[n.contour] && n.value >= 0.0);
+                    // Leave at the latest departure (whole seconds, not later than it).
+                    let leave_s = deadline_s + (-n.value * 3600.0 + 1e-6).floor() as i64;
+                    let h = timed_route_h(id, &place, mode, at_seconds(d, leave_s))?;
+                    prop_assert!(
+                        h.is_some(),
+                        "{} reached at {} h but has no route",
+                        id,
+                        n.value
+                    );
+                    let arrive_s = leave_s as f64 + h.unwrap() * 3600.0;
+                    prop_assert!(
+                        arrive_s <= deadline_s as f64 + 0.01,
+                        "{}→{} leaving {} h before {}: arrives {} s late",
+                        id,
+                        place,
+                        n.value,
+                        deadline,
+                        arrive_s - deadline_s as f64
+                    );
+                    // A minute later misses it.
+                    let later_s = leave_s + 60;
+                    if let Some(h) = timed_route_h(id, &place, mode, at_seconds(d, later_s))? {
+                        prop_assert!(
+                            later_s as f64 + h * 3600.0 > deadline_s as f64,
+                            "{}→{}: leaving a minute after its latest departure ({} h before {}) still arrives in time",
+                            id,
+                            place,
+                            n.value,
+                            deadline
+                        );
+                    }
+                    checked += 1;
+                }
+                None => {
+                    // At the answers' precision: a latest departure is exact to within a
+                    // second per crossing waited for (never later), so a node just beyond the
+                    // budget by less than that may be left out; a minute inside it may not.
+                    let leave_s = deadline_s - (largest * 3600.0).ceil() as i64 + 60;
+                    if let Some(h) = timed_route_h(id, &place, mode, at_seconds(d, leave_s))? {
+                        prop_assert!(
+                            leave_s as f64 + h * 3600.0 > deadline_s as f64,
+                            "{}→{} is not reached within {} h, but leaving a minute less early arrives {} h before {}",
+                            id,
+                            place,
+                            largest,
+                            (deadline_s as f64 - leave_s as f64) / 3600.0 - h,
+                            deadline
+                        );
+                    }
+                }
+            }
+        }
+        Ok(checked)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        #[test]
+        fn a_node_left_value_hours_before_the_deadline_arrives_in_time_and_a_minute_later_does_not(
+            target in 0usize..1000,
+            deadline in prop::sample::select(DEADLINES.to_vec()),
+            mode in prop::sample::select(vec![ModeFilter::Any, ModeFilter::Rail, ModeFilter::Road]),
+            first in 6.0f64..60.0,
+            more in 0.0f64..120.0,
+        ) {
+            let n = snap().network.nodes().len();
+            let contours = if more < 1.0 { vec![first] } else { vec![first, first + more] };
+            check_case(target % n, deadline, mode, &contours)?;
+        }
+    }
+
+    /// Every deadline, a few fixed places, every mode: the property above holds and is not
+    /// vacuous (nodes are reached, and some must wait at a closed crossing).
+    #[test]
+    fn at_each_deadline_places_are_reached_and_checked() {
+        let net = &snap().network;
+        let mut checked = 0;
+        for deadline in DEADLINES {
+            for place in ["cn-tacheng", "mn-ulaanbaatar", "ru-zabaikalsk", "kz-dostyk"] {
+                let Some(t) = net.node_ix(place) else {
+                    panic!("{place} is not in the curated network");
+                };
+                for mode in [ModeFilter::Any, ModeFilter::Road] {
+                    checked += check_case(t, deadline, mode, &[24.0, 96.0])
+                        .unwrap_or_else(|e| panic!("{place} by {deadline} ({mode:?}): {e}"));
+                }
+            }
+        }
+        assert!(checked > 200, "only {checked} reached nodes checked");
+    }
+}

@@ -3,16 +3,21 @@
 //! (native ES modules), checks that every form choice comes from `/openapi.json`, picks places
 //! on the map, runs route, capacity, assignment and reach queries through the forms, compares
 //! the `naushki-closed` scenario with the baseline on the route, capacity, assign and reach
-//! panels, checks what is drawn against the endpoints' own answers, that only documented
+//! panels, runs a matrix and a reach with a departure and a reach towards a place by a deadline
+//! (`arrive_by`: each echoed, and longer than the timeless answer across a crossing just
+//! closed), checks what is drawn against the endpoints' own answers, that only documented
 //! parameters are sent and that the console stays clean, and saves `target/web-screenshot.png`,
-//! `-capacity.png`, `-compare.png` (route), `-capacity-compare.png` and `-assign-compare.png`.
+//! `-capacity.png`, `-compare.png` (route), `-capacity-compare.png`, `-assign-compare.png` and
+//! `-matrix.png`.
 //!
 //!
 //! A second test serves a network drawn by `examples/gen_network.rs` (20,000 nodes, about
 //! 50,000 links; `CORRIDOR_WEB_TILES_NODES` sets another size, e.g. 100000 to measure) and
 //! runs `web/test/tiles.test.mjs`: the map draws it from vector tiles without loading the
 //! whole network, a place is picked and typed, a route is drawn, a crossing's popup shows its
-//! fields; it prints the first render time and saves `target/web-screenshot-tiles.png`.
+//! fields, and the Assign panel draws the generated demand set's link loads from the
+//! utilisation tiles (no `POST /v1/assign`); it prints the first render time and saves
+//! `target/web-screenshot-tiles.png` and `-tiles-assign.png`.
 //!
 //! Needs `node`, `/usr/bin/chromium` (or `$CHROMIUM`) and `npm ci` in `web/test`; without them
 //! the tests print a loud SKIPPED line and pass, except under CI (env `CI` set), where they fail.
@@ -61,12 +66,13 @@ fn web_map_in_headless_chromium() {
     let web_test = root.join("web/test");
     let server = common::Server::start(None, &[]);
     let shot = root.join("target/web-screenshot.png");
-    const SHOTS: [&str; 5] = [
+    const SHOTS: [&str; 6] = [
         "web-screenshot.png",
         "web-screenshot-capacity.png",
         "web-screenshot-compare.png",
         "web-screenshot-capacity-compare.png",
         "web-screenshot-assign-compare.png",
+        "web-screenshot-matrix.png",
     ];
     // A screenshot from an earlier run must not stand in for this one's.
     for name in SHOTS {
@@ -127,7 +133,9 @@ fn tiled_web_map_on_a_generated_network() {
     .expect("generator writes its files");
     let server = common::Server::start(Some(&dir.0), &[]);
     let shot = root.join("target/web-screenshot-tiles.png");
+    let assign_shot = root.join("target/web-screenshot-tiles-assign.png");
     let _ = std::fs::remove_file(&shot);
+    let _ = std::fs::remove_file(&assign_shot);
     let out = Command::new("node")
         .arg("tiles.test.mjs")
         .arg(&server.base)
@@ -144,4 +152,9 @@ fn tiled_web_map_on_a_generated_network() {
         "tiled map checks failed on {nodes} nodes:\n{stdout}\n{stderr}"
     );
     assert!(shot.exists(), "no screenshot at {}", shot.display());
+    assert!(
+        assign_shot.exists(),
+        "no screenshot at {}",
+        assign_shot.display()
+    );
 }

@@ -255,11 +255,17 @@ pub fn run_reach(args: ReachArgs) -> anyhow::Result<i32> {
         r.measure.as_str(),
         r.measure.unit()
     );
-    match &plan.echo.depart {
-        Some(d) => {
+    match (&plan.echo.depart, &plan.echo.arrive_by) {
+        (Some(d), _) => {
             let _ = writeln!(s, ", depart {d}: hours after departure, waits included");
         }
-        None => s.push('\n'),
+        (None, Some(d)) => {
+            let _ = writeln!(
+                s,
+                ", arrive by {d}: latest departures, hours before the deadline, waits included"
+            );
+        }
+        (None, None) => s.push('\n'),
     }
     for c in &r.contours {
         let links = r

@@ -358,10 +358,10 @@ impl From<crate::route::matrix::ManyError> for ApiError {
             },
             E::TooMuchWork(w) => w.into(),
             E::Unusable { detail, field } => ApiError::Unprocessable { detail, field },
-            // As a route's `depart` outside the calendar.
-            e @ E::OutsideCalendar { .. } => ApiError::Unprocessable {
+            // As a route's `depart` outside the calendar (reach's `arrive_by` likewise).
+            e @ E::OutsideCalendar { field, .. } => ApiError::Unprocessable {
                 detail: e.to_string(),
-                field: Some("depart".into()),
+                field: Some(field.into()),
             },
         }
     }

@@ -64,9 +64,36 @@ fn schema_of(name: &str) -> Schema {
         "direction" => schema::enum_schema(Some(Direction::default())),
         "cargo" => schema::enum_schema(Some(Cargo::default())),
         "include_planned" => schema::boolean_schema(),
-        "depart" => schema::date_time_schema(),
+        "depart" | "arrive_by" => calendar_date_time_schema(),
         _ => schema::string_schema(),
     }
+}
+
+/// The extension of a timed parameter's schema giving the years the border schedules cover,
+/// `[first, last]` (the web map's date inputs read their range from it).
+pub const CALENDAR_YEARS: &str = "x-calendar-years";
+
+/// A date-time schema (RFC 3339) with the calendar's covered years: `x-calendar-years` and
+/// the description's range come from the embedded holiday calendars, the same years
+/// `depart` and `arrive_by` are checked against.
+fn calendar_date_time_schema() -> Schema {
+    use utoipa::openapi::extensions::ExtensionsBuilder;
+    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, SchemaType, Type};
+    let (first, last) = crate::cost::schedule::HolidayCalendars::embedded().covered_years();
+    ObjectBuilder::new()
+        .schema_type(SchemaType::Type(Type::String))
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+        .examples(["2027-07-10T08:00+06:00"])
+        .description(Some(format!(
+            "RFC 3339 with offset, {first}-01-01 to {last}-12-31 (the years the border schedules cover)"
+        )))
+        .extensions(Some(
+            ExtensionsBuilder::new()
+                .add(CALENDAR_YEARS, serde_json::json!([first, last]))
+                .build(),
+        ))
+        .build()
+        .into()
 }
 
 fn params_of(names: &[&str], required: &[&str], example: &[(&str, &str)]) -> Vec<Parameter> {
@@ -321,13 +348,13 @@ fn fields_of_body(
     tag = "routing",
     params(ReachParams),
     responses(
-        (status = 200, description = "RFC 7946 FeatureCollection: `contour` Polygons (largest budget first), `reach_link` LineStrings, `reach_node` Points, and a `query` member; with `depart`, values are hours after departure including waits at closed crossings",
+        (status = 200, description = "RFC 7946 FeatureCollection: `contour` Polygons (largest budget first), `reach_link` LineStrings, `reach_node` Points, and a `query` member; with `depart` (direction=from), values are hours after departure, with `arrive_by` (direction=to) latest departures in hours before the deadline, waits at closed crossings included in both",
             content_type = "application/geo+json", body = serde_json::Value),
-        (status = 400, description = "Malformed parameters (contours not increasing, not positive, more than 5), each named",
+        (status = 400, description = "Malformed parameters (contours not increasing, not positive, more than 5; `depart` without direction=from and measure=time, `arrive_by` without direction=to and measure=time), each named",
             content_type = "application/problem+json", body = serde_json::Value),
         (status = 404, description = "Unknown place, with `suggestions`",
             content_type = "application/problem+json", body = serde_json::Value),
-        (status = 422, description = "The place cannot be snapped, or cannot start a route under the constraints, or `depart` (or a crossing reached within the budgets) lies outside the years the border schedules cover",
+        (status = 422, description = "The place cannot be snapped, or cannot start a route under the constraints, or `depart` / `arrive_by` (or a crossing reached within the budgets) lies outside the years the border schedules cover (the field named)",
             content_type = "application/problem+json", body = serde_json::Value),
         (status = 503, description = "The search exceeded the compute bound",
             content_type = "application/problem+json", body = serde_json::Value),

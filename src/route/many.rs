@@ -38,6 +38,23 @@
 //! kept ([`ManyScratch::calendar_failure`]) so a caller can tell which answers it leaves
 //! uncertain (see [`matrix`]).
 //!
+//! # With an arrival deadline (latest departures)
+//! Backward with a [`Timed`] spec optimising time, the clock's instant is a deadline at the
+//! target, and the keys are hours before it: a state's key is how early it must be left at
+//! the latest. Over an in-edge `e` of a state that must be left `k` hours before the
+//! deadline, the latest start is [`EdgeClock::latest_start`]`(e, −k, …)`: the step's timing
+//! inverted (to the second) through its FIFO arrival. The latest-start function of each edge
+//! is non-decreasing in its deadline and never later than it, so the backward Dijkstra on
+//! these keys is exact, as the earliest-arrival one is forward:
+//!
+//! ```text
+//!   latest start at s = max over out-edges e = (s → t) of latest_start(e, latest start at t)
+//!   target: 0 h before the deadline         s ──e──▶ t ──▶ … ──▶ target (by the deadline)
+//! ```
+//!
+//! The start found is never later than the true latest one, and at most a second earlier per
+//! crossing waited for on the way.
+//!
 //! # Tall matrices: backward
 //! With many more sources than destinations ([`TALL_RATIO`]; no departure), [`matrix`] runs one
 //! backward search per destination instead of one forward search per source. The backward
@@ -98,10 +115,12 @@ pub struct ManySpec<'a> {
     pub timed: Option<Timed<'a>>,
 }
 
-/// A departure for a one-to-many search (see the module docs).
+/// A departure for a one-to-many search, or (backward) an arrival deadline at its target
+/// (see the module docs).
 #[derive(Debug, Clone, Copy)]
 pub struct Timed<'a> {
-    /// Times each edge for the departure.
+    /// Times each edge for the departure: hours count from `clock.depart_s`, the departure
+    /// (forward searches) or the arrival deadline (backward searches).
     pub clock: EdgeClock<'a>,
     /// Whether the search's keys are arrival hours (optimising time: the earliest arrival)
     /// rather than the request's weights (another measure, its routes timed as found).
@@ -465,7 +484,15 @@ impl ManySpec<'_> {
     /// arrival), and the value of a node is that of its `Start` state.
     ///
     /// Each settled state also gets its successor edge towards `target`
-    /// ([`ManySpec::walk`] follows them). Timeless: a departure (`timed`) is ignored here.
+    /// ([`ManySpec::walk`] follows them).
+    ///
+    /// With a [`Timed`] spec optimising time (`by_arrival`), the clock's instant is an
+    /// **arrival deadline** at `target` and the search finds latest departures: a state's
+    /// value is how many hours before the deadline it must be left at the latest to arrive
+    /// in time, waits at closed crossings included (see the module docs). A crossing that
+    /// cannot be timed is recorded ([`ManyScratch::calendar_failure`], at the hours before
+    /// the deadline it was needed) and not taken. A timed spec of another measure is ignored
+    /// (its values would not be hours).
     ///
     /// # Arguments
     /// * `sources` — when non-empty, stop once the `Start` state of every one of these nodes
@@ -492,6 +519,13 @@ impl ManySpec<'_> {
             }
         }
         let bounded = !sources.is_empty();
+        // With an arrival deadline: a latest-departure search (see the module docs).
+        let latest = self.timed.filter(|t| t.by_arrival).map(|t| t.clock);
+        let horizon_h = if max_key.is_finite() {
+            max_key
+        } else {
+            LATEST_HORIZON_H
+        };
         let goal = target as u32;
         let first = graph.start_state(target);
         let mut s = first;
@@ -532,7 +566,19 @@ impl ManySpec<'_> {
                 if graph.node_of(from) == goal {
                     continue; // a route ends at its first arrival: it never leaves the goal
                 }
-                let nd = key + self.weights[e];
+                let nd = match latest {
+                    // Hours before the deadline of the latest start over `e` that is at
+                    // `t` by its own latest time (`key` hours before the deadline).
+                    Some(clock) => match clock.latest_start(e, -key, -horizon_h) {
+                        Ok(Some(start_h)) => -start_h,
+                        Ok(None) => continue,
+                        Err(err) => {
+                            scratch.record_failure(key, err);
+                            continue;
+                        }
+                    },
+                    None => key + self.weights[e],
+                };
                 if nd < scratch.tentative(from) {
                     scratch.dist[from as usize] = nd;
                     scratch.stamp[from as usize] = generation;
@@ -623,6 +669,10 @@ impl MatrixCells {
         self.cells.get(i * self.cols + j).and_then(Option::as_ref)
     }
 }
+
+/// How far back (hours before the deadline) a latest-departure search looks for a start
+/// over a closed crossing when it has no budget of its own: 60 days.
+pub const LATEST_HORIZON_H: f64 = 60.0 * 24.0;
 
 /// A matrix is searched backward (one search per destination) when it has at least this
 /// many times as many distinct sources as distinct destinations (and no departure). A

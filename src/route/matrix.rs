@@ -56,8 +56,10 @@ raw_args!(
         /// Modes allowed (default `any`: multimodal, changing mode only at intermodal nodes).
         #[arg(value_parser = crate::fields::spelling_parser::<ModeFilter>())]
         mode,
-        /// Departure, RFC 3339 with offset: values become earliest arrivals in hours after departure, waits at closed crossings included (with `direction=from` and `measure=time` only).
+        /// Departure from the place, RFC 3339 with offset (2025–2028), with `direction=from` and `measure=time` only: values become earliest arrivals in hours after departure, waits at closed crossings included.
         depart,
+        /// Arrival deadline at the place, RFC 3339 with offset (2025–2028), with `direction=to` and `measure=time` only: values become latest departures in hours before the deadline (leave a node that long before it and arrive in time; a minute later and not), waits at closed crossings included.
+        arrive_by,
     }
 );
 
@@ -109,8 +111,11 @@ pub struct ReachRequest {
     pub constraints: ConstraintInput,
     /// Costing figures.
     pub profile: Profile,
-    /// Departure: values are earliest arrivals (outwards, in hours).
+    /// Departure: values are earliest arrivals (outwards, in hours after it).
     pub depart: Option<DateTime<FixedOffset>>,
+    /// Arrival deadline at the place: values are latest departures (inwards, in hours
+    /// before it).
+    pub arrive_by: Option<DateTime<FixedOffset>>,
 }
 
 /// Reads `depart` as routes do (RFC 3339 with offset), recording a mistake.
@@ -199,19 +204,34 @@ impl ReachRequest {
         });
         let mode = f.choice::<ModeFilter>("mode").unwrap_or_default();
         let depart = depart(f);
+        let arrive_by = f.parsed("arrive_by", parse_depart);
+        // A departure times the way out, a deadline the way in; budgets in another measure
+        // do not depend on the clock.
         if depart.is_some() {
-            // A departure times the way out; inwards it would be an arrival deadline, and
-            // budgets in another measure do not depend on the clock.
             if direction != Direction::From {
                 f.error(
                     "depart",
-                    "applies to direction=from only (the time after leaving the place)",
+                    "applies to direction=from only (the time of leaving the place); towards the place give arrive_by, the deadline there",
                 );
             }
             if measure != Measure::Time {
                 f.error(
                     "depart",
                     "applies to measure=time only (budgets in hours after departure)",
+                );
+            }
+        }
+        if arrive_by.is_some() {
+            if direction != Direction::To {
+                f.error(
+                    "arrive_by",
+                    "applies to direction=to only (the deadline at the place); from the place give depart",
+                );
+            }
+            if measure != Measure::Time {
+                f.error(
+                    "arrive_by",
+                    "applies to measure=time only (budgets in hours before the deadline)",
                 );
             }
         }
@@ -226,6 +246,7 @@ impl ReachRequest {
             constraints,
             profile,
             depart,
+            arrive_by,
         })
     }
 }
@@ -250,10 +271,12 @@ pub enum ManyError {
         /// Destinations given.
         destinations: usize,
     },
-    /// A departure (or a crossing reached after it, before the answer is certain) outside
-    /// the years the border schedules cover.
-    #[error("depart: outside the years the border schedules cover ({first_year}–{last_year})")]
+    /// A departure or arrival deadline (or a crossing reached from it, before the answer is
+    /// certain) outside the years the border schedules cover.
+    #[error("{field}: outside the years the border schedules cover ({first_year}–{last_year})")]
     OutsideCalendar {
+        /// The parameter: `depart`, or reach's `arrive_by`.
+        field: &'static str,
         /// First covered year.
         first_year: i32,
         /// Last covered year.
@@ -288,6 +311,9 @@ pub struct ManyEcho {
     /// Departure (RFC 3339), when given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub depart: Option<String>,
+    /// Reach's arrival deadline (RFC 3339), when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arrive_by: Option<String>,
 }
 
 /// The answer to a matrix request.
@@ -328,6 +354,7 @@ fn echo(
 ) -> ManyEcho {
     ManyEcho {
         depart: depart.map(|d| d.to_rfc3339()),
+        arrive_by: None,
         mode: c.mode,
         measure,
         constraints: ConstraintsEcho {
@@ -341,22 +368,24 @@ fn echo(
     }
 }
 
-fn outside(e: crate::cost::schedule::OutsideCalendar) -> ManyError {
+fn outside(field: &'static str, e: crate::cost::schedule::OutsideCalendar) -> ManyError {
     ManyError::OutsideCalendar {
+        field,
         first_year: e.first_year,
         last_year: e.last_year,
     }
 }
 
-/// The timing of a search departing at `depart` (checked against the calendar's years).
+/// The timing of a search whose clock counts from `at` (a departure, or a backward search's
+/// arrival deadline; checked against the calendar's years, a refusal naming `field`).
 fn timed<'a>(
     data: RouteData<'a>,
     profile: &'a Profile,
-    depart: Option<DateTime<FixedOffset>>,
+    (field, at): (&'static str, Option<DateTime<FixedOffset>>),
     by_arrival: bool,
 ) -> Result<Option<Timed<'a>>, ManyError> {
-    let Some(d) = depart else { return Ok(None) };
-    check_depart(data.schedules, d).map_err(outside)?;
+    let Some(d) = at else { return Ok(None) };
+    check_depart(data.schedules, d).map_err(|e| outside(field, e))?;
     Ok(Some(Timed {
         clock: EdgeClock {
             net: data.network,
@@ -492,7 +521,7 @@ pub fn plan_matrix_within<'a>(
     let timing = timed(
         data,
         &req.profile,
-        req.depart,
+        ("depart", req.depart),
         req.optimize == Measure::Time,
     )?;
     let mut lists = resolve_all(
@@ -529,7 +558,7 @@ pub fn plan_matrix_within<'a>(
     )?;
     let mut cells = super::many::matrix_by(&spec, &s, &d, search);
     if let Some(e) = cells.outside_calendar {
-        return Err(outside(e));
+        return Err(outside("depart", e));
     }
     cells.depart = req.depart;
     Ok(MatrixPlan {
@@ -540,9 +569,13 @@ pub fn plan_matrix_within<'a>(
     })
 }
 
-/// Answers a reach request ([`super::reach::reach`]).
+/// Answers a reach request ([`super::reach::reach`]). With `depart` (outwards) values are
+/// earliest arrivals in hours after it; with `arrive_by` (inwards) latest departures in hours
+/// before it, both through the crossings' schedules.
 ///
 /// # Errors
+/// [`ManyError::OutsideCalendar`] naming `depart` or `arrive_by` when it, or a crossing
+/// reached within the largest budget, lies outside the calendar's years;
 /// [`ManyError::Invalid`] for contours or constraints, [`ManyError::UnknownPlaces`] for an
 /// unknown `from`, [`ManyError::Unusable`] when it cannot be snapped, is in an avoided
 /// country or does not serve the mode.
@@ -576,12 +609,12 @@ pub fn plan_reach<'a>(
             field: Some("from".into()),
         });
     }
-    let timing = timed(
-        data,
-        &req.profile,
-        req.depart.filter(|_| req.direction == Direction::From),
-        req.measure == Measure::Time,
-    )?;
+    // Outwards the clock counts from the departure; inwards, back from the deadline.
+    let clock = match req.direction {
+        Direction::From => ("depart", req.depart),
+        Direction::To => ("arrive_by", req.arrive_by),
+    };
+    let timing = timed(data, &req.profile, clock, req.measure == Measure::Time)?;
     let costing = Costing::new(net, data.search, &c, req.profile, req.measure);
     let spec = super::many::ManySpec {
         timed: timing,
@@ -594,11 +627,18 @@ pub fn plan_reach<'a>(
         req.measure,
         &req.contours,
     )
-    .map_err(outside)?;
+    .map_err(|e| outside(clock.0, e))?;
     debug_assert!(r.contours.len() <= MAX_CONTOURS);
+    // Echo the instant the values count from, under its own name.
+    let (depart, arrive_by) = match req.direction {
+        Direction::From => (req.depart, None),
+        Direction::To => (None, req.arrive_by),
+    };
+    let mut echo = echo(&c, req.measure, req.profile, depart);
+    echo.arrive_by = arrive_by.map(|d| d.to_rfc3339());
     Ok(ReachPlan {
         origin,
         reach: r,
-        echo: echo(&c, req.measure, req.profile, req.depart),
+        echo,
     })
 }

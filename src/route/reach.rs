@@ -38,6 +38,15 @@
 //! running hours. A crossing reached outside the calendar's years within the largest budget
 //! makes the answer uncertain, and [`reach`] refuses it.
 //!
+//! # With an arrival deadline
+//! Inwards with a [`Timed`](super::many::Timed) spec (its clock's instant the deadline at the
+//! place, budgets in hours), values are **hours before the deadline** at which a node must be
+//! left at the latest to arrive in time, waits at closed crossings included: the latest
+//! departures of [`super::many`]'s backward search. Leaving a node `value` hours before the
+//! deadline, the earliest-arrival route gets there in time; leaving a minute later, it does
+//! not. A link's pieces are cut as in the timeless inward case: a vehicle part-way along a
+//! link has passed its crossing, so only its running hours remain.
+//!
 //! # Contour polygons: a concave hull
 //! Each budget's polygon is geo's [`ConcaveHull`] of the budget's reached nodes, the cut
 //! points of its link pieces, and the inner vertices of its link pieces thinned to one per
@@ -261,12 +270,13 @@ thread_local! {
 ///
 /// # Returns
 /// Nodes with value ≤ the largest budget (the origin at 0), link pieces per budget, and one
-/// polygon per budget (see the module docs for the cut rule and the hull). With a departure
-/// (outwards only; inwards the search is timeless), values are earliest arrivals.
+/// polygon per budget (see the module docs for the cut rule and the hull). With a timed spec
+/// outwards, values are earliest arrivals (hours after departure); inwards, latest
+/// departures (hours before the arrival deadline).
 ///
 /// # Errors
-/// [`OutsideCalendar`] when, with a departure, a crossing reached within the largest budget
-/// cannot be timed (it lies outside the calendar's years): what lies beyond it is unknown.
+/// [`OutsideCalendar`] when, timed, a crossing reached within the largest budget cannot be
+/// timed (it lies outside the calendar's years): what lies beyond it is unknown.
 ///
 /// # Complexity
 /// One one-to-many search bounded by the largest budget, O(edges) for the links, and a

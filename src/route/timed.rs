@@ -153,6 +153,87 @@ impl EdgeClock<'_> {
         let step = self.step(edge.link as usize, edge.transshipment.is_some());
         step_arrival(self.schedules, self.depart_s, &step, start_h)
     }
+
+    /// The latest start of search-graph edge `e` (hours after the clock's instant, usually
+    /// negative: before a deadline) that still arrives at its end by `by_h`: the inverse of
+    /// [`EdgeClock::edge`], for latest-departure searches.
+    ///
+    /// Without a wait the answer is exact: `by_h` less the transshipment, dwell and running
+    /// hours. When the crossing is closed at the instant that would need, the start is found
+    /// by a search over whole seconds (schedules change on whole seconds): back from there in
+    /// doubling steps from one minute until a start arrives in time, then bisected. Both use
+    /// [`EdgeClock::edge`] itself, and the step is FIFO (a later start never arrives earlier),
+    /// so the answer is the latest start to within a second, never later than it.
+    ///
+    /// # Arguments
+    /// * `by_h` — the arrival deadline at the edge's end.
+    /// * `earliest_h` — no start before this is wanted (a search's budget): `None` then.
+    ///
+    /// # Returns
+    /// `None` when even a start at `earliest_h` arrives after `by_h`.
+    ///
+    /// # Errors
+    /// [`OutsideCalendar`] when a start the search had to try cannot be timed (outside the
+    /// calendar's years): the latest start is then unknown.
+    ///
+    /// # Complexity
+    /// One step timing without a wait; otherwise O(log((by_h − earliest_h) · 3600)) timings.
+    pub fn latest_start(
+        &self,
+        e: usize,
+        by_h: f64,
+        earliest_h: f64,
+    ) -> Result<Option<f64>, OutsideCalendar> {
+        /// Arrivals this close after the deadline count as in time (floating-point sums).
+        const SLACK_H: f64 = 1e-9;
+        let edge = self.graph.edge(e);
+        let step = self.step(edge.link as usize, edge.transshipment.is_some());
+        let in_time = |start_h: f64| -> Result<bool, OutsideCalendar> {
+            Ok(
+                step_arrival(self.schedules, self.depart_s, &step, start_h)?.arrive_h
+                    <= by_h + SLACK_H,
+            )
+        };
+        let no_wait = by_h - (step.transfer_h + step.dwell_h + step.run_h);
+        if no_wait < earliest_h - SLACK_H {
+            return Ok(None);
+        }
+        if in_time(no_wait)? {
+            return Ok(Some(no_wait));
+        }
+        // Closed when needed: whole seconds (relative to the clock's instant) from here on.
+        let secs = |s: i64| s as f64 / 3600.0;
+        let floor_s = (earliest_h * 3600.0).ceil() as i64;
+        let mut late = (no_wait * 3600.0).floor() as i64;
+        if late < floor_s {
+            return Ok(None);
+        }
+        if in_time(secs(late))? {
+            return Ok(Some(secs(late)));
+        }
+        let mut back = 60i64;
+        let early = loop {
+            let s = (late - back).max(floor_s);
+            if in_time(secs(s))? {
+                break s;
+            }
+            if s == floor_s {
+                return Ok(None);
+            }
+            late = s;
+            back = back.saturating_mul(2);
+        };
+        let (mut lo, mut hi) = (early, late);
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if in_time(secs(mid))? {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        Ok(Some(secs(lo)))
+    }
 }
 
 /// The timings of a whole route's steps, in order, starting at departure.
@@ -529,6 +610,40 @@ mod tests {
                     let (t2, _) = searched(&net, &table, later).unwrap();
                     let shift = (later - depart) as f64 / 3600.0;
                     prop_assert!(shift + t2 >= t - 1e-6);
+                }
+            }
+
+            /// `latest_start` inverts the step: starting then arrives by the deadline, starting
+            /// 1.5 s later does not (or, with no answer, even the earliest start is late).
+            #[test]
+            fn latest_start_is_the_latest_start_in_time(
+                k in 0usize..SCHEDULES.len(),
+                km in 10.0f64..400.0,
+                deadline_h in 0u32..(24 * 700),
+                deadline_min in 0u32..60,
+                budget_h in 1.0f64..300.0,
+            ) {
+                let net = drawn(2, &[(0, 1, km)]);
+                let table = schedules(&net, &[k]);
+                let g = SearchGraph::build(&net);
+                let profile = Profile::default();
+                let clock = EdgeClock {
+                    net: &net,
+                    graph: &g,
+                    schedules: &table,
+                    profile: &profile,
+                    depart_s: 1_767_225_600 + i64::from(deadline_h) * 3600 + i64::from(deadline_min) * 60,
+                };
+                for e in 0..g.edge_count() {
+                    let arrive = |s: f64| clock.edge(e, s).unwrap().arrive_h;
+                    match clock.latest_start(e, 0.0, -budget_h).unwrap() {
+                        Some(s) => {
+                            prop_assert!(s >= -budget_h - 1e-9);
+                            prop_assert!(arrive(s) <= 1e-9, "start {} arrives {}", s, arrive(s));
+                            prop_assert!(arrive(s + 1.5 / 3600.0) > 0.0, "start {} + 1.5 s still in time", s);
+                        }
+                        None => prop_assert!(arrive(-budget_h) > 0.0),
+                    }
                 }
             }
 

@@ -12,7 +12,9 @@
 // panel (both cases drawn, crossings removed name Naushki), the capacity panel (RU→MN rail
 // max flow lower) and the assign panel (flows coloured by utilisation change, served before
 // and after, 80%/100% crossings), runs a demand set and pasted demands, a departure time
-// (arrival, waits, a marker per crossing) and reach contours (with a scenario compare);
+// (arrival, waits, a marker per crossing) and reach contours (with a scenario compare); a
+// matrix and a reach with a departure, and a reach towards a place by a deadline (arrive_by),
+// each echoed by the answer and longer than the timeless one across a crossing just closed;
 // checks every request uses only documented parameters (body members for POST), that the
 // console stays clean and nothing leaves the server, that an error shows the problem's
 // detail, and saves screenshots (the compare views in target/web-screenshot-*compare.png). A second page gets
@@ -78,7 +80,7 @@ try {
   const consoleErrors = [];
   const external = [];
   const undocumented = [];
-  const sent = { "/v1/route": [], "/v1/capacity": [], "/v1/compare/route": [], "/v1/compare/capacity": [], "/v1/reach": [] };
+  const sent = { "/v1/route": [], "/v1/capacity": [], "/v1/compare/route": [], "/v1/compare/capacity": [], "/v1/reach": [], "/v1/matrix": [] };
   const posted = { "/v1/assign": [], "/v1/compare/assign": [] };
   page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
   page.on("pageerror", (e) => consoleErrors.push("page error: " + e.message));
@@ -133,7 +135,7 @@ try {
     check(["Rail", "Roads", "Border crossings", "Routes"].every((t) => shown.includes(t)) && !shown.includes("Capacity") && !shown.includes("Assignment"),
       "the legend shows the base layers and the active panel's section: " + shown.join(", "));
   }
-  check((await page.locator("#tabs button").allInnerTexts()).join() === "Route,Capacity,Assign,Reach", "a tab per panel: " + (await page.locator("#tabs button").allInnerTexts()).join(", "));
+  check((await page.locator("#tabs button").allInnerTexts()).join() === "Route,Capacity,Assign,Reach,Matrix", "a tab per panel: " + (await page.locator("#tabs button").allInnerTexts()).join(", "));
 
   // Place names where they fit: none overlaps another, and zooming in on a city names it.
   {
@@ -494,6 +496,92 @@ try {
     const asked = sent["/v1/reach"].slice(n);
     check(asked.length === 2 && asked.some((q) => !q.has("scenario")) && asked.some((q) => q.get("scenario") === "naushki-closed"), "reach compare asks the baseline and the scenario");
     check(await page.locator("path.reach-baseline").count() === contours && await page.locator("path.reach-contour").count() === contours, "baseline contours drawn under the scenario's");
+  }
+
+  // Matrix and reach with a time: the departure (or, inwards, the arrival deadline) is sent as
+  // the API parameter, with the calendar's years shown; the answer echoes it, and its hours
+  // include the waits. Bakhty → Tacheng by road crosses Bakhty–Tacheng (Mo-Fr 09:00–18:00):
+  // leaving just after Friday's closing, or to arrive by Monday 10:00, the cargo waits out the
+  // weekend (or detours), where the timeless answer does not.
+  {
+    const nameOf = (id) => nodes.get(id).properties.name;
+    await page.click("#tab-matrix");
+    check(await page.locator("#matrix-panel").isVisible(), "the matrix tab shows its panel");
+    const cal = schemaOf("/v1/matrix", "depart")["x-calendar-years"];
+    const hint = await page.locator("#matrix-depart-calendar").innerText().catch(() => "");
+    check(Array.isArray(cal) && hint.includes(`${cal[0]}–${cal[1]}`) && (await page.getAttribute("#matrix-depart", "min")) === `${cal[0]}-01-01T00:00`
+      && (await page.getAttribute("#matrix-depart", "max")) === `${cal[1]}-12-31T23:59`, `the calendar's years shown and bound the input: ${hint}`);
+    await page.fill("#matrix-sources", `${nameOf("kz-bakhty")}, ${nameOf("kz-almaty")}`);
+    await page.fill("#matrix-destinations", nameOf("cn-tacheng"));
+    await setChoice("#matrix-mode", "road");
+    const matrixCell = async () => {
+      await page.click("#matrix-submit");
+      await page.waitForSelector("body[data-matrix='done'], body[data-matrix='error']", { timeout: 30000 });
+      const err = (await page.getAttribute("body", "data-matrix")) === "error" ? await page.locator("#matrix-error").innerText() : "";
+      check(!err, "matrix answered" + (err ? ": " + err : ""));
+      return page.locator('#matrix-table tr[data-source="kz-bakhty"] td[data-time]').evaluate((td) => ({ time: Number(td.dataset.time), wait: td.dataset.wait, text: td.innerText })).catch(() => null);
+    };
+    const untimed = await matrixCell();
+    check(untimed && untimed.time > 0 && untimed.wait === undefined, "Bakhty → Tacheng, timeless: " + JSON.stringify(untimed));
+    await page.fill("#matrix-depart", "2027-07-09T18:05");
+    await page.selectOption("#matrix-depart-offset", "+05:00");
+    const timed = await matrixCell();
+    const mq = lastQuery("/v1/matrix");
+    check(mq.get("depart") === "2027-07-09T18:05+05:00" && mq.get("sources") === "kz-bakhty,kz-almaty" && mq.get("destinations") === "cn-tacheng", "the matrix departure is sent as RFC 3339, places as ids: " + mq);
+    const clock = await page.locator("#matrix-clock").innerText().catch(() => "");
+    check(clock.includes("2027-07-09T18:05:00+05:00"), "the answer's departure is echoed: " + clock);
+    const mapi = await (await fetch(`${base}/v1/matrix?${mq}`)).json();
+    check(timed && Math.abs(timed.time - mapi.time_h[0][0]) < 0.006 && timed.text.includes(mapi.arrive[0][0].slice(0, 10)), "the timed cell is the endpoint's, with its arrival: " + JSON.stringify(timed));
+    check(timed && untimed && timed.time > untimed.time + 10, `after Friday's closing the cell waits out the weekend: ${untimed && untimed.time} h → ${timed && timed.time} h`);
+    await page.screenshot({ path: shot.replace(/\.png$/, "-matrix.png") });
+
+    // Reach outwards from Bakhty within a day: Tacheng is in it timeless, not after Friday's closing.
+    await page.click("#tab-reach");
+    await page.uncheck("#reach-compare").catch(() => {});
+    await page.selectOption("#reach-scenario", "");
+    await page.fill("#reach-from", nameOf("kz-bakhty"));
+    await setChoice("#reach-direction", "from");
+    await setChoice("#reach-measure", "time");
+    await setChoice("#reach-mode", "road");
+    await page.fill("#reach-contours", "24");
+    check(await page.locator("#reach-depart").isVisible() && await page.locator("#reach-arrive_by").isHidden(), "outwards the reach offers a departure, not a deadline");
+    const reachValue = async (id) => {
+      await page.click("#reach-submit");
+      await page.waitForSelector("body[data-reach='done'], body[data-reach='error']", { timeout: 30000 });
+      const err = (await page.getAttribute("body", "data-reach")) === "error" ? await page.locator("#reach-error").innerText() : "";
+      check(!err, "reach answered" + (err ? ": " + err : ""));
+      const row = page.locator(`#reach-places tr[data-node="${id}"] td`).nth(1);
+      // textContent: the list sits in a closed <details>, which innerText does not read.
+      return (await row.count()) ? Number((await row.textContent()).replace(/,/g, "")) : null;
+    };
+    const tachengTimeless = await reachValue("cn-tacheng");
+    await page.fill("#reach-depart", "2027-07-09T18:05");
+    await page.selectOption("#reach-depart-offset", "+05:00");
+    const tachengTimed = await reachValue("cn-tacheng");
+    const rq = lastQuery("/v1/reach");
+    check(rq.get("depart") === "2027-07-09T18:05+05:00" && !rq.has("arrive_by"), "the reach departure is sent: " + rq);
+    check((await page.locator("#reach-clock").innerText().catch(() => "")).includes("2027-07-09T18:05:00+05:00"), "the reach echoes its departure");
+    check(tachengTimeless !== null && tachengTimeless < 24 && tachengTimed === null,
+      `Tacheng within a day of Bakhty timeless (${tachengTimeless} h), not after Friday's closing (${tachengTimed})`);
+
+    // Inwards to Tacheng by Monday 10:00: Bakhty must leave far earlier than the timeless catchment says.
+    await page.fill("#reach-from", nameOf("cn-tacheng"));
+    await setChoice("#reach-direction", "to");
+    await page.fill("#reach-contours", "24,100");
+    check(await page.locator("#reach-arrive_by").isVisible() && await page.locator("#reach-depart").isHidden(), "inwards the reach offers a deadline, not a departure");
+    await page.fill("#reach-arrive_by", "");
+    const bakhtyTimeless = await reachValue("kz-bakhty");
+    await page.fill("#reach-arrive_by", "2027-07-12T10:00");
+    await page.selectOption("#reach-arrive_by-offset", "+05:00");
+    const bakhtyTimed = await reachValue("kz-bakhty");
+    const iq = lastQuery("/v1/reach");
+    check(iq.get("arrive_by") === "2027-07-12T10:00+05:00" && !iq.has("depart") && iq.get("direction") === "to", "the deadline is sent as arrive_by: " + iq);
+    check((await page.locator("#reach-clock").innerText().catch(() => "")).includes("2027-07-12T10:00:00+05:00"), "the reach echoes its deadline");
+    check(bakhtyTimeless !== null && bakhtyTimed !== null && bakhtyTimed > bakhtyTimeless + 10,
+      `to be in Tacheng by Monday 10:00, Bakhty must leave ${bakhtyTimed} h before (timeless ${bakhtyTimeless} h)`);
+    await page.fill("#reach-arrive_by", "");
+    await setChoice("#reach-direction", "from");
+    await page.fill("#reach-depart", "");
   }
 
   check(consoleErrors.length === 0, "no console errors" + (consoleErrors.length ? ": " + consoleErrors.join(" / ") : ""));

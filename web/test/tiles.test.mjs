@@ -10,7 +10,8 @@
 // as it is typed (/v1/places fills the datalist) and picked on the map (/v1/nearest), that a
 // route asked through the form is drawn as GeoJSON with the places sent as ids, that a border
 // crossing's popup shows its fields, that a tile place's popup names it, that hovering a tiled
-// rail line shows its tooltip, and that the console
+// rail line shows its tooltip, that the Assign panel draws a shipped demand set's link loads
+// from the utilisation tiles (no POST /v1/assign, no GeoJSON layer), and that the console
 // stays clean and nothing leaves the server. Prints `first render: N ms`: from navigation
 // start until the map first drew every tile in view (MapLibre's first `idle`).
 import { chromium } from "playwright-core";
@@ -48,6 +49,8 @@ try {
   const tiles = [];
   const paths = new Set();
   const routeQueries = [];
+  const assignPosts = [];
+  const utilisationTiles = [];
   page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
   page.on("pageerror", (e) => consoleErrors.push("page error: " + e.message));
   page.on("request", (r) => {
@@ -56,8 +59,14 @@ try {
     const u = new URL(url);
     paths.add(u.pathname);
     if (u.pathname === "/v1/route") routeQueries.push(u.searchParams);
+    if ((u.pathname === "/v1/assign" || u.pathname === "/v1/compare/assign") && r.method() === "POST") assignPosts.push(u.pathname);
   });
-  page.on("response", (r) => { if (new URL(r.url()).pathname.startsWith("/tiles/")) tiles.push(r.status()); });
+  page.on("response", (r) => {
+    const u = new URL(r.url());
+    if (!u.pathname.startsWith("/tiles/")) return;
+    if (u.searchParams.get("layer") === "utilisation") utilisationTiles.push({ status: r.status(), demand: u.searchParams.get("demand") });
+    else tiles.push(r.status());
+  });
 
   await page.goto(base + "/");
   await page.waitForSelector("body[data-ready]", { timeout: 60000 });
@@ -163,6 +172,39 @@ try {
   await page.mouse.click(mapBox.x + pt.x, mapBox.y + pt.y);
   const placePopup = await page.locator(".leaflet-popup-content").innerText({ timeout: 5000 }).catch(() => "");
   check(placePopup.includes(other.properties.name), "a tile place's popup names it: " + JSON.stringify(placePopup.slice(0, 80)));
+
+  // The Assign panel on a large network: a shipped demand set's link loads come from the
+  // utilisation tiles, drawn by MapLibre; no GeoJSON of the loaded links is asked for or drawn.
+  {
+    const sets = (await getJson("/v1/demand")).demand || [];
+    check(sets.some((d) => d.name === "gen-flows"), "the generated network ships its demand set: " + sets.map((d) => d.name).join(", "));
+    await page.click("#tab-assign");
+    await page.selectOption("#assign-demand", "gen-flows");
+    check(await page.locator("#assign-mode").isDisabled() && await page.locator("#assign-include_planned").isDisabled(),
+      "the options the tiles do not take are off");
+    await page.click("#assign-submit");
+    await page.waitForSelector("body[data-assign='done'], body[data-assign='error']", { timeout: 60000 });
+    const err = (await page.getAttribute("body", "data-assign")) === "error" ? await page.locator("#assign-error").innerText() : "";
+    check(!err, "assignment drawn" + (err ? " (error shown: " + err + ")" : ""));
+    const drawn = await page.evaluate(() => new Promise((resolve) => {
+      const gl = window.corridor.gl;
+      const count = () => resolve({
+        layer: gl.getLayer("assign-utilisation") ? gl.getLayer("assign-utilisation").type : null,
+        features: gl.queryRenderedFeatures({ layers: ["assign-utilisation"] }).length,
+      });
+      const wait = () => (gl.loaded() && gl.areTilesLoaded() ? count() : gl.once("idle", count));
+      setTimeout(wait, 300); // the GL map follows Leaflet's new view on its next frame
+    }));
+    check(drawn.layer === "line" && drawn.features > 0, `link loads drawn from the utilisation tiles: ${JSON.stringify(drawn)}`);
+    const ok = utilisationTiles.filter((t) => t.status === 200 || t.status === 204);
+    check(utilisationTiles.length > 0 && ok.length === utilisationTiles.length && utilisationTiles.every((t) => t.demand === "gen-flows"),
+      `utilisation tiles of gen-flows asked: ${utilisationTiles.length}, all 200/204 (${[...new Set(utilisationTiles.map((t) => t.status))].join(", ")})`);
+    check(assignPosts.length === 0, "no POST /v1/assign: the link loads are not fetched as GeoJSON" + (assignPosts.length ? ": " + assignPosts.join(", ") : ""));
+    check(await page.locator("path.assign-flow").count() === 0, "no GeoJSON layer of loaded links drawn");
+    const summary = await page.locator("#assign-summary").innerText().catch(() => "");
+    check(/demanded/.test(summary) && /[Mk]t\/yr/.test(summary), "the demand set's total shown: " + summary.replace(/\s+/g, " "));
+    await page.screenshot({ path: shot.replace(/\.png$/, "-assign.png") });
+  }
 
   check(external.length === 0, "no request leaves the server" + (external.length ? ": " + external.join(", ") : ""));
   check(consoleErrors.length === 0, "console clean" + (consoleErrors.length ? ": " + consoleErrors.join(" | ") : ""));

@@ -78,11 +78,18 @@ export function fieldsFor(spec, path, prefix) {
 
     /**
      * A date and time (`format: date-time`, RFC 3339 with offset): the browser's date-time
-     * input and a UTC offset (the browser's own preselected); empty sends nothing.
+     * input and a UTC offset (the browser's own preselected); empty sends nothing. When the
+     * document gives the parameter's calendar years (`x-calendar-years`), the input is bounded
+     * to them and a hint says which they are.
      */
     dateTime(name, { label } = {}) {
       check(name);
-      const control = h("input", { id: id(name), name, type: "datetime-local" });
+      const years = spec.calendarOf(path, name);
+      const control = h("input", {
+        id: id(name), name, type: "datetime-local",
+        min: years ? `${years.first}-01-01T00:00` : null,
+        max: years ? `${years.last}-12-31T23:59` : null,
+      });
       const own = -new Date().getTimezoneOffset();
       const offsets = [];
       for (let m = -12 * 60; m <= 14 * 60; m += 60) offsets.push(m);
@@ -92,9 +99,12 @@ export function fieldsFor(spec, path, prefix) {
       const offset = h("select", { id: id(`${name}-offset`), title: "UTC offset of the time" },
         offsets.map((m) => h("option", { value: fmt(m) }, `UTC${fmt(m)}`)));
       offset.value = fmt(own);
-      const element = h("div", { class: "datetime-row" },
+      const row = h("div", { class: "datetime-row" },
         h("label", { htmlFor: control.id }, label || name, control),
         h("label", { htmlFor: offset.id }, "offset", offset));
+      const element = years
+        ? h("div", null, row, h("div", { id: id(`${name}-calendar`), class: "hint" }, `Border schedules are known for ${years.first}–${years.last}.`))
+        : row;
       // `datetime-local` gives "2027-07-10T08:00" (seconds when set); the offset makes it RFC 3339.
       return { name, control, offset, element, read: () => (control.value ? `${control.value}${offset.value}` : null) };
     },

@@ -11,7 +11,7 @@ import { MapView } from "./map.js";
 import { mountPanels } from "./panel.js";
 import { Picker, Places } from "./places.js";
 
-const PANELS = ["route", "capacity", "assign", "reach"];
+const PANELS = ["route", "capacity", "assign", "reach", "matrix"];
 
 /**
  * Up to this many nodes the page loads /v1/network once for the place list, markers and
@@ -59,7 +59,9 @@ async function start() {
   } else {
     places.suggestAsTyped();
   }
-  const ctx = { spec, view, places, picker: new Picker(view, places, spec), scenarios, demandSets };
+  // `large`: the network is drawn from tiles only, and so are answers that would be as big
+  // (the Assign panel's link loads).
+  const ctx = { spec, view, places, picker: new Picker(view, places, spec), scenarios, demandSets, large: !small };
   mountPanels(ctx, modules.map((m) => m.default), byId("tabs"), byId("panels"));
   window.corridor = { ...ctx, map: view.map, gl: view.gl.getMaplibreMap(), placeList: small };
   document.body.dataset.ready = "1";

@@ -41,6 +41,16 @@ export class ApiSpec {
       : null;
   }
 
+  /**
+   * `{first, last}`: the years a timed parameter (`depart`, `arrive_by`) may lie in, from its
+   * schema's `x-calendar-years` (the years the border schedules cover), or null.
+   */
+  calendarOf(path, name) {
+    const s = this.schema(path, name);
+    const y = s && s["x-calendar-years"];
+    return Array.isArray(y) && y.length === 2 && y.every(Number.isInteger) && y[0] <= y[1] ? { first: y[0], last: y[1] } : null;
+  }
+
   /** The documented default of a parameter, as a string, or null. */
   defaultOf(path, name) {
     const s = this.schema(path, name);

@@ -4,8 +4,16 @@
 // scenario and "compare with baseline" it asks POST /v1/compare/assign: every loaded link
 // coloured by its change in utilisation (blue fell, red rose), served and unserved tonnes
 // before and after, and the links whose utilisation crossed 80% or 100%.
+//
+// On a large network (`ctx.large`: the page loads no network and draws it from tiles) a demand
+// set the server ships is not answered as GeoJSON of every loaded link: the link loads are
+// drawn from the service's utilisation tiles (/tiles/{z}/{x}/{y}.mvt?layer=utilisation&demand=
+// NAME[&scenario=S], styled by /style.json with the same parameters) by MapLibre under the
+// answers. The tiles take a demand set and a scenario only, so the default mode and planned
+// links are not offered there; pasted demands and comparisons still ask POST /v1/assign and
+// /v1/compare/assign.
 
-import { postJson } from "../api.js";
+import { getJson, postJson } from "../api.js";
 import { h, put, titled } from "../dom.js";
 import { CHANGE_STOPS, UTIL_STOPS, changeColor, rgb, utilColor } from "../colors.js";
 import { changeClass, nf0, tonnes } from "../format.js";
@@ -16,6 +24,9 @@ const PATH = "/v1/assign";
 const COMPARE_PATH = "/v1/compare/assign";
 const PASTE = "(paste)";
 const EXAMPLE = '[{"from": "ru-irkutsk", "to": "mn-ulaanbaatar", "tonnes_per_year": 500000, "mode": "rail"}]';
+/** The MapLibre source of the utilisation tiles; its layers are the style's, ids prefixed. */
+const TILE_SOURCE = "assign-utilisation";
+const TILE_PREFIX = "assign-";
 
 export default {
   id: "assign",
@@ -51,6 +62,11 @@ export default {
       ? h("select", { id: "assign-mode", name: "mode" }, h("option", { value: "" }, "as each demand says"), modes.map((m) => h("option", { value: m }, modeLabels[m] || m)))
       : h("input", { id: "assign-mode", name: "mode", type: "text", placeholder: "as each demand says" });
     const planned = h("input", { id: "assign-include_planned", type: "checkbox" });
+    if (ctx.large) {
+      // The utilisation tiles assign a demand set as it is written.
+      mode.disabled = true;
+      planned.disabled = true;
+    }
     const scen = scenarioFields(ctx, { prefix: "assign", path: null });
     const none = () => null; // the body is built by `send`
     const fields = [
@@ -83,8 +99,29 @@ export default {
     }
 
     const result = h("div", { id: "assign-result", class: "detail" });
+
+    // The utilisation tiles (large networks): layers added to the page's MapLibre map, shown
+    // while the panel's layer is.
+    const glMap = () => (view.gl ? view.gl.getMaplibreMap() : null);
+    let tileLayers = [];
+    const clearTiles = () => {
+      const gl = glMap();
+      if (!gl) return;
+      for (const id of tileLayers) if (gl.getLayer(id)) gl.removeLayer(id);
+      if (gl.getSource(TILE_SOURCE)) gl.removeSource(TILE_SOURCE);
+      tileLayers = [];
+    };
+    const showTiles = (v) => {
+      const gl = glMap();
+      if (gl) for (const id of tileLayers) if (gl.getLayer(id)) gl.setLayoutProperty(id, "visibility", v);
+    };
+    layer.on("add", () => showTiles("visible")).on("remove", () => showTiles("none"));
+    /** Whether this query is drawn from the tiles: a shipped set, no comparison, on a large network. */
+    const fromTiles = () => ctx.large && demand.value !== PASTE && !scen.comparing();
+
     const clear = () => {
       layer.clearLayers();
+      clearTiles();
       put(result);
     };
 
@@ -183,16 +220,53 @@ export default {
         h("div", { class: "muted" }, `Line colour: change in utilisation from the baseline (blue fell, red rose; full colour at ±${pct(scale)}); width: the larger of the two flows; dotted: no capacity.`));
     }
 
-    function draw(fc) {
+    /** Draws the link loads from the utilisation tiles (`tiled`: what `send` fetched). */
+    function drawTiled({ style, tilejson, query }) {
+      const gl = glMap();
+      const src = Object.values(style.sources || {})[0];
+      if (!gl || !src) throw new Error("the map cannot draw tiles here");
+      gl.addSource(TILE_SOURCE, src);
+      for (const l of style.layers || []) {
+        if (l.type === "background") continue;
+        const id = TILE_PREFIX + l.id;
+        gl.addLayer({ ...l, id, source: TILE_SOURCE });
+        tileLayers.push(id);
+      }
+      const set = sets.find((x) => x.name === query.get("demand"));
+      const b = tilejson.bounds;
+      if (Array.isArray(b) && b.length === 4) view.fitVisible(L.latLngBounds([b[1], b[0]], [b[3], b[2]]));
+      put(result,
+        h("table", { id: "assign-summary", class: "results compare", dataset: { source: "tiles" } },
+          h("tbody", null,
+            h("tr", null, h("td", null, "demanded"), h("td", null, set ? tonnes(set.total_tpy) : "–")),
+            h("tr", null, h("td", null, "demands"), h("td", null, set && Array.isArray(set.demands) ? nf0.format(set.demands.length) : "–")))),
+        h("div", { id: "assign-tiles", class: "muted" },
+          `Large network: link loads drawn from the service's utilisation tiles (${query.toString()}), coloured by utilisation, sized by flow. `
+          + "The tiles carry each link's flow, capacity and utilisation, not the served and unserved totals."));
+    }
+
+    function draw(answer) {
       clear();
+      if (answer.tiled) {
+        drawTiled(answer);
+        return;
+      }
+      const fc = answer;
       if (fc.delta != null) drawCompare(fc);
       else drawPlain(fc);
       if (layer.getLayers().length) view.fitVisible(layer.getBounds());
     }
 
+    async function send() {
+      if (!fromTiles()) return postJson(scen.comparing() ? COMPARE_PATH : PATH, body());
+      const query = new URLSearchParams({ layer: "utilisation", demand: demand.value });
+      if (scen.scenario.control.value) query.set("scenario", scen.scenario.control.value);
+      const [style, tilejson] = await Promise.all([getJson("/style.json", query), getJson("/tiles.json", query)]);
+      return { tiled: true, style, tilejson, query };
+    }
+
     const form = queryForm(ctx, {
-      id: "assign", path: PATH, fields, submitLabel: "Assign demand", busy: "Assigning…", draw, clear,
-      send: () => postJson(scen.comparing() ? COMPARE_PATH : PATH, body()),
+      id: "assign", path: PATH, fields, submitLabel: "Assign demand", busy: "Assigning…", draw, clear, send,
     });
     form.element.append(result);
     return { element: form.element, layer };

@@ -2,7 +2,9 @@
 // (GET /v1/reach): the contours as nested areas, the links reached. With a scenario and
 // "compare with baseline" it asks /v1/reach twice (there is no compare endpoint for reach):
 // the baseline's contours grey and dashed under the scenario's, and the places reached within
-// each budget before and after.
+// each budget before and after. With a time (budgets in hours): a departure outwards
+// (`depart`, values in hours after it) or an arrival deadline inwards (`arrive_by`, values the
+// latest departures in hours before it), both through the crossings' hours and holidays.
 
 import { getJson } from "../api.js";
 import { fieldsFor } from "../form.js";
@@ -43,10 +45,28 @@ export default {
     });
     const scen = scenarioFields(ctx, { prefix: "reach", path: PATH });
     const direction = f.choice("direction", { label: "Direction", labels: { from: "from the place", to: "to the place" } });
+    // The clock: a departure outwards, a deadline inwards; only for budgets in hours. The
+    // field that does not apply is hidden and not sent.
+    const depart = f.dateTime("depart", { label: "Depart (optional: border schedules apply)" });
+    const arriveBy = f.dateTime("arrive_by", { label: "Arrive by (optional: border schedules apply)" });
+    const timed = (field, dir) => ({
+      ...field,
+      read: () => (direction.control.value === dir && measureField.control.value === "time" ? field.read() : null),
+    });
+    const syncClock = () => {
+      const hours = measureField.control.value === "time";
+      depart.element.hidden = !(hours && direction.control.value !== "to");
+      arriveBy.element.hidden = !(hours && direction.control.value === "to");
+    };
+    direction.control.addEventListener("change", syncClock);
+    measureField.control.addEventListener("change", syncClock);
+    syncClock();
     const fields = [
       f.place("from", { label: "Place", list: "places", placeholder: "place name", value: places.displayName("mn-ulaanbaatar"), resolve: (t) => places.resolve(t) }),
       [direction, measureField, f.choice("mode", { label: "Mode", labels: { any: "rail + road", rail: "rail only", road: "road only" } })],
       contours,
+      timed(depart, "from"),
+      timed(arriveBy, "to"),
       f.checks("avoid_countries", { legend: "Avoid countries", items: places.countries }),
       scen.scenario,
     ];
@@ -87,8 +107,16 @@ export default {
         return g ? g.properties.nodes : null;
       };
       const origin = fc.origin && fc.origin.id ? places.label(fc.origin.id) : "";
+      const q = fc.query || {};
+      const clock = q.depart
+        ? `Leaving at ${q.depart}: hours after departure, waits at closed crossings included.`
+        : q.arrive_by
+          ? `Arriving by ${q.arrive_by}: the latest departure from each place, in hours before it, waits at closed crossings included.`
+          : null;
+      const reached = fc.features.filter((x) => x.properties && x.properties.kind === "reach_node" && x.properties.node !== (fc.origin && fc.origin.id));
       put(result,
         h("h3", null, `${direction.control.value === "to" ? "Reaching" : "Reached from"} ${origin}`),
+        clock ? h("div", { id: "reach-clock" }, clock) : null,
         h("table", { id: "reach-table", class: "results" },
           h("thead", null, h("tr", null, h("th", null, `within (${unit})`),
             comparing ? [h("th", null, "places, baseline"), h("th", null, "places, scenario")] : h("th", null, "places"))),
@@ -98,7 +126,12 @@ export default {
             h("td", null, String(nodesAt(mine, b) ?? "–")))))),
         h("div", { class: "muted" }, comparing
           ? "Scenario contours in colour over the baseline's (grey, dashed); places: nodes reached within each budget."
-          : "Contours: the area around the places reached within each budget; thin lines: links reached."));
+          : "Contours: the area around the places reached within each budget; thin lines: links reached."),
+        reached.length ? h("details", null, h("summary", null, `Places reached (${reached.length})`),
+          h("table", { id: "reach-places", class: "results compare" },
+            h("thead", null, h("tr", null, h("th", null, "place"), h("th", null, q.arrive_by ? `leave before (${unit})` : `value (${unit})`))),
+            h("tbody", null, reached.map((g) => h("tr", { dataset: { node: g.properties.node } },
+              h("td", null, places.label(g.properties.node) || g.properties.name), h("td", null, measure(g.properties.value))))))) : null);
       if (layer.getLayers().length) view.fitVisible(layer.getBounds());
     }
 
