@@ -186,8 +186,8 @@ async fn get(dir: &Path, uri: &str) -> (u16, Value) {
     (status, serde_json::from_slice(&body).expect("json body"))
 }
 
-#[test]
-fn a_border_crossed_by_a_railway_and_a_road_becomes_two_crossings_between_border_points() {
+#[actix_web::test]
+async fn a_border_crossed_by_a_railway_and_a_road_becomes_two_crossings_between_border_points() {
     let Some((_tmp, out)) = import_fixture("border.osm") else {
         return;
     };
@@ -263,15 +263,35 @@ fn a_border_crossed_by_a_railway_and_a_road_becomes_two_crossings_between_border
     let x = &link_props(&out, "osm-xroad-w200-2")["properties"];
     assert_eq!(x["countries"], serde_json::json!(["RU", "MN"]));
     assert_eq!(
-        x["status"], "planned",
-        "an inferred crossing is not open: {x}"
+        x["status"], "unverified",
+        "an inferred crossing is listed by OSM, not confirmed: {x}"
     );
-    assert_eq!(x["verification"], "unverified");
+    assert_eq!(x["source"], "OpenStreetMap contributors, ODbL; way 200");
     assert_eq!(x["ah_ref"], "AH3", "Asian Highway relation membership");
     assert_eq!(x["ref"], "A340");
+    let r = &link_props(&out, "osm-xrail-w100-2")["properties"];
+    assert_eq!(r["status"], "unverified", "{r}");
+    assert_eq!(r["source"], "OpenStreetMap contributors, ODbL; way 100");
     // The crossing's geometry runs from control to control: 4 vertices (12, 13, 14, 15).
     let g = link_props(&out, "osm-xroad-w200-2")["geometry"]["coordinates"].clone();
     assert_eq!(g.as_array().map(Vec::len), Some(4), "{g}");
+    // An unverified crossing is left out of routing unless planned links are asked for: the
+    // failure names `include_planned`, and with it the route runs through the crossing.
+    for (mode, from, to, crossing) in [
+        ("rail", "osm-rail-1", "osm-rail-5", "osm-xrail-w100-2"),
+        ("road", "osm-road-11", "osm-road-16", "osm-xroad-w200-2"),
+    ] {
+        let uri = format!("/v1/route?from={from}&to={to}&mode={mode}");
+        let (status, doc) = get(&out, &uri).await;
+        assert_eq!(status, 422, "{uri}: {doc}");
+        assert!(doc.to_string().contains("include_planned"), "{uri}: {doc}");
+        let (status, doc) = get(&out, &format!("{uri}&include_planned=true")).await;
+        assert_eq!(status, 200, "{uri}&include_planned=true: {doc}");
+        assert!(
+            doc.to_string().contains(crossing),
+            "{crossing} not used: {doc}"
+        );
+    }
 }
 
 #[test]

@@ -293,7 +293,7 @@ impl fmt::Display for ImportSummary {
         if let Some(o) = &self.overlay {
             writeln!(
                 f,
-                "overlay: {} curated crossing(s) matched, {} not in this extract, {} OSM crossing(s) inferred (status planned, verification unverified)",
+                "overlay: {} curated crossing(s) matched, {} not in this extract, {} OSM crossing(s) inferred (status unverified)",
                 o.crossings_matched.len(),
                 o.crossings_unmatched.len(),
                 o.crossings_inferred.len()

@@ -133,7 +133,7 @@ pub fn apply(graph: &mut Graph, curated: &Network) -> OverlayReport {
                     l.props.insert((*f).into(), v);
                 }
             }
-            for f in ["verification", "dwell_note"] {
+            for f in ["dwell_note"] {
                 l.props.remove(f);
             }
             l.props.insert(
