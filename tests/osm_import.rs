@@ -495,6 +495,103 @@ fn a_station_on_a_degree_two_chain_splits_it_and_the_rest_is_one_link() {
 }
 
 #[test]
+fn stations_beside_the_track_are_placed_on_its_nearest_point_and_split_the_line() {
+    if !osmium_available("station_beside") {
+        return;
+    }
+    let tmp = Tmp::new("station_beside");
+    let input = pbf("station_beside.osm", &tmp.0);
+    let out = tmp.0.join("net");
+    let (summary, _) = import(&options(input, out.clone(), false)).expect("imports");
+    // 70 and 73 become new vertices; 72 names vertex 2; 75 and 76 are too far from the
+    // line (76 is beside the road, which takes no station); the metro station 74 is no
+    // candidate at all.
+    let s = &summary.stations;
+    assert_eq!(
+        (
+            s.on_track,
+            s.beside,
+            s.beside_at_vertex,
+            s.merged,
+            s.too_far
+        ),
+        (0, 3, 1, 0, 2),
+        "{s:?}"
+    );
+    let (nodes, links) = graph(&out);
+    let want_nodes: Nodes = [
+        ("osm-rail-1", n("junction", "RU", Some(1520), "OSM node 1")),
+        ("osm-rail-70", n("station", "RU", Some(1520), "Beside")),
+        ("osm-rail-2", n("station", "RU", Some(1520), "At Vertex")),
+        (
+            "osm-rail-73",
+            n("station", "RU", Some(1520), "Platform Stop"),
+        ),
+        ("osm-rail-3", n("junction", "RU", Some(1520), "OSM node 3")),
+        ("osm-road-81", n("junction", "RU", None, "OSM node 81")),
+        ("osm-road-82", n("junction", "RU", None, "OSM node 82")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    assert_eq!(nodes, want_nodes);
+    let want_links: Links = [
+        (
+            "osm-rail-w60-1",
+            l("osm-rail-1", "osm-rail-70", "line", Some(1520), false),
+        ),
+        (
+            "osm-rail-w60-2",
+            l("osm-rail-2", "osm-rail-70", "line", Some(1520), false),
+        ),
+        (
+            "osm-rail-w60-3",
+            l("osm-rail-2", "osm-rail-73", "line", Some(1520), false),
+        ),
+        (
+            "osm-rail-w60-4",
+            l("osm-rail-3", "osm-rail-73", "line", Some(1520), false),
+        ),
+        (
+            "osm-road-w80-1",
+            l("osm-road-81", "osm-road-82", "road", None, false),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    assert_eq!(links, want_links);
+    // The station stands on the track (the middle of 1-2), not where it was mapped.
+    let node = features(&out, "nodes.geojson")
+        .into_iter()
+        .find(|f| f["properties"]["id"] == "osm-rail-70")
+        .unwrap();
+    assert_eq!(
+        node["geometry"]["coordinates"],
+        serde_json::json!([104.025, 52.5])
+    );
+    let note = node["properties"]["position_note"].as_str().unwrap();
+    assert!(note.contains("station node 70 lies 133 m"), "{note}");
+    // Geometry and length are kept: the four links hold the line's 3 vertices plus the 2
+    // inserted ones, and their lengths add up to the line's geodesic length. 0.1° of
+    // longitude along 52.5° N: N·cos φ = 3,890,983 m (see the station-chain test), so
+    // 0.0017453 rad is 6.791 km.
+    let (mut km, mut vertices) = (0.0, 0);
+    for id in [
+        "osm-rail-w60-1",
+        "osm-rail-w60-2",
+        "osm-rail-w60-3",
+        "osm-rail-w60-4",
+    ] {
+        let f = link_props(&out, id);
+        km += f["properties"]["length_km"].as_f64().unwrap();
+        vertices += f["geometry"]["coordinates"].as_array().unwrap().len();
+    }
+    assert!((km - 6.791).abs() < 0.002, "{km}");
+    assert_eq!(vertices, 5 + 3, "each inner graph node ends two links");
+}
+
+#[test]
 fn a_way_with_no_gauge_tag_takes_its_countrys_standard_gauge() {
     let Some((_tmp, out)) = import_fixture("no_gauge.osm") else {
         return;

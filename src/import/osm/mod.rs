@@ -2,7 +2,8 @@
 //! that [`crate::network::load`] validates and `corridor serve --data` serves.
 //!
 //! Pipeline, one typed value per stage: [`read::read_ways`] (pass 1: the selected ways,
-//! [`select`]) → [`read::read_nodes`] (pass 2: only their nodes) → [`topology::build`] (graph
+//! [`select`]) → [`read::read_nodes`] (pass 2: only their nodes, and the named stations) →
+//! [`stations::attach_beside`] (stations beside the track placed on it) → [`topology::build`] (graph
 //! nodes at junctions, ends, attribute changes, stations; chains as links; countries and
 //! border crossings from [`borders`]) → [`overlay::apply`] (curated crossings, places,
 //! terminals and ports) → [`write::write`] (temporary directory, validated, renamed).
@@ -14,6 +15,7 @@ pub mod borders;
 pub mod overlay;
 pub mod read;
 pub mod select;
+pub mod stations;
 pub mod topology;
 pub mod write;
 
@@ -117,6 +119,8 @@ pub struct ImportSummary {
     pub km: BTreeMap<(String, String, String), f64>,
     /// Cities and towns whose name went to a graph node.
     pub places_named: usize,
+    /// Named stations on the track, placed from beside it, and too far from it.
+    pub stations: stations::StationReport,
     /// What the overlay did.
     pub overlay: Option<overlay::OverlayReport>,
     /// OSM crossings (before the overlay).
@@ -174,7 +178,7 @@ pub fn import(opts: &ImportOptions) -> Result<(ImportSummary, Network), OsmImpor
     };
     let paths: Vec<&std::path::Path> = opts.inputs.iter().map(PathBuf::as_path).collect();
     let pb = bar(opts.progress, "pass 1: ways and relations");
-    let ways = read::read_ways(&paths, &opts.selection, &pb)?;
+    let mut ways = read::read_ways(&paths, &opts.selection, &pb)?;
     pb.finish_and_clear();
     tracing::info!(
         ways = ways.len(),
@@ -195,7 +199,7 @@ pub fn import(opts: &ImportOptions) -> Result<(ImportSummary, Network), OsmImpor
     needed.sort_unstable();
     needed.dedup();
     let pb = bar(opts.progress, "pass 2: nodes of the selected ways");
-    let pass = read::read_nodes(&paths, &needed, opts.bbox, &pb)?;
+    let mut pass = read::read_nodes(&paths, &needed, opts.bbox, &pb)?;
     pb.finish_and_clear();
     drop(needed);
     let read_time = t0.elapsed();
@@ -205,6 +209,8 @@ pub fn import(opts: &ImportOptions) -> Result<(ImportSummary, Network), OsmImpor
         peak_rss_kb = peak_rss_kb(),
         "pass 2 done"
     );
+    let stations = stations::attach_beside(&mut ways, &mut pass);
+    tracing::info!(?stations, "stations placed");
     let (mut graph, outside) =
         topology::build(&ways, &pass, &borders, opts.default_country.as_deref());
     if outside.chains > 0 {
@@ -261,6 +267,7 @@ pub fn import(opts: &ImportOptions) -> Result<(ImportSummary, Network), OsmImpor
         links: graph.links.len(),
         km,
         places_named,
+        stations,
         overlay,
         crossings_found,
         elapsed: t0.elapsed(),
@@ -289,6 +296,17 @@ impl fmt::Display for ImportSummary {
             writeln!(f, "  {m:4} {c} {g:>9}: {km:10.1} km")?;
         }
         writeln!(f, "cities and towns named: {}", self.places_named)?;
+        let s = &self.stations;
+        writeln!(
+            f,
+            "stations: {} on the track, {} beside it placed on it within {} m ({} at an existing vertex, {} merged with a station there), {} farther from the selected track (left out)",
+            s.on_track,
+            s.beside,
+            stations::STATION_BESIDE_M,
+            s.beside_at_vertex,
+            s.merged,
+            s.too_far
+        )?;
         writeln!(f, "crossings found in OSM: {}", self.crossings_found)?;
         if let Some(o) = &self.overlay {
             writeln!(

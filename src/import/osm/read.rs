@@ -13,6 +13,7 @@ use rayon::iter::{ParallelBridge, ParallelIterator};
 
 use super::OsmImportError;
 use super::select::{Selection, WayAttrs, select_way};
+use super::stations::station_name;
 
 /// A selected way: its id, attributes and node references in order.
 #[derive(Debug, Clone)]
@@ -48,8 +49,11 @@ impl BBox {
 /// Tags of a node that matter to the network.
 #[derive(Debug, Clone, Default)]
 pub struct NodeTags {
-    /// `name` of a `railway=station`.
+    /// Name of a station ([`super::stations::station_name`]).
     pub station: Option<String>,
+    /// A station placed on the track from beside it ([`super::stations`]): the OSM station
+    /// node, its distance to the track (m) and the way it was placed on.
+    pub beside: Option<(i64, f64, i64)>,
     /// `barrier=border_control`.
     pub border_control: bool,
     /// `name` of a `place=city|town`.
@@ -66,6 +70,9 @@ pub struct NodePass {
     pub tags: HashMap<i64, NodeTags>,
     /// Named cities and towns anywhere in the file: `(name, lon, lat)`.
     pub places: Vec<(String, f64, f64)>,
+    /// Named stations on no selected way (inside `--bbox`): `(id, name, lon, lat)`, 1e-7
+    /// degrees; [`super::stations::attach_beside`] places those near the track on it.
+    pub stations_beside: Vec<(i64, String, i32, i32)>,
     /// Nodes read in the file(s).
     pub nodes_read: u64,
 }
@@ -244,27 +251,39 @@ pub fn read_nodes(
                     let (lon, lat) = (f64::from(lon7) * 1e-7, f64::from(lat7) * 1e-7);
                     let inside = bbox.is_none_or(|b| b.contains(lon, lat));
                     let mut t = NodeTags::default();
-                    let (mut railway, mut name, mut place) = (None, None, None);
+                    let (mut name, mut place) = (None, None);
+                    // Only nodes with tags reach here with a non-empty iterator; the few
+                    // station keys are kept for `station_name`.
+                    let mut kept: Vec<(&str, &str)> = Vec::new();
                     for (k, v) in tags {
                         match k {
-                            "railway" => railway = Some(v),
-                            "name" => name = Some(v),
+                            "name" => {
+                                name = Some(v);
+                                kept.push((k, v));
+                            }
                             "place" => place = Some(v),
                             "barrier" if v == "border_control" => t.border_control = true,
+                            "railway" | "public_transport" | "train" | "station" => {
+                                kept.push((k, v));
+                            }
                             _ => {}
                         }
                     }
-                    if let (Some("city" | "town"), Some(n), true) = (place, name, inside) {
+                    if !inside {
+                        return;
+                    }
+                    if let (Some("city" | "town"), Some(n)) = (place, name) {
                         part.places.push((n.to_string(), lon, lat));
                     }
-                    if wanted && inside {
+                    let station = station_name(kept.iter().copied());
+                    if wanted {
                         part.coords.push((id, lon7, lat7));
-                        if railway == Some("station") {
-                            t.station = name.map(str::to_string);
-                        }
+                        t.station = station.map(str::to_string);
                         if t.station.is_some() || t.border_control {
                             part.tags.insert(id, t);
                         }
+                    } else if let Some(s) = station {
+                        part.stations_beside.push((id, s.to_string(), lon7, lat7));
                     }
                 };
             for g in block.groups() {
@@ -281,6 +300,7 @@ pub fn read_nodes(
             pass.coords.extend(part.coords);
             pass.tags.extend(part.tags);
             pass.places.extend(part.places);
+            pass.stations_beside.extend(part.stations_beside);
             pass.nodes_read += part.nodes_read;
         }
     }

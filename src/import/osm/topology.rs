@@ -463,7 +463,37 @@ impl Builder<'_> {
         };
         let name = station.unwrap_or_else(|| format!("OSM node {osm}"));
         let mut props = Map::new();
-        props.insert("source".into(), json!(format!("{OSM_SOURCE}; node {osm}")));
+        let beside = tags
+            .and_then(|t| t.beside)
+            .filter(|_| kind == NodeKind::Station);
+        match beside {
+            // A new vertex: it carries the station node's id and stands on the track.
+            Some((st, d, way)) if st == osm => {
+                props.insert("source".into(), json!(format!("{OSM_SOURCE}; node {osm}")));
+                props.insert(
+                    "position_note".into(),
+                    json!(format!(
+                        "station node {st} lies {d:.0} m from the track; placed on the nearest point of way {way}"
+                    )),
+                );
+            }
+            // An existing vertex named after a station node beside it.
+            Some((st, d, way)) => {
+                props.insert(
+                    "source".into(),
+                    json!(format!("{OSM_SOURCE}; node {osm}; station node {st}")),
+                );
+                props.insert(
+                    "position_note".into(),
+                    json!(format!(
+                        "station node {st} lies {d:.0} m from the track; its nearest point is vertex {osm} of way {way}"
+                    )),
+                );
+            }
+            None => {
+                props.insert("source".into(), json!(format!("{OSM_SOURCE}; node {osm}")));
+            }
+        }
         props.insert("osm_node".into(), json!(osm));
         self.graph.nodes.push(GNode {
             id: format!("osm-{}-{osm}", mode_str(mode)),
@@ -685,7 +715,14 @@ pub fn name_places(graph: &mut Graph, places: &[(String, f64, f64)]) -> usize {
     );
     let mut places: Vec<&(String, f64, f64)> = places.iter().collect();
     places.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut taken: HashSet<String> = graph.nodes.iter().map(|n| n.name.clone()).collect();
+    // A station named after its town (Helsinki's is "Helsinki") does not take the name from
+    // the town: place search reads a city and its station within 30 km as one place.
+    let mut taken: HashSet<String> = graph
+        .nodes
+        .iter()
+        .filter(|n| n.kind != NodeKind::Station)
+        .map(|n| n.name.clone())
+        .collect();
     let mut named = 0;
     for (name, lon, lat) in places {
         if taken.contains(name) {
