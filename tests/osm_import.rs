@@ -11,6 +11,7 @@ use std::process::Command;
 
 use actix_web::test as atest;
 use actix_web::web;
+use corridor::cli::import::curated_folders;
 use corridor::corridor_app;
 use corridor::http::{AppState, ServerConfig};
 use corridor::import::osm::{ImportOptions, Selection, import};
@@ -83,6 +84,11 @@ fn options(input: PathBuf, out: PathBuf, overlay: bool) -> ImportOptions {
             narrow_gauge: false,
         },
         overlay: overlay.then_some(Source::Embedded),
+        carry: if overlay {
+            curated_folders(&Source::Embedded).expect("curated folders")
+        } else {
+            Vec::new()
+        },
         default_country: None,
         boundaries: None,
         progress: false,
@@ -330,6 +336,98 @@ fn the_overlay_gives_osm_crossings_their_curated_ids_and_facts() {
         ("ru-kyakhta", "mn-altanbulag")
     );
     assert_eq!(format!("{}", road.status), "open");
+}
+
+#[actix_web::test]
+async fn the_overlay_carries_curated_line_capacities_and_the_scenarios_whose_ids_it_kept() {
+    if !osmium_available("overlay_line") {
+        return;
+    }
+    let tmp = Tmp::new("overlay_line");
+    let input = pbf("overlay_line.osm", &tmp.0);
+    let out = tmp.0.join("net");
+    let (summary, net) = import(&options(input, out.clone(), true)).expect("imports");
+    let o = summary.overlay.as_ref().expect("overlay ran");
+    // Capacities: rail-sukhbaatar-darkhan has both ends here (Sukhbaatar is the crossing's
+    // MN border point, Darkhan joins the line's end station), and so has the road to the
+    // Kyakhta terminal; the rail line from Gusinoozersk has one end outside the extract.
+    let carried: Vec<(&str, usize)> = o
+        .capacities_transferred
+        .iter()
+        .map(|(id, n, _, _)| (id.as_str(), *n))
+        .collect();
+    assert_eq!(
+        carried,
+        vec![("rail-sukhbaatar-darkhan", 3), ("road-kyakhta-terminal", 1)],
+        "{o:?}"
+    );
+    let not: BTreeMap<&str, &str> = o
+        .capacities_not_transferred
+        .iter()
+        .map(|(id, why)| (id.as_str(), why.as_str()))
+        .collect();
+    assert_eq!(
+        not.get("rail-gusinoozersk-naushki").copied(),
+        Some("end ru-gusinoozersk not in the imported network"),
+        "{not:?}"
+    );
+    for id in [
+        "osm-rail-w100-3",
+        "osm-rail-w101-1",
+        "osm-conn-mn-darkhan-rail",
+    ] {
+        let l = net.link(id).unwrap_or_else(|| panic!("no {id}"));
+        let c = l.capacity.as_ref().expect("capacity carried");
+        assert_eq!((c.value, c.unit.as_str()), (16.0, "trains/day"), "{id}");
+        let p = &l.properties;
+        assert_eq!(
+            p.get_str("capacity_from").as_deref(),
+            Some("rail-sukhbaatar-darkhan")
+        );
+        assert!(
+            p.get_str("capacity_source")
+                .unwrap()
+                .starts_with("curated link rail-sukhbaatar-darkhan: "),
+            "{id}"
+        );
+    }
+    // North of the border no curated line matched: no capacity there.
+    assert!(net.link("osm-rail-w100-1").unwrap().capacity.is_none());
+    // Scenarios: naushki-closed names only the matched crossing, so it is carried; every
+    // other scenario names a crossing outside the extract and is refused, naming it; the
+    // demand sets name places outside the extract.
+    let c = &summary.carried;
+    assert_eq!(c.carried, vec!["scenarios/naushki-closed.json".to_string()]);
+    let refused: Vec<&str> = c.refused.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(
+        refused,
+        vec![
+            "scenarios/gashuunsukhait-rail-open.json",
+            "scenarios/kani-kurgan-checkpoint.json",
+            "scenarios/primorye-checkpoints-rebuilt.json",
+            "scenarios/rosgranstroy-priority.json",
+            "scenarios/tashanta-reconstructed.json",
+            "demand/eaeu-fta-2027.json",
+            "demand/mongolia-trade-2023.json",
+        ]
+    );
+    let why = &c.refused[3].1;
+    assert!(
+        why.iter()
+            .any(|p| p.to_string().contains("xd-mondy-khankh")),
+        "{why:?}"
+    );
+    assert!(out.join("scenarios/naushki-closed.json").is_file());
+    assert!(!out.join("scenarios/rosgranstroy-priority.json").exists());
+    assert!(!out.join("demand").exists());
+    // The carried scenario loads with the imported network and applies: the route north
+    // from Darkhan crosses at Naushki, and with the crossing closed there is none.
+    let base = "/v1/route?from=mn-darkhan&to=ru-naushki&mode=rail";
+    let (status, doc) = get(&out, base).await;
+    assert_eq!(status, 200, "{doc}");
+    assert!(doc.to_string().contains("xr-naushki-sukhbaatar"), "{doc}");
+    let (status, doc) = get(&out, &format!("{base}&scenario=naushki-closed")).await;
+    assert_eq!(status, 422, "{doc}");
 }
 
 #[actix_web::test]

@@ -12,6 +12,7 @@
 //! ids, or the curated source it came from.
 
 pub mod borders;
+pub mod carry;
 pub mod overlay;
 pub mod read;
 pub mod select;
@@ -96,6 +97,10 @@ pub struct ImportOptions {
     pub selection: Selection,
     /// The curated network to overlay (`None`: no overlay).
     pub overlay: Option<Source>,
+    /// Curated documents (scenarios, demand sets) to carry into `out`, each kept only when it
+    /// passes its check on the imported network ([`carry`]). The CLI takes them from the
+    /// overlay's source; empty without an overlay.
+    pub carry: Vec<carry::CuratedFolder>,
     /// Country of points outside every boundary.
     pub default_country: Option<String>,
     /// Boundaries GeoJSON text (default: the embedded `geodata/boundaries/countries.geojson`).
@@ -123,6 +128,8 @@ pub struct ImportSummary {
     pub stations: stations::StationReport,
     /// What the overlay did.
     pub overlay: Option<overlay::OverlayReport>,
+    /// Curated scenarios and demand sets carried into `--out`, and those refused.
+    pub carried: carry::CarryReport,
     /// OSM crossings (before the overlay).
     pub crossings_found: usize,
     /// Wall time.
@@ -258,7 +265,7 @@ pub fn import(opts: &ImportOptions) -> Result<(ImportSummary, Network), OsmImpor
     let ways_selected = ways.len();
     drop(pass);
     drop(ways);
-    let net = write::write(&graph, &opts.out, opts.force)?;
+    let (net, carried) = write::write(&graph, &opts.out, opts.force, &opts.carry)?;
     tracing::info!(peak_rss_kb = peak_rss_kb(), "written and validated");
     let summary = ImportSummary {
         osm_nodes_read: nodes_read,
@@ -269,6 +276,7 @@ pub fn import(opts: &ImportOptions) -> Result<(ImportSummary, Network), OsmImpor
         places_named,
         stations,
         overlay,
+        carried,
         crossings_found,
         elapsed: t0.elapsed(),
         read_time,
@@ -332,6 +340,44 @@ impl fmt::Display for ImportSummary {
             for (id, modes, d) in &o.nodes_attached {
                 let m: Vec<&str> = modes.iter().map(|m| m.as_str()).collect();
                 writeln!(f, "  attached {id} ({}) at {d:.2} km", m.join("+"))?;
+            }
+            writeln!(
+                f,
+                "overlay: {} curated line/road capacit(ies) carried onto imported links, {} not ({} link(s) on two curated paths kept the smaller)",
+                o.capacities_transferred.len(),
+                o.capacities_not_transferred.len(),
+                o.capacity_links_shared
+            )?;
+            for (id, n, km, ckm) in &o.capacities_transferred {
+                writeln!(
+                    f,
+                    "  capacity of {id} onto {n} link(s) ({km:.1} km imported path, curated {ckm:.0} km)"
+                )?;
+            }
+            for (id, why) in &o.capacities_not_transferred {
+                writeln!(f, "  capacity of {id} not carried: {why}")?;
+            }
+        }
+        let c = &self.carried;
+        if !(c.carried.is_empty() && c.refused.is_empty()) {
+            writeln!(
+                f,
+                "curated documents: {} carried into --out, {} refused (they name features the import did not keep)",
+                c.carried.len(),
+                c.refused.len()
+            )?;
+            for file in &c.carried {
+                writeln!(f, "  carried {file}")?;
+            }
+            for (file, problems) in &c.refused {
+                let first = problems.first().map(|p| p.to_string()).unwrap_or_default();
+                let more = problems.len().saturating_sub(1);
+                let more = if more > 0 {
+                    format!(" (and {more} more)")
+                } else {
+                    String::new()
+                };
+                writeln!(f, "  refused {file}: {first}{more}")?;
             }
         }
         write!(f, "time {:.2} s", self.elapsed.as_secs_f64())?;

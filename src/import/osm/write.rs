@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value, json};
 
 use super::OsmImportError;
+use super::carry::{CarryReport, CuratedFolder};
 use super::topology::Graph;
 use crate::network::{LINKS_FILE, Mode, NODES_FILE, Network, Source};
 
@@ -115,12 +116,19 @@ impl Drop for TempDir {
 }
 
 /// Writes, validates and renames into `out`. With `force`, an existing `out` is replaced
-/// (after the new network validated); without, an existing non-empty `out` is refused.
+/// (after the new network validated); without, an existing non-empty `out` is refused. The
+/// curated documents of `carry` that pass their check against the written network go into
+/// their folders of `out` before the rename ([`super::carry`]).
 ///
 /// # Errors
 /// [`OsmImportError::OutExists`], [`OsmImportError::Io`], or
 /// [`OsmImportError::Invalid`] with every problem the validator found.
-pub fn write(graph: &Graph, out: &Path, force: bool) -> Result<Network, OsmImportError> {
+pub fn write(
+    graph: &Graph,
+    out: &Path,
+    force: bool,
+    carry: &[CuratedFolder],
+) -> Result<(Network, CarryReport), OsmImportError> {
     let io = |path: &Path, source: std::io::Error| OsmImportError::Io {
         path: path.display().to_string(),
         source,
@@ -155,6 +163,14 @@ pub fn write(graph: &Graph, out: &Path, force: bool) -> Result<Network, OsmImpor
         crate::network::LoadError::Invalid(problems) => OsmImportError::Invalid(problems),
         other => OsmImportError::Load(other),
     })?;
+    let (docs, report) = super::carry::check(carry, &net);
+    for (file, text) in docs {
+        let p = tmp.join(&file);
+        if let Some(dir) = p.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        }
+        std::fs::write(&p, text).map_err(|e| io(&p, e))?;
+    }
     if occupied {
         std::fs::remove_dir_all(out)
             .or_else(|_| std::fs::remove_file(out))
@@ -164,5 +180,5 @@ pub fn write(graph: &Graph, out: &Path, force: bool) -> Result<Network, OsmImpor
     }
     std::fs::rename(&tmp, out).map_err(|e| io(out, e))?;
     guard.0 = None;
-    Ok(net)
+    Ok((net, report))
 }
