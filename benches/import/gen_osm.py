@@ -16,7 +16,10 @@ signals, names, stations, border controls, places), and AH route relations exist
 PBF's dense nodes, string tables and compression behave as in a real extract.
 
 Usage:
-    gen_osm.py NODES OUT_DIR [SEED]      # writes OUT_DIR/big.opl (nodes, ways, relations)
+    gen_osm.py NODES OUT_DIR [SEED [MAX_SELECTED_WAY_NODES]]   # writes OUT_DIR/big.opl
+MAX_SELECTED_WAY_NODES (default: 10..200 rail, 10..250 road) bounds the selected ways' length: a small value (e.g. 12)
+gives many short ways, hence many junctions and links per selected node (to measure memory
+per link apart from memory per node).
     osmium cat OUT_DIR/big.opl -o OUT_DIR/big.osm.pbf
 e.g. NODES=10500000. Output is synthetic, for measurement only; never commit it.
 """
@@ -28,6 +31,12 @@ import sys
 target = int(sys.argv[1])
 out_dir = sys.argv[2]
 rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 21)
+max_sel = int(sys.argv[4]) if len(sys.argv) > 4 else None
+
+
+def sel_len(lo, hi):
+    """Nodes of a selected way: lo..hi by default, 3..MAX_SELECTED_WAY_NODES when given."""
+    return rng.randint(3, max_sel) if max_sel else rng.randint(lo, hi)
 os.makedirs(out_dir, exist_ok=True)
 nodes_f = open(os.path.join(out_dir, "nodes.opl.part"), "w")
 ways_f = open(os.path.join(out_dir, "ways.opl.part"), "w")
@@ -179,10 +188,10 @@ while written < target:
     elif r < 0.75:
         line_way(rng.choice(OTHER), rng.randint(5, 120), 35, 0.35)
     elif r < 0.80:
-        wid = line_way(rng.choice(RAIL), rng.randint(10, 200), 55, 0.05, far=True,
+        wid = line_way(rng.choice(RAIL), sel_len(10, 200), 55, 0.05, far=True,
                        node_tags=station_tags)
     elif r < 0.86:
-        wid = line_way(rng.choice(ROAD_SEL), rng.randint(10, 250), 45, 0.08, far=True,
+        wid = line_way(rng.choice(ROAD_SEL), sel_len(10, 250), 45, 0.08, far=True,
                        node_tags=border_tags)
         if rng.random() < 0.1:
             ah_members.append(wid)

@@ -274,9 +274,9 @@ fn transfer_capacities(graph: &mut Graph, curated: &Network, report: &mut Overla
             report.capacities_not_transferred.push((
                 id.to_string(),
                 format!(
-                    "no imported {} path of {}within {limit:.0} km (1.5 × the curated {:.0} km + 10) between {} and {}",
+                    "no imported {} path{} within {limit:.0} km (1.5 × the curated {:.0} km + 10) between {} and {}",
                     cl.mode,
-                    gauge.map(|g| format!("gauge {g} mm ")).unwrap_or_default(),
+                    gauge.map(|g| format!(" of gauge {g} mm")).unwrap_or_default(),
                     cl.length_km,
                     cl.from,
                     cl.to

@@ -9,6 +9,7 @@
 //! crosses a boundary is split there ([`super::borders`]) into lines and a crossing.
 //! Rail and road are separate layers: a level crossing joins nothing.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use geo::{Distance, Geodesic, Haversine, Length, LineString, Point};
@@ -136,7 +137,8 @@ pub fn build(
     borders: &Borders,
     default_country: Option<&str>,
 ) -> (Graph, Outside) {
-    let ways: Vec<SelectedWay> = ways.iter().map(normalise_direction).collect();
+    // Only `oneway=-1` ways are copied (reversed); the others are borrowed.
+    let ways: Vec<Cow<'_, SelectedWay>> = ways.iter().map(normalise_direction).collect();
     let station =
         |m: Mode, n: i64| m == Mode::Rail && pass.tags.get(&n).is_some_and(|t| t.station.is_some());
     // (1) runs of present nodes.
@@ -295,6 +297,9 @@ pub fn build(
             split.push(c);
         }
     }
+    // The cut and join indexes are not needed any more: free them before the graph grows
+    // (they hold every selected way node two or three times).
+    drop((segs, ends, kept, used, uses));
     // (4) countries and borders.
     let mut b = Builder {
         pass,
@@ -313,13 +318,14 @@ pub fn build(
     b.finish()
 }
 
-fn normalise_direction(w: &SelectedWay) -> SelectedWay {
-    let mut w = w.clone();
-    if w.attrs.oneway == Oneway::Backward {
-        w.refs.reverse();
-        w.attrs.oneway = Oneway::Forward;
+fn normalise_direction(w: &SelectedWay) -> Cow<'_, SelectedWay> {
+    if w.attrs.oneway != Oneway::Backward {
+        return Cow::Borrowed(w);
     }
-    w
+    let mut w = w.clone();
+    w.refs.reverse();
+    w.attrs.oneway = Oneway::Forward;
+    Cow::Owned(w)
 }
 
 struct Builder<'a> {
