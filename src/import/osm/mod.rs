@@ -269,15 +269,16 @@ pub fn import(opts: &ImportOptions) -> Result<(ImportSummary, Network), OsmImpor
     }
     let nodes_read = pass.nodes_read;
     let ways_selected = ways.len();
+    let (nodes, links) = (graph.nodes.len(), graph.links.len());
     drop(pass);
     drop(ways);
-    let (net, carried) = write::write(&graph, &opts.out, opts.force, &opts.carry)?;
+    let (net, carried) = write::write(graph, &opts.out, opts.force, &opts.carry)?;
     tracing::info!(peak_rss_kb = peak_rss_kb(), "written and validated");
     let summary = ImportSummary {
         osm_nodes_read: nodes_read,
         ways_selected,
-        nodes: graph.nodes.len(),
-        links: graph.links.len(),
+        nodes,
+        links,
         km,
         places_named,
         stations,
