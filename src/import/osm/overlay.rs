@@ -142,9 +142,7 @@ pub fn apply(graph: &mut Graph, curated: &Network) -> OverlayReport {
                     l.props.insert((*f).into(), v);
                 }
             }
-            for f in ["dwell_note"] {
-                l.props.remove(f);
-            }
+            l.props.remove("dwell_note");
             l.props.insert(
                 "source".into(),
                 json!(format!("{}; geometry: {osm_source}", cl.source)),
