@@ -134,6 +134,12 @@ async fn helsinki_imports_validates_serves_routes_and_agrees_with_osmium() {
         String::from_utf8_lossy(&run.stderr)
     );
     assert!(stdout.contains("rail FI   1524 mm"), "{stdout}");
+    // Helsinki's one railway station is mapped in the station hall, beside the tracks (the
+    // two metro stations of the extract are not rail stations): it is placed on the track.
+    assert!(
+        stdout.contains("stations: 0 on the track, 1 beside it placed on it within 300 m"),
+        "{stdout}"
+    );
     // `corridor validate --data` accepts it.
     let v = Command::new(env!("CARGO_BIN_EXE_corridor"))
         .args(["validate", "--data"])
@@ -158,6 +164,24 @@ async fn helsinki_imports_validates_serves_routes_and_agrees_with_osmium() {
         "rail km: ours {ours:.2}, osmium {theirs:.2} ({:.2} %)",
         diff * 100.0
     );
+    let station = net
+        .nodes()
+        .iter()
+        .find(|n| n.kind == NodeKind::Station)
+        .expect("a station");
+    // Node 25389429 lies 11 m from the end of a platform track: that vertex is the station.
+    assert_eq!(
+        (station.id.0.as_str(), station.name.as_str()),
+        ("osm-rail-25473463", "Helsinki")
+    );
+    let note = station.properties.get("position_note").unwrap();
+    assert!(
+        note.as_str()
+            .unwrap()
+            .contains("station node 25389429 lies 11 m"),
+        "{note}"
+    );
+    assert!(!net.incident(net.node_ix(&station.id.0).unwrap()).is_empty());
     // Finland's gauge is kept as it is.
     assert!(
         net.links()
@@ -213,13 +237,14 @@ async fn helsinki_imports_validates_serves_routes_and_agrees_with_osmium() {
     );
     // The extract is the city centre (about 2 km across): its longest rail route is ~1 km.
     assert!(longest > 0.5, "longest rail route {longest} km");
-    // Place search: the city of the extract is found by name (a road node took it).
+    // Place search: the city of the extract is found by name (a road node took it), beside
+    // the station of the same name.
     let city = net
         .nodes()
         .iter()
-        .find(|n| n.name == "Helsinki")
+        .find(|n| n.name == "Helsinki" && n.kind == NodeKind::City)
         .expect("Helsinki named");
-    assert_eq!(city.kind, NodeKind::City);
+    assert!(city.serves(Mode::Road));
     let mut found = false;
     for to in net.nodes().iter().filter(|n| n.serves(Mode::Road)).take(40) {
         let uri = format!("/v1/route?from=Helsinki&to={}&mode=road", to.id);

@@ -11,6 +11,7 @@ use std::process::Command;
 
 use actix_web::test as atest;
 use actix_web::web;
+use corridor::cli::import::curated_folders;
 use corridor::corridor_app;
 use corridor::http::{AppState, ServerConfig};
 use corridor::import::osm::{ImportOptions, Selection, import};
@@ -83,6 +84,11 @@ fn options(input: PathBuf, out: PathBuf, overlay: bool) -> ImportOptions {
             narrow_gauge: false,
         },
         overlay: overlay.then_some(Source::Embedded),
+        carry: if overlay {
+            curated_folders(&Source::Embedded).expect("curated folders")
+        } else {
+            Vec::new()
+        },
         default_country: None,
         boundaries: None,
         progress: false,
@@ -186,8 +192,8 @@ async fn get(dir: &Path, uri: &str) -> (u16, Value) {
     (status, serde_json::from_slice(&body).expect("json body"))
 }
 
-#[test]
-fn a_border_crossed_by_a_railway_and_a_road_becomes_two_crossings_between_border_points() {
+#[actix_web::test]
+async fn a_border_crossed_by_a_railway_and_a_road_becomes_two_crossings_between_border_points() {
     let Some((_tmp, out)) = import_fixture("border.osm") else {
         return;
     };
@@ -263,15 +269,35 @@ fn a_border_crossed_by_a_railway_and_a_road_becomes_two_crossings_between_border
     let x = &link_props(&out, "osm-xroad-w200-2")["properties"];
     assert_eq!(x["countries"], serde_json::json!(["RU", "MN"]));
     assert_eq!(
-        x["status"], "planned",
-        "an inferred crossing is not open: {x}"
+        x["status"], "unverified",
+        "an inferred crossing is listed by OSM, not confirmed: {x}"
     );
-    assert_eq!(x["verification"], "unverified");
+    assert_eq!(x["source"], "OpenStreetMap contributors, ODbL; way 200");
     assert_eq!(x["ah_ref"], "AH3", "Asian Highway relation membership");
     assert_eq!(x["ref"], "A340");
+    let r = &link_props(&out, "osm-xrail-w100-2")["properties"];
+    assert_eq!(r["status"], "unverified", "{r}");
+    assert_eq!(r["source"], "OpenStreetMap contributors, ODbL; way 100");
     // The crossing's geometry runs from control to control: 4 vertices (12, 13, 14, 15).
     let g = link_props(&out, "osm-xroad-w200-2")["geometry"]["coordinates"].clone();
     assert_eq!(g.as_array().map(Vec::len), Some(4), "{g}");
+    // An unverified crossing is left out of routing unless planned links are asked for: the
+    // failure names `include_planned`, and with it the route runs through the crossing.
+    for (mode, from, to, crossing) in [
+        ("rail", "osm-rail-1", "osm-rail-5", "osm-xrail-w100-2"),
+        ("road", "osm-road-11", "osm-road-16", "osm-xroad-w200-2"),
+    ] {
+        let uri = format!("/v1/route?from={from}&to={to}&mode={mode}");
+        let (status, doc) = get(&out, &uri).await;
+        assert_eq!(status, 422, "{uri}: {doc}");
+        assert!(doc.to_string().contains("include_planned"), "{uri}: {doc}");
+        let (status, doc) = get(&out, &format!("{uri}&include_planned=true")).await;
+        assert_eq!(status, 200, "{uri}&include_planned=true: {doc}");
+        assert!(
+            doc.to_string().contains(crossing),
+            "{crossing} not used: {doc}"
+        );
+    }
 }
 
 #[test]
@@ -310,6 +336,98 @@ fn the_overlay_gives_osm_crossings_their_curated_ids_and_facts() {
         ("ru-kyakhta", "mn-altanbulag")
     );
     assert_eq!(format!("{}", road.status), "open");
+}
+
+#[actix_web::test]
+async fn the_overlay_carries_curated_line_capacities_and_the_scenarios_whose_ids_it_kept() {
+    if !osmium_available("overlay_line") {
+        return;
+    }
+    let tmp = Tmp::new("overlay_line");
+    let input = pbf("overlay_line.osm", &tmp.0);
+    let out = tmp.0.join("net");
+    let (summary, net) = import(&options(input, out.clone(), true)).expect("imports");
+    let o = summary.overlay.as_ref().expect("overlay ran");
+    // Capacities: rail-sukhbaatar-darkhan has both ends here (Sukhbaatar is the crossing's
+    // MN border point, Darkhan joins the line's end station), and so has the road to the
+    // Kyakhta terminal; the rail line from Gusinoozersk has one end outside the extract.
+    let carried: Vec<(&str, usize)> = o
+        .capacities_transferred
+        .iter()
+        .map(|(id, n, _, _)| (id.as_str(), *n))
+        .collect();
+    assert_eq!(
+        carried,
+        vec![("rail-sukhbaatar-darkhan", 3), ("road-kyakhta-terminal", 1)],
+        "{o:?}"
+    );
+    let not: BTreeMap<&str, &str> = o
+        .capacities_not_transferred
+        .iter()
+        .map(|(id, why)| (id.as_str(), why.as_str()))
+        .collect();
+    assert_eq!(
+        not.get("rail-gusinoozersk-naushki").copied(),
+        Some("end ru-gusinoozersk not in the imported network"),
+        "{not:?}"
+    );
+    for id in [
+        "osm-rail-w100-3",
+        "osm-rail-w101-1",
+        "osm-conn-mn-darkhan-rail",
+    ] {
+        let l = net.link(id).unwrap_or_else(|| panic!("no {id}"));
+        let c = l.capacity.as_ref().expect("capacity carried");
+        assert_eq!((c.value, c.unit.as_str()), (16.0, "trains/day"), "{id}");
+        let p = &l.properties;
+        assert_eq!(
+            p.get_str("capacity_from").as_deref(),
+            Some("rail-sukhbaatar-darkhan")
+        );
+        assert!(
+            p.get_str("capacity_source")
+                .unwrap()
+                .starts_with("curated link rail-sukhbaatar-darkhan: "),
+            "{id}"
+        );
+    }
+    // North of the border no curated line matched: no capacity there.
+    assert!(net.link("osm-rail-w100-1").unwrap().capacity.is_none());
+    // Scenarios: naushki-closed names only the matched crossing, so it is carried; every
+    // other scenario names a crossing outside the extract and is refused, naming it; the
+    // demand sets name places outside the extract.
+    let c = &summary.carried;
+    assert_eq!(c.carried, vec!["scenarios/naushki-closed.json".to_string()]);
+    let refused: Vec<&str> = c.refused.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(
+        refused,
+        vec![
+            "scenarios/gashuunsukhait-rail-open.json",
+            "scenarios/kani-kurgan-checkpoint.json",
+            "scenarios/primorye-checkpoints-rebuilt.json",
+            "scenarios/rosgranstroy-priority.json",
+            "scenarios/tashanta-reconstructed.json",
+            "demand/eaeu-fta-2027.json",
+            "demand/mongolia-trade-2023.json",
+        ]
+    );
+    let why = &c.refused[3].1;
+    assert!(
+        why.iter()
+            .any(|p| p.to_string().contains("xd-mondy-khankh")),
+        "{why:?}"
+    );
+    assert!(out.join("scenarios/naushki-closed.json").is_file());
+    assert!(!out.join("scenarios/rosgranstroy-priority.json").exists());
+    assert!(!out.join("demand").exists());
+    // The carried scenario loads with the imported network and applies: the route north
+    // from Darkhan crosses at Naushki, and with the crossing closed there is none.
+    let base = "/v1/route?from=mn-darkhan&to=ru-naushki&mode=rail";
+    let (status, doc) = get(&out, base).await;
+    assert_eq!(status, 200, "{doc}");
+    assert!(doc.to_string().contains("xr-naushki-sukhbaatar"), "{doc}");
+    let (status, doc) = get(&out, &format!("{base}&scenario=naushki-closed")).await;
+    assert_eq!(status, 422, "{doc}");
 }
 
 #[actix_web::test]
@@ -472,6 +590,103 @@ fn a_station_on_a_degree_two_chain_splits_it_and_the_rest_is_one_link() {
     // N·cos φ = 6,391,616 m × 0.60876 = 3,890,983 m, so 0.15° (0.0026180 rad) is 10.187 km.
     let km = f["properties"]["length_km"].as_f64().unwrap();
     assert!((km - 10.187).abs() < 0.002, "{km}");
+}
+
+#[test]
+fn stations_beside_the_track_are_placed_on_its_nearest_point_and_split_the_line() {
+    if !osmium_available("station_beside") {
+        return;
+    }
+    let tmp = Tmp::new("station_beside");
+    let input = pbf("station_beside.osm", &tmp.0);
+    let out = tmp.0.join("net");
+    let (summary, _) = import(&options(input, out.clone(), false)).expect("imports");
+    // 70 and 73 become new vertices; 72 names vertex 2; 75 and 76 are too far from the
+    // line (76 is beside the road, which takes no station); the metro station 74 is no
+    // candidate at all.
+    let s = &summary.stations;
+    assert_eq!(
+        (
+            s.on_track,
+            s.beside,
+            s.beside_at_vertex,
+            s.merged,
+            s.too_far
+        ),
+        (0, 3, 1, 0, 2),
+        "{s:?}"
+    );
+    let (nodes, links) = graph(&out);
+    let want_nodes: Nodes = [
+        ("osm-rail-1", n("junction", "RU", Some(1520), "OSM node 1")),
+        ("osm-rail-70", n("station", "RU", Some(1520), "Beside")),
+        ("osm-rail-2", n("station", "RU", Some(1520), "At Vertex")),
+        (
+            "osm-rail-73",
+            n("station", "RU", Some(1520), "Platform Stop"),
+        ),
+        ("osm-rail-3", n("junction", "RU", Some(1520), "OSM node 3")),
+        ("osm-road-81", n("junction", "RU", None, "OSM node 81")),
+        ("osm-road-82", n("junction", "RU", None, "OSM node 82")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    assert_eq!(nodes, want_nodes);
+    let want_links: Links = [
+        (
+            "osm-rail-w60-1",
+            l("osm-rail-1", "osm-rail-70", "line", Some(1520), false),
+        ),
+        (
+            "osm-rail-w60-2",
+            l("osm-rail-2", "osm-rail-70", "line", Some(1520), false),
+        ),
+        (
+            "osm-rail-w60-3",
+            l("osm-rail-2", "osm-rail-73", "line", Some(1520), false),
+        ),
+        (
+            "osm-rail-w60-4",
+            l("osm-rail-3", "osm-rail-73", "line", Some(1520), false),
+        ),
+        (
+            "osm-road-w80-1",
+            l("osm-road-81", "osm-road-82", "road", None, false),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    assert_eq!(links, want_links);
+    // The station stands on the track (the middle of 1-2), not where it was mapped.
+    let node = features(&out, "nodes.geojson")
+        .into_iter()
+        .find(|f| f["properties"]["id"] == "osm-rail-70")
+        .unwrap();
+    assert_eq!(
+        node["geometry"]["coordinates"],
+        serde_json::json!([104.025, 52.5])
+    );
+    let note = node["properties"]["position_note"].as_str().unwrap();
+    assert!(note.contains("station node 70 lies 133 m"), "{note}");
+    // Geometry and length are kept: the four links hold the line's 3 vertices plus the 2
+    // inserted ones, and their lengths add up to the line's geodesic length. 0.1° of
+    // longitude along 52.5° N: N·cos φ = 3,890,983 m (see the station-chain test), so
+    // 0.0017453 rad is 6.791 km.
+    let (mut km, mut vertices) = (0.0, 0);
+    for id in [
+        "osm-rail-w60-1",
+        "osm-rail-w60-2",
+        "osm-rail-w60-3",
+        "osm-rail-w60-4",
+    ] {
+        let f = link_props(&out, id);
+        km += f["properties"]["length_km"].as_f64().unwrap();
+        vertices += f["geometry"]["coordinates"].as_array().unwrap().len();
+    }
+    assert!((km - 6.791).abs() < 0.002, "{km}");
+    assert_eq!(vertices, 5 + 3, "each inner graph node ends two links");
 }
 
 #[test]

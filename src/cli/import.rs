@@ -5,8 +5,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
+use crate::capacity::demand::{self, DEMAND_DIR, DemandSet};
+use crate::import::osm::carry::{self, CuratedFolder};
 use crate::import::osm::{BBox, ImportOptions, Selection, import};
-use crate::network::Source;
+use crate::network::{LoadError, Network, Problem, Source};
 
 /// `corridor import …`.
 #[derive(Debug, Subcommand)]
@@ -151,6 +153,10 @@ pub fn options(a: &OsmArgs) -> Result<ImportOptions, FlagError> {
         (Some(d), false) => Some(Source::Dir(d.clone())),
         (None, false) => Some(Source::Embedded),
     };
+    let carry = match &overlay {
+        Some(src) => curated_folders(src).map_err(|e| flag("overlay", e.to_string()))?,
+        None => Vec::new(),
+    };
     Ok(ImportOptions {
         inputs: a.files.clone(),
         out: a.out.clone(),
@@ -158,10 +164,31 @@ pub fn options(a: &OsmArgs) -> Result<ImportOptions, FlagError> {
         bbox,
         selection,
         overlay,
+        carry,
         default_country,
         boundaries,
         progress: std::io::stderr().is_terminal(),
     })
+}
+
+/// The curated documents an import carries from the overlay's source: its scenarios (parsed
+/// and applied) and demand sets (parsed), each checked on the imported network as `corridor
+/// serve` checks them.
+///
+/// # Errors
+/// [`LoadError::Io`] naming a folder or file of `src` that cannot be read.
+pub fn curated_folders(src: &Source) -> Result<Vec<CuratedFolder>, LoadError> {
+    fn demand_check(file: &str, text: &str, net: &Network) -> Result<(), Vec<Problem>> {
+        DemandSet::parse(file, text, net).map(|_| ())
+    }
+    Ok(vec![
+        carry::scenarios(src)?,
+        CuratedFolder {
+            folder: DEMAND_DIR.to_string(),
+            documents: demand::documents(src)?,
+            check: demand_check,
+        },
+    ])
 }
 
 /// Runs `corridor import`. Prints the summary on stdout; returns the exit code (errors go to

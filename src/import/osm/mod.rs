@@ -2,7 +2,8 @@
 //! that [`crate::network::load`] validates and `corridor serve --data` serves.
 //!
 //! Pipeline, one typed value per stage: [`read::read_ways`] (pass 1: the selected ways,
-//! [`select`]) → [`read::read_nodes`] (pass 2: only their nodes) → [`topology::build`] (graph
+//! [`select`]) → [`read::read_nodes`] (pass 2: only their nodes, and the named stations) →
+//! [`stations::attach_beside`] (stations beside the track placed on it) → [`topology::build`] (graph
 //! nodes at junctions, ends, attribute changes, stations; chains as links; countries and
 //! border crossings from [`borders`]) → [`overlay::apply`] (curated crossings, places,
 //! terminals and ports) → [`write::write`] (temporary directory, validated, renamed).
@@ -11,9 +12,11 @@
 //! ids, or the curated source it came from.
 
 pub mod borders;
+pub mod carry;
 pub mod overlay;
 pub mod read;
 pub mod select;
+pub mod stations;
 pub mod topology;
 pub mod write;
 
@@ -94,6 +97,10 @@ pub struct ImportOptions {
     pub selection: Selection,
     /// The curated network to overlay (`None`: no overlay).
     pub overlay: Option<Source>,
+    /// Curated documents (scenarios, demand sets) to carry into `out`, each kept only when it
+    /// passes its check on the imported network ([`carry`]). The CLI takes them from the
+    /// overlay's source; empty without an overlay.
+    pub carry: Vec<carry::CuratedFolder>,
     /// Country of points outside every boundary.
     pub default_country: Option<String>,
     /// Boundaries GeoJSON text (default: the embedded `geodata/boundaries/countries.geojson`).
@@ -117,13 +124,18 @@ pub struct ImportSummary {
     pub km: BTreeMap<(String, String, String), f64>,
     /// Cities and towns whose name went to a graph node.
     pub places_named: usize,
+    /// Named stations on the track, placed from beside it, and too far from it.
+    pub stations: stations::StationReport,
     /// What the overlay did.
     pub overlay: Option<overlay::OverlayReport>,
+    /// Curated scenarios and demand sets carried into `--out`, and those refused.
+    pub carried: carry::CarryReport,
     /// OSM crossings (before the overlay).
     pub crossings_found: usize,
     /// Wall time.
     pub elapsed: Duration,
-    /// Time of pass 1 (ways) and pass 2 (nodes).
+    /// Time of pass 1 (ways) and pass 2 (nodes), together (not loading the boundaries and
+    /// the overlay before them).
     pub read_time: Duration,
     /// Peak resident memory of the process, kB (Linux `VmHWM`), when known.
     pub peak_rss_kb: Option<u64>,
@@ -173,8 +185,13 @@ pub fn import(opts: &ImportOptions) -> Result<(ImportSummary, Network), OsmImpor
         None => None,
     };
     let paths: Vec<&std::path::Path> = opts.inputs.iter().map(PathBuf::as_path).collect();
+    // The reading rate counts the two passes only, not loading the boundaries and overlay.
+    let t_read = Instant::now();
     let pb = bar(opts.progress, "pass 1: ways and relations");
-    let ways = read::read_ways(&paths, &opts.selection, &pb)?;
+    let read::WayPass {
+        mut ways,
+        nodeless_blobs,
+    } = read::read_ways(&paths, &opts.selection, &pb)?;
     pb.finish_and_clear();
     tracing::info!(
         ways = ways.len(),
@@ -195,16 +212,18 @@ pub fn import(opts: &ImportOptions) -> Result<(ImportSummary, Network), OsmImpor
     needed.sort_unstable();
     needed.dedup();
     let pb = bar(opts.progress, "pass 2: nodes of the selected ways");
-    let pass = read::read_nodes(&paths, &needed, opts.bbox, &pb)?;
+    let mut pass = read::read_nodes(&paths, &needed, &nodeless_blobs, opts.bbox, &pb)?;
     pb.finish_and_clear();
     drop(needed);
-    let read_time = t0.elapsed();
+    let read_time = t_read.elapsed();
     tracing::info!(
         nodes = pass.nodes_read,
         kept = pass.coords.len(),
         peak_rss_kb = peak_rss_kb(),
         "pass 2 done"
     );
+    let stations = stations::attach_beside(&mut ways, &mut pass);
+    tracing::info!(?stations, "stations placed");
     let (mut graph, outside) =
         topology::build(&ways, &pass, &borders, opts.default_country.as_deref());
     if outside.chains > 0 {
@@ -250,18 +269,21 @@ pub fn import(opts: &ImportOptions) -> Result<(ImportSummary, Network), OsmImpor
     }
     let nodes_read = pass.nodes_read;
     let ways_selected = ways.len();
+    let (nodes, links) = (graph.nodes.len(), graph.links.len());
     drop(pass);
     drop(ways);
-    let net = write::write(&graph, &opts.out, opts.force)?;
+    let (net, carried) = write::write(graph, &opts.out, opts.force, &opts.carry)?;
     tracing::info!(peak_rss_kb = peak_rss_kb(), "written and validated");
     let summary = ImportSummary {
         osm_nodes_read: nodes_read,
         ways_selected,
-        nodes: graph.nodes.len(),
-        links: graph.links.len(),
+        nodes,
+        links,
         km,
         places_named,
+        stations,
         overlay,
+        carried,
         crossings_found,
         elapsed: t0.elapsed(),
         read_time,
@@ -289,11 +311,22 @@ impl fmt::Display for ImportSummary {
             writeln!(f, "  {m:4} {c} {g:>9}: {km:10.1} km")?;
         }
         writeln!(f, "cities and towns named: {}", self.places_named)?;
+        let s = &self.stations;
+        writeln!(
+            f,
+            "stations: {} on the track, {} beside it placed on it within {} m ({} at an existing vertex, {} merged with a station there), {} farther from the selected track (left out)",
+            s.on_track,
+            s.beside,
+            stations::STATION_BESIDE_M,
+            s.beside_at_vertex,
+            s.merged,
+            s.too_far
+        )?;
         writeln!(f, "crossings found in OSM: {}", self.crossings_found)?;
         if let Some(o) = &self.overlay {
             writeln!(
                 f,
-                "overlay: {} curated crossing(s) matched, {} not in this extract, {} OSM crossing(s) inferred (status planned, verification unverified)",
+                "overlay: {} curated crossing(s) matched, {} not in this extract, {} OSM crossing(s) inferred (status unverified)",
                 o.crossings_matched.len(),
                 o.crossings_unmatched.len(),
                 o.crossings_inferred.len()
@@ -314,6 +347,44 @@ impl fmt::Display for ImportSummary {
             for (id, modes, d) in &o.nodes_attached {
                 let m: Vec<&str> = modes.iter().map(|m| m.as_str()).collect();
                 writeln!(f, "  attached {id} ({}) at {d:.2} km", m.join("+"))?;
+            }
+            writeln!(
+                f,
+                "overlay: {} curated line/road capacit(ies) carried onto imported links, {} not ({} link(s) on two curated paths kept the smaller)",
+                o.capacities_transferred.len(),
+                o.capacities_not_transferred.len(),
+                o.capacity_links_shared
+            )?;
+            for (id, n, km, ckm) in &o.capacities_transferred {
+                writeln!(
+                    f,
+                    "  capacity of {id} onto {n} link(s) ({km:.1} km imported path, curated {ckm:.0} km)"
+                )?;
+            }
+            for (id, why) in &o.capacities_not_transferred {
+                writeln!(f, "  capacity of {id} not carried: {why}")?;
+            }
+        }
+        let c = &self.carried;
+        if !(c.carried.is_empty() && c.refused.is_empty()) {
+            writeln!(
+                f,
+                "curated documents: {} carried into --out, {} refused (they name features the import did not keep)",
+                c.carried.len(),
+                c.refused.len()
+            )?;
+            for file in &c.carried {
+                writeln!(f, "  carried {file}")?;
+            }
+            for (file, problems) in &c.refused {
+                let first = problems.first().map(|p| p.to_string()).unwrap_or_default();
+                let more = problems.len().saturating_sub(1);
+                let more = if more > 0 {
+                    format!(" (and {more} more)")
+                } else {
+                    String::new()
+                };
+                writeln!(f, "  refused {file}: {first}{more}")?;
             }
         }
         write!(f, "time {:.2} s", self.elapsed.as_secs_f64())?;

@@ -11,8 +11,10 @@
 //!   serves, the nearest imported node of that mode in the same country within
 //!   [`NODE_MATCH_KM`], by a short connector link (kept with its curated id, kind and
 //!   properties; its `gauge_mm` is dropped, since OSM decides the gauges).
-//! - Curated lines and roads are not copied: OSM's geometry replaces them (their capacities
-//!   are not transferred; see the README).
+//! - Curated lines and roads are not copied: OSM's geometry replaces them. Their capacities
+//!   are carried onto the imported links along the shortest imported path between their two
+//!   ends when both ends are in the imported graph ([`capacity_path_limit_km`]); their ids are
+//!   not kept (a scenario naming a curated line finds no link: see [`super::carry`]).
 
 use std::collections::{HashMap, HashSet};
 
@@ -45,6 +47,13 @@ pub struct OverlayReport {
     pub nodes_attached: Vec<(String, Vec<Mode>, f64)>,
     /// Curated nodes with no imported node near them.
     pub nodes_unmatched: Vec<String>,
+    /// Curated line and road capacities carried onto imported links: `(curated id, links,
+    /// km of the longer of the two directions' paths, curated km)`.
+    pub capacities_transferred: Vec<(String, usize, f64, f64)>,
+    /// Curated capacities not carried, and why.
+    pub capacities_not_transferred: Vec<(String, String)>,
+    /// Imported links on the paths of two or more curated links (the smaller capacity kept).
+    pub capacity_links_shared: usize,
 }
 
 fn midpoint(c: &[(f64, f64)]) -> Point<f64> {
@@ -133,9 +142,7 @@ pub fn apply(graph: &mut Graph, curated: &Network) -> OverlayReport {
                     l.props.insert((*f).into(), v);
                 }
             }
-            for f in ["verification", "dwell_note"] {
-                l.props.remove(f);
-            }
+            l.props.remove("dwell_note");
             l.props.insert(
                 "source".into(),
                 json!(format!("{}; geometry: {osm_source}", cl.source)),
@@ -179,7 +186,204 @@ pub fn apply(graph: &mut Graph, curated: &Network) -> OverlayReport {
         }
     }
     attach_nodes(graph, curated, &mut used_ids, &mut report);
+    transfer_capacities(graph, curated, &mut report);
     report
+}
+
+/// How much longer than the curated line (km) the imported path between its two ends may be
+/// and still be taken for the same line: `1.5 × curated + 10 km`. Curated lengths are
+/// published or estimated with a 1.16 circuity (`geodata/README.md`); OSM's geodesic path
+/// along the real track is within ±20 % of them where the line exists; a path much longer
+/// runs round a gap in the extract, not along the line.
+pub fn capacity_path_limit_km(curated_km: f64) -> f64 {
+    1.5 * curated_km + 10.0
+}
+
+/// Curated capacity fields carried onto the imported links along a curated line or road.
+const LINE_CAPACITY_FIELDS: &[&str] = &["capacity", "capacity_basis", "capacity_note"];
+
+/// Carries each curated line's or road's capacity onto the imported links between its two
+/// ends: both ends must be in the imported graph (attached or adopted, so under their curated
+/// ids), and the shortest imported path between them of the same mode (rail: of the curated
+/// gauge; crossings not used; oneway roads followed in their direction, both directions
+/// taken) must be at most [`capacity_path_limit_km`] long. Directed capacities
+/// (`capacity_forward`/`_backward`) are not carried (the imported links' orientation differs).
+/// A link on the paths of two curated links keeps the smaller capacity of the same unit (or
+/// the first, when the units differ).
+fn transfer_capacities(graph: &mut Graph, curated: &Network, report: &mut OverlayReport) {
+    let mut ix_of: HashMap<&str, usize> = HashMap::new();
+    for (i, n) in graph.nodes.iter().enumerate() {
+        ix_of.insert(n.id.as_str(), i);
+    }
+    // An imported node that took a curated node's name but not its id (the id was taken).
+    let mut also: HashMap<String, usize> = HashMap::new();
+    for (i, n) in graph.nodes.iter().enumerate() {
+        if let Some(c) = n.props.get("curated_node").and_then(Value::as_str) {
+            also.insert(c.to_string(), i);
+        }
+    }
+    let find = |id: &str| ix_of.get(id).copied().or_else(|| also.get(id).copied());
+    let mut adj: Vec<Vec<(usize, usize, bool)>> = vec![Vec::new(); graph.nodes.len()];
+    for (li, l) in graph.links.iter().enumerate() {
+        adj[l.from].push((li, l.to, true));
+        adj[l.to].push((li, l.from, false));
+    }
+    let mut assigned: Vec<(usize, serde_json::Map<String, Value>)> = Vec::new();
+    let mut from_of: HashMap<usize, usize> = HashMap::new();
+    for cl in curated.links() {
+        if cl.kind == LinkKind::Crossing || cl.capacity.is_none() {
+            continue;
+        }
+        let id = cl.id.0.as_str();
+        let (Some(a), Some(b)) = (find(&cl.from.0), find(&cl.to.0)) else {
+            let missing: Vec<&str> = [&cl.from.0, &cl.to.0]
+                .into_iter()
+                .filter(|n| find(n).is_none())
+                .map(String::as_str)
+                .collect();
+            report.capacities_not_transferred.push((
+                id.to_string(),
+                format!("end {} not in the imported network", missing.join(" and ")),
+            ));
+            continue;
+        };
+        let limit = capacity_path_limit_km(cl.length_km);
+        let gauge = if cl.mode == Mode::Rail {
+            cl.gauge_mm
+        } else {
+            None
+        };
+        let allowed = |l: &GLink| {
+            l.mode == cl.mode
+                && l.crossing.is_none()
+                && (gauge.is_none() || l.gauge_mm.is_none() || l.gauge_mm == gauge)
+        };
+        let mut links: Vec<usize> = Vec::new();
+        let mut km: f64 = 0.0;
+        for (s, t) in [(a, b), (b, a)] {
+            if let Some((p, d)) = shortest(graph, &adj, s, t, limit, &allowed) {
+                km = km.max(d);
+                links.extend(p);
+            }
+        }
+        links.sort_unstable();
+        links.dedup();
+        if links.is_empty() {
+            report.capacities_not_transferred.push((
+                id.to_string(),
+                format!(
+                    "no imported {} path{} within {limit:.0} km (1.5 × the curated {:.0} km + 10) between {} and {}",
+                    cl.mode,
+                    gauge.map(|g| format!(" of gauge {g} mm")).unwrap_or_default(),
+                    cl.length_km,
+                    cl.from,
+                    cl.to
+                ),
+            ));
+            continue;
+        }
+        let mut fields = serde_json::Map::new();
+        for f in LINE_CAPACITY_FIELDS {
+            if let Some(v) = cl.properties.get(f) {
+                fields.insert((*f).into(), v);
+            }
+        }
+        let source = cl
+            .properties
+            .get_str("capacity_source")
+            .unwrap_or_else(|| cl.source.to_string());
+        fields.insert(
+            "capacity_source".into(),
+            json!(format!("curated link {id}: {source}")),
+        );
+        fields.insert("capacity_from".into(), json!(id));
+        let cap = cl.capacity.as_ref().map(|c| (c.value, c.unit));
+        for &li in &links {
+            match from_of.get(&li) {
+                None => {
+                    from_of.insert(li, assigned.len());
+                    assigned.push((li, fields.clone()));
+                }
+                Some(&k) => {
+                    report.capacity_links_shared += 1;
+                    let old = curated
+                        .link(assigned[k].1["capacity_from"].as_str().unwrap_or(""))
+                        .and_then(|l| l.capacity.as_ref().map(|c| (c.value, c.unit)));
+                    if let (Some((v, u)), Some((ov, ou))) = (cap, old)
+                        && u == ou
+                        && v < ov
+                    {
+                        assigned[k].1 = fields.clone();
+                    }
+                }
+            }
+        }
+        report
+            .capacities_transferred
+            .push((id.to_string(), links.len(), km, cl.length_km));
+    }
+    for (li, fields) in assigned {
+        let l = &mut graph.links[li];
+        for (k, v) in fields {
+            l.props.insert(k, v);
+        }
+    }
+}
+
+/// Shortest path (km) from `s` to `t` over the links `allowed` admits, oneway links only
+/// forward, no longer than `limit_km`: the link indices and the length.
+fn shortest(
+    graph: &Graph,
+    adj: &[Vec<(usize, usize, bool)>],
+    s: usize,
+    t: usize,
+    limit_km: f64,
+    allowed: &dyn Fn(&GLink) -> bool,
+) -> Option<(Vec<usize>, f64)> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    // Distances in micrometres of km (1e-6 km = 1 mm) as integers, for the heap's order.
+    let key = |km: f64| (km * 1e6).round() as u64;
+    let mut dist: HashMap<usize, u64> = HashMap::new();
+    let mut prev: HashMap<usize, usize> = HashMap::new();
+    let mut heap = BinaryHeap::new();
+    dist.insert(s, 0);
+    heap.push(Reverse((0u64, s)));
+    let limit = key(limit_km);
+    while let Some(Reverse((d, u))) = heap.pop() {
+        if d > limit {
+            return None;
+        }
+        if u == t {
+            let mut path = Vec::new();
+            let mut at = t;
+            while at != s {
+                let li = prev[&at];
+                path.push(li);
+                let l = &graph.links[li];
+                at = if l.to == at { l.from } else { l.to };
+            }
+            path.reverse();
+            return Some((path, d as f64 / 1e6));
+        }
+        if dist.get(&u).is_some_and(|&x| x < d) {
+            continue;
+        }
+        for &(li, v, forward) in &adj[u] {
+            let l = &graph.links[li];
+            let oneway = l.props.get("oneway").and_then(Value::as_bool) == Some(true);
+            if (oneway && !forward) || !allowed(l) {
+                continue;
+            }
+            let nd = d + key(l.length_km);
+            if dist.get(&v).is_none_or(|&x| nd < x) {
+                dist.insert(v, nd);
+                prev.insert(v, li);
+                heap.push(Reverse((nd, v)));
+            }
+        }
+    }
+    None
 }
 
 /// Renames an imported border point after the curated one (unless that id is taken: a node

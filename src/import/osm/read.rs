@@ -13,6 +13,7 @@ use rayon::iter::{ParallelBridge, ParallelIterator};
 
 use super::OsmImportError;
 use super::select::{Selection, WayAttrs, select_way};
+use super::stations::station_name;
 
 /// A selected way: its id, attributes and node references in order.
 #[derive(Debug, Clone)]
@@ -48,8 +49,11 @@ impl BBox {
 /// Tags of a node that matter to the network.
 #[derive(Debug, Clone, Default)]
 pub struct NodeTags {
-    /// `name` of a `railway=station`.
+    /// Name of a station ([`super::stations::station_name`]).
     pub station: Option<String>,
+    /// A station placed on the track from beside it ([`super::stations`]): the OSM station
+    /// node, its distance to the track (m) and the way it was placed on.
+    pub beside: Option<(i64, f64, i64)>,
     /// `barrier=border_control`.
     pub border_control: bool,
     /// `name` of a `place=city|town`.
@@ -66,6 +70,9 @@ pub struct NodePass {
     pub tags: HashMap<i64, NodeTags>,
     /// Named cities and towns anywhere in the file: `(name, lon, lat)`.
     pub places: Vec<(String, f64, f64)>,
+    /// Named stations on no selected way (inside `--bbox`): `(id, name, lon, lat)`, 1e-7
+    /// degrees; [`super::stations::attach_beside`] places those near the track on it.
+    pub stations_beside: Vec<(i64, String, i32, i32)>,
     /// Nodes read in the file(s).
     pub nodes_read: u64,
 }
@@ -94,8 +101,15 @@ fn pbf_error(path: &Path, e: osmpbf::Error) -> OsmImportError {
 }
 
 /// Checks that the file starts with an `OSMHeader` blob and every blob reads and decodes;
-/// `f` runs on each data block, in parallel.
-fn each_block<T, F>(path: &Path, pb: &ProgressBar, f: F) -> Result<Vec<T>, OsmImportError>
+/// `f` runs on each data block, in parallel, and its results come back with the blob's index
+/// in the file. A blob whose index `skip` says is not needed is read but not decompressed
+/// (pass 2 skips the blobs pass 1 found to hold no node: a third of a real extract).
+fn each_block<T, F>(
+    path: &Path,
+    pb: &ProgressBar,
+    skip: Option<&[bool]>,
+    f: F,
+) -> Result<Vec<(usize, T)>, OsmImportError>
 where
     T: Send,
     F: Fn(&osmpbf::PrimitiveBlock) -> T + Sync + Send,
@@ -122,15 +136,18 @@ where
             });
         }
     }
-    let results: Vec<Result<Option<T>, OsmImportError>> = blobs
+    let results: Vec<Result<Option<(usize, T)>, OsmImportError>> = blobs
         .par_bridge()
-        .map(|(_, blob)| {
+        .map(|(i, blob)| {
             let blob = blob.map_err(|e| pbf_error(path, e))?;
+            pb.inc(1);
+            if skip.is_some_and(|s| s.get(i).copied().unwrap_or(false)) {
+                return Ok(None);
+            }
             let out = match blob.decode().map_err(|e| pbf_error(path, e))? {
-                BlobDecode::OsmData(block) => Some(f(&block)),
+                BlobDecode::OsmData(block) => Some((i, f(&block))),
                 _ => None,
             };
-            pb.inc(1);
             Ok(out)
         })
         .collect();
@@ -143,8 +160,17 @@ where
     Ok(out)
 }
 
+/// What pass 1 found: the selected ways, and per file which blobs hold no node.
+#[derive(Debug, Default)]
+pub struct WayPass {
+    /// The selected ways, sorted by id, each once.
+    pub ways: Vec<SelectedWay>,
+    /// Per input file, per blob index: `true` when the blob holds no node (pass 2 skips it).
+    pub nodeless_blobs: Vec<Vec<bool>>,
+}
+
 /// Pass 1: the selected ways of every file (a way in two files is kept once) with their
-/// Asian Highway refs from route relations.
+/// Asian Highway refs from route relations, and which blobs hold no node.
 ///
 /// # Errors
 /// [`OsmImportError::Pbf`] when a file is not a readable PBF.
@@ -152,14 +178,17 @@ pub fn read_ways(
     paths: &[&Path],
     sel: &Selection,
     pb: &ProgressBar,
-) -> Result<Vec<SelectedWay>, OsmImportError> {
+) -> Result<WayPass, OsmImportError> {
     let mut ways: Vec<SelectedWay> = Vec::new();
     let mut ah: HashMap<i64, Vec<String>> = HashMap::new();
+    let mut nodeless_blobs = Vec::with_capacity(paths.len());
     for path in paths {
-        let blocks = each_block(path, pb, |block| {
+        let blocks = each_block(path, pb, None, |block| {
             let mut ws = Vec::new();
             let mut rels = Vec::new();
+            let mut has_nodes = false;
             for g in block.groups() {
+                has_nodes |= g.dense_nodes().next().is_some() || g.nodes().next().is_some();
                 for w in g.ways() {
                     if let Some(attrs) = select_way(w.tags(), sel) {
                         ws.push(SelectedWay {
@@ -181,14 +210,18 @@ pub fn read_ways(
                     }
                 }
             }
-            (ws, rels)
+            (ws, rels, has_nodes)
         })?;
-        for (ws, rels) in blocks {
+        // Blobs not listed (the header, or any not decoded) are read in pass 2.
+        let mut nodeless = vec![false; blocks.iter().map(|b| b.0 + 1).max().unwrap_or(0)];
+        for (i, (ws, rels, has_nodes)) in blocks {
+            nodeless[i] = !has_nodes;
             ways.extend(ws);
             for (w, r) in rels {
                 ah.entry(w).or_default().push(r);
             }
         }
+        nodeless_blobs.push(nodeless);
     }
     ways.sort_by_key(|w| w.id);
     ways.dedup_by_key(|w| w.id);
@@ -203,7 +236,10 @@ pub fn read_ways(
             w.attrs.ah_refs = refs;
         }
     }
-    Ok(ways)
+    Ok(WayPass {
+        ways,
+        nodeless_blobs,
+    })
 }
 
 /// `ref` of an Asian Highway road route relation (`network=AH`, or a `ref` starting `AH`
@@ -223,48 +259,84 @@ fn asian_highway_ref<'a>(tags: impl Iterator<Item = (&'a str, &'a str)>) -> Opti
 }
 
 /// Pass 2: positions of the nodes in `needed` (sorted, distinct) inside `bbox`, the tags of
-/// stations and border controls among them, and the named cities and towns.
+/// stations and border controls among them, and the named cities and towns. `nodeless` is
+/// pass 1's [`WayPass::nodeless_blobs`] (those blobs are skipped), or empty.
 ///
 /// # Errors
 /// [`OsmImportError::Pbf`] when a file is not a readable PBF.
 pub fn read_nodes(
     paths: &[&Path],
     needed: &[i64],
+    nodeless: &[Vec<bool>],
     bbox: Option<BBox>,
     pb: &ProgressBar,
 ) -> Result<NodePass, OsmImportError> {
     let mut pass = NodePass::default();
-    for path in paths {
-        let blocks = each_block(path, pb, |block| {
+    for (k, path) in paths.iter().enumerate() {
+        let skip = nodeless.get(k).map(Vec::as_slice);
+        let blocks = each_block(path, pb, skip, |block| {
             let mut part = NodePass::default();
+            // A cursor into `needed`: a block's nodes come in id order in sorted files, so
+            // each lookup is a step or two forward, not a binary search of the whole list
+            // (any order still answers right: a smaller id searches from the start).
+            let mut at = 0usize;
+            let mut prev = i64::MIN;
+            let mut is_needed = |id: i64| {
+                if id < prev {
+                    at = needed.partition_point(|&x| x < id);
+                } else {
+                    let mut steps = 0;
+                    while at < needed.len() && needed[at] < id && steps < 8 {
+                        at += 1;
+                        steps += 1;
+                    }
+                    if at < needed.len() && needed[at] < id {
+                        at += needed[at..].partition_point(|&x| x < id);
+                    }
+                }
+                prev = id;
+                needed.get(at) == Some(&id)
+            };
             let mut visit =
                 |id: i64, lon7: i32, lat7: i32, tags: &mut dyn Iterator<Item = (&str, &str)>| {
                     part.nodes_read += 1;
-                    let wanted = needed.binary_search(&id).is_ok();
+                    let wanted = is_needed(id);
                     let (lon, lat) = (f64::from(lon7) * 1e-7, f64::from(lat7) * 1e-7);
                     let inside = bbox.is_none_or(|b| b.contains(lon, lat));
                     let mut t = NodeTags::default();
-                    let (mut railway, mut name, mut place) = (None, None, None);
+                    let (mut name, mut place) = (None, None);
+                    // Only nodes with tags reach here with a non-empty iterator; the few
+                    // station keys are kept for `station_name`.
+                    let mut kept: Vec<(&str, &str)> = Vec::new();
                     for (k, v) in tags {
                         match k {
-                            "railway" => railway = Some(v),
-                            "name" => name = Some(v),
+                            "name" => {
+                                name = Some(v);
+                                kept.push((k, v));
+                            }
                             "place" => place = Some(v),
                             "barrier" if v == "border_control" => t.border_control = true,
+                            "railway" | "public_transport" | "train" | "station" => {
+                                kept.push((k, v));
+                            }
                             _ => {}
                         }
                     }
-                    if let (Some("city" | "town"), Some(n), true) = (place, name, inside) {
+                    if !inside {
+                        return;
+                    }
+                    if let (Some("city" | "town"), Some(n)) = (place, name) {
                         part.places.push((n.to_string(), lon, lat));
                     }
-                    if wanted && inside {
+                    let station = station_name(kept.iter().copied());
+                    if wanted {
                         part.coords.push((id, lon7, lat7));
-                        if railway == Some("station") {
-                            t.station = name.map(str::to_string);
-                        }
+                        t.station = station.map(str::to_string);
                         if t.station.is_some() || t.border_control {
                             part.tags.insert(id, t);
                         }
+                    } else if let Some(s) = station {
+                        part.stations_beside.push((id, s.to_string(), lon7, lat7));
                     }
                 };
             for g in block.groups() {
@@ -277,10 +349,11 @@ pub fn read_nodes(
             }
             part
         })?;
-        for part in blocks {
+        for (_, part) in blocks {
             pass.coords.extend(part.coords);
             pass.tags.extend(part.tags);
             pass.places.extend(part.places);
+            pass.stations_beside.extend(part.stations_beside);
             pass.nodes_read += part.nodes_read;
         }
     }

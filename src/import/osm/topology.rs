@@ -9,6 +9,7 @@
 //! crosses a boundary is split there ([`super::borders`]) into lines and a crossing.
 //! Rail and road are separate layers: a level crossing joins nothing.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use geo::{Distance, Geodesic, Haversine, Length, LineString, Point};
@@ -136,7 +137,8 @@ pub fn build(
     borders: &Borders,
     default_country: Option<&str>,
 ) -> (Graph, Outside) {
-    let ways: Vec<SelectedWay> = ways.iter().map(normalise_direction).collect();
+    // Only `oneway=-1` ways are copied (reversed); the others are borrowed.
+    let ways: Vec<Cow<'_, SelectedWay>> = ways.iter().map(normalise_direction).collect();
     let station =
         |m: Mode, n: i64| m == Mode::Rail && pass.tags.get(&n).is_some_and(|t| t.station.is_some());
     // (1) runs of present nodes.
@@ -295,6 +297,9 @@ pub fn build(
             split.push(c);
         }
     }
+    // The cut and join indexes are not needed any more: free them before the graph grows
+    // (they hold every selected way node two or three times).
+    drop((segs, ends, kept, used, uses));
     // (4) countries and borders.
     let mut b = Builder {
         pass,
@@ -313,13 +318,14 @@ pub fn build(
     b.finish()
 }
 
-fn normalise_direction(w: &SelectedWay) -> SelectedWay {
-    let mut w = w.clone();
-    if w.attrs.oneway == Oneway::Backward {
-        w.refs.reverse();
-        w.attrs.oneway = Oneway::Forward;
+fn normalise_direction(w: &SelectedWay) -> Cow<'_, SelectedWay> {
+    if w.attrs.oneway != Oneway::Backward {
+        return Cow::Borrowed(w);
     }
-    w
+    let mut w = w.clone();
+    w.refs.reverse();
+    w.attrs.oneway = Oneway::Forward;
+    Cow::Owned(w)
 }
 
 struct Builder<'a> {
@@ -463,7 +469,37 @@ impl Builder<'_> {
         };
         let name = station.unwrap_or_else(|| format!("OSM node {osm}"));
         let mut props = Map::new();
-        props.insert("source".into(), json!(format!("{OSM_SOURCE}; node {osm}")));
+        let beside = tags
+            .and_then(|t| t.beside)
+            .filter(|_| kind == NodeKind::Station);
+        match beside {
+            // A new vertex: it carries the station node's id and stands on the track.
+            Some((st, d, way)) if st == osm => {
+                props.insert("source".into(), json!(format!("{OSM_SOURCE}; node {osm}")));
+                props.insert(
+                    "position_note".into(),
+                    json!(format!(
+                        "station node {st} lies {d:.0} m from the track; placed on the nearest point of way {way}"
+                    )),
+                );
+            }
+            // An existing vertex named after a station node beside it.
+            Some((st, d, way)) => {
+                props.insert(
+                    "source".into(),
+                    json!(format!("{OSM_SOURCE}; node {osm}; station node {st}")),
+                );
+                props.insert(
+                    "position_note".into(),
+                    json!(format!(
+                        "station node {st} lies {d:.0} m from the track; its nearest point is vertex {osm} of way {way}"
+                    )),
+                );
+            }
+            None => {
+                props.insert("source".into(), json!(format!("{OSM_SOURCE}; node {osm}")));
+            }
+        }
         props.insert("osm_node".into(), json!(osm));
         self.graph.nodes.push(GNode {
             id: format!("osm-{}-{osm}", mode_str(mode)),
@@ -565,11 +601,12 @@ impl Builder<'_> {
             );
             props.insert("hours".into(), json!("unknown"));
             props.insert("veterinary".into(), json!(false));
-            props.insert("status".into(), json!("planned"));
-            props.insert("verification".into(), json!("unverified"));
+            // `unverified`: listed by a source (OSM) but not confirmed as a checkpoint; routing
+            // leaves it out unless planned links are asked for (`Status::usable_with_planned`).
+            props.insert("status".into(), json!("unverified"));
             props.insert(
                 "notes".into(),
-                json!("inferred from OpenStreetMap: a selected way crosses the border here; not a verified checkpoint (routable only with include_planned=true)"),
+                json!("inferred from OpenStreetMap: a selected way crosses the border here; not a verified checkpoint (status unverified: routable only with include_planned=true)"),
             );
         } else {
             props.insert("status".into(), json!("open"));
@@ -684,7 +721,14 @@ pub fn name_places(graph: &mut Graph, places: &[(String, f64, f64)]) -> usize {
     );
     let mut places: Vec<&(String, f64, f64)> = places.iter().collect();
     places.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut taken: HashSet<String> = graph.nodes.iter().map(|n| n.name.clone()).collect();
+    // A station named after its town (Helsinki's is "Helsinki") does not take the name from
+    // the town: place search reads a city and its station within 30 km as one place.
+    let mut taken: HashSet<String> = graph
+        .nodes
+        .iter()
+        .filter(|n| n.kind != NodeKind::Station)
+        .map(|n| n.name.clone())
+        .collect();
     let mut named = 0;
     for (name, lon, lat) in places {
         if taken.contains(name) {

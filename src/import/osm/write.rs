@@ -4,12 +4,14 @@
 //! a partial `--out` directory.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
+use std::fs::File;
+use std::io::{self, BufWriter, Write as _};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
 use super::OsmImportError;
+use super::carry::{CarryReport, CuratedFolder};
 use super::topology::Graph;
 use crate::network::{LINKS_FILE, Mode, NODES_FILE, Network, Source};
 
@@ -40,11 +42,15 @@ fn node_gauges(graph: &Graph) -> Vec<Option<u32>> {
         .collect()
 }
 
-/// The two documents.
-pub fn documents(graph: &Graph) -> (String, String) {
+/// Writes the two documents, one feature per line, straight to the files (the text of a large
+/// network is never held whole in memory).
+///
+/// # Errors
+/// The first I/O error.
+pub fn write_documents(graph: &Graph, nodes_path: &Path, links_path: &Path) -> io::Result<()> {
     let gauges = node_gauges(graph);
-    let mut nodes =
-        String::from("{\"type\": \"FeatureCollection\", \"name\": \"nodes\", \"features\": [\n");
+    let mut nodes = BufWriter::new(File::create(nodes_path)?);
+    nodes.write_all(b"{\"type\": \"FeatureCollection\", \"name\": \"nodes\", \"features\": [\n")?;
     for (i, n) in graph.nodes.iter().enumerate() {
         let mut p = Map::new();
         p.insert("id".into(), json!(n.id));
@@ -64,12 +70,17 @@ pub fn documents(graph: &Graph) -> (String, String) {
         }
         let f = json!({"type": "Feature", "properties": Value::Object(p),
             "geometry": {"type": "Point", "coordinates": [round(n.lon, 7), round(n.lat, 7)]}});
-        let sep = if i + 1 < graph.nodes.len() { "," } else { "" };
-        let _ = writeln!(nodes, "{f}{sep}");
+        serde_json::to_writer(&mut nodes, &f)?;
+        nodes.write_all(if i + 1 < graph.nodes.len() {
+            b",\n"
+        } else {
+            b"\n"
+        })?;
     }
-    nodes.push_str("]}\n");
-    let mut links =
-        String::from("{\"type\": \"FeatureCollection\", \"name\": \"links\", \"features\": [\n");
+    nodes.write_all(b"]}\n")?;
+    nodes.flush()?;
+    let mut links = BufWriter::new(File::create(links_path)?);
+    links.write_all(b"{\"type\": \"FeatureCollection\", \"name\": \"links\", \"features\": [\n")?;
     for (i, l) in graph.links.iter().enumerate() {
         let mut p = Map::new();
         p.insert("id".into(), json!(l.id));
@@ -96,11 +107,15 @@ pub fn documents(graph: &Graph) -> (String, String) {
             .collect();
         let f = json!({"type": "Feature", "properties": Value::Object(p),
             "geometry": {"type": "LineString", "coordinates": coords}});
-        let sep = if i + 1 < graph.links.len() { "," } else { "" };
-        let _ = writeln!(links, "{f}{sep}");
+        serde_json::to_writer(&mut links, &f)?;
+        links.write_all(if i + 1 < graph.links.len() {
+            b",\n"
+        } else {
+            b"\n"
+        })?;
     }
-    links.push_str("]}\n");
-    (nodes, links)
+    links.write_all(b"]}\n")?;
+    links.flush()
 }
 
 /// Removes a temporary directory when dropped (unless kept).
@@ -115,12 +130,19 @@ impl Drop for TempDir {
 }
 
 /// Writes, validates and renames into `out`. With `force`, an existing `out` is replaced
-/// (after the new network validated); without, an existing non-empty `out` is refused.
+/// (after the new network validated); without, an existing non-empty `out` is refused. The
+/// curated documents of `carry` that pass their check against the written network go into
+/// their folders of `out` before the rename ([`super::carry`]).
 ///
 /// # Errors
 /// [`OsmImportError::OutExists`], [`OsmImportError::Io`], or
 /// [`OsmImportError::Invalid`] with every problem the validator found.
-pub fn write(graph: &Graph, out: &Path, force: bool) -> Result<Network, OsmImportError> {
+pub fn write(
+    graph: Graph,
+    out: &Path,
+    force: bool,
+    carry: &[CuratedFolder],
+) -> Result<(Network, CarryReport), OsmImportError> {
     let io = |path: &Path, source: std::io::Error| OsmImportError::Io {
         path: path.display().to_string(),
         source,
@@ -146,15 +168,22 @@ pub fn write(graph: &Graph, out: &Path, force: bool) -> Result<Network, OsmImpor
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir(&tmp).map_err(|e| io(&tmp, e))?;
     let mut guard = TempDir(Some(tmp.clone()));
-    let (nodes, links) = documents(graph);
-    for (file, text) in [(NODES_FILE, nodes), (LINKS_FILE, links)] {
-        let p = tmp.join(file);
-        std::fs::write(&p, text).map_err(|e| io(&p, e))?;
-    }
+    write_documents(&graph, &tmp.join(NODES_FILE), &tmp.join(LINKS_FILE))
+        .map_err(|e| io(&tmp, e))?;
+    // The graph is in the files now: free it before the reader builds the network from them.
+    drop(graph);
     let net = crate::network::load(&Source::Dir(tmp.clone())).map_err(|e| match e {
         crate::network::LoadError::Invalid(problems) => OsmImportError::Invalid(problems),
         other => OsmImportError::Load(other),
     })?;
+    let (docs, report) = super::carry::check(carry, &net);
+    for (file, text) in docs {
+        let p = tmp.join(&file);
+        if let Some(dir) = p.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        }
+        std::fs::write(&p, text).map_err(|e| io(&p, e))?;
+    }
     if occupied {
         std::fs::remove_dir_all(out)
             .or_else(|_| std::fs::remove_file(out))
@@ -164,5 +193,5 @@ pub fn write(graph: &Graph, out: &Path, force: bool) -> Result<Network, OsmImpor
     }
     std::fs::rename(&tmp, out).map_err(|e| io(out, e))?;
     guard.0 = None;
-    Ok(net)
+    Ok((net, report))
 }
