@@ -66,7 +66,10 @@ pub struct RouteData<'a> {
 /// a route on a 10⁵-node network). Masks with avoid lists are computed per request. Belongs
 /// to one network: a scenario's snapshot (whose statuses differ) has its own.
 #[derive(Debug, Default)]
-pub struct MaskCache(std::sync::Mutex<Vec<((ModeFilter, bool, Cargo), std::sync::Arc<[bool]>)>>);
+pub struct MaskCache(std::sync::Mutex<Vec<(MaskKey, std::sync::Arc<[bool]>)>>);
+
+/// What a mask without avoid lists depends on: modes, `include_planned`, cargo.
+type MaskKey = (ModeFilter, bool, Cargo);
 
 /// A link mask: shared from a [`MaskCache`] or made for one request.
 #[derive(Debug)]
