@@ -49,73 +49,82 @@ fn node_gauges(graph: &Graph) -> Vec<Option<u32>> {
 /// The first I/O error.
 pub fn write_documents(graph: &Graph, nodes_path: &Path, links_path: &Path) -> io::Result<()> {
     let gauges = node_gauges(graph);
-    let mut nodes = BufWriter::new(File::create(nodes_path)?);
-    nodes.write_all(b"{\"type\": \"FeatureCollection\", \"name\": \"nodes\", \"features\": [\n")?;
-    for (i, n) in graph.nodes.iter().enumerate() {
-        let mut p = Map::new();
-        p.insert("id".into(), json!(n.id));
-        p.insert("name".into(), json!(n.name));
-        p.insert("country".into(), json!(n.country));
-        p.insert("kind".into(), json!(n.kind.as_str()));
-        p.insert(
-            "modes".into(),
-            json!(n.modes.iter().map(|m| m.as_str()).collect::<Vec<_>>()),
-        );
-        p.insert("intermodal".into(), json!(false));
-        if let Some(g) = gauges[i] {
-            p.insert("gauge_mm".into(), json!(g));
-        }
-        for (k, v) in &n.props {
-            p.insert(k.clone(), v.clone());
-        }
-        let f = json!({"type": "Feature", "properties": Value::Object(p),
-            "geometry": {"type": "Point", "coordinates": [round(n.lon, 7), round(n.lat, 7)]}});
-        serde_json::to_writer(&mut nodes, &f)?;
-        nodes.write_all(if i + 1 < graph.nodes.len() {
-            b",\n"
-        } else {
-            b"\n"
-        })?;
+    write_collection(
+        nodes_path,
+        "nodes",
+        graph.nodes.iter().enumerate().map(|(i, n)| {
+            let mut p = Map::new();
+            p.insert("id".into(), json!(n.id));
+            p.insert("name".into(), json!(n.name));
+            p.insert("country".into(), json!(n.country));
+            p.insert("kind".into(), json!(n.kind.as_str()));
+            p.insert(
+                "modes".into(),
+                json!(n.modes.iter().map(|m| m.as_str()).collect::<Vec<_>>()),
+            );
+            p.insert("intermodal".into(), json!(false));
+            if let Some(g) = gauges[i] {
+                p.insert("gauge_mm".into(), json!(g));
+            }
+            for (k, v) in &n.props {
+                p.insert(k.clone(), v.clone());
+            }
+            json!({"type": "Feature", "properties": Value::Object(p),
+            "geometry": {"type": "Point", "coordinates": [round(n.lon, 7), round(n.lat, 7)]}})
+        }),
+    )?;
+    write_collection(
+        links_path,
+        "links",
+        graph.links.iter().map(|l| {
+            let mut p = Map::new();
+            p.insert("id".into(), json!(l.id));
+            p.insert("from".into(), json!(graph.nodes[l.from].id));
+            p.insert("to".into(), json!(graph.nodes[l.to].id));
+            p.insert("mode".into(), json!(l.mode.as_str()));
+            let kind = match (&l.crossing, l.mode) {
+                (Some(_), _) => "crossing",
+                (None, Mode::Rail) => "line",
+                (None, Mode::Road) => "road",
+            };
+            p.insert("kind".into(), json!(kind));
+            if let Some(g) = l.gauge_mm {
+                p.insert("gauge_mm".into(), json!(g));
+            }
+            p.insert("length_km".into(), json!(round(l.length_km, 3)));
+            for (k, v) in &l.props {
+                p.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+            let coords: Vec<[f64; 2]> = l
+                .coords
+                .iter()
+                .map(|&(x, y)| [round(x, 7), round(y, 7)])
+                .collect();
+            json!({"type": "Feature", "properties": Value::Object(p),
+            "geometry": {"type": "LineString", "coordinates": coords}})
+        }),
+    )
+}
+
+/// Writes a FeatureCollection named `name` to `path`, one feature per line, each made as it
+/// is written.
+fn write_collection(
+    path: &Path,
+    name: &str,
+    features: impl ExactSizeIterator<Item = Value>,
+) -> io::Result<()> {
+    let mut out = BufWriter::new(File::create(path)?);
+    writeln!(
+        out,
+        "{{\"type\": \"FeatureCollection\", \"name\": \"{name}\", \"features\": ["
+    )?;
+    let n = features.len();
+    for (i, f) in features.enumerate() {
+        serde_json::to_writer(&mut out, &f)?;
+        out.write_all(if i + 1 < n { b",\n" } else { b"\n" })?;
     }
-    nodes.write_all(b"]}\n")?;
-    nodes.flush()?;
-    let mut links = BufWriter::new(File::create(links_path)?);
-    links.write_all(b"{\"type\": \"FeatureCollection\", \"name\": \"links\", \"features\": [\n")?;
-    for (i, l) in graph.links.iter().enumerate() {
-        let mut p = Map::new();
-        p.insert("id".into(), json!(l.id));
-        p.insert("from".into(), json!(graph.nodes[l.from].id));
-        p.insert("to".into(), json!(graph.nodes[l.to].id));
-        p.insert("mode".into(), json!(l.mode.as_str()));
-        let kind = match (&l.crossing, l.mode) {
-            (Some(_), _) => "crossing",
-            (None, Mode::Rail) => "line",
-            (None, Mode::Road) => "road",
-        };
-        p.insert("kind".into(), json!(kind));
-        if let Some(g) = l.gauge_mm {
-            p.insert("gauge_mm".into(), json!(g));
-        }
-        p.insert("length_km".into(), json!(round(l.length_km, 3)));
-        for (k, v) in &l.props {
-            p.entry(k.clone()).or_insert_with(|| v.clone());
-        }
-        let coords: Vec<[f64; 2]> = l
-            .coords
-            .iter()
-            .map(|&(x, y)| [round(x, 7), round(y, 7)])
-            .collect();
-        let f = json!({"type": "Feature", "properties": Value::Object(p),
-            "geometry": {"type": "LineString", "coordinates": coords}});
-        serde_json::to_writer(&mut links, &f)?;
-        links.write_all(if i + 1 < graph.links.len() {
-            b",\n"
-        } else {
-            b"\n"
-        })?;
-    }
-    links.write_all(b"]}\n")?;
-    links.flush()
+    out.write_all(b"]}\n")?;
+    out.flush()
 }
 
 /// Removes a temporary directory when dropped (unless kept).
