@@ -377,3 +377,82 @@ async fn items_revalidate_with_etag() {
     .await;
     assert_eq!(res.status, 200);
 }
+
+#[actix_web::test]
+async fn next_links_carry_a_cursor_and_cursor_pages_equal_offset_pages() {
+    // Keyset paging: the `next` link names where the next page starts; that page is the
+    // one the offset would give, and its `prev` link leads back.
+    let first = get("/ogc/collections/links/items?limit=7").await;
+    let next = link(&first.json, "next").expect("a next link");
+    assert!(next.contains("cursor=c7"), "{next}");
+    assert!(!next.contains("offset="), "{next}");
+    let by_cursor = get(&local(next)).await;
+    let by_offset = get("/ogc/collections/links/items?limit=7&offset=7").await;
+    assert_eq!(by_cursor.status, 200);
+    assert_eq!(feature_ids(&by_cursor.json), feature_ids(&by_offset.json));
+    assert!(link(&by_cursor.json, "self").unwrap().contains("cursor=c7"));
+    let prev = link(&by_cursor.json, "prev").expect("a prev link");
+    assert_eq!(
+        feature_ids(&get(&local(prev)).await.json),
+        feature_ids(&first.json)
+    );
+    // A cursor past the end: an empty last page.
+    let end = get("/ogc/collections/nodes/items?cursor=c4000000000").await;
+    assert_eq!(end.status, 200);
+    assert_eq!(end.json["numberReturned"], 0);
+    assert!(link(&end.json, "next").is_none());
+}
+
+#[actix_web::test]
+async fn cursor_pages_of_a_bbox_and_of_crossings_visit_every_item_once_in_index_order() {
+    for (base, whole) in [
+        (
+            "/ogc/collections/nodes/items?bbox=100,40,120,52&limit=3",
+            "/ogc/collections/nodes/items?bbox=100,40,120,52&limit=10000",
+        ),
+        (
+            "/ogc/collections/crossings/items?limit=4",
+            "/ogc/collections/crossings/items?limit=10000",
+        ),
+    ] {
+        let want = feature_ids(&get(whole).await.json);
+        assert!(want.len() > 4, "{base}: {want:?}");
+        let mut uri = base.to_string();
+        let mut seen = Vec::new();
+        loop {
+            let r = get(&uri).await;
+            assert_eq!(r.status, 200, "{uri}");
+            assert_eq!(r.json["numberMatched"], want.len());
+            seen.extend(feature_ids(&r.json));
+            match link(&r.json, "next") {
+                Some(n) => {
+                    assert!(n.contains("cursor=c"), "{n}");
+                    uri = local(n);
+                }
+                None => break,
+            }
+        }
+        assert_eq!(seen, want, "{base}");
+    }
+}
+
+#[actix_web::test]
+async fn a_bad_cursor_or_a_cursor_with_an_offset_is_refused_naming_the_field() {
+    for (q, field) in [
+        ("cursor=7", "cursor"),
+        ("cursor=c", "cursor"),
+        ("cursor=c-1", "cursor"),
+        ("cursor=c99999999999", "cursor"),
+        ("cursor=cx", "cursor"),
+        ("cursor=c3&offset=3", "offset"),
+    ] {
+        let r = get(&format!("/ogc/collections/links/items?{q}")).await;
+        assert_eq!(r.status, 400, "{q}");
+        assert_eq!(r.content_type, "application/problem+json", "{q}");
+        assert!(
+            r.json.to_string().contains(&format!("\"{field}\"")),
+            "{q}: {}",
+            r.json
+        );
+    }
+}

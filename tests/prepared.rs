@@ -13,8 +13,10 @@ use std::process::Command;
 
 use common::app;
 use common::server::Server;
+use corridor::index::Layer;
 use corridor::network::Source;
 use corridor::network::prepared::{self, PreparedFile};
+use corridor::output::layers::LayerSchema;
 use corridor::output::tiles::{Thinned, Thinning};
 use corridor::snapshot::Snapshot;
 
@@ -71,6 +73,12 @@ fn requests(snap: &Snapshot, seed: u64, n: usize) -> Vec<String> {
         "/v1/crossings".to_string(),
         "/ogc/collections/links".to_string(),
         "/tiles/3/6/2.mvt".to_string(),
+        // The schemas a prepared file stores and a server from GeoJSON computes.
+        "/ogc/collections/nodes/schema".to_string(),
+        "/ogc/collections/links/schema".to_string(),
+        "/ogc/collections/crossings/schema".to_string(),
+        "/ogc/collections/crossings/items?limit=3".to_string(),
+        "/ogc/collections/nodes/items?limit=5&bbox=100,40,120,50".to_string(),
     ];
     if net.nodes().len() + net.links().len() <= corridor::http::MAX_NETWORK_FEATURES {
         out.push("/v1/network".into());
@@ -90,8 +98,12 @@ fn requests(snap: &Snapshot, seed: u64, n: usize) -> Vec<String> {
                 ids[d.next(ids.len())]
             ),
             3 => format!("/v1/reach?from={a}&mode={mode}&contours=6,12"),
-            4 => format!(
+            4 if d.next(2) == 0 => format!(
                 "/ogc/collections/links/items?limit=7&offset={}",
+                d.next(links.len())
+            ),
+            4 => format!(
+                "/ogc/collections/links/items?limit=7&cursor=c{}",
                 d.next(links.len())
             ),
             5 => format!(
@@ -228,8 +240,54 @@ fn the_tiles_thinning_is_stored_by_prepare_and_read_back_as_the_server_builds_it
     );
     let header = PreparedFile::open(&file).unwrap().header;
     assert_eq!(
-        header.sections,
-        vec![(Thinning::SECTION.to_string(), stored.len())]
+        header.sections[0],
+        (Thinning::SECTION.to_string(), stored.len())
+    );
+    assert_eq!(header.sections[1].0, LayerSchema::SECTION);
+}
+
+#[test]
+fn the_ogc_schemas_are_stored_by_prepare_and_equal_the_computed_ones() {
+    let tmp = common::TempDir::new("schemas");
+    let dir = tmp.path().join("data");
+    gen_network::generate(&gen_network::Args {
+        nodes: 3000,
+        seed: 6,
+        out: dir.clone(),
+        vertices: 4.0,
+        demands: 0,
+    })
+    .expect("generator writes its files");
+    let file = tmp.path().join("net.corridor");
+    prepare(Some(&dir), &file);
+    let from_data = Snapshot::load(&Source::Dir(dir)).unwrap_or_else(|e| panic!("{e}"));
+    let from_file = Snapshot::load(&Source::open_prepared(&file).unwrap()).unwrap();
+    let stored = from_file
+        .stored
+        .as_ref()
+        .and_then(|f| f.section(LayerSchema::SECTION))
+        .expect("prepare stores the OGC schemas");
+    for &layer in Layer::ALL {
+        let computed = LayerSchema::of(layer, &from_data.network, &from_data.conversion);
+        assert!(computed.properties.len() > 5, "{layer}: {computed:?}");
+        assert_eq!(
+            LayerSchema::from_bytes(layer, stored),
+            Some(computed),
+            "{layer}"
+        );
+    }
+    // Bytes that are not the section's are not taken for it (the server computes then).
+    assert_eq!(LayerSchema::from_bytes(Layer::Links, b"{}"), None);
+    assert_eq!(
+        LayerSchema::from_bytes(Layer::Links, &stored[..stored.len() / 2]),
+        None
+    );
+    let unknown = String::from_utf8(stored.to_vec())
+        .unwrap()
+        .replace("\"string\"", "\"text\"");
+    assert_eq!(
+        LayerSchema::from_bytes(Layer::Links, unknown.as_bytes()),
+        None
     );
 }
 

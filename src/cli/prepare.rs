@@ -7,8 +7,10 @@ use std::time::Instant;
 
 use clap::Args;
 
+use crate::index::Layer;
 use crate::network::prepared;
 use crate::network::{Source, validate};
+use crate::output::layers::LayerSchema;
 use crate::output::tiles::Thinning;
 use crate::snapshot::Snapshot;
 
@@ -50,13 +52,23 @@ pub fn run(args: &PrepareArgs) -> anyhow::Result<i32> {
     // Derived once here rather than at every start: the tiles' low-zoom thinning (a third of
     // opening a 10^6-node network when built by the server).
     let thinning = Thinning::of(&snap.network).to_bytes();
+    // And the OGC collections' schemas, which read every feature's properties.
+    let schemas = LayerSchema::to_bytes(
+        &Layer::ALL
+            .iter()
+            .map(|&layer| LayerSchema::of(layer, &snap.network, &snap.conversion))
+            .collect::<Vec<_>>(),
+    );
     let derived_s = started.elapsed().as_secs_f64() - read_s;
     let header = match prepared::write(
         &snap.network,
         &folders,
         source.to_string(),
         digest,
-        &[(Thinning::SECTION, &thinning)],
+        &[
+            (Thinning::SECTION, &thinning),
+            (LayerSchema::SECTION, &schemas),
+        ],
         &args.out,
     ) {
         Ok(h) => h,

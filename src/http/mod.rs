@@ -202,6 +202,18 @@ impl Served {
             crate::index::Layer::Crossings => 2,
         };
         self.schemas[slot].get_or_init(|| {
+            use crate::output::layers::LayerSchema;
+            // Written by `corridor prepare` for the file's own network: read, not recomputed
+            // (at 10^6 nodes the computation reads every feature, ~15 s).
+            if let Some(stored) = self
+                .snapshot
+                .stored
+                .as_ref()
+                .and_then(|f| f.section(LayerSchema::SECTION))
+                .and_then(|bytes| LayerSchema::from_bytes(layer, bytes))
+            {
+                return stored;
+            }
             let schema = crate::output::layers::LayerSchema::of(
                 layer,
                 &self.snapshot.network,

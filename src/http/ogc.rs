@@ -12,7 +12,7 @@ use utoipa::IntoParams;
 
 use super::{ApiError, AppState, GEOJSON, Params, cached_response, derived_etag};
 use crate::fields::truncate;
-use crate::index::{BBox, Layer, close_ids, find_item, layer_extent, layer_items_in};
+use crate::index::{BBox, Layer, SpatialIndex, close_ids, find_item, layer_extent, layer_items_in};
 use crate::snapshot::Snapshot;
 
 /// Registers this module's routes.
@@ -44,7 +44,7 @@ pub const MAX_LIMIT: u64 = 10_000;
 /// Parameters accepted by the metadata resources (landing, conformance, collections, schema).
 pub const META_PARAMS: &[&str] = &["f"];
 /// Parameters accepted by `/items`.
-pub const ITEMS_PARAMS: &[&str] = &["bbox", "limit", "offset", "datetime", "f"];
+pub const ITEMS_PARAMS: &[&str] = &["bbox", "limit", "offset", "cursor", "datetime", "f"];
 /// Parameters accepted by `/items/{featureId}`.
 pub const ITEM_PARAMS: &[&str] = &["f"];
 
@@ -81,9 +81,16 @@ pub struct ItemsQuery {
     /// Page size, 1–10,000 (larger values are clamped to 10,000). Default 100.
     #[param(minimum = 1, maximum = 10000, default = 100)]
     limit: Option<u32>,
-    /// Features to skip (paging; `next`/`prev` links carry it). Default 0.
+    /// Features to skip. Default 0. Costs time in proportion to the offset on a large
+    /// network; prefer `cursor`, which the `next`/`prev` links carry.
     #[param(minimum = 0, default = 0)]
     offset: Option<u32>,
+    /// Keyset paging: the page starts at the feature this opaque token names (a `next` or
+    /// `prev` link's), as fast at the millionth feature as at the first. Not with `offset`
+    /// (400). A token is a position in the collection's order: after a reload it continues
+    /// from the same position.
+    #[param(example = "c900000")]
+    cursor: Option<String>,
     /// Checked (an RFC 3339 date-time or date, or an interval with `..` for an open end;
     /// 400 otherwise), then matches every feature: the network has no time dimension.
     datetime: Option<String>,
@@ -386,7 +393,20 @@ pub async fn items(
         .integer("limit", 1..=u64::from(u32::MAX))
         .unwrap_or(DEFAULT_LIMIT)
         .min(MAX_LIMIT) as usize;
-    let offset = p.integer("offset", 0..=u64::from(u32::MAX)).unwrap_or(0) as usize;
+    let offset = p.integer("offset", 0..=u64::from(u32::MAX));
+    let cursor = p.str("cursor").and_then(|s| match Cursor::parse(&s) {
+        Some(c) => Some(c),
+        None => {
+            p.error(
+                "cursor",
+                "not a paging token: use the `cursor` of a `next` or `prev` link",
+            );
+            None
+        }
+    });
+    if offset.is_some() && p.str("cursor").is_some() {
+        p.error("offset", "give either `offset` or `cursor`, not both");
+    }
     // The network has no time dimension: a valid `datetime` selects every feature, an
     // invalid one is refused.
     if let Some(dt) = p.str("datetime")
@@ -409,9 +429,16 @@ pub async fn items(
     if let Some(not_modified) = super::if_none_match(&req, &etag) {
         return Ok(not_modified);
     }
-    let matched = layer_items_in(layer, net, &snap.index, bbox.as_ref());
+    let matched = Matched::of(layer, net, &snap.index, bbox.as_ref());
     let schema = snap.schema(layer);
-    let page: Vec<usize> = matched.iter().copied().skip(offset).take(limit).collect();
+    // Where the page starts, as a position in `matched`: a cursor names a feature index (the
+    // first one at or after it starts the page, found by a binary search), an offset counts.
+    let start = match (cursor, offset) {
+        (Some(c), _) => matched.position_of(c.0),
+        (None, Some(off)) => (off as usize).min(matched.len()),
+        (None, None) => 0,
+    };
+    let page = matched.page(start, limit);
     let features: Vec<Value> = page
         .iter()
         .map(|&ix| serde_json::to_value(schema.feature(net, ix, &snap.conversion)))
@@ -419,27 +446,40 @@ pub async fn items(
         .map_err(|e| ApiError::Internal(e.to_string()))?;
 
     let col_url = format!("{base}/ogc/collections/{}", layer.as_str());
-    let page_url = |off: usize| {
+    // `Err(offset)` for the self link of a page asked by offset, `Ok(cursor)` otherwise.
+    let page_url = |at: Result<Cursor, usize>| {
         let mut q = Vec::new();
         if let Some(b) = &bbox {
             q.push(format!("bbox={b}"));
         }
         q.push(format!("limit={limit}"));
-        q.push(format!("offset={off}"));
+        match at {
+            Ok(c) => q.push(format!("cursor={c}")),
+            Err(off) => q.push(format!("offset={off}")),
+        }
         if media == "application/json" {
             q.push("f=json".into());
         }
         format!("{col_url}/items?{}", q.join("&"))
     };
+    let this = match (cursor, offset) {
+        (Some(c), _) => Ok(c),
+        (None, Some(off)) => Err(off as usize),
+        (None, None) => Err(0),
+    };
     let mut links = vec![
-        json!({"href": page_url(offset), "rel": "self", "type": media, "title": "This page"}),
+        json!({"href": page_url(this), "rel": "self", "type": media, "title": "This page"}),
         json!({"href": col_url, "rel": "collection", "type": "application/json", "title": "The collection"}),
     ];
-    if offset + page.len() < matched.len() {
-        links.push(json!({"href": page_url(offset + limit), "rel": "next", "type": media, "title": "Next page"}));
+    if start + page.len() < matched.len() {
+        let next = Cursor(matched.at(start + page.len()));
+        links.push(
+            json!({"href": page_url(Ok(next)), "rel": "next", "type": media, "title": "Next page"}),
+        );
     }
-    if offset > 0 {
-        links.push(json!({"href": page_url(offset.saturating_sub(limit)), "rel": "prev", "type": media, "title": "Previous page"}));
+    if start > 0 {
+        let prev = Cursor(matched.at(start.saturating_sub(limit)));
+        links.push(json!({"href": page_url(Ok(prev)), "rel": "prev", "type": media, "title": "Previous page"}));
     }
     let doc = json!({
         "type": "FeatureCollection",
@@ -454,6 +494,86 @@ pub async fn items(
         media,
         doc.to_string(),
     )))
+}
+
+/// A keyset paging token: the index of the first feature of a page in the collection's
+/// order (node or link index). Written `c` + decimal, read back only in that form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cursor(usize);
+
+impl Cursor {
+    fn parse(s: &str) -> Option<Self> {
+        let digits = s.strip_prefix('c')?;
+        if digits.is_empty() || digits.len() > 10 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        digits.parse::<u32>().ok().map(|n| Self(n as usize))
+    }
+}
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "c{}", self.0)
+    }
+}
+
+/// The features a query matches, in index order: a whole nodes or links collection is a
+/// range (no list is made, so a page anywhere costs its own features only); a crossings
+/// collection or a bbox query is the sorted list of indices.
+enum Matched {
+    All(usize),
+    Some(Vec<usize>),
+}
+
+impl Matched {
+    fn of(
+        layer: Layer,
+        net: &crate::network::Network,
+        index: &SpatialIndex,
+        bbox: Option<&BBox>,
+    ) -> Self {
+        match (layer, bbox) {
+            (Layer::Nodes, None) => Self::All(net.nodes().len()),
+            (Layer::Links, None) => Self::All(net.links().len()),
+            _ => {
+                let mut v = layer_items_in(layer, net, index, bbox);
+                v.sort_unstable();
+                Self::Some(v)
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Self::All(n) => *n,
+            Self::Some(v) => v.len(),
+        }
+    }
+
+    /// The feature index at position `pos` (< `len`).
+    fn at(&self, pos: usize) -> usize {
+        match self {
+            Self::All(_) => pos,
+            Self::Some(v) => v[pos],
+        }
+    }
+
+    /// The position of the first feature whose index is `ix` or more.
+    fn position_of(&self, ix: usize) -> usize {
+        match self {
+            Self::All(n) => ix.min(*n),
+            Self::Some(v) => v.partition_point(|&i| i < ix),
+        }
+    }
+
+    /// Up to `limit` feature indices from position `start`.
+    fn page(&self, start: usize, limit: usize) -> Vec<usize> {
+        let end = start.saturating_add(limit).min(self.len());
+        match self {
+            Self::All(_) => (start.min(end)..end).collect(),
+            Self::Some(v) => v[start.min(end)..end].to_vec(),
+        }
+    }
 }
 
 /// Marks a response whose media type followed the Accept header, for caches.

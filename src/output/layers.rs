@@ -173,20 +173,41 @@ fn json_schema_type(v: &Value) -> Option<&'static str> {
 }
 
 impl LayerSchema {
-    /// The schema of `layer`: the union of the flattened properties of all its features.
+    /// The schema of `layer`: the union of the flattened properties of all its features
+    /// (read on every core: at 10^6 nodes this reads every feature's properties).
     pub fn of(layer: Layer, net: &Network, conv: &CapacityConversion) -> Self {
-        let mut properties: BTreeMap<String, Vec<&'static str>> = BTreeMap::new();
-        for ix in layer_items(layer, net) {
-            let f = layer_feature(layer, net, ix, conv);
-            for (k, v) in flatten(f.properties.as_ref().unwrap_or(&JsonObject::new())) {
-                let types = properties.entry(k).or_default();
-                if let Some(t) = json_schema_type(&v)
-                    && !types.contains(&t)
-                {
-                    types.push(t);
+        use rayon::prelude::*;
+        type Seen = BTreeMap<String, Vec<&'static str>>;
+        fn merge(mut a: Seen, b: Seen) -> Seen {
+            for (k, ts) in b {
+                let types = a.entry(k).or_default();
+                for t in ts {
+                    if !types.contains(&t) {
+                        types.push(t);
+                    }
                 }
             }
+            a
         }
+        let items = layer_items(layer, net);
+        let mut properties = items
+            .par_chunks(4096)
+            .map(|chunk| {
+                let mut seen = Seen::new();
+                for &ix in chunk {
+                    let f = layer_feature(layer, net, ix, conv);
+                    for (k, v) in flatten(f.properties.as_ref().unwrap_or(&JsonObject::new())) {
+                        let types = seen.entry(k).or_default();
+                        if let Some(t) = json_schema_type(&v)
+                            && !types.contains(&t)
+                        {
+                            types.push(t);
+                        }
+                    }
+                }
+                seen
+            })
+            .reduce(Seen::new, merge);
         for types in properties.values_mut() {
             // An integer column that also holds fractions is a number column.
             if types.contains(&"number") {
@@ -195,6 +216,41 @@ impl LayerSchema {
             types.sort_unstable();
         }
         Self { layer, properties }
+    }
+
+    /// The name of the prepared file's section holding the three collections' schemas
+    /// (written by `corridor prepare`, so that a server does not read every feature for
+    /// them; the version changes with the rules of [`LayerSchema::of`]).
+    pub const SECTION: &'static str = "ogc.schema.v1";
+
+    /// The schemas of every layer as the bytes of [`LayerSchema::SECTION`] (JSON: layer →
+    /// property → types).
+    pub fn to_bytes(schemas: &[LayerSchema]) -> Vec<u8> {
+        let doc: serde_json::Map<String, Value> = schemas
+            .iter()
+            .map(|s| (s.layer.as_str().to_string(), json!(s.properties)))
+            .collect();
+        serde_json::to_vec(&doc).unwrap_or_default()
+    }
+
+    /// The schema of `layer` from [`LayerSchema::to_bytes`]'s bytes; `None` when they do not
+    /// hold it or hold a type this build does not know (the caller computes it then).
+    pub fn from_bytes(layer: Layer, bytes: &[u8]) -> Option<Self> {
+        let doc: BTreeMap<String, BTreeMap<String, Vec<String>>> =
+            serde_json::from_slice(bytes).ok()?;
+        let mut properties = BTreeMap::new();
+        for (k, ts) in doc.get(layer.as_str())? {
+            let types = ts
+                .iter()
+                .map(|t| {
+                    ["boolean", "integer", "number", "string", "array", "object"]
+                        .into_iter()
+                        .find(|known| known == t)
+                })
+                .collect::<Option<Vec<&'static str>>>()?;
+            properties.insert(k.clone(), types);
+        }
+        Some(Self { layer, properties })
     }
 
     /// The OGC feature of item `ix`: flattened, with every property of the schema present
