@@ -221,3 +221,42 @@ fn sighup_reloads_and_refuses_broken_data() {
     assert_eq!(reloaded["last_reload"]["ok"], true, "{reloaded}");
     assert_ne!(reloaded["etag"], before["etag"], "SIGHUP did not swap in B");
 }
+
+#[test]
+fn a_replaced_snapshot_is_freed_once_no_request_holds_it() {
+    use corridor::http::{AppState, ServerConfig};
+    use corridor::network::Source;
+    use corridor::snapshot::Snapshot;
+    let (_tmp, dir) = temp_data_dir("retire");
+    install(&dir, "A");
+    let snap = Snapshot::load(&Source::Dir(dir.clone())).unwrap();
+    let state = AppState::new(
+        snap,
+        ServerConfig {
+            data_dir: Some(dir.clone()),
+            ..ServerConfig::default()
+        },
+    );
+    // A request in flight holds the snapshot it started on.
+    let in_flight = state.current();
+    let old = Arc::downgrade(&in_flight);
+    install(&dir, "B");
+    state.reload().expect("B is valid");
+    assert!(!Arc::ptr_eq(&state.current(), &in_flight));
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        old.upgrade().is_some(),
+        "the old snapshot is freed while a request still answers on it"
+    );
+    drop(in_flight);
+    // Then it goes (on the retiring thread, which polls every 50 ms).
+    let mut waited = Duration::ZERO;
+    while old.upgrade().is_some() {
+        assert!(
+            waited < Duration::from_secs(10),
+            "the replaced snapshot is still alive 10 s after its last request"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        waited += Duration::from_millis(20);
+    }
+}

@@ -85,13 +85,13 @@ impl AppState {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone();
-        let outcome = match loader {
+        let outcome = super::at_reload_priority(|| match loader {
             Some(Loader(f)) => f(),
             None => match &self.config.prepared {
                 Some(path) => Source::open_prepared(path).and_then(|s| Snapshot::load(&s)),
                 None => Snapshot::load(&Source::from_dir(self.config.data_dir.as_deref())),
             },
-        };
+        });
         self.install_locked(outcome)
     }
 
@@ -133,9 +133,10 @@ impl AppState {
             }
         };
         let summary = snap.network.summary();
-        let served = Served::new(snap);
+        // Tagging and caching the new network reads all of it too: at reload priority.
+        let served = super::at_reload_priority(|| Served::new(snap));
         tracing::info!(nodes = summary.nodes, links = summary.links, etag = %served.etag, "network reloaded");
-        self.served.store(std::sync::Arc::new(served));
+        super::retire(self.served.swap(std::sync::Arc::new(served)));
         record(true, problems);
         Ok(summary)
     }

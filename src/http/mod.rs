@@ -180,10 +180,16 @@ impl Served {
                     .thinning_job("", served.snapshot.network.clone());
                 in_background(thinning);
             }
-            let search = Arc::clone(&served.snapshot.search);
+            // Held weakly between steps: a snapshot replaced meanwhile (a reload) is not kept
+            // alive by what was being prepared for it; the next step finds it gone.
+            let search = Arc::downgrade(&served.snapshot.search);
             in_background(move || {
-                search.prepare_landmarks();
-                search.prepare_cch_of(&[crate::cost::Measure::Time]);
+                if let Some(s) = search.upgrade() {
+                    s.prepare_landmarks();
+                }
+                if let Some(s) = search.upgrade() {
+                    s.prepare_cch_of(&[crate::cost::Measure::Time]);
+                }
             });
         } else if !stored_thinning {
             served.tiles.with_thinning("", &served.snapshot, |_| ());
@@ -330,6 +336,50 @@ fn in_background(work: impl FnOnce() + Send + 'static) {
         Some(p) => p.spawn(work),
         // Then the first request that needs it builds it.
         None => drop(work),
+    }
+}
+
+/// Runs `work` on the reload threads (as many as cores, at [`BACKGROUND_NICE`]) and waits for
+/// it: a reload reads and checks a whole network, and its parallel loops must not take the
+/// cores from the requests the old network is still answering. Without those threads (they
+/// could not be made), on the calling thread.
+pub(crate) fn at_reload_priority<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("reload-{i}"))
+            .start_handler(|_| lower_priority(BACKGROUND_NICE))
+            .build()
+            .map_err(|e| tracing::warn!(error = %e, "no reload threads"))
+            .ok()
+    });
+    match pool {
+        Some(p) => p.install(work),
+        None => work(),
+    }
+}
+
+/// Frees a replaced snapshot once the requests still answering on it are done, on a thread of
+/// its own (not on whichever request drops it last), then gives the freed memory back to the
+/// system: the allocator would otherwise keep a 10^6-node network's gigabytes for the next.
+pub(crate) fn retire(old: Arc<Served>) {
+    let spawned = std::thread::Builder::new()
+        .name("retire".into())
+        .spawn(move || {
+            // Requests in flight hold their own `Arc`; the longest is bounded by the compute
+            // and request timeouts, so this waits seconds at most.
+            while Arc::strong_count(&old) > 1 {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            drop(old);
+            #[cfg(all(target_os = "linux", target_env = "gnu"))]
+            // SAFETY: malloc_trim only returns free heap pages to the kernel.
+            unsafe {
+                libc::malloc_trim(0);
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "no thread to retire the old snapshot; dropped here");
     }
 }
 
