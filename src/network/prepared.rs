@@ -444,29 +444,49 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// The payload being written, section by section (the layout [`decode`] reads).
-#[derive(Default)]
-struct Writer {
-    buf: Vec<u8>,
+/// The payload written straight to the file (not built in memory first: at 10^6 nodes it is
+/// 1.7 GB), with its length and CRC-32 kept as it goes.
+struct Writer<W: std::io::Write> {
+    out: W,
+    crc: crc32fast::Hasher,
+    len: u64,
 }
 
-impl Writer {
-    fn count(&mut self, n: usize) {
-        self.buf.extend_from_slice(&(n as u64).to_le_bytes());
+impl<W: std::io::Write> Writer<W> {
+    fn new(out: W) -> Self {
+        Self {
+            out,
+            crc: crc32fast::Hasher::new(),
+            len: 0,
+        }
     }
-    fn pods<T: bytemuck::Pod>(&mut self, v: &[T]) {
-        self.buf.resize(self.buf.len().div_ceil(8) * 8, 0);
-        self.buf.extend_from_slice(bytemuck::cast_slice(v));
+    fn bytes(&mut self, b: &[u8]) -> std::io::Result<()> {
+        self.crc.update(b);
+        self.len += b.len() as u64;
+        self.out.write_all(b)
     }
-    fn texts<'s>(&mut self, texts: impl Iterator<Item = &'s str> + Clone) {
+    fn count(&mut self, n: usize) -> std::io::Result<()> {
+        self.bytes(&(n as u64).to_le_bytes())
+    }
+    /// Zeros up to the next 8-byte boundary (where every array starts).
+    fn align(&mut self) -> std::io::Result<()> {
+        let pad = (self.len.div_ceil(8) * 8 - self.len) as usize;
+        self.bytes(&[0u8; 8][..pad])
+    }
+    fn pods<T: bytemuck::Pod>(&mut self, v: &[T]) -> std::io::Result<()> {
+        self.align()?;
+        self.bytes(bytemuck::cast_slice(v))
+    }
+    fn texts<'s>(&mut self, texts: impl Iterator<Item = &'s str> + Clone) -> std::io::Result<()> {
         let mut offsets = vec![0u64];
         for t in texts.clone() {
             offsets.push(offsets[offsets.len() - 1] + t.len() as u64);
         }
-        self.pods(&offsets);
+        self.pods(&offsets)?;
         for t in texts {
-            self.buf.extend_from_slice(t.as_bytes());
+            self.bytes(t.as_bytes())?;
         }
+        Ok(())
     }
 }
 
@@ -501,39 +521,7 @@ pub fn write(
     sections: &[(&str, &[u8])],
     out: &Path,
 ) -> Result<Header, PreparedError> {
-    let mut w = Writer::default();
-    w.count(net.nodes().len());
-    w.texts(net.nodes().iter().map(|n| n.properties.as_json()));
-    let points: Vec<[f64; 2]> = net
-        .nodes()
-        .iter()
-        .map(|n| [n.point.x(), n.point.y()])
-        .collect();
-    w.pods(&points);
-    w.count(net.links().len());
-    w.texts(net.links().iter().map(|l| l.properties.as_json()));
-    let lengths: Vec<f64> = net.links().iter().map(|l| l.length_km).collect();
-    w.pods(&lengths);
-    let mut starts = Vec::with_capacity(net.links().len() + 1);
-    starts.push(0u64);
-    let mut vertices: Vec<[i32; 2]> = Vec::new();
-    for l in net.links() {
-        vertices.extend_from_slice(l.geometry.raw());
-        starts.push(vertices.len() as u64);
-    }
-    w.pods(&starts);
-    w.count(vertices.len());
-    w.pods(&vertices);
-    w.count(folders.len());
-    for (f, n, t) in folders {
-        w.texts([f.as_str(), n.as_str(), t.as_str()].into_iter());
-    }
-    w.count(sections.len());
-    for (name, bytes) in sections {
-        w.texts(std::iter::once(*name));
-        w.count(bytes.len());
-        w.pods(bytes);
-    }
+    let vertex_count: usize = net.links().iter().map(|l| l.geometry.raw().len()).sum();
     let header = Header {
         format_version: FORMAT_VERSION,
         source_digest,
@@ -541,7 +529,7 @@ pub fn write(
         build: format!("corridor {}", env!("CARGO_PKG_VERSION")),
         nodes: net.nodes().len(),
         links: net.links().len(),
-        vertices: vertices.len(),
+        vertices: vertex_count,
         documents: folders.len(),
         sections: sections
             .iter()
@@ -558,23 +546,63 @@ pub fn write(
         source,
     };
     let tmp = out.with_extension("prepare-tmp");
-    {
-        use std::io::Write;
-        let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(io)?);
-        f.write_all(MAGIC).map_err(io)?;
-        f.write_all(&FORMAT_VERSION.to_le_bytes()).map_err(io)?;
-        f.write_all(&(header_json.len() as u32).to_le_bytes())
-            .map_err(io)?;
-        f.write_all(&header_json).map_err(io)?;
-        f.write_all(&(w.buf.len() as u64).to_le_bytes())
-            .map_err(io)?;
-        f.write_all(&crc32fast::hash(&w.buf).to_le_bytes())
-            .map_err(io)?;
-        f.write_all(&w.buf).map_err(io)?;
-        f.into_inner()
-            .map_err(|e| io(e.into_error()))?
-            .sync_all()
-            .map_err(io)?;
+    let written = (|| -> std::io::Result<()> {
+        use std::io::{Seek, SeekFrom, Write};
+        let mut f = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
+        f.write_all(MAGIC)?;
+        f.write_all(&FORMAT_VERSION.to_le_bytes())?;
+        f.write_all(&(header_json.len() as u32).to_le_bytes())?;
+        f.write_all(&header_json)?;
+        // The payload's length and checksum, known once it is written: zeros for now.
+        let sums_at = (MAGIC.len() + 8 + header_json.len()) as u64;
+        f.write_all(&[0u8; 12])?;
+        let mut w = Writer::new(f);
+        w.count(net.nodes().len())?;
+        w.texts(net.nodes().iter().map(|n| n.properties.as_json()))?;
+        let points: Vec<[f64; 2]> = net
+            .nodes()
+            .iter()
+            .map(|n| [n.point.x(), n.point.y()])
+            .collect();
+        w.pods(&points)?;
+        w.count(net.links().len())?;
+        w.texts(net.links().iter().map(|l| l.properties.as_json()))?;
+        let lengths: Vec<f64> = net.links().iter().map(|l| l.length_km).collect();
+        w.pods(&lengths)?;
+        let mut starts = Vec::with_capacity(net.links().len() + 1);
+        starts.push(0u64);
+        let mut at = 0u64;
+        for l in net.links() {
+            at += l.geometry.raw().len() as u64;
+            starts.push(at);
+        }
+        w.pods(&starts)?;
+        w.count(vertex_count)?;
+        // The vertices one link after another: the same bytes as one array.
+        w.align()?;
+        for l in net.links() {
+            w.bytes(bytemuck::cast_slice(l.geometry.raw()))?;
+        }
+        w.count(folders.len())?;
+        for (fo, n, t) in folders {
+            w.texts([fo.as_str(), n.as_str(), t.as_str()].into_iter())?;
+        }
+        w.count(sections.len())?;
+        for (name, bytes) in sections {
+            w.texts(std::iter::once(*name))?;
+            w.count(bytes.len())?;
+            w.pods(bytes)?;
+        }
+        let (len, crc) = (w.len, w.crc.finalize());
+        let mut f = w.out.into_inner().map_err(|e| e.into_error())?;
+        f.seek(SeekFrom::Start(sums_at))?;
+        f.write_all(&len.to_le_bytes())?;
+        f.write_all(&crc.to_le_bytes())?;
+        f.sync_all()
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io(e));
     }
     std::fs::rename(&tmp, out).map_err(io)?;
     Ok(header)

@@ -50,18 +50,38 @@ pub fn geometry_type(layer: Layer) -> &'static str {
 /// A border-crossing link as a Feature: every property of the link (as [`link_feature`]),
 /// `layer: "crossing"`, and the names and countries of both ends.
 pub fn crossing_feature(net: &Network, link: &Link, conv: &CapacityConversion) -> Feature {
-    let mut f = link_feature(link, conv);
-    if let Some(p) = f.properties.as_mut() {
-        p.insert("layer".into(), "crossing".into());
-        let from = &net.nodes()[link.from_ix];
-        let to = &net.nodes()[link.to_ix];
-        p.insert("from_name".into(), from.name.clone().into());
-        p.insert("to_name".into(), to.name.clone().into());
-        if let Some(c) = &link.crossing {
-            p.insert("countries".into(), json!(c.countries));
-        }
+    super::feature(
+        super::link_geometry(link),
+        crossing_properties(net, link, conv),
+    )
+}
+
+/// The properties of [`crossing_feature`] (without its geometry).
+fn crossing_properties(net: &Network, link: &Link, conv: &CapacityConversion) -> JsonObject {
+    let mut p = super::link_properties(link, conv);
+    p.insert("layer".into(), "crossing".into());
+    let from = &net.nodes()[link.from_ix];
+    let to = &net.nodes()[link.to_ix];
+    p.insert("from_name".into(), from.name.clone().into());
+    p.insert("to_name".into(), to.name.clone().into());
+    if let Some(c) = &link.crossing {
+        p.insert("countries".into(), json!(c.countries));
     }
-    f
+    p
+}
+
+/// The properties of [`layer_feature`] (without its geometry: what a schema reads).
+fn layer_properties(
+    layer: Layer,
+    net: &Network,
+    ix: usize,
+    conv: &CapacityConversion,
+) -> JsonObject {
+    match layer {
+        Layer::Nodes => super::node_properties(&net.nodes()[ix]),
+        Layer::Links => super::link_properties(&net.links()[ix], conv),
+        Layer::Crossings => crossing_properties(net, &net.links()[ix], conv),
+    }
 }
 
 /// The `k` nearest nodes as a FeatureCollection, nearest first, each with `rank` (1-based)
@@ -195,8 +215,7 @@ impl LayerSchema {
             .map(|chunk| {
                 let mut seen = Seen::new();
                 for &ix in chunk {
-                    let f = layer_feature(layer, net, ix, conv);
-                    for (k, v) in flatten(f.properties.as_ref().unwrap_or(&JsonObject::new())) {
+                    for (k, v) in flatten(&layer_properties(layer, net, ix, conv)) {
                         let types = seen.entry(k).or_default();
                         if let Some(t) = json_schema_type(&v)
                             && !types.contains(&t)

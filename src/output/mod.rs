@@ -56,20 +56,30 @@ pub fn feature(geometry: Geometry, properties: JsonObject) -> Feature {
 
 /// A node as a Feature with all its properties plus `layer: "node"`.
 pub fn node_feature(node: &Node) -> Feature {
+    feature(node_geometry(node), node_properties(node))
+}
+
+/// The properties of [`node_feature`] (without its geometry).
+pub fn node_properties(node: &Node) -> JsonObject {
     let mut p = node.properties.to_map();
     p.insert("layer".into(), "node".into());
-    feature(node_geometry(node), p)
+    p
 }
 
 /// A link as a Feature with all its properties plus `layer: "link"`, the derived
 /// `length_km`, and `capacity_tpy` when it has a capacity.
 pub fn link_feature(link: &Link, conv: &CapacityConversion) -> Feature {
+    feature(link_geometry(link), link_properties(link, conv))
+}
+
+/// The properties of [`link_feature`] (without its geometry).
+pub fn link_properties(link: &Link, conv: &CapacityConversion) -> JsonObject {
     let mut p = link.properties.to_map();
     p.insert("layer".into(), "link".into());
     if let Some(t) = link.capacity_tpy(conv) {
         p.insert("capacity_tpy".into(), Value::from(t.round()));
     }
-    feature(link_geometry(link), p)
+    p
 }
 
 /// Writes [`network_collection`] to `w` one feature at a time: the same bytes as
