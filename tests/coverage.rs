@@ -78,6 +78,7 @@ const CROSSINGS: &[(&str, &str, &str, &str)] = &[
     ("MN", "CN", "xd-yarant-takashiken", "road"),
     ("MN", "CN", "xd-burgastai-laoyemiao", "road"),
     ("MN", "CN", "xd-sumber-arxan", "road"),
+    ("MN", "CN", "xd-baitag-ulastai", "road"),
     // Russia–China
     ("RU", "CN", "xr-zabaikalsk-manzhouli", "rail"),
     ("RU", "CN", "xd-zabaikalsk-manzhouli", "road"),
@@ -87,6 +88,8 @@ const CROSSINGS: &[(&str, &str, &str, &str)] = &[
     ("RU", "CN", "xr-nizhneleninskoye-tongjiang", "rail"),
     ("RU", "CN", "xr-makhalino-hunchun", "rail"),
     ("RU", "CN", "xd-kraskino-hunchun", "road"),
+    ("RU", "CN", "xd-turiy-rog-mishan", "road"),
+    ("RU", "CN", "xd-staro-tsurukhaituy-heishantou", "road"),
     // Kazakhstan–China
     ("KZ", "CN", "xr-dostyk-alashankou", "rail"),
     ("KZ", "CN", "xd-dostyk-alashankou", "road"),
@@ -102,6 +105,9 @@ const CROSSINGS: &[(&str, &str, &str, &str)] = &[
     ("KZ", "RU", "xr-isilkul-bulayevo", "rail"),
     ("KZ", "RU", "xd-veseloyarsk-aul", "road"),
     ("KZ", "RU", "xd-gornyak-shemonaikha", "road"),
+    // Kazakhstan–Russia on R254 "Irtysh" (issue 23)
+    ("KZ", "RU", "xd-petukhovo-zhana-zhol", "road"),
+    ("KZ", "RU", "xd-karakoga-isilkul", "road"),
 ];
 
 #[test]

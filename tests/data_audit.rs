@@ -130,8 +130,94 @@ fn every_crossing_capacity_is_at_least_its_latest_throughput() {
             ));
         }
     }
-    assert!(checked >= 8, "only {checked} crossings carry a throughput");
+    assert!(checked >= 21, "only {checked} crossings carry a throughput");
     fail_all("crossings below their throughput", failures);
+}
+
+/// The 2023–2025 port statistics the fourth pass (issue 23, item 2) found above the capacities
+/// then in the data, written out here with their sources so that lowering a capacity (or the
+/// data's `throughput_tpy`) below them fails: (link, tonnes a year annualised, year, direction
+/// counted or `None` for both ways, source).
+const PORT_STATISTICS_2023_2025: &[(&str, f64, i64, Option<&str>, &str)] = &[
+    (
+        "xd-gashuunsukhait-ganqimaodu",
+        41_150_000.0,
+        2024,
+        Some("capacity_forward"),
+        "Xinhua, 2 Jul 2024: 20.07 Mt MN→CN by 26 Jun, × 365 / 178",
+    ),
+    (
+        "xd-shiveekhuren-ceke",
+        16_930_000.0,
+        2023,
+        Some("capacity_forward"),
+        "China News Service, 3 Nov 2023: 14.1971 Mt by 2 Nov, × 365 / 306",
+    ),
+    (
+        "xd-bichigt-zuun-khatavch",
+        7_600_000.0,
+        2025,
+        None,
+        "China News Service, 18 Feb 2025: over 1 Mt by 17 Feb, × 365 / 48",
+    ),
+    (
+        "xd-yarant-takashiken",
+        4_000_000.0,
+        2024,
+        None,
+        "Altay Customs via driinfo.com, Apr 2025: over 4 Mt in 2024",
+    ),
+    (
+        "xd-poltavka-dongning",
+        587_000.0,
+        2023,
+        None,
+        "Mudanjiang port office, Aug 2023: 0.341 Mt Jan–Jul, × 365 / 212",
+    ),
+    (
+        "xr-makhalino-hunchun",
+        4_000_000.0,
+        2024,
+        None,
+        "Hunchun logistics hub, Nov 2025: 4.0 Mt international rail traffic in 2024",
+    ),
+    (
+        "xd-turiy-rog-mishan",
+        112_500.0,
+        2024,
+        None,
+        "Mishan port statistics, 2024: 112,500 t",
+    ),
+];
+
+#[test]
+fn capacities_stay_at_or_above_the_2023_2025_port_statistics() {
+    let all = links();
+    let mut failures = Vec::new();
+    for &(id, tonnes, year, field, source) in PORT_STATISTICS_2023_2025 {
+        let Some(p) = crossings(&all).into_iter().find(|p| s(p, "id") == id) else {
+            failures.push(format!("{id}: missing"));
+            continue;
+        };
+        let field = field.unwrap_or("capacity");
+        let Some(cap) = p.get(field) else {
+            failures.push(format!("{id}: no {field}"));
+            continue;
+        };
+        let cap_t = tonnes_per_year(cap);
+        if cap_t + 0.5 < tonnes {
+            failures.push(format!(
+                "{id}: {field} {cap_t:.0} t/yr is below {tonnes:.0} t ({year}; {source})"
+            ));
+        }
+        let recorded = p.get("throughput_tpy").and_then(Value::as_f64);
+        if recorded.is_none_or(|t| t + 0.5 < tonnes) {
+            failures.push(format!(
+                "{id}: throughput_tpy {recorded:?} is below the published {tonnes:.0} t ({year})"
+            ));
+        }
+    }
+    fail_all("capacities below the 2023–2025 port statistics", failures);
 }
 
 #[test]

@@ -279,7 +279,7 @@ fn postgis_source_of_truth() {
 
     let loaded = ok(&corridor(&["db", "load", "--db", &url]));
     assert!(
-        loaded.contains("185 nodes, 290 links, 6 scenarios, 2 demand sets"),
+        loaded.contains("193 nodes, 306 links, 6 scenarios, 2 demand sets"),
         "{loaded}"
     );
 

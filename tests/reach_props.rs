@@ -278,7 +278,7 @@ fn reach_case(
         Measure::Distance => 1000.0,
         Measure::Time => 40.0,
         Measure::Cost => 60.0,
-        // Road ≈ 0.065 kg CO2e/t·km, rail less: a drawn link emits up to ~26 kg/t.
+        // Road ≈ 0.125 kg CO2e/t·km, rail less: a drawn link emits up to ~50 kg/t.
         Measure::Co2 => 50.0,
     };
     let mut contours = vec![first * scale];

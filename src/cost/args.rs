@@ -45,7 +45,7 @@ raw_args!(
         road_usd_per_tkm,
         /// Fee per border crossing, USD per tonne, 0–1000 (default 8).
         border_usd_per_t,
-        /// Heavy truck, kg CO2e per tonne-km, 0–1 (default 0.065).
+        /// Heavy truck, kg CO2e per tonne-km, 0–1 (default 0.125, from GLEC v3.0's WTT figure).
         road_truck_kg_per_tkm,
         /// Diesel rail, kg CO2e per tonne-km, 0–1 (default 0.023).
         rail_diesel_kg_per_tkm,

@@ -19,14 +19,24 @@
 //! 14083:2023 and the GLEC Framework v3.0 require for reporting) and per **net** tonne-km,
 //! with average loading and empty running folded in. [`EmissionFactors::SOURCES`] holds one
 //! record per default (value, unit, WTW, basis, year, source) and a unit test keeps it equal
-//! to [`EmissionFactors::default`]. Only the grid intensities come from a published series;
-//! the haulage and handling figures are estimates with the derivation given here, not
-//! default values copied from GLEC or ISO 14083 tables (which this repository does not hold):
+//! to [`EmissionFactors::default`]. Only the grid intensities come from a published series.
+//! Of the GLEC Framework v3.0 / ISO 14083 default tables, which this repository does not
+//! hold, one figure was found republished: the truck's **well-to-tank** intensity (below);
+//! the truck figure is derived from it. No GLEC/ISO 14083 default for rail (diesel or
+//! electric) or for handling was found, so those stay estimates with the derivation given
+//! here:
 //!
-//! - **Heavy truck 0.065 kg/t·km** (estimate). A 40 t articulated truck on regional trunk
-//!   roads burns about 32 l/100 km of diesel; diesel's WTW factor is 3.24 kg CO2e/l (EN
-//!   16258:2012, Annex A: 2.67 tank-to-wheel + 0.57 well-to-tank); an average net load of
-//!   16 t including empty returns gives 0.32 × 3.24 / 16 = 0.065.
+//! - **Heavy truck 0.125 kg/t·km** (estimate anchored on a GLEC default). GLEC Framework v3.0
+//!   (2023), Table 8 "Europe and South America road emission intensity values", gives an
+//!   articulated truck of 34–40 t, average/mixed load, diesel, a **well-to-tank** intensity of
+//!   0.022 kg CO2e/t·km (as republished by Climatiq,
+//!   climatiq.io/data/emission-factor/84c850ff-05ce-466c-a77d-525c447d4d16). Its well-to-wheel figure was not found; with
+//!   diesel's well-to-tank share of well-to-wheel from EN 16258:2012, Annex A (0.57 of
+//!   3.24 kg CO2e/l, 17.6 %), the WTW intensity is 0.022 / 0.176 = 0.125. If GLEC v3.0's own
+//!   diesel factors put a larger share upstream, the figure is lower (0.10 at a 22 % share).
+//!   The earlier estimate, 0.065 (32 l/100 km × 3.24 kg CO2e/l / 16 t average net load), was
+//!   half of this: it implies a WTT intensity of 0.011, half of GLEC's 0.022, i.e. GLEC's
+//!   default assumes about twice the fuel per net tonne-km (lower loads, more empty running).
 //! - **Diesel rail 0.023 kg/t·km** (estimate). Heavy-haul diesel freight in North America
 //!   uses about 0.0055 l/t·km (Association of American Railroads: about 470 ton-miles per
 //!   gallon); trains on the Mongolian and Kazakh single-track lines are shorter and climb
@@ -46,7 +56,7 @@
 //!   stackers and shunting at a transloading or bogie-exchange terminal.
 //!
 //! Thus on the default figures an electrified Russian line emits 0.025 × 0.482 ≈ 0.012
-//! kg/t·km, half of a diesel line (0.023), and road emits about three times diesel rail. On
+//! kg/t·km, half of a diesel line (0.023), and road emits about five times diesel rail. On
 //! the Mongolian and Kazakh grids (coal) electric traction saves only about 5–6 % against
 //! diesel.
 
@@ -108,7 +118,7 @@ impl Grid {
 /// [`super::Profile`], ranges in [`super::Profile::FIELDS`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct EmissionFactors {
-    /// Heavy truck, kg CO2e per tonne-km (WTW). Default 0.065.
+    /// Heavy truck, kg CO2e per tonne-km (WTW). Default 0.125 (from GLEC v3.0's WTT figure).
     pub road_truck_kg_per_tkm: f64,
     /// Diesel-hauled rail, kg CO2e per tonne-km (WTW). Default 0.023.
     pub rail_diesel_kg_per_tkm: f64,
@@ -131,7 +141,7 @@ pub struct EmissionFactors {
 impl Default for EmissionFactors {
     fn default() -> Self {
         Self {
-            road_truck_kg_per_tkm: 0.065,
+            road_truck_kg_per_tkm: 0.125,
             rail_diesel_kg_per_tkm: 0.023,
             rail_electric_kwh_per_tkm: 0.025,
             grid_ru_kg_per_kwh: 0.482,
@@ -176,13 +186,17 @@ impl EmissionFactors {
     pub const SOURCES: [FactorSource; 9] = [
         FactorSource {
             field: "road_truck_kg_per_tkm",
-            value: 0.065,
+            value: 0.125,
             unit: "kg CO2e/t·km",
             well_to_wheel: true,
             basis: "estimate",
-            year: None,
-            source: "estimate: 32 l/100 km (40 t articulated truck) × 3.24 kg CO2e/l diesel WTW \
-                     (EN 16258:2012, Annex A) / 16 t average net load including empty returns",
+            year: Some(2023),
+            source: "estimate from a published default: GLEC Framework v3.0 (2023), Table 8 \
+                     (Europe and South America road emission intensity values), articulated \
+                     truck 34-40 t, average/mixed load, diesel: well-to-tank 0.022 kg CO2e/t·km \
+                     (as republished by Climatiq, \
+                     climatiq.io/data/emission-factor/84c850ff-05ce-466c-a77d-525c447d4d16); divided by diesel's well-to-tank \
+                     share of well-to-wheel, 0.57 of 3.24 kg CO2e/l (EN 16258:2012, Annex A)",
         },
         FactorSource {
             field: "rail_diesel_kg_per_tkm",
@@ -343,8 +357,9 @@ mod tests {
     #[test]
     fn documented_derivations_hold() {
         let f = EmissionFactors::default();
-        // Truck: 32 l/100 km × 3.24 kg/l over 16 t.
-        assert!((f.road_truck_kg_per_tkm - 0.32 * 3.24 / 16.0).abs() < 0.001);
+        // Truck: GLEC v3.0 Table 8's well-to-tank 0.022 kg/t·km over diesel's WTT share of
+        // WTW (EN 16258: 0.57 of 3.24 kg CO2e/l).
+        assert!((f.road_truck_kg_per_tkm - 0.022 / (0.57 / 3.24)).abs() < 0.001);
         // Diesel rail: 0.007 l/t·km × 3.24.
         assert!((f.rail_diesel_kg_per_tkm - 0.007 * 3.24).abs() < 0.001);
         // Grids: Ember's 2024 generation intensity × 1.08, to the third decimal.

@@ -539,7 +539,7 @@ mod tests {
         const TRANSSHIPMENT_H: f64 = 24.0;
         const TRANSSHIPMENT_USD_PER_T: f64 = 15.0;
         const TRANSSHIPMENT_KG_PER_T: f64 = 1.5;
-        const ROAD_KG_PER_TKM: f64 = 0.065;
+        const ROAD_KG_PER_TKM: f64 = 0.125;
         const RAIL_DIESEL_KG_PER_TKM: f64 = 0.023;
         const RAIL_KWH_PER_TKM: f64 = 0.025;
         let grid = |country: &str| match country {
