@@ -602,11 +602,11 @@ impl Builder<'_> {
             props.insert("hours".into(), json!("unknown"));
             props.insert("veterinary".into(), json!(false));
             // `unverified`: listed by a source (OSM) but not confirmed as a checkpoint; routing
-            // leaves it out unless planned links are asked for (`Status::usable_with_planned`).
+            // leaves it out unless unverified links are asked for (`Status::usable`).
             props.insert("status".into(), json!("unverified"));
             props.insert(
                 "notes".into(),
-                json!("inferred from OpenStreetMap: a selected way crosses the border here; not a verified checkpoint (status unverified: routable only with include_planned=true)"),
+                json!("inferred from OpenStreetMap: a selected way crosses the border here; not a verified checkpoint (status unverified: routable only with include_unverified=true)"),
             );
         } else {
             props.insert("status".into(), json!("open"));
