@@ -716,10 +716,10 @@ mod unverified {
     use corridor::route::{PlaceQuery, RouteRequest, plan};
 
     /// Khavirga–Arihashate is listed as a permanent crossing but not confirmed as operating
-    /// (`status: unverified`): routing leaves it out by default and uses it only when planned
-    /// links are asked for.
+    /// (`status: unverified`): routing leaves it out by default and with planned links only,
+    /// and uses it when unverified links are asked for.
     #[test]
-    fn an_unverified_crossing_is_used_only_with_planned_links() {
+    fn an_unverified_crossing_is_used_only_with_unverified_links() {
         let snap = Snapshot::embedded().expect("embedded network is valid");
         let link = snap
             .network
@@ -740,9 +740,17 @@ mod unverified {
             "{crossings:?}"
         );
         r.include_planned = true;
-        let planned = plan(&snap, &r).expect("route with planned links");
+        let planned = plan(&snap, &r).expect("a road route by another crossing");
+        let crossings = planned.routes[0].crossings(&snap.network);
+        assert!(
+            !crossings.contains(&"xd-khavirga-arkhashaat"),
+            "planned links do not admit an unverified one: {crossings:?}"
+        );
+        r.include_planned = false;
+        r.include_unverified = true;
+        let unverified = plan(&snap, &r).expect("route with unverified links");
         assert_eq!(
-            planned.routes[0].crossings(&snap.network),
+            unverified.routes[0].crossings(&snap.network),
             ["xd-khavirga-arkhashaat"]
         );
     }

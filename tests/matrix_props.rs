@@ -123,6 +123,7 @@ fn run_matrix_by(
     let input = ConstraintInput {
         mode: template.mode,
         include_planned: template.include_planned,
+        include_unverified: template.include_unverified,
         cargo: template.cargo,
         avoid_countries: template.avoid_countries.clone(),
         avoid_crossings: template.avoid_crossings.clone(),
@@ -268,6 +269,7 @@ fn constraints_of(net: &Network, r: &RouteRequest) -> Constraints {
     let input = ConstraintInput {
         mode: r.mode,
         include_planned: r.include_planned,
+        include_unverified: r.include_unverified,
         cargo: r.cargo,
         avoid_countries: r.avoid_countries.clone(),
         avoid_crossings: r.avoid_crossings.clone(),

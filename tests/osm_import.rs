@@ -281,8 +281,9 @@ async fn a_border_crossed_by_a_railway_and_a_road_becomes_two_crossings_between_
     // The crossing's geometry runs from control to control: 4 vertices (12, 13, 14, 15).
     let g = link_props(&out, "osm-xroad-w200-2")["geometry"]["coordinates"].clone();
     assert_eq!(g.as_array().map(Vec::len), Some(4), "{g}");
-    // An unverified crossing is left out of routing unless planned links are asked for: the
-    // failure names `include_planned`, and with it the route runs through the crossing.
+    // An unverified crossing is left out of routing unless unverified links are asked for:
+    // the failure names `include_unverified` (and not `include_planned`, which does not admit
+    // it), and with `include_unverified=true` the route runs through the crossing.
     for (mode, from, to, crossing) in [
         ("rail", "osm-rail-1", "osm-rail-5", "osm-xrail-w100-2"),
         ("road", "osm-road-11", "osm-road-16", "osm-xroad-w200-2"),
@@ -290,9 +291,22 @@ async fn a_border_crossed_by_a_railway_and_a_road_becomes_two_crossings_between_
         let uri = format!("/v1/route?from={from}&to={to}&mode={mode}");
         let (status, doc) = get(&out, &uri).await;
         assert_eq!(status, 422, "{uri}: {doc}");
-        assert!(doc.to_string().contains("include_planned"), "{uri}: {doc}");
-        let (status, doc) = get(&out, &format!("{uri}&include_planned=true")).await;
-        assert_eq!(status, 200, "{uri}&include_planned=true: {doc}");
+        assert_eq!(doc["field"], "include_unverified", "{uri}: {doc}");
+        assert!(
+            doc["detail"]
+                .as_str()
+                .unwrap()
+                .contains("`include_unverified`"),
+            "{doc}"
+        );
+        assert!(!doc.to_string().contains("include_planned"), "{uri}: {doc}");
+        let planned = format!("{uri}&include_planned=true");
+        let (status, doc) = get(&out, &planned).await;
+        assert_eq!(status, 422, "{planned}: {doc}");
+        assert_eq!(doc["field"], "include_unverified", "{planned}: {doc}");
+        let unverified = format!("{uri}&include_unverified=true");
+        let (status, doc) = get(&out, &unverified).await;
+        assert_eq!(status, 200, "{unverified}: {doc}");
         assert!(
             doc.to_string().contains(crossing),
             "{crossing} not used: {doc}"

@@ -16,10 +16,14 @@ signals, names, stations, border controls, places), and AH route relations exist
 PBF's dense nodes, string tables and compression behave as in a real extract.
 
 Usage:
-    gen_osm.py NODES OUT_DIR [SEED [MAX_SELECTED_WAY_NODES]]   # writes OUT_DIR/big.opl
+    gen_osm.py NODES OUT_DIR [SEED [MAX_SELECTED_WAY_NODES [SELECTED_REPEAT]]]   # writes OUT_DIR/big.opl
 MAX_SELECTED_WAY_NODES (default: 10..200 rail, 10..250 road) bounds the selected ways' length: a small value (e.g. 12)
 gives many short ways, hence many junctions and links per selected node (to measure memory
-per link apart from memory per node).
+per link apart from memory per node). SELECTED_REPEAT (default 1) writes that many selected
+ways each time one is drawn, the later ones starting at a node of the one before (a
+connected line of short ways): with short ways it keeps the selected share of the nodes up,
+so a selection of Russia's size (millions of selected way nodes, hundreds of thousands of
+links) does not need hundreds of millions of nodes in the file.
     osmium cat OUT_DIR/big.opl -o OUT_DIR/big.osm.pbf
 e.g. NODES=10500000. Output is synthetic, for measurement only; never commit it.
 """
@@ -32,6 +36,7 @@ target = int(sys.argv[1])
 out_dir = sys.argv[2]
 rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 21)
 max_sel = int(sys.argv[4]) if len(sys.argv) > 4 else None
+sel_repeat = int(sys.argv[5]) if len(sys.argv) > 5 else 1
 
 
 def sel_len(lo, hi):
@@ -111,10 +116,18 @@ def emit_way(refs, tags):
     return way_id
 
 
-def line_way(tags, n, step_m, wiggle, far=False, node_tags=None):
-    """A linear way; starts at an earlier junction node half of the time."""
+last_way_nodes = []  # (id, lon, lat) of the nodes of the last way written by line_way
+
+
+def line_way(tags, n, step_m, wiggle, far=False, node_tags=None, start=None):
+    """A linear way; starts at `start` (id, lon, lat) when given, else at an earlier junction
+    node half of the time."""
+    global last_way_nodes
     refs = []
-    if junctions and rng.random() < 0.5:
+    if start:
+        jid, lon, lat = start
+        refs.append(jid)
+    elif junctions and rng.random() < 0.5:
         jid, lon, lat = rng.choice(junctions)
         refs.append(jid)
     else:
@@ -129,6 +142,7 @@ def line_way(tags, n, step_m, wiggle, far=False, node_tags=None):
             junctions.append((refs[k], *pts[min(k, len(pts) - 1)]))
     if len(junctions) > 200_000:
         del junctions[: len(junctions) // 2]
+    last_way_nodes = [(r, x, y) for r, (x, y) in zip(refs, pts)]
     return emit_way(refs, tags)
 
 
@@ -188,13 +202,17 @@ while written < target:
     elif r < 0.75:
         line_way(rng.choice(OTHER), rng.randint(5, 120), 35, 0.35)
     elif r < 0.80:
-        wid = line_way(rng.choice(RAIL), sel_len(10, 200), 55, 0.05, far=True,
-                       node_tags=station_tags)
+        for k in range(sel_repeat):
+            start = rng.choice(last_way_nodes) if k else None
+            line_way(rng.choice(RAIL), sel_len(10, 200), 55, 0.05, far=True,
+                     node_tags=station_tags, start=start)
     elif r < 0.86:
-        wid = line_way(rng.choice(ROAD_SEL), sel_len(10, 250), 45, 0.08, far=True,
-                       node_tags=border_tags)
-        if rng.random() < 0.1:
-            ah_members.append(wid)
+        for k in range(sel_repeat):
+            start = rng.choice(last_way_nodes) if k else None
+            wid = line_way(rng.choice(ROAD_SEL), sel_len(10, 250), 45, 0.08, far=True,
+                           node_tags=border_tags, start=start)
+            if rng.random() < 0.1:
+                ah_members.append(wid)
     else:
         line_way(rng.choice(ROAD_OTHER), rng.randint(2, 30), 30, 0.3)
 nodes_f.write("".join(buf))

@@ -33,7 +33,7 @@ pub struct CapacityArgs {
     #[arg(long, default_value = "any", value_parser = crate::fields::spelling_parser::<ModeFilter>())]
     pub mode: String,
     /// Constraints shared with routing (`--avoid-countries`, `--avoid-crossings`,
-    /// `--avoid-links`, `--include-planned`, `--cargo`).
+    /// `--avoid-links`, `--include-planned`, `--include-unverified`, `--cargo`).
     #[command(flatten)]
     pub constraints: ConstraintArgs,
     /// Deprecated alias of --avoid-links: link ids treated as closed (comma list).

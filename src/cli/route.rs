@@ -252,6 +252,7 @@ mod tests {
             "ru-ulan-ude",
             "cn-beijing",
             "--include-planned",
+            "--include-unverified",
             "--cargo",
             "bulk",
             "--optimize",
@@ -264,6 +265,7 @@ mod tests {
             ("from", "ru-ulan-ude"),
             ("to", "cn-beijing"),
             ("include_planned", "true"),
+            ("include_unverified", "true"),
             ("cargo", "bulk"),
             ("optimize", "cost"),
             ("dwell_scale", "2"),
@@ -273,6 +275,7 @@ mod tests {
         assert_eq!(req, same);
         assert_eq!(req.cargo, Cargo::Bulk);
         assert!(req.include_planned);
+        assert!(req.include_unverified);
         assert_eq!(req.optimize, Measure::Cost);
     }
 

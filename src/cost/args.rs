@@ -21,6 +21,11 @@ raw_args!(
         /// a bare `--include-planned` means true).
         #[arg(num_args = 0..=1, default_missing_value = "true", require_equals = true)]
         include_planned,
+        /// Also use `unverified` links (listed by a source, not confirmed operating, e.g.
+        /// crossings inferred by `corridor import osm`), independently of `include_planned`:
+        /// `true` or `false` (on the command line a bare `--include-unverified` means true).
+        #[arg(num_args = 0..=1, default_missing_value = "true", require_equals = true)]
+        include_unverified,
         /// Kind of cargo (default `general`; `livestock` passes veterinary crossings only).
         #[arg(value_parser = crate::fields::spelling_parser::<super::Cargo>())]
         cargo,
@@ -84,6 +89,7 @@ impl ConstraintArgs {
             avoid_links: f.list("avoid_links", MAX_AVOID).unwrap_or_default(),
             close: f.list(Self::CLOSE_ALIAS, MAX_AVOID).unwrap_or_default(),
             include_planned: f.boolean("include_planned").unwrap_or(false),
+            include_unverified: f.boolean("include_unverified").unwrap_or(false),
             cargo: f.choice::<Cargo>("cargo").unwrap_or_default(),
             scenario: f.str("scenario"),
             ..ConstraintInput::default()
@@ -119,6 +125,7 @@ mod tests {
         let args = ConstraintArgs {
             avoid_links: Some("a,b".into()),
             include_planned: Some("true".into()),
+            include_unverified: Some("false".into()),
             cargo: Some("bulk".into()),
             ..Default::default()
         };
@@ -127,7 +134,12 @@ mod tests {
         f.finish().unwrap();
         assert_eq!(c.avoid_links, vec!["a", "b"]);
         assert!(c.include_planned);
+        assert!(!c.include_unverified);
         assert_eq!(c.cargo, Cargo::Bulk);
+        let mut f = Fields::from_pairs([("include_unverified", "true")]);
+        let c = ConstraintArgs::read(&mut f);
+        f.finish().unwrap();
+        assert!(c.include_unverified && !c.include_planned);
         let mut f = Fields::from_pairs([("cargo", "boat"), ("dwell_scale", "99")]);
         let _ = ConstraintArgs::read(&mut f);
         let _ = ProfileArgs::read(&mut f);

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use crate::fields::{str_enum, suggest, truncate};
-use crate::network::{Link, LinkKind, Mode, Network, Node};
+use crate::network::{Link, LinkKind, Mode, Network, Node, Status};
 
 str_enum!(
     /// Kind of cargo; `livestock` passes only crossings with veterinary control.
@@ -57,6 +57,9 @@ pub struct Constraints {
     pub mode: ModeFilter,
     /// Also use `planned` and `under_construction` links (never `closed`).
     pub include_planned: bool,
+    /// Also use `unverified` links (listed by a source, not confirmed operating; e.g.
+    /// crossings inferred by `corridor import osm`). Independent of `include_planned`.
+    pub include_unverified: bool,
     /// ISO2 codes of countries whose nodes may not be entered.
     pub avoid_countries: HashSet<String>,
     /// Crossing link ids not to use.
@@ -76,6 +79,8 @@ str_enum!(
         Mode = "mode",
         /// Status (closed, or planned without `include_planned`).
         Status = "status",
+        /// Status `unverified` without `include_unverified`.
+        Unverified = "unverified",
         /// `avoid_countries`.
         AvoidCountries = "avoid_countries",
         /// `avoid_crossings`.
@@ -93,6 +98,7 @@ impl Refusal {
         match self {
             Refusal::Mode => "mode",
             Refusal::Status => "include_planned",
+            Refusal::Unverified => "include_unverified",
             Refusal::AvoidCountries => "avoid_countries",
             Refusal::AvoidCrossings => "avoid_crossings",
             Refusal::AvoidLinks => "avoid_links",
@@ -109,18 +115,21 @@ impl Constraints {
         self.avoid_countries.is_empty() || !self.avoid_countries.contains(&node.country)
     }
 
+    /// Whether a link of status `s` may be used ([`Status::usable`] under the two flags).
+    pub fn allows_status(&self, s: Status) -> bool {
+        s.usable(self.include_planned, self.include_unverified)
+    }
+
     /// Whether a link may be used, or the first constraint that forbids it.
     pub fn check_link(&self, net: &Network, link: &Link) -> Result<(), Refusal> {
         if !self.mode.allows(link.mode) {
             return Err(Refusal::Mode);
         }
-        let status_ok = if self.include_planned {
-            link.status.usable_with_planned()
-        } else {
-            link.status.in_service()
-        };
-        if !status_ok {
-            return Err(Refusal::Status);
+        if !self.allows_status(link.status) {
+            return Err(match link.status {
+                Status::Unverified => Refusal::Unverified,
+                _ => Refusal::Status,
+            });
         }
         if (!self.avoid_links.is_empty() && self.avoid_links.contains(&link.id.0))
             || (!self.close.is_empty() && self.close.contains(&link.id.0))
@@ -192,7 +201,8 @@ mod tests {
       {"type":"Feature","geometry":{"type":"LineString","coordinates":[[0,0],[1,0]]},"properties":{"id":"x1","from":"a","to":"b","mode":"rail","kind":"crossing","gauge_mm":1520,"speed_kmh":20,"status":"open","countries":["AA","BB"],"name":"X1","dwell_h":5,"hours":"24/7","veterinary":false,"source":"t"}},
       {"type":"Feature","geometry":{"type":"LineString","coordinates":[[0,0],[1,0]]},"properties":{"id":"x2","from":"a","to":"b","mode":"road","kind":"crossing","speed_kmh":20,"status":"planned","countries":["AA","BB"],"name":"X2","dwell_h":5,"hours":"24/7","veterinary":true,"source":"t"}},
       {"type":"Feature","geometry":{"type":"LineString","coordinates":[[1,0],[2,0]]},"properties":{"id":"l1","from":"b","to":"c","mode":"rail","kind":"line","gauge_mm":1520,"speed_kmh":50,"status":"open","source":"t"}},
-      {"type":"Feature","geometry":{"type":"LineString","coordinates":[[1,0],[2,0]]},"properties":{"id":"r1","from":"b","to":"c","mode":"road","kind":"road","speed_kmh":50,"status":"closed","source":"t"}}
+      {"type":"Feature","geometry":{"type":"LineString","coordinates":[[1,0],[2,0]]},"properties":{"id":"r1","from":"b","to":"c","mode":"road","kind":"road","speed_kmh":50,"status":"closed","source":"t"}},
+      {"type":"Feature","geometry":{"type":"LineString","coordinates":[[1,0],[2,0]]},"properties":{"id":"u1","from":"b","to":"c","mode":"road","kind":"road","speed_kmh":50,"status":"unverified","source":"t"}}
     ]}"#;
 
     #[test]
@@ -222,6 +232,11 @@ mod tests {
                 include_planned: true,
                 ..Default::default()
             },
+            Constraints {
+                include_unverified: true,
+                avoid_countries: set(&["AA"]),
+                ..Default::default()
+            },
         ];
         for c in cases {
             let expected: Vec<_> = net
@@ -232,6 +247,36 @@ mod tests {
             assert_eq!(c.link_refusals(&net), expected, "{c:?}");
         }
     }
+
+    /// `include_planned` admits planned links and `include_unverified` unverified ones, each
+    /// alone; an unverified link refused names `include_unverified`, a planned one
+    /// `include_planned`; a closed link is refused under both.
+    #[test]
+    fn planned_and_unverified_links_need_their_own_flags() {
+        let net = load_from_strs(NODES, LINKS).unwrap();
+        let refusal = |planned: bool, unverified: bool, id: &str| {
+            let c = Constraints {
+                include_planned: planned,
+                include_unverified: unverified,
+                ..Default::default()
+            };
+            c.check_link(&net, net.link(id).unwrap()).err()
+        };
+        for (planned, unverified) in [(false, false), (true, false), (false, true), (true, true)] {
+            let x2 = refusal(planned, unverified, "x2");
+            let u1 = refusal(planned, unverified, "u1");
+            assert_eq!(x2, (!planned).then_some(Refusal::Status), "planned x2");
+            assert_eq!(
+                u1,
+                (!unverified).then_some(Refusal::Unverified),
+                "unverified u1"
+            );
+            assert_eq!(refusal(planned, unverified, "l1"), None, "open l1");
+            assert_eq!(refusal(planned, unverified, "r1"), Some(Refusal::Status));
+        }
+        assert_eq!(Refusal::Unverified.parameter(), "include_unverified");
+        assert_eq!(Refusal::Status.parameter(), "include_planned");
+    }
 }
 
 /// Unchecked constraint inputs, as a request or the command line gives them.
@@ -241,6 +286,8 @@ pub struct ConstraintInput {
     pub mode: ModeFilter,
     /// Also use planned links.
     pub include_planned: bool,
+    /// Also use unverified links.
+    pub include_unverified: bool,
     /// Cargo kind.
     pub cargo: Cargo,
     /// Country codes (any case).
@@ -297,6 +344,7 @@ impl Constraints {
         let mut c = Constraints {
             mode: input.mode,
             include_planned: input.include_planned,
+            include_unverified: input.include_unverified,
             cargo: input.cargo,
             ..Constraints::default()
         };

@@ -32,6 +32,7 @@ pub const CAPACITY_PARAMS: &[&str] = &[
     "to",
     "mode",
     "include_planned",
+    "include_unverified",
     "cargo",
     "avoid_countries",
     "avoid_crossings",
@@ -58,6 +59,9 @@ fn capacity_param_doc(name: &str) -> &'static str {
         "to" => "Sinks, as `from`; must not overlap it",
         "mode" => "rail, road or any (modes change only at intermodal nodes)",
         "include_planned" => "Also use planned and under-construction links",
+        "include_unverified" => {
+            "Also use unverified links (listed by a source, not confirmed operating), independently of include_planned"
+        }
         "cargo" => {
             "general, container, bulk or livestock (livestock needs veterinary control at crossings)"
         }
@@ -93,7 +97,7 @@ impl utoipa::IntoParams for CapacityParams {
                     "mode" => schema::enum_schema(Some(ModeFilter::default())),
                     "cargo" => schema::enum_schema(Some(Cargo::default())),
                     "transit" => schema::enum_schema(Some(cap::Transit::default())),
-                    "include_planned" => schema::boolean_schema(),
+                    "include_planned" | "include_unverified" => schema::boolean_schema(),
                     "tonnes_per_train" => {
                         let (lo, hi) = limits::TONNES_PER_TRAIN_RANGE;
                         schema::number_schema(lo, hi, Some(conv.tonnes_per_train))
@@ -370,6 +374,7 @@ mod tests {
             "to",
             "mode",
             "include_planned",
+            "include_unverified",
             "cargo",
             "avoid_countries",
             "avoid_crossings",
@@ -450,7 +455,8 @@ mod tests {
     #[test]
     fn the_parser_accepts_exactly_the_documented_names() {
         // Every documented name is accepted, an undocumented one refused naming it.
-        let query = "from=RU&to=MN&mode=rail&include_planned=false&cargo=bulk&avoid_countries=CN\
+        let query = "from=RU&to=MN&mode=rail&include_planned=false&include_unverified=true\
+                     &cargo=bulk&avoid_countries=CN\
                      &avoid_crossings=xr-naushki-sukhbaatar&avoid_links=xr-naushki-sukhbaatar\
                      &close=xr-naushki-sukhbaatar&set_capacity=xr-zamyn-uud-erenhot:1000\
                      &tonnes_per_train=2000&tonnes_per_vehicle=10&operating_days=300&transit=any";

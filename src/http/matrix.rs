@@ -63,7 +63,7 @@ fn schema_of(name: &str) -> Schema {
         "optimize" | "measure" => schema::enum_schema(Some(Measure::default())),
         "direction" => schema::enum_schema(Some(Direction::default())),
         "cargo" => schema::enum_schema(Some(Cargo::default())),
-        "include_planned" => schema::boolean_schema(),
+        "include_planned" | "include_unverified" => schema::boolean_schema(),
         "depart" | "arrive_by" => calendar_date_time_schema(),
         _ => schema::string_schema(),
     }

@@ -57,7 +57,7 @@ fn schema_of(name: &str) -> Schema {
             schema::number_schema(lo, hi, Some(alternatives::DEFAULT_MAX_STRETCH))
         }
         "depart" => schema::date_time_schema(),
-        "include_planned" => schema::boolean_schema(),
+        "include_planned" | "include_unverified" => schema::boolean_schema(),
         _ => schema::string_schema(),
     }
 }
@@ -183,6 +183,7 @@ mod tests {
             "avoid_crossings",
             "avoid_links",
             "include_planned",
+            "include_unverified",
             "cargo",
             "scenario",
             "dwell_scale",

@@ -405,8 +405,8 @@ str_enum!(
     LinkKind { Line = "line", Road = "road", Crossing = "crossing" }
 );
 str_enum!(
-    /// Operating status. Only `open` and `seasonal` links are used unless planned links are
-    /// asked for.
+    /// Operating status. Only `open` and `seasonal` links are used unless planned
+    /// (`include_planned`) or unverified (`include_unverified`) links are asked for.
     Status {
         Open = "open",
         Seasonal = "seasonal",
@@ -414,7 +414,7 @@ str_enum!(
         UnderConstruction = "under_construction",
         Closed = "closed",
         /// Listed by a source but not confirmed as operating; never used by default routing
-        /// (only with planned links).
+        /// (only with unverified links asked for, independently of planned ones).
         Unverified = "unverified",
     }
 );
@@ -453,10 +453,16 @@ impl Status {
     pub fn in_service(self) -> bool {
         matches!(self, Status::Open | Status::Seasonal)
     }
-    /// Whether the link is usable when planned links are included (adds `planned`,
-    /// `under_construction` and `unverified`; `closed` never is).
-    pub fn usable_with_planned(self) -> bool {
-        !matches!(self, Status::Closed)
+    /// Whether a link of this status may be used: in service always; `planned` and
+    /// `under_construction` with `include_planned`; `unverified` with `include_unverified`
+    /// (the two are independent); `closed` never.
+    pub fn usable(self, include_planned: bool, include_unverified: bool) -> bool {
+        match self {
+            Status::Open | Status::Seasonal => true,
+            Status::Planned | Status::UnderConstruction => include_planned,
+            Status::Unverified => include_unverified,
+            Status::Closed => false,
+        }
     }
 }
 

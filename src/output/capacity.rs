@@ -110,6 +110,7 @@ pub fn constraints_json(net: &Network, c: &Constraints, o: &Overrides) -> JsonOb
     let mut q = JsonObject::new();
     q.insert("mode".into(), c.mode.as_str().into());
     q.insert("include_planned".into(), c.include_planned.into());
+    q.insert("include_unverified".into(), c.include_unverified.into());
     q.insert("cargo".into(), c.cargo.as_str().into());
     q.insert("avoid_countries".into(), json!(sorted(&c.avoid_countries)));
     q.insert("avoid_crossings".into(), json!(sorted(&c.avoid_crossings)));

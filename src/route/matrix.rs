@@ -362,6 +362,7 @@ fn echo(
             avoid_crossings: sorted(&c.avoid_crossings),
             avoid_links: sorted(&c.avoid_links),
             include_planned: c.include_planned,
+            include_unverified: c.include_unverified,
             cargo: c.cargo,
         },
         profile,

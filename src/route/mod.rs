@@ -61,15 +61,17 @@ pub struct RouteData<'a> {
 }
 
 /// The link masks ([`link_mask`]) of one network for constraints without any avoid list or
-/// closure: such a mask depends only on the mode filter, `include_planned` and the cargo, so
+/// closure: such a mask depends only on the mode filter, `include_planned`,
+/// `include_unverified` and the cargo, so
 /// it is computed once per network and shared (an O(links) pass that was about a quarter of
 /// a route on a 10⁵-node network). Masks with avoid lists are computed per request. Belongs
 /// to one network: a scenario's snapshot (whose statuses differ) has its own.
 #[derive(Debug, Default)]
 pub struct MaskCache(std::sync::Mutex<Vec<(MaskKey, std::sync::Arc<[bool]>)>>);
 
-/// What a mask without avoid lists depends on: modes, `include_planned`, cargo.
-type MaskKey = (ModeFilter, bool, Cargo);
+/// What a mask without avoid lists depends on: modes, `include_planned`,
+/// `include_unverified`, cargo.
+type MaskKey = (ModeFilter, bool, bool, Cargo);
 
 /// A link mask: shared from a [`MaskCache`] or made for one request.
 #[derive(Debug)]
@@ -100,7 +102,7 @@ impl MaskCache {
         if !plain {
             return LinkMask::Own(link_mask(net, c));
         }
-        let key = (c.mode, c.include_planned, c.cargo);
+        let key = (c.mode, c.include_planned, c.include_unverified, c.cargo);
         let found = {
             let kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
             kept.iter()
@@ -384,6 +386,8 @@ pub struct ConstraintsEcho {
     pub avoid_links: Vec<String>,
     /// Planned links used.
     pub include_planned: bool,
+    /// Unverified links used.
+    pub include_unverified: bool,
     /// Cargo kind.
     pub cargo: Cargo,
 }
@@ -608,6 +612,7 @@ pub fn plan<'a>(
             avoid_crossings: sorted(&c.avoid_crossings),
             avoid_links: sorted(&c.avoid_links),
             include_planned: c.include_planned,
+            include_unverified: c.include_unverified,
             cargo: c.cargo,
         },
         profile: req.profile,
@@ -1060,6 +1065,15 @@ fn relaxations(c: &Constraints) -> Vec<(&'static str, Constraints)> {
             },
         ));
     }
+    if !c.include_unverified {
+        out.push((
+            "include_unverified",
+            Constraints {
+                include_unverified: true,
+                ..c.clone()
+            },
+        ));
+    }
     if !c.avoid_countries.is_empty() {
         out.push((
             "avoid_countries",
@@ -1143,6 +1157,7 @@ fn explain_failure(
     let everything = Constraints {
         mode: ModeFilter::Any,
         include_planned: true,
+        include_unverified: true,
         cargo: Cargo::General,
         ..Constraints::default()
     };
@@ -1176,11 +1191,14 @@ mod mask_tests {
         let net = &Network::embedded().unwrap();
         let cache = MaskCache::default();
         for mode in [ModeFilter::Any, ModeFilter::Rail, ModeFilter::Road] {
-            for include_planned in [false, true] {
+            for (include_planned, include_unverified) in
+                [(false, false), (true, false), (false, true), (true, true)]
+            {
                 for cargo in [Cargo::General, Cargo::Livestock] {
                     let c = Constraints {
                         mode,
                         include_planned,
+                        include_unverified,
                         cargo,
                         ..Constraints::default()
                     };
@@ -1194,7 +1212,22 @@ mod mask_tests {
                 }
             }
         }
-        assert_eq!(cache.0.lock().unwrap().len(), 12);
+        assert_eq!(cache.0.lock().unwrap().len(), 24);
+        let only = |include_planned, include_unverified| {
+            link_mask(
+                net,
+                &Constraints {
+                    include_planned,
+                    include_unverified,
+                    ..Constraints::default()
+                },
+            )
+        };
+        assert_ne!(
+            only(true, false),
+            only(true, true),
+            "the embedded network's unverified crossings need their own flag"
+        );
         let avoid = Constraints {
             avoid_countries: ["MN".to_string()].into(),
             ..Constraints::default()

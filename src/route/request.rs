@@ -232,6 +232,8 @@ pub struct RouteRequest {
     pub avoid_links: Vec<String>,
     /// Also use planned and under-construction links. Default false.
     pub include_planned: bool,
+    /// Also use unverified links (independently of `include_planned`). Default false.
+    pub include_unverified: bool,
     /// Cargo kind. Default `general`.
     pub cargo: Cargo,
     /// Costing figures. Default [`Profile::default`].
@@ -261,6 +263,7 @@ impl RouteRequest {
             avoid_crossings: Vec::new(),
             avoid_links: Vec::new(),
             include_planned: false,
+            include_unverified: false,
             cargo: Cargo::default(),
             profile: Profile::default(),
             alternatives_by: AlternativesBy::default(),
@@ -339,6 +342,7 @@ impl RouteRequest {
             avoid_crossings: constraints.avoid_crossings,
             avoid_links: constraints.avoid_links,
             include_planned: constraints.include_planned,
+            include_unverified: constraints.include_unverified,
             cargo: constraints.cargo,
             profile,
             alternatives_by,
@@ -416,6 +420,7 @@ pub fn resolve<'a>(
     let input = ConstraintInput {
         mode: req.mode,
         include_planned: req.include_planned,
+        include_unverified: req.include_unverified,
         cargo: req.cargo,
         avoid_countries: req.avoid_countries.clone(),
         avoid_crossings: req.avoid_crossings.clone(),
@@ -537,12 +542,7 @@ fn suitable(net: &Network, c: &Constraints, ix: usize) -> bool {
     node.modes.iter().any(|m| c.mode.allows(*m))
         && net.incident(ix).iter().any(|&li| {
             let l = &net.links()[li];
-            c.mode.allows(l.mode)
-                && if c.include_planned {
-                    l.status.usable_with_planned()
-                } else {
-                    l.status.in_service()
-                }
+            c.mode.allows(l.mode) && c.allows_status(l.status)
         })
 }
 

@@ -147,6 +147,10 @@ pub struct AssignRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<bool>)]
     pub include_planned: Option<Loose<bool>>,
+    /// Also use unverified links, independently of `include_planned` (default false).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<bool>)]
+    pub include_unverified: Option<Loose<bool>>,
     /// Country codes not to enter.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<String>>)]
@@ -290,6 +294,12 @@ impl AssignRequest {
             include_planned: boolean(
                 self.include_planned.as_ref(),
                 "include_planned",
+                &mut issues,
+            )
+            .unwrap_or(false),
+            include_unverified: boolean(
+                self.include_unverified.as_ref(),
+                "include_unverified",
                 &mut issues,
             )
             .unwrap_or(false),
@@ -689,8 +699,9 @@ mod tests {
             ["from", "to", "tonnes_per_year", "mode", "cargo"]
         );
         assert_eq!(field_names::<AssignRequest>()[0], "demands");
-        // The shared constraint fields, capacity's own, and `scenario` and `demand`.
-        assert_eq!(field_names::<AssignRequest>().len(), 14);
+        // The shared constraint fields (`include_unverified` among them), capacity's own, and
+        // `scenario` and `demand`.
+        assert_eq!(field_names::<AssignRequest>().len(), 15);
     }
 
     #[test]

@@ -250,18 +250,18 @@ pub fn import(opts: &ImportOptions) -> Result<(ImportSummary, Network), OsmImpor
         "graph built"
     );
     let places_named = topology::name_places(&mut graph, &pass.places);
+    tracing::info!(
+        attrs = graph.attrs.len(),
+        peak_rss_kb = peak_rss_kb(),
+        "places named"
+    );
     let crossings_found = graph.links.iter().filter(|l| l.crossing.is_some()).count();
     let overlay = curated.as_ref().map(|c| overlay::apply(&mut graph, c));
     let mut km: BTreeMap<(String, String, String), f64> = BTreeMap::new();
     for l in graph.links.iter().filter(|l| l.crossing.is_none()) {
         let class = match l.mode {
             Mode::Rail => format!("{} mm", l.gauge_mm.unwrap_or(0)),
-            Mode::Road => l
-                .props
-                .get("road_class")
-                .and_then(|v| v.as_str())
-                .unwrap_or("road")
-                .to_string(),
+            Mode::Road => graph.road_class(l).unwrap_or("road").to_string(),
         };
         let country = graph.nodes[l.from].country.clone();
         *km.entry((l.mode.as_str().into(), country, class))

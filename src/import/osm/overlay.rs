@@ -23,7 +23,7 @@ use rstar::RTree;
 use rstar::primitives::GeomWithData;
 use serde_json::{Value, json};
 
-use super::topology::{GLink, GNode, Graph, OSM_SOURCE};
+use super::topology::{GLink, GNode, Graph, OSM_SOURCE, coord7};
 use crate::network::{LinkKind, Mode, Network, NodeKind};
 
 /// Largest distance between the midpoints of a curated and an OSM crossing to match, km
@@ -56,8 +56,7 @@ pub struct OverlayReport {
     pub capacity_links_shared: usize,
 }
 
-fn midpoint(c: &[(f64, f64)]) -> Point<f64> {
-    let (a, b) = (c[0], c[c.len() - 1]);
+fn midpoint((a, b): ((f64, f64), (f64, f64))) -> Point<f64> {
     Point::new((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0)
 }
 
@@ -92,7 +91,11 @@ pub fn apply(graph: &mut Graph, curated: &Network) -> OverlayReport {
     used_ids.extend(graph.links.iter().map(|l| l.id.clone()));
     for cl in curated.crossings() {
         let Some(x) = &cl.crossing else { continue };
-        let cmid = midpoint(&cl.geometry.coords().map(|c| (c.x, c.y)).collect::<Vec<_>>());
+        let cs: Vec<(f64, f64)> = cl.geometry.coords().map(|c| (c.x, c.y)).collect();
+        let Some((&first, &last)) = cs.first().zip(cs.last()) else {
+            continue;
+        };
+        let cmid = midpoint((first, last));
         let best = graph
             .links
             .iter()
@@ -105,7 +108,7 @@ pub fn apply(graph: &mut Graph, curated: &Network) -> OverlayReport {
                             || (c[0] == x.countries[1] && c[1] == x.countries[0])
                     })
             })
-            .map(|(i, l)| (i, Haversine::distance(cmid, midpoint(&l.coords)) / 1000.0))
+            .map(|(i, l)| (i, Haversine::distance(cmid, midpoint(l.ends())) / 1000.0))
             .filter(|(_, d)| *d <= CROSSING_MATCH_KM)
             .min_by(|a, b| a.1.total_cmp(&b.1));
         let Some((li, d)) = best else {
@@ -322,6 +325,8 @@ fn transfer_capacities(graph: &mut Graph, curated: &Network, report: &mut Overla
             .capacities_transferred
             .push((id.to_string(), links.len(), km, cl.length_km));
     }
+    // Into the links' own property maps (those of OSM lines are empty until here: their
+    // other properties come from their way attributes when written).
     for (li, fields) in assigned {
         let l = &mut graph.links[li];
         for (k, v) in fields {
@@ -371,7 +376,7 @@ fn shortest(
         }
         for &(li, v, forward) in &adj[u] {
             let l = &graph.links[li];
-            let oneway = l.props.get("oneway").and_then(Value::as_bool) == Some(true);
+            let oneway = graph.oneway(l);
             if (oneway && !forward) || !allowed(l) {
                 continue;
             }
@@ -393,12 +398,7 @@ fn adopt_node(n: &mut GNode, cn: &crate::network::Node, used: &mut HashSet<Strin
     if let Some(l) = &cn.name_local {
         n.props.insert("name_local".into(), json!(l));
     }
-    let osm_source = n
-        .props
-        .get("source")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
+    let osm_source = n.source();
     n.props.insert(
         "source".into(),
         json!(format!("{}; position: {osm_source}", cn.source)),
@@ -485,6 +485,7 @@ fn attach_nodes(
         });
         used_ids.insert(cn.id.0.clone());
         let ix = graph.nodes.len() - 1;
+        let country = graph.country_ix(&cn.country);
         let mut dmax: f64 = 0.0;
         for (m, to, d) in joins {
             dmax = dmax.max(d);
@@ -523,7 +524,10 @@ fn attach_nodes(
                     cn.id, cn.source, to_node.id
                 )),
             );
-            let coords = vec![(cn.point.x(), cn.point.y()), (to_node.lon, to_node.lat)];
+            let coords = vec![
+                coord7((cn.point.x(), cn.point.y())),
+                coord7((to_node.lon, to_node.lat)),
+            ];
             let length_km = (Haversine::distance(cn.point, Point::new(to_node.lon, to_node.lat))
                 / 1000.0)
                 .max(0.001);
@@ -536,6 +540,9 @@ fn attach_nodes(
                 crossing: None,
                 coords,
                 length_km,
+                attrs: None,
+                country,
+                ways: Box::default(),
                 props,
             });
         }

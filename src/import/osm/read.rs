@@ -84,6 +84,13 @@ impl NodePass {
         let (_, lon, lat) = self.coords[i];
         Some((f64::from(lon) * 1e-7, f64::from(lat) * 1e-7))
     }
+
+    /// The position `[lon, lat]` of node `id` in 1e-7 degrees, if read.
+    pub fn position7(&self, id: i64) -> Option<[i32; 2]> {
+        let i = self.coords.binary_search_by_key(&id, |c| c.0).ok()?;
+        let (_, lon, lat) = self.coords[i];
+        Some([lon, lat])
+    }
 }
 
 fn reader(path: &Path) -> Result<BlobReader<BufReader<File>>, OsmImportError> {
@@ -349,6 +356,10 @@ pub fn read_nodes(
             }
             part
         })?;
+        // Reserved at once: growing by doubling would hold up to twice the coordinates (16
+        // bytes a needed node) beside the blocks' own while they are moved in.
+        pass.coords
+            .reserve(blocks.iter().map(|(_, p)| p.coords.len()).sum::<usize>());
         for (_, part) in blocks {
             pass.coords.extend(part.coords);
             pass.tags.extend(part.tags);

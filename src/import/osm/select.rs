@@ -39,7 +39,7 @@ pub struct WayAttrs {
 }
 
 /// A way's direction restriction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Oneway {
     /// Both directions.
     No,

@@ -11,6 +11,7 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
 use geo::{Distance, Geodesic, Haversine, Length, LineString, Point};
 use serde_json::{Map, Value, json};
@@ -36,6 +37,12 @@ pub const INFERRED_DWELL_H: f64 = 12.0;
 pub const PLACE_NAME_KM: f64 = 3.0;
 
 /// A node of the imported graph.
+///
+/// # Memory
+/// A plain OSM junction keeps no property map: its `source` and `osm_node` are written from
+/// `osm_id` ([`GNode::source`]); `props` holds only what is particular to the node (a
+/// station's position note, a place's name source, curated fields). An empty map allocates
+/// nothing, where the two-entry map every node had cost about 0.6 KB.
 #[derive(Debug, Clone)]
 pub struct GNode {
     /// Id, `osm-rail-<node>` / `osm-road-<node>`, or a curated id after the overlay.
@@ -54,11 +61,61 @@ pub struct GNode {
     pub name: String,
     /// The OSM node it stands on, if any.
     pub osm_id: Option<i64>,
-    /// Other properties (source, notes, curated fields).
+    /// Other properties: those particular to the node (notes, curated fields, a `source`
+    /// other than its OSM node's).
     pub props: Map<String, Value>,
 }
 
+impl GNode {
+    /// Its `source`: the one in `props`, else its OSM node's.
+    pub fn source(&self) -> String {
+        match (
+            self.props.get("source").and_then(Value::as_str),
+            self.osm_id,
+        ) {
+            (Some(s), _) => s.to_string(),
+            (None, Some(osm)) => format!("{OSM_SOURCE}; node {osm}"),
+            (None, None) => String::new(),
+        }
+    }
+
+    /// Every property written to `nodes.geojson` besides the ones the writer sets (`id`,
+    /// `name`, `country`, `kind`, `modes`, `intermodal`, `gauge_mm`).
+    pub fn properties(&self) -> Map<String, Value> {
+        let mut p = self.props.clone();
+        if let Some(osm) = self.osm_id {
+            p.entry("source")
+                .or_insert_with(|| json!(format!("{OSM_SOURCE}; node {osm}")));
+            p.entry("osm_node").or_insert_with(|| json!(osm));
+        }
+        p
+    }
+}
+
+/// A position in 1e-7 degrees, OSM's own precision (and the written files').
+pub type Coord7 = [i32; 2];
+
+/// `(lon, lat)` in degrees from 1e-7 degrees.
+pub fn degrees(c: Coord7) -> (f64, f64) {
+    (f64::from(c[0]) * 1e-7, f64::from(c[1]) * 1e-7)
+}
+
+/// 1e-7 degrees from `(lon, lat)` in degrees (rounded, as the writer rounds to 7 digits).
+pub fn coord7((lon, lat): (f64, f64)) -> Coord7 {
+    [(lon * 1e7).round() as i32, (lat * 1e7).round() as i32]
+}
+
 /// A link of the imported graph.
+///
+/// # Memory
+/// A line or road built from OSM ways keeps its way's attributes as an index into
+/// [`Graph::attrs`] (one entry per distinct combination of tags, shared by every link of ways
+/// tagged alike) and the ids of its ways; its properties are written from them
+/// ([`Graph::link_properties`]). `props` holds only what is particular to the link: every
+/// property of a crossing (the overlay rewrites them), the curated capacity the overlay
+/// carries onto a line, or a connector's. The geometry is kept in 1e-7 degrees (8 bytes a
+/// vertex). Before, each link had a map of about 15 properties (about 2 KB with its strings)
+/// and 16 bytes a vertex.
 #[derive(Debug, Clone)]
 pub struct GLink {
     /// Id.
@@ -72,13 +129,30 @@ pub struct GLink {
     /// Gauge (rail).
     pub gauge_mm: Option<u32>,
     /// Countries `[from, to]` when it is a crossing.
-    pub crossing: Option<[String; 2]>,
-    /// Geometry, from → to.
-    pub coords: Vec<(f64, f64)>,
+    pub crossing: Option<Box<[String; 2]>>,
+    /// Geometry, from → to, in 1e-7 degrees.
+    pub coords: Vec<Coord7>,
     /// Geodesic length (WGS84), km.
     pub length_km: f64,
-    /// Other properties.
+    /// The attributes of the OSM ways of a line or road ([`Graph::attrs`] index); `None` for
+    /// a crossing or a connector, whose properties are all in `props`.
+    pub attrs: Option<u32>,
+    /// The country whose defaults a line or road takes (speed, untagged gauge): a
+    /// [`Graph::countries`] index.
+    pub country: u16,
+    /// The OSM ways it was built from, in order (empty for a connector).
+    pub ways: Box<[i64]>,
+    /// Properties particular to the link (see the type's docs).
     pub props: Map<String, Value>,
+}
+
+impl GLink {
+    /// The first and last vertex, in degrees.
+    pub fn ends(&self) -> ((f64, f64), (f64, f64)) {
+        let first = self.coords.first().copied().unwrap_or_default();
+        let last = self.coords.last().copied().unwrap_or_default();
+        (degrees(first), degrees(last))
+    }
 }
 
 /// The imported graph.
@@ -88,7 +162,157 @@ pub struct Graph {
     pub nodes: Vec<GNode>,
     /// Links.
     pub links: Vec<GLink>,
+    /// The distinct attributes of the selected ways that links were built from.
+    pub attrs: Vec<WayAttrs>,
+    /// Country codes, referenced by [`GLink::country`].
+    pub countries: Vec<String>,
 }
+
+impl Graph {
+    /// The index of country `cc` in [`Graph::countries`], added if new.
+    pub fn country_ix(&mut self, cc: &str) -> u16 {
+        match self.countries.iter().position(|c| c == cc) {
+            Some(i) => i as u16,
+            None => {
+                self.countries.push(cc.to_string());
+                (self.countries.len() - 1) as u16
+            }
+        }
+    }
+
+    /// The country whose defaults link `l` takes.
+    pub fn country(&self, l: &GLink) -> &str {
+        self.countries
+            .get(usize::from(l.country))
+            .map_or("", String::as_str)
+    }
+
+    /// Whether link `l` may be used only from `from` to `to`.
+    pub fn oneway(&self, l: &GLink) -> bool {
+        match l.attrs {
+            Some(a) => self.attrs[a as usize].oneway != Oneway::No,
+            None => l.props.get("oneway").and_then(Value::as_bool) == Some(true),
+        }
+    }
+
+    /// The road class of link `l`, if it has one.
+    pub fn road_class<'a>(&'a self, l: &'a GLink) -> Option<&'a str> {
+        match l.attrs {
+            Some(a) => self.attrs[a as usize].road_class.map(|r| r.as_str()),
+            None => l.props.get("road_class").and_then(Value::as_str),
+        }
+    }
+
+    /// Every property written to `links.geojson` besides the ones the writer sets (`id`,
+    /// `from`, `to`, `mode`, `kind`, `gauge_mm`, `length_km`): a line's or road's from its
+    /// way attributes, country and ways, with `props` over them.
+    pub fn link_properties(&self, l: &GLink) -> Map<String, Value> {
+        let Some(a) = l.attrs else {
+            return l.props.clone();
+        };
+        let mut p = way_properties(&self.attrs[a as usize], self.country(l), &l.ways, false);
+        for (k, v) in &l.props {
+            p.insert(k.clone(), v.clone());
+        }
+        p
+    }
+}
+
+/// The properties a link takes from its ways: tags, speed and its derivation, source, status
+/// (`open`; a crossing's are added by the caller), the gauge note of an untagged gauge and the
+/// dual-gauge flag.
+fn way_properties(
+    attrs: &WayAttrs,
+    country: &str,
+    ways: &[i64],
+    crossing: bool,
+) -> Map<String, Value> {
+    let mode = attrs.mode;
+    let mut props = Map::new();
+    if let Some(n) = &attrs.name {
+        props.insert("name".into(), json!(n));
+    }
+    if let Some(r) = &attrs.reference {
+        props.insert("ref".into(), json!(r));
+    }
+    if !attrs.ah_refs.is_empty() {
+        props.insert("ah_ref".into(), json!(attrs.ah_refs.join(";")));
+    }
+    if let Some(rc) = attrs.road_class {
+        props.insert("road_class".into(), json!(rc.as_str()));
+        if attrs.ramp {
+            props.insert("ramp".into(), json!(true));
+        }
+    }
+    if let Some(ms) = attrs.maxspeed_kmh {
+        props.insert("maxspeed_kmh".into(), json!(ms));
+    }
+    if let Some(e) = attrs.electrified.filter(|_| mode == Mode::Rail) {
+        props.insert("electrified".into(), json!(e));
+        props.insert(
+            "electrified_source".into(),
+            json!(format!("{OSM_SOURCE} (electrified tag)")),
+        );
+    }
+    if attrs.oneway != Oneway::No {
+        props.insert("oneway".into(), json!(true));
+    }
+    if attrs.narrow {
+        props.insert("narrow_gauge".into(), json!(true));
+    }
+    let (speed, note) = speed(attrs, country, crossing);
+    props.insert("speed_kmh".into(), json!(speed));
+    props.insert("speed_note".into(), json!(note));
+    let shown: Vec<String> = ways.iter().take(20).map(i64::to_string).collect();
+    let more = ways.len().saturating_sub(20);
+    let mut source = format!("{OSM_SOURCE}; way {}", shown.join(","));
+    if more > 0 {
+        source.push_str(&format!(" and {more} more"));
+    }
+    props.insert("source".into(), json!(source));
+    props.insert("osm_ways".into(), json!(ways));
+    if !crossing {
+        props.insert("status".into(), json!("open"));
+    }
+    if mode == Mode::Rail && attrs.gauges_mm.is_empty() {
+        props.insert(
+            "gauge_note".into(),
+            json!(format!("no gauge tag: the standard gauge of {country}")),
+        );
+    }
+    if mode == Mode::Rail && attrs.gauges_mm.len() > 1 {
+        props.insert("dual_gauge".into(), json!(true));
+    }
+    props
+}
+
+/// Interning key of [`WayAttrs`]: equal attributes hash alike (`maxspeed_kmh` by its bits).
+struct AttrKey<'a>(&'a WayAttrs);
+
+impl Hash for AttrKey<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        let a = self.0;
+        a.mode.hash(h);
+        a.gauges_mm.hash(h);
+        a.narrow.hash(h);
+        a.electrified.hash(h);
+        a.maxspeed_kmh.map(f64::to_bits).hash(h);
+        a.name.hash(h);
+        a.reference.hash(h);
+        a.road_class.hash(h);
+        a.ramp.hash(h);
+        a.oneway.hash(h);
+        a.ah_refs.hash(h);
+    }
+}
+
+impl PartialEq for AttrKey<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for AttrKey<'_> {}
 
 /// Graph nodes that fell outside every boundary (and no default country was given).
 #[derive(Debug, Default)]
@@ -300,20 +524,37 @@ pub fn build(
     // The cut and join indexes are not needed any more: free them before the graph grows
     // (they hold every selected way node two or three times).
     drop((segs, ends, kept, used, uses));
-    // (4) countries and borders.
+    // Each way's attributes once per distinct combination (links share them by index).
+    let mut graph = Graph::default();
+    let attr_ix: Vec<u32> = {
+        let mut seen: HashMap<AttrKey<'_>, u32> = HashMap::new();
+        let mut distinct: Vec<WayAttrs> = Vec::new();
+        let ix = ways
+            .iter()
+            .map(|w| {
+                *seen.entry(AttrKey(&w.attrs)).or_insert_with(|| {
+                    distinct.push(w.attrs.clone());
+                    (distinct.len() - 1) as u32
+                })
+            })
+            .collect();
+        graph.attrs = distinct;
+        ix
+    };
+    // (4) countries and borders. Each chain is freed once its links are built.
     let mut b = Builder {
         pass,
         borders,
         default_country,
-        graph: Graph::default(),
+        graph,
         node_ix: HashMap::new(),
         node_country: HashMap::new(),
         crossing_ends: HashSet::new(),
         link_counter: HashMap::new(),
         outside: Outside::default(),
     };
-    for c in &split {
-        b.chain(&ways[c.way].attrs, c);
+    for c in split {
+        b.chain(&ways[c.way].attrs, attr_ix[c.way], &c);
     }
     b.finish()
 }
@@ -334,7 +575,8 @@ struct Builder<'a> {
     default_country: Option<&'a str>,
     graph: Graph,
     node_ix: HashMap<(usize, i64), usize>,
-    node_country: HashMap<i64, Option<String>>,
+    /// Country of an OSM node, a [`Graph::countries`] index (`None`: outside every boundary).
+    node_country: HashMap<i64, Option<u16>>,
     crossing_ends: HashSet<usize>,
     link_counter: HashMap<(usize, i64), u32>,
     outside: Outside,
@@ -345,29 +587,29 @@ impl Builder<'_> {
         self.pass.position(n).unwrap_or((0.0, 0.0))
     }
 
-    fn country(&mut self, n: i64) -> Option<String> {
+    fn country(&mut self, n: i64) -> Option<u16> {
         if let Some(c) = self.node_country.get(&n) {
-            return c.clone();
+            return *c;
         }
         let (lon, lat) = self.pos(n);
         let c = self
             .borders
             .country_of(lon, lat)
             .or(self.default_country)
-            .map(str::to_string);
-        self.node_country.insert(n, c.clone());
+            .map(|cc| self.graph.country_ix(cc));
+        self.node_country.insert(n, c);
         c
     }
 
-    fn chain(&mut self, attrs: &WayAttrs, c: &Chain) {
+    fn chain(&mut self, attrs: &WayAttrs, attr_ix: u32, c: &Chain) {
         let coords: Vec<(f64, f64)> = c.nodes.iter().map(|n| self.pos(*n)).collect();
         let crosses = coords.windows(2).any(|w| self.borders.crosses(w[0], w[1]));
-        let mut countries: Vec<Option<String>> = if crosses {
+        let mut countries: Vec<Option<u16>> = if crosses {
             c.nodes.iter().map(|n| self.country(*n)).collect()
         } else {
             let first = self.country(c.nodes[0]);
             let last = self.country(c.nodes[c.nodes.len() - 1]);
-            let mut v = vec![first.clone(); c.nodes.len()];
+            let mut v = vec![first; c.nodes.len()];
             if let Some(l) = v.last_mut() {
                 *l = last.or(first);
             }
@@ -375,20 +617,20 @@ impl Builder<'_> {
         };
         // A vertex just outside the generalised boundaries (a coast, a river) takes the
         // country of its neighbours along the chain.
-        let mut prev: Option<String> = None;
+        let mut prev: Option<u16> = None;
         for x in countries.iter_mut() {
             if x.is_none() {
-                x.clone_from(&prev);
+                *x = prev;
             } else {
-                prev.clone_from(x);
+                prev = *x;
             }
         }
-        let mut next: Option<String> = None;
+        let mut next: Option<u16> = None;
         for x in countries.iter_mut().rev() {
             if x.is_none() {
-                x.clone_from(&next);
+                *x = next;
             } else {
-                next.clone_from(x);
+                next = *x;
             }
         }
         if countries[0].is_none() {
@@ -398,22 +640,22 @@ impl Builder<'_> {
             }
             return;
         }
-        let countries: Vec<String> = countries
+        let countries: Vec<u16> = countries
             .into_iter()
             .map(Option::unwrap_or_default)
             .collect();
         for (n, cc) in [c.nodes[0], c.nodes[c.nodes.len() - 1]]
             .into_iter()
-            .zip([&countries[0], &countries[countries.len() - 1]])
+            .zip([countries[0], countries[countries.len() - 1]])
         {
             self.node_country
                 .entry(n)
                 .and_modify(|v| {
                     if v.is_none() {
-                        *v = Some(cc.clone());
+                        *v = Some(cc);
                     }
                 })
-                .or_insert_with(|| Some(cc.clone()));
+                .or_insert(Some(cc));
         }
         // Transitions and the crossing ends around each.
         let border_control = |n: i64| self.pass.tags.get(&n).is_some_and(|t| t.border_control);
@@ -448,11 +690,11 @@ impl Builder<'_> {
             pieces.push((lo, c.nodes.len() - 1, false));
         }
         for (a, z, crossing) in pieces {
-            self.link(attrs, c, &coords, &countries, a, z, crossing);
+            self.link(attrs, attr_ix, c, &coords, &countries, a, z, crossing);
         }
     }
 
-    fn node(&mut self, mode: Mode, osm: i64, country: &str) -> usize {
+    fn node(&mut self, mode: Mode, osm: i64, country: u16) -> usize {
         let key = (mode_ix(mode), osm);
         if let Some(&ix) = self.node_ix.get(&key) {
             return ix;
@@ -468,6 +710,7 @@ impl Builder<'_> {
             NodeKind::Junction
         };
         let name = station.unwrap_or_else(|| format!("OSM node {osm}"));
+        // A plain vertex has no property map: `GNode::properties` writes its source.
         let mut props = Map::new();
         let beside = tags
             .and_then(|t| t.beside)
@@ -496,16 +739,13 @@ impl Builder<'_> {
                     )),
                 );
             }
-            None => {
-                props.insert("source".into(), json!(format!("{OSM_SOURCE}; node {osm}")));
-            }
+            None => {}
         }
-        props.insert("osm_node".into(), json!(osm));
         self.graph.nodes.push(GNode {
             id: format!("osm-{}-{osm}", mode_str(mode)),
             lon,
             lat,
-            country: country.to_string(),
+            country: self.graph.countries[usize::from(country)].clone(),
             kind,
             modes: vec![mode],
             name,
@@ -520,17 +760,18 @@ impl Builder<'_> {
     fn link(
         &mut self,
         attrs: &WayAttrs,
+        attr_ix: u32,
         c: &Chain,
         coords: &[(f64, f64)],
-        countries: &[String],
+        countries: &[u16],
         a: usize,
         z: usize,
         crossing: bool,
     ) {
         let mode = attrs.mode;
-        let (ca, cz) = (&countries[a], &countries[z]);
-        let from = self.node(mode, c.nodes[a], ca);
-        let to = self.node(mode, c.nodes[z], if crossing { cz } else { ca });
+        let (ia, iz) = (countries[a], countries[z]);
+        let from = self.node(mode, c.nodes[a], ia);
+        let to = self.node(mode, c.nodes[z], if crossing { iz } else { ia });
         if from == to {
             return;
         }
@@ -538,56 +779,26 @@ impl Builder<'_> {
             self.crossing_ends.insert(from);
             self.crossing_ends.insert(to);
         }
-        let geom: Vec<(f64, f64)> = coords[a..=z].to_vec();
-        let line: LineString<f64> = geom
+        let line: LineString<f64> = coords[a..=z]
             .iter()
             .map(|&(x, y)| geo::coord! { x: x, y: y })
             .collect();
         let length_km = (line.length::<Geodesic>() / 1000.0).max(0.001);
-        let mut props = Map::new();
-        if let Some(n) = &attrs.name {
-            props.insert("name".into(), json!(n));
-        }
-        if let Some(r) = &attrs.reference {
-            props.insert("ref".into(), json!(r));
-        }
-        if !attrs.ah_refs.is_empty() {
-            props.insert("ah_ref".into(), json!(attrs.ah_refs.join(";")));
-        }
-        if let Some(rc) = attrs.road_class {
-            props.insert("road_class".into(), json!(rc.as_str()));
-            if attrs.ramp {
-                props.insert("ramp".into(), json!(true));
-            }
-        }
-        if let Some(ms) = attrs.maxspeed_kmh {
-            props.insert("maxspeed_kmh".into(), json!(ms));
-        }
-        if let Some(e) = attrs.electrified.filter(|_| mode == Mode::Rail) {
-            props.insert("electrified".into(), json!(e));
-            props.insert(
-                "electrified_source".into(),
-                json!(format!("{OSM_SOURCE} (electrified tag)")),
-            );
-        }
-        if attrs.oneway != Oneway::No {
-            props.insert("oneway".into(), json!(true));
-        }
-        if attrs.narrow {
-            props.insert("narrow_gauge".into(), json!(true));
-        }
-        let (speed, note) = speed(attrs, ca, crossing);
-        props.insert("speed_kmh".into(), json!(speed));
-        props.insert("speed_note".into(), json!(note));
-        let shown: Vec<String> = c.ways.iter().take(20).map(i64::to_string).collect();
-        let more = c.ways.len().saturating_sub(20);
-        let mut source = format!("{OSM_SOURCE}; way {}", shown.join(","));
-        if more > 0 {
-            source.push_str(&format!(" and {more} more"));
-        }
-        props.insert("source".into(), json!(source));
-        props.insert("osm_ways".into(), json!(c.ways));
-        if crossing {
+        drop(line);
+        let geom: Vec<Coord7> = c.nodes[a..=z]
+            .iter()
+            .map(|n| {
+                self.pass
+                    .position7(*n)
+                    .unwrap_or_else(|| coord7(self.pos(*n)))
+            })
+            .collect();
+        let ca = self.graph.countries[usize::from(ia)].clone();
+        let cz = self.graph.countries[usize::from(iz)].clone();
+        // A crossing keeps every property in its map (the overlay rewrites them); a line or
+        // road only its attributes' index, country and ways (`Graph::link_properties`).
+        let props = if crossing {
+            let mut props = way_properties(attrs, &ca, &c.ways, true);
             let name = attrs
                 .name
                 .clone()
@@ -602,24 +813,19 @@ impl Builder<'_> {
             props.insert("hours".into(), json!("unknown"));
             props.insert("veterinary".into(), json!(false));
             // `unverified`: listed by a source (OSM) but not confirmed as a checkpoint; routing
-            // leaves it out unless planned links are asked for (`Status::usable_with_planned`).
+            // leaves it out unless unverified links are asked for (`Status::usable`).
             props.insert("status".into(), json!("unverified"));
             props.insert(
                 "notes".into(),
-                json!("inferred from OpenStreetMap: a selected way crosses the border here; not a verified checkpoint (status unverified: routable only with include_planned=true)"),
+                json!("inferred from OpenStreetMap: a selected way crosses the border here; not a verified checkpoint (status unverified: routable only with include_unverified=true)"),
             );
+            props
         } else {
-            props.insert("status".into(), json!("open"));
-        }
+            Map::new()
+        };
         let gauges: Vec<Option<u32>> = match mode {
             Mode::Road => vec![None],
-            Mode::Rail if attrs.gauges_mm.is_empty() => {
-                props.insert(
-                    "gauge_note".into(),
-                    json!(format!("no gauge tag: the standard gauge of {ca}")),
-                );
-                vec![Some(standard_gauge_mm(ca))]
-            }
+            Mode::Rail if attrs.gauges_mm.is_empty() => vec![Some(standard_gauge_mm(&ca))],
             Mode::Rail => attrs.gauges_mm.iter().map(|g| Some(*g)).collect(),
         };
         let key = (mode_ix(mode), c.ways[0]);
@@ -633,25 +839,25 @@ impl Builder<'_> {
             k
         );
         let dual = gauges.len() > 1;
+        let ways: Box<[i64]> = c.ways.clone().into_boxed_slice();
         for g in gauges {
             let id = match (dual, g) {
                 (true, Some(g)) => format!("{base}-g{g}"),
                 _ => base.clone(),
             };
-            let mut props = props.clone();
-            if dual {
-                props.insert("dual_gauge".into(), json!(true));
-            }
             self.graph.links.push(GLink {
                 id,
                 from,
                 to,
                 mode,
                 gauge_mm: g,
-                crossing: crossing.then(|| [ca.clone(), cz.clone()]),
+                crossing: crossing.then(|| Box::new([ca.clone(), cz.clone()])),
                 coords: geom.clone(),
                 length_km,
-                props,
+                attrs: (!crossing).then_some(attr_ix),
+                country: ia,
+                ways: ways.clone(),
+                props: props.clone(),
             });
         }
     }

@@ -3,7 +3,6 @@
 //! reader, and only then renaming it into place: an interrupted or refused import never leaves
 //! a partial `--out` directory.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufWriter, Write as _};
 use std::path::{Path, PathBuf};
@@ -12,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use super::OsmImportError;
 use super::carry::{CarryReport, CuratedFolder};
-use super::topology::Graph;
+use super::topology::{Graph, degrees};
 use crate::network::{LINKS_FILE, Mode, NODES_FILE, Network, Source};
 
 fn round(x: f64, digits: i32) -> f64 {
@@ -21,24 +20,24 @@ fn round(x: f64, digits: i32) -> f64 {
 }
 
 /// Sets each node's `gauge_mm` where every rail link touching it has one gauge (absent at a
-/// break of gauge, as the data format requires).
+/// break of gauge, as the data format requires). One word a node: 0 no rail link yet,
+/// `u32::MAX` two gauges, else the one gauge.
 fn node_gauges(graph: &Graph) -> Vec<Option<u32>> {
-    let mut seen: HashMap<usize, Vec<u32>> = HashMap::new();
+    const MIXED: u32 = u32::MAX;
+    let mut seen = vec![0u32; graph.nodes.len()];
     for l in &graph.links {
         if let (Mode::Rail, Some(g)) = (l.mode, l.gauge_mm) {
             for ix in [l.from, l.to] {
-                let v = seen.entry(ix).or_default();
-                if !v.contains(&g) {
-                    v.push(g);
-                }
+                seen[ix] = match seen[ix] {
+                    0 => g,
+                    s if s == g => g,
+                    _ => MIXED,
+                };
             }
         }
     }
-    (0..graph.nodes.len())
-        .map(|i| match seen.get(&i).map(Vec::as_slice) {
-            Some([g]) => Some(*g),
-            _ => None,
-        })
+    seen.into_iter()
+        .map(|s| (s != 0 && s != MIXED).then_some(s))
         .collect()
 }
 
@@ -66,8 +65,8 @@ pub fn write_documents(graph: &Graph, nodes_path: &Path, links_path: &Path) -> i
             if let Some(g) = gauges[i] {
                 p.insert("gauge_mm".into(), json!(g));
             }
-            for (k, v) in &n.props {
-                p.insert(k.clone(), v.clone());
+            for (k, v) in n.properties() {
+                p.insert(k, v);
             }
             json!({"type": "Feature", "properties": Value::Object(p),
             "geometry": {"type": "Point", "coordinates": [round(n.lon, 7), round(n.lat, 7)]}})
@@ -92,13 +91,16 @@ pub fn write_documents(graph: &Graph, nodes_path: &Path, links_path: &Path) -> i
                 p.insert("gauge_mm".into(), json!(g));
             }
             p.insert("length_km".into(), json!(round(l.length_km, 3)));
-            for (k, v) in &l.props {
-                p.entry(k.clone()).or_insert_with(|| v.clone());
+            for (k, v) in graph.link_properties(l) {
+                p.entry(k).or_insert(v);
             }
             let coords: Vec<[f64; 2]> = l
                 .coords
                 .iter()
-                .map(|&(x, y)| [round(x, 7), round(y, 7)])
+                .map(|&c| {
+                    let (x, y) = degrees(c);
+                    [round(x, 7), round(y, 7)]
+                })
                 .collect();
             json!({"type": "Feature", "properties": Value::Object(p),
             "geometry": {"type": "LineString", "coordinates": coords}})
@@ -181,6 +183,10 @@ pub fn write(
         .map_err(|e| io(&tmp, e))?;
     // The graph is in the files now: free it before the reader builds the network from them.
     drop(graph);
+    tracing::info!(
+        peak_rss_kb = super::peak_rss_kb(),
+        "files written; reading them back"
+    );
     let net = crate::network::load(&Source::Dir(tmp.clone())).map_err(|e| match e {
         crate::network::LoadError::Invalid(problems) => OsmImportError::Invalid(problems),
         other => OsmImportError::Load(other),
