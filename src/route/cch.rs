@@ -1026,6 +1026,315 @@ impl Cch {
     }
 }
 
+/// Buffers of one upward search of a many-to-many ([`Cch::many_to_many`]), one per thread.
+#[derive(Debug, Default)]
+struct UpwardScratch {
+    dist: Vec<f64>,
+    arc: Vec<u32>,
+    mark: Vec<bool>,
+}
+
+thread_local! {
+    static UPWARD: RefCell<UpwardScratch> = RefCell::new(UpwardScratch::default());
+}
+
+/// A bucket entry: (target index, distance from the vertex to the target, the arc the
+/// backward search reached the vertex by or `NONE` at a target state).
+type BucketEntry = (u32, f64, u32);
+
+impl Cch {
+    /// The states of node `u`, its `Start` state first.
+    fn states_of(graph: &SearchGraph, u: u32) -> std::ops::Range<u32> {
+        let first = graph.start_state(u as usize);
+        let end = if (u as usize) + 1 < graph.node_count() {
+            graph.start_state(u as usize + 1)
+        } else {
+            graph.state_count() as u32
+        };
+        first..end
+    }
+
+    /// One upward search (the elimination-tree walk of [`Cch::query`], without pruning) from
+    /// `seeds` (states with their costs): afterwards `s.dist`/`s.arc` hold every vertex of the
+    /// returned chain (the union of the seeds' root paths, in rank order) — its distance over
+    /// `up` weights (forward) or `down` weights (backward: the distance *to* the seeds) and
+    /// the arc it was reached by. The caller reads them, then calls [`Cch::clear_upward`].
+    fn upward(
+        &self,
+        view: &View<'_>,
+        seeds: &[(u32, f64)],
+        forward: bool,
+        s: &mut UpwardScratch,
+    ) -> Vec<u32> {
+        let n = self.rank.len();
+        if s.dist.len() != n {
+            s.dist = vec![f64::INFINITY; n];
+            s.arc = vec![NONE; n];
+            s.mark = vec![false; n];
+        }
+        let mut chain = Vec::new();
+        for &(st, _) in seeds {
+            let mut x = self.rank[st as usize];
+            while x != NONE && !s.mark[x as usize] {
+                s.mark[x as usize] = true;
+                chain.push(x);
+                x = self.parent[x as usize];
+            }
+        }
+        chain.sort_unstable();
+        for &(st, d) in seeds {
+            let x = self.rank[st as usize] as usize;
+            s.dist[x] = s.dist[x].min(d);
+        }
+        for &x in &chain {
+            crate::cancel::checkpoint();
+            let d = s.dist[x as usize];
+            if d == f64::INFINITY {
+                continue;
+            }
+            for a in self.up_range(x) {
+                let w = if forward {
+                    view.up(a as u32)
+                } else {
+                    view.down(a as u32)
+                };
+                let nd = d + w;
+                let y = self.up_head[a] as usize;
+                if nd < s.dist[y] {
+                    s.dist[y] = nd;
+                    s.arc[y] = a as u32;
+                }
+            }
+        }
+        chain
+    }
+
+    /// Resets what [`Cch::upward`] touched.
+    fn clear_upward(chain: &[u32], s: &mut UpwardScratch) {
+        for &x in chain {
+            s.dist[x as usize] = f64::INFINITY;
+            s.arc[x as usize] = NONE;
+            s.mark[x as usize] = false;
+        }
+    }
+
+    /// The overlay of a request's mask over `metric`: empty when the request allows the same
+    /// links, a partial customization (see the module docs) when it changes at most
+    /// [`MAX_CHANGED_LINKS`] links within [`PARTIAL_BUDGET`], else `None`.
+    fn overlay_for(
+        &self,
+        graph: &SearchGraph,
+        metric: &CchMetric,
+        weights: &[f64],
+        link_ok: &[bool],
+    ) -> Option<Overlay> {
+        if link_ok.len() != metric.link_ok.len() || weights.len() != graph.edge_count() {
+            return None;
+        }
+        let mut changed: Vec<u32> = Vec::new();
+        let mut changed_links = 0;
+        for (l, (&a, &b)) in link_ok.iter().zip(&metric.link_ok).enumerate() {
+            if a != b {
+                changed_links += 1;
+                if changed_links > MAX_CHANGED_LINKS {
+                    return None;
+                }
+                if l + 1 < self.link_edge_first.len() {
+                    changed.extend_from_slice(
+                        &self.link_edges[self.link_edge_first[l] as usize
+                            ..self.link_edge_first[l + 1] as usize],
+                    );
+                }
+            }
+        }
+        SCRATCH.with(|cell| {
+            let scratch = &mut *cell.borrow_mut();
+            if !self.partial(graph, metric, weights, link_ok, &changed, scratch) {
+                return None;
+            }
+            Some(std::mem::take(&mut scratch.overlay))
+        })
+    }
+
+    /// A many-to-many (bucket) search (Knopp, Sanders, Schultes, Schulz & Wagner, "Computing
+    /// Many-to-Many Shortest Paths Using Highway Hierarchies", 2007, on the elimination tree
+    /// as in Buchhold, Sanders & Wagner's CCH many-to-many): one backward upward search from
+    /// each target fills per-vertex buckets with its distances; one forward upward search
+    /// from each source scans the buckets of the vertices it reaches. The cell of source `i`
+    /// and target `j` is the least `forward(x) + backward_j(x)` over the vertices `x` both
+    /// reach, which is the shortest distance (every shortest path has an up-down form in the
+    /// chordal supergraph). Each cell's path is unpacked to input edges and handed to
+    /// `cell`, whose result is stored.
+    ///
+    /// Sources and targets are node indices: a route starts at the source's `Start` state
+    /// (the query seeds its out-edges, as [`Cch::shortest`]) and ends at the first state of
+    /// the target it reaches. Targets, then sources, are searched in parallel on rayon's
+    /// pool (the request's deadline is carried to its threads).
+    ///
+    /// # Returns
+    /// Cells row-major (`sources × targets`), `None` where there is no route; `None` as a
+    /// whole (the caller falls back) when `link_ok` differs from the metric's mask in more
+    /// links than a partial customization takes (see [`Cch::shortest`]).
+    ///
+    /// # Complexity
+    /// One partial customization, then `sources + targets` upward searches, each
+    /// O(Σ upward degree along the root paths of its seeds), plus the bucket scans
+    /// (O(targets) per vertex reached) and, per cell found, its unpacking.
+    #[allow(clippy::too_many_arguments)]
+    pub fn many_to_many<T: Send>(
+        &self,
+        graph: &SearchGraph,
+        metric: &CchMetric,
+        weights: &[f64],
+        link_ok: &[bool],
+        sources: &[u32],
+        targets: &[u32],
+        cell: impl Fn(&[u32]) -> T + Sync,
+    ) -> Option<Vec<Option<T>>> {
+        use rayon::prelude::*;
+        let overlay = self.overlay_for(graph, metric, weights, link_ok)?;
+        let view = View {
+            metric,
+            overlay: &overlay,
+        };
+        let req = Request {
+            graph,
+            metric,
+            weights,
+            link_ok,
+        };
+        let deadline = crate::cancel::current();
+        let n = self.rank.len();
+        // Backward: per target, (vertex, distance to the target, arc) of its upward search.
+        let reached: Vec<Vec<(u32, f64, u32)>> = targets
+            .par_iter()
+            .map(|&t| {
+                crate::cancel::enter(deadline.as_ref(), || {
+                    crate::cancel::check_now();
+                    UPWARD.with(|cell| {
+                        let s = &mut *cell.borrow_mut();
+                        let seeds: Vec<(u32, f64)> =
+                            Self::states_of(graph, t).map(|st| (st, 0.0)).collect();
+                        let chain = self.upward(&view, &seeds, false, s);
+                        let out = chain
+                            .iter()
+                            .filter(|&&x| s.dist[x as usize].is_finite())
+                            .map(|&x| (x, s.dist[x as usize], s.arc[x as usize]))
+                            .collect();
+                        Self::clear_upward(&chain, s);
+                        out
+                    })
+                })
+            })
+            .collect();
+        // Buckets: the entries of every target at each vertex (CSR by vertex).
+        let mut bucket_first = vec![0u32; n + 1];
+        for list in &reached {
+            for &(x, _, _) in list {
+                bucket_first[x as usize + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            bucket_first[i + 1] += bucket_first[i];
+        }
+        let mut fill = bucket_first.clone();
+        let mut bucket: Vec<BucketEntry> = vec![(0, 0.0, NONE); bucket_first[n] as usize];
+        for (j, list) in reached.iter().enumerate() {
+            for &(x, d, a) in list {
+                let slot = &mut fill[x as usize];
+                bucket[*slot as usize] = (j as u32, d, a);
+                *slot += 1;
+            }
+        }
+        drop(reached);
+        drop(fill);
+        let bucket_of = |x: u32| {
+            &bucket[bucket_first[x as usize] as usize..bucket_first[x as usize + 1] as usize]
+        };
+        // Forward: per source, the best meeting vertex of each target, then the paths.
+        let rows: Vec<Vec<Option<T>>> = sources
+            .par_iter()
+            .map(|&u| {
+                crate::cancel::enter(deadline.as_ref(), || {
+                    crate::cancel::check_now();
+                    let start = graph.start_state(u as usize);
+                    let mut first_edges: Vec<(u32, f64, u32)> = graph
+                        .out_edges(start)
+                        .map(|e| {
+                            let w = edge_weight(graph, weights, link_ok, e);
+                            (graph.edge(e).to, w, e as u32)
+                        })
+                        .filter(|x| x.1.is_finite())
+                        .collect();
+                    first_edges.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+                    first_edges.dedup_by_key(|x| x.0);
+                    let seeds: Vec<(u32, f64)> = first_edges.iter().map(|x| (x.0, x.1)).collect();
+                    UPWARD.with(|c| {
+                        let s = &mut *c.borrow_mut();
+                        let chain = self.upward(&view, &seeds, true, s);
+                        let mut best = vec![(f64::INFINITY, NONE); targets.len()];
+                        for &x in &chain {
+                            let d = s.dist[x as usize];
+                            if d == f64::INFINITY {
+                                continue;
+                            }
+                            for &(j, bd, _) in bucket_of(x) {
+                                let through = d + bd;
+                                if through < best[j as usize].0 {
+                                    best[j as usize] = (through, x);
+                                }
+                            }
+                        }
+                        let mut verts = Vec::new();
+                        let mut edges = Vec::new();
+                        let row = best
+                            .iter()
+                            .enumerate()
+                            .map(|(j, &(_, meet))| {
+                                if meet == NONE {
+                                    return None;
+                                }
+                                verts.clear();
+                                let mut v = meet;
+                                verts.push(v);
+                                while s.arc[v as usize] != NONE {
+                                    v = self.up_tail[s.arc[v as usize] as usize];
+                                    verts.push(v);
+                                }
+                                verts.reverse();
+                                let mut v = meet;
+                                loop {
+                                    let arc = bucket_of(v)
+                                        .iter()
+                                        .find(|e| e.0 as usize == j)
+                                        .map_or(NONE, |e| e.2);
+                                    if arc == NONE {
+                                        break;
+                                    }
+                                    v = self.up_tail[arc as usize];
+                                    verts.push(v);
+                                }
+                                let first = self.state_of[verts[0] as usize];
+                                let first_edge = first_edges.iter().find(|x| x.0 == first)?.2;
+                                edges.clear();
+                                edges.push(first_edge);
+                                let ok = verts
+                                    .windows(2)
+                                    .all(|w| self.unpack(&req, &view, w[0], w[1], &mut edges));
+                                debug_assert!(ok, "CCH many-to-many path does not unpack");
+                                ok.then(|| cell(&edges))
+                            })
+                            .collect();
+                        Self::clear_upward(&chain, s);
+                        row
+                    })
+                })
+            })
+            .collect();
+        Some(rows.into_iter().flatten().collect())
+    }
+}
+
 /// One leg's end: the state reached, its cost from the route's start, the leg's edges, and
 /// the state the leg left from.
 type LegEnd = (u32, f64, Vec<u32>, u32);

@@ -76,6 +76,7 @@ use std::collections::BinaryHeap;
 
 use rayon::prelude::*;
 
+use super::cch::{Cch, CchMetric};
 use super::graph::SearchGraph;
 pub use super::timed::EdgeClock;
 // The heap entry is search's, so both searches settle states in the same order.
@@ -134,17 +135,42 @@ pub struct Costing<'g> {
     /// One weight per edge, of the optimised measure.
     pub weights: Cow<'g, [f64]>,
     /// One flag per link.
-    pub link_ok: Vec<bool>,
+    pub link_ok: super::LinkMask,
     /// The costing figures.
     pub profile: Profile,
 }
 
 impl<'g> Costing<'g> {
-    /// The costing of `optimize` under `profile` and `constraints`.
+    /// The costing of `optimize` under `profile` and `constraints` (its own link mask).
     pub fn new(
         net: &Network,
         graph: &'g SearchGraph,
         constraints: &Constraints,
+        profile: Profile,
+        optimize: Measure,
+    ) -> Self {
+        let link_ok = super::LinkMask::Own(super::link_mask(net, constraints));
+        Self::with_mask(net, graph, link_ok, profile, optimize)
+    }
+
+    /// [`Costing::new`] taking the link mask from `masks` (the network's cache: shared when
+    /// the constraints have no avoid list or closure).
+    pub fn cached(
+        net: &Network,
+        graph: &'g SearchGraph,
+        masks: &super::MaskCache,
+        constraints: &Constraints,
+        profile: Profile,
+        optimize: Measure,
+    ) -> Self {
+        let link_ok = masks.mask(net, constraints);
+        Self::with_mask(net, graph, link_ok, profile, optimize)
+    }
+
+    fn with_mask(
+        net: &Network,
+        graph: &'g SearchGraph,
+        link_ok: super::LinkMask,
         profile: Profile,
         optimize: Measure,
     ) -> Self {
@@ -155,9 +181,15 @@ impl<'g> Costing<'g> {
         };
         Self {
             weights,
-            link_ok: super::link_mask(net, constraints),
+            link_ok,
             profile,
         }
+    }
+
+    /// Whether the weights are the graph's own (the profile leaves them unchanged): then the
+    /// contraction hierarchy's customization of the measure applies.
+    pub fn default_weights(&self) -> bool {
+        matches!(self.weights, Cow::Borrowed(_))
     }
 
     /// The search spec over this costing.
@@ -661,6 +693,8 @@ pub enum MatrixSearch {
     Forward,
     /// One backward search per destination (tall matrices without a departure).
     Backward,
+    /// A bucket many-to-many on the contraction hierarchy ([`matrix_on_hierarchy`]).
+    Hierarchy,
 }
 
 impl MatrixCells {
@@ -680,6 +714,12 @@ pub const LATEST_HORIZON_H: f64 = 60.0 * 24.0;
 /// at its destinations (`benches/matrix.rs`: 100 × 100 on the curated network, 10.6 ms
 /// backward against 5.1 ms forward), so below that ratio forward is as fast or faster.
 pub const TALL_RATIO: usize = 3;
+
+/// How many upward searches of a hierarchy matrix count as one one-to-many search against
+/// the work cap ([`MatrixSearch::searches`]). On the 10⁵-node generated network one upward
+/// search settles a few thousand vertices (its elimination-tree root paths), against the
+/// 10⁵ nodes and 2.5 × 10⁵ links a Dijkstra touches.
+pub const HIERARCHY_SEARCHES_PER_SEARCH: usize = 8;
 
 /// Distances, times, costs and crossings from every source to every destination, sources
 /// or destinations in parallel on rayon's pool: one forward search per source (stopping once
@@ -742,6 +782,11 @@ impl MatrixSearch {
             MatrixSearch::Forward if destinations.is_empty() => 0,
             MatrixSearch::Forward => sources.iter().flatten().count(),
             MatrixSearch::Backward => destinations.iter().flatten().count(),
+            // One upward search per place, each far smaller than a one-to-many search:
+            // counted as one search per [`HIERARCHY_SEARCHES_PER_SEARCH`] of them.
+            MatrixSearch::Hierarchy => (sources.iter().flatten().count()
+                + destinations.iter().flatten().count())
+            .div_ceil(HIERARCHY_SEARCHES_PER_SEARCH),
         }
     }
 }
@@ -754,10 +799,12 @@ pub fn matrix_by(
     destinations: &[Option<usize>],
     search: MatrixSearch,
 ) -> MatrixCells {
-    let search = if spec.timed.is_some() {
-        MatrixSearch::Forward
-    } else {
-        search
+    let search = match search {
+        _ if spec.timed.is_some() => MatrixSearch::Forward,
+        // Without the hierarchy at hand: the one-to-many searches (the caller that has one
+        // calls [`matrix_on_hierarchy`]).
+        MatrixSearch::Hierarchy => matrix_search(spec, sources, destinations),
+        other => other,
     };
     let (rows, cols) = (sources.len(), destinations.len());
     let mut cells = vec![None; rows * cols];
@@ -783,7 +830,7 @@ pub fn matrix_by(
                 .collect();
             outside_calendar = failures.into_iter().flatten().next();
         }
-        MatrixSearch::Forward => {}
+        MatrixSearch::Forward | MatrixSearch::Hierarchy => {}
         MatrixSearch::Backward => {
             let from: Vec<usize> = sources.iter().flatten().copied().collect();
             let columns: Vec<Vec<Option<Reached>>> = destinations
@@ -823,6 +870,90 @@ pub fn matrix_by(
         search,
         depart: None,
     }
+}
+
+/// [`matrix`] on a contraction hierarchy ([`Cch::many_to_many`]: one backward upward search
+/// per destination filling buckets, one forward upward search per source scanning them),
+/// for a timeless spec whose weights are those `metric` was customized with. Each cell's
+/// route is unpacked and its measures summed in travel order from the source, as the forward
+/// search sums them, so a cell's measures are those of one route of least optimised weight.
+/// Among routes of exactly equal weight it may pick another than the Dijkstra matrix.
+///
+/// # Returns
+/// `None` (the caller searches without the hierarchy) with a departure, or when the spec's
+/// link mask differs from the metric's in more links than a partial customization takes.
+/// Repeated places are searched once.
+///
+/// # Complexity
+/// See [`Cch::many_to_many`]: distinct sources + distinct destinations upward searches.
+pub fn matrix_on_hierarchy(
+    spec: &ManySpec<'_>,
+    cch: &Cch,
+    metric: &CchMetric,
+    sources: &[Option<usize>],
+    destinations: &[Option<usize>],
+) -> Option<MatrixCells> {
+    if spec.timed.is_some() {
+        return None;
+    }
+    let distinct = |v: &[Option<usize>]| {
+        let mut d: Vec<u32> = v.iter().flatten().map(|&u| u as u32).collect();
+        d.sort_unstable();
+        d.dedup();
+        d
+    };
+    let (from, to) = (distinct(sources), distinct(destinations));
+    let (rows, cols) = (sources.len(), destinations.len());
+    let links = spec.net.links();
+    let found = if from.is_empty() || to.is_empty() {
+        Vec::new()
+    } else {
+        cch.many_to_many(
+            spec.graph,
+            metric,
+            spec.weights,
+            spec.link_ok,
+            &from,
+            &to,
+            |edges| {
+                let mut measures = Measures::default();
+                let mut crossings = 0u32;
+                for &e in edges {
+                    let edge = spec.graph.edge(e as usize);
+                    let link = &links[edge.link as usize];
+                    measures += spec.profile.step_measures(link, edge.transshipment);
+                    crossings += u32::from(link.kind == LinkKind::Crossing);
+                }
+                Reached {
+                    measures,
+                    crossings,
+                    timing: None,
+                }
+            },
+        )?
+    };
+    let mut cells = vec![None; rows * cols];
+    for (i, s) in sources.iter().enumerate() {
+        let Some(s) = *s else { continue };
+        let fi = from.binary_search(&(s as u32)).ok();
+        for (j, d) in destinations.iter().enumerate() {
+            let Some(d) = *d else { continue };
+            cells[i * cols + j] = if s == d {
+                Some(Reached::default())
+            } else {
+                let tj = to.binary_search(&(d as u32)).ok();
+                fi.zip(tj).and_then(|(fi, tj)| found[fi * to.len() + tj])
+            };
+        }
+    }
+    Some(MatrixCells {
+        rows,
+        cols,
+        cells,
+        outside_calendar: None,
+        search: MatrixSearch::Hierarchy,
+        depart: None,
+    })
 }
 
 /// Fills one row after a forward search from `source`; with a departure, returns why a cell
