@@ -36,6 +36,14 @@ const NETS: GenSpec = GenSpec {
     bent: 0.0,
 };
 
+/// Wider networks (100–128 nodes, over 64 links) for masks past the partial limit.
+const WIDE: GenSpec = GenSpec {
+    nodes: (100, 128),
+    extra_links: 24,
+    columns: 12,
+    ..NETS
+};
+
 /// The snapshot's graph with the CCH on from the first state and ALT off.
 fn cch_graph(snap: &Snapshot) -> SearchGraph {
     let mut g = (*snap.search).clone();
@@ -242,7 +250,11 @@ proptest! {
             masks_here.extend(masks.iter().map(|(bits, planned, mode)| mask(&g, bits, *planned, *mode)));
             for link_ok in &masks_here {
                 let cells = h
-                    .many_to_many(&graph, metric, w, link_ok, &sources, &targets, |e| e.to_vec())
+                    .many_to_many(&graph, metric, w, link_ok, &sources, &targets, |e| vec![e], |a, b| {
+                        let mut ab = a.clone();
+                        ab.extend_from_slice(b);
+                        ab
+                    })
                     .expect("small networks change few links");
                 prop_assert_eq!(cells.len(), sources.len() * targets.len());
                 for (i, &s) in sources.iter().enumerate() {
@@ -390,6 +402,53 @@ proptest! {
                 }
                 (Err(ep), Err(ec)) => prop_assert_eq!(ep, ec),
                 _ => prop_assert!(false, "{req:?}: Dijkstra {p:?} vs CCH {c:?}"),
+            }
+        }
+    }
+
+    /// A many-to-many whose mask changes more links than a partial customization takes
+    /// (most links avoided) is customized in full for the request (it has at least
+    /// `CUSTOMIZE_MIN_SEARCHES` sources and targets): every cell is still Dijkstra's value
+    /// with a valid path.
+    #[test]
+    fn cch_many_to_many_customizes_in_full_past_the_partial_limit(
+        g in gen_net(WIDE),
+        drop in prop::collection::vec(prop::bool::weighted(0.9), 200),
+        picks in prop::collection::vec((0usize..128, 0usize..128), 32..40),
+        m in prop::sample::select(Measure::ALL.to_vec()),
+    ) {
+        use corridor::route::cch::{CUSTOMIZE_MIN_SEARCHES, MAX_CHANGED_LINKS};
+        let snap = Snapshot::build(g.build());
+        let graph = cch_graph(&snap);
+        let n = graph.node_count();
+        let sources: Vec<u32> = picks.iter().map(|p| (p.0 % n) as u32).collect();
+        let mut targets: Vec<u32> = picks.iter().map(|p| (p.1 % n) as u32).collect();
+        targets.reverse();
+        prop_assert!(sources.len().min(targets.len()) >= CUSTOMIZE_MIN_SEARCHES);
+        let (h, metric) = graph.cch(m).expect("threshold 0");
+        let w = graph.default_weights(m);
+        let links = snap.network.links();
+        let link_ok: Vec<bool> = links
+            .iter()
+            .enumerate()
+            .map(|(i, l)| l.status.in_service() && !drop[i % drop.len()])
+            .collect();
+        let changed = links.iter().enumerate().filter(|&(i, l)| l.status.in_service() && !link_ok[i]).count();
+        prop_assert!(changed > MAX_CHANGED_LINKS, "only {} links changed", changed);
+        let cells = h
+            .many_to_many(&graph, metric, w, &link_ok, &sources, &targets, |e| vec![e], |a, b| {
+                let mut ab = a.clone();
+                ab.extend_from_slice(b);
+                ab
+            })
+            .expect("customized in full");
+        let mut scratch = corridor::route::Scratch::default();
+        for (i, &s) in sources.iter().enumerate() {
+            for (j, &t) in targets.iter().enumerate() {
+                if s != t {
+                    let cell = cells[i * targets.len() + j].as_ref();
+                    check_cell(&graph, w, &link_ok, m, s, t, cell, &mut scratch)?;
+                }
             }
         }
     }

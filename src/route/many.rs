@@ -65,6 +65,21 @@
 //! (in-edges of the state graph) with the same weights. Among routes of exactly equal
 //! optimised weight the two directions may pick different ones.
 //!
+//! # On the contraction hierarchy
+//! On graphs with a hierarchy (≥ [`super::cch::CCH_MIN_STATES`] states), a matrix with the
+//! default weights and no departure is a bucket many-to-many on it
+//! ([`matrix_on_hierarchy`], [`Cch::many_to_many`]): one backward upward search per
+//! distinct destination, one forward upward search per distinct source, both far smaller
+//! than a Dijkstra over the graph. Each cell is a route of least optimised weight (exact:
+//! `tests/cch_props.rs`, `tests/matrix_props.rs`), its other measures summed along it
+//! grouped by shortcuts, so they equal the route's up to floating-point rounding; among
+//! routes of exactly equal weight the hierarchy may pick another. An avoid list is a partial
+//! customization shared by all the searches; a mask that changes too many links (another
+//! mode, an avoided country) is a full customization for the request when the matrix has at
+//! least [`super::cch::CUSTOMIZE_MIN_SEARCHES`] sources and destinations, else falls back
+//! to the searches above. Smaller graphs (the corridor
+//! network, the golden set) never use it.
+//!
 //! # Buffers
 //! Per-state arrays live in a [`ManyScratch`] kept per thread (the HTTP workers and the
 //! matrix's thread pool each keep one) and are reset in O(1) by a generation stamp, so a
@@ -259,6 +274,8 @@ pub struct ManyScratch {
     stamp: Vec<u32>,
     /// `== generation` once a state is settled.
     settled: Vec<u32>,
+    /// The states settled by the last search, in settling order.
+    order: Vec<u32>,
     /// First settled state of each node (valid where `node_stamp == generation`).
     node_best: Vec<u32>,
     node_stamp: Vec<u32>,
@@ -298,6 +315,7 @@ impl ManyScratch {
             self.generation = 1;
         }
         self.heap.clear();
+        self.order.clear();
         self.timed = false;
         self.failed = None;
     }
@@ -314,6 +332,12 @@ impl ManyScratch {
         if self.failed.is_none_or(|(h, _)| at_h < h) {
             self.failed = Some((at_h, e));
         }
+    }
+
+    /// The states the last search settled, in settling order (a bounded search settles only
+    /// what lies within its bound, so callers walk these rather than the whole graph).
+    pub fn settled_states(&self) -> &[u32] {
+        &self.order
     }
 
     /// Final distance of state `s` after a search: `+∞` when not settled.
@@ -441,6 +465,7 @@ impl ManySpec<'_> {
                 continue; // a duplicate entry of equal key
             }
             scratch.settled[vert as usize] = generation;
+            scratch.order.push(vert);
             let node = graph.node_of(vert) as usize;
             if scratch.node_stamp[node] != generation {
                 scratch.node_stamp[node] = generation;
@@ -580,6 +605,7 @@ impl ManySpec<'_> {
                 continue;
             }
             scratch.settled[t as usize] = generation;
+            scratch.order.push(t);
             if bounded {
                 let node = graph.node_of(t) as usize;
                 if scratch.target[node] == generation && graph.start_state(node) == t {
@@ -716,10 +742,11 @@ pub const LATEST_HORIZON_H: f64 = 60.0 * 24.0;
 pub const TALL_RATIO: usize = 3;
 
 /// How many upward searches of a hierarchy matrix count as one one-to-many search against
-/// the work cap ([`MatrixSearch::searches`]). On the 10⁵-node generated network one upward
-/// search settles a few thousand vertices (its elimination-tree root paths), against the
-/// 10⁵ nodes and 2.5 × 10⁵ links a Dijkstra touches.
-pub const HIERARCHY_SEARCHES_PER_SEARCH: usize = 8;
+/// the work cap ([`MatrixSearch::searches`]). Measured on the 10⁵-node generated network
+/// (`benches/matrix.rs` `large`, one contended run): 20 Dijkstra searches 3.19 s against
+/// 120 upward searches (20 × 100 on the hierarchy, cells unpacked) 0.55 s, about 35 upward
+/// searches per Dijkstra; half that leaves room for the unpacking that grows with the cells.
+pub const HIERARCHY_SEARCHES_PER_SEARCH: usize = 16;
 
 /// Distances, times, costs and crossings from every source to every destination, sources
 /// or destinations in parallel on rayon's pool: one forward search per source (stopping once
@@ -875,9 +902,10 @@ pub fn matrix_by(
 /// [`matrix`] on a contraction hierarchy ([`Cch::many_to_many`]: one backward upward search
 /// per destination filling buckets, one forward upward search per source scanning them),
 /// for a timeless spec whose weights are those `metric` was customized with. Each cell's
-/// route is unpacked and its measures summed in travel order from the source, as the forward
-/// search sums them, so a cell's measures are those of one route of least optimised weight.
-/// Among routes of exactly equal weight it may pick another than the Dijkstra matrix.
+/// measures and crossings are those of one route of least optimised weight, summed over its
+/// edges grouped by the hierarchy's shortcuts (memoized across the matrix's cells), so they
+/// equal the Dijkstra matrix's up to floating-point rounding, not bit for bit; among routes
+/// of exactly equal weight it may pick another than the Dijkstra matrix.
 ///
 /// # Returns
 /// `None` (the caller searches without the hierarchy) with a departure, or when the spec's
@@ -915,18 +943,21 @@ pub fn matrix_on_hierarchy(
             spec.link_ok,
             &from,
             &to,
-            |edges| {
-                let mut measures = Measures::default();
-                let mut crossings = 0u32;
-                for &e in edges {
-                    let edge = spec.graph.edge(e as usize);
-                    let link = &links[edge.link as usize];
-                    measures += spec.profile.step_measures(link, edge.transshipment);
-                    crossings += u32::from(link.kind == LinkKind::Crossing);
+            |e| {
+                let edge = spec.graph.edge(e as usize);
+                let link = &links[edge.link as usize];
+                Reached {
+                    measures: spec.profile.step_measures(link, edge.transshipment),
+                    crossings: u32::from(link.kind == LinkKind::Crossing),
+                    timing: None,
                 }
+            },
+            |a, b| {
+                let mut measures = a.measures;
+                measures += b.measures;
                 Reached {
                     measures,
-                    crossings,
+                    crossings: a.crossings + b.crossings,
                     timing: None,
                 }
             },
