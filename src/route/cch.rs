@@ -128,11 +128,11 @@ impl CchMetric {
 /// A multiplicative hash for arc ids (SipHash's DoS resistance buys nothing for keys the
 /// server chooses, and it dominated partial customization).
 #[derive(Debug, Default, Clone, Copy)]
-struct ArcHash;
+pub(crate) struct ArcHash;
 
 /// The hasher of [`ArcHash`] (Fx-style: rotate, xor, multiply).
 #[derive(Debug, Default, Clone, Copy)]
-struct ArcHasher(u64);
+pub(crate) struct ArcHasher(u64);
 
 const HASH_K: u64 = 0x517c_c1b7_2722_0a95;
 

@@ -419,7 +419,7 @@ pub fn reach(
 
     let mut must: Vec<Coord<f64>> = Vec::new();
     let mut extra: Vec<Coord<f64>> = Vec::new();
-    let mut cells: HashSet<(i64, i64)> = HashSet::new();
+    let mut cells: HashSet<(i64, i64), super::cch::ArcHash> = HashSet::default();
     let cell = |c: &Coord<f64>| {
         (
             (c.x / GRID_DEG).floor() as i64,
@@ -437,9 +437,10 @@ pub fn reach(
             let count = reached.clone().count();
             must.extend(reached.map(|n| net.nodes()[n.node_ix].point.0));
             for piece in links.iter().filter(|p| p.contour == k) {
-                let line = &net.links()[piece.link_ix].geometry.to_line_string();
+                let geometry = &net.links()[piece.link_ix].geometry;
                 if piece.cut {
-                    let g = line_piece(line, piece.from_fraction, piece.to_fraction);
+                    let line = geometry.to_line_string();
+                    let g = line_piece(&line, piece.from_fraction, piece.to_fraction);
                     let (first, last) = (g.0[0], g.0[g.0.len() - 1]);
                     // The cut end is a point the polygon must hold; the other is a node.
                     must.push(if piece.from_fraction > 0.0 {
@@ -449,7 +450,8 @@ pub fn reach(
                     });
                     extra.extend(g.0.iter().skip(1).take(g.0.len().saturating_sub(2)));
                 } else {
-                    extra.extend(line.0.iter().skip(1).take(line.0.len().saturating_sub(2)));
+                    let n = geometry.len();
+                    extra.extend(geometry.coords().skip(1).take(n.saturating_sub(2)));
                 }
             }
             // Thin the links' inner vertices to one per grid cell not already holding a
@@ -549,23 +551,23 @@ fn contour_polygon(
     points.dedup();
     must.sort_by(by_xy);
     must.dedup();
-    let mp = MultiPoint::from(std::mem::take(points));
-    let convex = mp.convex_hull();
-    if mp.0.len() < 3 || geo::Area::unsigned_area(&convex) <= 1e-12 {
-        let padded: Vec<Point<f64>> =
-            mp.0.iter()
-                .flat_map(|c| {
-                    (0..8).map(move |i| {
-                        let a = std::f64::consts::FRAC_PI_4 * f64::from(i);
-                        Point::new(c.x() + PAD_DEG * a.cos(), c.y() + PAD_DEG * a.sin())
-                    })
+    let padded = |points: &[Coord<f64>]| {
+        let octagons: Vec<Point<f64>> = points
+            .iter()
+            .flat_map(|c| {
+                (0..8).map(move |i| {
+                    let a = std::f64::consts::FRAC_PI_4 * f64::from(i);
+                    Point::new(c.x + PAD_DEG * a.cos(), c.y + PAD_DEG * a.sin())
                 })
-                .collect();
-        return (MultiPoint::from(padded).convex_hull(), HullKind::Padded);
+            })
+            .collect();
+        (MultiPoint::from(octagons).convex_hull(), HullKind::Padded)
+    };
+    if points.len() < 3 {
+        return padded(points);
     }
-    let coords: Vec<Coord<f64>> = mp.0.iter().map(|p| p.0).collect();
-    match chi_shape(&coords, CHI_EDGE_DEG) {
-        Some(ring) => {
+    match chi_shape(points, CHI_EDGE_DEG) {
+        Ok(ring) => {
             let hull = Polygon::new(LineString::new(ring), vec![]);
             // Simple and holding every point by construction; checked in debug builds.
             debug_assert!(
@@ -574,8 +576,21 @@ fn contour_polygon(
             );
             (hull, HullKind::Concave)
         }
-        None => (convex, HullKind::Convex),
+        Err(ChiError::Flat) => padded(points),
+        Err(ChiError::Failed) => {
+            let mp = MultiPoint::from(std::mem::take(points));
+            (mp.convex_hull(), HullKind::Convex)
+        }
     }
+}
+
+/// Why [`chi_shape`] gives no ring.
+enum ChiError {
+    /// No triangle, or all points (nearly) collinear: area at most 1e-12 square degrees.
+    Flat,
+    /// The triangulation failed, or (which the removal rule rules out) the boundary is not
+    /// one ring.
+    Failed,
 }
 
 /// A chi-shape (Duckham, Kulik, Worboys & Galton, "Efficient generation of simple polygons
@@ -585,36 +600,43 @@ fn contour_polygon(
 /// `max_edge` whose triangle's third vertex is not yet on the boundary has that triangle
 /// removed. The removal rule keeps the triangles a disc, so the boundary stays one simple
 /// ring and every point stays a vertex of a kept triangle: the polygon holds every point,
-/// and its vertices are input points. Returns the closed ring (counter-clockwise), `None`
-/// when the triangulation fails or (which the rule rules out) the boundary is not one ring.
+/// and its vertices are input points. Returns the closed ring (counter-clockwise).
 ///
 /// # Complexity
 /// O(n log n) for n points.
-fn chi_shape(points: &[Coord<f64>], max_edge: f64) -> Option<Vec<Coord<f64>>> {
+fn chi_shape(points: &[Coord<f64>], max_edge: f64) -> Result<Vec<Coord<f64>>, ChiError> {
     use spade::{DelaunayTriangulation, Point2, Triangulation};
     const NONE: u32 = u32::MAX;
     let t: DelaunayTriangulation<Point2<f64>> =
         DelaunayTriangulation::bulk_load(points.iter().map(|c| Point2::new(c.x, c.y)).collect())
-            .ok()?;
+            .map_err(|_| ChiError::Failed)?;
     let mut pos = vec![Coord { x: 0.0, y: 0.0 }; t.num_vertices()];
     for v in t.vertices() {
         let p = v.position();
         pos[v.fix().index()] = Coord { x: p.x, y: p.y };
     }
-    // Triangles as vertex triples, counter-clockwise; each directed edge's triangle.
-    let tris: Vec<[u32; 3]> = t
-        .inner_faces()
-        .map(|f| f.vertices().map(|v| v.fix().index() as u32))
-        .collect();
-    if tris.is_empty() {
-        return None;
-    }
-    let mut tri_of: std::collections::HashMap<(u32, u32), u32> =
-        std::collections::HashMap::with_capacity(3 * tris.len());
-    for (i, tri) in tris.iter().enumerate() {
-        for k in 0..3 {
-            tri_of.insert((tri[k], tri[(k + 1) % 3]), i as u32);
+    // Triangles by spade's face index (the outer face's slot stays empty): vertices
+    // counter-clockwise, and the neighbour across each edge `tri[k] → tri[k + 1]`.
+    let faces = t.num_all_faces();
+    let mut tris = vec![[NONE; 3]; faces];
+    let mut nb = vec![[NONE; 3]; faces];
+    let mut area2 = 0.0;
+    for f in t.inner_faces() {
+        let i = f.fix().index();
+        let edges = f.adjacent_edges();
+        for (k, e) in edges.iter().enumerate() {
+            tris[i][k] = e.from().fix().index() as u32;
+            nb[i][k] = e
+                .rev()
+                .face()
+                .as_inner()
+                .map_or(NONE, |g| g.fix().index() as u32);
         }
+        let [a, b, c] = tris[i].map(|v| pos[v as usize]);
+        area2 += (b.x - a.x) * (c.y - a.y) - (c.x - a.x) * (b.y - a.y);
+    }
+    if area2 <= 2e-12 {
+        return Err(ChiError::Flat);
     }
     let len = |a: u32, b: u32| {
         let (p, q) = (pos[a as usize], pos[b as usize]);
@@ -646,13 +668,16 @@ fn chi_shape(points: &[Coord<f64>], max_edge: f64) -> Option<Vec<Coord<f64>>> {
                 .then(self.b.cmp(&o.b))
         }
     }
-    let mut alive = vec![true; tris.len()];
+    let mut alive: Vec<bool> = tris.iter().map(|t| t[0] != NONE).collect();
     let mut on_boundary = vec![false; pos.len()];
     let mut heap = std::collections::BinaryHeap::new();
     for (i, tri) in tris.iter().enumerate() {
+        if !alive[i] {
+            continue;
+        }
         for k in 0..3 {
-            let (a, b) = (tri[k], tri[(k + 1) % 3]);
-            if !tri_of.contains_key(&(b, a)) {
+            if nb[i][k] == NONE {
+                let (a, b) = (tri[k], tri[(k + 1) % 3]);
                 on_boundary[a as usize] = true;
                 on_boundary[b as usize] = true;
                 heap.push(Edge {
@@ -672,20 +697,19 @@ fn chi_shape(points: &[Coord<f64>], max_edge: f64) -> Option<Vec<Coord<f64>>> {
         if !alive[ti] {
             continue;
         }
-        let Some(&c) = tris[ti].iter().find(|&&v| v != a && v != b) else {
+        let Some(k) = (0..3).find(|&k| tris[ti][k] == a) else {
             continue;
         };
+        // Counter-clockwise a → b → c: c is the third vertex; b → c and c → a are the
+        // edges that become boundary, their neighbours' sides of them.
+        let c = tris[ti][(k + 2) % 3];
         if on_boundary[c as usize] {
             continue; // removing it would pinch the boundary at c
         }
         alive[ti] = false;
         on_boundary[c as usize] = true;
-        // The triangle a → b → c leaves b → c and c → a exposed: their neighbours' edges
-        // c → b and a → c are on the boundary now.
-        for (x, y) in [(c, b), (a, c)] {
-            if let Some(&n) = tri_of.get(&(x, y))
-                && alive[n as usize]
-            {
+        for (x, y, n) in [(c, b, nb[ti][(k + 1) % 3]), (a, c, nb[ti][(k + 2) % 3])] {
+            if n != NONE && alive[n as usize] {
                 heap.push(Edge {
                     len: len(x, y),
                     a: x,
@@ -705,10 +729,10 @@ fn chi_shape(points: &[Coord<f64>], max_edge: f64) -> Option<Vec<Coord<f64>>> {
         }
         for k in 0..3 {
             let (a, b) = (tri[k], tri[(k + 1) % 3]);
-            let kept_rev = tri_of.get(&(b, a)).is_some_and(|&r| alive[r as usize]);
-            if !kept_rev {
+            let n = nb[i][k];
+            if n == NONE || !alive[n as usize] {
                 if next[a as usize] != NONE {
-                    return None;
+                    return Err(ChiError::Failed);
                 }
                 next[a as usize] = b;
                 edges += 1;
@@ -724,17 +748,17 @@ fn chi_shape(points: &[Coord<f64>], max_edge: f64) -> Option<Vec<Coord<f64>>> {
         ring.push(pos[v as usize]);
         v = next[v as usize];
         if v == NONE || ring.len() > edges {
-            return None;
+            return Err(ChiError::Failed);
         }
         if v == start {
             break;
         }
     }
     if ring.len() != edges {
-        return None; // more than one ring
+        return Err(ChiError::Failed); // more than one ring
     }
     ring.push(pos[start as usize]);
-    Some(ring)
+    Ok(ring)
 }
 
 /// Whether `poly`'s ring is simple and covers every point of `must`.
