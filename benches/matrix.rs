@@ -16,7 +16,20 @@
 //!   towards the place, timeless, and with an arrival deadline (Friday 2027-07-09 19:30+06:00:
 //!   a latest-departure search through the crossings' schedules).
 //!
-//! Run: `cargo bench --bench matrix -- --warm-up-time 1 --measurement-time 3`.
+//!
+//! With `CORRIDOR_BENCH_DATA=DIR` (a directory written by `examples/gen_network.rs`) the
+//! `large` group also runs on that network (skipped unset), optimising time with the default
+//! constraints and profile, the hierarchy built and customized before timing (as the server
+//! does on its background threads):
+//! - `large/matrix_100x100/hierarchy`: `plan_matrix` of 100 × 100 fixed-seed places (the
+//!   bucket many-to-many on the contraction hierarchy), places resolved by id;
+//! - `large/matrix_100x100/avoid_link`: the same avoiding one link (a partial customization);
+//! - `large/matrix_20x100/{hierarchy,dijkstra}`: 20 sources × 100 destinations on the
+//!   hierarchy, and one Dijkstra per source (what the matrix ran before);
+//! - `large/reach_24h_road/{origin}`: `plan_reach` by road within 24 h, one contour.
+//!
+//! Run: `cargo bench --bench matrix -- --warm-up-time 1 --measurement-time 3`; the large
+//! group with `--sample-size 10`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -199,5 +212,123 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// Matrix and reach on a generated network of `CORRIDOR_BENCH_DATA` (skipped unset).
+fn bench_large(c: &mut Criterion) {
+    use corridor::route::PlaceQuery;
+    use corridor::route::matrix::{MatrixRequest, ReachRequest, plan_matrix, plan_reach};
+    let Ok(dir) = std::env::var("CORRIDOR_BENCH_DATA") else {
+        return;
+    };
+    let t = std::time::Instant::now();
+    let net = corridor::network::Network::load_dir(std::path::Path::new(&dir))
+        .expect("CORRIDOR_BENCH_DATA loads");
+    let snap = Snapshot::build(net);
+    eprintln!(
+        "large: {} nodes, {} links, {} states; built in {:.1} s",
+        snap.network.nodes().len(),
+        snap.network.links().len(),
+        snap.search.state_count(),
+        t.elapsed().as_secs_f64()
+    );
+    let t = std::time::Instant::now();
+    snap.search.prepare_cch_of(&[Measure::Time]);
+    eprintln!(
+        "large: hierarchy and time customization in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let net = &snap.network;
+    let n = net.nodes().len() as u64;
+    let mut rng = Rng(0x0bad_cafe_5eed_0019);
+    let mut draw = |k: usize| -> Vec<usize> { (0..k).map(|_| (rng.next() % n) as usize).collect() };
+    let (sources, destinations) = (draw(100), draw(100));
+    let ids = |v: &[usize]| -> Vec<PlaceQuery> {
+        v.iter()
+            .map(|&i| PlaceQuery::Text(net.nodes()[i].id.0.clone()))
+            .collect()
+    };
+    let request = |s: &[usize], d: &[usize]| MatrixRequest {
+        sources: ids(s),
+        destinations: ids(d),
+        optimize: Measure::Time,
+        constraints: Default::default(),
+        profile: Profile::default(),
+        depart: None,
+    };
+    let square = request(&sources, &destinations);
+    let narrow = request(&sources[..20], &destinations);
+    // One link on the route between the first pair.
+    let mut avoiding = square.clone();
+    {
+        let mut r = corridor::route::RouteRequest::new(
+            ids(&sources[..1]).remove(0),
+            ids(&destinations[..1]).remove(0),
+        );
+        r.optimize = corridor::cost::Optimize::Time;
+        let p = corridor::route::plan(&snap, &r).expect("a route between the first pair");
+        let steps = &p.routes[0].steps;
+        let link = &net.links()[steps[steps.len() / 2].link_ix];
+        avoiding.constraints.avoid_links = vec![link.id.0.clone()];
+    }
+    let mut group = c.benchmark_group("large");
+    group.sample_size(10);
+    group.bench_function("matrix_100x100/hierarchy", |b| {
+        b.iter(|| black_box(plan_matrix(&snap, &square).expect("matrix")))
+    });
+    group.bench_function("matrix_100x100/avoid_link", |b| {
+        b.iter(|| black_box(plan_matrix(&snap, &avoiding).expect("matrix")))
+    });
+    group.bench_function("matrix_20x100/hierarchy", |b| {
+        b.iter(|| black_box(plan_matrix(&snap, &narrow).expect("matrix")))
+    });
+    let costing = Costing::new(
+        net,
+        &snap.search,
+        &Constraints::default(),
+        Profile::default(),
+        Measure::Time,
+    );
+    let spec = costing.spec(net, &snap.search);
+    let (s20, d100): (Vec<Option<usize>>, Vec<Option<usize>>) = (
+        sources[..20].iter().map(|&i| Some(i)).collect(),
+        destinations.iter().map(|&i| Some(i)).collect(),
+    );
+    group.bench_function("matrix_20x100/dijkstra", |b| {
+        b.iter(|| black_box(matrix_by(&spec, &s20, &d100, MatrixSearch::Forward)))
+    });
+    for &o in &sources[..3] {
+        let mut constraints = corridor::cost::ConstraintInput {
+            mode: corridor::cost::ModeFilter::Road,
+            ..Default::default()
+        };
+        constraints.include_planned = false;
+        let req = ReachRequest {
+            from: PlaceQuery::Text(net.nodes()[o].id.0.clone()),
+            direction: Direction::From,
+            measure: Measure::Time,
+            contours: vec![24.0],
+            constraints,
+            profile: Profile::default(),
+            depart: None,
+            arrive_by: None,
+        };
+        let id = net.nodes()[o].id.0.clone();
+        match plan_reach(&snap, &req) {
+            Ok(r) => eprintln!(
+                "large: reach 24 h by road from {id}: {} nodes, {} link pieces",
+                r.reach.nodes.len(),
+                r.reach.links.len()
+            ),
+            Err(e) => {
+                eprintln!("large: reach from {id} refused: {e}");
+                continue;
+            }
+        }
+        group.bench_function(format!("reach_24h_road/{id}"), |b| {
+            b.iter(|| black_box(plan_reach(&snap, &req).expect("reach")))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_large);
 criterion_main!(benches);

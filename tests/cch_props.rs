@@ -3,8 +3,9 @@
 //! modes, countries, planned links: each a partial customization over the default metric),
 //! the CCH's distance equals Dijkstra's (up to `f64` summation order) and its path is a
 //! valid walk of allowed edges from the origin's start state to the destination whose
-//! weights add up to that distance. Through `plan`, CCH answers equal Dijkstra's under
-//! random requests.
+//! weights add up to that distance. The bucket many-to-many (`Cch::many_to_many`, the
+//! matrix on the hierarchy) gives every cell Dijkstra's distance with such a path. Through
+//! `plan`, CCH answers equal Dijkstra's under random requests.
 //!
 //! The CCH threshold is lowered to 0 (and ALT switched off) on a copy of each snapshot's
 //! graph, so small networks are searched both ways.
@@ -33,6 +34,14 @@ const NETS: GenSpec = GenSpec {
     dwell_h: (0.0, 12.0),
     veterinary: 0.7,
     bent: 0.0,
+};
+
+/// Wider networks (100–128 nodes, over 64 links) for masks past the partial limit.
+const WIDE: GenSpec = GenSpec {
+    nodes: (100, 128),
+    extra_links: 24,
+    columns: 12,
+    ..NETS
 };
 
 /// The snapshot's graph with the CCH on from the first state and ALT off.
@@ -144,8 +153,122 @@ fn check(
     Ok(())
 }
 
+/// One many-to-many cell against Dijkstra's answer for the pair: both empty, or the same
+/// value and the cell's path a valid walk of allowed edges from the source's start state to
+/// a state of the target (first reached there), whose weights add up to that value.
+#[allow(clippy::too_many_arguments)]
+fn check_cell(
+    graph: &SearchGraph,
+    w: &[f64],
+    link_ok: &[bool],
+    m: Measure,
+    source: u32,
+    target: u32,
+    cell: Option<&Vec<u32>>,
+    scratch: &mut corridor::route::Scratch,
+) -> Result<(), TestCaseError> {
+    let waypoints = [source, target];
+    let want = SearchProblem {
+        graph,
+        weights: w,
+        link_ok,
+        waypoints: &waypoints,
+        landmarks: None,
+    }
+    .shortest(scratch);
+    match (&want, cell) {
+        (None, None) => {}
+        (Some(d), Some(edges)) => {
+            let mut at = graph.start_state(source as usize);
+            let mut sum = 0.0;
+            for (i, &e) in edges.iter().enumerate() {
+                let edge = graph.edge(e as usize);
+                prop_assert_eq!(
+                    edge.from,
+                    at,
+                    "{:?} {}→{}: edge {} does not follow",
+                    m,
+                    source,
+                    target,
+                    i
+                );
+                prop_assert!(link_ok[edge.link as usize], "masked link used");
+                prop_assert!(w[e as usize].is_finite());
+                // A route ends at its first arrival at the target.
+                prop_assert!(
+                    i + 1 == edges.len() || graph.node_of(edge.to) != target,
+                    "passes through the target"
+                );
+                sum += w[e as usize];
+                at = edge.to;
+            }
+            prop_assert_eq!(graph.node_of(at), target);
+            prop_assert!(
+                close(d.cost, sum),
+                "{m:?} {source}→{target}: Dijkstra {} vs many-to-many {}",
+                d.cost,
+                sum
+            );
+        }
+        _ => prop_assert!(
+            false,
+            "{m:?} {source}→{target}: Dijkstra {:?} vs many-to-many {:?}",
+            want.as_ref().map(|p| p.cost),
+            cell
+        ),
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, max_shrink_iters: 256, .. ProptestConfig::default() })]
+
+    /// The bucket many-to-many on the hierarchy: for every measure and random masks (each a
+    /// partial customization over the default metric), random sources × targets (repeats
+    /// and shared places included), every cell is Dijkstra's value with a valid path.
+    #[test]
+    fn cch_many_to_many_equals_dijkstra(
+        g in gen_net(NETS),
+        masks in prop::collection::vec(
+            (prop::collection::vec(prop::bool::weighted(0.1), 0..140), any::<bool>(), 0usize..3),
+            1..4,
+        ),
+        picks in prop::collection::vec((0usize..64, 0usize..64), 1..12),
+    ) {
+        let snap = Snapshot::build(g.build());
+        let graph = cch_graph(&snap);
+        let n = graph.node_count();
+        let sources: Vec<u32> = picks.iter().map(|p| (p.0 % n) as u32).collect();
+        let targets: Vec<u32> = picks.iter().rev().map(|p| (p.1 % n) as u32).collect();
+        let mut scratch = corridor::route::Scratch::default();
+        for &m in Measure::ALL.iter() {
+            let (h, metric) = graph.cch(m).expect("threshold 0");
+            let w = graph.default_weights(m);
+            let mut masks_here: Vec<Vec<bool>> = vec![
+                snap.network.links().iter().map(|l| l.status.in_service()).collect(),
+            ];
+            masks_here.extend(masks.iter().map(|(bits, planned, mode)| mask(&g, bits, *planned, *mode)));
+            for link_ok in &masks_here {
+                let cells = h
+                    .many_to_many(&graph, metric, w, link_ok, &sources, &targets, |e| vec![e], |a, b| {
+                        let mut ab = a.clone();
+                        ab.extend_from_slice(b);
+                        ab
+                    })
+                    .expect("small networks change few links");
+                prop_assert_eq!(cells.len(), sources.len() * targets.len());
+                for (i, &s) in sources.iter().enumerate() {
+                    for (j, &t) in targets.iter().enumerate() {
+                        if s == t {
+                            continue; // the matrix's diagonal is 0, not searched
+                        }
+                        let cell = cells[i * targets.len() + j].as_ref();
+                        check_cell(&graph, w, link_ok, m, s, t, cell, &mut scratch)?;
+                    }
+                }
+            }
+        }
+    }
 
     /// For every measure, random masks and many pairs of nodes: the CCH's distance is
     /// Dijkstra's, and its path is a valid allowed walk of that weight.
@@ -279,6 +402,53 @@ proptest! {
                 }
                 (Err(ep), Err(ec)) => prop_assert_eq!(ep, ec),
                 _ => prop_assert!(false, "{req:?}: Dijkstra {p:?} vs CCH {c:?}"),
+            }
+        }
+    }
+
+    /// A many-to-many whose mask changes more links than a partial customization takes
+    /// (most links avoided) is customized in full for the request (it has at least
+    /// `CUSTOMIZE_MIN_SEARCHES` sources and targets): every cell is still Dijkstra's value
+    /// with a valid path.
+    #[test]
+    fn cch_many_to_many_customizes_in_full_past_the_partial_limit(
+        g in gen_net(WIDE),
+        drop in prop::collection::vec(prop::bool::weighted(0.9), 200),
+        picks in prop::collection::vec((0usize..128, 0usize..128), 32..40),
+        m in prop::sample::select(Measure::ALL.to_vec()),
+    ) {
+        use corridor::route::cch::{CUSTOMIZE_MIN_SEARCHES, MAX_CHANGED_LINKS};
+        let snap = Snapshot::build(g.build());
+        let graph = cch_graph(&snap);
+        let n = graph.node_count();
+        let sources: Vec<u32> = picks.iter().map(|p| (p.0 % n) as u32).collect();
+        let mut targets: Vec<u32> = picks.iter().map(|p| (p.1 % n) as u32).collect();
+        targets.reverse();
+        prop_assert!(sources.len().min(targets.len()) >= CUSTOMIZE_MIN_SEARCHES);
+        let (h, metric) = graph.cch(m).expect("threshold 0");
+        let w = graph.default_weights(m);
+        let links = snap.network.links();
+        let link_ok: Vec<bool> = links
+            .iter()
+            .enumerate()
+            .map(|(i, l)| l.status.in_service() && !drop[i % drop.len()])
+            .collect();
+        let changed = links.iter().enumerate().filter(|&(i, l)| l.status.in_service() && !link_ok[i]).count();
+        prop_assert!(changed > MAX_CHANGED_LINKS, "only {} links changed", changed);
+        let cells = h
+            .many_to_many(&graph, metric, w, &link_ok, &sources, &targets, |e| vec![e], |a, b| {
+                let mut ab = a.clone();
+                ab.extend_from_slice(b);
+                ab
+            })
+            .expect("customized in full");
+        let mut scratch = corridor::route::Scratch::default();
+        for (i, &s) in sources.iter().enumerate() {
+            for (j, &t) in targets.iter().enumerate() {
+                if s != t {
+                    let cell = cells[i * targets.len() + j].as_ref();
+                    check_cell(&graph, w, &link_ok, m, s, t, cell, &mut scratch)?;
+                }
             }
         }
     }

@@ -1,7 +1,9 @@
 //! Property: every cell of a distance matrix equals what `/v1/route` (`route::plan`) answers
 //! for that pair with the same options, in every measure and in the crossings count; a cell
 //! is empty exactly when the route is refused as having no route (422). On random drawn
-//! networks and on the embedded corridor network.
+//! networks and on the embedded corridor network. With the contraction hierarchy switched
+//! on for small graphs, `plan_matrix` searches on it (bucket many-to-many) and every cell
+//! equals the Dijkstra matrix's.
 
 mod common;
 
@@ -11,7 +13,8 @@ use corridor::network::Network;
 use corridor::route::many::{
     Costing, MatrixCells, MatrixSearch, TALL_RATIO, matrix, matrix_by, usable,
 };
-use corridor::route::{PlaceQuery, RouteError, RouteRequest, plan};
+use corridor::route::matrix::{MatrixRequest, plan_matrix};
+use corridor::route::{PlaceQuery, RouteData, RouteError, RouteRequest, SearchGraph, plan};
 use proptest::prelude::*;
 
 use common::gen_net::{GenSpec, gen_net};
@@ -415,4 +418,106 @@ fn on_the_corridor_network_tall_matrices_equal_forward_ones() {
         }
     }
     assert!(routed > n * 3, "only {routed} cells had a route");
+}
+
+/// Larger drawn networks for the hierarchy matrix: 4–48 nodes in three countries, 7 wide.
+const HNETS: GenSpec = GenSpec {
+    nodes: (4, 48),
+    extra_links: 12,
+    columns: 7,
+    step: (0.7, 0.6),
+    ..NETS
+};
+
+/// The snapshot's graph with the contraction hierarchy on from `cch_min` states, ALT off.
+fn graph_with_cch(snap: &Snapshot, cch_min: usize) -> SearchGraph {
+    let mut g = (*snap.search).clone();
+    g.set_alt_min_states(usize::MAX);
+    g.set_cch_min_states(cch_min);
+    g
+}
+
+fn data<'a>(snap: &'a Snapshot, g: &'a SearchGraph) -> RouteData<'a> {
+    RouteData {
+        network: &snap.network,
+        index: &snap.index,
+        search: g,
+        schedules: &snap.schedules,
+        masks: &snap.masks,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// `plan_matrix` on the hierarchy (threshold lowered to 0) against the Dijkstra matrix
+    /// (threshold out of reach), under drawn modes, avoid lists (partial customizations),
+    /// countries, planned links and cargo: the same cells empty, every cell's optimised
+    /// measure equal (the route may differ only among routes of equal weight), the diagonal
+    /// 0.
+    #[test]
+    fn matrices_on_the_hierarchy_equal_dijkstra_matrices(
+        g in gen_net(HNETS),
+        o in gen_opts(),
+        avoid in prop::collection::vec(0usize..256, 0..6),
+        picks in prop::collection::vec((0usize..64, 0usize..64), 1..10),
+    ) {
+        let snap = Snapshot::build(g.build());
+        let net = &snap.network;
+        let (hg, pg) = (graph_with_cch(&snap, 0), graph_with_cch(&snap, usize::MAX));
+        let n = net.nodes().len();
+        let id = |i: usize| PlaceQuery::Text(net.nodes()[i].id.0.clone());
+        let template = route_request(net, &o, "n0", "n1");
+        let mut constraints = ConstraintInput {
+            mode: o.mode,
+            include_planned: o.include_planned,
+            cargo: template.cargo,
+            avoid_countries: template.avoid_countries.clone(),
+            ..ConstraintInput::default()
+        };
+        let mut links: Vec<String> =
+            avoid.iter().map(|&j| net.links()[j % net.links().len()].id.0.clone()).collect();
+        links.sort();
+        links.dedup();
+        constraints.avoid_links = links;
+        let req = MatrixRequest {
+            sources: picks.iter().map(|p| id(p.0 % n)).collect(),
+            destinations: picks.iter().rev().map(|p| id(p.1 % n)).collect(),
+            optimize: o.optimize,
+            constraints,
+            profile: Default::default(),
+            depart: None,
+        };
+        let (h, p) = (plan_matrix(data(&snap, &hg), &req), plan_matrix(data(&snap, &pg), &req));
+        let (h, p) = match (h, p) {
+            (Ok(h), Ok(p)) => (h, p),
+            (Err(a), Err(b)) => {
+                prop_assert_eq!(a.to_string(), b.to_string());
+                return Ok(());
+            }
+            (h, p) => return Err(TestCaseError::fail(format!("hierarchy {h:?} vs Dijkstra {p:?}"))),
+        };
+        prop_assert_eq!(h.cells.search, MatrixSearch::Hierarchy);
+        prop_assert!(p.cells.search != MatrixSearch::Hierarchy);
+        for (i, s) in req.sources.iter().enumerate() {
+            for (j, d) in req.destinations.iter().enumerate() {
+                let (x, y) = (h.cells.get(i, j), p.cells.get(i, j));
+                let at = format!("{s:?}→{d:?} {o:?} avoid {:?}", req.constraints.avoid_links);
+                match (x, y) {
+                    (None, None) => {}
+                    (Some(x), Some(y)) => {
+                        let (a, b) = (x.measures.get(o.optimize), y.measures.get(o.optimize));
+                        prop_assert!(
+                            (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0),
+                            "{}: hierarchy {} Dijkstra {}", at, a, b
+                        );
+                        if s == d {
+                            prop_assert_eq!(x, y);
+                        }
+                    }
+                    _ => return Err(TestCaseError::fail(format!("{at}: hierarchy {x:?} Dijkstra {y:?}"))),
+                }
+            }
+        }
+    }
 }

@@ -69,6 +69,15 @@ pub const MAX_CHANGED_EDGES: usize = 4096;
 /// read: on the 10⁵-node network an avoided link on a long route re-customizes so many
 /// shortcuts that ALT is faster (≈ 0.4 s unbounded); 2²¹ reads is a few milliseconds.
 pub const PARTIAL_BUDGET: usize = 1 << 21;
+/// A many-to-many's partial customization may read [`PARTIAL_BUDGET`] adjacency entries per
+/// upward search it runs (it is shared by all of them; without it, the matrix falls back to
+/// one Dijkstra per source, each far dearer than 2²¹ reads).
+pub const PARTIAL_BUDGET_PER_SEARCH: usize = PARTIAL_BUDGET;
+/// A many-to-many whose mask a partial customization cannot take is customized in full for
+/// the request when it has at least this many sources and targets: a full customization
+/// (1.3–3.2 s per measure on the 10⁵-node network) costs about as much as 10–30 Dijkstra
+/// searches there, and the matrix would otherwise run one per source or target.
+pub const CUSTOMIZE_MIN_SEARCHES: usize = 32;
 /// Node sets this small are ordered as they come (no further dissection).
 const LEAF_NODES: usize = 8;
 const NONE: u32 = u32::MAX;
@@ -119,11 +128,11 @@ impl CchMetric {
 /// A multiplicative hash for arc ids (SipHash's DoS resistance buys nothing for keys the
 /// server chooses, and it dominated partial customization).
 #[derive(Debug, Default, Clone, Copy)]
-struct ArcHash;
+pub(crate) struct ArcHash;
 
 /// The hasher of [`ArcHash`] (Fx-style: rotate, xor, multiply).
 #[derive(Debug, Default, Clone, Copy)]
-struct ArcHasher(u64);
+pub(crate) struct ArcHasher(u64);
 
 const HASH_K: u64 = 0x517c_c1b7_2722_0a95;
 
@@ -135,6 +144,9 @@ impl std::hash::Hasher for ArcHasher {
     }
     fn write_u32(&mut self, i: u32) {
         self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(HASH_K);
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(HASH_K);
     }
     fn finish(&self) -> u64 {
         self.0
@@ -566,7 +578,8 @@ impl Cch {
 
     /// Fills `scratch.overlay` with the arcs whose weights differ from `metric`'s under the
     /// request's `weights` and `link_ok`, given every edge whose weight may differ; `false`
-    /// when that takes more than [`PARTIAL_BUDGET`] (the overlay is then incomplete).
+    /// when that takes more than `budget` adjacency reads (the overlay is then incomplete).
+    #[allow(clippy::too_many_arguments)]
     fn partial(
         &self,
         graph: &SearchGraph,
@@ -575,6 +588,7 @@ impl Cch {
         link_ok: &[bool],
         changed_edges: &[u32],
         scratch: &mut QueryScratch,
+        budget: usize,
     ) -> bool {
         scratch.overlay.reset(self.arc_count());
         let mut work = 0usize;
@@ -596,7 +610,7 @@ impl Cch {
             let new = self.recompute(graph, weights, link_ok, &view, a);
             let (x, y) = (self.up_tail[a as usize], self.up_head[a as usize]);
             work += self.down_range(x).len() + self.down_range(y).len() + self.up_range(x).len();
-            if work > PARTIAL_BUDGET {
+            if work > budget {
                 return false;
             }
             if new == old {
@@ -798,7 +812,15 @@ impl Cch {
                 }
             }
             if changed_links > MAX_CHANGED_LINKS
-                || !self.partial(graph, metric, weights, link_ok, &changed, scratch)
+                || !self.partial(
+                    graph,
+                    metric,
+                    weights,
+                    link_ok,
+                    &changed,
+                    scratch,
+                    PARTIAL_BUDGET,
+                )
             {
                 return None;
             }
@@ -1023,6 +1045,425 @@ impl Cch {
             in_bwd[x as usize] = false;
         }
         result
+    }
+}
+
+/// Buffers of one upward search of a many-to-many ([`Cch::many_to_many`]), one per thread.
+#[derive(Debug, Default)]
+struct UpwardScratch {
+    dist: Vec<f64>,
+    arc: Vec<u32>,
+    mark: Vec<bool>,
+}
+
+thread_local! {
+    static UPWARD: RefCell<UpwardScratch> = RefCell::new(UpwardScratch::default());
+}
+
+/// A bucket entry: (target index, distance from the vertex to the target, the arc the
+/// backward search reached the vertex by or `NONE` at a target state).
+type BucketEntry = (u32, f64, u32);
+
+impl Cch {
+    /// The states of node `u`, its `Start` state first.
+    fn states_of(graph: &SearchGraph, u: u32) -> std::ops::Range<u32> {
+        let first = graph.start_state(u as usize);
+        let end = if (u as usize) + 1 < graph.node_count() {
+            graph.start_state(u as usize + 1)
+        } else {
+            graph.state_count() as u32
+        };
+        first..end
+    }
+
+    /// One upward search (the elimination-tree walk of [`Cch::query`], without pruning) from
+    /// `seeds` (states with their costs): afterwards `s.dist`/`s.arc` hold every vertex of the
+    /// returned chain (the union of the seeds' root paths, in rank order) — its distance over
+    /// `up` weights (forward) or `down` weights (backward: the distance *to* the seeds) and
+    /// the arc it was reached by. The caller reads them, then calls [`Cch::clear_upward`].
+    fn upward(
+        &self,
+        view: &View<'_>,
+        seeds: &[(u32, f64)],
+        forward: bool,
+        s: &mut UpwardScratch,
+    ) -> Vec<u32> {
+        let n = self.rank.len();
+        if s.dist.len() != n {
+            s.dist = vec![f64::INFINITY; n];
+            s.arc = vec![NONE; n];
+            s.mark = vec![false; n];
+        }
+        let mut chain = Vec::new();
+        for &(st, _) in seeds {
+            let mut x = self.rank[st as usize];
+            while x != NONE && !s.mark[x as usize] {
+                s.mark[x as usize] = true;
+                chain.push(x);
+                x = self.parent[x as usize];
+            }
+        }
+        chain.sort_unstable();
+        for &(st, d) in seeds {
+            let x = self.rank[st as usize] as usize;
+            s.dist[x] = s.dist[x].min(d);
+        }
+        for &x in &chain {
+            crate::cancel::checkpoint();
+            let d = s.dist[x as usize];
+            if d == f64::INFINITY {
+                continue;
+            }
+            for a in self.up_range(x) {
+                let w = if forward {
+                    view.up(a as u32)
+                } else {
+                    view.down(a as u32)
+                };
+                let nd = d + w;
+                let y = self.up_head[a] as usize;
+                if nd < s.dist[y] {
+                    s.dist[y] = nd;
+                    s.arc[y] = a as u32;
+                }
+            }
+        }
+        chain
+    }
+
+    /// Resets what [`Cch::upward`] touched.
+    fn clear_upward(chain: &[u32], s: &mut UpwardScratch) {
+        for &x in chain {
+            s.dist[x as usize] = f64::INFINITY;
+            s.arc[x as usize] = NONE;
+            s.mark[x as usize] = false;
+        }
+    }
+
+    /// The overlay of a request's mask over `metric`: empty when the request allows the same
+    /// links, a partial customization (see the module docs) when it changes at most
+    /// [`MAX_CHANGED_LINKS`] links within `budget` adjacency reads, else `None`.
+    fn overlay_for(
+        &self,
+        graph: &SearchGraph,
+        metric: &CchMetric,
+        weights: &[f64],
+        link_ok: &[bool],
+        budget: usize,
+    ) -> Option<Overlay> {
+        if link_ok.len() != metric.link_ok.len() || weights.len() != graph.edge_count() {
+            return None;
+        }
+        let mut changed: Vec<u32> = Vec::new();
+        let mut changed_links = 0;
+        for (l, (&a, &b)) in link_ok.iter().zip(&metric.link_ok).enumerate() {
+            if a != b {
+                changed_links += 1;
+                if changed_links > MAX_CHANGED_LINKS {
+                    return None;
+                }
+                if l + 1 < self.link_edge_first.len() {
+                    changed.extend_from_slice(
+                        &self.link_edges[self.link_edge_first[l] as usize
+                            ..self.link_edge_first[l + 1] as usize],
+                    );
+                }
+            }
+        }
+        SCRATCH.with(|cell| {
+            let scratch = &mut *cell.borrow_mut();
+            if !self.partial(graph, metric, weights, link_ok, &changed, scratch, budget) {
+                return None;
+            }
+            Some(std::mem::take(&mut scratch.overlay))
+        })
+    }
+
+    /// The summary of the cheapest way `p` → `q` behind arc `{p, q}` (as [`Cch::unpack`]
+    /// finds it): `edge` of its input edge, or `join` of the summaries of the two arcs of
+    /// the lower triangle that realizes it, in travel order; memoized in `memo` by `(p, q)`
+    /// (valid for one request's view). `None` when the arc does not unpack.
+    #[allow(clippy::too_many_arguments)]
+    fn summary<T: Clone>(
+        &self,
+        req: &Request<'_>,
+        view: &View<'_>,
+        p: u32,
+        q: u32,
+        memo: &mut HashMap<u64, T, ArcHash>,
+        edge: &impl Fn(u32) -> T,
+        join: &impl Fn(&T, &T) -> T,
+    ) -> Option<T> {
+        let key = (u64::from(p) << 32) | u64::from(q);
+        if let Some(t) = memo.get(&key) {
+            return Some(t.clone());
+        }
+        let (graph, weights, link_ok) = (req.graph, req.weights, req.link_ok);
+        let (lo, hi) = (p.min(q), p.max(q));
+        let a = self.find_arc(lo, hi);
+        if a == NONE {
+            return None;
+        }
+        let w = if p < q { view.up(a) } else { view.down(a) };
+        let (sp, sq) = (self.state_of[p as usize], self.state_of[q as usize]);
+        let t = if let Some(&e) = self.arc_edges(a).iter().find(|&&e| {
+            let ed = graph.edge(e as usize);
+            ed.from == sp && ed.to == sq && edge_weight(graph, weights, link_ok, e as usize) == w
+        }) {
+            edge(e)
+        } else {
+            let (rl, rh) = (self.down_range(lo), self.down_range(hi));
+            let (mut i, mut j) = (rl.start, rh.start);
+            let mut found = None;
+            while i < rl.end && j < rh.end {
+                let (wi, wj) = (self.down_tail[i], self.down_tail[j]);
+                if wi < wj {
+                    i += 1;
+                } else if wj < wi {
+                    j += 1;
+                } else {
+                    let (arc_p, arc_q) = if p == lo {
+                        (self.down_arc[i], self.down_arc[j])
+                    } else {
+                        (self.down_arc[j], self.down_arc[i])
+                    };
+                    if view.down(arc_p) + view.up(arc_q) == w {
+                        found = Some(wi);
+                        break;
+                    }
+                    i += 1;
+                    j += 1;
+                }
+            }
+            let mid = found?;
+            let left = self.summary(req, view, p, mid, memo, edge, join)?;
+            let right = self.summary(req, view, mid, q, memo, edge, join)?;
+            join(&left, &right)
+        };
+        memo.insert(key, t.clone());
+        Some(t)
+    }
+
+    /// A many-to-many (bucket) search (Knopp, Sanders, Schultes, Schulz & Wagner, "Computing
+    /// Many-to-Many Shortest Paths Using Highway Hierarchies", 2007, on the elimination tree
+    /// as in Buchhold, Sanders & Wagner's CCH many-to-many): one backward upward search from
+    /// each target fills per-vertex buckets with its distances; one forward upward search
+    /// from each source scans the buckets of the vertices it reaches. The cell of source `i`
+    /// and target `j` is the least `forward(x) + backward_j(x)` over the vertices `x` both
+    /// reach, which is the shortest distance (every shortest path has an up-down form in the
+    /// chordal supergraph).
+    ///
+    /// Each cell's path is summarized rather than listed: `edge` maps an input edge to a
+    /// summary, `join` concatenates two summaries in travel order (the cell is
+    /// `join(edge(first), …)` over its edges, grouped by the arcs it unpacks through). Arcs'
+    /// summaries are memoized per thread for the request, so paths sharing shortcuts (most
+    /// of a matrix's, near the top of the hierarchy) unpack them once. With sums (measures)
+    /// the grouping changes only the floating-point rounding.
+    ///
+    /// Sources and targets are node indices: a route starts at the source's `Start` state
+    /// (the query seeds its out-edges, as [`Cch::shortest`]) and ends at the first state of
+    /// the target it reaches. Targets, then sources, are searched in parallel on rayon's
+    /// pool (the request's deadline is carried to its threads).
+    ///
+    /// # Returns
+    /// Cells row-major (`sources × targets`), `None` where there is no route. A `link_ok`
+    /// that differs from the metric's mask is a partial customization when it changes at
+    /// most [`MAX_CHANGED_LINKS`] links within [`PARTIAL_BUDGET_PER_SEARCH`] reads per upward
+    /// search; otherwise, with at least [`CUSTOMIZE_MIN_SEARCHES`] sources and targets, a
+    /// full customization for this request (O(lower triangles), about 1–3 s on the 10⁵-node
+    /// network); otherwise `None` as a whole (the caller falls back).
+    ///
+    /// # Complexity
+    /// One partial customization, then `sources + targets` upward searches, each
+    /// O(Σ upward degree along the root paths of its seeds), plus the bucket scans
+    /// (O(targets) per vertex reached) and the unpacking of each distinct arc used.
+    #[allow(clippy::too_many_arguments)]
+    pub fn many_to_many<T: Clone + Send>(
+        &self,
+        graph: &SearchGraph,
+        metric: &CchMetric,
+        weights: &[f64],
+        link_ok: &[bool],
+        sources: &[u32],
+        targets: &[u32],
+        edge: impl Fn(u32) -> T + Sync,
+        join: impl Fn(&T, &T) -> T + Sync,
+    ) -> Option<Vec<Option<T>>> {
+        let budget =
+            PARTIAL_BUDGET_PER_SEARCH.saturating_mul((sources.len() + targets.len()).max(1));
+        match self.overlay_for(graph, metric, weights, link_ok, budget) {
+            Some(overlay) => Some(self.buckets(
+                graph, metric, &overlay, weights, link_ok, sources, targets, &edge, &join,
+            )),
+            // Too many links changed (another mode, an avoided country): a full
+            // customization of the request's mask, when the Dijkstra searches it saves
+            // (one per source or target, whichever fewer) cost more.
+            None if sources.len().min(targets.len()) >= CUSTOMIZE_MIN_SEARCHES => {
+                let own = self.customize(graph, weights, link_ok);
+                let overlay = self.overlay_for(graph, &own, weights, link_ok, 0)?;
+                Some(self.buckets(
+                    graph, &own, &overlay, weights, link_ok, sources, targets, &edge, &join,
+                ))
+            }
+            None => None,
+        }
+    }
+
+    /// The buckets and upward searches of [`Cch::many_to_many`] on `metric` under `overlay`.
+    #[allow(clippy::too_many_arguments)]
+    fn buckets<T: Clone + Send>(
+        &self,
+        graph: &SearchGraph,
+        metric: &CchMetric,
+        overlay: &Overlay,
+        weights: &[f64],
+        link_ok: &[bool],
+        sources: &[u32],
+        targets: &[u32],
+        edge: &(impl Fn(u32) -> T + Sync),
+        join: &(impl Fn(&T, &T) -> T + Sync),
+    ) -> Vec<Option<T>> {
+        use rayon::prelude::*;
+        let view = View { metric, overlay };
+        let req = Request {
+            graph,
+            metric,
+            weights,
+            link_ok,
+        };
+        let deadline = crate::cancel::current();
+        let n = self.rank.len();
+        // Backward: per target, (vertex, distance to the target, arc) of its upward search.
+        let reached: Vec<Vec<(u32, f64, u32)>> = targets
+            .par_iter()
+            .map(|&t| {
+                crate::cancel::enter(deadline.as_ref(), || {
+                    crate::cancel::check_now();
+                    UPWARD.with(|cell| {
+                        let s = &mut *cell.borrow_mut();
+                        let seeds: Vec<(u32, f64)> =
+                            Self::states_of(graph, t).map(|st| (st, 0.0)).collect();
+                        let chain = self.upward(&view, &seeds, false, s);
+                        let out = chain
+                            .iter()
+                            .filter(|&&x| s.dist[x as usize].is_finite())
+                            .map(|&x| (x, s.dist[x as usize], s.arc[x as usize]))
+                            .collect();
+                        Self::clear_upward(&chain, s);
+                        out
+                    })
+                })
+            })
+            .collect();
+        // Buckets: the entries of every target at each vertex (CSR by vertex).
+        let mut bucket_first = vec![0u32; n + 1];
+        for list in &reached {
+            for &(x, _, _) in list {
+                bucket_first[x as usize + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            bucket_first[i + 1] += bucket_first[i];
+        }
+        let mut fill = bucket_first.clone();
+        let mut bucket: Vec<BucketEntry> = vec![(0, 0.0, NONE); bucket_first[n] as usize];
+        for (j, list) in reached.iter().enumerate() {
+            for &(x, d, a) in list {
+                let slot = &mut fill[x as usize];
+                bucket[*slot as usize] = (j as u32, d, a);
+                *slot += 1;
+            }
+        }
+        drop(reached);
+        drop(fill);
+        let bucket_of = |x: u32| {
+            &bucket[bucket_first[x as usize] as usize..bucket_first[x as usize + 1] as usize]
+        };
+        // Forward: per source, the best meeting vertex of each target, then the paths'
+        // summaries (memoized per rayon job, i.e. per thread's share of the sources).
+        let rows: Vec<Vec<Option<T>>> = sources
+            .par_iter()
+            .map_init(HashMap::<u64, T, ArcHash>::default, |memo, &u| {
+                crate::cancel::enter(deadline.as_ref(), || {
+                    crate::cancel::check_now();
+                    let start = graph.start_state(u as usize);
+                    let mut first_edges: Vec<(u32, f64, u32)> = graph
+                        .out_edges(start)
+                        .map(|e| {
+                            let w = edge_weight(graph, weights, link_ok, e);
+                            (graph.edge(e).to, w, e as u32)
+                        })
+                        .filter(|x| x.1.is_finite())
+                        .collect();
+                    first_edges.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+                    first_edges.dedup_by_key(|x| x.0);
+                    let seeds: Vec<(u32, f64)> = first_edges.iter().map(|x| (x.0, x.1)).collect();
+                    UPWARD.with(|c| {
+                        let s = &mut *c.borrow_mut();
+                        let chain = self.upward(&view, &seeds, true, s);
+                        let mut best = vec![(f64::INFINITY, NONE); targets.len()];
+                        for &x in &chain {
+                            let d = s.dist[x as usize];
+                            if d == f64::INFINITY {
+                                continue;
+                            }
+                            for &(j, bd, _) in bucket_of(x) {
+                                let through = d + bd;
+                                if through < best[j as usize].0 {
+                                    best[j as usize] = (through, x);
+                                }
+                            }
+                        }
+                        let mut verts = Vec::new();
+                        let row = best
+                            .iter()
+                            .enumerate()
+                            .map(|(j, &(_, meet))| {
+                                if meet == NONE {
+                                    return None;
+                                }
+                                verts.clear();
+                                let mut v = meet;
+                                verts.push(v);
+                                while s.arc[v as usize] != NONE {
+                                    v = self.up_tail[s.arc[v as usize] as usize];
+                                    verts.push(v);
+                                }
+                                verts.reverse();
+                                let mut v = meet;
+                                loop {
+                                    let arc = bucket_of(v)
+                                        .iter()
+                                        .find(|e| e.0 as usize == j)
+                                        .map_or(NONE, |e| e.2);
+                                    if arc == NONE {
+                                        break;
+                                    }
+                                    v = self.up_tail[arc as usize];
+                                    verts.push(v);
+                                }
+                                let first = self.state_of[verts[0] as usize];
+                                let first_edge = first_edges.iter().find(|x| x.0 == first)?.2;
+                                let mut acc = edge(first_edge);
+                                for w in verts.windows(2) {
+                                    let piece =
+                                        self.summary(&req, &view, w[0], w[1], memo, edge, join);
+                                    debug_assert!(
+                                        piece.is_some(),
+                                        "CCH many-to-many path does not unpack"
+                                    );
+                                    acc = join(&acc, &piece?);
+                                }
+                                Some(acc)
+                            })
+                            .collect();
+                        Self::clear_upward(&chain, s);
+                        row
+                    })
+                })
+            })
+            .collect();
+        rows.into_iter().flatten().collect()
     }
 }
 

@@ -65,6 +65,21 @@
 //! (in-edges of the state graph) with the same weights. Among routes of exactly equal
 //! optimised weight the two directions may pick different ones.
 //!
+//! # On the contraction hierarchy
+//! On graphs with a hierarchy (≥ [`super::cch::CCH_MIN_STATES`] states), a matrix with the
+//! default weights and no departure is a bucket many-to-many on it
+//! ([`matrix_on_hierarchy`], [`Cch::many_to_many`]): one backward upward search per
+//! distinct destination, one forward upward search per distinct source, both far smaller
+//! than a Dijkstra over the graph. Each cell is a route of least optimised weight (exact:
+//! `tests/cch_props.rs`, `tests/matrix_props.rs`), its other measures summed along it
+//! grouped by shortcuts, so they equal the route's up to floating-point rounding; among
+//! routes of exactly equal weight the hierarchy may pick another. An avoid list is a partial
+//! customization shared by all the searches; a mask that changes too many links (another
+//! mode, an avoided country) is a full customization for the request when the matrix has at
+//! least [`super::cch::CUSTOMIZE_MIN_SEARCHES`] sources and destinations, else falls back
+//! to the searches above. Smaller graphs (the corridor
+//! network, the golden set) never use it.
+//!
 //! # Buffers
 //! Per-state arrays live in a [`ManyScratch`] kept per thread (the HTTP workers and the
 //! matrix's thread pool each keep one) and are reset in O(1) by a generation stamp, so a
@@ -76,6 +91,7 @@ use std::collections::BinaryHeap;
 
 use rayon::prelude::*;
 
+use super::cch::{Cch, CchMetric};
 use super::graph::SearchGraph;
 pub use super::timed::EdgeClock;
 // The heap entry is search's, so both searches settle states in the same order.
@@ -134,17 +150,42 @@ pub struct Costing<'g> {
     /// One weight per edge, of the optimised measure.
     pub weights: Cow<'g, [f64]>,
     /// One flag per link.
-    pub link_ok: Vec<bool>,
+    pub link_ok: super::LinkMask,
     /// The costing figures.
     pub profile: Profile,
 }
 
 impl<'g> Costing<'g> {
-    /// The costing of `optimize` under `profile` and `constraints`.
+    /// The costing of `optimize` under `profile` and `constraints` (its own link mask).
     pub fn new(
         net: &Network,
         graph: &'g SearchGraph,
         constraints: &Constraints,
+        profile: Profile,
+        optimize: Measure,
+    ) -> Self {
+        let link_ok = super::LinkMask::Own(super::link_mask(net, constraints));
+        Self::with_mask(net, graph, link_ok, profile, optimize)
+    }
+
+    /// [`Costing::new`] taking the link mask from `masks` (the network's cache: shared when
+    /// the constraints have no avoid list or closure).
+    pub fn cached(
+        net: &Network,
+        graph: &'g SearchGraph,
+        masks: &super::MaskCache,
+        constraints: &Constraints,
+        profile: Profile,
+        optimize: Measure,
+    ) -> Self {
+        let link_ok = masks.mask(net, constraints);
+        Self::with_mask(net, graph, link_ok, profile, optimize)
+    }
+
+    fn with_mask(
+        net: &Network,
+        graph: &'g SearchGraph,
+        link_ok: super::LinkMask,
         profile: Profile,
         optimize: Measure,
     ) -> Self {
@@ -155,9 +196,15 @@ impl<'g> Costing<'g> {
         };
         Self {
             weights,
-            link_ok: super::link_mask(net, constraints),
+            link_ok,
             profile,
         }
+    }
+
+    /// Whether the weights are the graph's own (the profile leaves them unchanged): then the
+    /// contraction hierarchy's customization of the measure applies.
+    pub fn default_weights(&self) -> bool {
+        matches!(self.weights, Cow::Borrowed(_))
     }
 
     /// The search spec over this costing.
@@ -227,6 +274,8 @@ pub struct ManyScratch {
     stamp: Vec<u32>,
     /// `== generation` once a state is settled.
     settled: Vec<u32>,
+    /// The states settled by the last search, in settling order.
+    order: Vec<u32>,
     /// First settled state of each node (valid where `node_stamp == generation`).
     node_best: Vec<u32>,
     node_stamp: Vec<u32>,
@@ -266,6 +315,7 @@ impl ManyScratch {
             self.generation = 1;
         }
         self.heap.clear();
+        self.order.clear();
         self.timed = false;
         self.failed = None;
     }
@@ -282,6 +332,12 @@ impl ManyScratch {
         if self.failed.is_none_or(|(h, _)| at_h < h) {
             self.failed = Some((at_h, e));
         }
+    }
+
+    /// The states the last search settled, in settling order (a bounded search settles only
+    /// what lies within its bound, so callers walk these rather than the whole graph).
+    pub fn settled_states(&self) -> &[u32] {
+        &self.order
     }
 
     /// Final distance of state `s` after a search: `+∞` when not settled.
@@ -409,6 +465,7 @@ impl ManySpec<'_> {
                 continue; // a duplicate entry of equal key
             }
             scratch.settled[vert as usize] = generation;
+            scratch.order.push(vert);
             let node = graph.node_of(vert) as usize;
             if scratch.node_stamp[node] != generation {
                 scratch.node_stamp[node] = generation;
@@ -548,6 +605,7 @@ impl ManySpec<'_> {
                 continue;
             }
             scratch.settled[t as usize] = generation;
+            scratch.order.push(t);
             if bounded {
                 let node = graph.node_of(t) as usize;
                 if scratch.target[node] == generation && graph.start_state(node) == t {
@@ -661,6 +719,8 @@ pub enum MatrixSearch {
     Forward,
     /// One backward search per destination (tall matrices without a departure).
     Backward,
+    /// A bucket many-to-many on the contraction hierarchy ([`matrix_on_hierarchy`]).
+    Hierarchy,
 }
 
 impl MatrixCells {
@@ -680,6 +740,13 @@ pub const LATEST_HORIZON_H: f64 = 60.0 * 24.0;
 /// at its destinations (`benches/matrix.rs`: 100 × 100 on the curated network, 10.6 ms
 /// backward against 5.1 ms forward), so below that ratio forward is as fast or faster.
 pub const TALL_RATIO: usize = 3;
+
+/// How many upward searches of a hierarchy matrix count as one one-to-many search against
+/// the work cap ([`MatrixSearch::searches`]). Measured on the 10⁵-node generated network
+/// (`benches/matrix.rs` `large`, one contended run): 20 Dijkstra searches 3.19 s against
+/// 120 upward searches (20 × 100 on the hierarchy, cells unpacked) 0.55 s, about 35 upward
+/// searches per Dijkstra; half that leaves room for the unpacking that grows with the cells.
+pub const HIERARCHY_SEARCHES_PER_SEARCH: usize = 16;
 
 /// Distances, times, costs and crossings from every source to every destination, sources
 /// or destinations in parallel on rayon's pool: one forward search per source (stopping once
@@ -742,6 +809,11 @@ impl MatrixSearch {
             MatrixSearch::Forward if destinations.is_empty() => 0,
             MatrixSearch::Forward => sources.iter().flatten().count(),
             MatrixSearch::Backward => destinations.iter().flatten().count(),
+            // One upward search per place, each far smaller than a one-to-many search:
+            // counted as one search per [`HIERARCHY_SEARCHES_PER_SEARCH`] of them.
+            MatrixSearch::Hierarchy => (sources.iter().flatten().count()
+                + destinations.iter().flatten().count())
+            .div_ceil(HIERARCHY_SEARCHES_PER_SEARCH),
         }
     }
 }
@@ -754,10 +826,12 @@ pub fn matrix_by(
     destinations: &[Option<usize>],
     search: MatrixSearch,
 ) -> MatrixCells {
-    let search = if spec.timed.is_some() {
-        MatrixSearch::Forward
-    } else {
-        search
+    let search = match search {
+        _ if spec.timed.is_some() => MatrixSearch::Forward,
+        // Without the hierarchy at hand: the one-to-many searches (the caller that has one
+        // calls [`matrix_on_hierarchy`]).
+        MatrixSearch::Hierarchy => matrix_search(spec, sources, destinations),
+        other => other,
     };
     let (rows, cols) = (sources.len(), destinations.len());
     let mut cells = vec![None; rows * cols];
@@ -783,7 +857,7 @@ pub fn matrix_by(
                 .collect();
             outside_calendar = failures.into_iter().flatten().next();
         }
-        MatrixSearch::Forward => {}
+        MatrixSearch::Forward | MatrixSearch::Hierarchy => {}
         MatrixSearch::Backward => {
             let from: Vec<usize> = sources.iter().flatten().copied().collect();
             let columns: Vec<Vec<Option<Reached>>> = destinations
@@ -823,6 +897,94 @@ pub fn matrix_by(
         search,
         depart: None,
     }
+}
+
+/// [`matrix`] on a contraction hierarchy ([`Cch::many_to_many`]: one backward upward search
+/// per destination filling buckets, one forward upward search per source scanning them),
+/// for a timeless spec whose weights are those `metric` was customized with. Each cell's
+/// measures and crossings are those of one route of least optimised weight, summed over its
+/// edges grouped by the hierarchy's shortcuts (memoized across the matrix's cells), so they
+/// equal the Dijkstra matrix's up to floating-point rounding, not bit for bit; among routes
+/// of exactly equal weight it may pick another than the Dijkstra matrix.
+///
+/// # Returns
+/// `None` (the caller searches without the hierarchy) with a departure, or when the spec's
+/// link mask differs from the metric's in more links than a partial customization takes.
+/// Repeated places are searched once.
+///
+/// # Complexity
+/// See [`Cch::many_to_many`]: distinct sources + distinct destinations upward searches.
+pub fn matrix_on_hierarchy(
+    spec: &ManySpec<'_>,
+    cch: &Cch,
+    metric: &CchMetric,
+    sources: &[Option<usize>],
+    destinations: &[Option<usize>],
+) -> Option<MatrixCells> {
+    if spec.timed.is_some() {
+        return None;
+    }
+    let distinct = |v: &[Option<usize>]| {
+        let mut d: Vec<u32> = v.iter().flatten().map(|&u| u as u32).collect();
+        d.sort_unstable();
+        d.dedup();
+        d
+    };
+    let (from, to) = (distinct(sources), distinct(destinations));
+    let (rows, cols) = (sources.len(), destinations.len());
+    let links = spec.net.links();
+    let found = if from.is_empty() || to.is_empty() {
+        Vec::new()
+    } else {
+        cch.many_to_many(
+            spec.graph,
+            metric,
+            spec.weights,
+            spec.link_ok,
+            &from,
+            &to,
+            |e| {
+                let edge = spec.graph.edge(e as usize);
+                let link = &links[edge.link as usize];
+                Reached {
+                    measures: spec.profile.step_measures(link, edge.transshipment),
+                    crossings: u32::from(link.kind == LinkKind::Crossing),
+                    timing: None,
+                }
+            },
+            |a, b| {
+                let mut measures = a.measures;
+                measures += b.measures;
+                Reached {
+                    measures,
+                    crossings: a.crossings + b.crossings,
+                    timing: None,
+                }
+            },
+        )?
+    };
+    let mut cells = vec![None; rows * cols];
+    for (i, s) in sources.iter().enumerate() {
+        let Some(s) = *s else { continue };
+        let fi = from.binary_search(&(s as u32)).ok();
+        for (j, d) in destinations.iter().enumerate() {
+            let Some(d) = *d else { continue };
+            cells[i * cols + j] = if s == d {
+                Some(Reached::default())
+            } else {
+                let tj = to.binary_search(&(d as u32)).ok();
+                fi.zip(tj).and_then(|(fi, tj)| found[fi * to.len() + tj])
+            };
+        }
+    }
+    Some(MatrixCells {
+        rows,
+        cols,
+        cells,
+        outside_calendar: None,
+        search: MatrixSearch::Hierarchy,
+        depart: None,
+    })
 }
 
 /// Fills one row after a forward search from `source`; with a departure, returns why a cell

@@ -537,7 +537,7 @@ pub fn plan_matrix_within<'a>(
     let sources = lists.next().unwrap_or_default();
     let destinations = lists.next().unwrap_or_default();
     let net = data.network;
-    let costing = Costing::new(net, data.search, &c, req.profile, req.optimize);
+    let costing = Costing::cached(net, data.search, data.masks, &c, req.profile, req.optimize);
     let spec = super::many::ManySpec {
         timed: timing,
         ..costing.spec(net, data.search)
@@ -545,9 +545,17 @@ pub fn plan_matrix_within<'a>(
     let usable_ix = |w: &Waypoint| usable(net, &c, w.node_ix).then_some(w.node_ix);
     let s: Vec<Option<usize>> = sources.iter().map(usable_ix).collect();
     let d: Vec<Option<usize>> = destinations.iter().map(usable_ix).collect();
-    let search = super::many::matrix_search(&spec, &s, &d);
+    // The contraction hierarchy on large graphs, for the default weights without a
+    // departure (its customization is of those weights; a departure times every edge).
+    let hierarchy = (spec.timed.is_none() && costing.default_weights())
+        .then(|| data.search.cch(req.optimize))
+        .flatten();
+    let search = match hierarchy {
+        Some(_) => MatrixSearch::Hierarchy,
+        None => super::many::matrix_search(&spec, &s, &d),
+    };
     let field = match search {
-        MatrixSearch::Forward => "sources",
+        MatrixSearch::Forward | MatrixSearch::Hierarchy => "sources",
         MatrixSearch::Backward => "destinations",
     };
     crate::cancel::check_work(
@@ -557,7 +565,30 @@ pub fn plan_matrix_within<'a>(
         net.nodes().len() + net.links().len(),
         max_work,
     )?;
-    let mut cells = super::many::matrix_by(&spec, &s, &d, search);
+    let on_hierarchy = hierarchy
+        .and_then(|(h, metric)| super::many::matrix_on_hierarchy(&spec, h, metric, &s, &d));
+    let mut cells = match on_hierarchy {
+        Some(cells) => cells,
+        // A mask the hierarchy cannot take (more links changed than a partial customization
+        // takes): the one-to-many searches, within the cap they count.
+        None => {
+            let search = super::many::matrix_search(&spec, &s, &d);
+            if hierarchy.is_some() {
+                let field = match search {
+                    MatrixSearch::Backward => "destinations",
+                    _ => "sources",
+                };
+                crate::cancel::check_work(
+                    field,
+                    "searches",
+                    search.searches(&s, &d),
+                    net.nodes().len() + net.links().len(),
+                    max_work,
+                )?;
+            }
+            super::many::matrix_by(&spec, &s, &d, search)
+        }
+    };
     if let Some(e) = cells.outside_calendar {
         return Err(outside("depart", e));
     }
@@ -616,7 +647,7 @@ pub fn plan_reach<'a>(
         Direction::To => ("arrive_by", req.arrive_by),
     };
     let timing = timed(data, &req.profile, clock, req.measure == Measure::Time)?;
-    let costing = Costing::new(net, data.search, &c, req.profile, req.measure);
+    let costing = Costing::cached(net, data.search, data.masks, &c, req.profile, req.measure);
     let spec = super::many::ManySpec {
         timed: timing,
         ..costing.spec(net, data.search)

@@ -74,7 +74,7 @@ pub struct MaskCache(std::sync::Mutex<Vec<(MaskKey, std::sync::Arc<[bool]>)>>);
 type MaskKey = (ModeFilter, bool, bool, Cargo);
 
 /// A link mask: shared from a [`MaskCache`] or made for one request.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum LinkMask {
     /// From the network's cache.
     Shared(std::sync::Arc<[bool]>),

@@ -47,30 +47,31 @@
 //! not. A link's pieces are cut as in the timeless inward case: a vehicle part-way along a
 //! link has passed its crossing, so only its running hours remain.
 //!
-//! # Contour polygons: a concave hull
-//! Each budget's polygon is geo's [`ConcaveHull`] of the budget's reached nodes, the cut
-//! points of its link pieces, and the inner vertices of its link pieces thinned to one per
-//! [`GRID_DEG`] cell (hull time grows with the points; the thinned vertices keep the links'
-//! shape). Chosen over a buffer of the reached links because (1) the hull keeps the shape of
+//! # Contour polygons: a concave hull (chi-shape)
+//! Each budget's polygon is a concave hull of the budget's reached nodes, the cut points of
+//! its link pieces, and the inner vertices of its link pieces thinned to one per
+//! [`GRID_DEG`] cell (the thinned vertices keep the links' shape): a *chi-shape* over their
+//! Delaunay triangulation ([`chi_shape`]): the triangulation's boundary edges longer than
+//! [`CHI_EDGE_DEG`] are dug in, longest first, as long as the shape stays one simple
+//! polygon. Chosen over a buffer of the reached links because (1) the hull keeps the shape of
 //! a corridor network (long thin arms along lines) without inventing a width, where a buffer
 //! needs a distance in degrees that means different things at 40° and 55° N; (2) it is one
-//! O(n log n) pass over a few hundred points, where a buffer means offsetting and unioning
-//! hundreds of link geometries (and geo 0.29 has no buffer); (3) its vertices are input
-//! points, so containment is exact rather than up to a buffer's tolerance. geo's concave hull
-//! (after concaveman) can leave an input point outside or cross itself, so each polygon is
-//! *checked*: every node and cut point of its budget is covered and its ring is simple;
-//! otherwise the hull is retried less concave, and finally the convex hull is used (which
-//! holds everything by construction). A budget that reaches fewer than three points, or only
-//! collinear ones, gets the convex hull of small octagons ([`PAD_DEG`]) around them. The
-//! method used is reported per polygon ([`HullKind`]). Only nodes and cut points are
-//! guaranteed inside: a link's inner vertices and segments may lie past a concave edge.
+//! O(n log n) pass over the points, where a buffer means offsetting and unioning hundreds of
+//! link geometries (and geo 0.29 has no buffer); (3) its vertices are input points and it
+//! is a union of triangles over all of them, so it holds every point exactly and its ring is
+//! simple **by construction** (no check and retry, unlike geo's `ConcaveHull`, which could
+//! leave a point outside and was ~80 % of a reach's time). A triangulation that fails gives
+//! the convex hull. A budget that reaches fewer than three points, or only collinear ones,
+//! gets the convex hull of small octagons ([`PAD_DEG`]) around them. The method used is
+//! reported per polygon ([`HullKind`]). Only the hull's points are guaranteed inside: the
+//! link vertices thinned away and the segments between vertices may lie past a concave edge.
 
 use std::collections::HashSet;
 
 use geo::line_intersection::line_intersection;
 use geo::{
-    ConcaveHull, ConvexHull, Coord, Distance, Haversine, Intersects, Line, LineString, MultiPoint,
-    Point, Polygon,
+    ConvexHull, Coord, Distance, Haversine, Intersects, Line, LineString, MultiPoint, Point,
+    Polygon,
 };
 
 use super::graph::SearchGraph;
@@ -80,9 +81,11 @@ use crate::cost::schedule::OutsideCalendar;
 
 /// Most budgets in one reach request.
 pub const MAX_CONTOURS: usize = 5;
-/// The concavity tried first for contour polygons (geo's parameter: smaller is more
-/// concave; 2 is concaveman's default), then doubled, before falling back to the convex hull.
-pub const CONCAVITY: f64 = 2.0;
+/// Boundary edges of a contour polygon longer than this (degrees, about 70–110 km) are dug
+/// in where the shape allows (the chi-shape's length parameter, see [`chi_shape`]): four
+/// thinning cells, so the boundary does not jump across much more unreached land than the
+/// gaps the thinning leaves along a reached line.
+pub const CHI_EDGE_DEG: f64 = 4.0 * GRID_DEG;
 /// Radius of the octagons put around the points of a budget too small for a hull, degrees
 /// (about 5 km).
 pub const PAD_DEG: f64 = 0.05;
@@ -167,9 +170,9 @@ pub struct ReachLink {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HullKind {
-    /// geo's concave hull, checked to hold every point.
+    /// A concave hull (a chi-shape over the Delaunay triangulation of the points).
     Concave,
-    /// The convex hull: the concave ones failed the check.
+    /// The convex hull: the triangulation failed.
     Convex,
     /// Too few points for a hull: octagons of [`PAD_DEG`] around them, hulled.
     Padded,
@@ -207,18 +210,37 @@ pub struct Reach {
 
 /// Per link and per end, the value at which the running part starts to accrue from that
 /// end: `v + f` (outwards) or `w` (inwards), the least over the traversals from that end.
-/// Fills `bases` (one entry per link, `[from end, to end]`, `+∞` where not entered).
+/// Fills `bases` (one entry per link, `[from end, to end]`, `+∞` where not entered) and
+/// lists the links entered in `touched` (ascending). Only the edges out of (outwards) or
+/// into (inwards) a settled state are read, so a bounded search costs what it settled, not
+/// the graph's size; `bases` is all `+∞` outside the `touched` of the previous call.
 fn link_bases(
     spec: &ManySpec<'_>,
     scratch: &ManyScratch,
     direction: Direction,
     measure: Measure,
     bases: &mut Vec<[f64; 2]>,
+    touched: &mut Vec<u32>,
 ) {
     let graph: &SearchGraph = spec.graph;
-    bases.clear();
-    bases.resize(spec.net.links().len(), [f64::INFINITY; 2]);
-    for e in 0..graph.edge_count() {
+    // Reset what the last call touched (here rather than after, so an unwound call leaves
+    // nothing stale behind).
+    clear_bases(bases, touched);
+    touched.clear();
+    if bases.len() != spec.net.links().len() {
+        bases.clear();
+        bases.resize(spec.net.links().len(), [f64::INFINITY; 2]);
+    }
+    let edges = scratch
+        .settled_states()
+        .iter()
+        .flat_map(|&s| -> Box<dyn Iterator<Item = usize>> {
+            match direction {
+                Direction::From => Box::new(graph.out_edges(s)),
+                Direction::To => Box::new(graph.in_edges(s).iter().map(|&e| e as usize)),
+            }
+        });
+    for e in edges {
         let edge = graph.edge(e);
         let l = edge.link as usize;
         if !spec.link_ok.get(l).copied().unwrap_or(false) || !spec.weights[e].is_finite() {
@@ -250,16 +272,31 @@ fn link_bases(
                 (w, usize::from(edge.forward))
             }
         };
+        if bases[l] == [f64::INFINITY; 2] {
+            touched.push(l as u32);
+        }
         let slot = &mut bases[l][end];
         if base < *slot {
             *slot = base;
         }
     }
+    touched.sort_unstable();
+}
+
+/// Sets the `touched` entries of `bases` back to `+∞`.
+fn clear_bases(bases: &mut [[f64; 2]], touched: &[u32]) {
+    for &l in touched {
+        if let Some(b) = bases.get_mut(l as usize) {
+            *b = [f64::INFINITY; 2];
+        }
+    }
 }
 
 thread_local! {
-    /// Per-link buffer of [`link_bases`], kept per thread.
-    static BASES: std::cell::RefCell<Vec<[f64; 2]>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Per-link buffer of [`link_bases`] (all `+∞` between calls) and its touched links,
+    /// kept per thread.
+    static BASES: std::cell::RefCell<(Vec<[f64; 2]>, Vec<u32>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
 }
 
 /// How far one gets from (or to) `origin` within each budget.
@@ -279,8 +316,9 @@ thread_local! {
 /// timed (it lies outside the calendar's years): what lies beyond it is unknown.
 ///
 /// # Complexity
-/// One one-to-many search bounded by the largest budget, O(edges) for the links, and a
-/// concave hull per budget over its points, O(n log n).
+/// One one-to-many search bounded by the largest budget, then work in what it settled (the
+/// nodes, the edges out of or into settled states, the links they enter), not in the
+/// graph's size, and a concave hull per budget over its points.
 pub fn reach(
     spec: &ManySpec<'_>,
     origin: usize,
@@ -300,13 +338,18 @@ pub fn reach(
         {
             return Err(e);
         }
-        let mut nodes: Vec<ReachNode> = (0..spec.graph.node_count())
-            .filter_map(|u| {
+        // A node's value is that of its first settled state (outwards) or of its `Start`
+        // state (inwards): each is one of the settled states.
+        let graph = spec.graph;
+        let mut nodes: Vec<ReachNode> = scratch
+            .settled_states()
+            .iter()
+            .filter_map(|&s| {
+                let u = graph.node_of(s) as usize;
                 let value = match direction {
-                    Direction::From => scratch
-                        .best_state(u)
-                        .map_or(f64::INFINITY, |s| scratch.settled_dist(s)),
-                    Direction::To => scratch.settled_dist(spec.graph.start_state(u)),
+                    Direction::From if scratch.best_state(u) == Some(s) => scratch.settled_dist(s),
+                    Direction::To if graph.start_state(u) == s => scratch.settled_dist(s),
+                    _ => return None,
                 };
                 let contour = contours.iter().position(|&b| value <= b)?;
                 Some(ReachNode {
@@ -319,10 +362,11 @@ pub fn reach(
         nodes.sort_by(|a, b| a.value.total_cmp(&b.value).then(a.node_ix.cmp(&b.node_ix)));
         let mut links = Vec::new();
         BASES.with(|cell| {
-            let bases = &mut *cell.borrow_mut();
-            link_bases(spec, scratch, direction, measure, bases);
+            let (bases, touched) = &mut *cell.borrow_mut();
+            link_bases(spec, scratch, direction, measure, bases, touched);
             for (k, &budget) in contours.iter().enumerate() {
-                for (l, base) in bases.iter().enumerate() {
+                for &l in touched.iter() {
+                    let (l, base) = (l as usize, &bases[l as usize]);
                     let r = running_measure(spec.profile, &net.links()[l], measure);
                     let depth = |b: f64| -> f64 {
                         if b > budget {
@@ -375,7 +419,7 @@ pub fn reach(
 
     let mut must: Vec<Coord<f64>> = Vec::new();
     let mut extra: Vec<Coord<f64>> = Vec::new();
-    let mut cells: HashSet<(i64, i64)> = HashSet::new();
+    let mut cells: HashSet<(i64, i64), super::cch::ArcHash> = HashSet::default();
     let cell = |c: &Coord<f64>| {
         (
             (c.x / GRID_DEG).floor() as i64,
@@ -393,9 +437,10 @@ pub fn reach(
             let count = reached.clone().count();
             must.extend(reached.map(|n| net.nodes()[n.node_ix].point.0));
             for piece in links.iter().filter(|p| p.contour == k) {
-                let line = &net.links()[piece.link_ix].geometry.to_line_string();
+                let geometry = &net.links()[piece.link_ix].geometry;
                 if piece.cut {
-                    let g = line_piece(line, piece.from_fraction, piece.to_fraction);
+                    let line = geometry.to_line_string();
+                    let g = line_piece(&line, piece.from_fraction, piece.to_fraction);
                     let (first, last) = (g.0[0], g.0[g.0.len() - 1]);
                     // The cut end is a point the polygon must hold; the other is a node.
                     must.push(if piece.from_fraction > 0.0 {
@@ -405,7 +450,8 @@ pub fn reach(
                     });
                     extra.extend(g.0.iter().skip(1).take(g.0.len().saturating_sub(2)));
                 } else {
-                    extra.extend(line.0.iter().skip(1).take(line.0.len().saturating_sub(2)));
+                    let n = geometry.len();
+                    extra.extend(geometry.coords().skip(1).take(n.saturating_sub(2)));
                 }
             }
             // Thin the links' inner vertices to one per grid cell not already holding a
@@ -505,29 +551,214 @@ fn contour_polygon(
     points.dedup();
     must.sort_by(by_xy);
     must.dedup();
-    let mp = MultiPoint::from(std::mem::take(points));
-    let convex = mp.convex_hull();
-    if mp.0.len() < 3 || geo::Area::unsigned_area(&convex) <= 1e-12 {
-        let padded: Vec<Point<f64>> =
-            mp.0.iter()
-                .flat_map(|c| {
-                    (0..8).map(move |i| {
-                        let a = std::f64::consts::FRAC_PI_4 * f64::from(i);
-                        Point::new(c.x() + PAD_DEG * a.cos(), c.y() + PAD_DEG * a.sin())
-                    })
+    let padded = |points: &[Coord<f64>]| {
+        let octagons: Vec<Point<f64>> = points
+            .iter()
+            .flat_map(|c| {
+                (0..8).map(move |i| {
+                    let a = std::f64::consts::FRAC_PI_4 * f64::from(i);
+                    Point::new(c.x + PAD_DEG * a.cos(), c.y + PAD_DEG * a.sin())
                 })
-                .collect();
-        return (MultiPoint::from(padded).convex_hull(), HullKind::Padded);
+            })
+            .collect();
+        (MultiPoint::from(octagons).convex_hull(), HullKind::Padded)
+    };
+    if points.len() < 3 {
+        return padded(points);
     }
-    let mut concavity = CONCAVITY;
-    for _ in 0..2 {
-        let hull = mp.concave_hull(concavity);
-        if holds(&hull, must) {
-            return (hull, HullKind::Concave);
+    match chi_shape(points, CHI_EDGE_DEG) {
+        Ok(ring) => {
+            let hull = Polygon::new(LineString::new(ring), vec![]);
+            // Simple and holding every point by construction; checked in debug builds.
+            debug_assert!(
+                holds(&hull, must),
+                "chi-shape misses a point or self-intersects"
+            );
+            (hull, HullKind::Concave)
         }
-        concavity *= 2.0;
+        Err(ChiError::Flat) => padded(points),
+        Err(ChiError::Failed) => {
+            let mp = MultiPoint::from(std::mem::take(points));
+            (mp.convex_hull(), HullKind::Convex)
+        }
     }
-    (convex, HullKind::Convex)
+}
+
+/// Why [`chi_shape`] gives no ring.
+enum ChiError {
+    /// No triangle, or all points (nearly) collinear: area at most 1e-12 square degrees.
+    Flat,
+    /// The triangulation failed, or (which the removal rule rules out) the boundary is not
+    /// one ring.
+    Failed,
+}
+
+/// A chi-shape (Duckham, Kulik, Worboys & Galton, "Efficient generation of simple polygons
+/// for characterizing the shape of a set of points in the plane", Pattern Recognition 41,
+/// 2008) of `points` (distinct, not all collinear): the Delaunay triangulation (spade, the
+/// triangulation geo itself uses), then, longest first, every boundary edge longer than
+/// `max_edge` whose triangle's third vertex is not yet on the boundary has that triangle
+/// removed. The removal rule keeps the triangles a disc, so the boundary stays one simple
+/// ring and every point stays a vertex of a kept triangle: the polygon holds every point,
+/// and its vertices are input points. Returns the closed ring (counter-clockwise).
+///
+/// # Complexity
+/// O(n log n) for n points.
+fn chi_shape(points: &[Coord<f64>], max_edge: f64) -> Result<Vec<Coord<f64>>, ChiError> {
+    use spade::{DelaunayTriangulation, Point2, Triangulation};
+    const NONE: u32 = u32::MAX;
+    let t: DelaunayTriangulation<Point2<f64>> =
+        DelaunayTriangulation::bulk_load(points.iter().map(|c| Point2::new(c.x, c.y)).collect())
+            .map_err(|_| ChiError::Failed)?;
+    let mut pos = vec![Coord { x: 0.0, y: 0.0 }; t.num_vertices()];
+    for v in t.vertices() {
+        let p = v.position();
+        pos[v.fix().index()] = Coord { x: p.x, y: p.y };
+    }
+    // Triangles by spade's face index (the outer face's slot stays empty): vertices
+    // counter-clockwise, and the neighbour across each edge `tri[k] → tri[k + 1]`.
+    let faces = t.num_all_faces();
+    let mut tris = vec![[NONE; 3]; faces];
+    let mut nb = vec![[NONE; 3]; faces];
+    let mut area2 = 0.0;
+    for f in t.inner_faces() {
+        let i = f.fix().index();
+        let edges = f.adjacent_edges();
+        for (k, e) in edges.iter().enumerate() {
+            tris[i][k] = e.from().fix().index() as u32;
+            nb[i][k] = e
+                .rev()
+                .face()
+                .as_inner()
+                .map_or(NONE, |g| g.fix().index() as u32);
+        }
+        let [a, b, c] = tris[i].map(|v| pos[v as usize]);
+        area2 += (b.x - a.x) * (c.y - a.y) - (c.x - a.x) * (b.y - a.y);
+    }
+    if area2 <= 2e-12 {
+        return Err(ChiError::Flat);
+    }
+    let len = |a: u32, b: u32| {
+        let (p, q) = (pos[a as usize], pos[b as usize]);
+        (p.x - q.x).hypot(p.y - q.y)
+    };
+    /// A boundary edge `a → b` (counter-clockwise in triangle `tri`) and its length.
+    struct Edge {
+        len: f64,
+        a: u32,
+        b: u32,
+        tri: u32,
+    }
+    impl PartialEq for Edge {
+        fn eq(&self, o: &Self) -> bool {
+            self.cmp(o) == std::cmp::Ordering::Equal
+        }
+    }
+    impl Eq for Edge {}
+    impl PartialOrd for Edge {
+        fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+            Some(self.cmp(o))
+        }
+    }
+    impl Ord for Edge {
+        fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+            self.len
+                .total_cmp(&o.len)
+                .then(self.a.cmp(&o.a))
+                .then(self.b.cmp(&o.b))
+        }
+    }
+    let mut alive: Vec<bool> = tris.iter().map(|t| t[0] != NONE).collect();
+    let mut on_boundary = vec![false; pos.len()];
+    let mut heap = std::collections::BinaryHeap::new();
+    for (i, tri) in tris.iter().enumerate() {
+        if !alive[i] {
+            continue;
+        }
+        for k in 0..3 {
+            if nb[i][k] == NONE {
+                let (a, b) = (tri[k], tri[(k + 1) % 3]);
+                on_boundary[a as usize] = true;
+                on_boundary[b as usize] = true;
+                heap.push(Edge {
+                    len: len(a, b),
+                    a,
+                    b,
+                    tri: i as u32,
+                });
+            }
+        }
+    }
+    while let Some(Edge { len: l, a, b, tri }) = heap.pop() {
+        if l <= max_edge {
+            break;
+        }
+        let ti = tri as usize;
+        if !alive[ti] {
+            continue;
+        }
+        let Some(k) = (0..3).find(|&k| tris[ti][k] == a) else {
+            continue;
+        };
+        // Counter-clockwise a → b → c: c is the third vertex; b → c and c → a are the
+        // edges that become boundary, their neighbours' sides of them.
+        let c = tris[ti][(k + 2) % 3];
+        if on_boundary[c as usize] {
+            continue; // removing it would pinch the boundary at c
+        }
+        alive[ti] = false;
+        on_boundary[c as usize] = true;
+        for (x, y, n) in [(c, b, nb[ti][(k + 1) % 3]), (a, c, nb[ti][(k + 2) % 3])] {
+            if n != NONE && alive[n as usize] {
+                heap.push(Edge {
+                    len: len(x, y),
+                    a: x,
+                    b: y,
+                    tri: n,
+                });
+            }
+        }
+    }
+    // The boundary: directed edges of kept triangles whose reverse is not kept.
+    let mut next = vec![NONE; pos.len()];
+    let mut edges = 0usize;
+    let mut start = NONE;
+    for (i, tri) in tris.iter().enumerate() {
+        if !alive[i] {
+            continue;
+        }
+        for k in 0..3 {
+            let (a, b) = (tri[k], tri[(k + 1) % 3]);
+            let n = nb[i][k];
+            if n == NONE || !alive[n as usize] {
+                if next[a as usize] != NONE {
+                    return Err(ChiError::Failed);
+                }
+                next[a as usize] = b;
+                edges += 1;
+                if start == NONE {
+                    start = a;
+                }
+            }
+        }
+    }
+    let mut ring = Vec::with_capacity(edges + 1);
+    let mut v = start;
+    loop {
+        ring.push(pos[v as usize]);
+        v = next[v as usize];
+        if v == NONE || ring.len() > edges {
+            return Err(ChiError::Failed);
+        }
+        if v == start {
+            break;
+        }
+    }
+    if ring.len() != edges {
+        return Err(ChiError::Failed); // more than one ring
+    }
+    ring.push(pos[start as usize]);
+    Ok(ring)
 }
 
 /// Whether `poly`'s ring is simple and covers every point of `must`.
