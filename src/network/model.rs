@@ -211,10 +211,10 @@ impl Properties {
         // The selected values, parsed from their own text as `select` parses them in place.
         let mut selected = serde_json::Map::new();
         for (k, v) in &members {
-            if keys.contains(k) {
-                if let Ok(v) = serde_json::from_str(v.get()) {
-                    selected.insert((*k).to_string(), v);
-                }
+            if keys.contains(k)
+                && let Ok(v) = serde_json::from_str(v.get())
+            {
+                selected.insert((*k).to_string(), v);
             }
         }
         let mut out = String::with_capacity(self.text().len() + 512);
