@@ -9,6 +9,9 @@
 //! a sink, and its path is such a walk.
 
 mod common;
+#[path = "../examples/gen_network.rs"]
+#[allow(dead_code)]
+mod gen_network;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -500,6 +503,162 @@ proptest! {
                     "first demand served {} of {}, max flow {v}", first.served_tpy, first.tonnes_per_year);
             }
             MaxFlowValue::Unbounded { .. } => prop_assert!(close(first.served_tpy, first.tonnes_per_year)),
+        }
+    }
+}
+
+/// The assignment solver ([`assign`]) answers exactly, to the last bit, as the first, simple
+/// one kept as its oracle ([`assign_reference`]: every capacity reset, the whole flow graph
+/// cleared and its routes read off every link per demand): on drawn corridors, on the curated
+/// network and on a generated one, over random demand lists long enough to saturate links
+/// (so that demands split over several paths and reroute earlier tonnes).
+mod assign_oracle {
+    use super::*;
+    use corridor::capacity::assign::reference::assign_reference;
+    use std::sync::OnceLock;
+
+    const MODES: [ModeFilter; 3] = [ModeFilter::Rail, ModeFilter::Road, ModeFilter::Any];
+    const CARGO: [Cargo; 4] = [
+        Cargo::General,
+        Cargo::Container,
+        Cargo::Bulk,
+        Cargo::Livestock,
+    ];
+
+    /// One drawn demand: origin and destination (a node, or with `country` its country),
+    /// mode, cargo and tonnes.
+    type DemandDraw = (usize, usize, bool, usize, usize, u32);
+
+    fn draws(max: usize) -> impl Strategy<Value = Vec<DemandDraw>> {
+        prop::collection::vec(
+            (
+                any::<usize>(),
+                any::<usize>(),
+                prop::bool::weighted(0.15),
+                0..3usize,
+                0..4usize,
+                1u32..400,
+            ),
+            1..max,
+        )
+    }
+
+    /// The demands of `draws` on `net` (those that resolve), `scale` t/yr per drawn unit.
+    fn demands(net: &Network, draws: &[DemandDraw], scale: f64) -> Vec<Demand> {
+        let n = net.nodes().len();
+        draws
+            .iter()
+            .filter_map(|&(a, b, country, m, k, t)| {
+                let (a, b) = (&net.nodes()[a % n], &net.nodes()[b % n]);
+                let place = |x: &corridor::network::Node| {
+                    if country {
+                        x.country.clone()
+                    } else {
+                        x.id.0.clone()
+                    }
+                };
+                let (from, to) = (place(a), place(b));
+                if from == to {
+                    return None;
+                }
+                let c = Constraints {
+                    mode: MODES[m],
+                    ..Constraints::default()
+                };
+                Some(Demand {
+                    from: resolve_places(net, "from", &[from], &c).ok()?,
+                    to: resolve_places(net, "to", &[to], &c).ok()?,
+                    tonnes_per_year: f64::from(t) * scale,
+                    mode: MODES[m],
+                    cargo: CARGO[k],
+                })
+            })
+            .collect()
+    }
+
+    fn same_as_reference(
+        net: &Network,
+        demands: Vec<Demand>,
+        planned: bool,
+    ) -> Result<(), TestCaseError> {
+        let req = AssignQuery {
+            demands,
+            constraints: Constraints {
+                include_planned: planned,
+                ..Constraints::default()
+            },
+            overrides: Overrides::default(),
+        };
+        let (fast, slow) = (assign(net, &req), assign_reference(net, &req));
+        let split = slow.demands.iter().filter(|d| d.routes.len() > 1).count();
+        prop_assert!(
+            fast == slow,
+            "{} demands ({split} split): the answers differ",
+            req.demands.len()
+        );
+        Ok(())
+    }
+
+    fn curated() -> &'static Network {
+        static NET: OnceLock<Network> = OnceLock::new();
+        NET.get_or_init(|| Network::embedded().expect("embedded network"))
+    }
+
+    /// A 3,000-node network drawn by `examples/gen_network.rs`, read as the service reads it.
+    fn generated() -> &'static Network {
+        static NET: OnceLock<Network> = OnceLock::new();
+        NET.get_or_init(|| {
+            let tmp = common::TempDir::new("assign-oracle");
+            let dir = tmp.path().join("data");
+            super::gen_network::generate(&super::gen_network::Args {
+                nodes: 3000,
+                seed: 11,
+                out: dir.clone(),
+                vertices: 3.0,
+                demands: 0,
+            })
+            .expect("generator writes its files");
+            corridor::network::Source::Dir(dir)
+                .load()
+                .expect("generated network loads")
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn on_drawn_corridors(r in random_net(), amounts in prop::collection::vec(1u32..60, 1..12), planned in any::<bool>()) {
+            let net = r.build();
+            let Some(q) = r.query(&net) else { return Ok(()) };
+            let demands = amounts
+                .iter()
+                .enumerate()
+                .map(|(i, &t)| Demand {
+                    from: q.from.clone(),
+                    to: q.to.clone(),
+                    tonnes_per_year: f64::from(t),
+                    mode: MODES[i % 3],
+                    cargo: Cargo::General,
+                })
+                .collect();
+            same_as_reference(&net, demands, planned)?;
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn on_the_curated_network(d in draws(120), planned in any::<bool>()) {
+            let net = curated();
+            same_as_reference(net, demands(net, &d, 50_000.0), planned)?;
+        }
+
+        #[test]
+        fn on_a_generated_network(d in draws(80)) {
+            let net = generated();
+            same_as_reference(net, demands(net, &d, 20_000.0), false)?;
         }
     }
 }

@@ -10,7 +10,8 @@
 //! Nothing here knows about the corridor network: see [`super::graph`] for how links, modes and
 //! transfers become arcs.
 
-use std::collections::VecDeque;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
 
 /// Marks a node the BFS has not reached (or a dead end pruned from the level graph).
 const UNSEEN: u32 = u32::MAX;
@@ -123,6 +124,59 @@ fn largest_finite(caps: &[f64]) -> f64 {
         .copied()
         .filter(|c| c.is_finite())
         .fold(1.0f64, f64::max)
+}
+
+/// The arrays of the Dijkstra searches of [`FlowGraph::min_cost_flow_reusing`], kept between
+/// calls: allocated once for the largest graph searched, and left after each call as they
+/// were before it (every distance infinite, no predecessor, nothing settled, no sink, every
+/// potential zero), by resetting only the entries the call wrote.
+#[derive(Debug, Default)]
+pub struct MinCostScratch {
+    is_sink: Vec<bool>,
+    pot: Vec<f64>,
+    dist: Vec<f64>,
+    pred: Vec<u32>,
+    settled: Vec<bool>,
+    /// Nodes given a distance by the last search.
+    reached: Vec<usize>,
+    /// Nodes settled by the last search, in order.
+    order: Vec<usize>,
+    /// Nodes whose potential the call changed (repeats allowed).
+    potted: Vec<usize>,
+    /// Distances are never negative, so their bit patterns order as the numbers do.
+    heap: BinaryHeap<Reverse<(u64, u32)>>,
+}
+
+impl MinCostScratch {
+    /// Grows the arrays to `n` nodes.
+    fn fit(&mut self, n: usize) {
+        if self.dist.len() < n {
+            self.is_sink.resize(n, false);
+            self.pot.resize(n, 0.0);
+            self.dist.resize(n, f64::INFINITY);
+            self.pred.resize(n, u32::MAX);
+            self.settled.resize(n, false);
+        }
+    }
+
+    /// Back to the state between calls.
+    fn clear(&mut self, sinks: &[usize]) {
+        for &v in &self.reached {
+            self.dist[v] = f64::INFINITY;
+            self.pred[v] = u32::MAX;
+            self.settled[v] = false;
+        }
+        for &v in &self.potted {
+            self.pot[v] = 0.0;
+        }
+        for &t in sinks {
+            self.is_sink[t] = false;
+        }
+        self.reached.clear();
+        self.order.clear();
+        self.potted.clear();
+        self.heap.clear();
+    }
 }
 
 /// One path of a flow decomposition: its arcs in order and the flow it carries.
@@ -500,6 +554,163 @@ impl FlowGraph {
             v = self.tail(a);
         }
         Some(b)
+    }
+
+    /// As [`FlowGraph::min_cost_flow`] on a graph without flow (the state the assignment
+    /// leaves each demand's graph in), with the same answer to the last bit, but with the
+    /// search's arrays kept in `scratch` across calls and the arcs it pushes flow on
+    /// reported: each pushed arc's pair (its even id, `a & !1`) is appended to `pushed`, once
+    /// per push (so possibly more than once).
+    ///
+    /// # Arguments
+    /// * `costs_non_negative`: the caller knows that every arc with residual capacity costs
+    ///   ≥ 0 (no flow, and every arc that may carry any costs ≥ 0). Then the O(E) check
+    ///   [`FlowGraph::min_cost_flow`] makes first is skipped; otherwise it is made, and a
+    ///   graph that fails it is solved by its Bellman–Ford search, `pushed` then listing
+    ///   every pair whose flow changed (O(E)).
+    ///
+    /// # Complexity
+    /// Per augmenting path, the Dijkstra of [`FlowGraph::min_cost_flow`]:
+    /// O((V' + E') log V') for the V' nodes nearer than the sink it stops at, with nothing
+    /// proportional to the whole graph (`scratch` is reset where it was written).
+    pub fn min_cost_flow_reusing(
+        &mut self,
+        scratch: &mut MinCostScratch,
+        sources: &[usize],
+        sinks: &[usize],
+        amount: f64,
+        costs_non_negative: bool,
+        pushed: &mut Vec<u32>,
+    ) -> f64 {
+        let eps = self.eps.max(EPS_REL * amount);
+        if !costs_non_negative
+            && !(0..self.arc_count()).all(|a| self.res[a] <= eps || self.cost[a] >= 0.0)
+        {
+            let sent = self.min_cost_flow_bellman_ford(sources, sinks, amount);
+            pushed.extend(
+                (0..self.arc_count())
+                    .step_by(2)
+                    .filter(|&a| self.res[a] != self.cap[a] || self.res[a ^ 1] != self.cap[a ^ 1])
+                    .map(|a| a as u32),
+            );
+            return sent;
+        }
+        scratch.fit(self.node_count());
+        for &t in sinks {
+            scratch.is_sink[t] = true;
+        }
+        let mut sent = 0.0;
+        while amount - sent > eps {
+            let Some(t) = self.nearest_sink(scratch, sources, eps) else {
+                break;
+            };
+            let MinCostScratch {
+                pot,
+                dist,
+                order,
+                potted,
+                ..
+            } = scratch;
+            let dt = dist[t];
+            for &v in order.iter() {
+                pot[v] += dist[v] - dt;
+            }
+            potted.extend_from_slice(order);
+            let Some(b) = self.augment_path(&scratch.pred, t, amount - sent, eps) else {
+                break;
+            };
+            let mut v = t;
+            while scratch.pred[v] != u32::MAX {
+                let a = scratch.pred[v];
+                pushed.push(a & !1);
+                v = self.tail(a as usize);
+            }
+            sent += b;
+        }
+        scratch.clear(sinks);
+        sent
+    }
+
+    /// One Dijkstra of [`FlowGraph::min_cost_flow_reusing`] on reduced costs from `sources`
+    /// to the nearest sink, which it returns (`None`: no sink is reachable); afterwards
+    /// `scratch` holds the distances and predecessor arcs of the nodes reached and, in
+    /// `order`, the nodes settled, in the order settled. Exactly the search of
+    /// [`FlowGraph::min_cost_flow`]'s Dijkstra: the same keys, the same tie-breaking.
+    fn nearest_sink(&self, s: &mut MinCostScratch, sources: &[usize], eps: f64) -> Option<usize> {
+        for &v in &s.reached {
+            s.dist[v] = f64::INFINITY;
+            s.pred[v] = u32::MAX;
+            s.settled[v] = false;
+        }
+        s.reached.clear();
+        s.order.clear();
+        s.heap.clear();
+        for &x in sources {
+            if s.dist[x] != 0.0 {
+                s.dist[x] = 0.0;
+                s.reached.push(x);
+                s.heap.push(Reverse((0f64.to_bits(), x as u32)));
+            }
+        }
+        while let Some(Reverse((bits, u))) = s.heap.pop() {
+            let u = u as usize;
+            let d = f64::from_bits(bits);
+            if s.settled[u] || d > s.dist[u] {
+                continue;
+            }
+            s.settled[u] = true;
+            s.order.push(u);
+            if s.is_sink[u] {
+                return Some(u);
+            }
+            let pu = s.pot[u];
+            for &a in self.out_arcs(u) {
+                let a = a as usize;
+                if self.res[a] <= eps {
+                    continue;
+                }
+                let v = self.head[a] as usize;
+                if s.settled[v] {
+                    continue;
+                }
+                // Rounding may leave a reduced cost a hair below zero: it is zero.
+                let reduced = (self.cost[a] + pu - s.pot[v]).max(0.0);
+                let nd = d + reduced;
+                if nd < s.dist[v] {
+                    if s.dist[v].is_infinite() {
+                        s.reached.push(v);
+                    }
+                    s.dist[v] = nd;
+                    s.pred[v] = a as u32;
+                    s.heap.push(Reverse((nd.to_bits(), v as u32)));
+                }
+            }
+        }
+        None
+    }
+
+    /// Gives back the flow of the arc pairs `pairs` (even arc ids, repeats allowed): each
+    /// arc's residual is its capacity again. After a [`FlowGraph::min_cost_flow_reusing`]
+    /// whose `pushed` is `pairs`, the graph is without flow again, in O(|pairs|).
+    pub fn clear_flow_of(&mut self, pairs: &[u32]) {
+        for &a in pairs {
+            let a = a as usize;
+            self.res[a] = self.cap[a];
+            self.res[a ^ 1] = self.cap[a ^ 1];
+        }
+    }
+
+    /// Sets the capacity of arc `a` as [`FlowGraph::set_capacity`] does, and returns the
+    /// value set.
+    pub fn set_capacity_of(&mut self, a: usize, cap: f64) -> f64 {
+        self.set_capacity(a, cap);
+        self.cap[a]
+    }
+
+    /// Sets the zero tolerance from `largest`, the largest finite capacity of the graph (what
+    /// [`FlowGraph::rescale_eps`] computes, for a caller that keeps it up to date).
+    pub fn set_eps_from_largest(&mut self, largest: f64) {
+        self.eps = EPS_REL * largest;
     }
 
     /// [`FlowGraph::min_cost_flow`] on a graph whose residual arcs may have negative costs.

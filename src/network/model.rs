@@ -155,6 +155,16 @@ impl Properties {
     /// text [`Properties::from_map`] would write for the changed map: the unchanged values are
     /// copied as text, not parsed and written again.
     pub fn patched(&self, changes: &serde_json::Map<String, serde_json::Value>) -> Self {
+        self.patched_select(changes, &[]).0
+    }
+
+    /// [`Properties::patched`] and [`Properties::select`] of `keys` (before the changes) in
+    /// one pass over the text: what an editor that reads a few fields again needs.
+    pub fn patched_select(
+        &self,
+        changes: &serde_json::Map<String, serde_json::Value>,
+        keys: &[&str],
+    ) -> (Self, serde_json::Map<String, serde_json::Value>) {
         use serde::de::{DeserializeSeed, MapAccess, Visitor};
         use serde_json::value::RawValue;
         /// The top-level members in text order, keys and values borrowed from the text (a key
@@ -195,9 +205,18 @@ impl Properties {
                         v => map.insert(k.clone(), v.clone()),
                     };
                 }
-                return Self::from_map(&map);
+                return (Self::from_map(&map), self.select(keys));
             }
         };
+        // The selected values, parsed from their own text as `select` parses them in place.
+        let mut selected = serde_json::Map::new();
+        for (k, v) in &members {
+            if keys.contains(k)
+                && let Ok(v) = serde_json::from_str(v.get())
+            {
+                selected.insert((*k).to_string(), v);
+            }
+        }
         let mut out = String::with_capacity(self.text().len() + 512);
         out.push('{');
         let mut first = true;
@@ -238,7 +257,7 @@ impl Properties {
             }
         }
         out.push('}');
-        Self::owned(out)
+        (Self::owned(out), selected)
     }
 
     /// The value of one property when it is a string.

@@ -574,27 +574,26 @@ impl Scenario {
                     if let Some(ix) = net.link_ix(id) {
                         let link = &net.links()[ix];
                         let fields = self.changed_fields(c);
-                        // The new text is the old one with the changed fields spliced in,
-                        // unless the edit touches `length_km` (a derived length is written
-                        // rounded, so only the reader knows what the text should say).
-                        let text = (!c.set.contains_key("length_km"))
-                            .then(|| link.properties.patched(&fields));
                         let capacity_only =
                             c.set.keys().all(|k| CAPACITY_FIELDS.contains(&k.as_str()));
-                        match text {
-                            // Only capacity fields change: only they are read again.
-                            Some(text) if capacity_only => {
-                                let mut read: Vec<&str> = CAPACITY_FIELDS.to_vec();
-                                read.push("id");
-                                let mut props = link.properties.select(&read);
-                                set_fields(&mut props, c.set.clone());
-                                edits.capacity.push((ix, props, text));
-                            }
-                            text => {
-                                let mut props = link_properties(link);
-                                set_fields(&mut props, fields);
-                                edits.links.push((ix, props, text));
-                            }
+                        if capacity_only {
+                            // Only capacity fields change: only they are read again. The new
+                            // text is the old one with the changed fields spliced in, and the
+                            // fields read again are taken from the same pass over it.
+                            let mut read: Vec<&str> = CAPACITY_FIELDS.to_vec();
+                            read.push("id");
+                            let (text, mut props) = link.properties.patched_select(&fields, &read);
+                            set_fields(&mut props, c.set.clone());
+                            edits.capacity.push((ix, props, text));
+                        } else {
+                            // Spliced too, unless the edit touches `length_km` (a derived
+                            // length is written rounded, so only the reader knows what the
+                            // text should say).
+                            let text = (!c.set.contains_key("length_km"))
+                                .then(|| link.properties.patched(&fields));
+                            let mut props = link_properties(link);
+                            set_fields(&mut props, fields);
+                            edits.links.push((ix, props, text));
                         }
                     }
                 }
@@ -1143,6 +1142,11 @@ mod tests {
                 let want = Properties::from_map(&map);
                 let got = link.properties.patched(changes);
                 assert_eq!(got.as_json(), want.as_json(), "link {}", link.id.0);
+                // In one pass with a selection: the same text, and what `select` reads.
+                let keys = ["capacity", "id", "timezone", "not-a-field"];
+                let (text, picked) = link.properties.patched_select(changes, &keys);
+                assert_eq!(text.as_json(), want.as_json(), "link {}", link.id.0);
+                assert_eq!(picked, link.properties.select(&keys), "link {}", link.id.0);
             }
             let picked = link.properties.select(&["timezone", "id", "not-a-field"]);
             let mut want = Map::new();

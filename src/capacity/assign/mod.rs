@@ -4,6 +4,7 @@
 //! - [`request`]: the body as sent ([`AssignRequest`], deserialised with serde) and its
 //!   checking into an [`AssignQuery`], every bad field named (`demands[3].tonnes_per_year`);
 //! - [`solve`]: the assignment itself ([`assign`]);
+//! - [`reference`]: the first, simple solver, kept as the test oracle of [`solve`];
 //! - [`result`]: what it answers ([`Assignment`]).
 //!
 //! # Method
@@ -16,6 +17,7 @@
 //! (`capacity_forward` / `capacity_backward`) bounds each direction by its own figure. The result depends on the order of the demands, as any
 //! incremental assignment does; it is not a system optimum over all demands at once.
 
+pub mod reference;
 pub mod request;
 pub mod result;
 pub mod solve;
