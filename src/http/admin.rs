@@ -85,7 +85,9 @@ impl AppState {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone();
-        let outcome = super::at_reload_priority(|| match loader {
+        // The network being replaced tells how large the new one will be.
+        let links = self.current().network.links().len();
+        let outcome = super::at_reload_priority(links, || match loader {
             Some(Loader(f)) => f(),
             None => match &self.config.prepared {
                 Some(path) => Source::open_prepared(path).and_then(|s| Snapshot::load(&s)),
@@ -134,7 +136,7 @@ impl AppState {
         };
         let summary = snap.network.summary();
         // Tagging and caching the new network reads all of it too: at reload priority.
-        let served = super::at_reload_priority(|| Served::new(snap));
+        let served = super::at_reload_priority(snap.network.links().len(), || Served::new(snap));
         tracing::info!(nodes = summary.nodes, links = summary.links, etag = %served.etag, "network reloaded");
         super::retire(self.served.swap(std::sync::Arc::new(served)));
         record(true, problems);

@@ -339,11 +339,16 @@ fn in_background(work: impl FnOnce() + Send + 'static) {
     }
 }
 
-/// Runs `work` on the reload threads (as many as cores, at [`BACKGROUND_NICE`]) and waits for
-/// it: a reload reads and checks a whole network, and its parallel loops must not take the
-/// cores from the requests the old network is still answering. Without those threads (they
-/// could not be made), on the calling thread.
-pub(crate) fn at_reload_priority<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+/// Runs `work` for a network of `links` links: from [`BACKGROUND_THINNING_MIN_LINKS`] on, on
+/// the reload threads (as many as cores, at [`BACKGROUND_NICE`]), waiting for it: reading and
+/// checking a large network takes seconds to minutes, and its parallel loops must not take the
+/// cores from the requests the old network is still answering. A smaller one (milliseconds),
+/// or without those threads (they could not be made), on the calling thread, so that a
+/// database edit reaches a small network at once even on a busy machine.
+pub(crate) fn at_reload_priority<T: Send>(links: usize, work: impl FnOnce() -> T + Send) -> T {
+    if links < BACKGROUND_THINNING_MIN_LINKS {
+        return work();
+    }
     static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
     let pool = POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()
