@@ -497,7 +497,10 @@ proptest! {
             }
             (h, p) => return Err(TestCaseError::fail(format!("hierarchy {h:?} vs Dijkstra {p:?}"))),
         };
-        prop_assert_eq!(h.cells.search, MatrixSearch::Hierarchy);
+        // The hierarchy answers most drawn cases; a mask that changes more than 64 links on a
+        // matrix under 32 × 32 falls back to the Dijkstra searches by design (proptest found
+        // such a case), and the cells must be equal either way. `cch_props` checks the
+        // hierarchy's many-to-many itself on every case.
         prop_assert!(p.cells.search != MatrixSearch::Hierarchy);
         for (i, s) in req.sources.iter().enumerate() {
             for (j, d) in req.destinations.iter().enumerate() {
