@@ -198,13 +198,18 @@ async fn generated_networks_answer_the_same_from_their_prepared_files() {
     }
 }
 
-#[test]
-fn the_tiles_thinning_is_stored_by_prepare_and_read_back_as_the_server_builds_it() {
-    let tmp = common::TempDir::new("thinning");
+/// A generated network of `nodes` nodes (4 vertices a link, no demands) in a temporary
+/// directory, and its prepared file: (the directory's guard, the data, the file).
+fn generated_and_prepared(
+    tag: &str,
+    nodes: usize,
+    seed: u64,
+) -> (common::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let tmp = common::TempDir::new(tag);
     let dir = tmp.path().join("data");
     gen_network::generate(&gen_network::Args {
-        nodes: 8000,
-        seed: 4,
+        nodes,
+        seed,
         out: dir.clone(),
         vertices: 4.0,
         demands: 0,
@@ -212,6 +217,12 @@ fn the_tiles_thinning_is_stored_by_prepare_and_read_back_as_the_server_builds_it
     .expect("generator writes its files");
     let file = tmp.path().join("net.corridor");
     prepare(Some(&dir), &file);
+    (tmp, dir, file)
+}
+
+#[test]
+fn the_tiles_thinning_is_stored_by_prepare_and_read_back_as_the_server_builds_it() {
+    let (_tmp, _dir, file) = generated_and_prepared("thinning", 8000, 4);
     let snap = Snapshot::load(&Source::open_prepared(&file).unwrap()).unwrap();
     let built = Thinning::of(&snap.network);
     assert!(
@@ -248,18 +259,7 @@ fn the_tiles_thinning_is_stored_by_prepare_and_read_back_as_the_server_builds_it
 
 #[test]
 fn the_ogc_schemas_are_stored_by_prepare_and_equal_the_computed_ones() {
-    let tmp = common::TempDir::new("schemas");
-    let dir = tmp.path().join("data");
-    gen_network::generate(&gen_network::Args {
-        nodes: 3000,
-        seed: 6,
-        out: dir.clone(),
-        vertices: 4.0,
-        demands: 0,
-    })
-    .expect("generator writes its files");
-    let file = tmp.path().join("net.corridor");
-    prepare(Some(&dir), &file);
+    let (_tmp, dir, file) = generated_and_prepared("schemas", 3000, 6);
     let from_data = Snapshot::load(&Source::Dir(dir)).unwrap_or_else(|e| panic!("{e}"));
     let from_file = Snapshot::load(&Source::open_prepared(&file).unwrap()).unwrap();
     let stored = from_file

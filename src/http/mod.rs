@@ -319,20 +319,23 @@ impl HeavyPool {
     }
 }
 
+/// A pool of as many threads as cores, named `NAME-i`, at [`BACKGROUND_NICE`]; `None` (with a
+/// warning) when the threads cannot be made.
+fn low_priority_pool(name: &'static str) -> Option<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .thread_name(move |i| format!("{name}-{i}"))
+        .start_handler(|_| lower_priority(BACKGROUND_NICE))
+        .build()
+        .map_err(|e| tracing::warn!(error = %e, pool = name, "no low-priority threads"))
+        .ok()
+}
+
 /// Runs `work` on the background threads: as many as cores, at [`BACKGROUND_NICE`], shared by
 /// every snapshot (what a large network's answers can do without at first: the tiles'
 /// thinning, the searches' landmarks). Their parallel loops stay on these threads.
 fn in_background(work: impl FnOnce() + Send + 'static) {
     static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
-    let pool = POOL.get_or_init(|| {
-        rayon::ThreadPoolBuilder::new()
-            .thread_name(|i| format!("background-{i}"))
-            .start_handler(|_| lower_priority(BACKGROUND_NICE))
-            .build()
-            .map_err(|e| tracing::warn!(error = %e, "no background threads"))
-            .ok()
-    });
-    match pool {
+    match POOL.get_or_init(|| low_priority_pool("background")) {
         Some(p) => p.spawn(work),
         // Then the first request that needs it builds it.
         None => drop(work),
@@ -350,15 +353,7 @@ pub(crate) fn at_reload_priority<T: Send>(links: usize, work: impl FnOnce() -> T
         return work();
     }
     static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
-    let pool = POOL.get_or_init(|| {
-        rayon::ThreadPoolBuilder::new()
-            .thread_name(|i| format!("reload-{i}"))
-            .start_handler(|_| lower_priority(BACKGROUND_NICE))
-            .build()
-            .map_err(|e| tracing::warn!(error = %e, "no reload threads"))
-            .ok()
-    });
-    match pool {
+    match POOL.get_or_init(|| low_priority_pool("reload")) {
         Some(p) => p.install(work),
         None => work(),
     }
